@@ -1,0 +1,164 @@
+/**
+ * The commander program, global flags, and the one place errors become exit codes.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { clockFromEnv, type Clock } from './clock.js';
+import { createContext, type CliContext } from './context.js';
+import { CrmError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { systemIO, type IOStreams } from './io.js';
+import { findNoun, nouns } from './commands/registry.js';
+import type { Db, OpenOptions } from './db/sqlite.js';
+
+export interface MainDeps {
+  io?: IOStreams;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+}
+
+/** Global options that take a value: skipped when looking for the noun in argv. */
+const VALUE_FLAGS = new Set(['--db', '--as', '--format', '-o', '--output', '--journal']);
+
+export function findCommandToken(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return argv[i + 1];
+    if (VALUE_FLAGS.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    return a;
+  }
+  return undefined;
+}
+
+export async function buildProgram(ctx: CliContext, argv: string[]): Promise<Command> {
+  const program = new Command('crm');
+  program
+    .description('A terminal-first CRM: contacts, pipeline, tickets with SLAs, reports — in one SQLite file.')
+    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .option('--db <path>', 'database file (default: $CRM_DB, else ~/.local/share/crm/crm.db)')
+    .option('--as <user>', 'act as this user (default: $CRM_USER, else your login name)')
+    .option('--json', 'print JSON (same as --format json)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'tsv', 'csv', 'json', 'ndjson']))
+    .option('-o, --output <file>', 'write results to a file instead of stdout')
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .option('-q, --quiet', 'no confirmations or progress on stderr')
+    .option('--no-migrate', 'do not apply pending migrations on open')
+    .addOption(new Option('--journal <mode>', 'SQLite journal mode').choices(['wal', 'delete']).hideHelp())
+    .helpCommand(false)
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+      outputError: () => {
+        /* printed by reportError so --json gets a JSON error */
+      },
+    })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  crm demo                                  seed a demo database and take the tour
+  crm contact add "Sara Rahimi" --email sara@example.com --company "Acme Ltd"
+  crm contact list owner:me +vip            the filter language: crm help filters
+  crm contact find rahimi --json
+
+Environment: CRM_DB (database path), CRM_USER (acting user), CRM_NOW (freeze "now",
+e.g. 2026-11-20T17:55:00Z), NO_COLOR / FORCE_COLOR, CRM_DEBUG=1 (stack traces).
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found problems.`,
+    );
+
+  program.hook('preAction', (_this, actionCommand) => {
+    ctx.globals = actionCommand.optsWithGlobals();
+    ctx.io.color = ctx.io.color && ctx.globals.color !== false;
+    ctx.io.quiet = Boolean(ctx.globals.quiet);
+  });
+
+  const wanted = findNoun(findCommandToken(argv));
+  for (const noun of nouns) {
+    const cmd = program.command(noun.name).description(noun.summary);
+    for (const alias of noun.aliases ?? []) cmd.alias(alias);
+    if (noun === wanted) {
+      const [mod] = await Promise.all([noun.load(), preloadDatabase()]);
+      mod.register(cmd, ctx);
+    }
+  }
+  return program;
+}
+
+export interface RunResult {
+  exitCode: number;
+}
+
+export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
+  const env = deps.env ?? process.env;
+  const jsonRequested = argv.includes('--json') || argv.some((a, i) => (a === '--format' && /^n?d?json$/.test(argv[i + 1] ?? '')) || /^--format=n?d?json$/.test(a));
+  const io = deps.io ?? systemIO({ env, noColor: argv.includes('--no-color'), quiet: argv.includes('-q') || argv.includes('--quiet') });
+  let ctx: CliContext | undefined;
+  try {
+    const clock = deps.clock ?? clockFromEnv(env);
+    ctx = createContext({ io, env, clock, openDb: lazyOpen });
+    const program = await buildProgram(ctx, argv);
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT_OK;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0) || EXIT_OK;
+  } catch (err) {
+    return reportError(io, err, jsonRequested || Boolean(ctx?.globals.json), env);
+  } finally {
+    try {
+      ctx?.close();
+    } catch {
+      // closing must never mask the command's own result
+    }
+  }
+}
+
+let openDatabaseFn: ((path: string, opts: OpenOptions) => Db) | undefined;
+
+/** The sqlite module (better-sqlite3 + Kysely) is imported on first db() call, not at start-up. */
+function lazyOpen(path: string, opts: OpenOptions): Db {
+  if (!openDatabaseFn) throw new Error('database module not preloaded');
+  return openDatabaseFn(path, opts);
+}
+
+/** Load the database module along with the noun that will use it. */
+async function preloadDatabase(): Promise<void> {
+  if (!openDatabaseFn) openDatabaseFn = (await import('./db/sqlite.js')).openDatabase;
+}
+
+export function reportError(io: IOStreams, err: unknown, json: boolean, env: NodeJS.ProcessEnv): number {
+  if (err instanceof CommanderError) {
+    if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
+    const [first, ...rest] = err.message.replace(/^error: /, '').split('\n');
+    const suggestion = rest.join(' ').replace(/^\((.*)\)$/, '$1').trim();
+    const message = first!.charAt(0).toUpperCase() + first!.slice(1);
+    const hint = suggestion || (err.code === 'commander.help' ? 'Run the command with --help to see its verbs.' : 'Run crm --help, or crm <command> --help.');
+    writeError(io, json, err.code.replace('commander.', ''), message, hint);
+    return EXIT_USAGE;
+  }
+  if (err instanceof CrmError) {
+    writeError(io, json, err.code, err.message, err.hint);
+    if (env.CRM_DEBUG) io.stderr.write((err.stack ?? '') + '\n');
+    return err.exitCode;
+  }
+  const e = err as Error;
+  if (json) writeError(io, json, 'internal', e?.message ?? String(err), 'This is a bug in crm; please report it with CRM_DEBUG=1 output.');
+  else io.stderr.write(`crm: internal error: ${e?.stack ?? String(err)}\n`);
+  return EXIT_FAILURE;
+}
+
+function writeError(io: IOStreams, json: boolean, code: string, message: string, hint?: string): void {
+  if (json) {
+    io.stderr.write(JSON.stringify({ error: { code, message, hint: hint ?? null } }) + '\n');
+    return;
+  }
+  io.stderr.write(`error: ${message}\n`);
+  if (hint) io.stderr.write(`hint: ${hint}\n`);
+}
+
+export { UsageError };

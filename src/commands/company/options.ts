@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import type { CompanyInput } from '../../domain/companies.js';
+
+export function companyFieldOptions(cmd: Command): Command {
+  return cmd
+    .option('--domain <domain>', 'web domain, e.g. acme.example')
+    .option('--industry <industry>', 'industry or sector')
+    .option('--phone <phone>', 'main phone number')
+    .option('--website <url>', 'website')
+    .option('--address <address>', 'street address')
+    .option('--city <city>', 'city')
+    .option('--region <region>', 'state or province')
+    .option('--state <state>', 'alias of --region')
+    .option('--country <country>', 'country')
+    .option('--postal-code <code>', 'postal code')
+    .option('--tier <tier>', 'tier or rank, e.g. A, B, C')
+    .option('--source <source>', 'where the account came from')
+    .option('--owner <user>', 'owning user (handle or name; default: you)')
+    .option('--notes <text>', 'free-form notes')
+    .option('--external-id <id>', 'id in another system');
+}
+
+export type CompanyFlagValues = Omit<CompanyInput, 'tags' | 'addTags' | 'removeTags' | 'customFields'> & { state?: string };
+
+export function companyInputFrom(o: CompanyFlagValues): CompanyInput {
+  const { state, ...rest } = o;
+  return { ...rest, region: o.region ?? state, name: o.name };
+}

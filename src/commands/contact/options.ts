@@ -1,0 +1,64 @@
+/** Flags shared by `contact add` and `contact edit`. */
+import type { Command } from 'commander';
+import type { ContactInput } from '../../domain/contacts.js';
+import { collect } from '../common.js';
+
+export function contactFieldOptions(cmd: Command): Command {
+  return cmd
+    .option('--email <email>', 'email address (unique, case-insensitive)')
+    .option('--phone <phone>', 'phone number')
+    .option('--mobile <phone>', 'mobile number')
+    .option('--first <name>', 'first (given) name')
+    .option('--last <name>', 'last (family) name')
+    .option('--prefix <prefix>', 'Dr., Ms., …')
+    .option('--title <title>', 'job title')
+    .option('--company <company>', 'company id or name (created if new)')
+    .option('--role <role>', 'role at the company')
+    .option('--lifecycle <stage>', 'lead | prospect | customer | inactive (crm help lifecycle)')
+    .option('--source <source>', 'how they heard about us: referral, web, event, …')
+    .option('--referred-by <contact>', 'the contact who referred them (id, email or name)')
+    .option('--owner <user>', 'owning user (handle or name; default: you)')
+    .option('--notes <text>', 'free-form notes')
+    .option('--external-id <id>', 'id in another system (for re-runnable imports)');
+}
+
+export interface ContactFlagValues {
+  email?: string;
+  phone?: string;
+  mobile?: string;
+  first?: string;
+  last?: string;
+  prefix?: string;
+  title?: string;
+  company?: string;
+  role?: string;
+  lifecycle?: string;
+  source?: string;
+  referredBy?: string;
+  owner?: string;
+  notes?: string;
+  externalId?: string;
+  tag?: string[];
+}
+
+export function contactInputFrom(o: ContactFlagValues): ContactInput {
+  return {
+    email: o.email,
+    phone: o.phone,
+    mobile: o.mobile,
+    firstName: o.first,
+    lastName: o.last,
+    prefix: o.prefix,
+    title: o.title,
+    company: o.company,
+    companyRole: o.role,
+    lifecycle: o.lifecycle,
+    source: o.source,
+    referredBy: o.referredBy,
+    owner: o.owner,
+    notes: o.notes,
+    externalId: o.externalId,
+  };
+}
+
+export { collect };

@@ -1,0 +1,37 @@
+/** `crm help <topic>` texts. Add a topic here when a concept needs more than --help. */
+import { LIFECYCLE_HELP } from '../../domain/contacts.js';
+
+export const FILTERS_HELP = `The filter language (every list, report and the TUI)
+
+  crm contact list owner:me +vip lifecycle:lead,prospect created:>2026-01-01 acme
+
+  field:value         match a field; text fields match case-insensitively anywhere
+                      in the value, in any script (city:köln, name:رحیمی)
+  field:a,b           either value (stage:quote,negotiation)
+  field:>n  field:<n  field:>=n  field:<=n   compare numbers and dates
+  field:a..b          a range, both ends included (amount:1000..5000)
+  field:none          the field is empty;  field:any  it is not
+  owner:me            the acting user (--as, CRM_USER, or your login name)
+  +tag  -tag          has / has not this tag
+  not:TERM            negate any term (not:city:berlin, not:+vip)
+  anything else       free text: names, emails, phones, company names
+
+Dates: 2026-12-31 (that day, in your time zone), 2026-12 (a month), 2026 (a year),
+today, yesterday, tomorrow, this-week, this-month, last-month, next-month,
+this-quarter, this-year, 30d (the day 30 days ago: created:>30d is "since then").
+
+Terms are combined with AND. Quote terms with spaces for the shell: company:"acme ltd".
+A term the tool cannot read is a usage error (exit 2) naming the term and the fields
+that exist, e.g.:  crm contact list colour:red  →  Unknown field "colour" for contact.
+
+Fields per list:
+  contact   name email phone company lifecycle source title role owner touched
+            created updated id
+  company   name domain industry city region country tier source owner created
+            updated id
+`;
+
+export const topics: Record<string, { summary: string; text: string }> = {
+  filters: { summary: 'the filter language used by every list and report', text: FILTERS_HELP },
+  lifecycle: { summary: 'lead → prospect → customer, or inactive: what each means', text: LIFECYCLE_HELP },
+};

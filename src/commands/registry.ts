@@ -1,0 +1,32 @@
+/**
+ * Every top-level noun, with a one-line summary for `crm --help`. A noun's module is loaded
+ * only when the command line names it, so start-up stays small. Add new nouns here.
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+
+export interface NounModule {
+  register(noun: Command, ctx: CliContext): void;
+}
+
+export interface NounEntry {
+  name: string;
+  aliases?: string[];
+  summary: string;
+  load: () => Promise<NounModule>;
+}
+
+export const nouns: NounEntry[] = [
+  { name: 'contact', aliases: ['contacts'], summary: 'People: add, list, show, edit, find, merge, archive', load: () => import('./contact/index.js') },
+  { name: 'company', aliases: ['companies'], summary: 'Companies (accounts) and their people', load: () => import('./company/index.js') },
+  { name: 'user', aliases: ['users'], summary: 'Reps, managers and agents', load: () => import('./user/index.js') },
+  { name: 'history', summary: 'The audit log of one record: crm history contact 12', load: () => import('./history/index.js') },
+  { name: 'db', summary: 'Database file: path, status, migrate', load: () => import('./db/index.js') },
+  { name: 'demo', summary: 'Create a realistic demo database and show a tour', load: () => import('./demo/index.js') },
+  { name: 'help', summary: 'Help on a command or topic: crm help filters | lifecycle', load: () => import('./help/index.js') },
+];
+
+export function findNoun(token: string | undefined): NounEntry | undefined {
+  if (!token) return undefined;
+  return nouns.find((n) => n.name === token || n.aliases?.includes(token));
+}

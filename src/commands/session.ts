@@ -1,0 +1,7 @@
+import type { CliContext } from '../context.js';
+import type { Session } from '../domain/session.js';
+
+/** The domain session of a command: opens the database on first call. */
+export function sessionOf(ctx: CliContext): Session {
+  return { db: ctx.db(), now: () => ctx.clock.now(), actor: ctx.actor(), timeZone: ctx.timeZone };
+}

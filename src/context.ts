@@ -1,0 +1,100 @@
+/**
+ * CliContext: the only way a command reaches the world — streams, a lazily opened database,
+ * the clock, the acting user, output options. `--help` never opens the database.
+ */
+import { userInfo } from 'node:os';
+import type { Clock } from './clock.js';
+import type { IOStreams } from './io.js';
+import type { Output } from './output/render.js';
+import type { Db, OpenOptions } from './db/sqlite.js';
+import { resolveDbPath } from './db/path.js';
+import { UsageError } from './errors.js';
+
+export interface GlobalOptions {
+  db?: string;
+  as?: string;
+  json?: boolean;
+  format?: string;
+  output?: string;
+  color?: boolean;
+  quiet?: boolean;
+  migrate?: boolean;
+  journal?: string;
+}
+
+export interface CliContext {
+  io: IOStreams;
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  globals: GlobalOptions;
+  /** Output options derived from globals; pass to src/output renderers. */
+  readonly out: Output;
+  /** IANA zone used to show times and to cut days, weeks and months (TZ, else the system's). */
+  readonly timeZone: string;
+  dbPath(): string;
+  /** Open (and migrate) the database on first use. */
+  db(): Db;
+  /** Whether db() has been called (so close() knows). */
+  hasDb(): boolean;
+  /** The acting user's handle: --as, else CRM_USER, else the OS login name. */
+  actor(): string;
+  close(): void;
+}
+
+export interface ContextDeps {
+  io: IOStreams;
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  /** Opens the database; injected so the sqlite module (and Kysely) load only when needed. */
+  openDb: (path: string, opts: OpenOptions) => Db;
+}
+
+export function createContext(deps: ContextDeps): CliContext {
+  let db: Db | undefined;
+  const ctx: CliContext = {
+    io: deps.io,
+    env: deps.env,
+    clock: deps.clock,
+    globals: {},
+    get out(): Output {
+      return {
+        io: ctx.io,
+        opts: { format: ctx.globals.format, json: ctx.globals.json, outFile: ctx.globals.output, now: ctx.clock.now(), timeZone: ctx.timeZone },
+      };
+    },
+    get timeZone(): string {
+      return deps.env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    },
+    dbPath: () => resolveDbPath(ctx.globals.db, deps.env),
+    db() {
+      if (!db) {
+        const journal = ctx.globals.journal ?? deps.env.CRM_JOURNAL;
+        if (journal !== undefined && journal !== 'wal' && journal !== 'delete') {
+          throw new UsageError(`Unknown journal mode "${journal}".`, 'Use --journal wal (default) or --journal delete.');
+        }
+        db = deps.openDb(ctx.dbPath(), { migrate: ctx.globals.migrate !== false, journal: journal as 'wal' | 'delete' | undefined });
+      }
+      return db;
+    },
+    hasDb: () => db !== undefined,
+    actor() {
+      const handle = ctx.globals.as || deps.env.CRM_USER || safeLogin();
+      return handle;
+    },
+    close() {
+      if (db) {
+        db.close();
+        db = undefined;
+      }
+    },
+  };
+  return ctx;
+}
+
+function safeLogin(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

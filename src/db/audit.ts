@@ -1,0 +1,49 @@
+/** The audit log: every create, update, archive and merge, with before/after values. */
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export type Changes = Record<string, [unknown, unknown]>;
+
+export interface AuditEntry {
+  entity: string;
+  entityId: number;
+  action: string;
+  changes?: Changes | null;
+  actor: string;
+  at: string;
+}
+
+export async function recordAudit(trx: Kysely<Database>, e: AuditEntry): Promise<void> {
+  await trx
+    .insertInto('audit_log')
+    .values({ entity: e.entity, entity_id: e.entityId, action: e.action, changes: e.changes ? JSON.stringify(e.changes) : null, actor: e.actor, at: e.at })
+    .execute();
+}
+
+/** Field-by-field difference of two records (only keys present in `after`). */
+export function diff(before: Record<string, unknown>, after: Record<string, unknown>): Changes {
+  const changes: Changes = {};
+  for (const [k, v] of Object.entries(after)) {
+    const old = before[k] ?? null;
+    const next = v ?? null;
+    if (JSON.stringify(old) !== JSON.stringify(next)) changes[k] = [old, next];
+  }
+  return changes;
+}
+
+export interface AuditRecord {
+  id: number;
+  entity: string;
+  entityId: number;
+  action: string;
+  changes: Changes | null;
+  actor: string;
+  at: string;
+}
+
+export async function listAudit(db: Kysely<Database>, entity: string, entityId: number, limit?: number): Promise<AuditRecord[]> {
+  let q = db.selectFrom('audit_log').selectAll().where('entity', '=', entity).where('entity_id', '=', entityId).orderBy('at').orderBy('id');
+  if (limit) q = q.limit(limit);
+  const rows = await q.execute();
+  return rows.map((r) => ({ id: r.id, entity: r.entity, entityId: r.entity_id, action: r.action, changes: r.changes ? (JSON.parse(r.changes) as Changes) : null, actor: r.actor, at: r.at }));
+}

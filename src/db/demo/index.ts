@@ -1,0 +1,38 @@
+/**
+ * The demo database: realistic, deterministic (seeded RNG + the context clock), built in one
+ * write transaction. Later modules add a seeder to DEMO_SEEDERS; each gets what came before.
+ */
+import type { Db } from '../sqlite.js';
+import { writeTransaction, type Trx } from '../transaction.js';
+import { seedPeople, type PeopleSeed } from './people.js';
+import { createRng, type Rng } from './random.js';
+
+export interface DemoContext {
+  trx: Trx;
+  rng: Rng;
+  now: Date;
+  people: PeopleSeed;
+}
+
+export type DemoSeeder = (d: DemoContext) => Promise<void>;
+
+/** Extra seeders, run in order after people (pipeline, tickets, activities… add theirs here). */
+export const DEMO_SEEDERS: { name: string; seed: DemoSeeder }[] = [];
+
+export interface DemoCounts {
+  [table: string]: number;
+}
+
+export async function seedDemo(db: Db, opts: { now: Date; seed?: number }): Promise<DemoCounts> {
+  const rng = createRng(opts.seed ?? 20261120);
+  await writeTransaction(db, async (trx) => {
+    const people = await seedPeople(trx, rng, opts.now);
+    for (const s of DEMO_SEEDERS) await s.seed({ trx, rng, now: opts.now, people });
+  });
+  const counts: DemoCounts = {};
+  for (const table of ['users', 'companies', 'contacts', 'deals', 'tickets', 'activities'] as const) {
+    const row = await db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    counts[table] = Number(row.n);
+  }
+  return counts;
+}

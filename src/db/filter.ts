@@ -1,0 +1,343 @@
+/**
+ * The filter language shared by every list, report and the TUI:
+ *
+ *   stage:quote owner:me amount:>5000 +renewal -lost close:<2026-12-31 not:city:berlin acme
+ *
+ * Terms are ANDed. `field:a,b` matches either value. `field:none` / `field:any` test for
+ * emptiness. `+tag` / `-tag` require or exclude a tag. Anything else is free text.
+ * parseFilter() builds a tree; compileFilter() turns it into a Kysely WHERE expression
+ * using an entity's FilterSpec.
+ */
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { UsageError } from '../errors.js';
+import { fold } from './fold.js';
+
+export type Op = '=' | '>' | '>=' | '<' | '<=' | 'range';
+
+export type FilterTerm =
+  | { kind: 'field'; field: string; op: Op; values: string[]; negated: boolean; token: string }
+  | { kind: 'tag'; tag: string; negated: boolean; token: string }
+  | { kind: 'text'; text: string; negated: boolean; token: string };
+
+export interface FilterTree {
+  kind: 'and';
+  terms: FilterTerm[];
+}
+
+const FIELD_RE = /^([A-Za-z][\w.-]*):(.*)$/s;
+
+export function parseFilter(tokens: string[]): FilterTree {
+  const terms: FilterTerm[] = [];
+  for (const raw of tokens) {
+    const token = raw.trim();
+    if (token === '') continue;
+    let negated = false;
+    let body = token;
+    if (body.startsWith('not:')) {
+      negated = true;
+      body = body.slice(4);
+      if (body === '') throw badToken(token, 'not: needs a term after it, e.g. not:stage:lost');
+    }
+    if (body.length > 1 && (body.startsWith('+') || (body.startsWith('-') && !/^-\d/.test(body)))) {
+      const tag = body.slice(1);
+      if (!/^[\p{L}\p{N}_.\-/]+$/u.test(tag)) throw badToken(token, 'Tags are letters, digits, _ . - /, e.g. +vip');
+      terms.push({ kind: 'tag', tag: tag.toLowerCase(), negated: negated !== body.startsWith('-'), token });
+      continue;
+    }
+    const m = FIELD_RE.exec(body);
+    if (m && !/^https?$/i.test(m[1]!)) {
+      const field = m[1]!.toLowerCase();
+      let rest = m[2]!;
+      if (rest === '') throw badToken(token, `Give a value after "${field}:", e.g. ${field}:none for empty`);
+      let op: Op = '=';
+      const opMatch = /^(>=|<=|>|<)/.exec(rest);
+      if (opMatch) {
+        op = opMatch[1] as Op;
+        rest = rest.slice(op.length);
+        if (rest === '') throw badToken(token, `Give a value after "${field}:${op}"`);
+      } else if (/^[^,]+\.\.[^,]+$/.test(rest)) {
+        op = 'range';
+      }
+      const values = op === 'range' ? rest.split('..') : rest.split(',').map((v) => v.trim()).filter((v) => v !== '');
+      if (values.length === 0) throw badToken(token, `Give a value after "${field}:"`);
+      terms.push({ kind: 'field', field, op, values, negated, token });
+      continue;
+    }
+    terms.push({ kind: 'text', text: body, negated, token });
+  }
+  return { kind: 'and', terms };
+}
+
+function badToken(token: string, hint: string): UsageError {
+  return new UsageError(`Bad filter term "${token}".`, `${hint}. See: crm help filters`, 'bad_filter');
+}
+
+export type AnyEB = ExpressionBuilder<any, any>;
+export type Cond = Expression<SqlBool>;
+
+export interface FilterEnv {
+  now: Date;
+  timeZone: string;
+  /** users.id of the acting user, for `owner:me`; null when the actor is not a known user. */
+  actorUserId: number | null;
+  actorHandle: string;
+}
+
+export type FieldType = 'text' | 'exact' | 'number' | 'date' | 'datetime' | 'enum' | 'user' | 'custom';
+
+export interface FilterField {
+  name: string;
+  aliases?: string[];
+  type: FieldType;
+  /** Qualified column reference, e.g. "c.city". */
+  column?: string;
+  /** Allowed values for enum fields (checked, so typos are usage errors). */
+  values?: string[];
+  description?: string;
+  /** Full control: build the condition for one term (not negated; negation is applied outside). */
+  compile?: (eb: AnyEB, term: Extract<FilterTerm, { kind: 'field' }>, env: FilterEnv) => Cond;
+}
+
+export interface FilterSpec {
+  entity: string;
+  /** Qualified id column for tag lookups, e.g. "c.id". */
+  idColumn: string;
+  /** entity_type in the tags table; omit if the entity has no tags. */
+  tagEntity?: string;
+  fields: FilterField[];
+  /** Free-text search condition. */
+  text?: (eb: AnyEB, folded: string) => Cond;
+}
+
+export function compileFilter(tree: FilterTree, spec: FilterSpec, env: FilterEnv): ((eb: AnyEB) => Cond) | undefined {
+  if (tree.terms.length === 0) return undefined;
+  return (eb) => eb.and(tree.terms.map((t) => compileTerm(eb, t, spec, env)));
+}
+
+function compileTerm(eb: AnyEB, term: FilterTerm, spec: FilterSpec, env: FilterEnv): Cond {
+  let cond: Cond;
+  if (term.kind === 'tag') {
+    if (!spec.tagEntity) throw badToken(term.token, `${spec.entity} records have no tags`);
+    cond = eb.exists(
+      eb
+        .selectFrom('tags')
+        .select(sql`1`.as('one'))
+        .where('tags.entity_type', '=', spec.tagEntity)
+        .where('tags.tag', '=', term.tag)
+        .where('tags.entity_id', '=', eb.ref(spec.idColumn)),
+    );
+  } else if (term.kind === 'text') {
+    if (!spec.text) throw badToken(term.token, `free text is not supported for ${spec.entity}`);
+    cond = spec.text(eb, fold(term.text));
+  } else {
+    const field = spec.fields.find((f) => f.name === term.field || f.aliases?.includes(term.field));
+    if (!field) {
+      const names = spec.fields.map((f) => f.name);
+      const close = closest(term.field, names);
+      throw badToken(term.token, `Unknown field "${term.field}" for ${spec.entity}${close ? ` (did you mean ${close}?)` : ''}; fields: ${names.join(', ')}`);
+    }
+    cond = compileField(eb, field, term, env);
+  }
+  return term.negated ? eb.not(cond) : cond;
+}
+
+function compileField(eb: AnyEB, field: FilterField, term: Extract<FilterTerm, { kind: 'field' }>, env: FilterEnv): Cond {
+  if (field.compile) return field.compile(eb, term, env);
+  const col = field.column!;
+  const [first] = term.values;
+  if (term.op === '=' && term.values.length === 1 && (first === 'none' || first === 'any')) {
+    const empty = eb.or([eb(col, 'is', null), eb(col, '=', '')]);
+    return first === 'none' ? empty : eb.not(empty);
+  }
+  switch (field.type) {
+    case 'text':
+      requireEq(field, term);
+      return eb.or(term.values.map((v) => eb(sql`instr(crm_fold(${sql.ref(col)}), ${fold(v)})`, '>', 0)));
+    case 'exact':
+      requireEq(field, term);
+      return eb(sql`crm_fold(${sql.ref(col)})`, 'in', term.values.map(fold));
+    case 'enum': {
+      requireEq(field, term);
+      const values = term.values.map((v) => v.toLowerCase());
+      for (const v of values) {
+        if (field.values && !field.values.includes(v)) throw badToken(term.token, `${field.name} is one of: ${field.values.join(', ')}`);
+      }
+      return eb(col, 'in', values);
+    }
+    case 'user': {
+      requireEq(field, term);
+      const ids: Cond[] = [];
+      for (const v of term.values) {
+        if (v.toLowerCase() === 'me') {
+          ids.push(env.actorUserId === null ? eb.lit(false) as unknown as Cond : eb(col, '=', env.actorUserId));
+        } else {
+          ids.push(eb(col, 'in', eb.selectFrom('users').select('users.id').where((u) => u.or([u('users.handle', '=', v.toLowerCase()), u(sql`crm_fold(users.name)`, '=', fold(v))]))));
+        }
+      }
+      return eb.or(ids);
+    }
+    case 'number': {
+      const nums = term.values.map((v) => {
+        const n = Number(v.replace(/_/g, ''));
+        if (!Number.isFinite(n)) throw badToken(term.token, `${field.name} needs a number`);
+        return n;
+      });
+      return compare(eb, col, term.op, nums);
+    }
+    case 'date':
+    case 'datetime': {
+      const ranges = term.values.map((v) => dateRange(v, env, term.token));
+      const asValue = (iso: string) => (field.type === 'date' ? iso.slice(0, 10) : iso);
+      if (term.op === 'range') return eb.and([eb(col, '>=', asValue(ranges[0]!.start)), eb(col, '<', asValue(ranges[1]!.end))]);
+      const r = ranges[0]!;
+      switch (term.op) {
+        case '>':
+          return eb(col, '>=', asValue(r.end));
+        case '>=':
+          return eb(col, '>=', asValue(r.start));
+        case '<':
+          return eb(col, '<', asValue(r.start));
+        case '<=':
+          return eb(col, '<', asValue(r.end));
+        default:
+          return eb.or(ranges.map((x) => eb.and([eb(col, '>=', asValue(x.start)), eb(col, '<', asValue(x.end))])));
+      }
+    }
+    default:
+      throw badToken(term.token, `${field.name} cannot be filtered this way`);
+  }
+}
+
+function requireEq(field: FilterField, term: Extract<FilterTerm, { kind: 'field' }>): void {
+  if (term.op !== '=') throw badToken(term.token, `${field.name} does not support ${term.op === 'range' ? 'ranges' : 'comparisons'}`);
+}
+
+export function compare(eb: AnyEB, col: string | Expression<any>, op: Op, nums: (number | string)[]): Cond {
+  const ref = typeof col === 'string' ? eb.ref(col) : col;
+  switch (op) {
+    case 'range':
+      return eb.and([eb(ref, '>=', nums[0]), eb(ref, '<=', nums[1])]);
+    case '=':
+      return eb(ref, 'in', nums);
+    default:
+      return eb(ref, op, nums[0]);
+  }
+}
+
+/**
+ * A date value as a half-open range of UTC instants [start, end): "2026-12-31" is that whole
+ * day in the user's zone; "2026-11" a month; "2026" a year; also today, yesterday, tomorrow,
+ * this-week, this-month, last-month, this-quarter, this-year, and "-30d" / "30d" (that many days ago).
+ */
+export function dateRange(value: string, env: FilterEnv, token = value): { start: string; end: string } {
+  const v = value.toLowerCase();
+  const today = zonedDate(env.now, env.timeZone);
+  const day = (y: number, m: number, d: number) => zonedMidnightUtc(y, m, d, env.timeZone);
+  const addDays = (y: number, m: number, d: number, n: number) => {
+    const t = new Date(Date.UTC(y, m - 1, d + n));
+    return [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate()] as const;
+  };
+  const range = (a: readonly [number, number, number], b: readonly [number, number, number]) => ({ start: day(...a), end: day(...b) });
+  const t = [today.y, today.m, today.d] as const;
+  let m: RegExpExecArray | null;
+  if (v === 'today') return range(t, addDays(...t, 1));
+  if (v === 'yesterday') return range(addDays(...t, -1), t);
+  if (v === 'tomorrow') return range(addDays(...t, 1), addDays(...t, 2));
+  if (v === 'this-week') {
+    const dow = (new Date(Date.UTC(t[0], t[1] - 1, t[2])).getUTCDay() + 6) % 7;
+    const monday = addDays(...t, -dow);
+    return range(monday, addDays(...monday, 7));
+  }
+  if (v === 'this-month') return range([t[0], t[1], 1], t[1] === 12 ? [t[0] + 1, 1, 1] : [t[0], t[1] + 1, 1]);
+  if (v === 'last-month') return range(t[1] === 1 ? [t[0] - 1, 12, 1] : [t[0], t[1] - 1, 1], [t[0], t[1], 1]);
+  if (v === 'next-month') {
+    const s: [number, number, number] = t[1] === 12 ? [t[0] + 1, 1, 1] : [t[0], t[1] + 1, 1];
+    return range(s, s[1] === 12 ? [s[0] + 1, 1, 1] : [s[0], s[1] + 1, 1]);
+  }
+  if (v === 'this-quarter') {
+    const q = Math.floor((t[1] - 1) / 3);
+    return range([t[0], q * 3 + 1, 1], q === 3 ? [t[0] + 1, 1, 1] : [t[0], q * 3 + 4, 1]);
+  }
+  if (v === 'this-year') return range([t[0], 1, 1], [t[0] + 1, 1, 1]);
+  if ((m = /^-?(\d+)d$/.exec(v))) {
+    const s = addDays(...t, -Number(m[1]));
+    return range(s, addDays(...s, 1));
+  }
+  if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v))) {
+    const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+    if (!validYmd(y, mo, d)) throw badToken(token, `"${value}" is not a date`);
+    return range([y, mo, d], addDays(y, mo, d, 1));
+  }
+  if ((m = /^(\d{4})-(\d{2})$/.exec(v))) {
+    const y = Number(m[1]), mo = Number(m[2]);
+    if (mo < 1 || mo > 12) throw badToken(token, `"${value}" is not a month`);
+    return range([y, mo, 1], mo === 12 ? [y + 1, 1, 1] : [y, mo + 1, 1]);
+  }
+  if ((m = /^(\d{4})$/.exec(v))) return range([Number(m[1]), 1, 1], [Number(m[1]) + 1, 1, 1]);
+  if (/^\d{4}-\d{2}-\d{2}t/.test(v) && !Number.isNaN(Date.parse(value))) {
+    const iso = new Date(value).toISOString();
+    return { start: iso, end: iso };
+  }
+  throw badToken(token, `"${value}" is not a date: use YYYY-MM-DD, YYYY-MM, today, this-month, 30d`);
+}
+
+function validYmd(y: number, m: number, d: number): boolean {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** The calendar date of an instant in a zone. */
+export function zonedDate(at: Date, timeZone: string): { y: number; m: number; d: number } {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  return { y: get('year'), m: get('month'), d: get('day') };
+}
+
+/** The UTC instant of 00:00 on a calendar date in a zone (DST-safe via offset probing). */
+export function zonedMidnightUtc(y: number, m: number, d: number, timeZone: string): string {
+  const guess = Date.UTC(y, m - 1, d);
+  const offset = zoneOffsetMs(new Date(guess), timeZone);
+  let instant = guess - offset;
+  const offset2 = zoneOffsetMs(new Date(instant), timeZone);
+  if (offset2 !== offset) instant = guess - offset2;
+  return new Date(instant).toISOString();
+}
+
+function zoneOffsetMs(at: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(at);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** Levenshtein-closest candidate within distance 2, for "did you mean". */
+export function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return dp[a.length]![b.length]!;
+}

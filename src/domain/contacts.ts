@@ -1,0 +1,461 @@
+/** Contacts: the rules for people — minimal required fields, unique emails, lifecycle, merge. */
+import { sql } from 'kysely';
+import { diff, recordAudit } from '../db/audit.js';
+import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
+import { fold, phoneDigits } from '../db/fold.js';
+import type { Contact, Lifecycle } from '../db/schema.js';
+import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
+import { writeTransaction, type Trx } from '../db/transaction.js';
+import { ConflictError, NotFoundError, UserError } from '../errors.js';
+import { findOrCreateCompany, type CompanyRecord } from './companies.js';
+import { nowIso, type Session } from './session.js';
+import { currentUser, resolveOwnerId } from './users.js';
+import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
+
+export const LIFECYCLES: Lifecycle[] = ['lead', 'prospect', 'customer', 'inactive'];
+
+export const LIFECYCLE_HELP = `Lifecycle of a contact
+
+  lead       Someone we know of but have not qualified: a form fill, a card from a fair,
+             an imported list. New contacts start here.
+  prospect   Qualified: there is a real need and a person to talk to — typically the contact
+             is on an open deal, or a rep has had a two-way conversation (call or meeting).
+  customer   Has bought: the contact (or their company) has at least one won deal.
+  inactive   No longer relevant: left the company, asked not to be contacted, or a customer
+             who churned. Inactive contacts stay searchable but drop out of follow-up lists.
+
+Set it with: crm contact edit 12 --lifecycle prospect
+Filter by it: crm contact list lifecycle:lead,prospect
+Moves are always explicit and recorded in the audit log (crm history contact 12).
+`;
+
+export interface ContactRecord {
+  id: number;
+  name: string;
+  firstName: string;
+  lastName: string;
+  prefix: string | null;
+  title: string | null;
+  email: string | null;
+  phone: string | null;
+  mobile: string | null;
+  company: { id: number; name: string } | null;
+  companyRole: string | null;
+  lifecycle: Lifecycle;
+  source: string | null;
+  referredBy: { id: number; name: string } | null;
+  owner: string | null;
+  tags: string[];
+  notes: string | null;
+  lastTouchedAt: string | null;
+  externalId: string | null;
+  customFields: Record<string, unknown> | null;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+  version: number;
+}
+
+type ContactRow = Contact & { company_name: string | null; owner_handle: string | null; referrer_first: string | null; referrer_last: string | null };
+
+export function toContactRecord(c: ContactRow, tags: string[] = []): ContactRecord {
+  return {
+    id: c.id,
+    name: fullName(c.first_name, c.last_name),
+    firstName: c.first_name,
+    lastName: c.last_name,
+    prefix: c.prefix,
+    title: c.title,
+    email: c.email,
+    phone: c.phone,
+    mobile: c.mobile,
+    company: c.company_id !== null ? { id: c.company_id, name: c.company_name ?? '' } : null,
+    companyRole: c.company_role,
+    lifecycle: c.lifecycle,
+    source: c.source,
+    referredBy: c.referred_by_id !== null ? { id: c.referred_by_id, name: fullName(c.referrer_first, c.referrer_last) } : null,
+    owner: c.owner_handle,
+    tags,
+    notes: c.notes,
+    lastTouchedAt: c.last_touched_at,
+    externalId: c.external_id,
+    customFields: c.custom_fields ? (JSON.parse(c.custom_fields) as Record<string, unknown>) : null,
+    createdAt: c.created_at,
+    updatedAt: c.updated_at,
+    archivedAt: c.archived_at,
+    version: c.version,
+  };
+}
+
+export function contactQuery(db: Trx) {
+  return db
+    .selectFrom('contacts as c')
+    .leftJoin('companies as co', 'co.id', 'c.company_id')
+    .leftJoin('users as ou', 'ou.id', 'c.owner_id')
+    .leftJoin('contacts as rb', 'rb.id', 'c.referred_by_id')
+    .selectAll('c')
+    .select(['co.name as company_name', 'ou.handle as owner_handle', 'rb.first_name as referrer_first', 'rb.last_name as referrer_last']);
+}
+
+export async function loadContactRecord(db: Trx, id: number): Promise<ContactRecord> {
+  const row = await contactQuery(db).where('c.id', '=', id).executeTakeFirstOrThrow();
+  return toContactRecord(row, (await tagsFor(db, 'contact', [id])).get(id) ?? []);
+}
+
+export function searchText(c: { first_name?: string | null; last_name?: string | null; email?: string | null; phone?: string | null; mobile?: string | null }): string {
+  return [fold(c.first_name), fold(c.last_name), fold(c.email), c.phone ?? '', phoneDigits(c.phone), c.mobile ?? '', phoneDigits(c.mobile)].filter(Boolean).join(' ');
+}
+
+export interface ContactInput {
+  name?: string;
+  firstName?: string;
+  lastName?: string;
+  prefix?: string;
+  title?: string;
+  email?: string;
+  phone?: string;
+  mobile?: string;
+  company?: string;
+  companyRole?: string;
+  lifecycle?: string;
+  source?: string;
+  referredBy?: string;
+  owner?: string;
+  notes?: string;
+  externalId?: string;
+  tags?: string[];
+  addTags?: string[];
+  removeTags?: string[];
+  customFields?: Record<string, unknown>;
+}
+
+function parseLifecycle(v: string | undefined): Lifecycle | undefined {
+  if (v === undefined) return undefined;
+  const l = v.toLowerCase() as Lifecycle;
+  if (!LIFECYCLES.includes(l)) throw new UserError(`Unknown lifecycle "${v}".`, `Use one of: ${LIFECYCLES.join(', ')} (see crm help lifecycle).`);
+  return l;
+}
+
+export interface SideEffects {
+  /** Reported on stderr by the CLI: "Created company #3 Acme Ltd". */
+  companyCreated?: (c: CompanyRecord) => void;
+}
+
+/** Columns from input; only keys the user gave. Name parts resolved from --name or --first/--last. */
+async function columnsFrom(s: Session, input: ContactInput, fx: SideEffects): Promise<Record<string, unknown>> {
+  const cols: Record<string, unknown> = {};
+  if (input.name !== undefined) {
+    const name = cleanText(input.name);
+    if (!name) throw new UserError('A contact needs a name.', 'crm contact add "Sara Rahimi" --email sara@example.com');
+    const parts = splitName(name);
+    cols.first_name = parts.first;
+    cols.last_name = parts.last;
+  }
+  if (input.firstName !== undefined) cols.first_name = cleanText(input.firstName) ?? '';
+  if (input.lastName !== undefined) cols.last_name = cleanText(input.lastName) ?? '';
+  if (input.email !== undefined) {
+    cols.email = normalizeEmail(input.email);
+    cols.email_norm = cols.email ? (cols.email as string).toLowerCase() : null;
+  }
+  if (input.phone !== undefined) cols.phone = normalizePhone(input.phone);
+  if (input.mobile !== undefined) cols.mobile = normalizePhone(input.mobile, 'mobile');
+  for (const [key, col] of [
+    ['prefix', 'prefix'],
+    ['title', 'title'],
+    ['companyRole', 'company_role'],
+    ['source', 'source'],
+    ['notes', 'notes'],
+    ['externalId', 'external_id'],
+  ] as const) {
+    if (input[key] !== undefined) cols[col] = cleanText(input[key]);
+  }
+  const lifecycle = parseLifecycle(input.lifecycle);
+  if (lifecycle) cols.lifecycle = lifecycle;
+  if (input.company !== undefined) {
+    cols.company_id = cleanText(input.company) === null || input.company.toLowerCase() === 'none' ? null : await findOrCreateCompany(s, input.company, (c) => fx.companyCreated?.(c));
+  }
+  if (input.referredBy !== undefined) cols.referred_by_id = cleanText(input.referredBy) === null ? null : (await getContact(s, input.referredBy)).id;
+  if (input.customFields !== undefined) cols.custom_fields = Object.keys(input.customFields).length ? JSON.stringify(input.customFields) : null;
+  return cols;
+}
+
+async function assertEmailFree(trx: Trx, emailNorm: string | null | undefined, exceptId?: number): Promise<void> {
+  if (!emailNorm) return;
+  let q = contactQuery(trx).where('c.email_norm', '=', emailNorm);
+  if (exceptId !== undefined) q = q.where('c.id', '!=', exceptId);
+  const clash = await q.executeTakeFirst();
+  if (clash) {
+    const who = fullName(clash.first_name, clash.last_name);
+    throw new ConflictError(
+      `A contact with email ${clash.email} already exists: #${clash.id} ${who}${clash.archived_at ? ' (archived)' : ''}.`,
+      clash.archived_at ? `Restore it: crm contact restore ${clash.id}` : `See it: crm contact show ${clash.id} — or change it: crm contact edit ${clash.id}`,
+      'duplicate_email',
+    );
+  }
+}
+
+export async function addContact(s: Session, input: ContactInput, fx: SideEffects = {}): Promise<ContactRecord> {
+  if (!cleanText(input.name) && !cleanText(input.firstName) && !cleanText(input.lastName)) {
+    throw new UserError('A contact needs a name.', 'crm contact add "Sara Rahimi" --email sara@example.com');
+  }
+  if (!cleanText(input.email) && !cleanText(input.phone) && !cleanText(input.mobile)) {
+    throw new UserError('A contact needs an email or a phone number.', 'Add --email name@example.com or --phone "+49 30 1234"', 'missing_field');
+  }
+  const tags = (input.tags ?? []).map(normalizeTag);
+  // Validate everything that needs no write before creating a company as a side effect.
+  const probe = { ...input, company: undefined };
+  await columnsFrom(s, probe, {});
+  const ownerId = await resolveOwnerId(s, input.owner);
+  const emailNorm = cleanText(input.email)?.toLowerCase();
+  await assertEmailFree(s.db.kysely, emailNorm);
+  const cols = await columnsFrom(s, input, fx);
+  const at = nowIso(s);
+  return writeTransaction(s.db, async (trx) => {
+    await assertEmailFree(trx, cols.email_norm as string | null);
+    const values = { ...cols, owner_id: ownerId, created_at: at, updated_at: at } as Record<string, unknown>;
+    values.search_text = searchText(values as Parameters<typeof searchText>[0]);
+    const row = await trx.insertInto('contacts').values(values as never).returning('id').executeTakeFirstOrThrow();
+    if (tags.length) await setTags(trx, 'contact', row.id, tags);
+    const record = await loadContactRecord(trx, row.id);
+    await recordAudit(trx, { entity: 'contact', entityId: row.id, action: 'create', changes: diff({}, auditView(record)), actor: s.actor, at });
+    return record;
+  });
+}
+
+function auditView(r: ContactRecord): Record<string, unknown> {
+  const { id: _i, createdAt: _c, updatedAt: _u, version: _v, name: _n, ...rest } = r;
+  return rest;
+}
+
+/** A contact by id, email, or unique name (case-insensitive, any script). */
+export async function findContacts(s: Session, ref: string, opts: { includeArchived?: boolean } = {}): Promise<Contact[]> {
+  const db = s.db.kysely;
+  const r = ref.trim();
+  if (/^#?\d+$/.test(r)) {
+    const row = await db.selectFrom('contacts').selectAll().where('id', '=', Number(r.replace('#', ''))).executeTakeFirst();
+    return row ? [row] : [];
+  }
+  if (r.includes('@')) {
+    const row = await db.selectFrom('contacts').selectAll().where('email_norm', '=', r.toLowerCase()).executeTakeFirst();
+    return row ? [row] : [];
+  }
+  const folded = fold(r);
+  let q = db
+    .selectFrom('contacts')
+    .selectAll()
+    .where(sql<boolean>`crm_fold(first_name || ' ' || last_name) = ${folded} OR crm_fold(last_name || ' ' || first_name) = ${folded}`);
+  if (!opts.includeArchived) q = q.where('archived_at', 'is', null);
+  return q.orderBy('id').execute();
+}
+
+export async function getContact(s: Session, ref: string): Promise<Contact> {
+  const found = await findContacts(s, ref, { includeArchived: true });
+  if (found.length === 0) {
+    throw new NotFoundError(`No contact "${ref}".`, `Search with: crm contact find ${JSON.stringify(ref.replace(/^#/, ''))}`);
+  }
+  if (found.length > 1) {
+    const list = found.slice(0, 10).map((c) => `#${c.id} ${fullName(c.first_name, c.last_name)}${c.email ? ` <${c.email}>` : ''}`);
+    throw new UserError(`"${ref}" matches ${found.length} contacts: ${list.join('; ')}.`, 'Name the contact by id or email.', 'ambiguous');
+  }
+  return found[0]!;
+}
+
+export async function showContact(s: Session, ref: string): Promise<ContactRecord> {
+  return loadContactRecord(s.db.kysely, (await getContact(s, ref)).id);
+}
+
+export async function editContact(s: Session, ref: string, input: ContactInput, fx: SideEffects = {}, expectVersion?: number): Promise<ContactRecord> {
+  const contact = await getContact(s, ref);
+  if (expectVersion !== undefined && expectVersion !== contact.version) throw staleError(contact.id);
+  const cols = await columnsFrom(s, input, fx);
+  if (input.owner !== undefined) cols.owner_id = await resolveOwnerId(s, input.owner);
+  if (cols.referred_by_id === contact.id) throw new UserError('A contact cannot refer themselves.');
+  const at = nowIso(s);
+  return writeTransaction(s.db, async (trx) => {
+    const before = await loadContactRecord(trx, contact.id);
+    if ('email_norm' in cols) await assertEmailFree(trx, cols.email_norm as string | null, contact.id);
+    const merged = { ...contact, ...cols };
+    if (!cleanText(merged.first_name as string) && !cleanText(merged.last_name as string)) throw new UserError('A contact needs a name.');
+    if (!merged.email && !merged.phone && !merged.mobile) throw new UserError('A contact needs an email or a phone number; this edit would remove the last one.');
+    let touched = false;
+    if (Object.keys(cols).length) {
+      cols.search_text = searchText(merged);
+      const res = await trx
+        .updateTable('contacts')
+        .set({ ...cols, updated_at: at, version: contact.version + 1 })
+        .where('id', '=', contact.id)
+        .where('version', '=', contact.version)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) throw staleError(contact.id);
+      touched = true;
+    }
+    if (input.tags || input.addTags || input.removeTags) {
+      const remove = new Set((input.removeTags ?? []).map(normalizeTag));
+      const next = [...(input.tags ? input.tags.map(normalizeTag) : before.tags), ...(input.addTags ?? []).map(normalizeTag)].filter((t) => !remove.has(t));
+      await setTags(trx, 'contact', contact.id, next);
+    }
+    const after = await loadContactRecord(trx, contact.id);
+    const changes = diff(auditView(before), auditView(after));
+    if (Object.keys(changes).length) {
+      if (!touched) await trx.updateTable('contacts').set({ updated_at: at, version: contact.version + 1 }).where('id', '=', contact.id).execute();
+      await recordAudit(trx, { entity: 'contact', entityId: contact.id, action: 'update', changes, actor: s.actor, at });
+    }
+    return loadContactRecord(trx, contact.id);
+  });
+}
+
+function staleError(id: number): ConflictError {
+  return new ConflictError(`Contact #${id} was changed by someone else since you read it.`, `Look again: crm contact show ${id} — then repeat your edit.`, 'stale');
+}
+
+export async function setContactArchived(s: Session, ref: string, archived: boolean): Promise<ContactRecord> {
+  const contact = await getContact(s, ref);
+  if (Boolean(contact.archived_at) === archived) {
+    throw new UserError(`Contact #${contact.id} is ${archived ? 'already archived' : 'not archived'}.`, undefined, 'no_change');
+  }
+  const at = nowIso(s);
+  return writeTransaction(s.db, async (trx) => {
+    if (!archived) await assertEmailFree(trx, contact.email_norm, contact.id);
+    await trx.updateTable('contacts').set({ archived_at: archived ? at : null, updated_at: at, version: contact.version + 1 }).where('id', '=', contact.id).execute();
+    await recordAudit(trx, { entity: 'contact', entityId: contact.id, action: archived ? 'archive' : 'restore', changes: { archivedAt: [contact.archived_at, archived ? at : null] }, actor: s.actor, at });
+    return loadContactRecord(trx, contact.id);
+  });
+}
+
+/** Tables whose rows point at a contact: merge moves them from B to A. */
+const CONTACT_LINKS: { table: 'deals' | 'tickets' | 'activities'; column: 'contact_id' }[] = [
+  { table: 'deals', column: 'contact_id' },
+  { table: 'tickets', column: 'contact_id' },
+  { table: 'activities', column: 'contact_id' },
+];
+
+const MERGE_FILL = ['prefix', 'title', 'email', 'phone', 'mobile', 'company_id', 'company_role', 'source', 'referred_by_id', 'owner_id', 'notes', 'external_id', 'last_touched_at'] as const;
+
+export interface MergeResult {
+  kept: ContactRecord;
+  archived: ContactRecord;
+  moved: Record<string, number>;
+}
+
+/** Keep A; move B's deals, tickets, activities, deal roles, referrals and tags to A; fill A's empty fields from B; archive B. */
+export async function mergeContacts(s: Session, refA: string, refB: string): Promise<MergeResult> {
+  const a = await getContact(s, refA);
+  const b = await getContact(s, refB);
+  if (a.id === b.id) throw new UserError('Cannot merge a contact into itself.');
+  if (a.archived_at) throw new UserError(`Contact #${a.id} (the one to keep) is archived.`, `Restore it first: crm contact restore ${a.id}`);
+  const at = nowIso(s);
+  return writeTransaction(s.db, async (trx) => {
+    const before = await loadContactRecord(trx, a.id);
+    const moved: Record<string, number> = {};
+    for (const link of CONTACT_LINKS) {
+      const res = await trx.updateTable(link.table).set({ contact_id: a.id }).where('contact_id', '=', b.id).executeTakeFirst();
+      moved[link.table] = Number(res.numUpdatedRows);
+    }
+    // Deal roles: move those A does not already hold on the same deal.
+    const roles = await trx.selectFrom('deal_contacts').selectAll().where('contact_id', '=', b.id).execute();
+    let movedRoles = 0;
+    for (const r of roles) {
+      const has = await trx.selectFrom('deal_contacts').select('deal_id').where('deal_id', '=', r.deal_id).where('contact_id', '=', a.id).executeTakeFirst();
+      if (!has) {
+        await trx.insertInto('deal_contacts').values({ deal_id: r.deal_id, contact_id: a.id, role: r.role }).execute();
+        movedRoles++;
+      }
+    }
+    await trx.deleteFrom('deal_contacts').where('contact_id', '=', b.id).execute();
+    moved.dealRoles = movedRoles;
+    const referrals = await trx.updateTable('contacts').set({ referred_by_id: a.id }).where('referred_by_id', '=', b.id).where('id', '!=', a.id).executeTakeFirst();
+    moved.referrals = Number(referrals.numUpdatedRows);
+    const bTags = (await tagsFor(trx, 'contact', [b.id])).get(b.id) ?? [];
+    await setTags(trx, 'contact', a.id, [...before.tags, ...bTags]);
+
+    const fill: Record<string, unknown> = {};
+    for (const col of MERGE_FILL) {
+      if ((a[col] === null || a[col] === '') && b[col] !== null && b[col] !== '' && !(col === 'referred_by_id' && b[col] === a.id)) fill[col] = b[col];
+    }
+    // B keeps its email while archived (unique index); A takes it only if A had none: free it first.
+    if (fill.email) {
+      await trx.updateTable('contacts').set({ email_norm: null }).where('id', '=', b.id).execute();
+      fill.email_norm = (fill.email as string).toLowerCase();
+    }
+    if (fill.last_touched_at === undefined && b.last_touched_at && a.last_touched_at && b.last_touched_at > a.last_touched_at) fill.last_touched_at = b.last_touched_at;
+    const merged = { ...a, ...fill };
+    await trx
+      .updateTable('contacts')
+      .set({ ...fill, search_text: searchText(merged), updated_at: at, version: a.version + 1 })
+      .where('id', '=', a.id)
+      .execute();
+    await trx.updateTable('contacts').set({ archived_at: b.archived_at ?? at, updated_at: at, version: b.version + 1 }).where('id', '=', b.id).execute();
+    const after = await loadContactRecord(trx, a.id);
+    await recordAudit(trx, { entity: 'contact', entityId: a.id, action: 'merge', changes: { ...diff(auditView(before), auditView(after)), mergedFrom: [null, b.id] }, actor: s.actor, at });
+    await recordAudit(trx, { entity: 'contact', entityId: b.id, action: 'merged_into', changes: { mergedInto: [null, a.id], archivedAt: [b.archived_at, b.archived_at ?? at] }, actor: s.actor, at });
+    return { kept: after, archived: await loadContactRecord(trx, b.id), moved };
+  });
+}
+
+export const contactFilterSpec: FilterSpec = {
+  entity: 'contact',
+  idColumn: 'c.id',
+  tagEntity: 'contact',
+  fields: [
+    { name: 'name', type: 'custom', compile: (eb, t) => eb.or(t.values.map((v) => eb(sql`instr(crm_fold(c.first_name || ' ' || c.last_name), ${fold(v)})`, '>', 0))) },
+    { name: 'email', type: 'text', column: 'c.email' },
+    { name: 'phone', type: 'custom', compile: (eb, t) => eb.or(t.values.map((v) => (v === 'none' ? eb.and([eb('c.phone', 'is', null), eb('c.mobile', 'is', null)]) : eb(sql`instr(c.search_text, ${phoneDigits(v) || fold(v)})`, '>', 0)))) },
+    { name: 'company', type: 'custom', compile: (eb, t) => eb.or(t.values.map((v) => (v === 'none' ? eb('c.company_id', 'is', null) : eb('c.company_id', 'in', eb.selectFrom('companies').select('id').where(sql<boolean>`instr(name_fold, ${fold(v)}) > 0`))))) },
+    { name: 'lifecycle', aliases: ['stage'], type: 'enum', column: 'c.lifecycle', values: LIFECYCLES },
+    { name: 'source', type: 'text', column: 'c.source' },
+    { name: 'title', type: 'text', column: 'c.title' },
+    { name: 'role', type: 'text', column: 'c.company_role' },
+    { name: 'owner', type: 'user', column: 'c.owner_id' },
+    { name: 'touched', aliases: ['last-touched'], type: 'datetime', column: 'c.last_touched_at' },
+    { name: 'created', type: 'datetime', column: 'c.created_at' },
+    { name: 'updated', type: 'datetime', column: 'c.updated_at' },
+    { name: 'id', type: 'number', column: 'c.id' },
+  ],
+  text: (eb, folded) =>
+    eb.or([
+      eb(sql`instr(c.search_text, ${folded})`, '>', 0),
+      eb('c.company_id', 'in', eb.selectFrom('companies').select('id').where(sql<boolean>`instr(name_fold, ${folded}) > 0`)),
+    ]),
+};
+
+export interface ContactListOptions {
+  filter?: string[];
+  limit?: number;
+  archived?: boolean;
+  companyId?: number;
+  /** Free text, matched as one phrase (no filter syntax). */
+  text?: string;
+}
+
+export async function listContacts(s: Session, opts: ContactListOptions = {}): Promise<{ rows: ContactRecord[]; total: number }> {
+  const me = await currentUser(s);
+  const where = compileFilter(parseFilter(opts.filter ?? []), contactFilterSpec, { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  let base = s.db.kysely.selectFrom('contacts as c');
+  base = opts.archived ? base.where('c.archived_at', 'is not', null) : base.where('c.archived_at', 'is', null);
+  if (opts.companyId !== undefined) base = base.where('c.company_id', '=', opts.companyId);
+  if (where) base = base.where(where);
+  if (opts.text) {
+    const folded = fold(opts.text);
+    base = base.where((eb) => contactFilterSpec.text!(eb, folded));
+  }
+  const total = opts.limit ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : -1;
+  let q = base
+    .leftJoin('companies as co', 'co.id', 'c.company_id')
+    .leftJoin('users as ou', 'ou.id', 'c.owner_id')
+    .leftJoin('contacts as rb', 'rb.id', 'c.referred_by_id')
+    .selectAll('c')
+    .select(['co.name as company_name', 'ou.handle as owner_handle', 'rb.first_name as referrer_first', 'rb.last_name as referrer_last'])
+    .orderBy('c.id');
+  if (opts.limit) q = q.limit(opts.limit);
+  const rows = await q.execute();
+  const tags = await tagsFor(s.db.kysely, 'contact', rows.map((r) => r.id));
+  const records = rows.map((r) => toContactRecord(r, tags.get(r.id) ?? []));
+  return { rows: records, total: total < 0 ? records.length : total };
+}
+
+/** Free-text search over names, emails, phones and company names, in any script. */
+export async function searchContacts(s: Session, words: string[], opts: { limit?: number; archived?: boolean } = {}) {
+  const text = words.join(' ').trim();
+  if (!text) throw new UserError('Give something to search for.', 'crm contact find rahimi');
+  return listContacts(s, { text, limit: opts.limit, archived: opts.archived });
+}

@@ -1,0 +1,16 @@
+/**
+ * What domain functions need from the world: the database, "now", the acting user and zone.
+ * The CLI builds it from CliContext; the TUI and tests build the same thing.
+ */
+import type { Db } from '../db/sqlite.js';
+
+export interface Session {
+  db: Db;
+  now(): Date;
+  actor: string;
+  timeZone: string;
+}
+
+export function nowIso(s: Session): string {
+  return s.now().toISOString();
+}

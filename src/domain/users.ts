@@ -1,0 +1,198 @@
+/** Users: reps, managers, agents, admins. The acting user is a handle; it may or may not be a row here. */
+import { recordAudit, diff } from '../db/audit.js';
+import type { User } from '../db/schema.js';
+import { writeTransaction } from '../db/transaction.js';
+import { ConflictError, NotFoundError, UserError } from '../errors.js';
+import { fold } from '../db/fold.js';
+import { sql } from 'kysely';
+import { nowIso, type Session } from './session.js';
+import { cleanText, normalizeEmail } from './validate.js';
+
+export const ROLES = ['rep', 'manager', 'agent', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface UserRecord {
+  id: number;
+  handle: string;
+  name: string;
+  email: string | null;
+  role: Role;
+  team: string | null;
+  timezone: string | null;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export function toUserRecord(u: User): UserRecord {
+  return {
+    id: u.id,
+    handle: u.handle,
+    name: u.name,
+    email: u.email,
+    role: u.role,
+    team: u.team,
+    timezone: u.timezone,
+    active: u.active === 1,
+    createdAt: u.created_at,
+    updatedAt: u.updated_at,
+    version: u.version,
+  };
+}
+
+export function normalizeHandle(handle: string): string {
+  const h = handle.trim().toLowerCase();
+  if (!/^[\p{L}\p{N}][\p{L}\p{N}_.\-]*$/u.test(h)) {
+    throw new UserError(`"${handle}" is not a valid user handle.`, 'Handles are letters, digits, _ . - with no spaces, e.g. sara or j.smith.');
+  }
+  return h;
+}
+
+/** A handle derived from a display name: "Darcel Schlecht" → "darcel.schlecht". */
+export function handleFromName(name: string): string {
+  const base = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .trim()
+    .replace(/[^\p{L}\p{N}]+/gu, '.')
+    .replace(/^\.+|\.+$/g, '');
+  return base || 'user';
+}
+
+function parseRole(role: string | undefined): Role | undefined {
+  if (role === undefined) return undefined;
+  const r = role.toLowerCase();
+  if (!(ROLES as readonly string[]).includes(r)) throw new UserError(`Unknown role "${role}".`, `Use one of: ${ROLES.join(', ')}.`);
+  return r as Role;
+}
+
+export function validateTimeZone(tz: string | undefined): string | null | undefined {
+  if (tz === undefined) return undefined;
+  const t = tz.trim();
+  if (t === '') return null;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: t });
+  } catch {
+    throw new UserError(`Unknown time zone "${tz}".`, 'Use an IANA zone name such as Europe/Berlin or Asia/Tokyo.', 'invalid_timezone');
+  }
+  return t;
+}
+
+export interface UserInput {
+  handle?: string;
+  name?: string;
+  email?: string;
+  role?: string;
+  team?: string;
+  timezone?: string;
+  active?: boolean;
+}
+
+export async function addUser(s: Session, input: UserInput & { handle: string }): Promise<UserRecord> {
+  const handle = normalizeHandle(input.handle);
+  const name = cleanText(input.name) ?? handle;
+  const email = normalizeEmail(input.email);
+  const role = parseRole(input.role) ?? 'rep';
+  const timezone = validateTimeZone(input.timezone) ?? null;
+  const at = nowIso(s);
+  return writeTransaction(s.db, async (trx) => {
+    const existing = await trx.selectFrom('users').select(['id', 'handle']).where('handle', '=', handle).executeTakeFirst();
+    if (existing) throw new ConflictError(`User "${handle}" already exists (#${existing.id}).`, `See it with: crm user show ${handle}`, 'duplicate');
+    const row = await trx
+      .insertInto('users')
+      .values({ handle, name, email, role, team: cleanText(input.team), timezone, active: input.active === false ? 0 : 1, created_at: at, updated_at: at })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const record = toUserRecord(row);
+    await recordAudit(trx, { entity: 'user', entityId: row.id, action: 'create', changes: diff({}, { ...record }), actor: s.actor, at });
+    return record;
+  });
+}
+
+/** A user by id, handle, or unique (case-insensitive) name. */
+export async function findUser(s: Session, ref: string): Promise<User | undefined> {
+  const db = s.db.kysely;
+  const r = ref.trim();
+  if (/^#?\d+$/.test(r)) {
+    const byId = await db.selectFrom('users').selectAll().where('id', '=', Number(r.replace('#', ''))).executeTakeFirst();
+    if (byId) return byId;
+  }
+  const byHandle = await db.selectFrom('users').selectAll().where('handle', '=', r.toLowerCase()).executeTakeFirst();
+  if (byHandle) return byHandle;
+  const byName = await db.selectFrom('users').selectAll().where(sql`crm_fold(name)`, '=', fold(r)).execute();
+  if (byName.length > 1) {
+    throw new UserError(`"${ref}" matches ${byName.length} users: ${byName.map((u) => u.handle).join(', ')}.`, 'Name the user by handle.', 'ambiguous');
+  }
+  return byName[0];
+}
+
+export async function getUser(s: Session, ref: string): Promise<User> {
+  const u = await findUser(s, ref);
+  if (!u) throw new NotFoundError(`No user "${ref}".`, `List users with: crm user list — or add one: crm user add ${safeHandleHint(ref)} --name "…"`);
+  return u;
+}
+
+function safeHandleHint(ref: string): string {
+  try {
+    return normalizeHandle(ref);
+  } catch {
+    return handleFromName(ref);
+  }
+}
+
+/** The owner id for a create: the named user, else the acting user when known, else none. */
+export async function resolveOwnerId(s: Session, ref: string | undefined): Promise<number | null> {
+  if (ref !== undefined) {
+    if (ref.trim() === '' || ref.toLowerCase() === 'none') return null;
+    if (ref.toLowerCase() === 'me') return (await currentUser(s))?.id ?? null;
+    return (await getUser(s, ref)).id;
+  }
+  return (await currentUser(s))?.id ?? null;
+}
+
+export async function currentUser(s: Session): Promise<User | undefined> {
+  return s.db.kysely.selectFrom('users').selectAll().where('handle', '=', s.actor.toLowerCase()).executeTakeFirst();
+}
+
+export async function listUsers(s: Session, opts: { includeInactive?: boolean } = {}): Promise<UserRecord[]> {
+  let q = s.db.kysely.selectFrom('users').selectAll().orderBy('handle');
+  if (!opts.includeInactive) q = q.where('active', '=', 1);
+  return (await q.execute()).map(toUserRecord);
+}
+
+export async function editUser(s: Session, ref: string, input: UserInput): Promise<UserRecord> {
+  const user = await getUser(s, ref);
+  const patch: Record<string, unknown> = {};
+  if (input.name !== undefined) {
+    const name = cleanText(input.name);
+    if (!name) throw new UserError('A user needs a name.');
+    patch.name = name;
+  }
+  if (input.email !== undefined) patch.email = normalizeEmail(input.email);
+  if (input.role !== undefined) patch.role = parseRole(input.role);
+  if (input.team !== undefined) patch.team = cleanText(input.team);
+  if (input.timezone !== undefined) patch.timezone = validateTimeZone(input.timezone);
+  if (input.active !== undefined) patch.active = input.active ? 1 : 0;
+  if (input.handle !== undefined) patch.handle = normalizeHandle(input.handle);
+  const at = nowIso(s);
+  return writeTransaction(s.db, async (trx) => {
+    if (patch.handle && patch.handle !== user.handle) {
+      const clash = await trx.selectFrom('users').select('id').where('handle', '=', patch.handle as string).executeTakeFirst();
+      if (clash) throw new ConflictError(`User "${String(patch.handle)}" already exists (#${clash.id}).`);
+    }
+    const changes = diff(user as unknown as Record<string, unknown>, patch);
+    if (Object.keys(changes).length === 0) return toUserRecord(user);
+    const row = await trx
+      .updateTable('users')
+      .set({ ...(patch as object), updated_at: at, version: user.version + 1 })
+      .where('id', '=', user.id)
+      .where('version', '=', user.version)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new ConflictError(`User ${user.handle} was changed by someone else meanwhile.`, `Look again with: crm user show ${user.handle}`);
+    await recordAudit(trx, { entity: 'user', entityId: user.id, action: 'update', changes, actor: s.actor, at });
+    return toUserRecord(row);
+  });
+}

@@ -1,0 +1,201 @@
+/**
+ * One row model, five renderings: table (TTY), tsv (piped), csv, json, ndjson.
+ * stdout carries results only; -o FILE sends them to a file instead.
+ */
+import { writeFileSync } from 'node:fs';
+import { UsageError, UserError } from '../errors.js';
+import type { IOStreams } from '../io.js';
+import { cellValue, type Column, type ListView } from './columns.js';
+import { formatValue, type FormatContext } from './format.js';
+import { safeBlock, safeCell } from './safe.js';
+import { renderTable } from './table.js';
+import { colors } from './color.js';
+
+export const FORMATS = ['table', 'tsv', 'csv', 'json', 'ndjson'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface OutputOptions {
+  format?: string;
+  json?: boolean;
+  outFile?: string;
+  now: Date;
+  timeZone?: string;
+}
+
+export interface Output {
+  io: IOStreams;
+  opts: OutputOptions;
+}
+
+export function parseFormat(value: string | undefined): Format | undefined {
+  if (value === undefined) return undefined;
+  const f = value.toLowerCase();
+  if (!(FORMATS as readonly string[]).includes(f)) {
+    throw new UsageError(`Unknown format "${value}".`, `Use one of: ${FORMATS.join(', ')}.`);
+  }
+  return f as Format;
+}
+
+/** --format wins, then --json; else a table on a TTY and TSV when piped or written to a file. */
+export function resolveFormat(out: Output, fallbackPiped: Format = 'tsv'): Format {
+  const explicit = parseFormat(out.opts.format);
+  if (explicit) return explicit;
+  if (out.opts.json) return 'json';
+  if (out.opts.outFile) {
+    if (/\.csv$/i.test(out.opts.outFile)) return 'csv';
+    if (/\.ndjson$/i.test(out.opts.outFile)) return 'ndjson';
+    if (/\.json$/i.test(out.opts.outFile)) return 'json';
+    return fallbackPiped;
+  }
+  return out.io.isStdoutTTY ? 'table' : fallbackPiped;
+}
+
+export function isJsonFormat(out: Output): boolean {
+  const f = resolveFormat(out);
+  return f === 'json' || f === 'ndjson';
+}
+
+/** Whether human formatting applies (relative times, grouped money, colour). */
+export function isHuman(out: Output): boolean {
+  return resolveFormat(out) === 'table';
+}
+
+function formatContext(out: Output, human: boolean): FormatContext {
+  return { human, now: out.opts.now, timeZone: out.opts.timeZone };
+}
+
+export function emit(out: Output, text: string): void {
+  if (out.opts.outFile) {
+    try {
+      writeFileSync(out.opts.outFile, text);
+    } catch (err) {
+      throw new UserError(`Cannot write ${out.opts.outFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'Choose a writable path for -o.');
+    }
+    return;
+  }
+  out.io.stdout.write(text);
+}
+
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
+}
+
+function toJsonLine(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+export function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export interface ListOptions {
+  /** Shown on stderr (TTY only) when there are no rows. */
+  emptyMessage?: string;
+}
+
+/** Render a list. JSON gets whole records; the other formats get the view's columns. */
+export function printList<R>(out: Output, view: ListView<R>, rows: R[], opts: ListOptions = {}): void {
+  const format = resolveFormat(out);
+  emit(out, renderList(out, format, view, rows));
+  if (rows.length === 0 && format === 'table' && opts.emptyMessage) out.io.stderr.write(opts.emptyMessage + '\n');
+}
+
+export function renderList<R>(out: Output, format: Format, view: ListView<R>, rows: R[]): string {
+  switch (format) {
+    case 'json':
+      return toJson(rows) + '\n';
+    case 'ndjson':
+      return rows.map((r) => toJsonLine(r) + '\n').join('');
+    case 'csv': {
+      const fc = formatContext(out, false);
+      const lines = [view.map((c) => csvCell(c.key)).join(',')];
+      for (const r of rows) lines.push(view.map((c) => csvCell(formatValue(cellValue(c, r), c.format, fc))).join(','));
+      return lines.join('\n') + '\n';
+    }
+    case 'tsv': {
+      const fc = formatContext(out, false);
+      const lines = [view.map((c) => c.key).join('\t')];
+      for (const r of rows) lines.push(view.map((c) => formatValue(cellValue(c, r), c.format, fc)).join('\t'));
+      return lines.join('\n') + '\n';
+    }
+    case 'table': {
+      const fc = formatContext(out, true);
+      const c = colors(out.io);
+      if (rows.length === 0) return '';
+      return renderTable({
+        headers: view.map((col) => col.label),
+        rows: rows.map((r) => view.map((col) => formatValue(cellValue(col, r), col.format, fc))),
+        align: view.map((col) => col.align ?? (col.format === 'money' || col.format === 'int' || col.format === 'percent' ? 'right' : 'left')),
+        maxWidths: view.map((col) => col.maxWidth),
+        width: out.opts.outFile ? undefined : out.io.width,
+        style: { header: c.bold, border: c.dim },
+      });
+    }
+  }
+}
+
+export interface Section {
+  title: string;
+  /** A sub-list (people at a company, deal history)… */
+  view?: ListView<any>;
+  rows?: unknown[];
+  /** …or free text (description, notes). */
+  text?: string;
+}
+
+/**
+ * Render one record: "Label  value" lines and sections on a TTY; key<TAB>value when piped;
+ * the whole record as JSON with --json. `record` is what JSON prints; `fields` what humans read.
+ */
+export function printRecord<R>(out: Output, record: R, fields: ListView<R>, sections: Section[] = []): void {
+  const format = resolveFormat(out);
+  if (format === 'json' || format === 'ndjson') {
+    emit(out, (format === 'json' ? toJson(record) : toJsonLine(record)) + '\n');
+    return;
+  }
+  if (format === 'csv') {
+    emit(out, renderList(out, 'csv', fields, [record]));
+    return;
+  }
+  const human = format === 'table';
+  const fc = formatContext(out, human);
+  const c = colors(out.io);
+  const labelWidth = Math.max(...fields.map((f) => (human ? f.label : f.key).length));
+  const lines: string[] = [];
+  for (const f of fields) {
+    const value = formatValue(cellValue(f, record), f.format, fc);
+    if (human) {
+      if (value === '') continue;
+      lines.push(`${c.dim((f.label + ':').padEnd(labelWidth + 2))}${value}`);
+    } else {
+      lines.push(`${f.key}\t${value}`);
+    }
+  }
+  let text = lines.join('\n') + '\n';
+  if (human) {
+    for (const s of sections) {
+      if (s.text !== undefined) {
+        if (s.text.trim() === '') continue;
+        text += `\n${c.bold(s.title)}\n${safeBlock(s.text)}\n`;
+      } else if (s.view && s.rows) {
+        text += `\n${c.bold(s.title)} (${s.rows.length})\n`;
+        if (s.rows.length) text += renderList(out, 'table', s.view, s.rows);
+      }
+    }
+  }
+  emit(out, text);
+}
+
+/** After a create: the id on stdout (for `id=$(crm … add)`), or the whole record with --json. */
+export function printCreated(out: Output, id: number | string, record: unknown): void {
+  if (isJsonFormat(out)) emit(out, toJson(record) + '\n');
+  else emit(out, `${id}\n`);
+}
+
+/** After a change: the record with --json; otherwise nothing on stdout (confirmation goes to stderr). */
+export function printChanged(out: Output, record: unknown): void {
+  if (isJsonFormat(out)) emit(out, toJson(record) + '\n');
+}
+
+export { safeCell };
+export type { Column };

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    testTimeout: 30000,
+    hookTimeout: 30000,
+    pool: 'forks',
+    env: { TZ: 'UTC' },
+  },
+});
