@@ -20,6 +20,7 @@ export const nouns: NounEntry[] = [
   { name: 'contact', aliases: ['contacts'], summary: 'People: add, list, show, edit, find, merge, archive', load: () => import('./contact/index.js') },
   { name: 'company', aliases: ['companies'], summary: 'Companies (accounts) and their people', load: () => import('./company/index.js') },
   { name: 'user', aliases: ['users'], summary: 'Reps, managers and agents', load: () => import('./user/index.js') },
+  { name: 'report', aliases: ['reports'], summary: 'Reports and KPIs (--json, --explain, --as-of)', load: () => import('./report/index.js') },
   { name: 'history', summary: 'The audit log of one record: crm history contact 12', load: () => import('./history/index.js') },
   { name: 'db', summary: 'Database file: path, status, migrate', load: () => import('./db/index.js') },
   { name: 'demo', summary: 'Create a realistic demo database and show a tour', load: () => import('./demo/index.js') },

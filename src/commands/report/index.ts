@@ -1,0 +1,15 @@
+/**
+ * `crm report <name>`: each report is a file exporting register(parent, ctx). Add yours to the
+ * list below (one line); builders live in src/reports and are pure (rows + now → model).
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+
+type ReportModule = { register(parent: Command, ctx: CliContext): void };
+
+const reports: ReportModule[] = [];
+
+export function register(noun: Command, ctx: CliContext): void {
+  noun.description('reports and KPIs: every report has --json, --format csv and --explain');
+  for (const r of reports) r.register(noun, ctx);
+}

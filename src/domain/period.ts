@@ -1,0 +1,143 @@
+/**
+ * Reporting periods as half-open UTC ranges [start, end), cut in the user's time zone:
+ *   --period 2026-Q4 | 2026-11 | 2026 | 2026-W47 | 2026-11-20   --week 2026-W47
+ *   --from 2026-10-01 --to 2026-12-31 (both days included)
+ * Weeks are ISO weeks (Monday first; week 1 holds the year's first Thursday).
+ */
+import { UsageError } from '../errors.js';
+import { zonedDate, zonedMidnightUtc } from '../db/filter.js';
+
+export interface Period {
+  /** Inclusive start instant (ISO UTC). */
+  start: string;
+  /** Exclusive end instant (ISO UTC). */
+  end: string;
+  /** Human label: "2026-Q4", "2026-W47", "2026-10-01..2026-12-31". */
+  label: string;
+  /** The same-length period just before (for "vs previous"). */
+  previous(): Period;
+}
+
+type Ymd = [number, number, number];
+
+function addDays([y, m, d]: Ymd, n: number): Ymd {
+  const t = new Date(Date.UTC(y, m - 1, d + n));
+  return [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate()];
+}
+
+function addMonths([y, m]: Ymd, n: number): Ymd {
+  const idx = y * 12 + (m - 1) + n;
+  return [Math.floor(idx / 12), (idx % 12) + 1, 1];
+}
+
+function fmt([y, m, d]: Ymd): string {
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** Monday of ISO week 1 of an ISO year. */
+function isoWeekOneMonday(year: number): Ymd {
+  const jan4 = new Date(Date.UTC(year, 0, 4));
+  const dow = (jan4.getUTCDay() + 6) % 7;
+  return addDays([year, 1, 4], -dow);
+}
+
+export function isoWeekOf(ymd: Ymd): { year: number; week: number } {
+  const t = new Date(Date.UTC(ymd[0], ymd[1] - 1, ymd[2]));
+  const dow = (t.getUTCDay() + 6) % 7;
+  const thursday = addDays(ymd, 3 - dow);
+  const week1 = isoWeekOneMonday(thursday[0]);
+  const days = Math.round((Date.UTC(thursday[0], thursday[1] - 1, thursday[2]) - Date.UTC(week1[0], week1[1] - 1, week1[2])) / 86400000);
+  return { year: thursday[0], week: Math.floor(days / 7) + 1 };
+}
+
+function validYmd([y, m, d]: Ymd): boolean {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+function make(startDay: Ymd, endDay: Ymd, label: string, tz: string, prev: () => Period): Period {
+  return { start: zonedMidnightUtc(...startDay, tz), end: zonedMidnightUtc(...endDay, tz), label, previous: prev };
+}
+
+export function parseDay(text: string, what = 'date'): Ymd {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  const ymd: Ymd | null = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+  if (!ymd || !validYmd(ymd)) throw new UsageError(`${what} "${text}" is not a date.`, 'Use YYYY-MM-DD, e.g. 2026-11-20.');
+  return ymd;
+}
+
+/** Parse a named period in a zone. */
+export function parsePeriod(text: string, tz: string): Period {
+  const v = text.trim().toUpperCase();
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d{4})-Q([1-4])$/.exec(v))) {
+    const y = Number(m[1]), q = Number(m[2]);
+    const s: Ymd = [y, (q - 1) * 3 + 1, 1];
+    return make(s, addMonths(s, 3), `${y}-Q${q}`, tz, () => parsePeriod(q === 1 ? `${y - 1}-Q4` : `${y}-Q${q - 1}`, tz));
+  }
+  if ((m = /^(\d{4})-W(\d{2})$/.exec(v))) {
+    const y = Number(m[1]), w = Number(m[2]);
+    const monday = addDays(isoWeekOneMonday(y), (w - 1) * 7);
+    if (w < 1 || isoWeekOf(monday).year !== y) throw new UsageError(`${text} is not an ISO week.`, 'Use YYYY-Www, e.g. 2026-W47.');
+    return make(monday, addDays(monday, 7), `${y}-W${String(w).padStart(2, '0')}`, tz, () => {
+      const prev = isoWeekOf(addDays(monday, -7));
+      return parsePeriod(`${prev.year}-W${String(prev.week).padStart(2, '0')}`, tz);
+    });
+  }
+  if ((m = /^(\d{4})-(\d{2})$/.exec(v))) {
+    const s: Ymd = [Number(m[1]), Number(m[2]), 1];
+    if (s[1] < 1 || s[1] > 12) throw new UsageError(`${text} is not a month.`, 'Use YYYY-MM, e.g. 2026-11.');
+    return make(s, addMonths(s, 1), v, tz, () => parsePeriod(fmt(addMonths(s, -1)).slice(0, 7), tz));
+  }
+  if ((m = /^(\d{4})$/.exec(v))) {
+    const y = Number(m[1]);
+    return make([y, 1, 1], [y + 1, 1, 1], v, tz, () => parsePeriod(String(y - 1), tz));
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+    const d = parseDay(v);
+    return make(d, addDays(d, 1), v, tz, () => parsePeriod(fmt(addDays(d, -1)), tz));
+  }
+  throw new UsageError(`Unknown period "${text}".`, 'Use 2026-Q4, 2026-11, 2026-W47, 2026 or 2026-11-20.', 'bad_period');
+}
+
+/** --from/--to as days (both included) in a zone. */
+export function rangePeriod(from: string, to: string, tz: string): Period {
+  const a = parseDay(from, '--from');
+  const b = parseDay(to, '--to');
+  if (fmt(b) < fmt(a)) throw new UsageError(`--to ${to} is before --from ${from}.`);
+  const days = Math.round((Date.UTC(b[0], b[1] - 1, b[2]) - Date.UTC(a[0], a[1] - 1, a[2])) / 86400000) + 1;
+  return make(a, addDays(b, 1), `${fmt(a)}..${fmt(b)}`, tz, () => rangePeriod(fmt(addDays(a, -days)), fmt(addDays(a, -1)), tz));
+}
+
+export interface PeriodFlags {
+  period?: string;
+  week?: string;
+  from?: string;
+  to?: string;
+}
+
+/**
+ * The period of a report from its flags; `fallback` names the default ("month", "quarter",
+ * "week", "year") relative to `now` in the zone.
+ */
+export function periodFromFlags(flags: PeriodFlags, now: Date, tz: string, fallback: 'week' | 'month' | 'quarter' | 'year' = 'month'): Period {
+  const given = [flags.period, flags.week, flags.from ?? flags.to].filter((v) => v !== undefined).length;
+  if (given > 1) throw new UsageError('Give one of --period, --week, or --from/--to.');
+  if (flags.week) return parsePeriod(/^\d{4}-W\d{2}$/i.test(flags.week) ? flags.week : `${flags.week}`, tz);
+  if (flags.period) return parsePeriod(flags.period, tz);
+  const today = zonedDate(now, tz);
+  const t: Ymd = [today.y, today.m, today.d];
+  if (flags.from || flags.to) return rangePeriod(flags.from ?? '1970-01-01', flags.to ?? fmt(t), tz);
+  switch (fallback) {
+    case 'week': {
+      const w = isoWeekOf(t);
+      return parsePeriod(`${w.year}-W${String(w.week).padStart(2, '0')}`, tz);
+    }
+    case 'quarter':
+      return parsePeriod(`${t[0]}-Q${Math.floor((t[1] - 1) / 3) + 1}`, tz);
+    case 'year':
+      return parsePeriod(String(t[0]), tz);
+    default:
+      return parsePeriod(fmt(t).slice(0, 7), tz);
+  }
+}
