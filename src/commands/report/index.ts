@@ -4,10 +4,12 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
+import * as winRate from './win-rate.js';
+import * as cycle from './cycle.js';
 
 type ReportModule = { register(parent: Command, ctx: CliContext): void };
 
-const reports: ReportModule[] = [];
+const reports: ReportModule[] = [winRate, cycle];
 
 export function register(noun: Command, ctx: CliContext): void {
   noun.description('reports and KPIs: every report has --json, --format csv and --explain');

@@ -1,0 +1,204 @@
+/**
+ * Rendering of a ReportModel (src/reports/model.ts). Reports keep their human layout when piped
+ * (cron mails them; DESIGN §5) unless a format is asked for: --format csv|tsv gives the tables,
+ * --json / ndjson the model's data. Charts (bars, sparklines) only on a TTY and without --no-chart.
+ */
+import { Money } from '../domain/money.js';
+import type { CellFormat, ReportModel, ReportTable } from '../reports/model.js';
+import { bar, sparkline } from './chart.js';
+import { colors } from './color.js';
+import { formatLocalDateTime } from './format.js';
+import { csvCell, emit, parseFormat, toJson, type Output } from './render.js';
+import { safeCell } from './safe.js';
+import { renderTable } from './table.js';
+
+export interface ReportRenderOptions {
+  /** Draw charts (TTY and not --no-chart). */
+  chart: boolean;
+  /** Append the explanation of the formulas (--explain). */
+  explain: boolean;
+}
+
+export type ReportFormat = 'text' | 'csv' | 'tsv' | 'json' | 'ndjson';
+
+export function reportFormat(out: Output): ReportFormat {
+  const f = parseFormat(out.opts.format);
+  if (f === 'table') return 'text';
+  if (f) return f;
+  if (out.opts.json) return 'json';
+  if (out.opts.outFile) {
+    if (/\.csv$/i.test(out.opts.outFile)) return 'csv';
+    if (/\.tsv$/i.test(out.opts.outFile)) return 'tsv';
+    if (/\.ndjson$/i.test(out.opts.outFile)) return 'ndjson';
+    if (/\.json$/i.test(out.opts.outFile)) return 'json';
+  }
+  return 'text';
+}
+
+export function printReport(out: Output, model: ReportModel, opts: ReportRenderOptions): void {
+  const format = reportFormat(out);
+  switch (format) {
+    case 'json':
+      emit(out, toJson(reportJson(model, opts.explain)) + '\n');
+      return;
+    case 'ndjson':
+      emit(out, (model.tables[0]?.rows ?? []).map((r) => JSON.stringify(r, jsonReplacer) + '\n').join(''));
+      return;
+    case 'csv':
+    case 'tsv':
+      emit(out, model.tables.map((t) => delimited(t, format, model.tables.length > 1)).join('\n'));
+      if (opts.explain) out.io.stderr.write(model.explain.trimEnd() + '\n');
+      return;
+    default:
+      emit(out, reportText(out, model, opts));
+  }
+}
+
+function jsonReplacer(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
+}
+
+/** The JSON body: report, title, scope, the report's own data, notes (and the explanation). */
+export function reportJson(model: ReportModel, explain: boolean): Record<string, unknown> {
+  return {
+    report: model.report,
+    title: model.title,
+    period: model.scope.period,
+    asOf: model.scope.asOf,
+    timeZone: model.scope.timeZone,
+    owners: model.scope.owners,
+    team: model.scope.team,
+    ...model.data,
+    notes: model.notes,
+    ...(explain ? { explain: model.explain } : {}),
+  };
+}
+
+/** One cell as text. `human` groups digits and adds units; otherwise exact and machine-readable. */
+export function formatCell(value: unknown, format: CellFormat | undefined, human: boolean, timeZone?: string): string {
+  if (value === null || value === undefined) return human ? '—' : '';
+  if (value instanceof Money) return human ? value.format() : `${value.amount} ${value.currency}`;
+  if (Array.isArray(value) && (value.length === 0 || value[0] instanceof Money)) {
+    if (value.length === 0) return human ? '0' : '';
+    return (value as Money[]).map((m) => (human ? m.format() : `${m.amount} ${m.currency}`)).join(human ? ', ' : '; ');
+  }
+  switch (format) {
+    case 'percent':
+      return typeof value === 'number' ? (human ? `${(value * 100).toFixed(1)}%` : value.toFixed(4)) : String(value);
+    case 'days':
+    case 'number':
+      return typeof value === 'number' ? value.toFixed(1) : String(value);
+    case 'int':
+      return typeof value === 'number' || typeof value === 'bigint' ? (human ? groupDigits(String(value)) : String(value)) : String(value);
+    case 'datetime':
+      return human ? formatLocalDateTime(String(value), timeZone) : String(value);
+    default:
+      if (typeof value === 'boolean') return value ? 'yes' : human ? '' : 'no';
+      if (Array.isArray(value)) return value.map((v) => safeCell(String(v))).join(human ? ', ' : ';');
+      return safeCell(String(value));
+  }
+}
+
+function groupDigits(s: string): string {
+  return s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function delimited(t: ReportTable, format: 'csv' | 'tsv', titled: boolean): string {
+  const sep = format === 'csv' ? ',' : '\t';
+  const cell = (s: string) => (format === 'csv' ? csvCell(s) : s.replace(/[\t\r\n]/g, ' '));
+  const cols = titled ? [{ key: 'table', label: 'Table' }, ...t.columns] : t.columns;
+  const lines = [cols.map((c) => cell(c.key)).join(sep)];
+  const rows = t.total ? [...t.rows, t.total] : t.rows;
+  for (const r of rows) lines.push(cols.map((c) => cell(c.key === 'table' && titled ? t.name : formatCell(r[c.key], (c as { format?: CellFormat }).format, false))).join(sep));
+  return lines.join('\n') + '\n';
+}
+
+/** The value a bar chart measures: numbers as is, money by its first (largest) currency. */
+function chartValue(value: unknown, currency: string | undefined): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Money) return value.currency === currency ? Number(value.minor) : 0;
+  if (Array.isArray(value)) {
+    const m = (value as Money[]).find((x) => x instanceof Money && x.currency === currency);
+    return m ? Number(m.minor) : 0;
+  }
+  return 0;
+}
+
+function chartCurrency(t: ReportTable): string | undefined {
+  const totals = new Map<string, number>();
+  for (const r of t.rows) {
+    const v = r[t.chart!];
+    const list = v instanceof Money ? [v] : Array.isArray(v) ? (v as unknown[]) : [];
+    for (const m of list) if (m instanceof Money) totals.set(m.currency, (totals.get(m.currency) ?? 0) + Math.abs(Number(m.minor)));
+  }
+  return [...totals.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+export function reportText(out: Output, model: ReportModel, opts: ReportRenderOptions): string {
+  const c = colors(out.io);
+  const tz = model.scope.timeZone;
+  const lines: string[] = [];
+  lines.push(c.bold(model.title));
+  const scope: string[] = [];
+  const p = model.scope.period;
+  if (p) scope.push(p.label.includes('..') ? `${p.label.replace('..', ' to ')} (${tz})` : `${p.label} (${formatLocalDateTime(p.start, tz).slice(0, 10)} to ${lastDay(p.end, tz)}, ${tz})`);
+  scope.push(`as of ${formatLocalDateTime(model.scope.asOf, tz)}`);
+  if (model.scope.owners) scope.push(`owner ${model.scope.owners.join(', ')}`);
+  if (model.scope.team) scope.push(`team ${model.scope.team}`);
+  lines.push(c.dim(scope.join(' · ')));
+  let text = lines.join('\n') + '\n';
+
+  if (model.summary.length) {
+    const width = Math.max(...model.summary.map((s) => s.label.length));
+    text += '\n';
+    for (const s of model.summary) {
+      let line = `  ${s.label.padEnd(width)}  ${formatCell(s.value, s.format, true, tz)}`;
+      if (s.detail) line += `  ${c.dim(s.detail)}`;
+      if (opts.chart && s.trend && s.trend.length > 1) line += `  ${c.cyan(sparkline(s.trend))}`;
+      text += line + '\n';
+    }
+  }
+
+  for (const t of model.tables) {
+    text += '\n';
+    if (t.title) text += c.bold(t.title) + '\n';
+    if (t.rows.length === 0) {
+      text += (t.empty ?? 'Nothing to report.') + '\n';
+      continue;
+    }
+    const withChart = opts.chart && t.chart !== undefined;
+    const currency = withChart ? chartCurrency(t) : undefined;
+    const chartFormat = t.columns.find((col) => col.key === t.chart)?.format;
+    const max = !withChart ? 0 : chartFormat === 'percent' ? 1 : Math.max(0, ...t.rows.map((r) => chartValue(r[t.chart!], currency)));
+    const headers = t.columns.map((col) => col.label);
+    const align = t.columns.map((col) => (col.format && col.format !== 'text' && col.format !== 'date' && col.format !== 'datetime' ? 'right' : 'left') as 'left' | 'right');
+    const body = t.rows.map((r) => t.columns.map((col) => formatCell(r[col.key], col.format, true, tz)));
+    if (withChart) {
+      headers.push('');
+      align.push('left');
+      t.rows.forEach((r, i) => body[i]!.push(c.cyan(bar(chartValue(r[t.chart!], currency), max, 20))));
+    }
+    if (t.total) {
+      const totalRow = t.columns.map((col) => formatCell(t.total![col.key], col.format, true, tz));
+      if (withChart) totalRow.push('');
+      body.push(totalRow.map((s) => c.bold(s)));
+    }
+    text += renderTable({
+      headers,
+      rows: body,
+      align,
+      width: out.io.isStdoutTTY && !out.opts.outFile ? out.io.width : undefined,
+      style: { header: c.bold, border: c.dim },
+    });
+  }
+
+  if (model.notes.length) text += '\n' + model.notes.map((n) => c.dim(`Note: ${n}`)).join('\n') + '\n';
+  if (opts.explain) text += '\n' + c.bold('How this is computed') + '\n' + model.explain.trimEnd() + '\n';
+  return text;
+}
+
+/** The last day included in a half-open period ending at `end` (local date of end − 1 ms). */
+function lastDay(end: string, tz: string): string {
+  return formatLocalDateTime(new Date(new Date(end).getTime() - 1).toISOString(), tz).slice(0, 10);
+}

@@ -1,0 +1,133 @@
+/**
+ * The one intermediate model every report builds: a title, the period and scope it covers, a
+ * few headline figures, tables of rows, notes, and the plain-words explanation of its formulas.
+ * src/reports/render.ts turns it into text (human layout, also when piped), CSV/TSV, or JSON.
+ * Builders are pure: (rows from src/db/reports, params incl. now) → ReportModel.
+ */
+import { Money } from '../domain/money.js';
+
+export type CellFormat = 'text' | 'int' | 'money' | 'percent' | 'days' | 'date' | 'datetime' | 'number';
+
+export interface ReportColumn {
+  /** Key in the row; also the JSON key and CSV header. */
+  key: string;
+  label: string;
+  format?: CellFormat;
+}
+
+export interface ReportTable {
+  /** Stable name (JSON key of the rows when a report has several tables). */
+  name: string;
+  title?: string;
+  columns: ReportColumn[];
+  rows: Record<string, unknown>[];
+  /** A totals row (printed under a rule in text; "total" row in CSV). */
+  total?: Record<string, unknown>;
+  /** Draw a unicode bar of this column next to each row on a TTY. */
+  chart?: string;
+  /** Shown in text when the table has no rows. */
+  empty?: string;
+}
+
+export interface SummaryItem {
+  key: string;
+  label: string;
+  value: unknown;
+  format?: CellFormat;
+  /** Extra words after the value ("vs 12 in 2026-10"). */
+  detail?: string;
+  /** A sparkline of recent values, drawn on a TTY. */
+  trend?: number[];
+}
+
+export interface ReportScopeInfo {
+  period: { label: string; start: string; end: string } | null;
+  asOf: string;
+  timeZone: string;
+  owners: string[] | null;
+  team: string | null;
+}
+
+export interface ReportModel {
+  report: string;
+  title: string;
+  scope: ReportScopeInfo;
+  summary: SummaryItem[];
+  tables: ReportTable[];
+  notes: string[];
+  /** The exact formulas and definitions, in plain words (--explain). */
+  explain: string;
+  /** The JSON body (besides report/title/scope/notes): field names are an API. */
+  data: Record<string, unknown>;
+}
+
+/** Money per currency: a report never adds EUR to USD. */
+export type MoneyBag = Money[];
+
+/** Sums of minor units per currency, as bigint, in a stable (alphabetical) order. */
+export class MoneySum {
+  private readonly byCurrency = new Map<string, bigint>();
+
+  add(currency: string, minor: bigint | number | string | null | undefined): this {
+    if (minor === null || minor === undefined) return this;
+    const c = currency.toUpperCase();
+    this.byCurrency.set(c, (this.byCurrency.get(c) ?? 0n) + BigInt(minor));
+    return this;
+  }
+
+  addBag(bag: MoneyBag): this {
+    for (const m of bag) this.add(m.currency, m.minor);
+    return this;
+  }
+
+  get(currency: string): bigint {
+    return this.byCurrency.get(currency.toUpperCase()) ?? 0n;
+  }
+
+  currencies(): string[] {
+    return [...this.byCurrency.keys()].sort();
+  }
+
+  /** Non-zero sums, one Money per currency (an empty bag reads as 0). */
+  bag(): MoneyBag {
+    return this.currencies()
+      .filter((c) => this.byCurrency.get(c) !== 0n)
+      .map((c) => new Money(this.byCurrency.get(c)!, c));
+  }
+
+  isEmpty(): boolean {
+    return this.byCurrency.size === 0;
+  }
+}
+
+/** a / b as a ratio, or null when b is 0 (shown as "—", never as 0% or NaN). */
+export function ratio(a: number | bigint, b: number | bigint): number | null {
+  const d = Number(b);
+  if (d === 0) return null;
+  return Number(a) / d;
+}
+
+/** Integer division of bigints rounded half away from zero. */
+export function divRound(a: bigint, b: bigint): bigint {
+  if (b === 0n) throw new Error('division by zero');
+  const negative = a < 0n !== b < 0n;
+  const x = a < 0n ? -a : a;
+  const y = b < 0n ? -b : b;
+  const q = (x * 2n + y) / (2n * y);
+  return negative ? -q : q;
+}
+
+export function mean(values: number[]): number | null {
+  if (values.length === 0) return null;
+  let s = 0;
+  for (const v of values) s += v;
+  return s / values.length;
+}
+
+/** The median (mean of the two middle values for an even count). */
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

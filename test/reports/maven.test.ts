@@ -1,0 +1,87 @@
+/**
+ * Acceptance: on the Maven CRM sales dataset, the reports equal figures computed here,
+ * independently, from the CSV itself (never numbers copied from the tool's output).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { openTestDb } from '../helpers/report-data.js';
+import { loadMaven, type MavenDeal } from '../helpers/maven.js';
+
+let t: ReturnType<typeof tempDb>;
+let crm: ReturnType<typeof cliFor>;
+let deals: MavenDeal[];
+
+const cents = (v: string) => BigInt(Math.round(Number(v) * 100));
+const dollars = (c: bigint) => `${c / 100n}.${String(c % 100n).padStart(2, '0')}`;
+const days = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 86400000;
+
+beforeAll(async () => {
+  t = tempDb();
+  crm = cliFor(t.db);
+  const db = openTestDb(t.db);
+  deals = loadMaven(db).deals;
+  db.close();
+});
+afterAll(() => t.cleanup());
+
+const ALL = ['--from', '2016-01-01', '--to', '2017-12-31'];
+
+describe('maven-crm-sales', () => {
+  it('win rate and won value per rep equal the CSV', async () => {
+    const expected = new Map<string, { won: number; lost: number; value: bigint }>();
+    for (const d of deals) {
+      if (d.deal_stage !== 'Won' && d.deal_stage !== 'Lost') continue;
+      const e = expected.get(d.sales_agent) ?? { won: 0, lost: 0, value: 0n };
+      if (d.deal_stage === 'Won') {
+        e.won++;
+        e.value += cents(d.close_value);
+      } else e.lost++;
+      expected.set(d.sales_agent, e);
+    }
+    const r = await crm(['report', 'win-rate', ...ALL, '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const rows = r.json().rows as { group: string; won: number; lost: number; winRate: number; wonValue: { amount: string; currency: string }[] }[];
+    const handle = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '.');
+    expect(rows.length).toBe(expected.size);
+    for (const [agent, e] of expected) {
+      const row = rows.find((x) => x.group === handle(agent));
+      expect(row, agent).toBeDefined();
+      expect(row!.won).toBe(e.won);
+      expect(row!.lost).toBe(e.lost);
+      expect(row!.winRate).toBeCloseTo(e.won / (e.won + e.lost), 10);
+      expect(row!.wonValue).toEqual([{ amount: dollars(e.value), currency: 'USD' }]);
+    }
+    const won = deals.filter((d) => d.deal_stage === 'Won').length;
+    const lost = deals.filter((d) => d.deal_stage === 'Lost').length;
+    expect(r.json().total.winRate).toBeCloseTo(won / (won + lost), 10);
+  });
+
+  it('cycle (engage date → close date) mean and median per rep equal the CSV', async () => {
+    const byRep = new Map<string, number[]>();
+    for (const d of deals) {
+      if (d.deal_stage !== 'Won') continue;
+      const list = byRep.get(d.sales_agent) ?? [];
+      list.push(days(d.engage_date, d.close_date));
+      byRep.set(d.sales_agent, list);
+    }
+    const round1 = (v: number) => Math.round(v * 10) / 10;
+    const med = (v: number[]) => {
+      const s = [...v].sort((a, b) => a - b);
+      return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+    };
+    const avg = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const r = await crm(['report', 'cycle', ...ALL, '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const rows = r.json().rows as { group: string; won: number; meanDays: number; medianDays: number }[];
+    expect(rows.length).toBe(byRep.size);
+    for (const [agent, v] of byRep) {
+      const row = rows.find((x) => x.group === agent.toLowerCase().replace(/[^a-z0-9]+/g, '.'))!;
+      expect(row.won).toBe(v.length);
+      expect(row.meanDays).toBeCloseTo(round1(avg(v)), 6);
+      expect(row.medianDays).toBeCloseTo(round1(med(v)), 6);
+    }
+    const all = [...byRep.values()].flat();
+    expect(r.json().total.meanDays).toBeCloseTo(round1(avg(all)), 6);
+    expect(r.json().total.medianDays).toBeCloseTo(round1(med(all)), 6);
+  });
+});
