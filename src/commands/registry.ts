@@ -19,6 +19,10 @@ export interface NounEntry {
 export const nouns: NounEntry[] = [
   { name: 'contact', aliases: ['contacts'], summary: 'People: add, list, show, edit, find, merge, archive', load: () => import('./contact/index.js') },
   { name: 'company', aliases: ['companies'], summary: 'Companies (accounts) and their people', load: () => import('./company/index.js') },
+  { name: 'log', summary: 'Log a call, meeting, email, note or touch: crm log call bob@example.com "…"', load: () => import('./log/index.js') },
+  { name: 'task', aliases: ['tasks'], summary: 'Tasks and follow-ups: add, list, done, snooze, export --ics', load: () => import('./task/index.js') },
+  { name: 'agenda', summary: 'Overdue, today and upcoming tasks and meetings', load: () => import('./agenda/index.js') },
+  { name: 'activity', aliases: ['activities'], summary: 'Logged activities: list, show, edit, delete', load: () => import('./activity/index.js') },
   { name: 'user', aliases: ['users'], summary: 'Reps, managers and agents', load: () => import('./user/index.js') },
   { name: 'report', aliases: ['reports'], summary: 'Reports and KPIs (--json, --explain, --as-of)', load: () => import('./report/index.js') },
   { name: 'history', summary: 'The audit log of one record: crm history contact 12', load: () => import('./history/index.js') },

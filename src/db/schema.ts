@@ -353,3 +353,5 @@ export type CompanyUpdate = Updateable<CompaniesTable>;
 export type Contact = Selectable<ContactsTable>;
 export type NewContact = Insertable<ContactsTable>;
 export type ContactUpdate = Updateable<ContactsTable>;
+export type Activity = Selectable<ActivitiesTable>;
+export type Template = Selectable<TemplatesTable>;
