@@ -24,6 +24,7 @@ export const nouns: NounEntry[] = [
   { name: 'agenda', summary: 'Overdue, today and upcoming tasks and meetings', load: () => import('./agenda/index.js') },
   { name: 'activity', aliases: ['activities'], summary: 'Logged activities: list, show, edit, delete', load: () => import('./activity/index.js') },
   { name: 'user', aliases: ['users'], summary: 'Reps, managers and agents', load: () => import('./user/index.js') },
+  { name: 'quota', aliases: ['quotas'], summary: 'Sales quotas per owner and period', load: () => import('./quota/index.js') },
   { name: 'report', aliases: ['reports'], summary: 'Reports and KPIs (--json, --explain, --as-of)', load: () => import('./report/index.js') },
   { name: 'history', summary: 'The audit log of one record: crm history contact 12', load: () => import('./history/index.js') },
   { name: 'db', summary: 'Database file: path, status, migrate', load: () => import('./db/index.js') },

@@ -12,9 +12,14 @@ beforeEach(async () => {
   const sara = await addUser(db, 'sara', { team: 'East' });
   const kenji = await addUser(db, 'kenji', { team: 'West' });
   await addDeal(db, { ownerId: sara, amount: 100000, createdAt: '2026-10-01T09:00:00Z', path: [[STAGE.prospecting, '2026-10-01T09:00:00Z'], [STAGE.won, '2026-10-15T09:00:00Z']], source: 'web' });
-  await addDeal(db, { ownerId: sara, amount: 50000, createdAt: '2026-10-02T09:00:00Z', path: [[STAGE.prospecting, '2026-10-02T09:00:00Z'], [STAGE.lost, '2026-11-10T09:00:00Z']], source: 'web' });
+  await addDeal(db, { ownerId: sara, amount: 50000, createdAt: '2026-10-02T09:00:00Z', path: [[STAGE.prospecting, '2026-10-02T09:00:00Z'], [STAGE.lost, '2026-11-10T09:00:00Z']], source: 'web', lostReason: 'price' });
   await addDeal(db, { ownerId: kenji, amount: 200000, currency: 'EUR', createdAt: '2026-09-01T09:00:00Z', path: [[STAGE.qualification, '2026-09-01T09:00:00Z'], [STAGE.quote, '2026-10-01T09:00:00Z'], [STAGE.won, '2026-11-18T09:00:00Z']] });
-  await addDeal(db, { ownerId: kenji, amount: 70000, createdAt: '2026-10-05T09:00:00Z', path: [[STAGE.prospecting, '2026-10-05T09:00:00Z'], [STAGE.lost, '2026-11-19T09:00:00Z']] });
+  await addDeal(db, { ownerId: kenji, amount: 70000, createdAt: '2026-10-05T09:00:00Z', path: [[STAGE.prospecting, '2026-10-05T09:00:00Z'], [STAGE.lost, '2026-11-19T09:00:00Z']], lostReason: 'competitor' });
+  // open deals
+  await addDeal(db, { ownerId: sara, amount: 300000, createdAt: '2026-11-01T09:00:00Z', path: [[STAGE.prospecting, '2026-11-01T09:00:00Z'], [STAGE.quote, '2026-11-05T09:00:00Z']], expectedClose: '2026-12-15' });
+  await addDeal(db, { ownerId: kenji, amount: 100000, probability: 90, createdAt: '2026-10-10T09:00:00Z', stage: STAGE.negotiation, expectedClose: '2026-11-30' });
+  await addDeal(db, { ownerId: sara, amount: 10000, createdAt: '2026-10-01T09:00:00Z', expectedClose: '2026-09-30' });
+  await addDeal(db, { ownerId: sara, amount: 20000, createdAt: '2026-10-01T09:00:00Z' });
   db.close();
 });
 afterEach(() => t.cleanup());
@@ -103,6 +108,55 @@ describe('report cycle', () => {
       { stage: 'Prospecting', deals: 1, meanDays: 14, medianDays: 14 },
       { stage: 'Qualification', deals: 1, meanDays: 30, medianDays: 30 },
       { stage: 'Quote', deals: 1, meanDays: 48, medianDays: 48 },
+    ]);
+  });
+});
+
+describe('report forecast and quota', () => {
+  it('forecasts open deals by expected close month, raw and weighted', async () => {
+    const r = await crm(['report', 'forecast', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const j = r.json();
+    expect(j.months).toEqual([
+      { month: '2026-10', deals: 0, raw: [], weighted: [] },
+      { month: '2026-11', deals: 1, raw: [{ amount: '1000.00', currency: 'USD' }], weighted: [{ amount: '900.00', currency: 'USD' }] },
+      { month: '2026-12', deals: 1, raw: [{ amount: '3000.00', currency: 'USD' }], weighted: [{ amount: '1500.00', currency: 'USD' }] },
+    ]);
+    expect(j.total.weighted).toEqual([{ amount: '2400.00', currency: 'USD' }]);
+    expect(j.outside).toEqual({ beforePeriod: 1, afterPeriod: 0, noCloseDate: 1 });
+    const text = (await crm(['report', 'forecast'])).stdout;
+    expect(text).toContain('1 open deal(s) have no expected close date');
+  });
+
+  it('--as-of takes each deal in the stage it had then', async () => {
+    const j = (await crm(['report', 'forecast', '--as-of', '2026-11-03', '--json'])).json();
+    expect(j.months[2].weighted).toEqual([{ amount: '300.00', currency: 'USD' }]);
+    expect(j.months[1].weighted).toEqual([{ amount: '900.00', currency: 'USD' }]);
+    const before = (await crm(['report', 'forecast', '--as-of', '2026-10-09', '--json'])).json();
+    expect(before.total.deals).toBe(0);
+  });
+
+  it('quota attainment uses the period quota, else the sum of its months', async () => {
+    expect((await crm(['quota', 'set', 'sara', '2026-Q4', '5000'])).exitCode).toBe(0);
+    for (const m of ['2026-10', '2026-11', '2026-12']) await crm(['quota', 'set', 'kenji', m, '1000', '--currency', 'EUR']);
+    const j = (await crm(['report', 'quota', '--json'])).json();
+    expect(j.rows.map((r: any) => [r.owner, r.quota, r.won, r.attainment, r.remaining])).toEqual([
+      ['kenji', { amount: '3000.00', currency: 'EUR' }, { amount: '2000.00', currency: 'EUR' }, 2 / 3, { amount: '1000.00', currency: 'EUR' }],
+      ['sara', { amount: '5000.00', currency: 'USD' }, { amount: '1000.00', currency: 'USD' }, 0.2, { amount: '4000.00', currency: 'USD' }],
+    ]);
+    const fc = (await crm(['report', 'forecast', '--json'])).json();
+    expect(fc.owners.find((o: any) => o.owner === 'sara').expectedAttainment).toBeCloseTo((1000 + 1500) / 5000, 10);
+    const bad = await crm(['quota', 'set', 'sara', 'Q4', '10']);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain('2026-Q4');
+    expect((await crm(['quota', 'list'])).stdout).toContain('kenji\t2026-10\t1000.00 EUR');
+  });
+
+  it('lost reasons: count, share and value', async () => {
+    const j = (await crm(['report', 'lost-reasons', '--json'])).json();
+    expect(j.rows).toEqual([
+      { reason: 'competitor', deals: 1, share: 0.5, value: [{ amount: '700.00', currency: 'USD' }] },
+      { reason: 'price', deals: 1, share: 0.5, value: [{ amount: '500.00', currency: 'USD' }] },
     ]);
   });
 });

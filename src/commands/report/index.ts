@@ -6,10 +6,13 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import * as winRate from './win-rate.js';
 import * as cycle from './cycle.js';
+import * as forecast from './forecast.js';
+import * as quota from './quota.js';
+import * as lostReasons from './lost-reasons.js';
 
 type ReportModule = { register(parent: Command, ctx: CliContext): void };
 
-const reports: ReportModule[] = [winRate, cycle];
+const reports: ReportModule[] = [winRate, cycle, forecast, quota, lostReasons];
 
 export function register(noun: Command, ctx: CliContext): void {
   noun.description('reports and KPIs: every report has --json, --format csv and --explain');
