@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { addCompany, editCompany, listCompanies, setCompanyArchived, showCompany } from '../../domain/companies.js';
 import { listContacts } from '../../domain/contacts.js';
+import { timelineFor } from '../../domain/timeline.js';
+import { timelineOption, timelineSection } from '../activity/timeline.js';
 import { UsageError } from '../../errors.js';
 import { info } from '../../io.js';
 import { printChanged, printCreated, printList, printRecord } from '../../output/render.js';
@@ -38,15 +40,17 @@ export function register(noun: Command, ctx: CliContext): void {
     noteTruncated(ctx, rows.length, total, 'companies');
   });
 
-  const show = noun.command('show').description("show a company and its people").argument('<company>', 'id or unique name');
-  examples(show, ['crm company show 3', 'crm company show "Acme Ltd" --json']);
-  show.action(async (ref: string) => {
+  const show = timelineOption(noun.command('show').description('show a company, its people and its timeline').argument('<company>', 'id or unique name'));
+  examples(show, ['crm company show 3', 'crm company show "Acme Ltd" --timeline-limit 50', 'crm company show "Acme Ltd" --json']);
+  show.action(async (ref: string, o: { timelineLimit?: number }) => {
     const s = sessionOf(ctx);
     const record = await showCompany(s, ref);
     const people = (await listContacts(s, { companyId: record.id })).rows;
-    printRecord(ctx.out, { ...record, people }, companyFields, [
+    const timeline = await timelineFor(s, { companyId: record.id }, { limit: o.timelineLimit });
+    printRecord(ctx.out, { ...record, people, timeline }, companyFields, [
       { title: 'People', view: contactListView.filter((c) => c.key !== 'company'), rows: people },
       { title: 'Notes', text: record.notes ?? '' },
+      ...(o.timelineLimit === 0 ? [] : [timelineSection(timeline)]),
     ]);
   });
 

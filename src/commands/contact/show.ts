@@ -1,18 +1,24 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { showContact } from '../../domain/contacts.js';
+import { timelineFor } from '../../domain/timeline.js';
 import { printRecord } from '../../output/render.js';
+import { timelineOption, timelineSection } from '../activity/timeline.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
 import { contactFields } from './views.js';
 
-export async function run(ctx: CliContext, ref: string): Promise<void> {
-  const record = await showContact(sessionOf(ctx), ref);
-  printRecord(ctx.out, record, contactFields, [{ title: 'Notes', text: record.notes ?? '' }]);
+export async function run(ctx: CliContext, ref: string, o: { timelineLimit?: number } = {}): Promise<void> {
+  const s = sessionOf(ctx);
+  const record = await showContact(s, ref);
+  const timeline = await timelineFor(s, { contactId: record.id }, { limit: o.timelineLimit });
+  const sections = [{ title: 'Notes', text: record.notes ?? '' }];
+  if (o.timelineLimit !== 0) sections.push(timelineSection(timeline) as (typeof sections)[number]);
+  printRecord(ctx.out, { ...record, timeline }, contactFields, sections);
 }
 
 export function register(parent: Command, ctx: CliContext): void {
-  const cmd = parent.command('show').description('show one contact').argument('<contact>', 'id, email or unique name');
-  examples(cmd, ['crm contact show 12', 'crm contact show sara@example.com', 'crm contact show "Sara Rahimi" --json']);
-  cmd.action((ref: string) => run(ctx, ref));
+  const cmd = timelineOption(parent.command('show').description('show one contact and its timeline (activities, deal moves, ticket events)').argument('<contact>', 'id, email or unique name'));
+  examples(cmd, ['crm contact show 12', 'crm contact show sara@example.com --timeline-limit 50', 'crm contact show "Sara Rahimi" --json']);
+  cmd.action((ref: string, o: { timelineLimit?: number }) => run(ctx, ref, o));
 }

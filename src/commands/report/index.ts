@@ -9,10 +9,11 @@ import * as cycle from './cycle.js';
 import * as forecast from './forecast.js';
 import * as quota from './quota.js';
 import * as lostReasons from './lost-reasons.js';
+import * as untouched from './untouched.js';
 
 type ReportModule = { register(parent: Command, ctx: CliContext): void };
 
-const reports: ReportModule[] = [winRate, cycle, forecast, quota, lostReasons];
+const reports: ReportModule[] = [winRate, cycle, forecast, quota, lostReasons, untouched];
 
 export function register(noun: Command, ctx: CliContext): void {
   noun.description('reports and KPIs: every report has --json, --format csv and --explain');

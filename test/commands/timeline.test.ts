@@ -1,0 +1,77 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliFor, tempDb } from '../helpers/run-cli.js';
+
+let t: ReturnType<typeof tempDb>;
+let crm: ReturnType<typeof cliFor>;
+
+/** Deals and tickets are written directly: this tests the timeline, not those modules. */
+function seedDealAndTicket(db: string): void {
+  const sqlite = new Database(db);
+  sqlite.exec(`
+    INSERT INTO deals (id, title, pipeline_id, stage_id, company_id, contact_id, amount_minor, currency, stage_entered_at, created_at, updated_at)
+      VALUES (1, 'Big order', 1, 3, 1, 1, 500000, 'EUR', '2026-11-10T09:00:00.000Z', '2026-11-01T09:00:00.000Z', '2026-11-10T09:00:00.000Z');
+    INSERT INTO deal_stage_history (deal_id, from_stage_id, to_stage_id, at, actor) VALUES
+      (1, NULL, 1, '2026-11-01T09:00:00.000Z', 'sara'),
+      (1, 1, 3, '2026-11-10T09:00:00.000Z', 'sara');
+    INSERT INTO tickets (id, subject, contact_id, company_id, created_at, updated_at) VALUES (7, 'Printer broken', 1, 1, '2026-11-12T08:00:00.000Z', '2026-11-12T08:00:00.000Z');
+    INSERT INTO ticket_events (ticket_id, kind, body, from_value, to_value, actor, at) VALUES
+      (7, 'created', NULL, NULL, NULL, 'bob@example.com', '2026-11-12T08:00:00.000Z'),
+      (7, 'reply', 'We are on it.\nMore text', NULL, NULL, 'tom', '2026-11-12T09:00:00.000Z'),
+      (7, 'status', NULL, 'open', 'pending', 'tom', '2026-11-12T09:00:01.000Z');
+  `);
+  sqlite.close();
+}
+
+beforeEach(async () => {
+  t = tempDb();
+  crm = cliFor(t.db, { env: { CRM_USER: 'sara', TZ: 'Europe/Berlin' } });
+  await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
+  await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
+  await crm(['contact', 'add', 'Ann Lee', '--email', 'ann@example.com', '--company', 'Acme Ltd']);
+  seedDealAndTicket(t.db);
+});
+afterEach(() => t.cleanup());
+
+describe('timeline', () => {
+  it('merges activities, deal moves (with stage names) and ticket events in order', async () => {
+    await crm(['log', 'call', 'bob@example.com', 'Discussed pricing', '--at', '2026-11-05 10:00', '--next', 'Send quote', '--due', '2026-11-25']);
+    await crm(['log', 'email', 'deal:1', 'Sent the quote', '--at', '2026-11-11 10:00']);
+    const show = (await crm(['contact', 'show', '1', '--json'])).json();
+    expect(show.timeline.map((e: { at: string; source: string; kind: string; summary: string }) => [e.at, e.source, e.kind, e.summary])).toEqual([
+      ['2026-11-01T09:00:00.000Z', 'deal', 'created', 'Deal #1 Big order created in Prospecting'],
+      ['2026-11-05T09:00:00.000Z', 'activity', 'call', 'Discussed pricing'],
+      ['2026-11-10T09:00:00.000Z', 'deal', 'stage', 'Deal #1 Big order: Prospecting → Quote'],
+      ['2026-11-11T09:00:00.000Z', 'activity', 'email', 'Sent the quote'],
+      ['2026-11-12T08:00:00.000Z', 'ticket', 'created', 'Ticket #7 opened: Printer broken'],
+      ['2026-11-12T09:00:00.000Z', 'ticket', 'reply', 'Ticket #7 Printer broken: reply: We are on it.'],
+      ['2026-11-12T09:00:01.000Z', 'ticket', 'status', 'Ticket #7 Printer broken: status open → pending'],
+      ['2026-11-25T08:00:00.000Z', 'activity', 'task', 'Send quote'],
+    ]);
+    expect(show.timeline.at(-1)).toMatchObject({ status: 'open', activityId: 2 });
+  });
+
+  it('shows a Timeline section on a terminal, in the user zone, limited by --timeline-limit', async () => {
+    await crm(['log', 'call', '1', 'Discussed pricing', '--at', '2026-11-05 10:00']);
+    const r = await crm(['contact', 'show', '1', '--timeline-limit', '2'], { tty: true });
+    expect(r.stdout).toContain('Timeline (2)');
+    expect(r.stdout).toContain('2026-11-12 10:00');
+    expect(r.stdout).toContain('ticket reply');
+    expect(r.stdout).toContain('status open → pending');
+    expect(r.stdout).not.toContain('Discussed pricing');
+    const none = await crm(['contact', 'show', '1', '--timeline-limit', '0'], { tty: true });
+    expect(none.stdout).not.toContain('Timeline');
+    const bad = await crm(['contact', 'show', '1', '--timeline-limit', 'lots']);
+    expect(bad.exitCode).toBe(2);
+  });
+
+  it('a company timeline covers its people, deals and tickets', async () => {
+    await crm(['log', 'meeting', 'ann@example.com', 'Site visit', '--at', '2026-11-02 10:00']);
+    await crm(['log', 'note', 'company:Acme Ltd', 'Budget frozen until Q1', '--at', '2026-11-03 10:00']);
+    const show = (await crm(['company', 'show', 'Acme Ltd', '--json'])).json();
+    expect(show.timeline.map((e: { summary: string }) => e.summary).slice(0, 3)).toEqual(['Deal #1 Big order created in Prospecting', 'Site visit', 'Budget frozen until Q1']);
+    expect(show.timeline).toHaveLength(7);
+    const tty = await crm(['company', 'show', '1'], { tty: true });
+    expect(tty.stdout).toContain('Timeline (7)');
+  });
+});
