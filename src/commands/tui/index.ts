@@ -1,0 +1,32 @@
+/**
+ * crm tui: the full-screen app. Ink and React load here, by dynamic import inside the action,
+ * so no other command pays for them.
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { UserError } from '../../errors.js';
+import { examples } from '../common.js';
+import { sessionOf } from '../session.js';
+
+export function register(noun: Command, ctx: CliContext): void {
+  noun
+    .description('Full-screen terminal app: pipeline board, support queue, contacts, agenda')
+    .option('--screen <name>', 'screen to open first: contacts, board, queue, agenda', 'board');
+  examples(noun, ['crm tui', 'crm tui --screen queue', 'CRM_USER=sara crm tui --db team.db']);
+  noun.action(async (opts: { screen: string }) => {
+    const stdin = ctx.io.stdin as (NodeJS.ReadStream & { isTTY?: boolean }) | undefined;
+    if (!ctx.io.isStdoutTTY || !stdin?.isTTY) {
+      throw new UserError(
+        'crm tui needs an interactive terminal (stdin and stdout must be a TTY).',
+        'In scripts use the --json commands instead: crm contact list --json, crm deal list --json, crm ticket list --json, crm agenda --json.',
+        'not_a_terminal',
+      );
+    }
+    // Ink renders nothing until exit when it believes it runs in CI (CI=true); with a terminal on
+    // both ends a person is watching, so that guess is wrong here.
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
+    const { runTui } = await import('../../tui/run.js');
+    await runTui({ session: sessionOf(ctx), color: ctx.io.color, screen: opts.screen, env: ctx.env });
+  });
+}

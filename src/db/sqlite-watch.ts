@@ -1,0 +1,10 @@
+/**
+ * Change detection for long-running readers (the TUI). SQLite bumps `PRAGMA data_version`
+ * whenever ANOTHER connection commits to the file; our own writes do not change it, so the
+ * caller reloads after its own writes anyway. Cheap: no table is read.
+ */
+import type { Db } from './sqlite.js';
+
+export function dataVersion(db: Db): number {
+  return Number(db.sqlite.pragma('data_version', { simple: true }));
+}

@@ -1,0 +1,211 @@
+/**
+ * The app shell: tab bar, the four screens, status line, help overlay, global keys, live
+ * reload. Screens stay mounted once visited (hidden with display none) so switching back keeps
+ * their cursor and filter; only the visible one takes keys and follows database changes.
+ */
+import { Box, Text, useApp, useStdout } from 'ink';
+import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
+import type { Session } from '../domain/session.js';
+import { HelpOverlay } from './components.js';
+import { actionFor, CONTACTS_KEYS, GLOBAL_KEYS, keyName, type GlobalAction, type Keymap } from './keymap.js';
+import { KeyRouter } from './key-router.js';
+import { useDataVersion, useNow, POLL_MS } from './live.js';
+import { ContactsScreen } from './screens/contacts/screen.js';
+import { PlaceholderScreen } from './screens/placeholder.js';
+import type { ScreenProps, StatusKind } from './screens/types.js';
+import { truncate } from './text.js';
+import { makeTheme } from './theme.js';
+import { useReducerRef } from './use-reducer-ref.js';
+
+export const SCREENS = ['board', 'queue', 'contacts', 'agenda'] as const;
+export type ScreenName = (typeof SCREENS)[number];
+
+interface ScreenDef {
+  title: string;
+  keymap: Keymap;
+  component: (p: ScreenProps) => ReactElement;
+}
+
+export const SCREEN_DEFS: Record<ScreenName, ScreenDef> = {
+  board: { title: 'Board', keymap: [], component: (p) => <PlaceholderScreen {...p} what="The pipeline board" /> },
+  queue: { title: 'Queue', keymap: [], component: (p) => <PlaceholderScreen {...p} what="The support queue" /> },
+  contacts: { title: 'Contacts', keymap: CONTACTS_KEYS, component: (p) => <ContactsScreen {...p} /> },
+  agenda: { title: 'Agenda', keymap: [], component: (p) => <PlaceholderScreen {...p} what="The agenda" /> },
+};
+
+// ---- app state: a pure reducer -------------------------------------------------------------
+
+export interface AppState {
+  screen: ScreenName;
+  visited: ScreenName[];
+  help: boolean;
+}
+
+export type AppEvent = { type: 'go'; screen: ScreenName } | { type: 'cycle'; by: 1 | -1 } | { type: 'help'; open: boolean };
+
+export function appReducer(state: AppState, ev: AppEvent): AppState {
+  switch (ev.type) {
+    case 'go':
+      return { ...state, screen: ev.screen, visited: state.visited.includes(ev.screen) ? state.visited : [...state.visited, ev.screen] };
+    case 'cycle': {
+      const i = SCREENS.indexOf(state.screen);
+      return appReducer(state, { type: 'go', screen: SCREENS[(i + ev.by + SCREENS.length) % SCREENS.length]! });
+    }
+    case 'help':
+      return { ...state, help: ev.open };
+  }
+}
+
+export function isScreenName(s: string): s is ScreenName {
+  return (SCREENS as readonly string[]).includes(s);
+}
+
+// ---- terminal size --------------------------------------------------------------------------
+
+export interface Size {
+  columns: number;
+  rows: number;
+}
+
+function useTerminalSize(fixed?: Size): Size {
+  const { stdout } = useStdout();
+  const read = () => ({ columns: stdout.columns || 80, rows: (stdout as { rows?: number }).rows || 24 });
+  const [size, setSize] = useState<Size>(fixed ?? read());
+  useEffect(() => {
+    if (fixed) return;
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stdout, fixed]);
+  return fixed ?? size;
+}
+
+// ---- the component --------------------------------------------------------------------------
+
+export interface AppProps {
+  session: Session;
+  color: boolean;
+  initialScreen?: ScreenName;
+  /** Fixed size (tests); otherwise the terminal's, following resizes. */
+  size?: Size;
+  /** data_version poll interval; 0 turns live reload off (tests drive it by hand). */
+  pollMs?: number;
+  /** Ticking interval for countdowns; 0 freezes. */
+  tickMs?: number;
+  /** Where the database lives, for the title bar. */
+  label?: string;
+}
+
+export function App({ session, color, initialScreen = 'board', size: fixedSize, pollMs = POLL_MS, tickMs = 1000, label }: AppProps) {
+  const { exit } = useApp();
+  const size = useTerminalSize(fixedSize);
+  const theme = makeTheme(color);
+  const [state, dispatch, ref] = useReducerRef(appReducer, { screen: initialScreen, visited: [initialScreen], help: false });
+  const [status, setStatusState] = useState<{ text: string; kind: StatusKind } | null>(null);
+  const dataVersion = useDataVersion(session, pollMs);
+  const now = useNow(session, tickMs);
+  const seen = useRef<Partial<Record<ScreenName, number>>>({});
+  seen.current[state.screen] = dataVersion;
+
+  const setStatus = useCallback((text: string, kind: StatusKind = 'info') => setStatusState({ text, kind }), []);
+
+  const onGlobal = useCallback(
+    (input: string, key: Parameters<typeof keyName>[1]) => {
+      const action: GlobalAction | undefined = actionFor(GLOBAL_KEYS, input, key);
+      switch (action) {
+        case 'quit':
+          exit();
+          return true;
+        case 'help':
+          dispatch({ type: 'help', open: true });
+          return true;
+        case 'next-screen':
+          dispatch({ type: 'cycle', by: 1 });
+          return true;
+        case 'prev-screen':
+          dispatch({ type: 'cycle', by: -1 });
+          return true;
+        case 'board':
+        case 'queue':
+        case 'contacts':
+        case 'agenda':
+          dispatch({ type: 'go', screen: action });
+          return true;
+      }
+      return false;
+    },
+    [exit, dispatch],
+  );
+
+  const onOverlay = useCallback(
+    (input: string, key: Parameters<typeof keyName>[1]) => {
+      const name = keyName(input, key);
+      if (name === 'ctrl+c') {
+        exit();
+        return true;
+      }
+      if (!ref.current.help) return false;
+      if (name === '?' || name === 'escape' || name === 'q' || name === 'enter') dispatch({ type: 'help', open: false });
+      return true;
+    },
+    [exit, dispatch, ref],
+  );
+
+  // Rows: the title bar, the screen, the status line. One row is left free so Ink never takes its
+  // "taller than the terminal" path, which clears the whole screen on every frame (flicker).
+  const rows = Math.max(6, size.rows - 1);
+  const screenHeight = rows - 2;
+  const width = Math.max(20, size.columns);
+
+  const tabs = SCREENS.map((s, i) => ({ s, text: ` ${i + 1} ${SCREEN_DEFS[s].title} ` }));
+  const title = label ? ` ${session.actor} · ${label}` : ` ${session.actor}`;
+  const def = SCREEN_DEFS[state.screen];
+
+  return (
+    <KeyRouter global={onGlobal} overlay={onOverlay}>
+      <Box flexDirection="column" width={width} height={rows}>
+        <Box width={width} height={1}>
+          <Text wrap="truncate">
+            <Text {...theme.accent} bold>
+              crm{' '}
+            </Text>
+            {tabs.map(({ s, text }) => (
+              <Text key={s} {...(s === state.screen ? theme.tabActive : theme.tabInactive)}>
+                {text}
+              </Text>
+            ))}
+            <Text {...theme.muted}>{truncate(title, Math.max(0, width - 44))}</Text>
+          </Text>
+        </Box>
+        {state.help ? (
+          <Box height={screenHeight} width={width}>
+            <HelpOverlay
+              theme={theme}
+              width={width}
+              height={screenHeight}
+              sections={[
+                { title: `${def.title} keys`, keymap: def.keymap },
+                { title: 'Everywhere', keymap: GLOBAL_KEYS },
+              ]}
+            />
+          </Box>
+        ) : null}
+        {state.visited.map((s) => {
+          const Screen = SCREEN_DEFS[s].component;
+          const visible = s === state.screen && !state.help;
+          return (
+            <Box key={s} display={visible ? 'flex' : 'none'} height={screenHeight} width={width}>
+              <Screen session={session} theme={theme} width={width} height={screenHeight} active={visible} dataVersion={seen.current[s] ?? dataVersion} now={now} setStatus={setStatus} />
+            </Box>
+          );
+        })}
+        <Text wrap="truncate" {...(status?.kind === 'error' ? theme.danger : theme.muted)}>
+          {status ? truncate(status.text, width) : ' '}
+        </Text>
+      </Box>
+    </KeyRouter>
+  );
+}

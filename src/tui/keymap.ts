@@ -1,0 +1,188 @@
+/**
+ * Keymaps are data: action → keys → description. The same tables drive key handling, the
+ * footer and the `?` help overlay, so what the help says is what the keys do.
+ */
+
+/** The subset of Ink's Key we look at (kept structural so reducers and tests need no Ink). */
+export interface KeyInfo {
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  ctrl?: boolean;
+  shift?: boolean;
+  meta?: boolean;
+  tab?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+}
+
+export interface KeyBinding<A extends string = string> {
+  action: A;
+  keys: string[];
+  description: string;
+  /** Shown in the footer (the most useful few); every binding is in the help overlay. */
+  footer?: boolean;
+}
+
+export type Keymap<A extends string = string> = readonly KeyBinding<A>[];
+
+/** One canonical name per key press: "j", "G", "down", "enter", "ctrl+c", "shift+tab". */
+export function keyName(input: string, key: KeyInfo): string {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'enter';
+  if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+  if (key.backspace || key.delete) return 'backspace';
+  if (key.escape) return 'escape';
+  if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
+  if (input === ' ') return 'space';
+  return input;
+}
+
+export function actionFor<A extends string>(keymap: Keymap<A>, input: string, key: KeyInfo): A | undefined {
+  const name = keyName(input, key);
+  return keymap.find((b) => b.keys.includes(name))?.action;
+}
+
+const KEY_LABELS: Record<string, string> = { up: '↑', down: '↓', left: '←', right: '→', enter: '⏎', escape: 'esc', space: 'space', pageup: 'PgUp', pagedown: 'PgDn' };
+
+export function keyLabel(k: string): string {
+  return KEY_LABELS[k] ?? k;
+}
+
+export function keysLabel(b: KeyBinding): string {
+  return b.keys.map(keyLabel).join('/');
+}
+
+// ---- the tables -----------------------------------------------------------------------------
+
+export type GlobalAction = 'next-screen' | 'prev-screen' | 'contacts' | 'board' | 'queue' | 'agenda' | 'help' | 'quit';
+
+export const GLOBAL_KEYS: Keymap<GlobalAction> = [
+  { action: 'next-screen', keys: ['tab'], description: 'next screen', footer: true },
+  { action: 'prev-screen', keys: ['shift+tab'], description: 'previous screen' },
+  { action: 'board', keys: ['1'], description: 'pipeline board' },
+  { action: 'queue', keys: ['2'], description: 'support queue' },
+  { action: 'contacts', keys: ['3'], description: 'contacts' },
+  { action: 'agenda', keys: ['4'], description: 'agenda' },
+  { action: 'help', keys: ['?'], description: 'help: all keys', footer: true },
+  { action: 'quit', keys: ['q', 'ctrl+c'], description: 'quit', footer: true },
+];
+
+export type ListAction = 'down' | 'up' | 'page-down' | 'page-up' | 'first' | 'last';
+
+/** Cursor movement shared by every list. */
+export const LIST_KEYS: Keymap<ListAction> = [
+  { action: 'down', keys: ['j', 'down'], description: 'move down' },
+  { action: 'up', keys: ['k', 'up'], description: 'move up' },
+  { action: 'page-down', keys: ['pagedown', 'ctrl+d'], description: 'page down' },
+  { action: 'page-up', keys: ['pageup', 'ctrl+u'], description: 'page up' },
+  { action: 'first', keys: ['g', 'home'], description: 'first' },
+  { action: 'last', keys: ['G', 'end'], description: 'last' },
+];
+
+export type ContactsAction = ListAction | 'search' | 'open' | 'back' | 'log-call' | 'log-note' | 'add-task';
+
+export const CONTACTS_KEYS: Keymap<ContactsAction> = [
+  { action: 'search', keys: ['/'], description: 'search (type any script; ⏎ keeps, esc clears)', footer: true },
+  { action: 'open', keys: ['enter', 'l', 'right'], description: 'open contact', footer: true },
+  { action: 'back', keys: ['escape', 'h', 'left'], description: 'back to the list' },
+  ...LIST_KEYS,
+];
+
+export type BoardAction =
+  | 'col-left'
+  | 'col-right'
+  | 'down'
+  | 'up'
+  | 'page-down'
+  | 'page-up'
+  | 'first'
+  | 'last'
+  | 'move-left'
+  | 'move-right'
+  | 'win'
+  | 'lose'
+  | 'open'
+  | 'back'
+  | 'filter'
+  | 'mine';
+
+export const BOARD_KEYS: Keymap<BoardAction> = [
+  { action: 'col-left', keys: ['h', 'left'], description: 'previous column' },
+  { action: 'col-right', keys: ['l', 'right'], description: 'next column' },
+  { action: 'down', keys: ['j', 'down'], description: 'next deal' },
+  { action: 'up', keys: ['k', 'up'], description: 'previous deal' },
+  { action: 'page-down', keys: ['pagedown', 'ctrl+d'], description: 'page down' },
+  { action: 'page-up', keys: ['pageup', 'ctrl+u'], description: 'page up' },
+  { action: 'first', keys: ['g', 'home'], description: 'first deal' },
+  { action: 'last', keys: ['G', 'end'], description: 'last deal' },
+  { action: 'move-left', keys: ['H', '<'], description: 'move deal to the previous stage', footer: true },
+  { action: 'move-right', keys: ['L', '>'], description: 'move deal to the next stage', footer: true },
+  { action: 'win', keys: ['w'], description: 'mark deal won', footer: true },
+  { action: 'lose', keys: ['x'], description: 'mark deal lost (asks the reason)', footer: true },
+  { action: 'open', keys: ['enter'], description: 'deal detail with timeline', footer: true },
+  { action: 'back', keys: ['escape'], description: 'close detail / clear filter' },
+  { action: 'filter', keys: ['/'], description: 'filter: owner:sara amount:>5000 +renewal', footer: true },
+  { action: 'mine', keys: ['m'], description: 'only my deals (toggle)' },
+];
+
+export type QueueAction = ListAction | 'open' | 'back' | 'assign' | 'reply' | 'note' | 'pending' | 'solve' | 'filter';
+
+export const QUEUE_KEYS: Keymap<QueueAction> = [
+  { action: 'open', keys: ['enter', 'l', 'right'], description: 'ticket detail: events and SLA', footer: true },
+  { action: 'back', keys: ['escape', 'h', 'left'], description: 'back to the queue' },
+  { action: 'assign', keys: ['a'], description: 'assign (asks whom; empty = me)', footer: true },
+  { action: 'reply', keys: ['r'], description: 'public reply', footer: true },
+  { action: 'note', keys: ['n'], description: 'internal note', footer: true },
+  { action: 'pending', keys: ['p'], description: 'set pending (pauses the SLA clock)' },
+  { action: 'solve', keys: ['s'], description: 'solve', footer: true },
+  { action: 'filter', keys: ['/'], description: 'filter: assignee:me priority:urgent' },
+  ...LIST_KEYS,
+];
+
+export type AgendaAction = ListAction | 'done';
+
+export const AGENDA_KEYS: Keymap<AgendaAction> = [
+  { action: 'done', keys: ['x', 'space'], description: 'mark task done', footer: true },
+  ...LIST_KEYS,
+];
+
+export type PromptAction = 'submit' | 'cancel';
+
+export const PROMPT_KEYS: Keymap<PromptAction> = [
+  { action: 'submit', keys: ['enter'], description: 'save', footer: true },
+  { action: 'cancel', keys: ['escape'], description: 'cancel', footer: true },
+];
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Ink hands over several characters as one "input" when they arrive together (a paste, keys
+ * sent by tmux, very fast typing), and then recognises no key in it: "\rjj" is not "enter".
+ * Split such a chunk into one key press per grapheme, recognising the control characters.
+ */
+export function splitChunk(input: string): { input: string; key: KeyInfo }[] {
+  const out: { input: string; key: KeyInfo }[] = [];
+  for (const { segment } of graphemes.segment(input)) {
+    if (segment === '\r' || segment === '\n' || segment === '\r\n') out.push({ input: '', key: { return: true } });
+    else if (segment === '\t') out.push({ input: '', key: { tab: true } });
+    else if (segment === '\x7f' || segment === '\b') out.push({ input: '', key: { backspace: true } });
+    else if (segment.length === 1 && segment.charCodeAt(0) < 0x20) out.push({ input: String.fromCharCode(segment.charCodeAt(0) + 96), key: { ctrl: true } });
+    else out.push({ input: segment, key: {} });
+  }
+  return out;
+}

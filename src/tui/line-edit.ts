@@ -1,0 +1,26 @@
+/**
+ * A one-line text field as a pure function: (text, key press) → text. Input in any script:
+ * a pasted or IME-composed string arrives whole; backspace removes one grapheme (a Persian
+ * letter with its diacritic, a flag emoji), not one UTF-16 unit.
+ */
+import type { KeyInfo } from './keymap.js';
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+export function dropLastGrapheme(text: string): string {
+  let last = 0;
+  for (const seg of segmenter.segment(text)) last = seg.index;
+  return text.slice(0, last);
+}
+
+/** The new text, or undefined when the key is not an edit (enter, escape, arrows…). */
+export function editLine(text: string, input: string, key: KeyInfo): string | undefined {
+  if (key.backspace || key.delete) return dropLastGrapheme(text);
+  if (key.ctrl && input === 'u') return '';
+  if (key.ctrl && input === 'w') return text.replace(/\S+\s*$/u, '');
+  if (key.ctrl || key.meta || key.return || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return undefined;
+  // Control characters never enter a field (a pasted escape sequence must not reach the db).
+  const clean = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+  if (!clean) return undefined;
+  return text + clean;
+}

@@ -1,0 +1,78 @@
+/**
+ * Entry of `crm tui`: alternate screen in, Ink app, alternate screen out — on every exit path.
+ * Ink 6 has no alternate-screen option, so we write the escape sequences ourselves: enter before
+ * the first frame; leave (and show the cursor) on q, Ctrl-C, SIGTERM/SIGHUP, a crash, and, as
+ * a last resort, on process exit.
+ */
+import { render } from 'ink';
+import { basename } from 'node:path';
+import type { Session } from '../domain/session.js';
+import { UserError } from '../errors.js';
+import { App, isScreenName } from './app.js';
+
+export const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
+export const LEAVE_ALT_SCREEN = '\x1b[?25h\x1b[?1049l';
+
+export interface RunTuiOptions {
+  session: Session;
+  color: boolean;
+  screen: string;
+  env: NodeJS.ProcessEnv;
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+}
+
+export async function runTui(opts: RunTuiOptions): Promise<void> {
+  if (!isScreenName(opts.screen)) {
+    throw new UserError(`Unknown screen "${opts.screen}".`, 'Use --screen board, queue, contacts or agenda.', 'usage');
+  }
+  const stdout = opts.stdout ?? process.stdout;
+  const stdin = opts.stdin ?? process.stdin;
+  let inAltScreen = false;
+  const leave = () => {
+    if (!inAltScreen) return;
+    inAltScreen = false;
+    stdout.write(LEAVE_ALT_SCREEN);
+  };
+  stdout.write(ENTER_ALT_SCREEN);
+  inAltScreen = true;
+  process.on('exit', leave);
+
+  let signal: NodeJS.Signals | undefined;
+  let crash: unknown;
+  const instance = render(<App session={opts.session} color={opts.color} initialScreen={opts.screen} label={opts.session.db.path === ':memory:' ? 'memory' : basename(opts.session.db.path)} />, {
+    stdout,
+    stdin,
+    exitOnCtrlC: false,
+    patchConsole: true,
+    // Not incrementalRendering: in Ink 6.8 it starts its redraw one line too low after a frame
+    // ending in a newline (ours do), leaving stale lines. The standard writer redraws the frame
+    // inside synchronized-update sequences, which terminals show without flicker.
+    incrementalRendering: false,
+    maxFps: 60,
+  });
+  const onSignal = (sig: NodeJS.Signals) => {
+    signal = sig;
+    instance.unmount();
+  };
+  const onCrash = (err: unknown) => {
+    crash = err;
+    instance.unmount();
+  };
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
+  for (const s of signals) process.on(s, onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+    instance.cleanup();
+    leave();
+    process.off('exit', leave);
+  }
+  if (crash) throw crash;
+  if (signal) throw new UserError(`crm tui stopped by ${signal}.`, undefined, 'terminated');
+}

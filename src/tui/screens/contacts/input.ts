@@ -1,0 +1,47 @@
+/** Contacts keys → reducer events (and side effects the screen performs). */
+import type { MutableRefObject } from 'react';
+import { actionFor, CONTACTS_KEYS, keyName, type KeyInfo } from '../../keymap.js';
+import { useKeyHandler } from '../../key-router.js';
+import { editLine } from '../../line-edit.js';
+import { isListAction } from '../../list.js';
+import type { ContactsEvent, ContactsState } from './state.js';
+
+export interface ContactsInputDeps {
+  state: MutableRefObject<ContactsState>;
+  dispatch: (ev: ContactsEvent) => void;
+  listHeight: number;
+}
+
+/** Pure: what a key press means in the given state (undefined: not ours). */
+export function contactsKeyToEvent(state: ContactsState, input: string, key: KeyInfo, listHeight: number): ContactsEvent | 'consume' | undefined {
+  if (state.searching) {
+    const name = keyName(input, key);
+    if (name === 'ctrl+c') return undefined;
+    if (name === 'enter') return { type: 'search-keep' };
+    if (name === 'escape') return { type: 'search-clear' };
+    if (name === 'down' || name === 'up') return { type: 'move', action: name, height: listHeight };
+    const text = editLine(state.query, input, key);
+    return text === undefined ? 'consume' : { type: 'query', text };
+  }
+  const action = actionFor(CONTACTS_KEYS, input, key);
+  if (isListAction(action)) return state.openId === null ? { type: 'move', action, height: listHeight } : 'consume';
+  switch (action) {
+    case 'search':
+      return { type: 'search-start' };
+    case 'open':
+      return state.openId === null ? { type: 'open' } : 'consume';
+    case 'back':
+      if (state.openId !== null) return { type: 'close' };
+      return state.query ? { type: 'search-clear' } : undefined;
+  }
+  return undefined;
+}
+
+export function useContactsInput({ state, dispatch, listHeight }: ContactsInputDeps, opts: { isActive: boolean }): void {
+  useKeyHandler((input, key) => {
+    const ev = contactsKeyToEvent(state.current, input, key, listHeight);
+    if (ev === undefined) return false;
+    if (ev !== 'consume') dispatch(ev);
+    return true;
+  }, opts);
+}

@@ -1,0 +1,63 @@
+/**
+ * Start-up speed rests on loading less: only `crm tui` may load Ink and React. Runs the built
+ * binary with a module-resolution hook that logs every import the process makes.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDb } from '../helpers/run-cli.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const hook = fileURLToPath(new URL('../fixtures/record-imports.mjs', import.meta.url));
+
+let t: ReturnType<typeof tempDb>;
+beforeEach(() => {
+  t = tempDb();
+});
+afterEach(() => t.cleanup());
+
+function importsOf(args: string[]): string[] {
+  const log = join(t.dir, `imports-${args.join('-').replace(/\W+/g, '_')}.log`);
+  const r = spawnSync(process.execPath, ['--import', hook, join(root, 'bin/crm'), ...args], {
+    env: { ...process.env, CRM_IMPORT_LOG: log, CRM_DB: t.db, CRM_USER: 'tester', NO_COLOR: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  expect(r.stderr).not.toMatch(/internal error/);
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t')[0]!);
+}
+
+const UI_PACKAGES = /^(ink|react|react\/.*|react-reconciler|yoga-layout|ink-testing-library)$/;
+
+describe('non-TUI commands never load Ink or React', () => {
+  it.each([[['--help']], [['contact', 'list']], [['contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com']], [['db', 'status']]])('crm %j', (args) => {
+    const specifiers = importsOf(args);
+    // The hook does see the command's own imports (the database layer for contact list)…
+    expect(specifiers.some((s) => s.includes('dist/cli.js') || s.endsWith('cli.js'))).toBe(true);
+    if (args[0] === 'contact') expect(specifiers).toContain('better-sqlite3');
+    // …and nothing of the UI stack.
+    expect(specifiers.filter((s) => UI_PACKAGES.test(s))).toEqual([]);
+  });
+
+  it('the hook would see Ink and React if something loaded them', () => {
+    const log = join(t.dir, 'control.log');
+    const r = spawnSync(process.execPath, ['--import', hook, '--input-type=module', '-e', "await import('ink'); await import('react');"], {
+      cwd: root,
+      env: { ...process.env, CRM_IMPORT_LOG: log },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    const specifiers = readFileSync(log, 'utf8').split('\n').map((l) => l.split('\t')[0]);
+    expect(specifiers).toContain('ink');
+    expect(specifiers).toContain('react');
+  });
+
+  it('crm tui without a terminal refuses before loading them, pointing at --json', () => {
+    expect(importsOf(['tui']).filter((s) => UI_PACKAGES.test(s))).toEqual([]);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Real-terminal smoke test: the built binary under tmux (a real pty, real key presses).
+ * Checks what only a terminal shows: the app draws, keys work, q / SIGTERM leave the alternate
+ * screen with the cursor visible, and the exit code.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, tempDb } from '../helpers/run-cli.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const socket = `crm-smoke-${process.pid}`;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+}
+
+const screen = () => tmux('capture-pane', '-p', '-t', 'crm');
+const paneFlag = (name: string) => tmux('display', '-p', '-t', 'crm', `#{${name}}`).trim();
+
+async function waitFor(what: string, check: () => boolean, timeoutMs = 8000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let t: ReturnType<typeof tempDb>;
+let exitFile: string;
+
+function start(args: string): void {
+  exitFile = join(t.dir, `exit-${Date.now()}`);
+  // CI must not leak in: Ink renders nothing until exit when it believes it runs in CI.
+  const cmd = `cd '${root}' && env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color NO_COLOR=1 TZ=UTC CRM_DB='${t.db}' CRM_USER=tester ${process.execPath} bin/crm tui ${args} 2>'${exitFile}.err'; echo $? > '${exitFile}'; exec sleep 120`;
+  tmux('new-session', '-d', '-s', 'crm', '-x', '80', '-y', '24', cmd);
+}
+
+beforeEach(() => {
+  t = tempDb();
+  expect(spawnSync('tmux', ['-V']).status, 'tmux is needed for this test (.ci/run installs it)').toBe(0);
+});
+afterEach(() => {
+  spawnSync('tmux', ['-L', socket, 'kill-server']);
+  t.cleanup();
+});
+
+describe('crm tui in a real terminal', () => {
+  it('opens, searches and opens a contact, quits with q and restores the terminal', async () => {
+    expect((await runCli(['contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com', '--company', 'Acme Ltd'], { db: t.db })).exitCode).toBe(0);
+    expect((await runCli(['contact', 'add', 'Lin Wei', '--phone', '+86 10 5555 0199'], { db: t.db })).exitCode).toBe(0);
+    start('--screen contacts');
+    await waitFor('the contact list', () => screen().includes('Lin Wei'));
+    expect(paneFlag('alternate_on')).toBe('1');
+    tmux('send-keys', '-t', 'crm', '/', 'r', 'a', 'h');
+    await waitFor('search results', () => screen().includes('Search: rah') && !screen().includes('Lin Wei'));
+    tmux('send-keys', '-t', 'crm', 'Enter');
+    await new Promise((r) => setTimeout(r, 100));
+    tmux('send-keys', '-t', 'crm', 'Enter');
+    await waitFor('the contact detail', () => screen().includes('#1 Sara Rahimi'));
+    expect(screen()).toMatch(/Company\s+Acme Ltd/);
+    tmux('send-keys', '-t', 'crm', 'q');
+    await waitFor('exit', () => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '');
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
+    expect(paneFlag('alternate_on')).toBe('0');
+    expect(paneFlag('cursor_flag')).toBe('1');
+    expect(screen()).not.toContain('Sara Rahimi');
+  });
+
+  it('leaves the alternate screen when killed with SIGTERM', async () => {
+    start('--screen contacts');
+    await waitFor('the app', () => screen().includes('No contacts yet'));
+    const shell = paneFlag('pane_pid');
+    const node = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim().split('\n')[0]!;
+    process.kill(Number(node), 'SIGTERM');
+    await waitFor('exit', () => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '');
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('1');
+    expect(readFileSync(`${exitFile}.err`, 'utf8')).toContain('stopped by SIGTERM');
+    expect(paneFlag('alternate_on')).toBe('0');
+    expect(paneFlag('cursor_flag')).toBe('1');
+  });
+});
