@@ -7,6 +7,7 @@ import { createContext, type CliContext } from './context.js';
 import { CrmError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { systemIO, type IOStreams } from './io.js';
 import { findNoun, nouns } from './commands/registry.js';
+import { sqliteCode, translateSqliteError } from './db/sqlite-errors.js';
 import type { Db, OpenOptions } from './db/sqlite.js';
 
 export interface MainDeps {
@@ -108,13 +109,23 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     await program.parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? 0) || EXIT_OK;
   } catch (err) {
-    return reportError(io, err, jsonRequested || Boolean(ctx?.globals.json), env);
+    // A SQLite failure a user can act on (locked, damaged, read-only, disk full) is a UserError.
+    const translated = sqliteCode(err) ? translateSqliteError(err, ctx ? safePath(ctx) : 'the database') : err;
+    return reportError(io, translated, jsonRequested || Boolean(ctx?.globals.json), env);
   } finally {
     try {
       ctx?.close();
     } catch {
       // closing must never mask the command's own result
     }
+  }
+}
+
+function safePath(ctx: CliContext): string {
+  try {
+    return ctx.dbPath();
+  } catch {
+    return 'the database';
   }
 }
 

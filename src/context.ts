@@ -68,11 +68,7 @@ export function createContext(deps: ContextDeps): CliContext {
     dbPath: () => resolveDbPath(ctx.globals.db, deps.env),
     db() {
       if (!db) {
-        const journal = ctx.globals.journal ?? deps.env.CRM_JOURNAL;
-        if (journal !== undefined && journal !== 'wal' && journal !== 'delete') {
-          throw new UsageError(`Unknown journal mode "${journal}".`, 'Use --journal wal (default) or --journal delete.');
-        }
-        db = deps.openDb(ctx.dbPath(), { migrate: ctx.globals.migrate !== false, journal: journal as 'wal' | 'delete' | undefined });
+        db = deps.openDb(ctx.dbPath(), openOptionsFrom(ctx.globals, deps.env));
       }
       return db;
     },
@@ -89,6 +85,21 @@ export function createContext(deps: ContextDeps): CliContext {
     },
   };
   return ctx;
+}
+
+/** Database options from the global flags and environment (--journal/CRM_JOURNAL, CRM_BUSY_TIMEOUT, --no-migrate). */
+export function openOptionsFrom(globals: GlobalOptions, env: NodeJS.ProcessEnv): OpenOptions {
+  const journal = globals.journal ?? env.CRM_JOURNAL;
+  if (journal !== undefined && journal !== 'wal' && journal !== 'delete') {
+    throw new UsageError(`Unknown journal mode "${journal}".`, 'Use --journal wal (default) or --journal delete.');
+  }
+  const busy = env.CRM_BUSY_TIMEOUT;
+  if (busy !== undefined && !/^\d+$/.test(busy)) throw new UsageError(`CRM_BUSY_TIMEOUT must be milliseconds, not "${busy}".`, 'e.g. CRM_BUSY_TIMEOUT=10000');
+  return {
+    migrate: globals.migrate !== false,
+    journal: journal as 'wal' | 'delete' | undefined,
+    busyTimeoutMs: busy === undefined ? undefined : Number(busy),
+  };
 }
 
 function safeLogin(): string {

@@ -1,23 +1,30 @@
 /**
- * The one place that opens the database: file creation (0600), SQLite sanity checks, pragmas,
- * migrations. SQLite-specific by design; everything else goes through Kysely.
+ * The one place that opens the database: file creation (0600), SQLite sanity checks, the
+ * network file system rule, pragmas, migrations. SQLite-specific by design; everything else
+ * goes through Kysely.
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { CrmError, UserError } from '../errors.js';
 import { fold } from './fold.js';
-import { latestVersion, migrations } from './migrations/index.js';
+import { migrations as shippedMigrations, type Migration } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { alignCompanionPermissions, networkFilesystem, walOnNetworkError, type FilesystemProbe } from './sqlite-fs.js';
+import { damagedError, DEFAULT_LOCK_POLICY, translateSqliteError as translate, type LockPolicy } from './sqlite-errors.js';
+import { beginImmediateSync, commitSync } from './transaction.js';
 
 export type SqliteDatabase = BetterSqlite3.Database;
+export type { LockPolicy } from './sqlite-errors.js';
 
 export interface Db {
   path: string;
   sqlite: SqliteDatabase;
   kysely: Kysely<Database>;
   close(): void;
+  /** How writers wait for the lock (busy_timeout + bounded retries); default DEFAULT_LOCK_POLICY. */
+  lock?: LockPolicy;
 }
 
 export interface OpenOptions {
@@ -26,43 +33,66 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Journal mode; WAL unless the user accepts the risks of a network filesystem. */
   journal?: 'wal' | 'delete';
+  /** SQLite busy_timeout per attempt (default 5000 ms; CRM_BUSY_TIMEOUT). */
   busyTimeoutMs?: number;
+  /** Extra attempts after busy_timeout ran out (default 3). */
+  retries?: number;
+  /** The migration list (tests inject one with an extra step); default: the shipped ones. */
+  migrations?: Migration[];
+  /** How the file system is probed (tests inject a network file system). */
+  filesystem?: FilesystemProbe;
+  /** Open a file whose header says it is truncated (for `crm db check`). */
+  allowDamaged?: boolean;
 }
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 
 export function openDatabase(path: string, opts: OpenOptions = {}): Db {
-  const memory = path === ':memory:';
-  if (!memory) prepareFile(path, Boolean(opts.readonly));
+  const memory = path === ':memory:' || path === '';
+  const journal = opts.journal ?? 'wal';
+  const lock: LockPolicy = { busyTimeoutMs: opts.busyTimeoutMs ?? DEFAULT_LOCK_POLICY.busyTimeoutMs, retries: opts.retries ?? DEFAULT_LOCK_POLICY.retries };
+  const list = opts.migrations ?? shippedMigrations;
+  const latest = latestOf(list);
+  if (!memory) {
+    if (journal === 'wal') {
+      const fsName = networkFilesystem(existingAncestor(dirname(path)), opts.filesystem);
+      if (fsName) throw walOnNetworkError(path, fsName);
+    }
+    prepareFile(path, Boolean(opts.readonly), Boolean(opts.allowDamaged));
+  }
   let sqlite: SqliteDatabase;
   try {
-    sqlite = new BetterSqlite3(path, { readonly: Boolean(opts.readonly), timeout: opts.busyTimeoutMs ?? 5000 });
+    sqlite = new BetterSqlite3(path, { readonly: Boolean(opts.readonly), timeout: lock.busyTimeoutMs });
   } catch (err) {
+    const translated = translate(err, path, lock);
+    if (translated !== err) throw translated;
     throw new UserError(`Cannot open database ${path}: ${(err as Error).message}`, 'Check the path and its permissions, or pass another --db.', 'db_open');
   }
   try {
-    applyPragmas(sqlite, memory ? 'memory' : (opts.journal ?? 'wal'), Boolean(opts.readonly));
+    applyPragmas(sqlite, memory ? 'memory' : journal, Boolean(opts.readonly));
     registerFunctions(sqlite);
     const current = schemaVersion(sqlite);
-    if (current > latestVersion) {
+    if (current > latest) {
       throw new UserError(
-        `Database ${path} has schema version ${current}, newer than this crm knows (${latestVersion}).`,
+        `Database ${path} has schema version ${current}, newer than this crm knows (${latest}).`,
         'Upgrade crm (git pull && npm install) before using this database.',
         'db_too_new',
       );
     }
-    if (current < latestVersion && opts.migrate !== false && !opts.readonly) {
-      migrate(sqlite, path);
+    if (current < latest && opts.migrate !== false && !opts.readonly) {
+      migrate(sqlite, path, { migrations: list, lock });
     }
+    if (!memory && !opts.readonly) alignCompanionPermissions(path);
   } catch (err) {
     sqlite.close();
-    throw translateSqliteError(err, path);
+    throw translate(err, path, lock);
   }
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     path,
     sqlite,
     kysely,
+    lock,
     close() {
       try {
         if (sqlite.open && !sqlite.readonly) sqlite.pragma('optimize');
@@ -74,10 +104,25 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   };
 }
 
-function prepareFile(path: string, readonly: boolean): void {
+function latestOf(list: Migration[]): number {
+  return list.length ? list[list.length - 1]!.version : 0;
+}
+
+/** The nearest existing folder (the database's folder may not exist yet). */
+function existingAncestor(dir: string): string {
+  let d = dir;
+  while (!existsSync(d)) {
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  return d;
+}
+
+function prepareFile(path: string, readonly: boolean, allowDamaged: boolean): void {
   const dir = dirname(path);
   if (!existsSync(path)) {
-    if (readonly) throw new UserError(`No database at ${path}.`, 'Create one with: crm db migrate --db ' + path, 'db_missing');
+    if (readonly) throw new UserError(`No database at ${path}.`, 'Create one with: crm db init --db ' + path, 'db_missing');
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       // Create the file ourselves so it is private from the first byte.
@@ -96,16 +141,41 @@ function prepareFile(path: string, readonly: boolean): void {
   const st = statSync(path);
   if (st.isDirectory()) throw new UserError(`${path} is a directory, not a database file.`, 'Pass a file path with --db.', 'db_not_file');
   if (st.size === 0) return;
+  const problem = inspectHeader(path, st.size);
+  if (problem === 'not-sqlite') {
+    throw new UserError(`${path} is not a SQLite database.`, 'Point --db at a crm database, or at a new path to create one.', 'db_not_sqlite');
+  }
+  if (problem && !allowDamaged) throw damagedError(path, problem);
+}
+
+/**
+ * Cheap checks of the 100-byte header before SQLite touches the file: a file cut short (a copy
+ * taken mid-write, a full disk) is reported as such instead of failing later on some page.
+ * Returns 'not-sqlite', a description of the damage, or undefined when the file looks whole.
+ */
+export function inspectHeader(path: string, size = statSync(path).size): string | undefined {
+  const header = Buffer.alloc(100);
   const fd = openSync(path, 'r');
+  let n: number;
   try {
-    const header = Buffer.alloc(16);
-    const n = readSync(fd, header, 0, 16, 0);
-    if (n < 16 || header.toString('latin1') !== SQLITE_HEADER) {
-      throw new UserError(`${path} is not a SQLite database.`, 'Point --db at a crm database, or at a new path to create one.', 'db_not_sqlite');
-    }
+    n = readSync(fd, header, 0, 100, 0);
   } finally {
     closeSync(fd);
   }
+  if (n < 16 || header.toString('latin1', 0, 16) !== SQLITE_HEADER) return 'not-sqlite';
+  if (n < 100) return `it is ${size} bytes long, shorter than a SQLite header (the file was cut short).`;
+  const rawPageSize = header.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return `its header is garbled (page size ${rawPageSize}).`;
+  // The newest pages may still live in the -wal file; only judge the size without one.
+  if (existsSync(path + '-wal') && statSync(path + '-wal').size > 0) return undefined;
+  const pages = header.readUInt32BE(28);
+  const sizeValid = pages > 0 && header.readUInt32BE(24) === header.readUInt32BE(92);
+  if (sizeValid && size < pages * pageSize) {
+    return `it is ${size} bytes long but its header says ${pages * pageSize} (${pages} pages); the file was cut short.`;
+  }
+  if (size % pageSize !== 0) return `its size (${size} bytes) is not a whole number of ${pageSize}-byte pages; the file was cut short.`;
+  return undefined;
 }
 
 function applyPragmas(sqlite: SqliteDatabase, journal: 'wal' | 'delete' | 'memory', readonly: boolean): void {
@@ -128,57 +198,144 @@ export function schemaVersion(sqlite: SqliteDatabase): number {
   return Number(sqlite.pragma('user_version', { simple: true }));
 }
 
-export function pendingMigrations(sqlite: SqliteDatabase) {
+export function pendingMigrations(sqlite: SqliteDatabase, list: Migration[] = shippedMigrations) {
   const current = schemaVersion(sqlite);
-  return migrations.filter((m) => m.version > current);
+  return list.filter((m) => m.version > current);
 }
 
-function hasData(sqlite: SqliteDatabase): boolean {
-  const row = sqlite.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-  return row.n > 0;
+export interface MigrateOptions {
+  migrations?: Migration[];
+  lock?: LockPolicy;
+  /** Write a VACUUM INTO copy before changing a database that holds data (default true). */
+  backup?: boolean;
+}
+
+export interface MigrateResult {
+  from: number;
+  to: number;
+  backup?: string;
 }
 
 /**
- * Apply pending migrations inside one BEGIN IMMEDIATE transaction, re-reading user_version
- * after taking the write lock so concurrent starters apply each migration exactly once.
- * A database with data is backed up first (VACUUM INTO, a consistent snapshot).
+ * Apply pending migrations, all of them inside one BEGIN IMMEDIATE transaction.
+ *
+ * Concurrency: user_version is read without a lock first (the common, up-to-date case costs
+ * nothing), then re-read after taking the write lock. Of several processes starting a new
+ * binary at once, the first to get the lock migrates; the others wait for it (busy_timeout +
+ * retries; the wait is longer than for ordinary writes because the first one may be copying a
+ * large file) and then find nothing to do. A migration that fails rolls everything back: the
+ * file stays at its previous version.
+ *
+ * Backup: VACUUM INTO cannot run inside a transaction, so the copy is written by a second,
+ * short-lived connection while this one holds the write lock. In WAL and rollback-journal
+ * modes alike a reader may read while a RESERVED lock is held, and no one can write, so the
+ * copy is exactly the state the migrations start from — and only the process that really
+ * migrates takes it.
  */
-export function migrate(sqlite: SqliteDatabase, path: string): { from: number; to: number; backup?: string } {
-  const from = schemaVersion(sqlite);
+export function migrate(sqlite: SqliteDatabase, path: string, opts: MigrateOptions = {}): MigrateResult {
+  const list = opts.migrations ?? shippedMigrations;
+  const latest = latestOf(list);
+  const unlocked = schemaVersion(sqlite);
+  if (unlocked >= latest) return { from: unlocked, to: unlocked };
+  const lock = opts.lock ?? DEFAULT_LOCK_POLICY;
+  beginImmediateSync(sqlite, path, { busyTimeoutMs: lock.busyTimeoutMs, retries: Math.max(lock.retries, 3) * 3 });
   let backup: string | undefined;
-  if (from > 0 && path !== ':memory:' && hasData(sqlite)) {
-    backup = `${path}.v${from}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
-    sqlite.prepare('VACUUM INTO ?').run(backup);
-  }
-  sqlite.exec('BEGIN IMMEDIATE');
   try {
     const current = schemaVersion(sqlite);
-    for (const m of migrations) {
+    if (current >= latest) {
+      sqlite.exec('COMMIT');
+      return { from: current, to: current };
+    }
+    const memory = path === ':memory:' || path === '';
+    if (current > 0 && !memory && opts.backup !== false) {
+      backup = `${path}.v${current}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
+      snapshotTo(path, backup, lock);
+    }
+    for (const m of list) {
       if (m.version <= current) continue;
       sqlite.exec(m.sql);
       sqlite.pragma(`user_version = ${m.version}`);
     }
-    sqlite.exec('COMMIT');
+    commitSync(sqlite, path, lock);
+    return { from: current, to: schemaVersion(sqlite), backup };
   } catch (err) {
     if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
-    throw err;
+    if (backup) rmSync(backup, { force: true });
+    if (err instanceof CrmError) throw err;
+    const e = err as Error;
+    throw new UserError(
+      `Migrating ${path} failed, so it was left at schema version ${schemaVersion(sqlite)}: ${e.message}`,
+      'Nothing was changed. Report this with CRM_DEBUG=1 output; meanwhile use the previous crm version.',
+      'migration_failed',
+    );
   }
-  return { from, to: schemaVersion(sqlite), backup };
+}
+
+/**
+ * A consistent copy of the database at `to`, readable while others write: VACUUM INTO a temp
+ * file next to the target (created first with the database's permissions, since SQLite would
+ * create it world-readable), fsync, integrity_check of the copy, atomic rename, fsync of the
+ * folder. Runs on its own connection, so it may be called while `from` is locked for writing.
+ */
+export function snapshotTo(from: string, to: string, lock: LockPolicy = DEFAULT_LOCK_POLICY): { sizeBytes: number; schemaVersion: number } {
+  const tmp = join(dirname(to), `.${basename(to)}.tmp-${process.pid}-${Date.now().toString(36)}`);
+  const mode = statSync(from).mode & 0o666;
+  closeSync(openSync(tmp, 'wx', mode));
+  try {
+    const source = new BetterSqlite3(from, { fileMustExist: true, timeout: lock.busyTimeoutMs });
+    try {
+      source.prepare('VACUUM INTO ?').run(tmp);
+    } finally {
+      source.close();
+    }
+    fsyncFile(tmp);
+    const copy = new BetterSqlite3(tmp, { readonly: true, fileMustExist: true });
+    let version: number;
+    try {
+      const problems = integrityProblems(copy);
+      if (problems.length) throw new UserError(`The copy of ${from} failed its integrity check: ${problems[0]}`, 'Run crm db check on the database itself.', 'backup_corrupt');
+      version = schemaVersion(copy);
+    } finally {
+      copy.close();
+    }
+    renameSync(tmp, to);
+    fsyncDir(dirname(to));
+    return { sizeBytes: statSync(to).size, schemaVersion: version };
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw translate(err, from, lock);
+  }
+}
+
+export function integrityProblems(sqlite: SqliteDatabase, quick = false): string[] {
+  const rows = sqlite.prepare(quick ? 'PRAGMA quick_check' : 'PRAGMA integrity_check').pluck().all() as string[];
+  return rows.length === 1 && rows[0] === 'ok' ? [] : rows;
+}
+
+function fsyncFile(file: string): void {
+  const fd = openSync(file, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // some platforms cannot fsync a folder; the rename is still atomic
+  }
 }
 
 export function translateSqliteError(err: unknown, path: string): unknown {
-  if (err instanceof CrmError) return err;
-  const code = (err as { code?: string }).code ?? '';
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-    return new UserError(`${path} is not a usable SQLite database (${code}).`, 'Restore it from a backup (crm db restore FILE --yes) or pass another --db.', 'db_corrupt');
-  }
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-    return new UserError(`Database ${path} is locked by another process.`, 'Wait for the other crm process to finish, then retry.', 'db_busy');
-  }
-  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
-    return new UserError(`Cannot write database ${path} (${code}).`, 'Check the file permissions, or pass another --db.', 'db_readonly');
-  }
-  return err;
+  return translate(err, path);
 }
 
 /** Copy helper for tests and backups of closed files. */

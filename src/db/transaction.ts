@@ -2,32 +2,131 @@
  * Write transactions. Kysely and better-sqlite3 begin DEFERRED by default, which fails with
  * SQLITE_BUSY under concurrent writers; every write here begins IMMEDIATE, taking the write
  * lock up front so busy_timeout can absorb contention. Never do I/O (prompts, files) inside.
+ *
+ * Beyond busy_timeout, BEGIN IMMEDIATE (and COMMIT, which can be busy in rollback-journal
+ * mode) is retried a bounded number of times with backoff and jitter. The work itself (fn) is
+ * never re-run: it runs once, after the lock is held; a COMMIT that stays busy rolls it back.
+ * When the bound is reached the user gets a clear "locked by another process" error.
+ *
+ * Reads: a Kysely query outside writeTransaction is its own short read transaction. Never
+ * hold a read transaction open for long (a report iterating a cursor while doing other work,
+ * an open BEGIN around several slow queries): in WAL mode it pins a snapshot, so checkpoints
+ * cannot finish and the -wal file grows while it lasts. Large scans go through readInChunks.
  */
-import { sql, type Kysely } from 'kysely';
-import type { Db } from './sqlite.js';
+import type { Kysely } from 'kysely';
+import type { Db, SqliteDatabase } from './sqlite.js';
 import type { Database } from './schema.js';
+import { backoffDelayMs, busyError, DEFAULT_LOCK_POLICY, isBusyError, type LockPolicy } from './sqlite-errors.js';
 
 export type Trx = Kysely<Database>;
+
+function policyOf(db: Pick<Db, 'lock'>): LockPolicy {
+  return db.lock ?? DEFAULT_LOCK_POLICY;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+/** Block the thread (synchronous callers only: migrations, hot loops). */
+export function sleepSync(ms: number): void {
+  Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+/** Run a statement that only takes a lock (BEGIN IMMEDIATE, COMMIT), retrying while busy. */
+function withLockRetrySync(sqlite: SqliteDatabase, statement: string, path: string, policy: LockPolicy): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      sqlite.exec(statement);
+      return;
+    } catch (err) {
+      if (!isBusyError(err)) throw err;
+      if (attempt >= policy.retries) throw busyError(path, policy);
+      sleepSync(backoffDelayMs(attempt + 1));
+    }
+  }
+}
+
+async function withLockRetry(sqlite: SqliteDatabase, statement: string, path: string, policy: LockPolicy): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      sqlite.exec(statement);
+      return;
+    } catch (err) {
+      if (!isBusyError(err)) throw err;
+      if (attempt >= policy.retries) throw busyError(path, policy);
+      await sleep(backoffDelayMs(attempt + 1));
+    }
+  }
+}
+
+function rollbackQuietly(sqlite: SqliteDatabase): void {
+  try {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+  } catch {
+    // SQLite may already have rolled back (e.g. after SQLITE_FULL); nothing more to undo
+  }
+}
+
+/** Take the write lock: BEGIN IMMEDIATE with bounded retries (exported for migrations and maintenance). */
+export function beginImmediateSync(sqlite: SqliteDatabase, path: string, policy: LockPolicy = DEFAULT_LOCK_POLICY): void {
+  withLockRetrySync(sqlite, 'BEGIN IMMEDIATE', path, policy);
+}
+
+/** COMMIT, retrying while busy (the transaction stays open on SQLITE_BUSY, so retrying is safe). */
+export function commitSync(sqlite: SqliteDatabase, path: string, policy: LockPolicy = DEFAULT_LOCK_POLICY): void {
+  withLockRetrySync(sqlite, 'COMMIT', path, policy);
+}
 
 /**
  * Run fn in BEGIN IMMEDIATE … COMMIT on the Kysely connection. Inside fn use only `trx`:
  * the outer db.kysely would wait for the connection this transaction holds.
  */
 export async function writeTransaction<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  const policy = policyOf(db);
   return db.kysely.connection().execute(async (conn) => {
-    await sql`BEGIN IMMEDIATE`.execute(conn);
+    await withLockRetry(db.sqlite, 'BEGIN IMMEDIATE', db.path, policy);
     try {
       const result = await fn(conn);
-      await sql`COMMIT`.execute(conn);
+      await withLockRetry(db.sqlite, 'COMMIT', db.path, policy);
       return result;
     } catch (err) {
-      if (db.sqlite.inTransaction) await sql`ROLLBACK`.execute(conn);
-      throw err;
+      rollbackQuietly(db.sqlite);
+      throw isBusyError(err) ? busyError(db.path, policy) : err;
     }
   });
 }
 
-/** Synchronous variant for hot loops on cached better-sqlite3 statements. */
+/**
+ * Synchronous variant for hot loops on cached better-sqlite3 statements. Called inside an
+ * open transaction it nests as a savepoint (better-sqlite3's own behaviour).
+ */
 export function writeTransactionSync<T>(db: Db, fn: () => T): T {
-  return db.sqlite.transaction(fn).immediate();
+  if (db.sqlite.inTransaction) return db.sqlite.transaction(fn)();
+  const policy = policyOf(db);
+  withLockRetrySync(db.sqlite, 'BEGIN IMMEDIATE', db.path, policy);
+  try {
+    const result = fn();
+    withLockRetrySync(db.sqlite, 'COMMIT', db.path, policy);
+    return result;
+  } catch (err) {
+    rollbackQuietly(db.sqlite);
+    throw isBusyError(err) ? busyError(db.path, policy) : err;
+  }
+}
+
+/**
+ * Read a large result in keyset-paginated chunks, each its own short read transaction, so a
+ * long report never pins one WAL snapshot. fetchPage(after, limit) returns the rows whose key
+ * is greater than `after` (undefined for the first page) in key order. Rows written between
+ * chunks may or may not be seen: use this for scans, not for totals that must agree exactly.
+ */
+export async function* readInChunks<T, K>(fetchPage: (after: K | undefined, limit: number) => Promise<T[]>, keyOf: (row: T) => K, chunkSize = 1000): AsyncGenerator<T[]> {
+  let after: K | undefined;
+  for (;;) {
+    const rows = await fetchPage(after, chunkSize);
+    if (rows.length === 0) return;
+    yield rows;
+    if (rows.length < chunkSize) return;
+    after = keyOf(rows[rows.length - 1]!);
+  }
 }

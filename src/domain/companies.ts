@@ -202,13 +202,17 @@ export async function showCompany(s: Session, ref: string): Promise<CompanyRecor
   return loadCompanyRecord(s.db.kysely, c.id);
 }
 
-export async function editCompany(s: Session, ref: string, input: CompanyInput): Promise<CompanyRecord> {
+/** expectVersion: refuse unless the company is still at this version (`--if-version`). */
+export async function editCompany(s: Session, ref: string, input: CompanyInput, expectVersion?: number): Promise<CompanyRecord> {
   const company = await getCompany(s, ref);
+  const stale = () => new ConflictError(`Company #${company.id} was changed by someone else meanwhile.`, `Look again: crm company show ${company.id}`);
+  if (expectVersion !== undefined && expectVersion !== company.version) throw stale();
   const cols = columnsFrom(input);
   if (input.owner !== undefined) cols.owner_id = await resolveOwnerId(s, input.owner);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     const before = await loadCompanyRecord(trx, company.id);
+    if (before.version !== company.version) throw stale();
     if (Object.keys(cols).length) {
       const res = await trx
         .updateTable('companies')
@@ -216,7 +220,7 @@ export async function editCompany(s: Session, ref: string, input: CompanyInput):
         .where('id', '=', company.id)
         .where('version', '=', company.version)
         .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 0) throw new ConflictError(`Company #${company.id} was changed by someone else meanwhile.`, `Look again: crm company show ${company.id}`);
+      if (Number(res.numUpdatedRows) === 0) throw stale();
     }
     if (input.tags || input.addTags || input.removeTags) {
       const remove = new Set((input.removeTags ?? []).map(normalizeTag));

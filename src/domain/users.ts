@@ -162,8 +162,11 @@ export async function listUsers(s: Session, opts: { includeInactive?: boolean } 
   return (await q.execute()).map(toUserRecord);
 }
 
-export async function editUser(s: Session, ref: string, input: UserInput): Promise<UserRecord> {
+/** expectVersion: refuse unless the user is still at this version (`--if-version`). */
+export async function editUser(s: Session, ref: string, input: UserInput, expectVersion?: number): Promise<UserRecord> {
   const user = await getUser(s, ref);
+  const stale = () => new ConflictError(`User ${user.handle} was changed by someone else meanwhile.`, `Look again with: crm user show ${user.handle}`);
+  if (expectVersion !== undefined && expectVersion !== user.version) throw stale();
   const patch: Record<string, unknown> = {};
   if (input.name !== undefined) {
     const name = cleanText(input.name);
@@ -191,7 +194,7 @@ export async function editUser(s: Session, ref: string, input: UserInput): Promi
       .where('version', '=', user.version)
       .returningAll()
       .executeTakeFirst();
-    if (!row) throw new ConflictError(`User ${user.handle} was changed by someone else meanwhile.`, `Look again with: crm user show ${user.handle}`);
+    if (!row) throw stale();
     await recordAudit(trx, { entity: 'user', entityId: user.id, action: 'update', changes, actor: s.actor, at });
     return toUserRecord(row);
   });

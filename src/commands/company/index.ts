@@ -57,12 +57,14 @@ export function register(noun: Command, ctx: CliContext): void {
   const edit = companyFieldOptions(noun.command('edit').description('change a company (only the fields you give)').argument('<company>', 'id or unique name'))
     .option('--name <name>', 'new name')
     .option('--add-tag <tag>', 'add a tag', collect)
-    .option('--remove-tag <tag>', 'remove a tag', collect);
-  examples(edit, ['crm company edit 3 --tier A --add-tag key-account', 'crm company edit "Acme Ltd" --owner sara']);
-  edit.action(async (ref: string, o: CompanyFlagValues & { name?: string; addTag?: string[]; removeTag?: string[] }) => {
-    const input = { ...companyInputFrom(o), addTags: o.addTag, removeTags: o.removeTag };
+    .option('--remove-tag <tag>', 'remove a tag', collect)
+    .option('--if-version <n>', 'refuse if the company is no longer at this version (optimistic locking)', positiveInt('--if-version'));
+  examples(edit, ['crm company edit 3 --tier A --add-tag key-account', 'crm company edit "Acme Ltd" --owner sara', 'crm company edit 3 --tier B --if-version 4   # fails if someone changed it since version 4']);
+  edit.action(async (ref: string, o: CompanyFlagValues & { name?: string; addTag?: string[]; removeTag?: string[]; ifVersion?: number }) => {
+    const { ifVersion, ...flags } = o;
+    const input = { ...companyInputFrom(flags), addTags: o.addTag, removeTags: o.removeTag };
     if (Object.values(input).every((v) => v === undefined)) throw new UsageError('Nothing to change.', `Give a field to change, e.g. crm company edit ${ref} --tier A`);
-    const record = await editCompany(sessionOf(ctx), ref, input);
+    const record = await editCompany(sessionOf(ctx), ref, input, ifVersion);
     printChanged(ctx.out, record);
     info(ctx.io, `Updated company #${record.id} ${record.name}`);
   });

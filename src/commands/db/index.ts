@@ -7,6 +7,11 @@ import { CheckFailedError } from '../../errors.js';
 import { info } from '../../io.js';
 import { emit, isJsonFormat, printRecord, toJson } from '../../output/render.js';
 import { examples } from '../common.js';
+import * as backup from './backup.js';
+import * as check from './check.js';
+import * as init from './init.js';
+import * as restore from './restore.js';
+import * as vacuum from './vacuum.js';
 
 export function register(noun: Command, ctx: CliContext): void {
   examples(noun.command('path').description('print the database path in use (creates nothing)'), ['crm db path', 'CRM_DB=team.db crm db path']).action(() => {
@@ -25,7 +30,7 @@ export function register(noun: Command, ctx: CliContext): void {
         { key: 'path', label: 'Path' },
         { key: 'exists', label: 'Exists', format: 'bool' },
       ]);
-      throw new CheckFailedError(`No database at ${path} yet.`, 'Create it with: crm db migrate (or crm demo for sample data)', 'db_missing');
+      throw new CheckFailedError(`No database at ${path} yet.`, 'Create it with: crm db init (or crm demo for sample data)', 'db_missing');
     }
     const db = ctx.db();
     const version = schemaVersion(db.sqlite);
@@ -55,9 +60,15 @@ export function register(noun: Command, ctx: CliContext): void {
   mig.action(() => {
     ctx.globals.migrate = false;
     const db = ctx.db();
-    const result = migrate(db.sqlite, db.path);
+    const result = migrate(db.sqlite, db.path, { lock: db.lock });
     if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(result) + '\n');
     if (result.from === result.to) info(ctx.io, `Database is up to date (schema version ${result.to}).`);
     else info(ctx.io, `Migrated ${db.path} from version ${result.from} to ${result.to}.${result.backup ? ` Backup: ${result.backup}` : ''}`);
   });
+
+  init.register(noun, ctx);
+  backup.register(noun, ctx);
+  restore.register(noun, ctx);
+  check.register(noun, ctx);
+  vacuum.register(noun, ctx);
 }

@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { info } from '../../io.js';
 import type { ListView } from '../../output/columns.js';
 import { printChanged, printCreated, printList, printRecord } from '../../output/render.js';
-import { examples } from '../common.js';
+import { examples, positiveInt } from '../common.js';
 import { sessionOf } from '../session.js';
 
 const userListView: ListView<UserRecord> = [
@@ -61,14 +61,15 @@ export function register(noun: Command, ctx: CliContext): void {
   const edit = userOptions(noun.command('edit').description('change a user').argument('<user>', 'id, handle or name'))
     .option('--handle <handle>', 'new handle')
     .option('--active', 'mark active')
-    .option('--inactive', 'mark inactive (keeps their records)');
-  examples(edit, ['crm user edit sara --team West', 'crm user edit kenji --inactive']);
-  edit.action(async (ref: string, o: UserFlags & { handle?: string; active?: boolean; inactive?: boolean }) => {
+    .option('--inactive', 'mark inactive (keeps their records)')
+    .option('--if-version <n>', 'refuse if the user is no longer at this version (optimistic locking)', positiveInt('--if-version'));
+  examples(edit, ['crm user edit sara --team West', 'crm user edit kenji --inactive', 'crm user edit sara --role manager --if-version 2']);
+  edit.action(async (ref: string, o: UserFlags & { handle?: string; active?: boolean; inactive?: boolean; ifVersion?: number }) => {
     if (o.active && o.inactive) throw new UsageError('Give --active or --inactive, not both.');
-    const { active, inactive, ...rest } = o;
+    const { active, inactive, ifVersion, ...rest } = o;
     const input = { ...rest, active: active ? true : inactive ? false : undefined };
     if (Object.values(input).every((v) => v === undefined)) throw new UsageError('Nothing to change.', `e.g. crm user edit ${ref} --team West`);
-    const record = await editUser(sessionOf(ctx), ref, input);
+    const record = await editUser(sessionOf(ctx), ref, input, ifVersion);
     printChanged(ctx.out, record);
     info(ctx.io, `Updated user ${record.handle}`);
   });

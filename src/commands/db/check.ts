@@ -1,0 +1,58 @@
+import { existsSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { inspectHeader } from '../../db/sqlite.js';
+import type { CliContext } from '../../context.js';
+import { checkDatabase, type CheckResult } from '../../db/sqlite-maintenance.js';
+import { CheckFailedError, CrmError } from '../../errors.js';
+import { info } from '../../io.js';
+import { emit, isJsonFormat, printRecord, toJson } from '../../output/render.js';
+import { examples } from '../common.js';
+import { openWith } from './open.js';
+
+export interface CheckOptions {
+  quick?: boolean;
+}
+
+export function run(ctx: CliContext, o: CheckOptions): void {
+  const path = ctx.dbPath();
+  let result: CheckResult;
+  try {
+    // Read-only, no migration, and a file whose header looks truncated is opened anyway:
+    // the point is to report what is wrong.
+    const db = openWith(ctx, { readonly: true, migrate: false, allowDamaged: true });
+    try {
+      result = checkDatabase(db.sqlite, path, { quick: o.quick });
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    if (err instanceof CrmError && (err.code === 'db_corrupt' || err.code === 'db_not_sqlite')) {
+      result = { path, ok: false, integrity: [err.message], foreignKeys: [], schemaVersion: null, journalMode: null };
+    } else throw err;
+  }
+  const header = path !== ':memory:' && existsSync(path) && statSync(path).size > 0 ? inspectHeader(path) : undefined;
+  if (header && header !== 'not-sqlite' && !result.integrity.some((l) => l.includes(header))) result = { ...result, ok: false, integrity: [`${path} is damaged: ${header}`, ...result.integrity] };
+  if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(result) + '\n');
+  else {
+    printRecord(ctx.out, result, [
+      { key: 'path', label: 'Path' },
+      { key: 'integrity', label: 'Integrity', get: (r) => (r.integrity.length ? `${r.integrity.length} problem(s)` : 'ok') },
+      { key: 'foreignKeys', label: 'References', get: (r) => (r.foreignKeys.length ? `${r.foreignKeys.length} broken` : 'ok') },
+      { key: 'schemaVersion', label: 'Schema version', format: 'int' },
+      { key: 'journalMode', label: 'Journal' },
+    ]);
+    for (const line of result.integrity.slice(0, 20)) info(ctx.io, `integrity: ${line}`);
+    for (const fk of result.foreignKeys.slice(0, 20)) info(ctx.io, `reference: ${fk.table} row ${fk.rowid ?? '?'} points to a missing ${fk.parent} row`);
+  }
+  if (!result.ok) {
+    const n = result.integrity.length + result.foreignKeys.length;
+    throw new CheckFailedError(`${path} has ${n} problem(s).`, 'Restore the last good backup: crm db restore FILE --yes (crm db backup writes one; migrations leave <db>.v*.bak copies).', 'db_check_failed');
+  }
+  info(ctx.io, `${path}: no problems found.`);
+}
+
+export function register(parent: Command, ctx: CliContext): void {
+  const cmd = parent.command('check').description('integrity_check and foreign_key_check; exit 3 if anything is wrong').option('--quick', 'quick_check: faster, skips index consistency');
+  examples(cmd, ['crm db check', 'crm db check --json', 'crm db check || mail -s "crm db damaged" admin@example.com < /dev/null']);
+  cmd.action((o: CheckOptions) => run(ctx, o));
+}
