@@ -23,6 +23,7 @@ export const nouns: NounEntry[] = [
   { name: 'task', aliases: ['tasks'], summary: 'Tasks and follow-ups: add, list, done, snooze, export --ics', load: () => import('./task/index.js') },
   { name: 'agenda', summary: 'Overdue, today and upcoming tasks and meetings', load: () => import('./agenda/index.js') },
   { name: 'activity', aliases: ['activities'], summary: 'Logged activities: list, show, edit, delete', load: () => import('./activity/index.js') },
+  { name: 'template', aliases: ['templates'], summary: 'Email templates with merge fields: add, list, render --log', load: () => import('./template/index.js') },
   { name: 'user', aliases: ['users'], summary: 'Reps, managers and agents', load: () => import('./user/index.js') },
   { name: 'quota', aliases: ['quotas'], summary: 'Sales quotas per owner and period', load: () => import('./quota/index.js') },
   { name: 'report', aliases: ['reports'], summary: 'Reports and KPIs (--json, --explain, --as-of)', load: () => import('./report/index.js') },

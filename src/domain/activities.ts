@@ -188,6 +188,8 @@ export interface LogInput {
   next?: string;
   due?: string;
   owner?: string;
+  /** Already resolved links (used by templates); `ref` is then only for messages. */
+  target?: LinkTarget;
 }
 
 export interface LogResult {
@@ -223,7 +225,7 @@ export async function logActivity(s: Session, input: LogInput): Promise<LogResul
   if (input.due !== undefined && input.next === undefined) throw new UsageError('--due needs --next (the follow-up task it is the due date of).', 'crm log call 12 "Demo" --next "Send quote" --due "next friday"');
   const nextTitle = input.next !== undefined ? cleanText(input.next) : null;
   if (input.next !== undefined && !nextTitle) throw new UserError('--next needs a title for the follow-up task.', '--next "Send quote"');
-  const target = await resolveRef(s, input.ref);
+  const target = input.target ?? (await resolveRef(s, input.ref));
   const at = input.at !== undefined ? await parseWhen(input.at, { now: s.now(), timeZone: s.timeZone, what: '--at', defaultTime: { hour: 12, minute: 0 } }) : null;
   const due = nextTitle ? await parseWhen(input.due ?? 'tomorrow', { now: s.now(), timeZone: s.timeZone, what: '--due', forward: true }) : null;
   const duration = input.duration !== undefined ? parseDuration(input.duration) : null;

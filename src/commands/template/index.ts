@@ -1,0 +1,95 @@
+/** `crm template add|list|show|render|fields`: email templates with merge fields. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { addTemplate, getTemplate, listTemplates, MERGE_FIELDS, renderTemplate, type TemplateRecord } from '../../domain/templates.js';
+import { UsageError, UserError } from '../../errors.js';
+import { info } from '../../io.js';
+import type { ListView } from '../../output/columns.js';
+import { emit, isJsonFormat, printCreated, printList, printRecord, toJson } from '../../output/render.js';
+import { safeBlock } from '../../output/safe.js';
+import { examples } from '../common.js';
+import { sessionOf } from '../session.js';
+
+const listView: ListView<TemplateRecord> = [
+  { key: 'id', label: 'ID', format: 'int' },
+  { key: 'name', label: 'Name' },
+  { key: 'subject', label: 'Subject', maxWidth: 40 },
+  { key: 'fields', label: 'Fields', format: 'list', maxWidth: 50 },
+  { key: 'updatedAt', label: 'Updated', format: 'datetime' },
+];
+
+const fields: ListView<TemplateRecord> = [
+  { key: 'id', label: 'ID', format: 'int' },
+  { key: 'name', label: 'Name' },
+  { key: 'subject', label: 'Subject' },
+  { key: 'fields', label: 'Fields', format: 'list' },
+  { key: 'createdAt', label: 'Created', format: 'datetime' },
+  { key: 'updatedAt', label: 'Updated', format: 'datetime' },
+];
+
+function bodyFrom(o: { body?: string; file?: string }): string {
+  if (o.body !== undefined && o.file !== undefined) throw new UsageError('Give --body or --file, not both.');
+  if (o.file !== undefined) {
+    try {
+      return readFileSync(o.file, 'utf8');
+    } catch (err) {
+      throw new UserError(`Cannot read ${o.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'Check the path given to --file.');
+    }
+  }
+  if (o.body !== undefined) return o.body.replace(/\\n/g, '\n');
+  throw new UsageError('A template needs a body: --body "…" or --file PATH.', 'crm template add welcome --subject "Welcome, {{contact.firstName}}" --file welcome.txt');
+}
+
+export function register(noun: Command, ctx: CliContext): void {
+  noun.description('email templates with merge fields: {{contact.firstName}}, {{company.name}}, {{me.name}}…');
+
+  const add = noun
+    .command('add')
+    .description('add a template (unknown merge fields are refused)')
+    .argument('<name>', 'template name')
+    .option('--subject <text>', 'subject line (may use merge fields)')
+    .option('--body <text>', 'body text (\\n for new lines)')
+    .option('--file <path>', 'read the body from a file');
+  examples(add, ['crm template add welcome --subject "Welcome, {{contact.firstName}}" --file welcome.txt', 'crm template add quote-followup --body "Dear {{contact.name}},\\nabout {{deal.title}} ({{deal.amount}})…\\n{{me.name}}"', 'crm template fields   # every merge field']);
+  add.action(async (name: string, o: { subject?: string; body?: string; file?: string }) => {
+    const record = await addTemplate(sessionOf(ctx), { name, subject: o.subject, body: bodyFrom(o) });
+    printCreated(ctx.out, record.id, record);
+    info(ctx.io, `Added template #${record.id} ${record.name}${record.fields.length ? ` (fields: ${record.fields.join(', ')})` : ''}`);
+  });
+
+  const list = noun.command('list').alias('ls').description('list templates');
+  examples(list, ['crm template list', 'crm template list --json']);
+  list.action(async () => {
+    printList(ctx.out, listView, await listTemplates(sessionOf(ctx)), { emptyMessage: 'No templates yet: crm template add NAME --body "…"' });
+  });
+
+  const show = noun.command('show').description('show a template').argument('<name>', 'name or id');
+  examples(show, ['crm template show welcome']);
+  show.action(async (ref: string) => {
+    const record = await getTemplate(sessionOf(ctx), ref);
+    printRecord(ctx.out, record, fields, [{ title: 'Body', text: record.body }]);
+  });
+
+  const render = noun
+    .command('render')
+    .description('fill a template for a contact (and deal); --log records it as an email')
+    .argument('<name>', 'name or id')
+    .option('--contact <contact>', 'contact id, email or name')
+    .option('--deal <deal>', 'deal id')
+    .option('--company <company>', "company (default: the contact's or the deal's)")
+    .option('--log', 'record the rendered text as an email activity on the contact');
+  examples(render, ['crm template render welcome --contact 12', 'crm template render quote-followup --contact bob@example.com --deal 3 --log', 'crm template render welcome --contact 12 --json | jq -r .body']);
+  render.action(async (ref: string, o: { contact?: string; deal?: string; company?: string; log?: boolean }) => {
+    const r = await renderTemplate(sessionOf(ctx), ref, o);
+    if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(r) + '\n');
+    else emit(ctx.out, (r.subject !== null ? `Subject: ${safeBlock(r.subject)}\n\n` : '') + safeBlock(r.body).replace(/\n*$/, '\n'));
+    if (r.activity) info(ctx.io, `Logged email #${r.activity.id} on ${r.activity.about ?? 'the contact'}`);
+  });
+
+  const fieldsCmd = noun.command('fields').description('list the merge fields templates can use');
+  fieldsCmd.action(() => {
+    const rows = Object.entries(MERGE_FIELDS).map(([name, f]) => ({ field: `{{${name}}}`, description: f.description }));
+    printList(ctx.out, [{ key: 'field', label: 'Field' }, { key: 'description', label: 'Meaning' }], rows);
+  });
+}

@@ -1,0 +1,211 @@
+/**
+ * Email templates with merge fields: "Dear {{contact.firstName}}, … {{me.name}}". A field that
+ * does not exist, or has no value for the records given, is an error naming it — a template is
+ * never rendered with a hole in it.
+ */
+import { sql } from 'kysely';
+import { fold } from '../db/fold.js';
+import { recordAudit, diff } from '../db/audit.js';
+import type { Template } from '../db/schema.js';
+import { writeTransaction } from '../db/transaction.js';
+import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.js';
+import { logActivity, type ActivityRecord } from './activities.js';
+import { formatWhen } from './dates.js';
+import { Money } from './money.js';
+import { resolveRef } from './refs.js';
+import { nowIso, type Session } from './session.js';
+import { currentUser } from './users.js';
+import { cleanText, fullName } from './validate.js';
+
+export interface TemplateRecord {
+  id: number;
+  name: string;
+  subject: string | null;
+  body: string;
+  /** Merge fields the template uses, in order of first appearance. */
+  fields: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The records a template is rendered for. */
+interface MergeData {
+  contact: Record<string, unknown> | null;
+  company: Record<string, unknown> | null;
+  deal: Record<string, unknown> | null;
+  me: Record<string, unknown>;
+  today: string;
+}
+
+/** Every merge field: name → where its value comes from. */
+export const MERGE_FIELDS: Record<string, { from: keyof MergeData; key: string; description: string }> = {
+  'contact.firstName': { from: 'contact', key: 'firstName', description: 'first name' },
+  'contact.lastName': { from: 'contact', key: 'lastName', description: 'last name' },
+  'contact.name': { from: 'contact', key: 'name', description: 'full name' },
+  'contact.prefix': { from: 'contact', key: 'prefix', description: 'Dr., Ms., …' },
+  'contact.title': { from: 'contact', key: 'title', description: 'job title' },
+  'contact.email': { from: 'contact', key: 'email', description: 'email address' },
+  'contact.phone': { from: 'contact', key: 'phone', description: 'phone (else mobile)' },
+  'company.name': { from: 'company', key: 'name', description: "company name (--company, else the contact's or deal's)" },
+  'company.domain': { from: 'company', key: 'domain', description: 'web domain' },
+  'company.website': { from: 'company', key: 'website', description: 'website' },
+  'company.city': { from: 'company', key: 'city', description: 'city' },
+  'company.country': { from: 'company', key: 'country', description: 'country' },
+  'deal.title': { from: 'deal', key: 'title', description: 'deal title (needs --deal)' },
+  'deal.amount': { from: 'deal', key: 'amount', description: 'amount with currency: 12,500.00 EUR' },
+  'deal.stage': { from: 'deal', key: 'stage', description: 'current stage name' },
+  'deal.expectedClose': { from: 'deal', key: 'expectedClose', description: 'expected close date' },
+  'me.name': { from: 'me', key: 'name', description: 'your name (the acting user)' },
+  'me.email': { from: 'me', key: 'email', description: 'your email' },
+  'me.handle': { from: 'me', key: 'handle', description: 'your handle' },
+  'me.team': { from: 'me', key: 'team', description: 'your team' },
+  today: { from: 'today', key: '', description: 'today, YYYY-MM-DD in your zone' },
+};
+
+const FIELD_RE = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+/** The merge fields used in a text, in order of first appearance. */
+export function fieldsOf(...texts: (string | null | undefined)[]): string[] {
+  const seen: string[] = [];
+  for (const t of texts) for (const m of (t ?? '').matchAll(FIELD_RE)) if (!seen.includes(m[1]!)) seen.push(m[1]!);
+  return seen;
+}
+
+function checkKnown(fields: string[]): void {
+  const unknown = fields.filter((f) => !(f in MERGE_FIELDS));
+  if (unknown.length) {
+    throw new UserError(
+      `Unknown merge field${unknown.length > 1 ? 's' : ''}: ${unknown.map((f) => `{{${f}}}`).join(', ')}.`,
+      `Fields: ${Object.keys(MERGE_FIELDS).map((f) => `{{${f}}}`).join(' ')} (crm template fields)`,
+      'unknown_field',
+    );
+  }
+}
+
+function toRecord(t: Template): TemplateRecord {
+  return { id: t.id, name: t.name, subject: t.subject, body: t.body, fields: fieldsOf(t.subject, t.body), createdAt: t.created_at, updatedAt: t.updated_at };
+}
+
+export async function addTemplate(s: Session, input: { name: string; subject?: string; body: string }): Promise<TemplateRecord> {
+  const name = cleanText(input.name);
+  if (!name) throw new UserError('A template needs a name.', 'crm template add welcome --subject "Welcome" --file welcome.txt');
+  if (!input.body.trim()) throw new UserError('A template needs a body.', 'Give --body "…" or --file PATH.');
+  checkKnown(fieldsOf(input.subject, input.body));
+  const at = nowIso(s);
+  return writeTransaction(s.db, async (trx) => {
+    const clash = await trx.selectFrom('templates').select('id').where(sql<boolean>`crm_fold(name) = ${fold(name)}`).executeTakeFirst();
+    if (clash) throw new ConflictError(`A template named "${name}" already exists (#${clash.id}).`, `See it: crm template show ${JSON.stringify(name)}`, 'duplicate');
+    const row = await trx.insertInto('templates').values({ name, subject: cleanText(input.subject), body: input.body, created_at: at, updated_at: at }).returningAll().executeTakeFirstOrThrow();
+    const record = toRecord(row);
+    await recordAudit(trx, { entity: 'template', entityId: row.id, action: 'create', changes: diff({}, { name: record.name, subject: record.subject, body: record.body }), actor: s.actor, at });
+    return record;
+  });
+}
+
+export async function listTemplates(s: Session): Promise<TemplateRecord[]> {
+  return (await s.db.kysely.selectFrom('templates').selectAll().orderBy('name').execute()).map(toRecord);
+}
+
+export async function getTemplate(s: Session, ref: string): Promise<TemplateRecord> {
+  const db = s.db.kysely;
+  const r = ref.trim();
+  const row = /^#?\d+$/.test(r)
+    ? await db.selectFrom('templates').selectAll().where('id', '=', Number(r.replace('#', ''))).executeTakeFirst()
+    : ((await db.selectFrom('templates').selectAll().where('name', '=', r).executeTakeFirst()) ?? (await db.selectFrom('templates').selectAll().where(sql<boolean>`crm_fold(name) = ${fold(r)}`).executeTakeFirst()));
+  if (!row) throw new NotFoundError(`No template "${ref}".`, 'List templates with: crm template list');
+  return toRecord(row);
+}
+
+export interface RenderInput {
+  contact?: string;
+  company?: string;
+  deal?: string;
+  /** Record the rendered text as an email activity. */
+  log?: boolean;
+}
+
+export interface Rendered {
+  template: string;
+  subject: string | null;
+  body: string;
+  /** The email activity recorded with --log. */
+  activity: ActivityRecord | null;
+}
+
+async function mergeData(s: Session, input: RenderInput): Promise<MergeData> {
+  const db = s.db.kysely;
+  let contact: MergeData['contact'] = null;
+  let company: MergeData['company'] = null;
+  let deal: MergeData['deal'] = null;
+  let companyId: number | null = null;
+  let contactId: number | null = null;
+  if (input.contact !== undefined) {
+    const t = await resolveRef(s, input.contact, 'contact');
+    contactId = t.contactId;
+    companyId = t.companyId;
+  }
+  if (input.deal !== undefined) {
+    const t = await resolveRef(s, input.deal, 'deal');
+    const d = await db.selectFrom('deals as d').innerJoin('stages as st', 'st.id', 'd.stage_id').select(['d.title', 'd.amount_minor', 'd.currency', 'd.expected_close', 'st.name as stage']).where('d.id', '=', t.id).executeTakeFirstOrThrow();
+    deal = { title: d.title, amount: new Money(d.amount_minor, d.currency).format(), stage: d.stage, expectedClose: d.expected_close };
+    companyId ??= t.companyId;
+  }
+  if (input.company !== undefined) companyId = (await resolveRef(s, input.company, 'company')).companyId;
+  if (contactId !== null) {
+    const c = await db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
+    contact = { firstName: c.first_name, lastName: c.last_name, name: fullName(c.first_name, c.last_name), prefix: c.prefix, title: c.title, email: c.email, phone: c.phone ?? c.mobile };
+  }
+  if (companyId !== null) {
+    const c = await db.selectFrom('companies').selectAll().where('id', '=', companyId).executeTakeFirstOrThrow();
+    company = { name: c.name, domain: c.domain, website: c.website, city: c.city, country: c.country };
+  }
+  const me = await currentUser(s);
+  return {
+    contact,
+    company,
+    deal,
+    me: me ? { name: me.name, email: me.email, handle: me.handle, team: me.team } : { handle: s.actor },
+    today: formatWhen(s.now().toISOString(), s.timeZone).slice(4, 14),
+  };
+}
+
+const NEEDS: Record<string, string> = {
+  contact: 'give --contact',
+  company: 'give --company, or a contact or deal with a company',
+  deal: 'give --deal',
+  me: 'you are not a known user: crm user add HANDLE --name …',
+};
+
+/** Render a template for the given records; with `log`, record it as an email in the same step. */
+export async function renderTemplate(s: Session, ref: string, input: RenderInput): Promise<Rendered> {
+  const tpl = await getTemplate(s, ref);
+  checkKnown(tpl.fields);
+  if (input.log && input.contact === undefined) throw new UsageError('--log needs --contact (the person the email goes to).', `crm template render ${JSON.stringify(tpl.name)} --contact 12 --log`);
+  const data = await mergeData(s, input);
+  const missing: string[] = [];
+  const value = (field: string): string => {
+    const f = MERGE_FIELDS[field]!;
+    const v = f.from === 'today' ? data.today : (data[f.from] as Record<string, unknown> | null)?.[f.key];
+    if (v === null || v === undefined || String(v).trim() === '') {
+      const src = data[f.from];
+      const unknownMe = f.from === 'me' && !('name' in data.me);
+      missing.push(`{{${field}}} (${src === null || unknownMe ? NEEDS[f.from] : `empty on this ${f.from === 'me' ? 'user' : f.from}`})`);
+      return '';
+    }
+    return String(v);
+  };
+  const fill = (text: string) => text.replace(FIELD_RE, (_m, name: string) => value(name));
+  const subject = tpl.subject !== null ? fill(tpl.subject) : null;
+  const body = fill(tpl.body);
+  if (missing.length) {
+    throw new UserError(`Template "${tpl.name}" cannot be filled: ${missing.join('; ')}.`, 'Fill in the missing data or render for other records; nothing was rendered or logged.', 'missing_field');
+  }
+  let activity: ActivityRecord | null = null;
+  if (input.log) {
+    const target = await resolveRef(s, input.contact!, 'contact');
+    const deal = input.deal !== undefined ? await resolveRef(s, input.deal, 'deal') : null;
+    const r = await logActivity(s, { kind: 'email', ref: input.contact!, subject: subject ?? tpl.name, body, target: { ...target, dealId: deal?.dealId ?? null, companyId: target.companyId ?? deal?.companyId ?? null } });
+    activity = r.activity;
+  }
+  return { template: tpl.name, subject, body, activity };
+}
