@@ -187,7 +187,8 @@ function compileField(eb: AnyEB, field: FilterField, term: Extract<FilterTerm, {
     case 'date':
     case 'datetime': {
       const ranges = term.values.map((v) => dateRange(v, env, term.token));
-      const asValue = (iso: string) => (field.type === 'date' ? iso.slice(0, 10) : iso);
+      // A date column holds calendar days: compare with the day the instant falls on in the user's zone.
+      const asValue = (iso: string) => (field.type === 'date' ? zonedDay(iso, env.timeZone) : iso);
       if (term.op === 'range') return eb.and([eb(col, '>=', asValue(ranges[0]!.start)), eb(col, '<', asValue(ranges[1]!.end))]);
       const r = ranges[0]!;
       switch (term.op) {
@@ -284,6 +285,12 @@ export function dateRange(value: string, env: FilterEnv, token = value): { start
 function validYmd(y: number, m: number, d: number): boolean {
   const t = new Date(Date.UTC(y, m - 1, d));
   return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** "YYYY-MM-DD" of an instant in a zone (the local midnight instants of dateRange map back to their day). */
+export function zonedDay(iso: string, timeZone: string): string {
+  const { y, m, d } = zonedDate(new Date(iso), timeZone);
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
 /** The calendar date of an instant in a zone. */

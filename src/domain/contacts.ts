@@ -24,9 +24,14 @@ export const LIFECYCLE_HELP = `Lifecycle of a contact
   inactive   No longer relevant: left the company, asked not to be contacted, or a customer
              who churned. Inactive contacts stay searchable but drop out of follow-up lists.
 
+Two moves happen on their own, through deals (crm deal add / crm deal win):
+  lead → prospect             when a deal is created with the contact as its primary contact
+  lead/prospect → customer    when a deal with the contact as its primary contact is won
+Customers and inactive contacts are never moved automatically.
+
 Set it with: crm contact edit 12 --lifecycle prospect
 Filter by it: crm contact list lifecycle:lead,prospect
-Moves are always explicit and recorded in the audit log (crm history contact 12).
+Every move, by hand or through a deal, is recorded in the audit log (crm history contact 12).
 `;
 
 export interface ContactRecord {

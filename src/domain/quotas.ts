@@ -2,7 +2,7 @@
 import { recordAudit } from '../db/audit.js';
 import { writeTransaction } from '../db/transaction.js';
 import { UserError } from '../errors.js';
-import { decimalToMinor, isCurrencyCode, Money } from './money.js';
+import { isCurrencyCode, Money, parseMoney } from './money.js';
 import { nowIso, type Session } from './session.js';
 import { getUser } from './users.js';
 
@@ -20,12 +20,20 @@ export function normalizeQuotaPeriod(text: string): string {
   return v;
 }
 
-export async function setQuota(s: Session, ownerRef: string, periodText: string, amountText: string, currencyText = 'USD'): Promise<QuotaRecord> {
+/**
+ * The amount may name its currency ("50000 EUR", "€50.000" with locale de); --currency is the
+ * default for a bare number (USD when neither is given) and must agree with a named one.
+ */
+export async function setQuota(s: Session, ownerRef: string, periodText: string, amountText: string, currencyText?: string, locale?: string): Promise<QuotaRecord> {
   const owner = await getUser(s, ownerRef);
   const period = normalizeQuotaPeriod(periodText);
-  if (!isCurrencyCode(currencyText)) throw new UserError(`Unknown currency "${currencyText}".`, 'Use an ISO code such as EUR or USD.');
-  const currency = currencyText.toUpperCase();
-  const minor = decimalToMinor(amountText, currency);
+  if (currencyText !== undefined && !isCurrencyCode(currencyText)) throw new UserError(`Unknown currency "${currencyText}".`, 'Use an ISO code such as EUR or USD.');
+  const money = parseMoney(amountText, { defaultCurrency: currencyText ?? 'USD', locale });
+  if (currencyText !== undefined && money.currency !== currencyText.toUpperCase()) {
+    throw new UserError(`The amount "${amountText}" is in ${money.currency} but --currency says ${currencyText.toUpperCase()}.`, 'Give the currency once.');
+  }
+  const currency = money.currency;
+  const minor = money.minor;
   if (minor <= 0n) throw new UserError('A quota must be more than zero.', `To remove one: crm quota remove ${owner.handle} ${period}`);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {

@@ -4,11 +4,13 @@ import { addCompany, editCompany, listCompanies, setCompanyArchived, showCompany
 import { listContacts } from '../../domain/contacts.js';
 import { timelineFor } from '../../domain/timeline.js';
 import { timelineOption, timelineSection } from '../activity/timeline.js';
+import { listDeals } from '../../domain/deals.js';
 import { UsageError } from '../../errors.js';
 import { info } from '../../io.js';
 import { printChanged, printCreated, printList, printRecord } from '../../output/render.js';
 import { collect, effectiveLimit, examples, noteTruncated, positiveInt } from '../common.js';
 import { contactListView } from '../contact/views.js';
+import { dealListView } from '../deal/views.js';
 import { sessionOf } from '../session.js';
 import { companyFieldOptions, companyInputFrom, type CompanyFlagValues } from './options.js';
 import { companyFields, companyListView } from './views.js';
@@ -46,9 +48,11 @@ export function register(noun: Command, ctx: CliContext): void {
     const s = sessionOf(ctx);
     const record = await showCompany(s, ref);
     const people = (await listContacts(s, { companyId: record.id })).rows;
+    const deals = (await listDeals(s, { companyId: record.id })).rows;
     const timeline = await timelineFor(s, { companyId: record.id }, { limit: o.timelineLimit });
-    printRecord(ctx.out, { ...record, people, timeline }, companyFields, [
+    printRecord(ctx.out, { ...record, people, deals, timeline }, companyFields, [
       { title: 'People', view: contactListView.filter((c) => c.key !== 'company'), rows: people },
+      { title: 'Deals', view: dealListView.filter((c) => c.key !== 'company' && c.key !== 'tags'), rows: deals },
       { title: 'Notes', text: record.notes ?? '' },
       ...(o.timelineLimit === 0 ? [] : [timelineSection(timeline)]),
     ]);

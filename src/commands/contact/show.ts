@@ -2,19 +2,25 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { showContact } from '../../domain/contacts.js';
 import { timelineFor } from '../../domain/timeline.js';
-import { printRecord } from '../../output/render.js';
+import { listDeals } from '../../domain/deals.js';
+import { printRecord, type Section } from '../../output/render.js';
 import { timelineOption, timelineSection } from '../activity/timeline.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
+import { dealListView } from '../deal/views.js';
 import { contactFields } from './views.js';
 
 export async function run(ctx: CliContext, ref: string, o: { timelineLimit?: number } = {}): Promise<void> {
   const s = sessionOf(ctx);
   const record = await showContact(s, ref);
+  const deals = (await listDeals(s, { contactId: record.id })).rows;
   const timeline = await timelineFor(s, { contactId: record.id }, { limit: o.timelineLimit });
-  const sections = [{ title: 'Notes', text: record.notes ?? '' }];
-  if (o.timelineLimit !== 0) sections.push(timelineSection(timeline) as (typeof sections)[number]);
-  printRecord(ctx.out, { ...record, timeline }, contactFields, sections);
+  const sections: Section[] = [
+    { title: 'Deals', view: dealListView.filter((c) => c.key !== 'tags'), rows: deals },
+    { title: 'Notes', text: record.notes ?? '' },
+  ];
+  if (o.timelineLimit !== 0) sections.push(timelineSection(timeline));
+  printRecord(ctx.out, { ...record, deals, timeline }, contactFields, sections);
 }
 
 export function register(parent: Command, ctx: CliContext): void {

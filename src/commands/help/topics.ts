@@ -29,6 +29,22 @@ Fields per list:
             created updated id
   company   name domain industry city region country tier source owner created
             updated id
+  deal      stage status owner amount currency close closing stale created updated
+            won lost reason company contact source campaign pipeline probability
+            title id, +tag
+
+Deals:
+  stage:quote,neg     stage names, case-insensitive; a unique prefix is enough
+  status:open         open | won | lost
+  amount:>5000        in major units, compared per currency: 5000 means 5,000.00 EUR,
+                      ¥5,000 or 5.000 KWD (amounts never pass through floats);
+                      add currency:eur to stay in one currency
+  close:<2026-12-31   expected close date (calendar days in your time zone)
+  closing:this-month  open deals expected to close in that period
+  stale:>30d          open deals more than 30 days in their current stage
+                      (stale:>=14, stale:<7d, stale:7d..30d)
+  won:this-quarter    won (or lost:) in a period;  reason:price  the lost reason
+  contact:sara@example.com   primary contact or any contact on the deal
 `;
 
 export const topics: Record<string, { summary: string; text: string }> = {

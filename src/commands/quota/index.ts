@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { listQuotas, removeQuota, setQuota, type QuotaRecord } from '../../domain/quotas.js';
+import { UsageError } from '../../errors.js';
 import { info } from '../../io.js';
 import type { ListView } from '../../output/columns.js';
 import { printCreated, printList } from '../../output/render.js';
@@ -14,18 +15,33 @@ const view: ListView<QuotaRecord> = [
   { key: 'amount', label: 'Amount', format: 'money' },
 ];
 
+/** A value given either as an argument or as a flag, not both and not neither. */
+function one(name: string, arg: string | undefined, flag: string | undefined): string {
+  if (arg !== undefined && flag !== undefined) throw new UsageError(`Give the ${name} once: as an argument or as --${name}.`);
+  const v = arg ?? flag;
+  if (v === undefined) throw new UsageError(`Missing the ${name}.`, 'crm quota set --owner sara --period 2026-Q4 --amount "50000 EUR"');
+  return v;
+}
+
 export function register(noun: Command, ctx: CliContext): void {
   noun.description('sales quotas per owner and period (used by crm report quota and forecast)');
   const set = noun
     .command('set')
     .description('set (or replace) the quota of an owner for a month, quarter or year')
-    .argument('<owner>', 'handle, name or id')
-    .argument('<period>', '2026-11, 2026-Q4 or 2026')
-    .argument('<amount>', 'e.g. 120000 or 120000.50')
-    .option('--currency <code>', 'ISO currency', 'USD');
-  examples(set, ['crm quota set sara 2026-Q4 120000 --currency EUR', 'crm quota set kenji 2026-11 40000']);
-  set.action(async (owner: string, period: string, amount: string, o: { currency: string }) => {
-    const q = await setQuota(sessionOf(ctx), owner, period, amount, o.currency);
+    .argument('[owner]', 'handle, name or id (or --owner)')
+    .argument('[period]', '2026-11, 2026-Q4 or 2026 (or --period)')
+    .argument('[amount]', 'e.g. 120000, "50000 EUR", "€50.000" with --locale de (or --amount)')
+    .option('--owner <user>', 'the owner (handle, name or id)')
+    .option('--period <period>', '2026-11, 2026-Q4 or 2026')
+    .option('--amount <amount>', 'the target, with or without a currency')
+    .option('--currency <code>', 'ISO currency of a bare amount (default USD)')
+    .option('--locale <locale>', 'read the amount separators as in this locale (de: 50.000,00)');
+  examples(set, ['crm quota set --owner sara --period 2026-Q4 --amount "50000 EUR"', 'crm quota set sara 2026-Q4 120000 --currency EUR', 'crm quota set kenji 2026-11 40000']);
+  set.action(async (ownerArg: string | undefined, periodArg: string | undefined, amountArg: string | undefined, o: { owner?: string; period?: string; amount?: string; currency?: string; locale?: string }) => {
+    const owner = one('owner', ownerArg, o.owner);
+    const period = one('period', periodArg, o.period);
+    const amount = one('amount', amountArg, o.amount);
+    const q = await setQuota(sessionOf(ctx), owner, period, amount, o.currency, o.locale);
     printCreated(ctx.out, q.id, q);
     info(ctx.io, `Quota of ${q.owner} for ${q.period}: ${q.amount.format()}`);
   });

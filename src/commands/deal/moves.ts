@@ -1,0 +1,67 @@
+/** move / win / lose / reopen: every one appends a stage-history row (from, to, at, actor). */
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { assertLosable, listLostReasons, loseDeal, moveDeal, reopenDeal, winDeal, type DealRecord } from '../../domain/deals.js';
+import { UserError } from '../../errors.js';
+import { info } from '../../io.js';
+import { printChanged } from '../../output/render.js';
+import { examples } from '../common.js';
+import { sessionOf } from '../session.js';
+
+function done(ctx: CliContext, record: DealRecord, what: string): void {
+  printChanged(ctx.out, record);
+  info(ctx.io, `Deal #${record.id} ${record.title}: ${what}`);
+}
+
+export async function runLose(ctx: CliContext, ref: string, o: { reason?: string; note?: string }): Promise<void> {
+  const s = sessionOf(ctx);
+  let reason = o.reason;
+  if (reason === undefined) {
+    // Check first (an archived or already-closed deal needs no reason), then ask — outside any transaction.
+    await assertLosable(s, ref);
+    const names = (await listLostReasons(s)).map((r) => r.name);
+    if (!ctx.io.isInteractive) {
+      throw new UserError('Losing a deal needs a reason.', `crm deal lose ${ref} --reason "${names[0] ?? 'price'}" [--note "…"]   (reasons: ${names.join(', ')}; add one: crm deal reasons add NAME)`, 'reason_required');
+    }
+    reason = (await ctx.io.prompt(`Why was deal #${ref.replace('#', '')} lost? (${names.join(', ')}): `)).trim();
+    if (o.note === undefined && reason) {
+      const note = (await ctx.io.prompt('Note (optional): ')).trim();
+      if (note) o = { ...o, note };
+    }
+  }
+  const record = await loseDeal(s, ref, reason, o.note);
+  done(ctx, record, `lost (${record.lostReason})`);
+}
+
+export function register(parent: Command, ctx: CliContext): void {
+  const move = parent.command('move').description('move a deal to another stage (name, case-insensitive; a unique prefix is enough)').argument('<deal>', 'deal id').argument('<stage>', 'stage, e.g. quote');
+  examples(move, ['crm deal move 42 quote', 'crm deal move 42 neg', 'crm deal move 42 won      # same as crm deal win 42']);
+  move.action(async (ref: string, stage: string) => {
+    const record = await moveDeal(sessionOf(ctx), ref, stage);
+    done(ctx, record, `now in ${record.stage.name}`);
+  });
+
+  const win = parent.command('win').description('mark a deal won (moves it to the won stage, sets won_at)').argument('<deal>', 'deal id');
+  examples(win, ['crm deal win 1']);
+  win.action(async (ref: string) => done(ctx, await winDeal(sessionOf(ctx), ref), 'won'));
+
+  const lose = parent
+    .command('lose')
+    .description('mark a deal lost: a reason is required (asked for on a terminal)')
+    .argument('<deal>', 'deal id')
+    .option('--reason <reason>', 'one of the lost reasons (crm deal reasons); a unique prefix is enough')
+    .option('--note <text>', 'what happened, in a sentence');
+  examples(lose, ['crm deal lose 2 --reason price --note "Went with a cheaper vendor"', 'crm deal reasons                 # the list of reasons']);
+  lose.action((ref: string, o: { reason?: string; note?: string }) => runLose(ctx, ref, o));
+
+  const reopen = parent
+    .command('reopen')
+    .description('reopen a won or lost deal (clears won/lost) into an open stage')
+    .argument('<deal>', 'deal id')
+    .option('--stage <stage>', 'open stage to reopen into (default: the last open stage it was in)');
+  examples(reopen, ['crm deal reopen 2', 'crm deal reopen 2 --stage negotiation']);
+  reopen.action(async (ref: string, o: { stage?: string }) => {
+    const record = await reopenDeal(sessionOf(ctx), ref, o.stage);
+    done(ctx, record, `reopened in ${record.stage.name}`);
+  });
+}

@@ -1,0 +1,48 @@
+/** Flags shared by `deal add` and `deal edit`. */
+import type { Command } from 'commander';
+import type { DealInput } from '../../domain/deals.js';
+
+export function dealFieldOptions(cmd: Command): Command {
+  return cmd
+    .option('--company <company>', 'company id or name (created if new; default: the contact\'s company)')
+    .option('--contact <contact>', 'primary contact: id, email or unique name')
+    .option('--amount <amount>', 'amount with currency: "12500.50 EUR", "EUR 12,500.50", "$1,250", "¥1200"')
+    .option('--currency <code>', 'currency for an --amount written without one (ISO code: EUR, USD, JPY…)')
+    .option('--locale <locale>', 'read --amount separators as in this locale: de reads "12.500,50" as 12500.50')
+    .option('--probability <percent>', 'override the stage probability for this deal (none: use the stage\'s)')
+    .option('--close <date>', 'expected close date YYYY-MM-DD (none to clear)')
+    .option('--owner <user>', 'owning rep (handle; default: you)')
+    .option('--source <source>', 'where the deal came from: referral, web, trade show, …')
+    .option('--campaign <campaign>', 'campaign id or name')
+    .option('--external-id <id>', 'id in another system');
+}
+
+export interface DealFlagValues {
+  company?: string;
+  contact?: string;
+  amount?: string;
+  currency?: string;
+  locale?: string;
+  probability?: string;
+  close?: string;
+  owner?: string;
+  source?: string;
+  campaign?: string;
+  externalId?: string;
+}
+
+export function dealInputFrom(o: DealFlagValues): DealInput {
+  return {
+    company: o.company,
+    contact: o.contact,
+    amount: o.amount,
+    currency: o.currency,
+    locale: o.locale,
+    probability: o.probability,
+    close: o.close,
+    owner: o.owner,
+    source: o.source,
+    campaign: o.campaign,
+    externalId: o.externalId,
+  };
+}

@@ -1,0 +1,72 @@
+import type { DealContactEntry, DealHistoryEntry, DealRecord, MilestoneRecord, StageTime } from '../../domain/deals.js';
+import type { ListView } from '../../output/columns.js';
+
+export const dealListView: ListView<DealRecord> = [
+  { key: 'id', label: 'ID', format: 'int' },
+  { key: 'title', label: 'Title', maxWidth: 30 },
+  { key: 'company', label: 'Company', get: (d) => d.company?.name ?? null, maxWidth: 24 },
+  { key: 'stage', label: 'Stage', get: (d) => d.stage.name },
+  { key: 'amount', label: 'Amount', align: 'right' },
+  { key: 'probability', label: 'Prob', format: 'percent' },
+  { key: 'expectedClose', label: 'Close' },
+  { key: 'owner', label: 'Owner' },
+  { key: 'daysInStage', label: 'Days in stage', format: 'int' },
+  { key: 'tags', label: 'Tags', format: 'list', maxWidth: 20 },
+];
+
+export const dealFields: ListView<DealRecord> = [
+  { key: 'id', label: 'ID', format: 'int' },
+  { key: 'title', label: 'Title' },
+  { key: 'pipeline', label: 'Pipeline', get: (d) => d.pipeline.name },
+  { key: 'stage', label: 'Stage', get: (d) => d.stage.name },
+  { key: 'status', label: 'Status' },
+  { key: 'company', label: 'Company', get: (d) => (d.company ? `${d.company.name} (#${d.company.id})` : null) },
+  { key: 'contact', label: 'Contact', get: (d) => (d.contact ? `${d.contact.name}${d.contact.email ? ` <${d.contact.email}>` : ''} (#${d.contact.id})` : null) },
+  { key: 'amount', label: 'Amount' },
+  { key: 'probability', label: 'Probability', get: (d) => `${d.probability}%${d.probabilityOverride !== null && d.status === 'open' ? ' (override)' : ''}` },
+  { key: 'weighted', label: 'Weighted' },
+  { key: 'expectedClose', label: 'Expected close' },
+  { key: 'owner', label: 'Owner' },
+  { key: 'source', label: 'Source' },
+  { key: 'campaign', label: 'Campaign', get: (d) => d.campaign?.name ?? null },
+  { key: 'lostReason', label: 'Lost reason' },
+  { key: 'lostNote', label: 'Lost note' },
+  { key: 'wonAt', label: 'Won', format: 'datetime' },
+  { key: 'lostAt', label: 'Lost', format: 'datetime' },
+  { key: 'stageEnteredAt', label: 'In stage since', format: 'datetime' },
+  { key: 'daysInStage', label: 'Days in stage', format: 'int' },
+  { key: 'tags', label: 'Tags', format: 'list' },
+  { key: 'externalId', label: 'External id' },
+  { key: 'createdAt', label: 'Created', format: 'datetime' },
+  { key: 'updatedAt', label: 'Updated', format: 'datetime' },
+  { key: 'archivedAt', label: 'Archived', format: 'datetime' },
+];
+
+export const dealContactView: ListView<DealContactEntry> = [
+  { key: 'id', label: 'ID', format: 'int' },
+  { key: 'name', label: 'Name' },
+  { key: 'email', label: 'Email' },
+  { key: 'role', label: 'Role' },
+  { key: 'primary', label: 'Primary', get: (c) => (c.primary ? 'primary' : '') },
+];
+
+export const milestoneView: ListView<MilestoneRecord> = [
+  { key: 'id', label: 'ID', format: 'int' },
+  { key: 'due', label: 'Due' },
+  { key: 'title', label: 'Milestone' },
+  { key: 'done', label: 'Done', get: (m) => (m.done ? `✓ ${m.doneAt?.slice(0, 10)}` : '') },
+];
+
+export const historyView: ListView<DealHistoryEntry> = [
+  { key: 'at', label: 'When', format: 'datetime' },
+  { key: 'from', label: 'From', get: (h) => h.from?.name ?? '(created)' },
+  { key: 'to', label: 'To', get: (h) => h.to.name },
+  { key: 'actor', label: 'Who' },
+  { key: 'duration', label: 'Time in stage' },
+];
+
+export const stageTimeView: ListView<StageTime> = [
+  { key: 'stage', label: 'Stage' },
+  { key: 'duration', label: 'Time' },
+  { key: 'visits', label: 'Visits', format: 'int' },
+];
