@@ -171,7 +171,7 @@ describe('crm quota', () => {
       [['quota', 'set', '--owner', 'sara', '--period', '2026-11', '--amount', 'lots'], 'Not an amount'],
       [['quota', 'set', '--owner', 'sara', '--period', '2026-11', '--amount', '12,500 EUR'], 'ambiguous'],
       [['quota', 'set', '--owner', 'sara', '--period', '2026-11', '--amount', '5 EUR', '--currency', 'USD'], 'is in EUR but --currency says USD'],
-      [['quota', 'set', 'sara', '--period', '2026-11', '--amount', '5 EUR'], 'Missing the period'],
+      [['quota', 'set', 'sara', '--amount', '5 EUR'], 'Missing the period'],
     ] as const) {
       const r = await crm([...argv]);
       expect(r.exitCode, argv.join(' ')).not.toBe(0);
