@@ -79,7 +79,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found proble
 
   const wanted = findNoun(findCommandToken(argv));
   for (const noun of nouns) {
-    const cmd = program.command(noun.name).description(noun.summary);
+    const cmd = program.command(noun.name).description(noun.summary).helpCommand(false);
     for (const alias of noun.aliases ?? []) cmd.alias(alias);
     if (noun === wanted) {
       const [mod] = await Promise.all([noun.load(), preloadDatabase()]);
@@ -145,6 +145,8 @@ async function preloadDatabase(): Promise<void> {
 export function reportError(io: IOStreams, err: unknown, json: boolean, env: NodeJS.ProcessEnv): number {
   if (err instanceof CommanderError) {
     if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
+    // A noun without a verb: commander has already printed the noun's help on stderr.
+    if (err.code === 'commander.help') return EXIT_USAGE;
     const [first, ...rest] = err.message.replace(/^error: /, '').split('\n');
     const suggestion = rest.join(' ').replace(/^\((.*)\)$/, '$1').trim();
     const message = first!.charAt(0).toUpperCase() + first!.slice(1);

@@ -119,12 +119,28 @@ function existingAncestor(dir: string): string {
   return d;
 }
 
+/**
+ * mkdir -p without { recursive: true }: Node 20's recursive mkdir loops forever on some
+ * unwritable paths (e.g. under /proc), so walk up to the first existing ancestor ourselves.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let d = dir;
+  while (!existsSync(d)) {
+    missing.push(d);
+    const parent = dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  for (const m of missing.reverse()) mkdirSync(m, { mode: 0o700 });
+}
+
 function prepareFile(path: string, readonly: boolean, allowDamaged: boolean): void {
   const dir = dirname(path);
   if (!existsSync(path)) {
     if (readonly) throw new UserError(`No database at ${path}.`, 'Create one with: crm db init --db ' + path, 'db_missing');
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      makeDirs(dir);
       // Create the file ourselves so it is private from the first byte.
       closeSync(openSync(path, 'wx', 0o600));
     } catch (err) {
