@@ -18,7 +18,7 @@ describe('crm db', () => {
   it('status exits 3 when there is no database and creates nothing', async () => {
     const r = await crm(['db', 'status']);
     expect(r.exitCode).toBe(3);
-    expect(r.stderr).toContain('crm db migrate');
+    expect(r.stderr).toContain('crm db init');
     expect(existsSync(t.db)).toBe(false);
   });
 
