@@ -18,6 +18,9 @@ function tour(dbFlag: string): string[] {
     `crm${dbFlag} user list`,
     `crm${dbFlag} contact list created:this-month | head`,
     `crm${dbFlag} history contact 1`,
+    `crm${dbFlag} agenda --owner all --days 1 | less    # overdue, today, upcoming`,
+    `crm${dbFlag} log call 1 "Discussed the Q1 order" --next "Send quote" --due "next friday"`,
+    `crm${dbFlag} report untouched --days 365         # who has not heard from us in a year`,
     `crm help filters`,
   ];
 }

@@ -6,6 +6,7 @@ import type { Db } from '../sqlite.js';
 import { writeTransaction, type Trx } from '../transaction.js';
 import { seedPeople, type PeopleSeed } from './people.js';
 import { createRng, type Rng } from './random.js';
+import { seedActivities } from './activities.js';
 
 export interface DemoContext {
   trx: Trx;
@@ -17,7 +18,10 @@ export interface DemoContext {
 export type DemoSeeder = (d: DemoContext) => Promise<void>;
 
 /** Extra seeders, run in order after people (pipeline, tickets, activities… add theirs here). */
-export const DEMO_SEEDERS: { name: string; seed: DemoSeeder }[] = [];
+export const DEMO_SEEDERS: { name: string; seed: DemoSeeder }[] = [
+  // Activities last: they link to deals seeded before them.
+  { name: 'activities', seed: seedActivities },
+];
 
 export interface DemoCounts {
   [table: string]: number;
