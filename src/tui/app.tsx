@@ -7,9 +7,10 @@ import { Box, Text, useApp, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import type { Session } from '../domain/session.js';
 import { HelpOverlay } from './components.js';
-import { actionFor, CONTACTS_KEYS, GLOBAL_KEYS, keyName, type GlobalAction, type Keymap } from './keymap.js';
+import { actionFor, AGENDA_KEYS, CONTACTS_KEYS, GLOBAL_KEYS, keyName, type GlobalAction, type Keymap } from './keymap.js';
 import { KeyRouter } from './key-router.js';
 import { useDataVersion, useNow, POLL_MS } from './live.js';
+import { AgendaScreen } from './screens/agenda/screen.js';
 import { ContactsScreen } from './screens/contacts/screen.js';
 import { PlaceholderScreen } from './screens/placeholder.js';
 import type { ScreenProps, StatusKind } from './screens/types.js';
@@ -30,7 +31,7 @@ export const SCREEN_DEFS: Record<ScreenName, ScreenDef> = {
   board: { title: 'Board', keymap: [], component: (p) => <PlaceholderScreen {...p} what="The pipeline board" /> },
   queue: { title: 'Queue', keymap: [], component: (p) => <PlaceholderScreen {...p} what="The support queue" /> },
   contacts: { title: 'Contacts', keymap: CONTACTS_KEYS, component: (p) => <ContactsScreen {...p} /> },
-  agenda: { title: 'Agenda', keymap: [], component: (p) => <PlaceholderScreen {...p} what="The agenda" /> },
+  agenda: { title: 'Agenda', keymap: AGENDA_KEYS, component: (p) => <AgendaScreen {...p} /> },
 };
 
 // ---- app state: a pure reducer -------------------------------------------------------------
@@ -105,7 +106,12 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
   const theme = makeTheme(color);
   const [state, dispatch, ref] = useReducerRef(appReducer, { screen: initialScreen, visited: [initialScreen], help: false });
   const [status, setStatusState] = useState<{ text: string; kind: StatusKind } | null>(null);
-  const dataVersion = useDataVersion(session, pollMs);
+  const dbVersion = useDataVersion(session, pollMs);
+  // One number that changes when the screens should reload: another process committed (SQLite's
+  // data_version), or one of our screens wrote (our own commits do not change data_version).
+  const [ownWrites, setOwnWrites] = useState(0);
+  const dataVersion = dbVersion * 1_000_000 + ownWrites;
+  const changed = useCallback(() => setOwnWrites((n) => n + 1), []);
   const now = useNow(session, tickMs);
   const seen = useRef<Partial<Record<ScreenName, number>>>({});
   seen.current[state.screen] = dataVersion;
@@ -198,7 +204,7 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
           const visible = s === state.screen && !state.help;
           return (
             <Box key={s} display={visible ? 'flex' : 'none'} height={screenHeight} width={width}>
-              <Screen session={session} theme={theme} width={width} height={screenHeight} active={visible} dataVersion={seen.current[s] ?? dataVersion} now={now} setStatus={setStatus} />
+              <Screen session={session} theme={theme} width={width} height={screenHeight} active={visible} dataVersion={seen.current[s] ?? dataVersion} now={now} setStatus={setStatus} changed={changed} />
             </Box>
           );
         })}

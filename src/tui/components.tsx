@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import { GLOBAL_KEYS, keysLabel, type Keymap } from './keymap.js';
 import { fit, truncate } from './text.js';
+import { currentStep, visibleChoices, type PromptState } from './prompt.js';
 import type { Theme } from './theme.js';
 
 /** One line: the footer bindings of the screen's keymap, then the global ones, as fits the width. */
@@ -69,4 +70,31 @@ function truncateStart(text: string, width: number): string {
   const t = truncate(text, Number.MAX_SAFE_INTEGER);
   if (t.length <= width) return t;
   return '…' + t.slice(t.length - width + 1);
+}
+
+/** The open form: title, the answered steps, the current field (and its choices). */
+export function PromptView({ prompt, theme, width, height }: { prompt: PromptState; theme: Theme; width: number; height: number }) {
+  const step = currentStep(prompt);
+  const choices = visibleChoices(prompt);
+  const room = Math.max(1, height - 4 - prompt.index);
+  const start = Math.max(0, Math.min(prompt.choice - room + 1, choices.length - room));
+  return (
+    <Box flexDirection="column" width={width} borderStyle="round" paddingX={1}>
+      <Text {...theme.heading}>{truncate(prompt.title, width - 4)}</Text>
+      {prompt.steps.slice(0, prompt.index).map((s) => (
+        <Text key={s.name} {...theme.muted}>
+          {truncate(`${s.label}: ${prompt.values[s.name] || '—'}`, width - 4)}
+        </Text>
+      ))}
+      <TextField label={`${step.label}:`} value={prompt.text} theme={theme} width={width - 4} />
+      {step.choices
+        ? choices.slice(start, start + room).map((c, i) => (
+            <Text key={c} {...(start + i === prompt.choice ? theme.selected : {})}>
+              {fit(c, width - 4)}
+            </Text>
+          ))
+        : null}
+      {prompt.error ? <Text {...theme.danger}>{truncate(prompt.error, width - 4)}</Text> : null}
+    </Box>
+  );
 }

@@ -100,6 +100,9 @@ export const CONTACTS_KEYS: Keymap<ContactsAction> = [
   { action: 'search', keys: ['/'], description: 'search (type any script; ⏎ keeps, esc clears)', footer: true },
   { action: 'open', keys: ['enter', 'l', 'right'], description: 'open contact', footer: true },
   { action: 'back', keys: ['escape', 'h', 'left'], description: 'back to the list' },
+  { action: 'log-call', keys: ['c'], description: 'log a call with the contact', footer: true },
+  { action: 'log-note', keys: ['n'], description: 'add a note', footer: true },
+  { action: 'add-task', keys: ['t'], description: 'add a follow-up task (due: tomorrow, next friday 9am…)', footer: true },
   ...LIST_KEYS,
 ];
 
@@ -154,10 +157,11 @@ export const QUEUE_KEYS: Keymap<QueueAction> = [
   ...LIST_KEYS,
 ];
 
-export type AgendaAction = ListAction | 'done';
+export type AgendaAction = ListAction | 'done' | 'everyone';
 
 export const AGENDA_KEYS: Keymap<AgendaAction> = [
   { action: 'done', keys: ['x', 'space'], description: 'mark task done', footer: true },
+  { action: 'everyone', keys: ['o'], description: "everyone's tasks / only mine (toggle)", footer: true },
   ...LIST_KEYS,
 ];
 

@@ -121,3 +121,49 @@ describe('contacts screen', () => {
     app.unmount();
   });
 });
+
+describe('contacts: logging from the keyboard', () => {
+  it('logs a call with a follow-up task and shows both on the timeline', async () => {
+    await addContact(t.session, { name: 'Sara Rahimi', email: 'sara@example.com' });
+    const app = open();
+    await waitForFrame(app.lastFrame, (f) => f.includes('Sara Rahimi'));
+    app.stdin.write('\r');
+    await waitForFrame(app.lastFrame, (f) => f.includes('Timeline: nothing yet'));
+    app.stdin.write('c');
+    await waitForFrame(app.lastFrame, (f) => f.includes('Log a call with Sara Rahimi'));
+    app.stdin.write('Discussed pricing');
+    await tick();
+    app.stdin.write('\r');
+    await waitForFrame(app.lastFrame, (f) => f.includes('Follow-up task (optional)'));
+    app.stdin.write('Send quote');
+    await tick();
+    app.stdin.write('\r');
+    const f = await waitForFrame(app.lastFrame, (f) => f.includes('Logged call #1, follow-up task #2.') && f.includes('Send quote') && !f.includes('Log a call with'));
+    expect(f).toMatch(/2026-11-20 17:55 ☎ call\s+Discussed pricing/);
+    expect(f).toMatch(/2026-11-21 \d\d:\d\d ☐ task\s+Send quote/);
+    app.unmount();
+  });
+
+  it('adds a follow-up task with a natural-language due date; esc cancels a form', async () => {
+    await addContact(t.session, { name: 'Lin Wei', phone: '+86 10 5555 0199' });
+    const app = open();
+    await waitForFrame(app.lastFrame, (f) => f.includes('Lin Wei'));
+    app.stdin.write('n');
+    await waitForFrame(app.lastFrame, (f) => f.includes('Note on Lin Wei'));
+    app.stdin.write('\x1b');
+    await waitForFrame(app.lastFrame, (f) => !f.includes('Note on Lin Wei'));
+    app.stdin.write('t');
+    await waitForFrame(app.lastFrame, (f) => f.includes('Follow-up task for Lin Wei'));
+    app.stdin.write('Send catalogue');
+    await tick();
+    app.stdin.write('\r');
+    await waitForFrame(app.lastFrame, (f) => f.includes('Due: tomorrow'));
+    app.stdin.write('\x15'); // ctrl-u clears the prefilled "tomorrow"
+    await tick();
+    app.stdin.write('2026-11-27 09:00');
+    await tick();
+    app.stdin.write('\r');
+    await waitForFrame(app.lastFrame, (f) => /Added task #1 "Send catalogue" due .*2026-11-27 09:00/.test(f));
+    app.unmount();
+  });
+});

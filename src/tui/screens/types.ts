@@ -16,6 +16,8 @@ export interface ScreenProps {
   dataVersion: number;
   now: Date;
   setStatus: (text: string, kind?: StatusKind) => void;
+  /** Call after a write: every screen reloads (ours do not change SQLite's data_version). */
+  changed: () => void;
 }
 
 /** The message of an error for the status line: a UserError's text and hint, or a bug's message. */

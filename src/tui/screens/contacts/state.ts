@@ -2,6 +2,7 @@
 import type { ContactRecord } from '../../../domain/contacts.js';
 import type { ListAction } from '../../keymap.js';
 import { clampPosition, moveInList } from '../../list.js';
+import { openPrompt, type PromptState } from '../../prompt.js';
 
 export type ContactPromptKind = 'call' | 'note' | 'task';
 
@@ -16,7 +17,7 @@ export interface ContactsState {
   scroll: number;
   /** Contact whose detail is open. */
   openId: number | null;
-  prompt: { kind: ContactPromptKind; text: string } | null;
+  prompt: PromptState<ContactPromptKind> | null;
 }
 
 export const initialContactsState: ContactsState = {
@@ -41,7 +42,7 @@ export type ContactsEvent =
   | { type: 'open' }
   | { type: 'close' }
   | { type: 'prompt-start'; kind: ContactPromptKind }
-  | { type: 'prompt-text'; text: string }
+  | { type: 'prompt-update'; prompt: PromptState<ContactPromptKind> }
   | { type: 'prompt-close' };
 
 export function contactsReducer(state: ContactsState, ev: ContactsEvent): ContactsState {
@@ -70,10 +71,12 @@ export function contactsReducer(state: ContactsState, ev: ContactsEvent): Contac
     }
     case 'close':
       return { ...state, openId: null, prompt: null };
-    case 'prompt-start':
-      return state.rows[state.cursor] ? { ...state, prompt: { kind: ev.kind, text: '' } } : state;
-    case 'prompt-text':
-      return state.prompt ? { ...state, prompt: { ...state.prompt, text: ev.text } } : state;
+    case 'prompt-start': {
+      const c = selectedContact(state);
+      return c ? { ...state, searching: false, prompt: contactPrompt(ev.kind, c.name) } : state;
+    }
+    case 'prompt-update':
+      return state.prompt ? { ...state, prompt: ev.prompt } : state;
     case 'prompt-close':
       return { ...state, prompt: null };
   }
@@ -83,4 +86,21 @@ export function contactsReducer(state: ContactsState, ev: ContactsEvent): Contac
 export function selectedContact(state: ContactsState): ContactRecord | undefined {
   if (state.openId !== null) return state.rows.find((r) => r.id === state.openId);
   return state.rows[state.cursor];
+}
+
+export function contactPrompt(kind: ContactPromptKind, name: string): PromptState<ContactPromptKind> {
+  switch (kind) {
+    case 'call':
+      return openPrompt(kind, `Log a call with ${name}`, [
+        { name: 'subject', label: 'What was said' },
+        { name: 'next', label: 'Follow-up task (optional)', optional: true },
+      ]);
+    case 'note':
+      return openPrompt(kind, `Note on ${name}`, [{ name: 'subject', label: 'Note' }]);
+    case 'task':
+      return openPrompt(kind, `Follow-up task for ${name}`, [
+        { name: 'title', label: 'Task' },
+        { name: 'due', label: 'Due', initial: 'tomorrow' },
+      ]);
+  }
 }

@@ -1,8 +1,10 @@
 /** Contacts: the list (with the search field) and the detail of one contact. */
 import { Box, Text } from 'ink';
 import type { ContactRecord } from '../../../domain/contacts.js';
-import { Footer, TextField } from '../../components.js';
-import { CONTACTS_KEYS } from '../../keymap.js';
+import type { TimelineEntry } from '../../../domain/timeline.js';
+import { formatLocalDateTime } from '../../../output/format.js';
+import { Footer, PromptView, TextField } from '../../components.js';
+import { CONTACTS_KEYS, PROMPT_KEYS } from '../../keymap.js';
 import { clampPosition } from '../../list.js';
 import { fit, truncate } from '../../text.js';
 import type { Theme } from '../../theme.js';
@@ -10,10 +12,12 @@ import type { ContactsState } from './state.js';
 
 export interface ContactsViewProps {
   state: ContactsState;
-  detail: ContactRecord | null;
+  detail: { contact: ContactRecord; timeline: TimelineEntry[] } | null;
   theme: Theme;
   width: number;
   height: number;
+  timeZone?: string;
+  now?: Date;
 }
 
 /** Rows of the list: the height minus the search line, the header and the footer. */
@@ -36,8 +40,23 @@ export function contactLine(c: ContactRecord, width: number): string {
   return [fit(c.name, w.name), fit(c.company?.name ?? '', w.company), fit(c.email ?? c.phone ?? c.mobile ?? '', w.reach), fit(c.lifecycle, w.lifecycle), fit(c.owner ?? '', w.owner)].join(' ');
 }
 
-export function ContactsView({ state, detail, theme, width, height }: ContactsViewProps) {
-  if (state.openId !== null) return <ContactDetail contact={detail} theme={theme} width={width} height={height} />;
+export function ContactsView(props: ContactsViewProps) {
+  const { state, theme, width, height } = props;
+  if (state.prompt) {
+    return (
+      <Box flexDirection="column" width={width} height={height}>
+        <Box flexGrow={1} flexDirection="column">
+          <PromptView prompt={state.prompt} theme={theme} width={width} height={height - 1} />
+        </Box>
+        <Footer keymaps={[PROMPT_KEYS]} theme={theme} width={width} global={false} />
+      </Box>
+    );
+  }
+  if (state.openId !== null) return <ContactDetail detail={props.detail} theme={theme} width={width} height={height} timeZone={props.timeZone} now={props.now ?? new Date()} />;
+  return <ContactList {...props} />;
+}
+
+function ContactList({ state, theme, width, height }: ContactsViewProps) {
   const listHeight = contactsListHeight(height);
   const { scroll } = clampPosition(state, state.rows.length, listHeight);
   const visible = state.rows.slice(scroll, scroll + listHeight);
@@ -67,29 +86,37 @@ export function ContactsView({ state, detail, theme, width, height }: ContactsVi
   );
 }
 
-function ContactDetail({ contact, theme, width, height }: { contact: ContactRecord | null; theme: Theme; width: number; height: number }) {
-  if (!contact) {
+const KIND_MARK: Record<string, string> = { call: '☎', meeting: '◷', email: '✉', note: '✎', task: '☐', stage: '→', created: '+', reply: '↩', message: '✉' };
+
+function timelineLine(e: TimelineEntry, width: number, timeZone?: string): string {
+  const when = formatLocalDateTime(e.at, timeZone);
+  const mark = e.kind === 'task' && e.status === 'done' ? '☑' : (KIND_MARK[e.kind] ?? '·');
+  return `${when} ${mark} ${fit(e.kind, 7)} ${truncate(e.summary, Math.max(4, width - when.length - 12))}`;
+}
+
+function ContactDetail({ detail, theme, width, height, timeZone, now }: { detail: ContactsViewProps['detail']; theme: Theme; width: number; height: number; timeZone?: string; now: Date }) {
+  if (!detail) {
     return (
       <Box flexDirection="column" width={width} height={height}>
         <Text {...theme.muted}>loading…</Text>
       </Box>
     );
   }
+  const { contact, timeline } = detail;
   const fields: [string, string | null][] = [
     ['Company', contact.company ? `${contact.company.name}${contact.companyRole ? ` (${contact.companyRole})` : ''}` : null],
     ['Title', contact.title],
     ['Email', contact.email],
-    ['Phone', contact.phone],
-    ['Mobile', contact.mobile],
-    ['Lifecycle', contact.lifecycle],
-    ['Owner', contact.owner],
-    ['Source', contact.source],
+    ['Phone', [contact.phone, contact.mobile].filter(Boolean).join(' · ') || null],
+    ['Lifecycle', `${contact.lifecycle}${contact.owner ? ` · owner ${contact.owner}` : ''}${contact.source ? ` · source ${contact.source}` : ''}`],
     ['Tags', contact.tags.length ? contact.tags.join(', ') : null],
-    ['Last touched', contact.lastTouchedAt ? contact.lastTouchedAt.slice(0, 10) : null],
+    ['Notes', contact.notes ? contact.notes.replace(/\s+/g, ' ') : null],
   ];
   const shown = fields.filter(([, v]) => v);
   const bodyHeight = Math.max(1, height - 2);
-  const noteLines = contact.notes ? contact.notes.split('\n') : [];
+  const timelineRoom = Math.max(0, bodyHeight - shown.length - 1);
+  // The newest entries matter most: show the last ones that fit, oldest first.
+  const entries = timeline.slice(Math.max(0, timeline.length - timelineRoom));
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text {...theme.heading} wrap="truncate">
@@ -98,14 +125,18 @@ function ContactDetail({ contact, theme, width, height }: { contact: ContactReco
       <Box flexDirection="column" height={bodyHeight}>
         {shown.map(([k, v]) => (
           <Text key={k} wrap="truncate">
-            <Text {...theme.muted}>{fit(k, 13)}</Text>
-            {truncate(v!, width - 14)}
+            <Text {...theme.muted}>{fit(k, 10)}</Text>
+            {truncate(v!, width - 11)}
           </Text>
         ))}
-        {noteLines.slice(0, Math.max(0, bodyHeight - shown.length - 1)).map((l, i) => (
-          <Text key={`n${i}`} wrap="truncate">
-            {i === 0 ? <Text {...theme.muted}>{fit('Notes', 13)}</Text> : ' '.repeat(13)}
-            {truncate(l, width - 14)}
+        {timelineRoom > 0 ? (
+          <Text {...theme.muted} wrap="truncate">
+            {timeline.length ? `Timeline (latest ${entries.length} of ${timeline.length}${timeline.length >= 50 ? '+' : ''})` : 'Timeline: nothing yet — c logs a call, n a note, t a follow-up task'}
+          </Text>
+        ) : null}
+        {entries.map((e, i) => (
+          <Text key={i} wrap="truncate" {...(e.kind === 'task' && e.status === 'open' && e.at < now.toISOString() ? theme.warning : {})}>
+            {timelineLine(e, width, timeZone)}
           </Text>
         ))}
       </Box>
