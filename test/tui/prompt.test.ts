@@ -12,7 +12,7 @@ function type(p: PromptState, text: string): PromptState {
 
 describe('prompt', () => {
   it('walks through its steps and hands back the values', () => {
-    let p = openPrompt('task', 'Follow-up task', [
+    let p: PromptState = openPrompt<string>('task', 'Follow-up task', [
       { name: 'title', label: 'Task' },
       { name: 'due', label: 'Due', initial: 'tomorrow' },
     ]);
@@ -29,7 +29,7 @@ describe('prompt', () => {
   });
 
   it('narrows a choice as you type and picks with the arrows', () => {
-    let p = openPrompt('lose', 'Lose deal #3', [{ name: 'reason', label: 'Reason', choices: ['price', 'competitor', 'no budget', 'no decision'] }]);
+    let p: PromptState = openPrompt<string>('lose', 'Lose deal #3', [{ name: 'reason', label: 'Reason', choices: ['price', 'competitor', 'no budget', 'no decision'] }]);
     p = type(p, 'no');
     expect(visibleChoices(p)).toEqual(['no budget', 'no decision']);
     const down = promptKey(p, '', { downArrow: true });
