@@ -1,0 +1,95 @@
+/**
+ * crm export <entity> [filter] [--format csv|json|ndjson] [-o FILE] [--raw] [--excel]:
+ * every record, streamed. CSV columns are the importer's field names, so an export imports
+ * back unchanged. The pipeline lives in src/csv/export.ts.
+ */
+import type { Command } from 'commander';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { CliContext } from '../../context.js';
+import { UsageError, UserError } from '../../errors.js';
+import { info } from '../../io.js';
+import { examples } from '../common.js';
+import { sessionOf } from '../session.js';
+import { ENTITY_NAMES, entityByName, type EntityName } from '../../csv/entities.js';
+import { exportAlias, exportEntity, type ExportFormat, type Sink } from '../../csv/export.js';
+import { compileFilter, parseFilter, type FilterSpec } from '../../db/filter.js';
+import { currentUser } from '../../domain/users.js';
+
+interface ExportFlags {
+  raw?: boolean;
+  excel?: boolean;
+}
+
+/** Filter specs of the entities that have one; others accept no filter yet. */
+async function filterSpecFor(entity: EntityName): Promise<FilterSpec | undefined> {
+  if (entity === 'contacts') return (await import('../../domain/contacts.js')).contactFilterSpec;
+  if (entity === 'companies') return (await import('../../domain/companies.js')).companyFilterSpec;
+  return undefined;
+}
+
+async function whereFor(ctx: CliContext, entity: EntityName, filter: string[]): Promise<{ sql: string; params: unknown[] } | undefined> {
+  if (!filter.length) return undefined;
+  const spec = await filterSpecFor(entity);
+  if (!spec) throw new UsageError(`crm export ${entity} takes no filter yet.`, `Export everything: crm export ${entity}`);
+  const s = sessionOf(ctx);
+  const me = await currentUser(s);
+  const cond = compileFilter(parseFilter(filter), spec, { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  if (!cond) return undefined;
+  const table = entity === 'contacts' ? 'contacts as c' : 'companies as co';
+  const compiled = (s.db.kysely as any).selectFrom(table).select(spec.idColumn).where(cond).compile();
+  return { sql: `${exportAlias(entity)}.id IN (${compiled.sql})`, params: [...compiled.parameters] };
+}
+
+function resolveExportFormat(ctx: CliContext): ExportFormat {
+  const explicit = ctx.globals.format ?? (ctx.globals.json ? 'json' : undefined);
+  if (explicit) {
+    if (explicit !== 'csv' && explicit !== 'json' && explicit !== 'ndjson') throw new UsageError(`crm export writes csv, json or ndjson, not ${explicit}.`, 'e.g. crm export contacts --format csv -o contacts.csv');
+    return explicit;
+  }
+  const out = ctx.globals.output;
+  if (out && /\.ndjson$/i.test(out)) return 'ndjson';
+  if (out && /\.json$/i.test(out)) return 'json';
+  return 'csv';
+}
+
+export function register(noun: Command, ctx: CliContext): void {
+  noun
+    .description(`Export records as CSV, JSON or NDJSON: ${ENTITY_NAMES.join(', ')}`)
+    .argument('<entity>', ENTITY_NAMES.join(' | '))
+    .argument('[filter...]', 'filter terms (contacts, companies): crm help filters')
+    .option('--raw', 'write cells exactly as stored (no spreadsheet formula neutralisation)')
+    .option('--excel', 'for Excel: UTF-8 BOM and CRLF line ends');
+  examples(noun, ['crm export contacts --format csv -o contacts.csv', 'crm export contacts +vip owner:me -o vip.csv', 'crm export deals --format ndjson > deals.ndjson', 'crm export companies --excel -o companies.csv']);
+  noun.action(async (entityArg: string, filter: string[], o: ExportFlags) => {
+    const entity = entityByName(entityArg).name;
+    const format = resolveExportFormat(ctx);
+    if (o.excel && format !== 'csv') throw new UsageError('--excel applies to CSV output.');
+    const where = await whereFor(ctx, entity, filter);
+    const db = ctx.db();
+    const outFile = ctx.globals.output;
+    let fd: number | undefined;
+    let sink: Sink;
+    if (outFile) {
+      try {
+        fd = openSync(outFile, 'w');
+      } catch (err) {
+        throw new UserError(`Cannot write ${outFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'Choose a writable path for -o.');
+      }
+      const file = fd;
+      sink = { write: (chunk) => void writeSync(file, chunk) };
+    } else {
+      const stdout = ctx.io.stdout as { write(c: string): boolean; once?: (ev: string, cb: () => void) => void };
+      sink = {
+        write: (chunk) => {
+          if (!stdout.write(chunk) && stdout.once) return new Promise<void>((resolve) => stdout.once!('drain', resolve));
+        },
+      };
+    }
+    try {
+      const count = await exportEntity(db, entity, { format, raw: Boolean(o.raw), excel: Boolean(o.excel), where }, sink);
+      if (outFile) info(ctx.io, `Exported ${count} ${entity} to ${outFile}`);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  });
+}

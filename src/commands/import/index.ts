@@ -1,0 +1,253 @@
+/**
+ * crm import <contacts|companies|deals|activities|tickets|users> FILE... , crm import history,
+ * crm import undo RUN. The pipeline lives in src/csv; this file parses flags and reports.
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { UsageError, UserError } from '../../errors.js';
+import { info } from '../../io.js';
+import type { ListView } from '../../output/columns.js';
+import { emit, isJsonFormat, printList, toJson } from '../../output/render.js';
+import { safeCell } from '../../output/safe.js';
+import { collect, examples, parseId, positiveInt } from '../common.js';
+import { sessionOf } from '../session.js';
+import { parseDateOrder, DateError } from '../../csv/dates.js';
+import { ENTITIES, ENTITY_NAMES, type EntityName, type MatchKey } from '../../csv/entities.js';
+import { importFile, prepareFile, type CreateMissing, type FileResult, type ImportOptions, type Mode } from '../../csv/importer.js';
+import { describeMapping, parseMapFlags } from '../../csv/mapping.js';
+import { listImportRuns, undoImportRun, type ImportRunRecord } from '../../csv/undo.js';
+import { fold } from '../../db/fold.js';
+import { isCurrencyCode } from '../../domain/money.js';
+import { confirmOrRequireYes } from '../../io.js';
+
+interface ImportFlags {
+  map?: string[];
+  mapStage?: string[];
+  currency?: string;
+  dateFormat?: string;
+  match?: string;
+  mode?: string;
+  dryRun?: boolean;
+  skipInvalid?: boolean;
+  rejects?: string;
+  createMissing?: string[];
+  encoding?: string;
+  delimiter?: string;
+  showMapping?: boolean;
+  repColumn?: string;
+}
+
+const EXAMPLES: Record<EntityName, string[]> = {
+  users: ['crm import users sales_teams.csv --map "sales_agent=name,regional_office=team"'],
+  companies: ['crm import companies accounts.csv --map "account=name,sector=industry"', 'crm import companies salesforce_accounts.csv --encoding windows-1252'],
+  deals: [
+    'crm import deals sales_pipeline.csv --dry-run --currency USD --map-stage "Engaging=Qualification" \\\n    --map "opportunity_id=external-id,product=title,account=company,sales_agent=owner,deal_stage=stage,engage_date=created,close_date=closed,close_value=amount"',
+  ],
+  contacts: ['crm import contacts google_contacts.csv', 'crm import contacts leads.csv --map "E-mail Address=email" --show-mapping', 'crm import contacts leads.csv --skip-invalid      # good rows in, bad rows to leads.rejects.csv'],
+  tickets: ['crm import tickets customer_support_tickets.csv', 'crm import tickets incident_event_log.csv --date-format DMY --create-missing users'],
+  activities: ['crm import activities weekly/*.csv --rep-column "Rep"'],
+};
+
+function parseCreateMissing(values: string[] | undefined): Set<CreateMissing> {
+  const out = new Set<CreateMissing>();
+  for (const v of values ?? []) {
+    const k = v.toLowerCase();
+    if (k !== 'users' && k !== 'companies' && k !== 'contacts') throw new UsageError(`--create-missing takes users, companies or contacts, not "${v}".`);
+    out.add(k);
+  }
+  return out;
+}
+
+function parseMapStage(values: string[] | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of parseMapFlags(values)) {
+    if (!m.field) throw new UsageError(`--map-stage needs FILE_STAGE=OUR_STAGE, not "${m.source}=".`, 'e.g. --map-stage "Engaging=Qualification"');
+    out.set(fold(m.source), m.field);
+  }
+  return out;
+}
+
+function buildOptions(ctx: CliContext, entity: EntityName, o: ImportFlags): ImportOptions {
+  const spec = ENTITIES[entity];
+  let match: MatchKey[] | undefined;
+  if (o.match) {
+    match = o.match.split(',').map((m) => m.trim().toLowerCase()) as MatchKey[];
+    for (const m of match) if (!spec.matchKeys.includes(m)) throw new UsageError(`--match ${m} does not apply to ${entity}.`, `Use one of: ${spec.matchKeys.join(', ')}.`);
+  }
+  const mode = (o.mode ?? 'upsert') as Mode;
+  if (!['create', 'update', 'upsert'].includes(mode)) throw new UsageError(`Unknown --mode "${o.mode}".`, 'Use create, update or upsert.');
+  let dateOrder;
+  if (o.dateFormat) {
+    try {
+      dateOrder = parseDateOrder(o.dateFormat);
+    } catch (err) {
+      if (err instanceof DateError) throw new UsageError(`Unknown --date-format "${o.dateFormat}".`, 'Use DMY (31/12/2026), MDY (12/31/2026) or YMD (2026/12/31).');
+      throw err;
+    }
+  }
+  if (o.currency && !isCurrencyCode(o.currency)) throw new UsageError(`"${o.currency}" is not an ISO currency code.`, 'e.g. --currency USD');
+  const delimiter = o.delimiter === undefined ? undefined : o.delimiter === 'tab' || o.delimiter === '\\t' ? '\t' : o.delimiter;
+  if (delimiter !== undefined && delimiter.length !== 1) throw new UsageError(`--delimiter takes one character (or "tab"), not "${o.delimiter}".`);
+  if (o.repColumn && entity !== 'activities') throw new UsageError('--rep-column applies to crm import activities.');
+  return {
+    entity,
+    map: parseMapFlags(o.map),
+    mapStage: parseMapStage(o.mapStage),
+    currency: o.currency,
+    dateOrder,
+    match,
+    mode,
+    dryRun: Boolean(o.dryRun),
+    skipInvalid: Boolean(o.skipInvalid),
+    rejectsPath: o.rejects,
+    createMissing: parseCreateMissing(o.createMissing),
+    encoding: o.encoding,
+    delimiter,
+    repColumn: o.repColumn,
+    keepAllRows: isJsonFormat(ctx.out),
+  };
+}
+
+function progressReporter(ctx: CliContext, file: string) {
+  if (!ctx.io.isStderrTTY || ctx.io.quiet) return undefined;
+  let last = -1;
+  return (done: number, total: number) => {
+    const pct = total ? Math.floor((done / total) * 100) : 100;
+    if (pct === last) return;
+    last = pct;
+    const width = 30;
+    const filled = Math.round((pct / 100) * width);
+    ctx.io.stderr.write(`\r${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${String(pct).padStart(3)}% ${file}${pct === 100 ? '\r\x1b[K' : ''}`);
+  };
+}
+
+const SHOWN_DETAILS = 20;
+
+function humanSummary(r: FileResult): string {
+  const lines: string[] = [];
+  const verb = r.dryRun ? 'would be ' : '';
+  lines.push(`${r.file} → ${r.entity}${r.dryRun ? ' (dry run: nothing written)' : r.committed ? ` (import run #${r.runId})` : ' (nothing written)'}`);
+  lines.push(`  ${r.rows} rows: ${r.created} ${verb}created, ${r.updated} ${verb}updated, ${r.unchanged} unchanged, ${r.rejected} rejected`);
+  if (r.rows > 0 && r.unchanged === r.rows) lines.push('  Every row matches what is stored: nothing to change.');
+  const refs = r.createdReferences;
+  const refParts = [refs.companies.length ? `${refs.companies.length} companies` : '', refs.users.length ? `${refs.users.length} users (${refs.users.slice(0, 5).join(', ')}${refs.users.length > 5 ? ', …' : ''})` : '', refs.contacts ? `${refs.contacts} contacts` : ''].filter(Boolean);
+  if (refParts.length) lines.push(`  ${r.dryRun ? 'would also create' : 'also created'}: ${refParts.join(', ')}`);
+  if (r.customColumns.length) lines.push(`  kept as custom fields: ${r.customColumns.map(safeCell).join(', ')}`);
+  const notImported = r.mapping.filter((m) => m.field.startsWith('not imported'));
+  if (notImported.length) lines.push(`  not imported: ${notImported.map((m) => `${safeCell(m.column)} (${m.field.replace('not imported: ', '')})`).join(', ')}`);
+  const updated = r.details.filter((d) => d.outcome === 'updated');
+  for (const d of updated.slice(0, SHOWN_DETAILS)) lines.push(`  row ${d.row}: ${verb}updated #${d.id}: ${d.changes!.join(', ')}`);
+  if (updated.length > SHOWN_DETAILS) lines.push(`  … and ${updated.length - SHOWN_DETAILS} more updated rows (--json lists every row)`);
+  return lines.join('\n') + '\n';
+}
+
+function rejectedLines(r: FileResult): string {
+  return r.details
+    .filter((d) => d.outcome === 'rejected')
+    .map((d) => `  row ${d.row}${d.error!.column ? `, ${safeCell(d.error!.column)}` : ''}${d.error!.value ? ` "${safeCell(d.error!.value)}"` : ''}: ${d.error!.reason}\n`)
+    .join('');
+}
+
+async function runImport(ctx: CliContext, entity: EntityName, files: string[], o: ImportFlags): Promise<void> {
+  const opts = buildOptions(ctx, entity, o);
+  const spec = ENTITIES[entity];
+  if (o.showMapping) {
+    const out: { file: string; mapping: { column: string; field: string }[] }[] = [];
+    for (const file of files) {
+      const p = prepareFile(spec, file, opts);
+      p.reader.close();
+      out.push({ file, mapping: describeMapping(p.mapping) });
+    }
+    if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(out) + '\n');
+    else emit(ctx.out, out.map((f) => `${f.file} (${spec.name}):\n` + f.mapping.map((m) => `  ${safeCell(m.column)} → ${m.field}`).join('\n') + '\n').join(''));
+    return;
+  }
+  const s = sessionOf(ctx);
+  const results: FileResult[] = [];
+  let failed: FileResult | undefined;
+  for (const file of files) {
+    const prepared = prepareFile(spec, file, opts);
+    const result = importFile(s.db, s, prepared, { ...opts, progress: progressReporter(ctx, file) });
+    results.push(result);
+    if (result.rejected > 0 && !opts.skipInvalid && !opts.dryRun) {
+      failed = result;
+      break;
+    }
+  }
+  if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(results.length === 1 ? results[0] : results) + '\n');
+  else emit(ctx.out, results.map(humanSummary).join(''));
+  for (const r of results) {
+    if (r.warningCount) {
+      ctx.io.stderr.write(`warning: ${r.file}: ${r.warningCount} value(s) kept in a weaker form:\n`);
+      for (const w of r.warnings.slice(0, SHOWN_DETAILS)) ctx.io.stderr.write(`  row ${w.row}, ${safeCell(w.column)} "${safeCell(w.value)}": ${w.reason}\n`);
+      if (r.warningCount > SHOWN_DETAILS) ctx.io.stderr.write(`  … and ${r.warningCount - SHOWN_DETAILS} more (--json lists them)\n`);
+    }
+    if (r.rejected && (opts.dryRun || opts.skipInvalid)) ctx.io.stderr.write(`${r.file}: ${r.rejected} rejected row(s):\n${rejectedLines(r)}`);
+    if (r.rejectsFile) info(ctx.io, `Wrote the ${r.rejected} rejected row(s) to ${r.rejectsFile}: fix them and import that file again.`);
+  }
+  if (failed) {
+    ctx.io.stderr.write(rejectedLines(failed));
+    const skipped = files.slice(files.indexOf(failed.file) + 1);
+    throw new UserError(
+      `${failed.rejected} of ${failed.rows} rows in ${failed.file} are invalid; nothing from that file was imported${skipped.length ? ` (and ${skipped.length} later file(s) were not read)` : ''}.`,
+      `Fix the rows listed above and run it again, or import the good rows with --skip-invalid (the bad ones go to ${failed.file.replace(/(\.[^./\\]+)?$/, '.rejects.csv')}).`,
+      'invalid_rows',
+    );
+  }
+}
+
+const runView: ListView<ImportRunRecord> = [
+  { key: 'id', label: 'Run', format: 'int' },
+  { key: 'startedAt', label: 'When', format: 'datetime' },
+  { key: 'entity', label: 'Entity' },
+  { key: 'files', label: 'File', get: (r) => r.files.join(', ') },
+  { key: 'status', label: 'Status' },
+  { key: 'created', label: 'Created', format: 'int' },
+  { key: 'updated', label: 'Updated', format: 'int' },
+  { key: 'unchanged', label: 'Unchanged', format: 'int' },
+  { key: 'rejected', label: 'Rejected', format: 'int' },
+  { key: 'actor', label: 'By' },
+];
+
+export function register(noun: Command, ctx: CliContext): void {
+  noun.description('Import CSV files: contacts, companies, deals, activities, tickets, users');
+  for (const entity of ENTITY_NAMES) {
+    const cmd = noun
+      .command(entity)
+      .description(`import ${entity} from CSV files (upsert by natural key; all-or-nothing per file)`)
+      .argument('<files...>', 'CSV files (UTF-8, UTF-16 with BOM, or --encoding)')
+      .option('--map <pairs>', 'column mapping "File Column=field" (repeatable, comma lists; "Column=" ignores a column)', collect)
+      .option('--show-mapping', 'print how the columns map, import nothing')
+      .option('--dry-run', 'check every row and report what would happen; write nothing')
+      .option('--match <key>', `natural key: ${ENTITIES[entity].matchKeys.join('|')} (default ${ENTITIES[entity].defaultMatch.join(', then ')})`)
+      .option('--mode <mode>', 'create | update | upsert (default upsert)')
+      .option('--skip-invalid', 'import the good rows; write the bad ones to FILE.rejects.csv')
+      .option('--rejects <file>', 'where --skip-invalid writes the rejected rows')
+      .option('--create-missing <kinds>', 'create referenced users, companies or contacts that do not exist (comma list)', collect)
+      .option('--date-format <order>', 'DMY | MDY | YMD for dates like 03/04/2026 (default: ISO only)')
+      .option('--encoding <name>', 'file encoding when there is no BOM: utf-8 (default), windows-1252, latin1, shift_jis…')
+      .option('--delimiter <char>', 'field delimiter (default: sniffed from , ; tab |)');
+    if (entity === 'deals') {
+      cmd.option('--map-stage <pairs>', 'stage mapping "File Stage=Our Stage" (repeatable)', collect).option('--currency <code>', 'currency of amounts without one (e.g. USD)');
+    }
+    if (entity === 'activities') cmd.option('--rep-column <column>', 'the column naming the rep each activity belongs to');
+    examples(cmd, EXAMPLES[entity]);
+    cmd.action(async (files: string[], o: ImportFlags) => runImport(ctx, entity, files, o));
+  }
+
+  const history = noun.command('history').description('list import runs, newest first').option('--limit <n>', 'show at most n runs', positiveInt('--limit'));
+  examples(history, ['crm import history', 'crm import history --json']);
+  history.action(async (o: { limit?: number }) => {
+    printList(ctx.out, runView, listImportRuns(ctx.db(), o.limit), { emptyMessage: 'No imports yet: crm import contacts FILE.csv' });
+  });
+
+  const undo = noun.command('undo').description('revert an import run: delete what it created, restore what it updated').argument('<run>', 'run id (crm import history)').option('--yes', 'do not ask');
+  examples(undo, ['crm import undo 3 --yes']);
+  undo.action(async (ref: string, o: { yes?: boolean }) => {
+    const runId = parseId(ref, 'Import run');
+    await confirmOrRequireYes(ctx.io, `Undo import run #${runId}?`, o.yes, `crm import undo ${runId} --yes`);
+    const res = undoImportRun(ctx.db(), sessionOf(ctx), runId);
+    if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(res) + '\n');
+    info(ctx.io, `Undid import run #${runId}: deleted ${res.deleted} record(s), restored ${res.restored}.`);
+  });
+}

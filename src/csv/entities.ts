@@ -1,0 +1,921 @@
+/**
+ * The six importable entities: their fields (with the header spellings that map to them),
+ * natural keys, and how one row becomes column values — using the same validation as the
+ * domain (normalizeEmail, normalizePhone, tags, handles, search_text as addContact computes it).
+ */
+import { fold, phoneDigits } from '../db/fold.js';
+import { normalizeTag } from '../db/tags.js';
+import { LIFECYCLES, searchText } from '../domain/contacts.js';
+import { currencyExponent, isCurrencyCode } from '../domain/money.js';
+import { handleFromName, normalizeHandle, ROLES, validateTimeZone } from '../domain/users.js';
+import { cleanText, normalizeEmail, normalizePhone, splitName } from '../domain/validate.js';
+import { CrmError, UsageError } from '../errors.js';
+import { DateError, parseDate, parseDateTime } from './dates.js';
+import type { ImportEnv, ImportOptions, Row } from './importer.js';
+import { headerKey, type FieldDef, type Mapping } from './mapping.js';
+import type { MappedRow } from './row.js';
+
+export type EntityName = 'contacts' | 'companies' | 'deals' | 'activities' | 'tickets' | 'users';
+export const ENTITY_NAMES: EntityName[] = ['contacts', 'companies', 'deals', 'activities', 'tickets', 'users'];
+export type MatchKey = 'email' | 'external-id' | 'name' | 'handle';
+
+export interface Converted {
+  /** Columns compared with the stored record and written on create and update. */
+  cols: Row;
+  /** Columns written only when creating (created_at, default owner…). */
+  createDefaults: Row;
+  keys: Partial<Record<MatchKey, string | null>>;
+  custom: Record<string, unknown> | null;
+  tags?: string[];
+  keyName?: MatchKey;
+  keyValue?: string;
+  keyColumn?: string;
+  /** Entity-specific values for the after-write hooks. */
+  extra: Record<string, any>;
+}
+
+export interface EntitySpec {
+  name: EntityName;
+  singular: string;
+  table: string;
+  auditEntity: string;
+  tagEntity?: string;
+  fields: FieldDef[];
+  customFields: boolean;
+  matchKeys: MatchKey[];
+  defaultMatch: MatchKey[];
+  keySql: Partial<Record<MatchKey, string>>;
+  /** The field holding each key (for error messages). */
+  keyField: Partial<Record<MatchKey, string>>;
+  convert(r: MappedRow, env: ImportEnv): Converted;
+  /** Derived columns (search_text, name_fold) from the values being written and the stored row. */
+  derive?(values: Row, existing: Row | null, conv: Converted): void;
+  contentCandidates?(env: ImportEnv, conv: Converted): number[];
+  afterInsert?(env: ImportEnv, id: number, conv: Converted): void;
+  /** Returns ids of event rows it wrote (removed again by undo). */
+  afterUpdate?(env: ImportEnv, id: number, existing: Row, conv: Converted): { table: string; id: number }[];
+  /** Event-log files: a later row for the same record may change it (ITSM state changes). */
+  /** Event-log files: the time of the state a row describes; older rows leave the record alone. */
+  updatedAtFrom?(conv: Converted): string | undefined;
+  adjustMapping?(keys: string[]): Map<number, string>;
+  checkMapping?(m: Mapping, opts: ImportOptions): void;
+  fieldOfColumn?: Record<string, string>;
+}
+
+const f = (name: string, ...aliases: string[]): FieldDef => ({ name, aliases: aliases.map(headerKey) });
+
+// ---------------------------------------------------------------- value helpers
+
+function domainCall<T>(r: MappedRow, field: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof CrmError) r.fail(field, err.message.replace(/\.$/, ''));
+    throw err;
+  }
+}
+
+function text(r: MappedRow, cols: Row, field: string, col: string): void {
+  if (r.has(field)) cols[col] = cleanText(r.get(field));
+}
+
+function dateTime(r: MappedRow, env: ImportEnv, field: string): string | null {
+  const v = r.get(field);
+  if (v === null) return null;
+  try {
+    return parseDateTime(v, env.opts.dateOrder, env.timeZone);
+  } catch (err) {
+    if (err instanceof DateError) r.fail(field, err.message);
+    throw err;
+  }
+}
+
+function date(r: MappedRow, env: ImportEnv, field: string): string | null {
+  const v = r.get(field);
+  if (v === null) return null;
+  try {
+    return parseDate(v, env.opts.dateOrder);
+  } catch (err) {
+    if (err instanceof DateError) r.fail(field, err.message);
+    throw err;
+  }
+}
+
+function integer(r: MappedRow, field: string, min: number, max: number): number | null {
+  const v = r.get(field);
+  if (v === null) return null;
+  const m = /^(-?\d+)(?:\.0+)?$/.exec(v.replace(/%$/, '').trim());
+  const n = m ? Number(m[1]) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) r.fail(field, `must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function tagsOf(r: MappedRow, field = 'tags'): string[] | undefined {
+  if (!r.has(field)) return undefined;
+  const v = r.get(field);
+  if (v === null) return [];
+  return v
+    .split(/[,;]/)
+    .map((t) => t.trim())
+    .filter(Boolean)
+    .map((t) => domainCall(r, field, () => normalizeTag(t.replace(/\s+/g, '-'))));
+}
+
+function customOf(r: MappedRow): Record<string, unknown> | null {
+  let custom: Record<string, unknown> | null = r.custom();
+  const json = r.get('custom_fields');
+  if (json !== null) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      r.fail('custom_fields', 'is not a JSON object');
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) r.fail('custom_fields', 'is not a JSON object');
+    custom = { ...(parsed as Record<string, unknown>), ...custom };
+  }
+  return custom;
+}
+
+/**
+ * Money in a cell: "1250", "1250.50", "1,250.50", "$1,250.50", "1250 EUR", "500000.0".
+ * Exact: digits only, never a float. A currency in the cell wins over --currency.
+ */
+export function parseAmount(raw: string, fallbackCurrency: string | undefined): { minor: number; currency: string } | { error: string } {
+  let v = raw.trim();
+  let currency = fallbackCurrency?.toUpperCase();
+  const code = /(?:^([A-Za-z]{3})\s*|\s*([A-Za-z]{3})$)/.exec(v);
+  if (code && isCurrencyCode(code[1] ?? code[2]!)) {
+    currency = (code[1] ?? code[2]!).toUpperCase();
+    v = v.replace(code[0], '');
+  }
+  const symbols: Record<string, string> = { $: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'JPY' };
+  const sym = /^[$€£¥]/.exec(v);
+  if (sym) {
+    currency ??= symbols[sym[0]];
+    v = v.slice(1);
+  }
+  v = v.trim();
+  if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(v)) v = v.replace(/,/g, '');
+  const m = /^(-)?(\d+)(?:\.(\d+))?$/.exec(v);
+  if (!m) return { error: `"${raw}" is not an amount (write 1250.50)` };
+  if (!currency) return { error: 'has no currency; pass --currency USD or map a currency column' };
+  const exp = currencyExponent(currency);
+  const frac = (m[3] ?? '').replace(/0+$/, '');
+  if (frac.length > exp) return { error: `"${raw}" has more decimals than ${currency} allows (${exp})` };
+  const minor = Number(BigInt(m[2]! + frac.padEnd(exp, '0')));
+  if (!Number.isSafeInteger(minor)) return { error: `"${raw}" is too large` };
+  return { minor: m[1] ? -minor : minor, currency };
+}
+
+function emailOf(r: MappedRow, field: string): string | null {
+  return domainCall(r, field, () => normalizeEmail(r.get(field)));
+}
+
+/**
+ * A phone cell that is not a phone number ("pager", "phone work" in address-book samples)
+ * does not reject the row: the text is kept as a custom field under its column and reported.
+ */
+function softPhone(r: MappedRow, env: ImportEnv, cols: Row, field: string, kept: Record<string, string>): void {
+  if (!r.has(field)) return;
+  try {
+    cols[field] = normalizePhone(r.get(field), field);
+  } catch (err) {
+    if (!(err instanceof CrmError)) throw err;
+    const column = r.column(field);
+    kept[column] = r.get(field)!;
+    env.warn(r.row, column, r.get(field)!, `not a ${field} number; kept as a custom field`);
+  }
+}
+
+function ownerOf(r: MappedRow, env: ImportEnv, field = 'owner'): number | null {
+  const v = r.get(field);
+  if (v === null || v.toLowerCase() === 'none') return null;
+  return env.userId(v, r, field, handleFromName);
+}
+
+function baseConverted(): Converted {
+  return { cols: {}, createDefaults: {}, keys: {}, custom: null, extra: {} };
+}
+
+function stamp(conv: Converted, env: ImportEnv, created: string | null): void {
+  conv.createDefaults.created_at = created ?? env.now;
+  conv.createDefaults.updated_at = env.now;
+}
+
+/** Ids of rows whose columns equal the given values (content match for rows without a key). */
+function candidates(env: ImportEnv, table: string, where: Record<string, unknown>): number[] {
+  const cols = Object.keys(where);
+  const sql = `SELECT id FROM ${table} WHERE ${cols.map((c) => `${c} IS ?`).join(' AND ')} ORDER BY id LIMIT 50`;
+  return (env.stmt(sql).all(...cols.map((c) => where[c] ?? null)) as { id: number }[]).map((r) => r.id);
+}
+
+function normalizeDomain(r: MappedRow): string | null {
+  const v = r.get('domain');
+  if (v === null) return null;
+  const d = v.toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/\/.*$/, '');
+  if (!/^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(d)) r.fail('domain', 'is not a domain name (acme.example)');
+  return d;
+}
+
+// ---------------------------------------------------------------- contacts
+
+const CONTACT_FIELDS: FieldDef[] = [
+  f('name', 'name', 'full name', 'fullname', 'display name', 'contact name', 'customer name', 'contact'),
+  f('first_name', 'first name', 'firstname', 'given name', 'forename', 'first'),
+  f('last_name', 'last name', 'lastname', 'family name', 'surname', 'last'),
+  f('prefix', 'prefix', 'name prefix', 'salutation'),
+  f('title', 'job title', 'title', 'position', 'organization 1 - title', 'occupation'),
+  f('email', 'email', 'e-mail', 'email address', 'e-mail address', 'primary email', 'e-mail 1 - value', 'email 1', 'work email', 'email work', 'business email', 'customer email', 'home email', 'email home', 'personal email', 'email other'),
+  f('phone', 'phone', 'phone number', 'telephone', 'tel', 'work phone', 'business phone', 'phone 1 - value', 'primary phone', 'home phone', 'other phone'),
+  f('mobile', 'mobile', 'mobile phone', 'mobile number', 'cell', 'cell phone', 'home mobile'),
+  f('company', 'company', 'company name', 'organization', 'organisation', 'organization 1 - name', 'account', 'account name', 'employer'),
+  f('company_role', 'company role', 'role'),
+  f('lifecycle', 'lifecycle', 'lifecycle stage', 'lead status'),
+  f('source', 'source', 'lead source', 'original source', 'how did you hear about us'),
+  f('owner', 'owner', 'contact owner', 'sales rep', 'rep'),
+  f('notes', 'notes', 'note', 'comments', 'description'),
+  f('tags', 'tags', 'tag', 'labels', 'categories'),
+  f('external_id', 'external id', 'id', 'contact id', 'record id'),
+  f('created', 'created', 'created at', 'created date', 'create date', 'date created'),
+  f('custom_fields', 'custom fields'),
+];
+
+const contacts: EntitySpec = {
+  name: 'contacts',
+  singular: 'contact',
+  table: 'contacts',
+  auditEntity: 'contact',
+  tagEntity: 'contact',
+  fields: CONTACT_FIELDS,
+  customFields: true,
+  matchKeys: ['email', 'external-id', 'name'],
+  defaultMatch: ['email', 'external-id'],
+  keySql: {
+    email: 'SELECT id FROM contacts WHERE email_norm = ?',
+    'external-id': 'SELECT id FROM contacts WHERE external_id = ?',
+    name: "SELECT id FROM contacts WHERE crm_fold(first_name || ' ' || last_name) = ? ORDER BY archived_at IS NOT NULL, id LIMIT 1",
+  },
+  keyField: { email: 'email', 'external-id': 'external_id', name: 'name' },
+  /** Outlook calls the prefix (Mr., Dr.) "Title" and the job "Job Title". */
+  adjustMapping(keys) {
+    const m = new Map<number, string>();
+    if (keys.includes('jobtitle')) keys.forEach((k, i) => k === 'title' && m.set(i, 'prefix'));
+    return m;
+  },
+  convert(r: MappedRow, env: ImportEnv) {
+    const conv = baseConverted();
+    const c = conv.cols;
+    let first = r.get('first_name');
+    let last = r.get('last_name');
+    const name = r.get('name');
+    if (first === null && last === null && name !== null) ({ first, last } = splitName(name));
+    if (r.has('name') || r.has('first_name') || r.has('last_name')) {
+      if (!first && !last) r.fail(r.has('name') ? 'name' : 'last_name', 'a contact needs a name');
+      c.first_name = first ?? '';
+      c.last_name = last ?? '';
+    } else {
+      r.fail('name', 'a contact needs a name (map a column with --map "Column=name")');
+    }
+    if (r.has('email')) {
+      c.email = emailOf(r, 'email');
+      c.email_norm = c.email ? (c.email as string).toLowerCase() : null;
+    }
+    const kept: Record<string, string> = {};
+    softPhone(r, env, c, 'phone', kept);
+    softPhone(r, env, c, 'mobile', kept);
+    text(r, c, 'prefix', 'prefix');
+    text(r, c, 'title', 'title');
+    text(r, c, 'company_role', 'company_role');
+    text(r, c, 'source', 'source');
+    text(r, c, 'notes', 'notes');
+    text(r, c, 'external_id', 'external_id');
+    if (r.has('lifecycle')) {
+      const l = r.get('lifecycle')?.toLowerCase() ?? 'lead';
+      if (!(LIFECYCLES as string[]).includes(l)) r.fail('lifecycle', `must be one of ${LIFECYCLES.join(', ')}`);
+      c.lifecycle = l;
+    }
+    if (r.has('company')) {
+      const co = r.get('company');
+      c.company_id = co === null ? null : env.companyId(co, r, 'company', true, fold);
+    }
+    if (r.has('owner')) c.owner_id = ownerOf(r, env);
+    else conv.createDefaults.owner_id = env.actorUserId();
+    stamp(conv, env, r.has('created') ? dateTime(r, env, 'created') : null);
+    conv.custom = customOf(r);
+    if (Object.keys(kept).length) conv.custom = { ...conv.custom, ...kept };
+    conv.tags = tagsOf(r);
+    conv.keys = { email: (c.email_norm as string | null) ?? null, 'external-id': (c.external_id as string | null) ?? null, name: fold(`${c.first_name} ${c.last_name}`) };
+    return conv;
+  },
+  derive(values, existing) {
+    if (['first_name', 'last_name', 'email', 'phone', 'mobile'].some((k) => k in values)) {
+      const merged = { ...(existing ?? {}), ...values } as Parameters<typeof searchText>[0];
+      values.search_text = searchText(merged);
+    }
+  },
+  contentCandidates(env, conv) {
+    return candidates(env, 'contacts', { first_name: conv.cols.first_name, last_name: conv.cols.last_name });
+  },
+};
+
+// ---------------------------------------------------------------- companies
+
+const companies: EntitySpec = {
+  name: 'companies',
+  singular: 'company',
+  table: 'companies',
+  auditEntity: 'company',
+  tagEntity: 'company',
+  fields: [
+    f('name', 'name', 'company', 'company name', 'account', 'account name', 'organization', 'organisation'),
+    f('domain', 'domain', 'company domain name', 'email domain'),
+    f('industry', 'industry', 'sector'),
+    f('phone', 'phone', 'phone number', 'telephone', 'main phone'),
+    f('website', 'website', 'web site', 'url', 'homepage', 'website url'),
+    f('address', 'address', 'street', 'street address', 'billing street', 'billingstreet'),
+    f('city', 'city', 'billing city', 'town'),
+    f('region', 'region', 'state', 'province', 'state/region', 'billing state', 'state/province'),
+    f('country', 'country', 'billing country', 'country/region'),
+    f('postal_code', 'postal code', 'zip', 'zip code', 'postcode', 'billing postal code', 'billing zip'),
+    f('tier', 'tier', 'rank', 'rating'),
+    f('source', 'source', 'lead source', 'account source'),
+    f('owner', 'owner', 'account owner', 'company owner'),
+    f('notes', 'notes', 'note', 'description', 'about'),
+    f('tags', 'tags', 'tag', 'labels'),
+    f('external_id', 'external id', 'id', 'account id', 'company id', 'record id'),
+    f('created', 'created', 'created at', 'created date', 'create date'),
+    f('custom_fields', 'custom fields'),
+  ],
+  customFields: true,
+  matchKeys: ['external-id', 'name'],
+  defaultMatch: ['external-id', 'name'],
+  keySql: {
+    'external-id': 'SELECT id FROM companies WHERE external_id = ?',
+    name: 'SELECT id FROM companies WHERE name_fold = ? ORDER BY archived_at IS NOT NULL, id LIMIT 1',
+  },
+  keyField: { 'external-id': 'external_id', name: 'name' },
+  convert(r: MappedRow, env: ImportEnv) {
+    const conv = baseConverted();
+    const c = conv.cols;
+    const name = r.get('name');
+    if (name === null) r.fail('name', 'a company needs a name');
+    c.name = name;
+    if (r.has('domain')) c.domain = normalizeDomain(r);
+    const kept: Record<string, string> = {};
+    softPhone(r, env, c, 'phone', kept);
+    for (const k of ['industry', 'website', 'address', 'city', 'region', 'country', 'postal_code', 'tier', 'source', 'notes', 'external_id']) text(r, c, k, k);
+    if (r.has('owner')) c.owner_id = ownerOf(r, env);
+    else conv.createDefaults.owner_id = env.actorUserId();
+    stamp(conv, env, r.has('created') ? dateTime(r, env, 'created') : null);
+    conv.custom = customOf(r);
+    if (Object.keys(kept).length) conv.custom = { ...conv.custom, ...kept };
+    conv.tags = tagsOf(r);
+    conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: fold(name) };
+    return conv;
+  },
+  derive(values) {
+    if ('name' in values) values.name_fold = fold(values.name as string);
+  },
+  afterInsert(env, id, conv) {
+    env.noteCompany(id, fold(conv.cols.name as string), (conv.cols.external_id as string | null) ?? null);
+  },
+};
+
+// ---------------------------------------------------------------- users
+
+const users: EntitySpec = {
+  name: 'users',
+  singular: 'user',
+  table: 'users',
+  auditEntity: 'user',
+  fields: [
+    f('handle', 'handle', 'username', 'user name', 'login', 'alias'),
+    f('name', 'name', 'full name', 'display name', 'sales agent', 'agent', 'rep', 'user'),
+    f('email', 'email', 'e-mail', 'email address'),
+    f('role', 'role', 'profile'),
+    f('team', 'team', 'regional office', 'office', 'department', 'group'),
+    f('timezone', 'timezone', 'time zone', 'tz'),
+    f('active', 'active', 'is active', 'enabled'),
+    f('created', 'created', 'created at', 'created date'),
+  ],
+  customFields: false,
+  matchKeys: ['handle', 'email'],
+  defaultMatch: ['handle'],
+  keySql: { handle: 'SELECT id FROM users WHERE handle = ?', email: 'SELECT id FROM users WHERE lower(email) = ?' },
+  keyField: { handle: 'handle', email: 'email' },
+  convert(r: MappedRow, env: ImportEnv) {
+    const conv = baseConverted();
+    const c = conv.cols;
+    const name = r.get('name');
+    const handleRaw = r.get('handle');
+    if (handleRaw === null && name === null) r.fail('name', 'a user needs a handle or a name');
+    c.handle = handleRaw !== null ? domainCall(r, 'handle', () => normalizeHandle(handleRaw)) : handleFromName(name!);
+    if (r.has('name') || handleRaw === null) c.name = name ?? c.handle;
+    else conv.createDefaults.name = c.handle;
+    if (r.has('email')) c.email = emailOf(r, 'email');
+    if (r.has('role')) {
+      const role = r.get('role')?.toLowerCase() ?? 'rep';
+      if (!(ROLES as readonly string[]).includes(role)) r.fail('role', `must be one of ${ROLES.join(', ')}`);
+      c.role = role;
+    }
+    text(r, c, 'team', 'team');
+    if (r.has('timezone')) c.timezone = domainCall(r, 'timezone', () => validateTimeZone(r.get('timezone') ?? '') ?? null);
+    if (r.has('active')) {
+      const a = r.get('active')?.toLowerCase() ?? 'true';
+      if (!['true', 'false', 'yes', 'no', '1', '0', 'y', 'n'].includes(a)) r.fail('active', 'must be true or false');
+      c.active = ['true', 'yes', '1', 'y'].includes(a) ? 1 : 0;
+    }
+    stamp(conv, env, r.has('created') ? dateTime(r, env, 'created') : null);
+    conv.keys = { handle: c.handle as string, email: (c.email as string | null)?.toLowerCase() ?? null };
+    return conv;
+  },
+  afterInsert(env, id, conv) {
+    env.noteUser(id, conv.cols.handle as string, (conv.cols.name ?? conv.createDefaults.name) as string);
+  },
+};
+
+// ---------------------------------------------------------------- deals
+
+function currencyFor(r: MappedRow, env: ImportEnv): string | undefined {
+  const col = r.get('currency');
+  if (col !== null) {
+    if (!isCurrencyCode(col)) r.fail('currency', 'is not an ISO currency code (USD, EUR, JPY…)');
+    return col.toUpperCase();
+  }
+  return env.opts.currency?.toUpperCase();
+}
+
+function contactRef(r: MappedRow, env: ImportEnv, field: string): number | null {
+  const v = r.get(field);
+  if (v === null) return null;
+  if (v.includes('@')) {
+    const hit = env.stmt('SELECT id FROM contacts WHERE email_norm = ?').get(v.toLowerCase()) as { id: number } | undefined;
+    if (hit) return hit.id;
+    r.fail(field, `no contact with email ${v}`);
+  }
+  const hits = env.stmt("SELECT id FROM contacts WHERE crm_fold(first_name || ' ' || last_name) = ? AND archived_at IS NULL LIMIT 2").all(fold(v)) as { id: number }[];
+  if (hits.length === 1) return hits[0]!.id;
+  r.fail(field, hits.length ? `more than one contact is named "${v}"; use the email` : `no contact named "${v}"`);
+}
+
+const deals: EntitySpec = {
+  name: 'deals',
+  singular: 'deal',
+  table: 'deals',
+  auditEntity: 'deal',
+  tagEntity: 'deal',
+  fields: [
+    f('title', 'title', 'name', 'deal name', 'deal', 'opportunity name', 'opportunity', 'subject'),
+    f('company', 'company', 'account', 'account name', 'company name', 'account id', 'organization'),
+    f('contact', 'contact', 'primary contact', 'contact email', 'contact id'),
+    f('amount', 'amount', 'value', 'deal value', 'deal amount', 'close value', 'opportunity amount'),
+    f('currency', 'currency', 'currency code', 'currency iso code', 'currencyisocode'),
+    f('stage', 'stage', 'deal stage', 'stage name', 'stagename', 'pipeline stage', 'status'),
+    f('probability', 'probability', 'probability (%)', 'win probability'),
+    f('expected_close', 'expected close', 'expected close date', 'close date', 'closedate'),
+    f('owner', 'owner', 'deal owner', 'opportunity owner', 'owner id', 'ownerid', 'sales agent', 'sales rep', 'rep'),
+    f('source', 'source', 'lead source', 'deal source'),
+    f('lost_reason', 'lost reason', 'reason lost', 'closed lost reason'),
+    f('created', 'created', 'created at', 'created date', 'createddate', 'create date', 'engage date'),
+    f('closed', 'closed', 'closed at', 'actual close date', 'won at', 'lost at', 'date closed'),
+    f('tags', 'tags', 'tag', 'labels'),
+    f('external_id', 'external id', 'id', 'opportunity id', 'deal id', 'record id'),
+    f('custom_fields', 'custom fields'),
+  ],
+  customFields: true,
+  matchKeys: ['external-id', 'name'],
+  defaultMatch: ['external-id'],
+  keySql: {
+    'external-id': 'SELECT id FROM deals WHERE external_id = ?',
+    name: 'SELECT id FROM deals WHERE crm_fold(title) = ? ORDER BY archived_at IS NOT NULL, id LIMIT 1',
+  },
+  keyField: { 'external-id': 'external_id', name: 'title' },
+  fieldOfColumn: { amount_minor: 'amount', stage_id: 'stage', company_id: 'company', owner_id: 'owner', contact_id: 'contact', won_at: 'closed', lost_at: 'closed' },
+  checkMapping(m) {
+    if (!m.fields.has('title')) throw new UsageError('The file has no column for the deal title.', 'Map one: --map "Product=title" (see --show-mapping).');
+  },
+  convert(r: MappedRow, env: ImportEnv) {
+    const conv = baseConverted();
+    const c = conv.cols;
+    const title = r.get('title');
+    if (title === null) r.fail('title', 'a deal needs a title');
+    c.title = title;
+    if (r.has('company')) {
+      const co = r.get('company');
+      c.company_id = co === null ? null : env.companyId(co, r, 'company', false, fold);
+    }
+    if (r.has('contact')) c.contact_id = contactRef(r, env, 'contact');
+    const currency = currencyFor(r, env);
+    if (r.has('amount')) {
+      const a = r.get('amount');
+      if (a === null) {
+        c.amount_minor = 0;
+        if (currency) c.currency = currency;
+      } else {
+        const parsed = parseAmount(a, currency);
+        if ('error' in parsed) r.fail('amount', parsed.error);
+        c.amount_minor = parsed.minor;
+        c.currency = parsed.currency;
+      }
+    } else if (currency) c.currency = currency;
+    let kind = 'open';
+    if (r.has('stage')) {
+      const s = r.get('stage');
+      if (s === null) r.fail('stage', 'a deal needs a stage');
+      const st = env.stage(s, r, 'stage', fold);
+      c.stage_id = st.id;
+      c.pipeline_id = st.pipelineId;
+      kind = st.kind;
+    } else {
+      const st = env.stage('Prospecting', r, 'stage', fold);
+      conv.createDefaults.stage_id = st.id;
+      conv.createDefaults.pipeline_id = st.pipelineId;
+    }
+    if (r.has('probability')) c.probability = integer(r, 'probability', 0, 100);
+    if (r.has('expected_close')) c.expected_close = date(r, env, 'expected_close');
+    if (r.has('owner')) c.owner_id = ownerOf(r, env);
+    else conv.createDefaults.owner_id = env.actorUserId();
+    text(r, c, 'source', 'source');
+    text(r, c, 'lost_reason', 'lost_reason');
+    text(r, c, 'external_id', 'external_id');
+    const created = r.has('created') ? dateTime(r, env, 'created') : null;
+    stamp(conv, env, created);
+    // A won or lost deal closed when the file says (closed, else the close date), never "now" on re-import.
+    const closedRaw = r.has('closed') ? dateTime(r, env, 'closed') : null;
+    const closed = closedRaw ?? (c.expected_close ? parseDateTime(c.expected_close as string, 'YMD', env.timeZone) : null);
+    if (closed && created && closed < created) env.warn(r.row, r.column(closedRaw ? 'closed' : 'expected_close'), closed.slice(0, 10), `closes before the deal was created (${created.slice(0, 10)}); imported as given`);
+    if (r.has('stage')) {
+      c.won_at = null;
+      c.lost_at = null;
+      if (kind === 'won' || kind === 'lost') {
+        const col = kind === 'won' ? 'won_at' : 'lost_at';
+        if (closed) c[col] = closed;
+        else {
+          delete c[col];
+          conv.createDefaults[col] = created ?? env.now;
+        }
+      }
+    }
+    conv.extra.enteredAt = kind !== 'open' ? (closed ?? created ?? env.now) : (created ?? env.now);
+    conv.createDefaults.stage_entered_at = conv.extra.enteredAt;
+    conv.extra.movedAt = kind !== 'open' ? (closed ?? env.now) : env.now;
+    conv.custom = customOf(r);
+    conv.tags = tagsOf(r);
+    conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: fold(title) };
+    return conv;
+  },
+  derive(values, existing, conv) {
+    if (existing && 'stage_id' in values) values.stage_entered_at = conv.extra.movedAt;
+  },
+  contentCandidates(env, conv) {
+    return candidates(env, 'deals', { title: conv.cols.title, company_id: conv.cols.company_id ?? null });
+  },
+  afterInsert(env, id, conv) {
+    const stageId = conv.cols.stage_id ?? conv.createDefaults.stage_id;
+    env.stmt('INSERT INTO deal_stage_history (deal_id, from_stage_id, to_stage_id, at, actor) VALUES (?, NULL, ?, ?, ?)').run(id, stageId, conv.extra.enteredAt, env.actor);
+  },
+  afterUpdate(env, id, existing, conv) {
+    if (conv.cols.stage_id === undefined || conv.cols.stage_id === existing.stage_id) return [];
+    const res = env.stmt('INSERT INTO deal_stage_history (deal_id, from_stage_id, to_stage_id, at, actor) VALUES (?, ?, ?, ?, ?)').run(id, existing.stage_id, conv.cols.stage_id, conv.extra.movedAt, env.actor);
+    return [{ table: 'deal_stage_history', id: Number(res.lastInsertRowid) }];
+  },
+};
+
+// ---------------------------------------------------------------- tickets
+
+const STATUS_WORDS: Record<string, string> = {
+  new: 'new',
+  open: 'open',
+  active: 'open',
+  'in progress': 'open',
+  assigned: 'open',
+  'work in progress': 'open',
+  pending: 'pending',
+  'pending customer response': 'pending',
+  'awaiting user info': 'pending',
+  'waiting on customer': 'pending',
+  'on hold': 'on_hold',
+  on_hold: 'on_hold',
+  'awaiting problem': 'on_hold',
+  'awaiting vendor': 'on_hold',
+  'awaiting evidence': 'on_hold',
+  'awaiting change': 'on_hold',
+  solved: 'solved',
+  resolved: 'solved',
+  closed: 'closed',
+  cancelled: 'closed',
+  canceled: 'closed',
+};
+
+const PRIORITY_WORDS: Record<string, string> = {
+  low: 'low',
+  planning: 'low',
+  normal: 'normal',
+  medium: 'normal',
+  moderate: 'normal',
+  high: 'high',
+  urgent: 'urgent',
+  critical: 'urgent',
+};
+
+const tickets: EntitySpec = {
+  name: 'tickets',
+  singular: 'ticket',
+  table: 'tickets',
+  auditEntity: 'ticket',
+  tagEntity: 'ticket',
+  fields: [
+    f('subject', 'subject', 'ticket subject', 'title', 'summary', 'short description'),
+    f('description', 'description', 'ticket description', 'body', 'details'),
+    f('requester', 'requester', 'caller', 'caller id', 'customer', 'contact'),
+    f('requester_name', 'requester name', 'customer name', 'contact name', 'name'),
+    f('requester_email', 'requester email', 'customer email', 'contact email', 'email'),
+    f('company', 'company', 'account', 'organization'),
+    f('priority', 'priority', 'ticket priority', 'urgency level'),
+    f('status', 'status', 'ticket status', 'state', 'incident state'),
+    f('assignee', 'assignee', 'assigned to', 'agent', 'owner'),
+    f('channel', 'channel', 'ticket channel', 'contact type', 'source', 'via'),
+    f('category', 'category', 'ticket type', 'type'),
+    f('satisfaction', 'satisfaction', 'customer satisfaction rating', 'csat', 'rating'),
+    f('created', 'created', 'created at', 'opened at', 'opened', 'date opened', 'created date'),
+    f('updated', 'updated', 'updated at', 'sys updated at', 'last updated', 'modified'),
+    f('first_response', 'first response', 'first response time', 'first reply at', 'first response at'),
+    f('solved', 'solved', 'solved at', 'resolved at', 'resolved', 'time to resolution', 'resolution date'),
+    f('closed', 'closed', 'closed at', 'date closed'),
+    f('tags', 'tags', 'tag', 'labels'),
+    f('external_id', 'external id', 'id', 'ticket id', 'number', 'ticket number', 'incident id', 'case number'),
+    f('custom_fields', 'custom fields'),
+  ],
+  customFields: true,
+  matchKeys: ['external-id', 'name'],
+  defaultMatch: ['external-id'],
+  keySql: {
+    'external-id': 'SELECT id FROM tickets WHERE external_id = ?',
+    name: 'SELECT id FROM tickets WHERE crm_fold(subject) = ? ORDER BY id LIMIT 1',
+  },
+  keyField: { 'external-id': 'external_id', name: 'subject' },
+  fieldOfColumn: { contact_id: 'requester', assignee_id: 'assignee', company_id: 'company', solved_at: 'solved', closed_at: 'closed' },
+  convert(r: MappedRow, env: ImportEnv) {
+    const conv = baseConverted();
+    const c = conv.cols;
+    text(r, c, 'external_id', 'external_id');
+    const description = r.get('description');
+    const subject = r.get('subject') ?? description?.split('\n')[0]!.slice(0, 120) ?? (c.external_id as string | null);
+    if (!subject) r.fail('subject', 'a ticket needs a subject');
+    c.subject = subject;
+    if (r.has('description')) c.description = description;
+    if (r.has('requester') || r.has('requester_email') || r.has('requester_name')) c.contact_id = requesterOf(r, env);
+    if (r.has('company')) {
+      const co = r.get('company');
+      c.company_id = co === null ? null : env.companyId(co, r, 'company', false, fold);
+    }
+    if (r.has('priority')) {
+      const p = r.get('priority');
+      const word = p === null ? 'normal' : PRIORITY_WORDS[p.toLowerCase().replace(/^\d+\s*-\s*/, '').trim()];
+      if (!word) r.fail('priority', 'must be low, normal, high or urgent');
+      c.priority = word;
+    }
+    let status = 'new';
+    if (r.has('status')) {
+      const s = r.get('status');
+      const word = s === null ? 'new' : STATUS_WORDS[s.toLowerCase().replace(/[_-]+/g, ' ').trim()] ?? STATUS_WORDS[s.toLowerCase()];
+      if (!word) r.fail('status', 'must be new, open, pending, on_hold, solved or closed');
+      c.status = status = word;
+    }
+    if (r.has('assignee')) c.assignee_id = ownerOf(r, env, 'assignee');
+    text(r, c, 'channel', 'channel');
+    text(r, c, 'category', 'category');
+    if (r.has('satisfaction')) c.satisfaction = integer(r, 'satisfaction', 1, 5);
+    const created = r.has('created') ? dateTime(r, env, 'created') : null;
+    const updated = r.has('updated') ? dateTime(r, env, 'updated') : null;
+    const firstResponse = r.has('first_response') ? dateTime(r, env, 'first_response') : null;
+    let solved = r.has('solved') ? dateTime(r, env, 'solved') : null;
+    let closed = r.has('closed') ? dateTime(r, env, 'closed') : null;
+    const done = status === 'solved' || status === 'closed';
+    if (done) {
+      solved ??= closed ?? updated;
+      if (status === 'closed') closed ??= solved;
+    } else {
+      // Reopened, or a state before resolution: the file's resolution times do not apply yet.
+      solved = null;
+      closed = null;
+    }
+    if (status !== 'closed') closed = null;
+    // No creation time (the Kaggle file has none): the earliest time the file knows of.
+    const known = [firstResponse, solved, closed, updated].filter((t): t is string => t !== null).sort();
+    const createdAt = created ?? known[0] ?? null;
+    for (const [field, t] of [['first_response', firstResponse], ['solved', solved], ['closed', closed]] as const) {
+      if (t && createdAt && t < createdAt) r.fail(field, `is before the ticket was created (${createdAt})`);
+    }
+    if (r.has('solved') || r.has('closed') || r.has('status')) {
+      c.solved_at = solved;
+      c.closed_at = closed;
+    }
+    conv.createDefaults.created_at = createdAt ?? env.now;
+    conv.createDefaults.updated_at = updated ?? env.now;
+    conv.extra = { firstResponse, updated, status };
+    conv.custom = customOf(r);
+    conv.tags = tagsOf(r);
+    conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: fold(subject) };
+    return conv;
+  },
+  contentCandidates(env, conv) {
+    return candidates(env, 'tickets', { subject: conv.cols.subject, created_at: conv.createDefaults.created_at });
+  },
+  afterInsert(env, id, conv) {
+    const ev = env.stmt('INSERT INTO ticket_events (ticket_id, kind, body, from_value, to_value, actor, at) VALUES (?, ?, NULL, ?, ?, ?, ?)');
+    const createdAt = conv.createDefaults.created_at as string;
+    ev.run(id, 'created', null, null, env.actor, createdAt);
+    if (conv.extra.firstResponse) ev.run(id, 'reply', null, null, env.actor, conv.extra.firstResponse);
+    const status = (conv.cols.status as string | undefined) ?? 'new';
+    const solved = conv.cols.solved_at as string | null | undefined;
+    const closed = conv.cols.closed_at as string | null | undefined;
+    if (status === 'solved' || status === 'closed') {
+      if (solved) ev.run(id, 'status', 'new', 'solved', env.actor, solved);
+      if (status === 'closed') ev.run(id, 'status', solved ? 'solved' : 'new', 'closed', env.actor, closed ?? solved ?? createdAt);
+    } else if (status !== 'new') {
+      ev.run(id, 'status', 'new', status, env.actor, conv.extra.updated ?? createdAt);
+    }
+  },
+  afterUpdate(env, id, existing, conv) {
+    const out: { table: string; id: number }[] = [];
+    const ev = env.stmt('INSERT INTO ticket_events (ticket_id, kind, body, from_value, to_value, actor, at) VALUES (?, ?, NULL, ?, ?, ?, ?)');
+    const at = conv.extra.updated ?? env.now;
+    const add = (kind: string, from: unknown, to: unknown, when: string) => out.push({ table: 'ticket_events', id: Number(ev.run(id, kind, from === null ? null : String(from), to === null ? null : String(to), env.actor, when).lastInsertRowid) });
+    if (conv.cols.status !== undefined && conv.cols.status !== existing.status) {
+      const when = conv.cols.status === 'closed' ? ((conv.cols.closed_at as string | null) ?? at) : conv.cols.status === 'solved' ? ((conv.cols.solved_at as string | null) ?? at) : at;
+      add('status', existing.status, conv.cols.status, when);
+    }
+    if (conv.cols.priority !== undefined && conv.cols.priority !== existing.priority) add('priority', existing.priority, conv.cols.priority, at);
+    if (conv.cols.assignee_id !== undefined && conv.cols.assignee_id !== existing.assignee_id) add('assign', existing.assignee_id, conv.cols.assignee_id, at);
+    return out;
+  },
+  updatedAtFrom(conv) {
+    return conv.extra.updated ?? undefined;
+  },
+};
+
+/** The requester: by email, else by unique name; created when new (like contact add creates a company). */
+function requesterOf(r: MappedRow, env: ImportEnv): number | null {
+  const generic = r.get('requester');
+  let email = r.get('requester_email');
+  let name = r.get('requester_name');
+  if (generic !== null) {
+    if (generic.includes('@')) email ??= generic;
+    else name ??= generic;
+  }
+  const field = r.get('requester_email') !== null ? 'requester_email' : r.get('requester') !== null ? 'requester' : 'requester_name';
+  if (email !== null) {
+    const norm = domainCall(r, field, () => normalizeEmail(email))!.toLowerCase();
+    const hit = env.stmt('SELECT id FROM contacts WHERE email_norm = ?').get(norm) as { id: number } | undefined;
+    if (hit) return hit.id;
+    return createContact(env, name ?? email.split('@')[0]!, email);
+  }
+  if (name === null) return null;
+  const id = env.contactByName(name, fold);
+  if (id === null) r.fail(field, `more than one contact is named "${name}"; give the requester's email`);
+  if (id !== undefined) return id;
+  return createContact(env, name, null);
+}
+
+function createContact(env: ImportEnv, name: string, email: string | null): number {
+  const { first, last } = splitName(name);
+  const values = { first_name: first, last_name: last, email, email_norm: email?.toLowerCase() ?? null };
+  const id = Number(
+    env
+      .stmt('INSERT INTO contacts (first_name, last_name, email, email_norm, search_text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(first, last, email, values.email_norm, searchText(values), env.now, env.now).lastInsertRowid,
+  );
+  env.createdRefs.contacts++;
+  env.noteContactName(id, name, fold);
+  env.sideCreated.push(['contacts', id]);
+  return id;
+}
+
+// ---------------------------------------------------------------- activities
+
+const KIND_WORDS: Record<string, string> = {
+  call: 'call',
+  'phone call': 'call',
+  phone: 'call',
+  'outbound call': 'call',
+  'inbound call': 'call',
+  meeting: 'meeting',
+  visit: 'meeting',
+  demo: 'meeting',
+  email: 'email',
+  'e-mail': 'email',
+  mail: 'email',
+  note: 'note',
+  task: 'task',
+  todo: 'task',
+  'to-do': 'task',
+  'follow-up': 'task',
+  newsletter: 'newsletter',
+  letter: 'letter',
+  linkedin: 'linkedin',
+  touch: 'touch',
+};
+
+const activities: EntitySpec = {
+  name: 'activities',
+  singular: 'activity',
+  table: 'activities',
+  auditEntity: 'activity',
+  fields: [
+    f('kind', 'kind', 'type', 'activity type', 'activity'),
+    f('subject', 'subject', 'title', 'summary'),
+    f('body', 'body', 'notes', 'note', 'details', 'description', 'outcome'),
+    f('contact', 'contact', 'contact email', 'email', 'person', 'with'),
+    f('company', 'company', 'account', 'organization'),
+    f('deal', 'deal', 'opportunity', 'deal id'),
+    f('occurred', 'occurred', 'occurred at', 'date', 'when', 'activity date', 'datetime', 'logged at'),
+    f('duration', 'duration', 'duration minutes', 'minutes', 'duration (min)'),
+    f('due', 'due', 'due at', 'due date'),
+    f('done', 'done', 'done at', 'completed', 'completed at'),
+    f('owner', 'owner', 'rep', 'sales rep', 'user', 'assigned to'),
+    f('external_id', 'external id', 'id', 'activity id'),
+    f('created', 'created', 'created at'),
+    f('custom_fields', 'custom fields'),
+  ],
+  customFields: true,
+  matchKeys: ['external-id'],
+  defaultMatch: ['external-id'],
+  keySql: { 'external-id': 'SELECT id FROM activities WHERE external_id = ?' },
+  keyField: { 'external-id': 'external_id' },
+  fieldOfColumn: { contact_id: 'contact', company_id: 'company', deal_id: 'deal', owner_id: 'owner', occurred_at: 'occurred', due_at: 'due', done_at: 'done', duration_minutes: 'duration' },
+  checkMapping(m) {
+    if (!m.fields.has('kind')) throw new UsageError('The file has no column for the activity kind (call, meeting, email, note, task…).', 'Map one: --map "Type=kind" (see --show-mapping).');
+  },
+  convert(r: MappedRow, env: ImportEnv) {
+    const conv = baseConverted();
+    const c = conv.cols;
+    const k = r.get('kind');
+    const kind = k === null ? undefined : KIND_WORDS[k.toLowerCase().trim()];
+    if (!kind) r.fail('kind', `must be one of call, meeting, email, note, task, newsletter, letter, linkedin, touch`);
+    c.kind = kind;
+    const body = r.get('body');
+    const subject = r.get('subject') ?? body?.split('\n')[0]!.slice(0, 120) ?? kind.charAt(0).toUpperCase() + kind.slice(1);
+    c.subject = subject;
+    if (r.has('body')) c.body = body;
+    if (r.has('contact')) c.contact_id = contactRef(r, env, 'contact');
+    if (r.has('company')) {
+      const co = r.get('company');
+      c.company_id = co === null ? null : env.companyId(co, r, 'company', false, fold);
+    }
+    if (r.has('deal')) {
+      const d = r.get('deal');
+      if (d === null) c.deal_id = null;
+      else {
+        const hit = (env.stmt('SELECT id FROM deals WHERE external_id = ?').get(d) ?? env.stmt('SELECT id FROM deals WHERE crm_fold(title) = ? ORDER BY id LIMIT 1').get(fold(d))) as { id: number } | undefined;
+        if (!hit) r.fail('deal', `no deal "${d}" (by external id or title)`);
+        c.deal_id = hit.id;
+      }
+    }
+    const occurred = r.has('occurred') ? dateTime(r, env, 'occurred') : null;
+    const due = r.has('due') ? dateTime(r, env, 'due') : null;
+    const doneRaw = r.get('done');
+    let done: string | null = null;
+    if (doneRaw !== null) {
+      if (/^(yes|true|y|1|x|done)$/i.test(doneRaw)) done = due ?? occurred;
+      else if (!/^(no|false|n|0)$/i.test(doneRaw)) done = dateTime(r, env, 'done');
+    }
+    if (kind === 'task') {
+      if (!due && !occurred) r.fail('due', 'a task needs a due date');
+      c.due_at = due ?? occurred;
+      if (r.has('done')) c.done_at = done;
+    } else {
+      if (!occurred) r.fail('occurred', `a logged ${kind} needs the time it happened`);
+      c.occurred_at = occurred;
+    }
+    if (r.has('duration')) c.duration_minutes = integer(r, 'duration', 0, 100000);
+    if (r.has('owner')) {
+      c.owner_id = ownerOf(r, env);
+      conv.createDefaults.created_by = r.get('owner') === null ? env.actor : (env.stmt('SELECT handle FROM users WHERE id = ?').get(c.owner_id) as { handle: string }).handle;
+    } else {
+      conv.createDefaults.owner_id = env.actorUserId();
+      conv.createDefaults.created_by = env.actor;
+    }
+    text(r, c, 'external_id', 'external_id');
+    stamp(conv, env, r.has('created') ? dateTime(r, env, 'created') : null);
+    conv.custom = customOf(r);
+    conv.keys = { 'external-id': (c.external_id as string | null) ?? null };
+    return conv;
+  },
+  contentCandidates(env, conv) {
+    const c = conv.cols;
+    return candidates(env, 'activities', { kind: c.kind, subject: c.subject, occurred_at: c.occurred_at ?? null, due_at: c.due_at ?? null, owner_id: c.owner_id ?? conv.createDefaults.owner_id ?? null, contact_id: c.contact_id ?? null });
+  },
+};
+
+export const ENTITIES: Record<EntityName, EntitySpec> = { contacts, companies, deals, activities, tickets, users };
+
+export function entityByName(name: string): EntitySpec {
+  const n = name.toLowerCase();
+  const hit = ENTITY_NAMES.find((e) => e === n || ENTITIES[e].singular === n);
+  if (!hit) throw new UsageError(`Cannot import "${name}".`, `Import one of: ${ENTITY_NAMES.join(', ')}.`);
+  return ENTITIES[hit];
+}
+
+export { phoneDigits };

@@ -1,0 +1,160 @@
+/**
+ * `crm export ENTITY`: every record as CSV (csv-stringify), JSON or NDJSON, streamed from a
+ * better-sqlite3 iterator in batches. The CSV columns are exactly the importer's canonical
+ * field names, so export → import into an empty database → export gives the same bytes.
+ *
+ * Formula injection: a cell starting with = @ tab CR LF is prefixed with ' so a spreadsheet
+ * shows it as text; so is one starting with + or - unless it is a plain number or phone
+ * number ("+49 30 1234", "-12.50": digits, spaces and . , ( ) / - only). The importer strips
+ * that ' again. --raw writes cells as stored.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { Db } from '../db/sqlite.js';
+import { Money } from '../domain/money.js';
+import type { EntityName } from './entities.js';
+import { neutralizeCell } from './formula.js';
+
+export { neutralizeCell, unneutralizeCell } from './formula.js';
+
+export type ExportFormat = 'csv' | 'json' | 'ndjson';
+
+export interface ExportOptions {
+  format: ExportFormat;
+  raw: boolean;
+  excel: boolean;
+  /** SQL condition on the entity's alias (from the filter language) and its parameters. */
+  where?: { sql: string; params: unknown[] };
+}
+
+export interface Sink {
+  write(chunk: string): void | Promise<void>;
+}
+
+const TAGS = (entity: string, alias: string) => `(SELECT group_concat(tag, ', ') FROM (SELECT tag FROM tags WHERE entity_type = '${entity}' AND entity_id = ${alias}.id ORDER BY tag))`;
+
+interface ExportSpec {
+  alias: string;
+  sql: string;
+  columns: string[];
+}
+
+const SPECS: Record<EntityName, ExportSpec> = {
+  contacts: {
+    alias: 'c',
+    columns: ['first_name', 'last_name', 'email', 'phone', 'mobile', 'company', 'title', 'prefix', 'company_role', 'lifecycle', 'source', 'owner', 'notes', 'tags', 'external_id', 'created', 'custom_fields'],
+    sql: `SELECT c.first_name, c.last_name, c.email, c.phone, c.mobile, co.name AS company, c.title, c.prefix, c.company_role, c.lifecycle, c.source, u.handle AS owner, c.notes, ${TAGS('contact', 'c')} AS tags, c.external_id, c.created_at AS created, c.custom_fields
+      FROM contacts c LEFT JOIN companies co ON co.id = c.company_id LEFT JOIN users u ON u.id = c.owner_id WHERE c.archived_at IS NULL`,
+  },
+  companies: {
+    alias: 'co',
+    columns: ['name', 'domain', 'industry', 'phone', 'website', 'address', 'city', 'region', 'country', 'postal_code', 'tier', 'source', 'owner', 'notes', 'tags', 'external_id', 'created', 'custom_fields'],
+    sql: `SELECT co.name, co.domain, co.industry, co.phone, co.website, co.address, co.city, co.region, co.country, co.postal_code, co.tier, co.source, u.handle AS owner, co.notes, ${TAGS('company', 'co')} AS tags, co.external_id, co.created_at AS created, co.custom_fields
+      FROM companies co LEFT JOIN users u ON u.id = co.owner_id WHERE co.archived_at IS NULL`,
+  },
+  deals: {
+    alias: 'd',
+    columns: ['title', 'company', 'contact', 'amount', 'currency', 'stage', 'probability', 'expected_close', 'owner', 'source', 'lost_reason', 'created', 'closed', 'tags', 'external_id', 'custom_fields'],
+    sql: `SELECT d.title, co.name AS company, ct.email AS contact, d.amount_minor AS amount, d.currency, st.name AS stage, d.probability, d.expected_close, u.handle AS owner, d.source, d.lost_reason, d.created_at AS created, coalesce(d.won_at, d.lost_at) AS closed, ${TAGS('deal', 'd')} AS tags, d.external_id, d.custom_fields
+      FROM deals d JOIN stages st ON st.id = d.stage_id LEFT JOIN companies co ON co.id = d.company_id LEFT JOIN contacts ct ON ct.id = d.contact_id LEFT JOIN users u ON u.id = d.owner_id WHERE d.archived_at IS NULL`,
+  },
+  tickets: {
+    alias: 't',
+    columns: ['subject', 'description', 'requester_email', 'requester_name', 'company', 'priority', 'status', 'assignee', 'channel', 'category', 'satisfaction', 'created', 'solved', 'closed', 'tags', 'external_id', 'custom_fields'],
+    sql: `SELECT t.subject, t.description, ct.email AS requester_email, trim(ct.first_name || ' ' || ct.last_name) AS requester_name, co.name AS company, t.priority, t.status, u.handle AS assignee, t.channel, t.category, t.satisfaction, t.created_at AS created, t.solved_at AS solved, t.closed_at AS closed, ${TAGS('ticket', 't')} AS tags, t.external_id, t.custom_fields
+      FROM tickets t LEFT JOIN contacts ct ON ct.id = t.contact_id LEFT JOIN companies co ON co.id = t.company_id LEFT JOIN users u ON u.id = t.assignee_id WHERE 1 = 1`,
+  },
+  activities: {
+    alias: 'a',
+    columns: ['kind', 'subject', 'body', 'contact', 'company', 'deal', 'occurred', 'duration', 'due', 'done', 'owner', 'external_id', 'created', 'custom_fields'],
+    sql: `SELECT a.kind, a.subject, a.body, ct.email AS contact, co.name AS company, coalesce(d.external_id, d.title) AS deal, a.occurred_at AS occurred, a.duration_minutes AS duration, a.due_at AS due, a.done_at AS done, u.handle AS owner, a.external_id, a.created_at AS created, a.custom_fields
+      FROM activities a LEFT JOIN contacts ct ON ct.id = a.contact_id LEFT JOIN companies co ON co.id = a.company_id LEFT JOIN deals d ON d.id = a.deal_id LEFT JOIN users u ON u.id = a.owner_id WHERE 1 = 1`,
+  },
+  users: {
+    alias: 'u',
+    columns: ['handle', 'name', 'email', 'role', 'team', 'timezone', 'active', 'created'],
+    sql: `SELECT u.handle, u.name, u.email, u.role, u.team, u.timezone, CASE u.active WHEN 1 THEN 'true' ELSE 'false' END AS active, u.created_at AS created FROM users u WHERE 1 = 1`,
+  },
+};
+
+export function exportColumns(entity: EntityName): string[] {
+  return SPECS[entity].columns;
+}
+
+export function exportAlias(entity: EntityName): string {
+  return SPECS[entity].alias;
+}
+
+type Rec = Record<string, unknown>;
+
+function amountText(minor: unknown, currency: unknown): string | null {
+  if (minor === null || minor === undefined || !currency) return null;
+  return new Money(BigInt(minor as number), String(currency)).amount;
+}
+
+function camel(k: string): string {
+  return k.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase());
+}
+
+function jsonRecord(entity: EntityName, r: Rec): Rec {
+  const out: Rec = {};
+  for (const [k, v] of Object.entries(r)) {
+    if (k === 'custom_fields') out.customFields = v ? JSON.parse(String(v)) : null;
+    else if (k === 'tags') out.tags = v ? String(v).split(', ') : [];
+    else if (k === 'active') out.active = v === 'true';
+    else if (entity === 'deals' && k === 'amount') out.amount = new Money(BigInt(v as number), String(r.currency)).toJSON();
+    else out[camel(k)] = v;
+  }
+  return out;
+}
+
+export async function exportEntity(db: Db, entity: EntityName, opts: ExportOptions, sink: Sink): Promise<number> {
+  const spec = SPECS[entity];
+  const sql = `${spec.sql}${opts.where ? ` AND ${opts.where.sql}` : ''} ORDER BY ${spec.alias}.id`;
+  const stmt = db.sqlite.prepare(sql);
+  const iter = stmt.iterate(...(opts.where?.params ?? [])) as IterableIterator<Rec>;
+  const eol = opts.excel ? '\r\n' : '\n';
+  let count = 0;
+  let batch: unknown[][] = [];
+  let jsonFirst = true;
+  const flush = async () => {
+    if (opts.format === 'csv') {
+      if (batch.length) await sink.write(stringify(batch as string[][], { record_delimiter: opts.excel ? 'windows' : 'unix' }));
+    }
+    batch = [];
+  };
+  if (opts.format === 'csv') {
+    await sink.write((opts.excel ? '\uFEFF' : '') + stringify([spec.columns], { record_delimiter: opts.excel ? 'windows' : 'unix' }));
+  } else if (opts.format === 'json') {
+    await sink.write('[');
+  }
+  let jsonBuf = '';
+  for (const r of iter) {
+    count++;
+    if (opts.format === 'csv') {
+      if (entity === 'deals') r.amount = amountText(r.amount, r.currency);
+      batch.push(
+        spec.columns.map((c) => {
+          const v = r[c];
+          const s = v === null || v === undefined ? '' : String(v);
+          return opts.raw ? s : neutralizeCell(s);
+        }),
+      );
+      if (batch.length >= 1000) await flush();
+    } else {
+      const line = JSON.stringify(jsonRecord(entity, r), null, opts.format === 'json' ? 2 : undefined);
+      if (opts.format === 'json') {
+        jsonBuf += (jsonFirst ? '\n' : ',\n') + line.replace(/^/gm, '  ');
+        jsonFirst = false;
+      } else jsonBuf += line + '\n';
+      if (jsonBuf.length > 1 << 16) {
+        await sink.write(jsonBuf);
+        jsonBuf = '';
+      }
+    }
+  }
+  await flush();
+  if (jsonBuf) await sink.write(jsonBuf);
+  if (opts.format === 'json') await sink.write(jsonFirst ? ']\n' : '\n]\n');
+  void eol;
+  return count;
+}

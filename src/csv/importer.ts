@@ -1,0 +1,663 @@
+/**
+ * The import engine: rows → (convert, validate) → match by natural key → created / updated /
+ * unchanged / rejected → written with cached better-sqlite3 statements.
+ *
+ * One file is one BEGIN IMMEDIATE transaction: rows are read, checked and written inside it
+ * and, when any row is invalid (without --skip-invalid) or on --dry-run, the whole file is
+ * rolled back — all-or-nothing without a second pass over the file, and the outcomes a dry run
+ * reports are exactly what a real run does. The next file is read only after the commit.
+ *
+ * Every committed run is recorded in import_runs; import_run_rows holds the before-values of
+ * every updated record, each record created on the side (a company, a user, a requester) and
+ * the id range of the records the run created, so `crm import undo` can revert it.
+ */
+import type { Statement } from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import type { Db } from '../db/sqlite.js';
+import type { Session } from '../domain/session.js';
+import { UserError } from '../errors.js';
+import type { DateOrder } from './dates.js';
+import { buildMapping, describeMapping, type Mapping, type UserMapping } from './mapping.js';
+import { TableReader } from './reader.js';
+import { MappedRow, RowError } from './row.js';
+import { ENTITIES, type Converted, type EntityName, type EntitySpec, type MatchKey } from './entities.js';
+
+export type Mode = 'create' | 'update' | 'upsert';
+export type CreateMissing = 'users' | 'companies' | 'contacts';
+
+export interface ImportOptions {
+  entity: EntityName;
+  map: UserMapping[];
+  mapStage: Map<string, string>;
+  currency?: string;
+  dateOrder?: DateOrder;
+  match?: MatchKey[];
+  mode: Mode;
+  dryRun: boolean;
+  skipInvalid: boolean;
+  rejectsPath?: string;
+  createMissing: Set<CreateMissing>;
+  encoding?: string;
+  delimiter?: string;
+  repColumn?: string;
+  /** Keep every row's outcome (for --json); otherwise only updates and rejections. */
+  keepAllRows: boolean;
+  progress?: (done: number, total: number) => void;
+}
+
+export interface RowIssue {
+  column: string;
+  value: string;
+  reason: string;
+}
+
+export interface RowOutcome {
+  row: number;
+  outcome: 'created' | 'updated' | 'unchanged' | 'rejected';
+  id?: number;
+  key?: string;
+  changes?: string[];
+  error?: RowIssue;
+  note?: string;
+}
+
+export interface FileResult {
+  file: string;
+  entity: EntityName;
+  runId: number | null;
+  dryRun: boolean;
+  committed: boolean;
+  encoding: string;
+  delimiter: string;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  createdReferences: { users: string[]; companies: string[]; contacts: number };
+  mapping: { column: string; field: string }[];
+  customColumns: string[];
+  /** Values kept in a weaker form (e.g. a phone cell that is not a number, kept as a custom field). */
+  warnings: (RowIssue & { row: number })[];
+  warningCount: number;
+  details: RowOutcome[];
+  rejectsFile?: string;
+}
+
+type SqlValue = string | number | null;
+export type Row = Record<string, SqlValue>;
+
+/** What entity converters may call: lookups and side creations inside the import transaction. */
+export class ImportEnv {
+  readonly sqlite: Db['sqlite'];
+  readonly now: string;
+  readonly actor: string;
+  readonly timeZone: string;
+  readonly opts: ImportOptions;
+  readonly createdRefs = { users: [] as string[], companies: [] as string[], contacts: 0 };
+  /** Side creations to record for undo: [table, id]. */
+  readonly sideCreated: [string, number][] = [];
+  private stmts = new Map<string, Statement>();
+  private userCache?: { byHandle: Map<string, number>; byName: Map<string, number | null> };
+  private companyCache?: { byName: Map<string, number | null>; byExternal: Map<string, number> };
+  private stageCache?: Map<string, { id: number; kind: string; pipelineId: number }>;
+
+  constructor(
+    readonly db: Db,
+    s: Session,
+    opts: ImportOptions,
+  ) {
+    this.sqlite = db.sqlite;
+    this.now = s.now().toISOString();
+    this.actor = s.actor;
+    this.timeZone = s.timeZone;
+    this.opts = opts;
+  }
+
+  stmt(sql: string): Statement {
+    let st = this.stmts.get(sql);
+    if (!st) {
+      st = this.sqlite.prepare(sql);
+      this.stmts.set(sql, st);
+    }
+    return st;
+  }
+
+  private loadUsers() {
+    if (!this.userCache) {
+      const byHandle = new Map<string, number>();
+      const byName = new Map<string, number | null>();
+      for (const u of this.stmt('SELECT id, handle, name FROM users').all() as { id: number; handle: string; name: string }[]) {
+        byHandle.set(u.handle, u.id);
+        const k = foldKey(u.name);
+        byName.set(k, byName.has(k) ? null : u.id);
+      }
+      this.userCache = { byHandle, byName };
+    }
+    return this.userCache;
+  }
+
+  /** A user by handle or (unique) name; created with --create-missing users. */
+  userId(ref: string, row: MappedRow, field: string, handleFromName: (n: string) => string): number {
+    const users = this.loadUsers();
+    const r = ref.trim();
+    const byHandle = users.byHandle.get(r.toLowerCase());
+    if (byHandle !== undefined) return byHandle;
+    const byName = users.byName.get(foldKey(r));
+    if (byName === null) row.fail(field, `more than one user is named "${r}"; use the handle`);
+    if (byName !== undefined) return byName;
+    if (!this.opts.createMissing.has('users')) row.fail(field, `no user "${r}" (add it with crm user add, import users first, or pass --create-missing users)`);
+    let handle = handleFromName(r);
+    for (let n = 2; users.byHandle.has(handle); n++) handle = `${handleFromName(r)}${n}`;
+    const id = Number(this.stmt('INSERT INTO users (handle, name, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(handle, r, 'rep', this.now, this.now).lastInsertRowid);
+    users.byHandle.set(handle, id);
+    users.byName.set(foldKey(r), id);
+    this.createdRefs.users.push(handle);
+    this.sideCreated.push(['users', id]);
+    return id;
+  }
+
+  readonly warnings: RowIssue[] & { row?: number }[] = [];
+  warningCount = 0;
+
+  /** A value imported in a weaker form (kept as a custom field); reported, never silent. */
+  warn(row: number, column: string, value: string, reason: string): void {
+    this.warningCount++;
+    if (this.warnings.length < 1000) this.warnings.push({ row, column, value, reason } as RowIssue & { row: number });
+  }
+
+  /** After a rejected row was rolled back to its savepoint: forget what it created. */
+  forgetSince(side: number, refs: { users: number; companies: number; contacts: number }): void {
+    if (this.sideCreated.length === side) return;
+    this.sideCreated.length = side;
+    this.createdRefs.users.length = refs.users;
+    this.createdRefs.companies.length = refs.companies;
+    this.createdRefs.contacts = refs.contacts;
+    this.userCache = undefined;
+    this.companyCache = undefined;
+    this.contactNames = undefined;
+  }
+
+  /** The acting user's id, if the actor is a user. */
+  actorUserId(): number | null {
+    return this.loadUsers().byHandle.get(this.actor.toLowerCase()) ?? null;
+  }
+
+  private loadCompanies() {
+    if (!this.companyCache) {
+      const byName = new Map<string, number | null>();
+      const byExternal = new Map<string, number>();
+      for (const c of this.stmt('SELECT id, name_fold, external_id FROM companies WHERE archived_at IS NULL ORDER BY id').all() as { id: number; name_fold: string; external_id: string | null }[]) {
+        if (!byName.has(c.name_fold)) byName.set(c.name_fold, c.id);
+        if (c.external_id) byExternal.set(c.external_id, c.id);
+      }
+      this.companyCache = { byName, byExternal };
+    }
+    return this.companyCache;
+  }
+
+  private contactNames?: Map<string, number | null>;
+
+  /** A contact by folded full name: its id, null when several share it, undefined when none. */
+  contactByName(name: string, fold: (s: string) => string): number | null | undefined {
+    if (!this.contactNames) {
+      this.contactNames = new Map();
+      for (const c of this.stmt('SELECT id, first_name, last_name FROM contacts WHERE archived_at IS NULL').iterate() as IterableIterator<{ id: number; first_name: string; last_name: string }>) {
+        const k = fold(`${c.first_name} ${c.last_name}`);
+        this.contactNames.set(k, this.contactNames.has(k) ? null : c.id);
+      }
+    }
+    return this.contactNames.get(fold(name));
+  }
+
+  noteContactName(id: number, name: string, fold: (s: string) => string): void {
+    if (!this.contactNames) return;
+    const k = fold(name);
+    this.contactNames.set(k, this.contactNames.has(k) ? null : id);
+  }
+
+  /** Keep the company cache in step when the companies importer itself writes. */
+  noteCompany(id: number, nameFold: string, externalId: string | null): void {
+    if (!this.companyCache) return;
+    if (!this.companyCache.byName.has(nameFold)) this.companyCache.byName.set(nameFold, id);
+    if (externalId) this.companyCache.byExternal.set(externalId, id);
+  }
+
+  noteUser(id: number, handle: string, name: string): void {
+    if (!this.userCache) return;
+    this.userCache.byHandle.set(handle, id);
+    const k = foldKey(name);
+    if (!this.userCache.byName.has(k)) this.userCache.byName.set(k, id);
+  }
+
+  /** A company by external id or name; created when `create` (contacts do, like contact add) or --create-missing companies. */
+  companyId(ref: string, row: MappedRow, field: string, create: boolean, fold: (s: string) => string): number {
+    const cos = this.loadCompanies();
+    const r = ref.trim();
+    const ext = cos.byExternal.get(r);
+    if (ext !== undefined) return ext;
+    const f = fold(r);
+    const byName = cos.byName.get(f);
+    if (byName) return byName;
+    if (!create && !this.opts.createMissing.has('companies')) row.fail(field, `no company "${r}" (import companies first, or pass --create-missing companies)`);
+    const id = Number(this.stmt('INSERT INTO companies (name, name_fold, created_at, updated_at) VALUES (?, ?, ?, ?)').run(r, f, this.now, this.now).lastInsertRowid);
+    cos.byName.set(f, id);
+    this.createdRefs.companies.push(r);
+    this.sideCreated.push(['companies', id]);
+    return id;
+  }
+
+  stage(name: string, row: MappedRow, field: string, fold: (s: string) => string): { id: number; kind: string; pipelineId: number } {
+    if (!this.stageCache) {
+      this.stageCache = new Map();
+      const rows = this.stmt(
+        'SELECT s.id, s.name, s.kind, s.pipeline_id FROM stages s JOIN pipelines p ON p.id = s.pipeline_id WHERE s.archived_at IS NULL ORDER BY p.is_default DESC, p.id, s.position',
+      ).all() as { id: number; name: string; kind: string; pipeline_id: number }[];
+      for (const s of rows) if (!this.stageCache.has(fold(s.name))) this.stageCache.set(fold(s.name), { id: s.id, kind: s.kind, pipelineId: s.pipeline_id });
+    }
+    const mapped = this.opts.mapStage.get(fold(name)) ?? name;
+    const hit = this.stageCache.get(fold(mapped)) ?? this.stageCache.get(fold(STAGE_SYNONYMS[fold(mapped)] ?? ''));
+    if (!hit) {
+      const known = [...new Set([...this.stageCache.keys()])].join(', ');
+      row.fail(field, `unknown stage "${name}" (stages: ${known}); map it with --map-stage "${name}=Qualification"`);
+    }
+    return hit;
+  }
+}
+
+/** Stage names of other tools that mean one of ours. */
+const STAGE_SYNONYMS: Record<string, string> = {
+  'closed won': 'won',
+  'closed-won': 'won',
+  closedwon: 'won',
+  'closed lost': 'lost',
+  'closed-lost': 'lost',
+  closedlost: 'lost',
+  'negotiation/review': 'negotiation',
+  'proposal/price quote': 'quote',
+  proposal: 'quote',
+  'appointment scheduled': 'prospecting',
+  'qualified to buy': 'qualification',
+  'presentation scheduled': 'quote',
+  'decision maker bought-in': 'negotiation',
+  'contract sent': 'negotiation',
+};
+
+function foldKey(s: string): string {
+  return s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
+  if (typeof a === 'number' && typeof b === 'string') return String(a) === b;
+  if (typeof b === 'number' && typeof a === 'string') return String(b) === a;
+  return false;
+}
+
+/** Merge file custom fields into the stored JSON: file keys overwrite, other keys stay. */
+export function mergeCustom(stored: string | null, incoming: Record<string, unknown> | null): string | null {
+  if (!incoming) return stored;
+  const base = stored ? (JSON.parse(stored) as Record<string, unknown>) : {};
+  const merged = { ...base, ...incoming };
+  return Object.keys(merged).length ? JSON.stringify(merged) : null;
+}
+
+export function fileHash(files: string[]): string {
+  const h = createHash('sha256');
+  for (const f of files) h.update(f);
+  return h.digest('hex').slice(0, 16);
+}
+
+class Run {
+  result: FileResult;
+  private createdRowOf: Int32Array = new Int32Array(1024);
+  private firstNewId = 0;
+  private updatedRowOf = new Map<number, number>();
+  private rejectsFd?: number;
+
+  constructor(
+    readonly env: ImportEnv,
+    readonly spec: EntitySpec,
+    readonly mapping: Mapping,
+    readonly reader: TableReader,
+  ) {
+    this.result = {
+      file: reader.file,
+      entity: spec.name,
+      runId: null,
+      dryRun: env.opts.dryRun,
+      committed: false,
+      encoding: reader.encoding,
+      delimiter: reader.delimiter,
+      rows: 0,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      rejected: 0,
+      createdReferences: env.createdRefs,
+      mapping: describeMapping(mapping),
+      customColumns: mapping.custom.map((i) => mapping.header[i]!),
+      warnings: env.warnings as (RowIssue & { row: number })[],
+      warningCount: 0,
+      details: [],
+    };
+  }
+
+  start(): void {
+    const max = this.env.stmt(`SELECT coalesce(max(id), 0) AS m FROM ${this.spec.table}`).get() as { m: number };
+    this.firstNewId = max.m + 1;
+  }
+
+  private rowOfCreated(id: number): number | undefined {
+    const i = id - this.firstNewId;
+    if (i < 0 || i >= this.createdRowOf.length) return undefined;
+    return this.createdRowOf[i] || undefined;
+  }
+
+  private noteCreated(id: number, row: number): void {
+    const i = id - this.firstNewId;
+    if (i < 0) return;
+    if (i >= this.createdRowOf.length) {
+      let n = this.createdRowOf.length;
+      while (n <= i) n *= 2;
+      const grown = new Int32Array(n);
+      grown.set(this.createdRowOf);
+      this.createdRowOf = grown;
+    }
+    this.createdRowOf[i] = row;
+  }
+
+  private record(o: RowOutcome): void {
+    this.result[o.outcome]++;
+    if (this.env.opts.keepAllRows || o.outcome === 'rejected' || o.outcome === 'updated') this.result.details.push(o);
+  }
+
+  private reject(row: number, cells: string[], issue: RowIssue): void {
+    this.record({ row, outcome: 'rejected', error: issue });
+    if (this.env.opts.skipInvalid && !this.env.opts.dryRun) this.writeReject(cells, `${issue.column}: ${issue.reason}`);
+  }
+
+  private writeReject(cells: string[], reason: string): void {
+    if (this.rejectsFd === undefined) {
+      const path = this.env.opts.rejectsPath ?? rejectsPathFor(this.reader.file);
+      try {
+        this.rejectsFd = openSync(path, 'w');
+      } catch (err) {
+        throw new UserError(`Cannot write the rejects file ${path}: ${(err as NodeJS.ErrnoException).code}`, 'Choose another path with --rejects FILE.');
+      }
+      this.result.rejectsFile = path;
+      writeSync(this.rejectsFd, stringify([[...this.mapping.header, 'crm_import_error']]));
+    }
+    const padded = this.mapping.header.map((_h, i) => cells[i] ?? '');
+    writeSync(this.rejectsFd, stringify([[...padded, reason]]));
+  }
+
+  closeRejects(): void {
+    if (this.rejectsFd !== undefined) closeSync(this.rejectsFd);
+  }
+
+  processRow(row: number, cells: string[]): void {
+    this.result.rows++;
+    const width = this.mapping.header.length;
+    if (cells.length !== width) {
+      this.reject(row, cells, { column: '', value: '', reason: `has ${cells.length} fields but the header has ${width} (a ragged row: check its quotes and delimiters)` });
+      return;
+    }
+    const mapped = new MappedRow(this.mapping, cells, row);
+    const sideMark = this.env.sideCreated.length;
+    const refMarks = { users: this.env.createdRefs.users.length, companies: this.env.createdRefs.companies.length, contacts: this.env.createdRefs.contacts };
+    const savepoint = this.env.opts.skipInvalid;
+    if (savepoint) this.env.sqlite.exec('SAVEPOINT import_row');
+    try {
+      this.upsert(mapped);
+      if (savepoint) this.env.sqlite.exec('RELEASE import_row');
+    } catch (err) {
+      if (savepoint) this.env.sqlite.exec('ROLLBACK TO import_row; RELEASE import_row');
+      if (!(err instanceof RowError)) throw err;
+      if (savepoint) this.env.forgetSince(sideMark, refMarks);
+      this.reject(row, cells, { column: err.column, value: err.value, reason: err.reason });
+    }
+  }
+
+  private upsert(row: MappedRow): void {
+    const { spec, env } = this;
+    const conv = spec.convert(row, env);
+    const found = this.findExisting(row, conv);
+    if (found === undefined) {
+      if (env.opts.mode === 'update') throw new RowError(conv.keyColumn ?? '', conv.keyValue ?? '', `no existing ${spec.singular} matches (--mode update only changes existing records)`);
+      const id = this.insert(conv);
+      this.noteCreated(id, row.row);
+      spec.afterInsert?.(env, id, conv);
+      this.record({ row: row.row, outcome: 'created', id, key: conv.keyValue ?? undefined });
+      return;
+    }
+    const existing = env.stmt(`SELECT * FROM ${spec.table} WHERE id = ?`).get(found) as Row;
+    const changes = this.changedColumns(existing, conv);
+    const earlier = this.rowOfCreated(found) ?? this.updatedRowOf.get(found);
+    if (changes.length === 0) {
+      this.record({ row: row.row, outcome: 'unchanged', id: found, key: conv.keyValue ?? undefined, note: earlier ? `same as row ${earlier}` : undefined });
+      return;
+    }
+    if (env.opts.mode === 'create') {
+      this.record({ row: row.row, outcome: 'unchanged', id: found, key: conv.keyValue ?? undefined, note: 'exists; --mode create leaves existing records alone' });
+      return;
+    }
+    // Event-log files (a row per state change, with its time): older states are already applied.
+    const rowTime = spec.updatedAtFrom?.(conv);
+    if (rowTime !== undefined) {
+      const stored = String(existing.updated_at);
+      if (rowTime < stored || (rowTime === stored && earlier === undefined)) {
+        this.record({ row: row.row, outcome: 'unchanged', id: found, key: conv.keyValue ?? undefined, note: 'older than the stored state' });
+        return;
+      }
+    }
+    if (earlier !== undefined && rowTime === undefined) {
+      throw new RowError(conv.keyColumn ?? '', conv.keyValue ?? '', `conflicts with row ${earlier} (same ${conv.keyName ?? 'key'}, different ${changes.map((c) => spec.fieldOfColumn?.[c] ?? c).join(', ')})`);
+    }
+    this.update(found, existing, conv, changes);
+    this.updatedRowOf.set(found, row.row);
+    this.record({ row: row.row, outcome: 'updated', id: found, key: conv.keyValue ?? undefined, changes: changes.map((c) => spec.fieldOfColumn?.[c] ?? c) });
+  }
+
+  private findExisting(row: MappedRow, conv: Converted): number | undefined {
+    const { spec, env } = this;
+    const order = env.opts.match ?? spec.defaultMatch;
+    for (const key of order) {
+      const value = conv.keys[key];
+      if (value === undefined || value === null) continue;
+      conv.keyName = key;
+      conv.keyValue = value;
+      conv.keyColumn = row.column(spec.keyField[key] ?? key);
+      const hit = env.stmt(spec.keySql[key]!).get(value) as { id: number } | undefined;
+      return hit?.id;
+    }
+    if (env.opts.match && env.opts.mode !== 'create') {
+      throw new RowError(row.column(spec.keyField[env.opts.match[0]!] ?? env.opts.match[0]!), '', `has no ${env.opts.match.join(' or ')} to match on`);
+    }
+    // No key in this row: an identical record (same content) is "unchanged", else a new one.
+    const candidates = spec.contentCandidates?.(env, conv) ?? [];
+    for (const id of candidates) {
+      const existing = env.stmt(`SELECT * FROM ${spec.table} WHERE id = ?`).get(id) as Row;
+      if (this.changedColumns(existing, conv).length === 0) return id;
+    }
+    return undefined;
+  }
+
+  private changedColumns(existing: Row, conv: Converted): string[] {
+    const changes: string[] = [];
+    for (const [col, v] of Object.entries(conv.cols)) {
+      if (col === 'custom_fields') continue;
+      if (!sameValue(existing[col], v)) changes.push(col);
+    }
+    if (conv.custom) {
+      const merged = mergeCustom(existing.custom_fields as string | null, conv.custom);
+      if (merged !== existing.custom_fields) changes.push('custom_fields');
+    }
+    if (conv.tags !== undefined) {
+      const current = (this.env.stmt('SELECT tag FROM tags WHERE entity_type = ? AND entity_id = ? ORDER BY tag').all(this.spec.tagEntity, existing.id) as { tag: string }[]).map((t) => t.tag);
+      if (current.join('\n') !== [...new Set(conv.tags)].sort().join('\n')) changes.push('tags');
+    }
+    return changes;
+  }
+
+  private insert(conv: Converted): number {
+    const { spec, env } = this;
+    const values: Row = { ...conv.createDefaults, ...conv.cols };
+    if (conv.custom || 'custom_fields' in values) values.custom_fields = mergeCustom((values.custom_fields as string | null) ?? null, conv.custom);
+    spec.derive?.(values, null, conv);
+    const cols = Object.keys(values);
+    const sql = `INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+    const id = Number(env.stmt(sql).run(...cols.map((c) => values[c] ?? null)).lastInsertRowid);
+    if (conv.tags?.length) this.setTags(id, conv.tags);
+    return id;
+  }
+
+  private update(id: number, existing: Row, conv: Converted, changes: string[]): void {
+    const { spec, env } = this;
+    const set: Row = {};
+    for (const c of changes) if (c !== 'tags' && c !== 'custom_fields') set[c] = conv.cols[c] ?? null;
+    if (changes.includes('custom_fields')) set.custom_fields = mergeCustom(existing.custom_fields as string | null, conv.custom);
+    spec.derive?.(set, existing, conv);
+    const before: Row = {};
+    for (const c of Object.keys(set)) before[c] = existing[c] ?? null;
+    let beforeTags: string[] | undefined;
+    if (changes.includes('tags')) {
+      beforeTags = (env.stmt('SELECT tag FROM tags WHERE entity_type = ? AND entity_id = ?').all(spec.tagEntity, id) as { tag: string }[]).map((t) => t.tag);
+      this.setTags(id, conv.tags ?? []);
+    }
+    const events = spec.afterUpdate?.(env, id, existing, conv) ?? [];
+    const cols = Object.keys(set);
+    const version = Number(existing.version);
+    if (cols.length) {
+      const sql = `UPDATE ${spec.table} SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`;
+      env.stmt(sql).run(...cols.map((c) => set[c] ?? null), spec.updatedAtFrom?.(conv) ?? env.now, id, version);
+      before.updated_at = existing.updated_at ?? null;
+    }
+    const auditChanges: Record<string, [unknown, unknown]> = {};
+    for (const c of cols) auditChanges[c] = [before[c], set[c]];
+    if (beforeTags) auditChanges.tags = [beforeTags.sort(), [...new Set(conv.tags ?? [])].sort()];
+    env.stmt('INSERT INTO audit_log (entity, entity_id, action, changes, actor, at) VALUES (?, ?, ?, ?, ?, ?)').run(spec.auditEntity, id, 'import', JSON.stringify(auditChanges), env.actor, env.now);
+    this.pendingUpdates.push({ id, before: { cols: before, version: cols.length ? version + 1 : version, tags: beforeTags, events } });
+  }
+
+  pendingUpdates: { id: number; before: unknown }[] = [];
+
+  private setTags(id: number, tags: string[]): void {
+    const { spec, env } = this;
+    env.stmt('DELETE FROM tags WHERE entity_type = ? AND entity_id = ?').run(spec.tagEntity, id);
+    for (const t of new Set(tags)) env.stmt('INSERT INTO tags (entity_type, entity_id, tag) VALUES (?, ?, ?)').run(spec.tagEntity, id, t);
+  }
+
+  /** import_run_rows: updated records with their before-values, side creations, the created id range. */
+  recordRun(runId: number): void {
+    const { env, spec } = this;
+    const ins = env.stmt('INSERT INTO import_run_rows (run_id, row_number, outcome, entity_id, before) VALUES (?, ?, ?, ?, ?)');
+    const max = (env.stmt(`SELECT coalesce(max(id), 0) AS m FROM ${spec.table}`).get() as { m: number }).m;
+    if (this.result.created > 0) ins.run(runId, 0, 'created_range', this.firstNewId, JSON.stringify({ table: spec.table, last: max }));
+    let rowNo = 1;
+    for (const u of this.pendingUpdates) {
+      ins.run(runId, rowNo++, 'updated', u.id, JSON.stringify({ table: spec.table, ...(u.before as object) }));
+    }
+    let side = -1;
+    for (const [table, id] of env.sideCreated) ins.run(runId, side--, 'created', id, JSON.stringify({ table }));
+  }
+}
+
+export function rejectsPathFor(file: string): string {
+  return file.replace(/(\.[^./\\]+)?$/, '.rejects.csv');
+}
+
+export interface PreparedFile {
+  reader: TableReader;
+  mapping: Mapping;
+}
+
+export function prepareFile(spec: EntitySpec, file: string, opts: ImportOptions): PreparedFile {
+  const reader = new TableReader(file, { encoding: opts.encoding, delimiter: opts.delimiter });
+  try {
+    const user = [...opts.map];
+    if (opts.repColumn) user.push({ source: opts.repColumn, field: 'owner' });
+    const mapping = buildMapping(reader.header, spec.fields, user, { customFields: spec.customFields, entity: spec.name, adjust: spec.adjustMapping });
+    spec.checkMapping?.(mapping, opts);
+    return { reader, mapping };
+  } catch (err) {
+    reader.close();
+    throw err;
+  }
+}
+
+/** Import one file in one transaction. */
+export function importFile(db: Db, s: Session, prepared: PreparedFile, opts: ImportOptions): FileResult {
+  const spec = ENTITIES[opts.entity];
+  const env = new ImportEnv(db, s, opts);
+  const run = new Run(env, spec, prepared.mapping, prepared.reader);
+  const { reader } = prepared;
+  const sqlite = db.sqlite;
+  sqlite.exec('BEGIN IMMEDIATE');
+  let done = false;
+  try {
+    run.start();
+    let n = 0;
+    for (let r = reader.next(); r; r = reader.next()) {
+      run.processRow(r.row, r.cells);
+      if (opts.progress && ++n % 2000 === 0) opts.progress(reader.bytesRead, reader.size);
+    }
+    opts.progress?.(reader.size, reader.size);
+    const res = run.result;
+    res.warningCount = env.warningCount;
+    const failed = res.rejected > 0 && !opts.skipInvalid;
+    if (opts.dryRun || failed) {
+      sqlite.exec('ROLLBACK');
+      done = true;
+      if (failed && !opts.dryRun) recordFailedRun(env, spec, reader.file, res);
+      return res;
+    }
+    const runId = Number(
+      env
+        .stmt(
+          'INSERT INTO import_runs (entity, files, file_hash, options, actor, started_at, finished_at, created_count, updated_count, unchanged_count, rejected_count, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(spec.name, JSON.stringify([reader.file]), fileHash([reader.file, String(reader.size)]), JSON.stringify(runOptions(opts)), env.actor, env.now, env.now, res.created, res.updated, res.unchanged, res.rejected, 'done').lastInsertRowid,
+    );
+    run.recordRun(runId);
+    if (res.created + res.updated > 0) {
+      env.stmt('INSERT INTO audit_log (entity, entity_id, action, changes, actor, at) VALUES (?, ?, ?, ?, ?, ?)').run('import_run', runId, 'import', JSON.stringify({ entity: [null, spec.name], file: [null, reader.file], created: [null, res.created], updated: [null, res.updated] }), env.actor, env.now);
+    }
+    sqlite.exec('COMMIT');
+    done = true;
+    res.runId = runId;
+    res.committed = true;
+    return res;
+  } finally {
+    if (!done && sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    run.closeRejects();
+    reader.close();
+  }
+}
+
+function runOptions(opts: ImportOptions): Record<string, unknown> {
+  return {
+    map: opts.map,
+    mapStage: Object.fromEntries(opts.mapStage),
+    currency: opts.currency ?? null,
+    dateFormat: opts.dateOrder ?? null,
+    match: opts.match ?? null,
+    mode: opts.mode,
+    skipInvalid: opts.skipInvalid,
+    createMissing: [...opts.createMissing],
+    encoding: opts.encoding ?? null,
+    repColumn: opts.repColumn ?? null,
+  };
+}
+
+/** A run that wrote nothing is still history: who tried what, and how many rows were bad. */
+function recordFailedRun(env: ImportEnv, spec: EntitySpec, file: string, res: FileResult): void {
+  env.sqlite
+    .prepare(
+      'INSERT INTO import_runs (entity, files, file_hash, options, actor, started_at, finished_at, created_count, updated_count, unchanged_count, rejected_count, status) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)',
+    )
+    .run(spec.name, JSON.stringify([file]), fileHash([file]), JSON.stringify(runOptions(env.opts)), env.actor, env.now, env.now, res.rejected, 'rejected');
+}

@@ -1,0 +1,162 @@
+/**
+ * A CSV file as a stream of rows: decode (encodings.ts), sniff the delimiter, parse with
+ * csv-parse. Synchronous on purpose: the importer pulls one batch of rows at a time inside
+ * its write loop, and memory stays bounded by the chunk size (1 MiB) whatever the file size.
+ *
+ * Row numbers count the header as row 1, as a spreadsheet shows them.
+ */
+import { parse, type Parser } from 'csv-parse';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { createDecoder, type ChunkDecoder } from './encodings.js';
+
+export interface RawRow {
+  row: number;
+  cells: string[];
+}
+
+export interface TableReaderOptions {
+  encoding?: string;
+  delimiter?: string;
+  chunkSize?: number;
+}
+
+export const DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/** The delimiter that occurs most often outside quotes in the first line; ',' on a tie or none. */
+export function sniffDelimiter(text: string): string {
+  const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+  }
+  let best = ',';
+  for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
+  return best;
+}
+
+export class TableReader {
+  readonly file: string;
+  header: string[] = [];
+  delimiter = ',';
+  encoding = 'utf-8';
+  /** Bytes read so far and the file size, for progress. */
+  bytesRead = 0;
+  readonly size: number;
+  private fd: number;
+  private decoder?: ChunkDecoder;
+  private parser?: Parser;
+  private buf: Buffer;
+  private pending: string[][] = [];
+  private records = 0;
+  private eof = false;
+  private error?: Error;
+  private opts: TableReaderOptions;
+
+  constructor(file: string, opts: TableReaderOptions = {}) {
+    this.file = file;
+    this.opts = opts;
+    try {
+      this.fd = openSync(file, 'r');
+      const st = fstatSync(this.fd);
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      this.size = st.size;
+    } catch (err) {
+      throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'Check the path; crm import ENTITY FILE.csv');
+    }
+    this.buf = Buffer.alloc(opts.chunkSize ?? 1 << 20);
+    this.start();
+  }
+
+  private start(): void {
+    const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+    this.bytesRead = n;
+    const first = this.buf.subarray(0, n);
+    this.decoder = createDecoder(this.file, first, this.opts.encoding);
+    this.encoding = this.decoder.encoding;
+    const text = this.decoder.write(first.subarray(this.decoder.bomLength), this.decoder.bomLength);
+    this.delimiter = this.opts.delimiter ?? sniffDelimiter(text);
+    this.parser = parse({ delimiter: this.delimiter, relax_column_count: true, skip_empty_lines: true });
+    this.parser.on('error', (err) => (this.error = err));
+    this.feed(text);
+    if (n === 0) this.finish();
+    const header = this.take();
+    if (!header) throw new UserError(`${this.file} is empty: no header row.`, 'A CSV import needs a header row naming the columns.');
+    this.header = header.cells.map((h, i) => h.replace(/^\uFEFF/, '').trim() || `column ${i + 1}`);
+  }
+
+  private feed(text: string): void {
+    if (text) this.parser!.write(text);
+    this.drain();
+  }
+
+  private drain(): void {
+    let rec: string[] | null;
+    while ((rec = this.parser!.read() as string[] | null) !== null) this.pending.push(rec);
+    if (this.error) this.throwParseError();
+  }
+
+  private throwParseError(): never {
+    const err = this.error as Error & { lines?: number; code?: string };
+    const line = err.lines !== undefined ? ` near line ${err.lines}` : '';
+    const reason = err.message.replace(/^Invalid Record Length.*$/, 'ragged row').replace(/\s+at line \d+.*$/, '');
+    throw new UserError(`${this.file}: cannot read the CSV${line}: ${reason}`, 'Check the quotes around that line: a field with a quote, comma or line break must be quoted, and quotes inside doubled ("").', 'invalid_csv');
+  }
+
+  private finish(): void {
+    if (this.eof) return;
+    this.eof = true;
+    const rest = this.decoder!.end();
+    if (rest) this.parser!.write(rest);
+    this.parser!.end();
+    this.drain();
+  }
+
+  private fill(): void {
+    while (this.pending.length === 0 && !this.eof) {
+      const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+      if (n === 0) {
+        this.finish();
+        break;
+      }
+      const offset = this.bytesRead;
+      this.bytesRead += n;
+      this.feed(this.decoder!.write(this.buf.subarray(0, n), offset));
+    }
+  }
+
+  private take(): RawRow | undefined {
+    this.fill();
+    const cells = this.pending.shift();
+    if (!cells) return undefined;
+    this.records++;
+    return { row: this.records, cells };
+  }
+
+  /** The next data row, or undefined at the end of the file. */
+  next(): RawRow | undefined {
+    return this.take();
+  }
+
+  /** Up to n data rows. */
+  nextBatch(n: number): RawRow[] {
+    const out: RawRow[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = this.take();
+      if (!r) break;
+      out.push(r);
+    }
+    return out;
+  }
+
+  close(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+  }
+}

@@ -1,0 +1,76 @@
+/** One mapped row as the entity converters see it, and the error a bad value raises. */
+import { unneutralizeCell } from './formula.js';
+import type { Mapping } from './mapping.js';
+
+export class RowError extends Error {
+  constructor(
+    readonly column: string,
+    readonly value: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** Empty cells and a lone "?" are missing values. */
+export function isMissing(v: string | undefined): boolean {
+  if (v === undefined) return true;
+  const t = v.trim();
+  return t === '' || t === '?';
+}
+
+export class MappedRow {
+  constructor(
+    readonly mapping: Mapping,
+    readonly cells: string[],
+    readonly row: number,
+  ) {}
+
+  /** Whether the file has a column for this field (so an empty cell clears it on update). */
+  has(field: string): boolean {
+    return this.mapping.fields.has(field);
+  }
+
+  /** Trimmed value of the first non-empty column feeding the field; null when missing. */
+  get(field: string): string | null {
+    const idxs = this.mapping.fields.get(field);
+    if (!idxs) return null;
+    for (const i of idxs) {
+      const v = this.cells[i];
+      if (!isMissing(v)) return unneutralizeCell(v!.trim());
+    }
+    return null;
+  }
+
+  /** The header of the column that gave the field its value (for error messages). */
+  column(field: string): string {
+    const idxs = this.mapping.fields.get(field);
+    if (!idxs) return field;
+    for (const i of idxs) if (!isMissing(this.cells[i])) return this.mapping.header[i]!;
+    return this.mapping.header[idxs[0]!] ?? field;
+  }
+
+  fail(field: string, reason: string): never {
+    throw new RowError(this.column(field), this.get(field) ?? '', reason);
+  }
+
+  /** Unmapped non-empty cells plus the runner-up values of multi-column fields, by header. */
+  custom(): Record<string, string> | null {
+    let out: Record<string, string> | null = null;
+    for (const i of this.mapping.custom) {
+      const v = this.cells[i];
+      if (!isMissing(v)) (out ??= {})[this.mapping.header[i]!] = unneutralizeCell(v!);
+    }
+    for (const idxs of this.mapping.fields.values()) {
+      if (idxs.length < 2) continue;
+      let first = true;
+      for (const i of idxs) {
+        const v = this.cells[i];
+        if (isMissing(v)) continue;
+        if (first) first = false;
+        else (out ??= {})[this.mapping.header[i]!] = unneutralizeCell(v!);
+      }
+    }
+    return out;
+  }
+}
