@@ -74,4 +74,29 @@ describe('timeline', () => {
     const tty = await crm(['company', 'show', '1'], { tty: true });
     expect(tty.stdout).toContain('Timeline (7)');
   });
+
+  it('deal show has a timeline of its activities and stage moves', async () => {
+    const fresh = tempDb();
+    try {
+      const c = cliFor(fresh.db, { env: { CRM_USER: 'sara', TZ: 'UTC' } });
+      await c(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
+      await c(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
+      expect((await c(['deal', 'add', 'Acme renewal', '--company', 'Acme Ltd', '--contact', 'bob@example.com', '--amount', '100 EUR'], { now: '2026-11-18T09:00:00Z' })).exitCode).toBe(0);
+      await c(['log', 'call', 'deal:1', 'Negotiated terms', '--at', '2026-11-19 10:00']);
+      await c(['deal', 'move', '1', 'quote']);
+      const d = (await c(['deal', 'show', '1', '--json'])).json();
+      expect(d.timeline.map((e: { kind: string; summary: string }) => `${e.kind}: ${e.summary}`)).toEqual([
+        'created: Deal #1 Acme renewal created in Prospecting',
+        'call: Negotiated terms',
+        'stage: Deal #1 Acme renewal: Prospecting → Quote',
+      ]);
+      const tty = await c(['deal', 'show', '1', '--timeline-limit', '1'], { tty: true });
+      expect(tty.stdout).toContain('Timeline (1)');
+      // A call logged on the deal is also on its primary contact's timeline.
+      const bob = (await c(['contact', 'show', '1', '--json'])).json();
+      expect(bob.timeline.map((e: { summary: string }) => e.summary)).toContain('Negotiated terms');
+    } finally {
+      fresh.cleanup();
+    }
+  });
 });
