@@ -186,6 +186,7 @@ export interface CalendarsTable {
   hours: string;
   created_at: string;
   updated_at: string;
+  version: Generated<number>;
 }
 
 export interface CalendarHolidaysTable {
@@ -207,6 +208,7 @@ export interface SlaPoliciesTable {
   created_at: string;
   updated_at: string;
   archived_at: string | null;
+  version: Generated<number>;
 }
 
 export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
@@ -355,3 +357,7 @@ export type NewContact = Insertable<ContactsTable>;
 export type ContactUpdate = Updateable<ContactsTable>;
 export type Activity = Selectable<ActivitiesTable>;
 export type Template = Selectable<TemplatesTable>;
+export type Calendar = Selectable<CalendarsTable>;
+export type SlaPolicy = Selectable<SlaPoliciesTable>;
+export type Ticket = Selectable<TicketsTable>;
+export type TicketEvent = Selectable<TicketEventsTable>;

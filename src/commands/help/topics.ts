@@ -1,5 +1,6 @@
 /** `crm help <topic>` texts. Add a topic here when a concept needs more than --help. */
 import { LIFECYCLE_HELP } from '../../domain/contacts.js';
+import { SLA_HELP } from '../../domain/sla/help.js';
 
 export const FILTERS_HELP = `The filter language (every list, report and the TUI)
 
@@ -32,6 +33,9 @@ Fields per list:
   deal      stage status owner amount currency close closing stale created updated
             won lost reason company contact source campaign pipeline probability
             title id, +tag
+  ticket    status (new open pending on_hold solved closed, unsolved, any; default
+            unsolved) priority assignee category channel subject company contact
+            policy csat created updated solved id, +tag
 
 Deals:
   stage:quote,neg     stage names, case-insensitive; a unique prefix is enough
@@ -50,4 +54,5 @@ Deals:
 export const topics: Record<string, { summary: string; text: string }> = {
   filters: { summary: 'the filter language used by every list and report', text: FILTERS_HELP },
   lifecycle: { summary: 'lead → prospect → customer, or inactive: what each means', text: LIFECYCLE_HELP },
+  sla: { summary: 'SLA metrics (first reply, next reply, resolution), pauses, business time', text: SLA_HELP },
 };

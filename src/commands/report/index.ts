@@ -11,10 +11,12 @@ import * as quota from './quota.js';
 import * as lostReasons from './lost-reasons.js';
 import * as untouched from './untouched.js';
 import * as pipeline from './pipeline.js';
+import * as sla from './sla.js';
+import * as tickets from './tickets.js';
 
 type ReportModule = { register(parent: Command, ctx: CliContext): void };
 
-const reports: ReportModule[] = [pipeline, winRate, cycle, forecast, quota, lostReasons, untouched];
+const reports: ReportModule[] = [pipeline, winRate, cycle, forecast, quota, lostReasons, untouched, sla, tickets];
 
 export function register(noun: Command, ctx: CliContext): void {
   noun.description('reports and KPIs: every report has --json, --format csv and --explain');

@@ -1,0 +1,86 @@
+/** The lifecycle verbs: each writes events with actor and time, and prints the ticket with --json. */
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import {
+  assignTicket,
+  editTicket,
+  label,
+  messageOnTicket,
+  noteOnTicket,
+  reopenTicket,
+  replyToTicket,
+  setTicketPriority,
+  setTicketStatus,
+  type TicketDetail,
+} from '../../domain/tickets.js';
+import { info } from '../../io.js';
+import { formatLocalDateTime } from '../../output/format.js';
+import { printChanged } from '../../output/render.js';
+import { collect, examples } from '../common.js';
+import { sessionOf } from '../session.js';
+import { UsageError } from '../../errors.js';
+
+function done(ctx: CliContext, t: TicketDetail, what: string): void {
+  printChanged(ctx.out, t);
+  const due = t.nextDeadline ? `; next SLA deadline ${formatLocalDateTime(t.nextDeadline, ctx.timeZone)}${t.breaching ? ' (breached)' : ''}` : '';
+  info(ctx.io, `Ticket #${t.id} ${what} — ${label(t.status)}${t.assignee ? `, ${t.assignee}` : ''}${due}`);
+}
+
+function textVerb(parent: Command, ctx: CliContext, name: string, description: string, fn: typeof replyToTicket, what: string, example: string[]): void {
+  const cmd = parent.command(name).description(description).argument('<id>', 'ticket id').argument('[text...]', 'the text (quote it)');
+  examples(cmd, example);
+  cmd.action(async (id: string, words: string[]) => done(ctx, await fn(sessionOf(ctx), id, words.join(' ')), what));
+}
+
+export function register(parent: Command, ctx: CliContext): void {
+  textVerb(parent, ctx, 'reply', 'a public reply to the requester (stops first/next-reply clocks)', replyToTicket, 'replied', [`crm ticket reply 1 "We're on it"`]);
+  textVerb(parent, ctx, 'note', 'an internal note (never counts as a reply)', noteOnTicket, 'noted', ['crm ticket note 1 "Called the customer, no answer"']);
+  textVerb(parent, ctx, 'message', 'record a message from the requester (pending or solved → open)', messageOnTicket, 'got a message', ['crm ticket message 1 "Here is the serial number"']);
+
+  const status = (name: string, description: string, to: 'pending' | 'on_hold' | 'solved', what: string, example: string) => {
+    const cmd = parent.command(name).description(description).argument('<id>', 'ticket id').option('--note <text>', 'an internal note with the change');
+    examples(cmd, [example]);
+    cmd.action(async (id: string, o: { note?: string }) => done(ctx, await setTicketStatus(sessionOf(ctx), id, to, { note: o.note }), what));
+  };
+  status('pending', 'waiting on the requester (pauses the resolution clock)', 'pending', 'set to pending', 'crm ticket pending 1');
+  status('hold', 'waiting on a third party (pauses the resolution clock)', 'on_hold', 'put on hold', 'crm ticket hold 1 --note "Waiting for the courier"');
+  status('solve', 'mark solved (stops the clocks; the requester can still reopen)', 'solved', 'solved', 'crm ticket solve 1');
+
+  const close = parent
+    .command('close')
+    .description('close a solved ticket (final), optionally with satisfaction 1–5')
+    .argument('<id>', 'ticket id')
+    .option('--csat <n>', 'customer satisfaction, 1 (bad) to 5 (great)', (v) => {
+      if (!/^[1-5]$/.test(v.trim())) throw new UsageError(`--csat must be a whole number from 1 to 5, not "${v}".`);
+      return Number(v);
+    });
+  examples(close, ['crm ticket close 1 --csat 5']);
+  close.action(async (id: string, o: { csat?: number }) => done(ctx, await setTicketStatus(sessionOf(ctx), id, 'closed', { csat: o.csat }), 'closed'));
+
+  const reopen = parent.command('reopen').description('solved → open (resumes the resolution clock); also pending / on hold → open').argument('<id>', 'ticket id');
+  examples(reopen, ['crm ticket reopen 1']);
+  reopen.action(async (id: string) => done(ctx, await reopenTicket(sessionOf(ctx), id), 'reopened'));
+
+  const assign = parent.command('assign').description('assign to an agent (or none)').argument('<id>', 'ticket id').argument('<user>', 'handle, name, me, or none');
+  examples(assign, ['crm ticket assign 1 support.anna', 'crm ticket assign 1 me', 'crm ticket assign 1 none']);
+  assign.action(async (id: string, user: string) => done(ctx, await assignTicket(sessionOf(ctx), id, user), 'assigned'));
+
+  const priority = parent.command('priority').description('change priority (SLA targets follow from now on)').argument('<id>', 'ticket id').argument('<priority>', 'low | normal | high | urgent');
+  examples(priority, ['crm ticket priority 1 urgent']);
+  priority.action(async (id: string, p: string) => done(ctx, await setTicketPriority(sessionOf(ctx), id, p), `is now ${p.toLowerCase()} priority`));
+
+  const edit = parent
+    .command('edit')
+    .description('change subject, description, category, channel or tags')
+    .argument('<id>', 'ticket id')
+    .option('--subject <text>', 'new subject')
+    .option('--description <text>', 'new description')
+    .option('--category <category>', 'category (none to clear)')
+    .option('--channel <channel>', 'channel (none to clear)')
+    .option('--tag <tag>', 'add a tag (repeatable)', collect)
+    .option('--untag <tag>', 'remove a tag (repeatable)', collect);
+  examples(edit, ['crm ticket edit 1 --category billing --tag vip']);
+  edit.action(async (id: string, o: { subject?: string; description?: string; category?: string; channel?: string; tag?: string[]; untag?: string[] }) =>
+    done(ctx, await editTicket(sessionOf(ctx), id, { subject: o.subject, description: o.description, category: o.category, channel: o.channel, addTags: o.tag, removeTags: o.untag }), 'changed'),
+  );
+}

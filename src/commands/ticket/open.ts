@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { openTicket, type OpenTicketInput } from '../../domain/tickets.js';
+import { info } from '../../io.js';
+import { formatLocalDateTime } from '../../output/format.js';
+import { printCreated } from '../../output/render.js';
+import { collect, examples } from '../common.js';
+import { sessionOf } from '../session.js';
+
+export interface OpenOptions {
+  contact?: string;
+  company?: string;
+  priority?: string;
+  channel?: string;
+  category?: string;
+  assignee?: string;
+  description?: string;
+  tag?: string[];
+  externalId?: string;
+}
+
+export async function run(ctx: CliContext, subject: string, o: OpenOptions): Promise<void> {
+  const input: OpenTicketInput = { subject, contact: o.contact, company: o.company, priority: o.priority, channel: o.channel, category: o.category, assignee: o.assignee, description: o.description, tags: o.tag, externalId: o.externalId };
+  const t = await openTicket(sessionOf(ctx), input);
+  printCreated(ctx.out, t.id, t);
+  const due = t.nextDeadline ? `; ${t.sla.firstReply ? 'first reply' : 'next deadline'} due ${formatLocalDateTime(t.nextDeadline, ctx.timeZone)}` : '';
+  info(ctx.io, `Opened ticket #${t.id} (${t.priority}, policy ${t.policy ?? 'default'}${due})`);
+}
+
+export function register(parent: Command, ctx: CliContext): void {
+  const cmd = parent
+    .command('open')
+    .alias('add')
+    .description('open a ticket for a requester')
+    .argument('<subject>', 'what the ticket is about')
+    .option('--contact <contact>', 'the requester: contact id, email or unique name')
+    .option('--company <company>', "company id or name (default: the requester's company)")
+    .option('--priority <priority>', 'low | normal | high | urgent (default normal)')
+    .option('--channel <channel>', 'email, phone, web, chat, …')
+    .option('--category <category>', 'billing, shipping, technical, …')
+    .option('--assignee <user>', 'the agent (handle, or me)')
+    .option('--description <text>', 'the request in full')
+    .option('--tag <tag>', 'tag (repeatable, or comma-separated)', collect)
+    .option('--external-id <id>', 'id in another system');
+  examples(cmd, [
+    'crm ticket open "Printer on fire" --contact sara@example.com --priority high',
+    'crm ticket open "Invoice 2041 is wrong" --contact 12 --category billing --channel email --assignee me',
+  ]);
+  cmd.action((subject: string, o: OpenOptions) => run(ctx, subject, o));
+}

@@ -1,0 +1,55 @@
+/** From stored policies and calendars to what the clock needs (pure; cached per calendar). */
+import { hoursFromJson, businessDaySeconds, type WeekHours } from './hours.js';
+import type { ClockPolicy } from './clock.js';
+import { BusinessCalendar, WALL_CLOCK, type TimeBasis } from './time-basis.js';
+import { METRICS, PRIORITIES, durationSeconds, parseDuration, type Metric, type PolicyTargets, type Priority } from './targets.js';
+
+export interface CalendarDef {
+  id: number;
+  name: string;
+  timezone: string;
+  week: WeekHours;
+  holidays: string[];
+}
+
+export interface PolicyDef {
+  id: number;
+  name: string;
+  targets: PolicyTargets;
+  calendarId: number | null;
+}
+
+export function calendarDefFromRow(row: { id: number; name: string; timezone: string; hours: string }, holidays: string[]): CalendarDef {
+  return { id: row.id, name: row.name, timezone: row.timezone, week: hoursFromJson(row.hours), holidays };
+}
+
+export function businessCalendarOf(def: CalendarDef): BusinessCalendar {
+  return new BusinessCalendar(def.timezone, def.week, new Set(def.holidays));
+}
+
+export function toClockPolicy(p: PolicyDef, calendar: CalendarDef | null, basisCache = new Map<number, BusinessCalendar>()): ClockPolicy {
+  let business: TimeBasis = WALL_CLOCK;
+  let businessDay: number | null = null;
+  if (calendar) {
+    let cal = basisCache.get(calendar.id);
+    if (!cal) {
+      cal = businessCalendarOf(calendar);
+      basisCache.set(calendar.id, cal);
+    }
+    business = cal;
+    businessDay = businessDaySeconds(calendar.week);
+  }
+  const targets = { firstReply: {}, nextReply: {}, resolution: {} } as Record<Metric, Partial<Record<Priority, number>>>;
+  const basis = {} as Record<Metric, TimeBasis>;
+  const calendarTime = {} as Record<Metric, boolean>;
+  for (const m of METRICS) {
+    const wall = !calendar || p.targets.calendarTime.includes(m);
+    calendarTime[m] = wall;
+    basis[m] = wall ? WALL_CLOCK : business;
+    for (const pr of PRIORITIES) {
+      const spec = p.targets[m][pr];
+      if (spec) targets[m][pr] = durationSeconds(parseDuration(spec, m), wall ? null : businessDay);
+    }
+  }
+  return { id: p.id, name: p.name, targets, basis, business, calendarTime };
+}

@@ -1,0 +1,36 @@
+/** Loads what the support reports need (one ordered query each) and hands it to the pure builders. */
+import { streamTicketsWithEvents } from '../db/sqlite-tickets.js';
+import type { Period } from './period.js';
+import type { Session } from './session.js';
+import { buildSlaReport, type SlaGrouping, type SlaReport } from '../reports/sla.js';
+import { buildTicketsReport, type TicketsReport } from '../reports/tickets.js';
+import { slaContext } from './tickets.js';
+
+async function handles(s: Session): Promise<Map<number, string>> {
+  const rows = await s.db.kysely.selectFrom('users').select(['id', 'handle']).execute();
+  return new Map(rows.map((r) => [r.id, r.handle]));
+}
+
+export async function slaReport(s: Session, opts: { period: Period; asOf: Date; by?: SlaGrouping; explain?: boolean }): Promise<SlaReport> {
+  const ctx = await slaContext(s.db.kysely);
+  const users = await handles(s);
+  const tickets = streamTicketsWithEvents(s.db, { createdFrom: opts.period.start, createdTo: opts.period.end, asOf: opts.asOf.toISOString() });
+  return buildSlaReport(tickets, ctx, { period: opts.period, asOf: opts.asOf, by: opts.by, explain: opts.explain, handles: users });
+}
+
+export async function ticketsReport(s: Session, opts: { period: Period; explain?: boolean }): Promise<TicketsReport> {
+  const users = await handles(s);
+  const solvedIds = await s.db.kysely
+    .selectFrom('ticket_events')
+    .select('ticket_id')
+    .distinct()
+    .where('kind', '=', 'status')
+    .where('to_value', '=', 'solved')
+    .where('at', '>=', opts.period.start)
+    .where('at', '<', opts.period.end)
+    .execute();
+  // The builder reads `created` to the end before it starts `solved`: one open cursor at a time.
+  const created = streamTicketsWithEvents(s.db, { createdFrom: opts.period.start, createdTo: opts.period.end });
+  const solved = streamTicketsWithEvents(s.db, { ids: solvedIds.map((r) => r.ticket_id) });
+  return buildTicketsReport(created, solved, { period: opts.period, timeZone: s.timeZone, handles: users, explain: opts.explain });
+}

@@ -1,0 +1,60 @@
+/**
+ * From stored tickets and their event logs to SLA results, as of any instant. Shared by ticket
+ * lists, `ticket show`, the queue and the SLA report.
+ */
+import type { StreamedEvent, StreamedTicket } from '../db/sqlite-tickets.js';
+import { computeSla, type ClockEvent, type ClockPolicy, type SlaResult, type TicketStatusName } from './sla/clock.js';
+import type { Priority } from './sla/targets.js';
+
+export interface SlaContext {
+  policies: Map<number, ClockPolicy>;
+  defaultPolicyId: number;
+}
+
+/** What a field was at `at`: the from_value of the first change after it, else its current value. */
+function valueAt(events: StreamedEvent[], kind: string, at: string, current: string | null): string | null {
+  for (const e of events) if (e.kind === kind && e.at > at) return e.from;
+  return current;
+}
+
+/** Value before any change of that kind (the value at creation). */
+function initialValue(events: StreamedEvent[], kind: string, current: string | null): string | null {
+  for (const e of events) if (e.kind === kind) return e.from;
+  return current;
+}
+
+export interface TicketAsOf {
+  priority: Priority;
+  status: TicketStatusName;
+  /** Assignee handle at that moment (from assign events; the current one when never reassigned). */
+  assignee: string | null;
+}
+
+export function attributesAt(t: StreamedTicket, at: string, currentAssignee: string | null): TicketAsOf {
+  return {
+    priority: (valueAt(t.events, 'priority', at, t.priority) ?? t.priority) as Priority,
+    status: (valueAt(t.events, 'status', at, t.status) ?? t.status) as TicketStatusName,
+    assignee: valueAt(t.events, 'assign', at, currentAssignee),
+  };
+}
+
+export function slaOf(t: StreamedTicket, ctx: SlaContext, now: Date): SlaResult {
+  const initialPolicy = Number(initialValue(t.events, 'policy', t.policyId === null ? null : String(t.policyId)) ?? ctx.defaultPolicyId);
+  const policyOf = (id: number) => ctx.policies.get(id) ?? ctx.policies.get(ctx.defaultPolicyId)!;
+  const events: ClockEvent[] = [];
+  for (const e of t.events) {
+    if (e.kind === 'created' || e.kind === 'note' || e.kind === 'assign' || e.kind === 'csat') continue;
+    events.push({ kind: e.kind, at: Date.parse(e.at), from: e.from, to: e.to });
+  }
+  return computeSla(
+    {
+      createdAt: Date.parse(t.createdAt),
+      priority: (initialValue(t.events, 'priority', t.priority) ?? t.priority) as Priority,
+      policyId: Number.isFinite(initialPolicy) ? initialPolicy : ctx.defaultPolicyId,
+      status: 'new',
+      events,
+      now: now.getTime(),
+    },
+    policyOf,
+  );
+}

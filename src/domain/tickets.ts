@@ -1,0 +1,562 @@
+/**
+ * Support tickets: a lifecycle (new → open → pending / on hold → solved → closed; reopen from
+ * solved), every change an event in ticket_events with actor and time, and SLA states derived
+ * from that log by the SLA clock — never stored as the only truth.
+ */
+import { sql } from 'kysely';
+import { diff, recordAudit } from '../db/audit.js';
+import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
+import { fold } from '../db/fold.js';
+import type { Ticket, TicketPriority, TicketStatus } from '../db/schema.js';
+import { streamTicketsWithEvents, type StreamedTicket } from '../db/sqlite-tickets.js';
+import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
+import { writeTransaction, type Trx } from '../db/transaction.js';
+import { ConflictError, NotFoundError, UserError } from '../errors.js';
+import { getContact } from './contacts.js';
+import { getCompany } from './companies.js';
+import { nowIso, type Session } from './session.js';
+import { loadClockPolicies, matchPolicy, policyRows } from './sla-policies.js';
+import type { MetricClock, SlaResult } from './sla/clock.js';
+import { parseDuration, durationSeconds, PRIORITIES } from './sla/targets.js';
+import { slaOf, type SlaContext } from './ticket-sla.js';
+import { currentUser, getUser } from './users.js';
+import { cleanText, fullName } from './validate.js';
+
+export const STATUSES: TicketStatus[] = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
+export const TICKET_PRIORITIES: TicketPriority[] = [...PRIORITIES];
+export const EVENT_KINDS = ['created', 'reply', 'note', 'message', 'status', 'assign', 'priority', 'policy', 'csat'] as const;
+
+/** Allowed status moves. Closed is final. */
+const TRANSITIONS: Record<TicketStatus, TicketStatus[]> = {
+  new: ['open', 'pending', 'on_hold', 'solved'],
+  open: ['pending', 'on_hold', 'solved'],
+  pending: ['open', 'on_hold', 'solved'],
+  on_hold: ['open', 'pending', 'solved'],
+  solved: ['open', 'closed'],
+  closed: [],
+};
+
+export interface TicketSla {
+  firstReply: MetricClock | null;
+  nextReply: MetricClock | null;
+  resolution: MetricClock | null;
+}
+
+export interface TicketEventRecord {
+  id: number;
+  kind: string;
+  at: string;
+  actor: string;
+  body: string | null;
+  from: string | null;
+  to: string | null;
+}
+
+export interface TicketRecord {
+  id: number;
+  subject: string;
+  description: string | null;
+  status: TicketStatus;
+  priority: TicketPriority;
+  requester: { id: number; name: string; email: string | null } | null;
+  company: { id: number; name: string } | null;
+  assignee: string | null;
+  channel: string | null;
+  category: string | null;
+  satisfaction: number | null;
+  tags: string[];
+  policy: string | null;
+  externalId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  solvedAt: string | null;
+  closedAt: string | null;
+  version: number;
+  sla: TicketSla;
+  /** The earliest deadline of a running SLA metric (or its breach time when overdue). */
+  nextDeadline: string | null;
+  breaching: boolean;
+}
+
+export interface TicketDetail extends TicketRecord {
+  events: TicketEventRecord[];
+}
+
+type TicketRow = Ticket & {
+  contact_first: string | null;
+  contact_last: string | null;
+  contact_email: string | null;
+  company_name: string | null;
+  assignee_handle: string | null;
+  policy_name: string | null;
+};
+
+function ticketQuery(db: Trx) {
+  return db
+    .selectFrom('tickets as t')
+    .leftJoin('contacts as c', 'c.id', 't.contact_id')
+    .leftJoin('companies as co', 'co.id', 't.company_id')
+    .leftJoin('users as u', 'u.id', 't.assignee_id')
+    .leftJoin('sla_policies as p', 'p.id', 't.sla_policy_id')
+    .selectAll('t')
+    .select(['c.first_name as contact_first', 'c.last_name as contact_last', 'c.email as contact_email', 'co.name as company_name', 'u.handle as assignee_handle', 'p.name as policy_name']);
+}
+
+function toRecord(r: TicketRow, tags: string[], sla: SlaResult | undefined): TicketRecord {
+  return {
+    id: r.id,
+    subject: r.subject,
+    description: r.description,
+    status: r.status,
+    priority: r.priority,
+    requester: r.contact_id !== null ? { id: r.contact_id, name: fullName(r.contact_first, r.contact_last), email: r.contact_email } : null,
+    company: r.company_id !== null ? { id: r.company_id, name: r.company_name ?? '' } : null,
+    assignee: r.assignee_handle,
+    channel: r.channel,
+    category: r.category,
+    satisfaction: r.satisfaction,
+    tags,
+    policy: r.policy_name,
+    externalId: r.external_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    solvedAt: r.solved_at,
+    closedAt: r.closed_at,
+    version: r.version,
+    sla: { firstReply: sla?.firstReply ?? null, nextReply: sla?.nextReply ?? null, resolution: sla?.resolution ?? null },
+    nextDeadline: sla?.nextDeadline ?? null,
+    breaching: sla?.breaching ?? false,
+  };
+}
+
+export async function slaContext(db: Trx): Promise<SlaContext> {
+  const policies = await loadClockPolicies(db);
+  const def = await db.selectFrom('sla_policies').select('id').where('is_default', '=', 1).executeTakeFirstOrThrow();
+  return { policies, defaultPolicyId: def.id };
+}
+
+/** SLA results for these tickets, from one ordered query over their events. */
+export async function slaFor(s: Session, ids: number[], now: Date): Promise<Map<number, SlaResult>> {
+  const out = new Map<number, SlaResult>();
+  if (!ids.length) return out;
+  const ctx = await slaContext(s.db.kysely);
+  const tickets: StreamedTicket[] = [...streamTicketsWithEvents(s.db, { ids })];
+  for (const t of tickets) out.set(t.id, slaOf(t, ctx, now));
+  return out;
+}
+
+async function loadRecords(s: Session, rows: TicketRow[]): Promise<TicketRecord[]> {
+  const ids = rows.map((r) => r.id);
+  const [tags, sla] = [await tagsFor(s.db.kysely, 'ticket', ids), await slaFor(s, ids, s.now())];
+  return rows.map((r) => toRecord(r, tags.get(r.id) ?? [], sla.get(r.id)));
+}
+
+export async function getTicketRow(db: Trx, ref: string | number): Promise<Ticket> {
+  const text = String(ref).trim();
+  const m = /^#?(\d+)$/.exec(text);
+  if (!m) throw new UserError(`Ticket id must be a number, not "${text}".`, 'Find it with: crm ticket list', 'usage');
+  const row = await db.selectFrom('tickets').selectAll().where('id', '=', Number(m[1])).executeTakeFirst();
+  if (!row) throw new NotFoundError(`No ticket #${m[1]}.`, 'List tickets with: crm ticket list status:any');
+  return row;
+}
+
+export async function showTicket(s: Session, ref: string | number): Promise<TicketDetail> {
+  const t = await getTicketRow(s.db.kysely, ref);
+  const row = await ticketQuery(s.db.kysely).where('t.id', '=', t.id).executeTakeFirstOrThrow();
+  const [record] = await loadRecords(s, [row]);
+  const events = await s.db.kysely.selectFrom('ticket_events').selectAll().where('ticket_id', '=', t.id).orderBy('at').orderBy('id').execute();
+  return { ...record!, events: events.map((e) => ({ id: e.id, kind: e.kind, at: e.at, actor: e.actor, body: e.body, from: e.from_value, to: e.to_value })) };
+}
+
+function parsePriority(v: string | undefined): TicketPriority | undefined {
+  if (v === undefined) return undefined;
+  const p = v.trim().toLowerCase() as TicketPriority;
+  if (!TICKET_PRIORITIES.includes(p)) throw new UserError(`Unknown priority "${v}".`, `Use one of: ${TICKET_PRIORITIES.join(', ')}.`);
+  return p;
+}
+
+function cleanLabel(v: string | undefined): string | null | undefined {
+  if (v === undefined) return undefined;
+  const c = cleanText(v);
+  return c === null || c.toLowerCase() === 'none' ? null : c.toLowerCase();
+}
+
+async function tierOf(db: Trx, companyId: number | null): Promise<string | null> {
+  if (companyId === null) return null;
+  return (await db.selectFrom('companies').select('tier').where('id', '=', companyId).executeTakeFirst())?.tier ?? null;
+}
+
+async function resolvePolicyId(db: Trx, t: { priority: string; category: string | null; channel: string | null; company_id: number | null }): Promise<number> {
+  return matchPolicy(await policyRows(db), { priority: t.priority, category: t.category, channel: t.channel, tier: await tierOf(db, t.company_id) }).id;
+}
+
+export interface OpenTicketInput {
+  subject: string;
+  description?: string;
+  contact?: string;
+  company?: string;
+  priority?: string;
+  channel?: string;
+  category?: string;
+  assignee?: string;
+  tags?: string[];
+  externalId?: string;
+}
+
+export async function openTicket(s: Session, input: OpenTicketInput): Promise<TicketDetail> {
+  const subject = cleanText(input.subject);
+  if (!subject) throw new UserError('A ticket needs a subject.', 'crm ticket open "Printer on fire" --contact sara@example.com');
+  const priority = parsePriority(input.priority) ?? 'normal';
+  const contact = input.contact !== undefined ? await getContact(s, input.contact) : undefined;
+  const companyId = input.company !== undefined ? (await getCompany(s, input.company)).id : (contact?.company_id ?? null);
+  const assignee = input.assignee !== undefined && input.assignee.toLowerCase() !== 'none' ? await resolveAssignee(s, input.assignee) : null;
+  const tags = (input.tags ?? []).map(normalizeTag);
+  const at = nowIso(s);
+  const values = {
+    subject,
+    description: cleanText(input.description),
+    contact_id: contact?.id ?? null,
+    company_id: companyId,
+    priority,
+    status: 'new' as TicketStatus,
+    assignee_id: assignee?.id ?? null,
+    channel: cleanLabel(input.channel) ?? null,
+    category: cleanLabel(input.category) ?? null,
+    external_id: cleanText(input.externalId),
+    created_at: at,
+    updated_at: at,
+  };
+  const id = await writeTransaction(s.db, async (trx) => {
+    if (values.external_id && (await trx.selectFrom('tickets').select('id').where('external_id', '=', values.external_id).executeTakeFirst())) {
+      throw new ConflictError(`A ticket with external id ${values.external_id} already exists.`, undefined, 'duplicate');
+    }
+    const policyId = await resolvePolicyId(trx, values);
+    const row = await trx.insertInto('tickets').values({ ...values, sla_policy_id: policyId }).returning('id').executeTakeFirstOrThrow();
+    await trx.insertInto('ticket_events').values({ ticket_id: row.id, kind: 'created', body: subject, to_value: 'new', actor: s.actor, at }).execute();
+    if (assignee) await trx.insertInto('ticket_events').values({ ticket_id: row.id, kind: 'assign', from_value: null, to_value: assignee.handle, actor: s.actor, at }).execute();
+    if (tags.length) await setTags(trx, 'ticket', row.id, tags);
+    await recordAudit(trx, { entity: 'ticket', entityId: row.id, action: 'create', changes: diff({}, { ...values, tags }), actor: s.actor, at });
+    return row.id;
+  });
+  return showTicket(s, id);
+}
+
+async function resolveAssignee(s: Session, ref: string): Promise<{ id: number; handle: string }> {
+  if (ref.toLowerCase() === 'me') {
+    const me = await currentUser(s);
+    if (!me) throw new UserError(`You (${s.actor}) are not a crm user, so "me" names nobody.`, `Add yourself: crm user add ${s.actor} --name "…" --role agent`);
+    return { id: me.id, handle: me.handle };
+  }
+  const u = await getUser(s, ref);
+  return { id: u.id, handle: u.handle };
+}
+
+interface NewEvent {
+  kind: (typeof EVENT_KINDS)[number];
+  body?: string | null;
+  from?: string | null;
+  to?: string | null;
+  actor?: string;
+}
+
+interface Change {
+  set: Partial<Record<'status' | 'priority' | 'assignee_id' | 'sla_policy_id' | 'satisfaction' | 'solved_at' | 'closed_at' | 'subject' | 'category' | 'channel' | 'description', unknown>>;
+  events: NewEvent[];
+  action: string;
+  tags?: { add: string[]; remove: string[] };
+}
+
+function closedError(t: Ticket): UserError {
+  return new UserError(`Ticket #${t.id} is closed; closed tickets are final.`, `Open a follow-up: crm ticket open "Follow-up to #${t.id}: ${t.subject.slice(0, 40)}"`, 'closed');
+}
+
+/** Validate a status move and describe it; throws (and changes nothing) when illegal. */
+function statusChange(t: Ticket, to: TicketStatus, at: string): Change {
+  if (t.status === to) throw new UserError(`Ticket #${t.id} is already ${label(to)}.`, undefined, 'no_change');
+  if (t.status === 'closed') throw closedError(t);
+  if (!TRANSITIONS[t.status].includes(to)) {
+    const hint =
+      to === 'closed'
+        ? `Only a solved ticket can be closed. Solve it first: crm ticket solve ${t.id}`
+        : `From ${label(t.status)} a ticket can go to: ${TRANSITIONS[t.status].map(label).join(', ')}.`;
+    throw new UserError(`Ticket #${t.id} is ${label(t.status)}; it cannot be ${to === 'closed' ? 'closed' : `set to ${label(to)}`}.`, hint, 'bad_transition');
+  }
+  const set: Change['set'] = { status: to };
+  if (to === 'solved') set.solved_at = at;
+  if (to === 'closed') set.closed_at = at;
+  if (t.status === 'solved' && to === 'open') set.solved_at = null;
+  return { set, events: [{ kind: 'status', from: t.status, to }], action: 'status' };
+}
+
+export function label(status: string): string {
+  return status === 'on_hold' ? 'on hold' : status;
+}
+
+async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, at: string) => Promise<Change> | Change): Promise<TicketDetail> {
+  const t = await getTicketRow(s.db.kysely, ref);
+  const at = nowIso(s);
+  const change = await plan(t, at);
+  await writeTransaction(s.db, async (trx) => {
+    const res = await trx
+      .updateTable('tickets')
+      .set({ ...(change.set as Record<string, never>), updated_at: at, version: t.version + 1 })
+      .where('id', '=', t.id)
+      .where('version', '=', t.version)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) throw new ConflictError(`Ticket #${t.id} was changed by someone else since you read it.`, `Look again: crm ticket show ${t.id} — then repeat.`, 'stale');
+    for (const e of change.events) {
+      await trx.insertInto('ticket_events').values({ ticket_id: t.id, kind: e.kind, body: e.body ?? null, from_value: e.from ?? null, to_value: e.to ?? null, actor: e.actor ?? s.actor, at }).execute();
+    }
+    if (change.tags) {
+      const current = (await tagsFor(trx, 'ticket', [t.id])).get(t.id) ?? [];
+      const remove = new Set(change.tags.remove);
+      await setTags(trx, 'ticket', t.id, [...current, ...change.tags.add].filter((x) => !remove.has(x)));
+    }
+    const before: Record<string, unknown> = {};
+    for (const k of Object.keys(change.set)) before[k] = (t as Record<string, unknown>)[k];
+    await recordAudit(trx, { entity: 'ticket', entityId: t.id, action: change.action, changes: diff(before, change.set as Record<string, unknown>), actor: s.actor, at });
+  });
+  return showTicket(s, t.id);
+}
+
+/** Re-resolve the policy after a change of priority, category or channel: a `policy` event if it differs. */
+async function withPolicy(s: Session, t: Ticket, change: Change): Promise<Change> {
+  const next = { priority: (change.set.priority as string) ?? t.priority, category: 'category' in change.set ? (change.set.category as string | null) : t.category, channel: 'channel' in change.set ? (change.set.channel as string | null) : t.channel, company_id: t.company_id };
+  const policyId = await resolvePolicyId(s.db.kysely, next);
+  if (policyId !== t.sla_policy_id) {
+    change.set.sla_policy_id = policyId;
+    change.events.push({ kind: 'policy', from: t.sla_policy_id === null ? null : String(t.sla_policy_id), to: String(policyId) });
+  }
+  return change;
+}
+
+async function autoAssign(s: Session, t: Ticket, change: Change): Promise<void> {
+  if (t.assignee_id !== null) return;
+  const me = await currentUser(s);
+  if (!me) return;
+  change.set.assignee_id = me.id;
+  change.events.push({ kind: 'assign', from: null, to: me.handle });
+}
+
+function requireText(text: string | undefined, what: string, example: string): string {
+  const body = cleanText(text);
+  if (!body) throw new UserError(`${what} needs some text.`, example, 'missing_field');
+  return body;
+}
+
+/** A public agent reply. Takes a new ticket to open and assigns an unassigned ticket to the replier. */
+export async function replyToTicket(s: Session, ref: string | number, text: string): Promise<TicketDetail> {
+  return applyChange(s, ref, async (t, at) => {
+    if (t.status === 'closed') throw closedError(t);
+    const body = requireText(text, 'A reply', `crm ticket reply ${t.id} "We're on it"`);
+    const change: Change = { set: {}, events: [{ kind: 'reply', body }], action: 'reply' };
+    if (t.status === 'new') {
+      const st = statusChange(t, 'open', at);
+      Object.assign(change.set, st.set);
+      change.events.push(...st.events);
+    }
+    await autoAssign(s, t, change);
+    return change;
+  });
+}
+
+/** An internal note: never visible to the requester, never counts as a reply. */
+export async function noteOnTicket(s: Session, ref: string | number, text: string): Promise<TicketDetail> {
+  return applyChange(s, ref, (t) => {
+    if (t.status === 'closed') throw closedError(t);
+    return { set: {}, events: [{ kind: 'note', body: requireText(text, 'A note', `crm ticket note ${t.id} "Called the customer"`) }], action: 'note' };
+  });
+}
+
+/** A message from the requester: a pending ticket goes back to open, a solved one reopens. */
+export async function messageOnTicket(s: Session, ref: string | number, text: string): Promise<TicketDetail> {
+  return applyChange(s, ref, async (t, at) => {
+    if (t.status === 'closed') throw closedError(t);
+    const body = requireText(text, 'A message', `crm ticket message ${t.id} "Here is the serial number"`);
+    let actor = 'requester';
+    if (t.contact_id !== null) {
+      const c = await s.db.kysely.selectFrom('contacts').select(['email', 'id']).where('id', '=', t.contact_id).executeTakeFirst();
+      actor = c?.email ?? `contact:${t.contact_id}`;
+    }
+    const change: Change = { set: {}, events: [{ kind: 'message', body, actor }], action: 'message' };
+    if (t.status === 'pending' || t.status === 'solved') {
+      const st = statusChange(t, 'open', at);
+      Object.assign(change.set, st.set);
+      change.events.push(...st.events);
+    }
+    return change;
+  });
+}
+
+export async function setTicketStatus(s: Session, ref: string | number, to: TicketStatus, opts: { csat?: number; note?: string } = {}): Promise<TicketDetail> {
+  return applyChange(s, ref, (t, at) => {
+    const change = statusChange(t, to, at);
+    if (opts.csat !== undefined) {
+      if (!Number.isInteger(opts.csat) || opts.csat < 1 || opts.csat > 5) throw new UserError(`Satisfaction must be a whole number from 1 to 5, not "${opts.csat}".`, `crm ticket close ${t.id} --csat 5`);
+      change.set.satisfaction = opts.csat;
+      change.events.push({ kind: 'csat', from: t.satisfaction === null ? null : String(t.satisfaction), to: String(opts.csat) });
+    }
+    if (opts.note) change.events.unshift({ kind: 'note', body: opts.note });
+    return change;
+  });
+}
+
+/** Reopen: solved → open. Also takes a pending or on-hold ticket back to open. */
+export async function reopenTicket(s: Session, ref: string | number): Promise<TicketDetail> {
+  const t = await getTicketRow(s.db.kysely, ref);
+  if (t.status === 'new' || t.status === 'open') throw new UserError(`Ticket #${t.id} is ${t.status}; there is nothing to reopen.`, undefined, 'no_change');
+  return setTicketStatus(s, t.id, 'open');
+}
+
+export async function assignTicket(s: Session, ref: string | number, who: string): Promise<TicketDetail> {
+  return applyChange(s, ref, async (t) => {
+    if (t.status === 'closed') throw closedError(t);
+    const target = who.toLowerCase() === 'none' ? null : await resolveAssignee(s, who);
+    if ((target?.id ?? null) === t.assignee_id) throw new UserError(`Ticket #${t.id} is already ${target ? `assigned to ${target.handle}` : 'unassigned'}.`, undefined, 'no_change');
+    const from = t.assignee_id === null ? null : ((await s.db.kysely.selectFrom('users').select('handle').where('id', '=', t.assignee_id).executeTakeFirst())?.handle ?? null);
+    return { set: { assignee_id: target?.id ?? null }, events: [{ kind: 'assign', from, to: target?.handle ?? null }], action: 'assign' };
+  });
+}
+
+export async function setTicketPriority(s: Session, ref: string | number, priority: string): Promise<TicketDetail> {
+  const p = parsePriority(priority)!;
+  return applyChange(s, ref, async (t) => {
+    if (t.status === 'closed') throw closedError(t);
+    if (t.priority === p) throw new UserError(`Ticket #${t.id} is already ${p} priority.`, undefined, 'no_change');
+    return withPolicy(s, t, { set: { priority: p }, events: [{ kind: 'priority', from: t.priority, to: p }], action: 'priority' });
+  });
+}
+
+export interface EditTicketInput {
+  subject?: string;
+  description?: string;
+  category?: string;
+  channel?: string;
+  addTags?: string[];
+  removeTags?: string[];
+}
+
+export async function editTicket(s: Session, ref: string | number, input: EditTicketInput): Promise<TicketDetail> {
+  return applyChange(s, ref, async (t) => {
+    if (t.status === 'closed') throw closedError(t);
+    const set: Change['set'] = {};
+    if (input.subject !== undefined) {
+      const subject = cleanText(input.subject);
+      if (!subject) throw new UserError('A ticket needs a subject.');
+      if (subject !== t.subject) set.subject = subject;
+    }
+    if (input.description !== undefined) set.description = cleanText(input.description);
+    const category = cleanLabel(input.category);
+    if (category !== undefined && category !== t.category) set.category = category;
+    const channel = cleanLabel(input.channel);
+    if (channel !== undefined && channel !== t.channel) set.channel = channel;
+    const tags = input.addTags || input.removeTags ? { add: (input.addTags ?? []).map(normalizeTag), remove: (input.removeTags ?? []).map(normalizeTag) } : undefined;
+    if (!Object.keys(set).length && !tags) throw new UserError('Nothing to change.', `crm ticket edit ${t.id} --category billing`, 'no_change');
+    const change: Change = { set, events: [], action: 'update', tags };
+    return 'category' in set || 'channel' in set ? withPolicy(s, t, change) : change;
+  });
+}
+
+export const ticketFilterSpec: FilterSpec = {
+  entity: 'ticket',
+  idColumn: 't.id',
+  tagEntity: 'ticket',
+  fields: [
+    { name: 'status', type: 'custom', compile: (eb, term) => {
+      const values = term.values.map((v) => v.toLowerCase().replace('-', '_').replace(/^hold$/, 'on_hold'));
+      if (values.length === 1 && values[0] === 'any') return eb.lit(true) as never;
+      if (values.length === 1 && values[0] === 'unsolved') return eb('t.status', 'in', ['new', 'open', 'pending', 'on_hold']);
+      for (const v of values) if (!STATUSES.includes(v as TicketStatus)) throw new UserError(`Bad filter term "${term.token}".`, `status is one of: ${STATUSES.join(', ')}, unsolved, any. See: crm help filters`);
+      return eb('t.status', 'in', values);
+    } },
+    { name: 'priority', type: 'enum', column: 't.priority', values: TICKET_PRIORITIES },
+    { name: 'assignee', aliases: ['agent', 'owner'], type: 'user', column: 't.assignee_id' },
+    { name: 'category', type: 'exact', column: 't.category' },
+    { name: 'channel', type: 'exact', column: 't.channel' },
+    { name: 'subject', type: 'text', column: 't.subject' },
+    { name: 'company', type: 'custom', compile: (eb, term) => eb.or(term.values.map((v) => (v === 'none' ? eb('t.company_id', 'is', null) : eb('t.company_id', 'in', eb.selectFrom('companies').select('id').where(sql<boolean>`instr(name_fold, ${fold(v)}) > 0`))))) },
+    { name: 'contact', aliases: ['requester'], type: 'custom', compile: (eb, term) => eb.or(term.values.map((v) => (v === 'none' ? eb('t.contact_id', 'is', null) : /^\d+$/.test(v) ? eb('t.contact_id', '=', Number(v)) : eb('t.contact_id', 'in', eb.selectFrom('contacts').select('id').where(sql<boolean>`instr(search_text, ${fold(v)}) > 0`))))) },
+    { name: 'policy', type: 'custom', compile: (eb, term) => eb('t.sla_policy_id', 'in', eb.selectFrom('sla_policies').select('id').where('name', 'in', term.values)) },
+    { name: 'csat', aliases: ['satisfaction'], type: 'number', column: 't.satisfaction' },
+    { name: 'created', type: 'datetime', column: 't.created_at' },
+    { name: 'updated', type: 'datetime', column: 't.updated_at' },
+    { name: 'solved', type: 'datetime', column: 't.solved_at' },
+    { name: 'id', type: 'number', column: 't.id' },
+  ],
+  text: (eb, folded) => eb(sql`instr(crm_fold(t.subject), ${folded})`, '>', 0),
+};
+
+export interface TicketListOptions {
+  filter?: string[];
+  limit?: number;
+  breaching?: boolean;
+  /** Seconds: only tickets with a running deadline within this long from now (overdue included). */
+  dueWithinSeconds?: number;
+  /** Only this assignee id (the queue). */
+  assigneeId?: number;
+  sort?: 'deadline' | 'urgency' | 'created' | 'id';
+}
+
+export function parseDueWithin(text: string): number {
+  return durationSeconds(parseDuration(text, '--due-within'), null);
+}
+
+const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+/** Tickets matching a filter (unsolved unless a status: term says otherwise), with SLA states. */
+export async function listTickets(s: Session, opts: TicketListOptions = {}): Promise<{ rows: TicketRecord[]; total: number }> {
+  const tree = parseFilter(opts.filter ?? []);
+  const me = await currentUser(s);
+  const where = compileFilter(tree, ticketFilterSpec, { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  let q = ticketQuery(s.db.kysely);
+  if (!tree.terms.some((t) => t.kind === 'field' && t.field === 'status')) q = q.where('t.status', 'in', ['new', 'open', 'pending', 'on_hold']);
+  if (where) q = q.where(where as never);
+  if (opts.assigneeId !== undefined) q = q.where('t.assignee_id', '=', opts.assigneeId);
+  const rows = await q.orderBy('t.id').execute();
+  let records = await loadRecords(s, rows);
+  const now = s.now().getTime();
+  if (opts.breaching) records = records.filter((r) => r.breaching);
+  if (opts.dueWithinSeconds !== undefined) {
+    const limit = now + opts.dueWithinSeconds * 1000;
+    records = records.filter((r) => r.nextDeadline !== null && Date.parse(r.nextDeadline) <= limit);
+  }
+  const byDeadline = (a: TicketRecord, b: TicketRecord) => {
+    if (a.nextDeadline === b.nextDeadline) return 0;
+    if (a.nextDeadline === null) return 1;
+    if (b.nextDeadline === null) return -1;
+    return a.nextDeadline < b.nextDeadline ? -1 : 1;
+  };
+  switch (opts.sort ?? 'deadline') {
+    case 'created':
+      records.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id));
+      break;
+    case 'id':
+      records.sort((a, b) => a.id - b.id);
+      break;
+    case 'urgency': {
+      // Breached first, then by deadline; paused and waiting tickets after; priority breaks ties.
+      const group = (r: TicketRecord) => (r.breaching ? 0 : r.nextDeadline ? 1 : r.status === 'new' || r.status === 'open' ? 2 : 3);
+      records.sort((a, b) => group(a) - group(b) || byDeadline(a, b) || PRIORITY_RANK[a.priority]! - PRIORITY_RANK[b.priority]! || a.id - b.id);
+      break;
+    }
+    default:
+      records.sort((a, b) => byDeadline(a, b) || PRIORITY_RANK[a.priority]! - PRIORITY_RANK[b.priority]! || a.id - b.id);
+  }
+  const total = records.length;
+  return { rows: opts.limit ? records.slice(0, opts.limit) : records, total };
+}
+
+/** The acting agent's work queue (or everyone's), most urgent first. */
+export async function ticketQueue(s: Session, opts: { all?: boolean; limit?: number; filter?: string[] } = {}): Promise<{ rows: TicketRecord[]; total: number; agent: string | null }> {
+  let assigneeId: number | undefined;
+  let agent: string | null = null;
+  if (!opts.all) {
+    const me = await currentUser(s);
+    if (!me) throw new UserError(`You (${s.actor}) are not a crm user, so you have no queue.`, `See everyone's: crm queue --all — or act as an agent: crm queue --as support.anna`);
+    assigneeId = me.id;
+    agent = me.handle;
+  }
+  const { rows, total } = await listTickets(s, { filter: opts.filter, assigneeId, limit: opts.limit, sort: 'urgency' });
+  return { rows, total, agent };
+}
+
