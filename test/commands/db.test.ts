@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { latestVersion } from '../../src/db/migrations/index.js';
 
 let t: ReturnType<typeof tempDb>;
 let crm: ReturnType<typeof cliFor>;
@@ -23,7 +24,7 @@ describe('db init', () => {
     expect(r.stderr).toContain('mode 0600, private to you');
     expect(modeOf(t.db)).toBe('600');
     const again = await crm(['db', 'init', '--json']);
-    expect(again.json()).toMatchObject({ created: false, mode: '0600', schemaVersion: 1, journalMode: 'wal' });
+    expect(again.json()).toMatchObject({ created: false, mode: '0600', schemaVersion: latestVersion, journalMode: 'wal' });
   });
 
   it('shares the file with a group: 0660, and the -wal/-shm files follow', async () => {
@@ -64,14 +65,14 @@ describe('db backup', () => {
     expect(modeOf(target)).toBe('600');
     const copy = new BetterSqlite3(target, { readonly: true });
     expect(copy.prepare('SELECT email FROM contacts').pluck().all()).toEqual(['sara@example.com']);
-    expect(copy.pragma('user_version', { simple: true })).toBe(1);
+    expect(copy.pragma('user_version', { simple: true })).toBe(latestVersion);
     copy.close();
     expect(readdirSync(t.dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const again = await crm(['db', 'backup', target]);
     expect(again.exitCode).toBe(1);
     expect(again.stderr).toContain('already exists');
     expect(again.stderr).toContain('--force');
-    expect((await crm(['db', 'backup', target, '--force', '--json'])).json()).toMatchObject({ path: target, integrity: 'ok', schemaVersion: 1 });
+    expect((await crm(['db', 'backup', target, '--force', '--json'])).json()).toMatchObject({ path: target, integrity: 'ok', schemaVersion: latestVersion });
   });
 
   it('refuses to write over the database itself or into a missing folder', async () => {
@@ -94,7 +95,7 @@ describe('db restore', () => {
     const r = await crm(['db', 'restore', backup, '--yes', '--json']);
     expect(r.exitCode).toBe(0);
     const result = r.json();
-    expect(result).toMatchObject({ schemaVersion: 1, migratedTo: 1 });
+    expect(result).toMatchObject({ schemaVersion: latestVersion, migratedTo: latestVersion });
     expect((await crm(['contact', 'list', '--json'])).json().map((c: { email: string }) => c.email)).toEqual(['before@example.com']);
     // The replaced content is kept.
     const kept = new BetterSqlite3(result.previousCopy, { readonly: true });
@@ -132,7 +133,7 @@ describe('db restore', () => {
     n.pragma('user_version = 99');
     n.close();
     const r = await crm(['db', 'restore', newer, '--yes']);
-    expect(r.stderr).toContain('schema version 99; this crm knows versions 1 to 1');
+    expect(r.stderr).toContain(`schema version 99; this crm knows versions 1 to ${latestVersion}`);
     expect(r.stderr).toContain('Upgrade crm');
     expect((await crm(['db', 'restore', join(t.dir, 'missing.db'), '--yes'])).stderr).toContain('No file');
     expect((await crm(['contact', 'list', '--json'])).json()).toHaveLength(1);

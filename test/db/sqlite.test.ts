@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readdirSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrations } from '../../src/db/migrations/index.js';
+import { latestVersion, migrations } from '../../src/db/migrations/index.js';
 import { FUSE_SUPER_MAGIC, networkFilesystem, type FilesystemProbe } from '../../src/db/sqlite-fs.js';
 import { migrate, openDatabase, schemaVersion } from '../../src/db/sqlite.js';
 import { readInChunks, writeTransaction, writeTransactionSync } from '../../src/db/transaction.js';
@@ -118,6 +118,9 @@ describe('damaged files', () => {
 });
 
 describe('migrations', () => {
+  // Relative to the shipped migrations, so adding one does not break these tests.
+  const V = latestVersion;
+  const NEXT = V + 1;
   const extra = (version: number, sql: string) => ({ version, name: `test ${version}`, sql });
 
   function v1WithData(): void {
@@ -128,12 +131,12 @@ describe('migrations', () => {
 
   it('a migration that fails midway leaves the previous version intact', () => {
     v1WithData();
-    const list = [...migrations, extra(2, "CREATE TABLE half_done (x); INSERT INTO half_done VALUES (1); UPDATE settings SET value = 'changed'; INSERT INTO no_such_table VALUES (1);")];
+    const list = [...migrations, extra(NEXT, "CREATE TABLE half_done (x); INSERT INTO half_done VALUES (1); UPDATE settings SET value = 'changed'; INSERT INTO no_such_table VALUES (1);")];
     const err = errorOf(() => openDatabase(t.db, { migrations: list }));
     expect(err.code).toBe('migration_failed');
-    expect(err.message).toContain('left at schema version 1');
+    expect(err.message).toContain(`left at schema version ${V}`);
     const raw = new BetterSqlite3(t.db, { readonly: true });
-    expect(schemaVersion(raw)).toBe(1);
+    expect(schemaVersion(raw)).toBe(V);
     expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'half_done'").get()).toBeUndefined();
     expect(raw.prepare("SELECT value FROM settings WHERE key = 'marker'").pluck().get()).toBe('kept');
     raw.close();
@@ -142,15 +145,15 @@ describe('migrations', () => {
 
   it('backs up a database holding data once, before upgrading it', () => {
     v1WithData();
-    const list = [...migrations, extra(2, 'CREATE TABLE added_in_two (x)')];
+    const list = [...migrations, extra(NEXT, 'CREATE TABLE added_in_two (x)')];
     const db = openDatabase(t.db, { migrations: list });
-    expect(schemaVersion(db.sqlite)).toBe(2);
+    expect(schemaVersion(db.sqlite)).toBe(NEXT);
     db.close();
     const baks = readdirSync(t.dir).filter((f) => f.endsWith('.bak'));
     expect(baks).toHaveLength(1);
-    expect(baks[0]).toMatch(/^crm\.db\.v1\..*\.bak$/);
+    expect(baks[0]).toMatch(new RegExp(`^crm\\.db\\.v${V}\\..*\\.bak$`));
     const copy = new BetterSqlite3(`${t.dir}/${baks[0]}`, { readonly: true });
-    expect(schemaVersion(copy)).toBe(1);
+    expect(schemaVersion(copy)).toBe(V);
     expect(copy.prepare("SELECT value FROM settings WHERE key = 'marker'").pluck().get()).toBe('kept');
     copy.close();
     // Opening again: nothing to do, no new copy.
@@ -160,18 +163,18 @@ describe('migrations', () => {
 
   it('re-reads the version under the lock: a second migrator finds nothing to do', () => {
     v1WithData();
-    const list = [...migrations, extra(2, 'CREATE TABLE added_in_two (x)')];
+    const list = [...migrations, extra(NEXT, 'CREATE TABLE added_in_two (x)')];
     const a = new BetterSqlite3(t.db);
     const b = new BetterSqlite3(t.db);
-    expect(migrate(a, t.db, { migrations: list }).to).toBe(2);
-    // b read version 1 before a migrated; its migrate() must not apply 2 again (CREATE TABLE would fail).
-    expect(migrate(b, t.db, { migrations: list })).toEqual({ from: 2, to: 2 });
+    expect(migrate(a, t.db, { migrations: list }).to).toBe(NEXT);
+    // b read version V before a migrated; its migrate() must not apply NEXT again (CREATE TABLE would fail).
+    expect(migrate(b, t.db, { migrations: list })).toEqual({ from: NEXT, to: NEXT });
     a.close();
     b.close();
   });
 
   it('refuses a database newer than this crm', () => {
-    openDatabase(t.db, { migrations: [...migrations, extra(2, 'CREATE TABLE future (x)')] }).close();
+    openDatabase(t.db, { migrations: [...migrations, extra(NEXT, 'CREATE TABLE future (x)')] }).close();
     const err = errorOf(() => openDatabase(t.db));
     expect(err.code).toBe('db_too_new');
   });
