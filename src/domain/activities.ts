@@ -366,9 +366,19 @@ function staleError(id: number): ConflictError {
 }
 
 export async function setTaskDone(s: Session, id: number, done: boolean): Promise<ActivityRecord> {
-  const row = await getActivityRow(s, id, 'task');
-  if (Boolean(row.done_at) === done) throw new UserError(`Task #${id} is ${done ? 'already done' : 'not done'}.`, done ? `Reopen it with: crm task reopen ${id}` : undefined, 'no_change');
-  return updateActivity(s, row, { done_at: done ? nowIso(s) : null }, done ? 'done' : 'reopen');
+  const [row] = await checkTasksDone(s, [id], done);
+  return updateActivity(s, row!, { done_at: done ? nowIso(s) : null }, done ? 'done' : 'reopen');
+}
+
+/** Check that every task exists and can be marked done (or reopened) before changing any. */
+export async function checkTasksDone(s: Session, ids: number[], done: boolean): Promise<Activity[]> {
+  const rows: Activity[] = [];
+  for (const id of ids) {
+    const row = await getActivityRow(s, id, 'task');
+    if (Boolean(row.done_at) === done) throw new UserError(`Task #${id} is ${done ? 'already done' : 'not done'}.`, done ? `Reopen it with: crm task reopen ${id}` : undefined, 'no_change');
+    rows.push(row);
+  }
+  return rows;
 }
 
 export async function editTask(s: Session, id: number, input: TaskInput, expectVersion?: number): Promise<TaskResult> {

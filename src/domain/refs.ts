@@ -37,7 +37,7 @@ export interface LinkTarget {
 export const REF_HELP = 'A contact id, email or name; or company:NAME, deal:ID, ticket:ID (e.g. deal:12).';
 
 export function splitRef(ref: string): { type: RefType | null; value: string } {
-  const m = /^([a-z]+):(.+)$/i.exec(ref.trim());
+  const m = /^([a-z]+):(.*)$/i.exec(ref.trim());
   if (m) {
     const type = m[1]!.toLowerCase();
     if ((REF_TYPES as string[]).includes(type)) return { type: type as RefType, value: m[2]!.trim() };

@@ -47,6 +47,10 @@ describe('crm task', () => {
     expect(done.stderr).toContain('Done: task #2 A');
     expect((await crm(['task', '--json'])).json().map((x: { id: number }) => x.id)).toEqual([3, 1]);
     expect((await crm(['task', 'list', '--done', '--json'])).json()[0]).toMatchObject({ id: 2, status: 'done', doneAt: '2026-11-20T17:55:00.000Z' });
+    // All or nothing: one bad id in the list changes none of them.
+    const mixed = await crm(['task', 'done', '1', '2']);
+    expect(mixed.exitCode).toBe(1);
+    expect((await crm(['task', 'show', '1', '--json'])).json().status).toBe('open');
     const again = await crm(['task', 'done', '2']);
     expect(again.exitCode).toBe(1);
     expect(again.stderr).toContain('Task #2 is already done.');
@@ -139,6 +143,13 @@ describe('crm agenda', () => {
     expect(all.today.map((i: { owner: string }) => i.owner)).toEqual(['sara', 'tom', 'sara']);
     const tsv = await crm(['agenda', '--format', 'tsv']);
     expect(tsv.stdout.split('\n')[1]).toBe('overdue\t2026-11-18T09:00:00.000Z\ttask\t1\tOld\t\tsara');
+  });
+
+  it('--days 0 shows overdue and today only', async () => {
+    await crm(['task', 'add', 'Tomorrow', '--due', 'tomorrow']);
+    await crm(['task', 'add', 'Today', '--due', 'today 20:00']);
+    const r = await crm(['agenda', '--days', '0']);
+    expect(r.stdout).toBe('Agenda for sara — Fri 2026-11-20 (Europe/Berlin)\n\nOverdue (0)\n  nothing\n\nToday (1)\n  Fri 2026-11-20 20:00  task #2      Today\n');
   });
 
   it('names an unknown owner', async () => {

@@ -11,7 +11,8 @@ import { colors } from '../../output/color.js';
 import type { ListView } from '../../output/columns.js';
 import { emit, parseFormat, printList, toJson } from '../../output/render.js';
 import { safeCell } from '../../output/safe.js';
-import { examples, positiveInt } from '../common.js';
+import { UsageError } from '../../errors.js';
+import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
 
 const SECTIONS = [
@@ -35,8 +36,9 @@ const flatView: ListView<FlatItem> = [
 export function renderAgendaText(a: Agenda, opts: { color: boolean; showOwner: boolean }): string {
   const c = colors({ color: opts.color });
   const day = formatWhen(a.now, a.timeZone).replace(/ \d{2}:\d{2} /, ' ');
-  const lines = [`Agenda for ${a.owner ?? 'everyone'} — ${day}, next ${a.days} day${a.days === 1 ? '' : 's'}`];
+  const lines = [`Agenda for ${a.owner ?? 'everyone'} — ${day}${a.days ? `, next ${a.days} day${a.days === 1 ? '' : 's'}` : ''}`];
   for (const [key, title] of SECTIONS) {
+    if (key === 'upcoming' && a.days === 0) continue;
     const items = a[key];
     lines.push('', c.bold(`${title} (${items.length})`));
     if (items.length === 0) lines.push(c.dim('  nothing'));
@@ -57,7 +59,10 @@ export function register(noun: Command, ctx: CliContext): void {
   noun
     .description('your agenda: overdue, today and upcoming tasks and meetings')
     .option('--owner <user>', 'whose agenda: a user, "me", or "all" (default: you when you are a known user, else all)')
-    .option('--days <n>', 'how many days after today count as upcoming (default 7)', positiveInt('--days'))
+    .option('--days <n>', 'how many days after today count as upcoming (default 7; 0 for today only)', (v: string) => {
+      if (!/^\d+$/.test(v)) throw new UsageError(`--days must be a whole number, not "${v}".`, 'e.g. crm agenda --days 14');
+      return Number(v);
+    })
     .action(async (o: { owner?: string; days?: number }) => {
       const a = await agenda(sessionOf(ctx), { owner: o.owner, days: o.days });
       const format = parseFormat(ctx.globals.format) ?? (ctx.globals.json ? 'json' : undefined);

@@ -36,6 +36,8 @@ Fields per list:
   ticket    status (new open pending on_hold solved closed, unsolved, any; default
             unsolved) priority assignee category channel subject company contact
             policy csat created updated solved id, +tag
+  activity  kind status owner contact company deal ticket at due done created by id
+            (crm activity list, crm task list; contact:12 or contact:bob@example.com)
 
 Deals:
   stage:quote,neg     stage names, case-insensitive; a unique prefix is enough
@@ -51,7 +53,30 @@ Deals:
   contact:sara@example.com   primary contact or any contact on the deal
 `;
 
+export const DATES_HELP = `Dates and references in crm log, crm task and crm agenda
+
+Dates (--due, --at, crm task snooze) are natural language, read relative to now
+(CRM_NOW when set) as wall-clock time in your zone (TZ):
+
+  tomorrow 9am   in 3 days   next friday   friday 14:00   yesterday 15:00
+  2026-12-01     2026-12-01 14:30     2026-12-01T13:30:00Z (an exact instant)
+
+A date without a time means 09:00 for due dates and 12:00 for --at. Due dates prefer
+the future ("friday" is the coming one). What was understood is echoed on stderr:
+  Due: Fri 2026-11-27 09:00 (Europe/Berlin)
+Text that is not entirely a date is an error, never a guess. Times are stored in UTC
+and shown in your zone on a terminal (UTC ISO-8601 when piped or with --json).
+
+References (crm log KIND <ref>, --contact/--company/--deal/--ticket):
+  12, #12            a contact id (a bare number is always a contact)
+  bob@example.com    a contact by email
+  "Bob Smith"        a contact by full name (any script, case-insensitive)
+  company:Acme       a company by id or name;  deal:12 (or a unique title);  ticket:7
+A name that matches several records lists them, and nothing is written.
+`;
+
 export const topics: Record<string, { summary: string; text: string }> = {
+  dates: { summary: 'natural-language dates and record references (crm log, crm task)', text: DATES_HELP },
   filters: { summary: 'the filter language used by every list and report', text: FILTERS_HELP },
   lifecycle: { summary: 'lead → prospect → customer, or inactive: what each means', text: LIFECYCLE_HELP },
   sla: { summary: 'SLA metrics (first reply, next reply, resolution), pauses, business time', text: SLA_HELP },

@@ -1,7 +1,7 @@
 /** `crm task add|list|show|done|reopen|edit|snooze|export`; `crm task` alone lists open tasks. */
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { addTask, editTask, getActivity, listActivities, setTaskDone, snoozeTask, type TaskInput, type TaskLinks } from '../../domain/activities.js';
+import { addTask, checkTasksDone, editTask, getActivity, listActivities, setTaskDone, snoozeTask, type TaskInput, type TaskLinks } from '../../domain/activities.js';
 import { NotFoundError } from '../../errors.js';
 import { info } from '../../io.js';
 import { printChanged, printCreated, printList, printRecord } from '../../output/render.js';
@@ -84,6 +84,7 @@ export function register(noun: Command, ctx: CliContext): void {
     cmd.action(async (ids: string[]) => {
       const s = sessionOf(ctx);
       const parsed = ids.map((id) => parseId(id, 'Task'));
+      await checkTasksDone(s, parsed, done); // all or nothing: refuse before changing any
       const records = [];
       for (const id of parsed) {
         const r = await setTaskDone(s, id, done);
