@@ -99,4 +99,26 @@ describe('timeline', () => {
       fresh.cleanup();
     }
   });
+
+  it('ticket show interleaves activities logged on the ticket with its events', async () => {
+    const fresh = tempDb();
+    try {
+      const c = cliFor(fresh.db, { env: { CRM_USER: 'sara', TZ: 'UTC' } });
+      await c(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
+      await c(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com']);
+      expect((await c(['ticket', 'open', 'Printer on fire', '--contact', 'bob@example.com'], { now: '2026-11-19T09:00:00Z' })).exitCode).toBe(0);
+      const log = await c(['log', 'call', 'ticket:1', 'Talked Bob through the reset', '--at', '2026-11-19 10:00']);
+      expect(log.exitCode).toBe(0);
+      expect((await c(['activity', 'show', '1', '--json'])).json()).toMatchObject({ ticket: { id: 1 }, contact: { id: 1 } });
+      const tty = await c(['ticket', 'show', '1'], { tty: true });
+      expect(tty.stdout).toMatch(/Timeline \(2\)[\s\S]*created[\s\S]*call[\s\S]*Talked Bob through the reset/);
+      const j = (await c(['ticket', 'show', '1', '--json'])).json();
+      expect(j.timeline.map((e: { source: string; kind: string }) => `${e.source}:${e.kind}`)).toEqual(['ticket:created', 'activity:call']);
+      // On Bob's timeline too, with the ticket named.
+      const bob = (await c(['contact', 'show', '1', '--json'])).json();
+      expect(bob.timeline.map((e: { summary: string }) => e.summary)).toEqual(['Ticket #1 opened: Printer on fire', 'Talked Bob through the reset']);
+    } finally {
+      fresh.cleanup();
+    }
+  });
 });
