@@ -8,7 +8,7 @@ import type { Theme } from './theme.js';
 /** One line: the footer bindings of the screen's keymap, then the global ones, as fits the width. */
 export function Footer({ keymaps, theme, width, global = true }: { keymaps: Keymap[]; theme: Theme; width: number; global?: boolean }) {
   const parts: string[] = [];
-  for (const km of global ? [...keymaps, GLOBAL_KEYS] : keymaps) for (const b of km) if (b.footer) parts.push(`${keysLabel(b)} ${shortDescription(b.description)}`);
+  for (const km of global ? [...keymaps, GLOBAL_KEYS] : keymaps) for (const b of km) if (b.footer) parts.push(`${keysLabel(b)} ${b.short ?? shortDescription(b.description)}`);
   let line = '';
   for (const p of parts) {
     const next = line ? `${line}  ${p}` : p;

@@ -29,6 +29,8 @@ export interface KeyBinding<A extends string = string> {
   description: string;
   /** Shown in the footer (the most useful few); every binding is in the help overlay. */
   footer?: boolean;
+  /** The footer's word for it, when the description is too long for a footer. */
+  short?: string;
 }
 
 export type Keymap<A extends string = string> = readonly KeyBinding<A>[];
@@ -72,13 +74,13 @@ export function keysLabel(b: KeyBinding): string {
 export type GlobalAction = 'next-screen' | 'prev-screen' | 'contacts' | 'board' | 'queue' | 'agenda' | 'help' | 'quit';
 
 export const GLOBAL_KEYS: Keymap<GlobalAction> = [
-  { action: 'next-screen', keys: ['tab'], description: 'next screen', footer: true },
+  { action: 'next-screen', keys: ['tab'], description: 'next screen', footer: true, short: 'screens' },
   { action: 'prev-screen', keys: ['shift+tab'], description: 'previous screen' },
   { action: 'board', keys: ['1'], description: 'pipeline board' },
   { action: 'queue', keys: ['2'], description: 'support queue' },
   { action: 'contacts', keys: ['3'], description: 'contacts' },
   { action: 'agenda', keys: ['4'], description: 'agenda' },
-  { action: 'help', keys: ['?'], description: 'help: all keys', footer: true },
+  { action: 'help', keys: ['?'], description: 'help: all keys', footer: true, short: 'keys' },
   { action: 'quit', keys: ['q', 'ctrl+c'], description: 'quit', footer: true },
 ];
 
@@ -97,12 +99,12 @@ export const LIST_KEYS: Keymap<ListAction> = [
 export type ContactsAction = ListAction | 'search' | 'open' | 'back' | 'log-call' | 'log-note' | 'add-task';
 
 export const CONTACTS_KEYS: Keymap<ContactsAction> = [
-  { action: 'search', keys: ['/'], description: 'search (type any script; ⏎ keeps, esc clears)', footer: true },
-  { action: 'open', keys: ['enter', 'l', 'right'], description: 'open contact', footer: true },
+  { action: 'search', keys: ['/'], description: 'search (type any script; ⏎ keeps, esc clears)', footer: true, short: 'search' },
+  { action: 'open', keys: ['enter', 'l', 'right'], description: 'open contact', footer: true, short: 'open' },
   { action: 'back', keys: ['escape', 'h', 'left'], description: 'back to the list' },
-  { action: 'log-call', keys: ['c'], description: 'log a call with the contact', footer: true },
-  { action: 'log-note', keys: ['n'], description: 'add a note', footer: true },
-  { action: 'add-task', keys: ['t'], description: 'add a follow-up task (due: tomorrow, next friday 9am…)', footer: true },
+  { action: 'log-call', keys: ['c'], description: 'log a call with the contact', footer: true, short: 'call' },
+  { action: 'log-note', keys: ['n'], description: 'add a note', footer: true, short: 'note' },
+  { action: 'add-task', keys: ['t'], description: 'add a follow-up task (due: tomorrow, next friday 9am…)', footer: true, short: 'task' },
   ...LIST_KEYS,
 ];
 
@@ -133,13 +135,13 @@ export const BOARD_KEYS: Keymap<BoardAction> = [
   { action: 'page-up', keys: ['pageup', 'ctrl+u'], description: 'page up' },
   { action: 'first', keys: ['g', 'home'], description: 'first deal' },
   { action: 'last', keys: ['G', 'end'], description: 'last deal' },
-  { action: 'move-left', keys: ['H', '<'], description: 'move deal to the previous stage', footer: true },
-  { action: 'move-right', keys: ['L', '>'], description: 'move deal to the next stage', footer: true },
-  { action: 'win', keys: ['w'], description: 'mark deal won', footer: true },
-  { action: 'lose', keys: ['x'], description: 'mark deal lost (asks the reason)', footer: true },
-  { action: 'open', keys: ['enter'], description: 'deal detail with timeline', footer: true },
+  { action: 'move-left', keys: ['H', '<'], description: 'move deal to the previous stage', footer: true, short: 'move ←' },
+  { action: 'move-right', keys: ['L', '>'], description: 'move deal to the next stage', footer: true, short: 'move →' },
+  { action: 'win', keys: ['w'], description: 'mark deal won', footer: true, short: 'won' },
+  { action: 'lose', keys: ['x'], description: 'mark deal lost (asks the reason)', footer: true, short: 'lost' },
+  { action: 'open', keys: ['enter'], description: 'deal detail with timeline', footer: true, short: 'detail' },
   { action: 'back', keys: ['escape'], description: 'close detail / clear filter' },
-  { action: 'filter', keys: ['/'], description: 'filter: owner:sara amount:>5000 +renewal', footer: true },
+  { action: 'filter', keys: ['/'], description: 'filter: owner:sara amount:>5000 +renewal', footer: true, short: 'filter' },
   { action: 'mine', keys: ['m'], description: 'only my deals (toggle)' },
 ];
 
@@ -160,8 +162,8 @@ export const QUEUE_KEYS: Keymap<QueueAction> = [
 export type AgendaAction = ListAction | 'done' | 'everyone';
 
 export const AGENDA_KEYS: Keymap<AgendaAction> = [
-  { action: 'done', keys: ['x', 'space'], description: 'mark task done', footer: true },
-  { action: 'everyone', keys: ['o'], description: "everyone's tasks / only mine (toggle)", footer: true },
+  { action: 'done', keys: ['x', 'space'], description: 'mark task done', footer: true, short: 'done' },
+  { action: 'everyone', keys: ['o'], description: "everyone's tasks / only mine (toggle)", footer: true, short: 'everyone/mine' },
   ...LIST_KEYS,
 ];
 

@@ -48,6 +48,27 @@ afterEach(() => {
 });
 
 describe('crm tui in a real terminal', () => {
+  it('opens the board, moves a deal, quits: the database has the move and the terminal is restored', async () => {
+    const add = await runCli(['deal', 'add', 'Acme renewal', '--company', 'Acme Ltd', '--amount', '12500 EUR', '--stage', 'Qualification'], { db: t.db });
+    expect(add.exitCode).toBe(0);
+    start('');
+    await waitFor('the board', () => screen().includes('Acme renewal'));
+    expect(paneFlag('alternate_on')).toBe('1');
+    expect(screen()).toMatch(/Qualification \(1\)/);
+    tmux('send-keys', '-t', 'crm', 'l');
+    await new Promise((r) => setTimeout(r, 150));
+    tmux('send-keys', '-t', 'crm', 'L');
+    await waitFor('the move', () => screen().includes('Moved #1 Acme renewal to Quote.') && /Quote \(1\)/.test(screen()));
+    tmux('send-keys', '-t', 'crm', 'q');
+    await waitFor('exit', () => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '');
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
+    expect(paneFlag('alternate_on')).toBe('0');
+    expect(paneFlag('cursor_flag')).toBe('1');
+    const shown = await runCli(['deal', 'show', '1', '--json'], { db: t.db });
+    expect(shown.json()).toMatchObject({ stage: { name: 'Quote' } });
+    expect(shown.json().history.map((h: { to: { name: string } }) => h.to.name)).toEqual(['Qualification', 'Quote']);
+  });
+
   it('opens, searches and opens a contact, quits with q and restores the terminal', async () => {
     expect((await runCli(['contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com', '--company', 'Acme Ltd'], { db: t.db })).exitCode).toBe(0);
     expect((await runCli(['contact', 'add', 'Lin Wei', '--phone', '+86 10 5555 0199'], { db: t.db })).exitCode).toBe(0);

@@ -1,0 +1,136 @@
+/** Pipeline board state: a pure reducer, testable as a plain function. */
+import type { Board, BoardCard, BoardColumn } from '../../../domain/board.js';
+import type { ListAction } from '../../keymap.js';
+import { clampPosition, moveInList, type ListPosition } from '../../list.js';
+import type { PromptState } from '../../prompt.js';
+
+export interface BoardState {
+  board: Board | null;
+  /** Selected column. */
+  col: number;
+  /** Cursor and scroll of every column (by stage id): columns scroll independently. */
+  positions: Record<number, ListPosition>;
+  /** The filter in force (filter language), and the one being typed after `/`. */
+  filter: string;
+  editing: string | null;
+  mine: boolean;
+  openId: number | null;
+  prompt: PromptState<'lose'> | null;
+  /** Cards loaded per column, grown as the user scrolls down a long column. */
+  limits: Record<number, number>;
+  /** After a move: select this deal wherever it lands. */
+  focusDealId: number | null;
+}
+
+export const initialBoardState: BoardState = { board: null, col: 0, positions: {}, filter: '', editing: null, mine: false, openId: null, prompt: null, limits: {}, focusDealId: null };
+
+export type BoardEvent =
+  | { type: 'loaded'; board: Board }
+  | { type: 'column'; by: 1 | -1 }
+  | { type: 'move'; action: ListAction; height: number }
+  | { type: 'filter-start' }
+  | { type: 'filter-edit'; text: string }
+  | { type: 'filter-apply' }
+  | { type: 'filter-cancel' }
+  | { type: 'filter-clear' }
+  | { type: 'toggle-mine' }
+  | { type: 'open' }
+  | { type: 'close' }
+  | { type: 'prompt-open'; prompt: PromptState<'lose'> }
+  | { type: 'prompt-update'; prompt: PromptState<'lose'> }
+  | { type: 'prompt-close' }
+  | { type: 'focus'; dealId: number }
+  | { type: 'load-more'; stageId: number; limit: number };
+
+export function selectedColumn(s: BoardState): BoardColumn | undefined {
+  return s.board?.columns[s.col];
+}
+
+export function positionOf(s: BoardState, stageId: number): ListPosition {
+  return s.positions[stageId] ?? { cursor: 0, scroll: 0 };
+}
+
+export function selectedCard(s: BoardState): BoardCard | undefined {
+  const column = selectedColumn(s);
+  return column ? column.cards[positionOf(s, column.stage.id).cursor] : undefined;
+}
+
+/** The filter language tokens in force: what was typed after `/`, plus owner:me with `m`. */
+export function filterTokens(s: Pick<BoardState, 'filter' | 'mine'>): string[] {
+  const typed = (s.filter.match(/(?:[^\s"]+|"[^"]*")+/g) ?? []).map((t) => t.replace(/"/g, ''));
+  return s.mine ? [...typed, 'owner:me'] : typed;
+}
+
+export function boardReducer(s: BoardState, ev: BoardEvent): BoardState {
+  switch (ev.type) {
+    case 'loaded': {
+      const board = ev.board;
+      // Keep the selected column by stage (stages can be added or reordered meanwhile).
+      const stageId = selectedColumn(s)?.stage.id;
+      let col = stageId !== undefined ? board.columns.findIndex((c) => c.stage.id === stageId) : s.col;
+      if (col < 0) col = Math.min(s.col, board.columns.length - 1);
+      const positions: Record<number, ListPosition> = {};
+      for (const c of board.columns) {
+        const old = s.positions[c.stage.id] ?? { cursor: 0, scroll: 0 };
+        // Stay on the same deal when it is still in the column.
+        const prevId = s.board?.columns.find((x) => x.stage.id === c.stage.id)?.cards[old.cursor]?.id;
+        const idx = prevId !== undefined ? c.cards.findIndex((d) => d.id === prevId) : -1;
+        positions[c.stage.id] = clampPosition({ cursor: idx >= 0 ? idx : old.cursor, scroll: old.scroll }, c.cards.length, Number.MAX_SAFE_INTEGER);
+      }
+      let next: BoardState = { ...s, board, col: Math.max(0, col), positions };
+      if (s.focusDealId !== null) {
+        const at = board.columns.findIndex((c) => c.cards.some((d) => d.id === s.focusDealId));
+        if (at >= 0) {
+          const column = board.columns[at]!;
+          const cursor = column.cards.findIndex((d) => d.id === s.focusDealId);
+          next = { ...next, col: at, positions: { ...positions, [column.stage.id]: { cursor, scroll: positions[column.stage.id]?.scroll ?? 0 } } };
+        }
+        next.focusDealId = null;
+      }
+      return next;
+    }
+    case 'column': {
+      const n = s.board?.columns.length ?? 0;
+      if (!n) return s;
+      return { ...s, col: Math.min(n - 1, Math.max(0, s.col + ev.by)) };
+    }
+    case 'move': {
+      const column = selectedColumn(s);
+      if (!column) return s;
+      const pos = moveInList(positionOf(s, column.stage.id), ev.action, column.cards.length, ev.height);
+      return { ...s, positions: { ...s.positions, [column.stage.id]: pos } };
+    }
+    case 'filter-start':
+      return { ...s, editing: s.filter };
+    case 'filter-edit':
+      return s.editing === null ? s : { ...s, editing: ev.text };
+    case 'filter-apply':
+      return s.editing === null ? s : { ...s, filter: s.editing.trim(), editing: null, positions: {}, limits: {} };
+    case 'filter-cancel':
+      return { ...s, editing: null };
+    case 'filter-clear':
+      return { ...s, filter: '', mine: false, editing: null, positions: {}, limits: {} };
+    case 'toggle-mine':
+      return { ...s, mine: !s.mine, positions: {}, limits: {} };
+    case 'open': {
+      const card = selectedCard(s);
+      return card ? { ...s, openId: card.id } : s;
+    }
+    case 'close':
+      return { ...s, openId: null };
+    case 'prompt-open':
+    case 'prompt-update':
+      return { ...s, prompt: ev.prompt };
+    case 'prompt-close':
+      return { ...s, prompt: null };
+    case 'focus':
+      return { ...s, focusDealId: ev.dealId };
+    case 'load-more':
+      return { ...s, limits: { ...s.limits, [ev.stageId]: ev.limit } };
+  }
+}
+
+/** The neighbouring open stage a deal would move to, if any. */
+export function neighbourStage(s: BoardState, by: 1 | -1): BoardColumn | undefined {
+  return s.board?.columns[s.col + by];
+}

@@ -1,0 +1,205 @@
+/**
+ * The board: columns side by side (as many as fit; the window follows the selected column),
+ * each with its header (stage, probability, count, totals per currency) and its own scroll.
+ */
+import { Box, Text } from 'ink';
+import type { BoardCard, BoardColumn } from '../../../domain/board.js';
+import type { DealDetail } from '../../../domain/deals.js';
+import { currencyExponent, type Money } from '../../../domain/money.js';
+import type { TimelineEntry } from '../../../domain/timeline.js';
+import { formatLocalDateTime } from '../../../output/format.js';
+import { Footer, PromptView, TextField } from '../../components.js';
+import { BOARD_KEYS, PROMPT_KEYS } from '../../keymap.js';
+import { clampPosition } from '../../list.js';
+import { fit, truncate } from '../../text.js';
+import type { Theme } from '../../theme.js';
+import { filterTokens, positionOf, type BoardState } from './state.js';
+
+export const CARD_LINES = 3;
+
+/** In a deal's detail: back, win, lose. */
+const DETAIL_KEYS = BOARD_KEYS.filter((b) => b.action === 'win' || b.action === 'lose' || b.action === 'back').map((b) => ({ ...b, footer: true }));
+const MIN_COLUMN_WIDTH = 18;
+
+/** Column header: stage, count and probability; then one line per currency total (two shown). */
+const HEADER_LINES = 3;
+
+/** Cards per column: the screen minus the filter line, the column header and the footer. */
+export function boardCardsHeight(height: number): number {
+  return Math.max(1, Math.floor((height - 2 - HEADER_LINES) / CARD_LINES));
+}
+
+export function headerLines(column: BoardColumn, width: number): [string, string, string] {
+  const name = `${column.stage.name} (${column.count})`;
+  const prob = `${column.stage.probability}%`;
+  const first = name.length + 1 + prob.length <= width ? name + ' '.repeat(width - name.length - prob.length) + prob : name;
+  const totals = column.totals.map(shortMoney);
+  const second = totals[0] ?? '—';
+  const third = totals.length > 2 ? `${totals[1]} +${totals.length - 2} more` : (totals[1] ?? '');
+  return [fit(first, width), fit(second, width), fit(third, width)];
+}
+
+export function columnLayout(width: number, columns: number, selected: number): { start: number; count: number; width: number } {
+  if (columns === 0) return { start: 0, count: 0, width };
+  const count = Math.max(1, Math.min(columns, Math.floor((width + 1) / (MIN_COLUMN_WIDTH + 1))));
+  const start = Math.max(0, Math.min(selected - count + 1 > 0 ? selected - count + 1 : 0, columns - count));
+  return { start, count, width: Math.floor((width - (count - 1)) / count) };
+}
+
+/** "125k EUR", "1.2M USD", "950 JPY": headers are narrow; exact totals are in `crm pipeline summary`. */
+export function shortMoney(m: Money): string {
+  const exp = currencyExponent(m.currency);
+  const negative = m.minor < 0n;
+  const whole = (negative ? -m.minor : m.minor) / 10n ** BigInt(exp);
+  let text: string;
+  if (whole >= 1_000_000_000n) text = `${whole / 1_000_000_000n}.${(whole / 100_000_000n) % 10n}B`;
+  else if (whole >= 1_000_000n) text = `${whole / 1_000_000n}.${(whole / 100_000n) % 10n}M`;
+  else if (whole >= 10_000n) text = `${whole / 1000n}k`;
+  else text = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${negative ? '-' : ''}${text} ${m.currency}`;
+}
+
+export function cardLines(card: BoardCard, width: number): [string, string, string] {
+  const who = [card.company, card.owner].filter(Boolean).join(' · ');
+  const close = card.expectedClose ? `${card.overdue ? '!' : ''}${card.expectedClose.slice(5)}` : '';
+  const left = `${shortMoney(card.amount)} ${card.daysInStage}d`;
+  const gap = Math.max(1, width - left.length - close.length);
+  return [fit(card.title, width), fit(who || '—', width), fit(close ? left + ' '.repeat(gap) + close : left, width)];
+}
+
+function Column({ column, state, theme, width, cardsHeight, selected }: { column: BoardColumn; state: BoardState; theme: Theme; width: number; cardsHeight: number; selected: boolean }) {
+  const pos = clampPosition(positionOf(state, column.stage.id), column.cards.length, cardsHeight);
+  const cards = column.cards.slice(pos.scroll, pos.scroll + cardsHeight);
+  const inner = width - 1;
+  const [h1, h2, h3] = headerLines(column, inner);
+  return (
+    <Box flexDirection="column" width={width} paddingLeft={1}>
+      <Text {...(selected ? theme.tabActive : theme.heading)} wrap="truncate">
+        {h1}
+      </Text>
+      <Text {...theme.muted} wrap="truncate">
+        {h2}
+      </Text>
+      <Text {...theme.muted} wrap="truncate">
+        {h3}
+      </Text>
+      {cards.map((card, i) => {
+        const isCursor = selected && pos.scroll + i === pos.cursor;
+        const [l1, l2, l3] = cardLines(card, inner);
+        const sel = isCursor ? theme.selected : {};
+        return (
+          <Box key={card.id} flexDirection="column">
+            <Text {...sel} bold wrap="truncate">
+              {l1}
+            </Text>
+            <Text {...sel} {...(isCursor ? {} : theme.muted)} wrap="truncate">
+              {l2}
+            </Text>
+            <Text {...sel} {...(card.overdue && !isCursor ? theme.danger : {})} wrap="truncate">
+              {l3}
+            </Text>
+          </Box>
+        );
+      })}
+      {column.count === 0 ? <Text {...theme.muted}>{fit('no deals', inner)}</Text> : null}
+    </Box>
+  );
+}
+
+export interface BoardViewProps {
+  state: BoardState;
+  detail: { deal: DealDetail; timeline: TimelineEntry[] } | null;
+  theme: Theme;
+  width: number;
+  height: number;
+  timeZone?: string;
+}
+
+export function BoardView(props: BoardViewProps) {
+  const { state, theme, width, height } = props;
+  if (state.prompt) {
+    return (
+      <Box flexDirection="column" width={width} height={height}>
+        <Box flexGrow={1} flexDirection="column">
+          <PromptView prompt={state.prompt} theme={theme} width={width} height={height - 1} />
+        </Box>
+        <Footer keymaps={[PROMPT_KEYS]} theme={theme} width={width} global={false} />
+      </Box>
+    );
+  }
+  if (state.openId !== null) return <DealDetailView {...props} />;
+  const board = state.board;
+  const cardsHeight = boardCardsHeight(height);
+  const layout = columnLayout(width, board?.columns.length ?? 0, state.col);
+  const shown = board ? board.columns.slice(layout.start, layout.start + layout.count) : [];
+  const tokens = filterTokens(state);
+  const hidden = board ? board.columns.length - layout.count : 0;
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Box justifyContent="space-between" height={1}>
+        {state.editing !== null ? (
+          <TextField label="Filter:" value={state.editing} theme={theme} width={width - 2} />
+        ) : (
+          <Text wrap="truncate" {...(tokens.length ? theme.warning : theme.muted)}>
+            {truncate(tokens.length ? `Filter: ${tokens.join(' ')}  (esc clears)` : `${board?.pipeline.name ?? ''} pipeline · / filter · m my deals · ? keys`, width - 12)}
+          </Text>
+        )}
+        {state.editing === null && hidden > 0 ? <Text {...theme.muted}>{`${layout.start > 0 ? '◀ ' : ''}${layout.start + 1}-${layout.start + layout.count}/${board!.columns.length}${layout.start + layout.count < board!.columns.length ? ' ▶' : ''}`}</Text> : null}
+      </Box>
+      <Box flexDirection="row" height={height - 2}>
+        {!board ? <Text {...theme.muted}>loading…</Text> : null}
+        {board && board.columns.length === 0 ? <Text {...theme.muted}>No open stages: crm stage add Prospecting --probability 10</Text> : null}
+        {shown.map((column, i) => (
+          <Column key={column.stage.id} column={column} state={state} theme={theme} width={layout.width + (i === 0 ? 0 : 1)} cardsHeight={cardsHeight} selected={layout.start + i === state.col} />
+        ))}
+      </Box>
+      <Footer keymaps={[state.editing !== null ? PROMPT_KEYS : BOARD_KEYS]} theme={theme} width={width} global={state.editing === null} />
+    </Box>
+  );
+}
+
+function DealDetailView({ detail, theme, width, height, timeZone }: BoardViewProps) {
+  if (!detail) {
+    return (
+      <Box flexDirection="column" width={width} height={height}>
+        <Text {...theme.muted}>loading…</Text>
+      </Box>
+    );
+  }
+  const { deal, timeline } = detail;
+  const fields: [string, string | null][] = [
+    ['Stage', `${deal.stage.name} (${deal.status}) · ${deal.daysInStage} days in stage`],
+    ['Amount', `${deal.amount.format()} · weighted ${deal.weighted.format()} at ${deal.probability}%`],
+    ['Company', deal.company?.name ?? null],
+    ['Contacts', deal.contacts.length ? deal.contacts.map((c) => `${c.name}${c.role ? ` (${c.role})` : ''}`).join(', ') : null],
+    ['Owner', deal.owner],
+    ['Close', deal.expectedClose],
+    ['Lost', deal.lostReason ? `${deal.lostReason}${deal.lostNote ? ` — ${deal.lostNote}` : ''}` : null],
+  ];
+  const shown = fields.filter(([, v]) => v);
+  const bodyHeight = Math.max(1, height - 2);
+  const room = Math.max(0, bodyHeight - shown.length - 1);
+  const entries = timeline.slice(Math.max(0, timeline.length - room));
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text {...theme.heading} wrap="truncate">
+        {truncate(`Deal #${deal.id} ${deal.title}`, width)}
+      </Text>
+      <Box flexDirection="column" height={bodyHeight}>
+        {shown.map(([k, v]) => (
+          <Text key={k} wrap="truncate">
+            <Text {...theme.muted}>{fit(k, 10)}</Text>
+            {truncate(v!, width - 11)}
+          </Text>
+        ))}
+        {room > 0 ? <Text {...theme.muted}>{timeline.length ? `Timeline (latest ${entries.length})` : 'Timeline: nothing yet'}</Text> : null}
+        {entries.map((e, i) => (
+          <Text key={i} wrap="truncate">
+            {`${formatLocalDateTime(e.at, timeZone)} ${fit(e.kind, 8)} ${truncate(e.summary, Math.max(4, width - 27))}`}
+          </Text>
+        ))}
+      </Box>
+      <Footer keymaps={[DETAIL_KEYS]} theme={theme} width={width} />
+    </Box>
+  );
+}
