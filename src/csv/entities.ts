@@ -29,7 +29,6 @@ export interface Converted {
   tags?: string[];
   keyName?: MatchKey;
   keyValue?: string;
-  keyColumn?: string;
   /** Entity-specific values for the after-write hooks. */
   extra: Record<string, any>;
 }
@@ -205,9 +204,7 @@ function stamp(conv: Converted, env: ImportEnv, created: string | null): void {
 
 /** Ids of rows whose columns equal the given values (content match for rows without a key). */
 function candidates(env: ImportEnv, table: string, where: Record<string, unknown>): number[] {
-  const cols = Object.keys(where);
-  const sql = `SELECT id FROM ${table} WHERE ${cols.map((c) => `${c} IS ?`).join(' AND ')} ORDER BY id LIMIT 50`;
-  return (env.stmt(sql).all(...cols.map((c) => where[c] ?? null)) as { id: number }[]).map((r) => r.id);
+  return env.contentMatches(table, where);
 }
 
 function normalizeDomain(r: MappedRow): string | null {
@@ -219,6 +216,22 @@ function normalizeDomain(r: MappedRow): string | null {
 }
 
 // ---------------------------------------------------------------- contacts
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** fold() for ASCII text, where NFKC and the Arabic-script rules change nothing. */
+function fastFold(t: string | null | undefined): string {
+  if (!t) return '';
+  return ASCII.test(t) ? t.toLowerCase().replace(/\s+/g, ' ').trim() : fold(t);
+}
+
+/** searchText() of the contacts domain, with the ASCII fast path (same result; tested). */
+export function fastSearchText(first: string | null | undefined, last: string | null | undefined, email: string | null | undefined, phone: string | null | undefined, mobile: string | null | undefined): string {
+  const parts = [fastFold(first), fastFold(last), fastFold(email), phone ?? '', phoneDigits(phone), mobile ?? '', phoneDigits(mobile)];
+  let out = '';
+  for (const p of parts) if (p) out = out ? out + ' ' + p : p;
+  return out;
+}
 
 const CONTACT_FIELDS: FieldDef[] = [
   f('name', 'name', 'full name', 'fullname', 'display name', 'contact name', 'customer name', 'contact'),
@@ -305,12 +318,14 @@ const contacts: EntitySpec = {
     conv.custom = customOf(r);
     if (Object.keys(kept).length) conv.custom = { ...conv.custom, ...kept };
     conv.tags = tagsOf(r);
-    conv.keys = { email: (c.email_norm as string | null) ?? null, 'external-id': (c.external_id as string | null) ?? null, name: fold(`${c.first_name} ${c.last_name}`) };
+    conv.keys = { email: (c.email_norm as string | null) ?? null, 'external-id': (c.external_id as string | null) ?? null, name: fastFold(`${c.first_name} ${c.last_name}`) };
     return conv;
   },
   derive(values, existing) {
-    if (['first_name', 'last_name', 'email', 'phone', 'mobile'].some((k) => k in values)) {
-      const merged = { ...(existing ?? {}), ...values } as Parameters<typeof searchText>[0];
+    if (!existing) {
+      values.search_text = fastSearchText(values.first_name as string, values.last_name as string, values.email as string | null, values.phone as string | null, values.mobile as string | null);
+    } else if (['first_name', 'last_name', 'email', 'phone', 'mobile'].some((k) => k in values)) {
+      const merged = { ...existing, ...values } as Parameters<typeof searchText>[0];
       values.search_text = searchText(merged);
     }
   },
@@ -914,7 +929,7 @@ export const ENTITIES: Record<EntityName, EntitySpec> = { contacts, companies, d
 export function entityByName(name: string): EntitySpec {
   const n = name.toLowerCase();
   const hit = ENTITY_NAMES.find((e) => e === n || ENTITIES[e].singular === n);
-  if (!hit) throw new UsageError(`Cannot import "${name}".`, `Import one of: ${ENTITY_NAMES.join(', ')}.`);
+  if (!hit) throw new UsageError(`Unknown entity "${name}".`, `Use one of: ${ENTITY_NAMES.join(', ')}.`);
   return ENTITIES[hit];
 }
 

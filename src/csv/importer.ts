@@ -178,6 +178,7 @@ export class ImportEnv {
     this.userCache = undefined;
     this.companyCache = undefined;
     this.contactNames = undefined;
+    this.contentIndexes.clear();
   }
 
   /** The acting user's id, if the actor is a user. */
@@ -199,6 +200,45 @@ export class ImportEnv {
   }
 
   private contactNames?: Map<string, number | null>;
+  /** Rows without a natural key are matched by content: an in-memory index per table and column list. */
+  private contentIndexes = new Map<string, { cols: string[]; map: Map<string, number[]> }>();
+
+  private static contentKey(values: unknown[]): string {
+    return values.map((v) => (v === null || v === undefined ? '\u0000' : String(v))).join('\u0001');
+  }
+
+  contentMatches(table: string, where: Record<string, unknown>): number[] {
+    const cols = Object.keys(where);
+    const name = `${table}(${cols.join(',')})`;
+    let ix = this.contentIndexes.get(name);
+    if (!ix) {
+      const map = new Map<string, number[]>();
+      for (const r of this.sqlite.prepare(`SELECT id, ${cols.join(', ')} FROM ${table}`).raw().iterate() as IterableIterator<unknown[]>) {
+        const k = ImportEnv.contentKey(r.slice(1));
+        const list = map.get(k);
+        if (list) list.push(r[0] as number);
+        else map.set(k, [r[0] as number]);
+      }
+      ix = { cols, map };
+      this.contentIndexes.set(name, ix);
+    }
+    return ix.map.get(ImportEnv.contentKey(cols.map((c) => where[c]))) ?? [];
+  }
+
+  get hasContentIndexes(): boolean {
+    return this.contentIndexes.size > 0;
+  }
+
+  /** Keep the content indexes in step with rows this run creates. */
+  noteInserted(table: string, id: number, values: Row): void {
+    for (const [name, ix] of this.contentIndexes) {
+      if (!name.startsWith(table + '(')) continue;
+      const k = ImportEnv.contentKey(ix.cols.map((c) => values[c]));
+      const list = ix.map.get(k);
+      if (list) list.push(id);
+      else ix.map.set(k, [id]);
+    }
+  }
 
   /** A contact by folded full name: its id, null when several share it, undefined when none. */
   contactByName(name: string, fold: (s: string) => string): number | null | undefined {
@@ -285,6 +325,15 @@ const STAGE_SYNONYMS: Record<string, string> = {
   'contract sent': 'negotiation',
 };
 
+/** FNV-1a of a natural key: a compact in-memory set of the keys of this run. */
+function hashKey(key: string, value: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 0x3a, 0x01000193);
+  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 function foldKey(s: string): string {
   return s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
@@ -349,6 +398,8 @@ class Run {
   start(): void {
     const max = this.env.stmt(`SELECT coalesce(max(id), 0) AS m FROM ${this.spec.table}`).get() as { m: number };
     this.firstNewId = max.m + 1;
+    if (this.env.opts.skipInvalid) this.batchSize = 1; // a rejected row rolls back to its savepoint
+    else if (max.m === 0 && this.env.opts.mode !== 'update') this.startBulk();
   }
 
   private rowOfCreated(id: number): number | undefined {
@@ -427,11 +478,8 @@ class Run {
     const conv = spec.convert(row, env);
     const found = this.findExisting(row, conv);
     if (found === undefined) {
-      if (env.opts.mode === 'update') throw new RowError(conv.keyColumn ?? '', conv.keyValue ?? '', `no existing ${spec.singular} matches (--mode update only changes existing records)`);
-      const id = this.insert(conv);
-      this.noteCreated(id, row.row);
-      spec.afterInsert?.(env, id, conv);
-      this.record({ row: row.row, outcome: 'created', id, key: conv.keyValue ?? undefined });
+      if (env.opts.mode === 'update') throw new RowError((conv.keyName ? row.column(spec.keyField[conv.keyName] ?? conv.keyName) : ''), conv.keyValue ?? '', `no existing ${spec.singular} matches (--mode update only changes existing records)`);
+      this.queueInsert(conv, row.row);
       return;
     }
     const existing = env.stmt(`SELECT * FROM ${spec.table} WHERE id = ?`).get(found) as Row;
@@ -455,7 +503,7 @@ class Run {
       }
     }
     if (earlier !== undefined && rowTime === undefined) {
-      throw new RowError(conv.keyColumn ?? '', conv.keyValue ?? '', `conflicts with row ${earlier} (same ${conv.keyName ?? 'key'}, different ${changes.map((c) => spec.fieldOfColumn?.[c] ?? c).join(', ')})`);
+      throw new RowError((conv.keyName ? row.column(spec.keyField[conv.keyName] ?? conv.keyName) : ''), conv.keyValue ?? '', `conflicts with row ${earlier} (same ${conv.keyName ?? 'key'}, different ${changes.map((c) => spec.fieldOfColumn?.[c] ?? c).join(', ')})`);
     }
     this.update(found, existing, conv, changes);
     this.updatedRowOf.set(found, row.row);
@@ -465,15 +513,32 @@ class Run {
   private findExisting(row: MappedRow, conv: Converted): number | undefined {
     const { spec, env } = this;
     const order = env.opts.match ?? spec.defaultMatch;
+    const hashes: number[] = [];
+    for (const key of order) {
+      const value = conv.keys[key];
+      if (value !== undefined && value !== null) hashes.push(hashKey(key, value));
+    }
+    let i = 0;
     for (const key of order) {
       const value = conv.keys[key];
       if (value === undefined || value === null) continue;
       conv.keyName = key;
       conv.keyValue = value;
-      conv.keyColumn = row.column(spec.keyField[key] ?? key);
+      const h = hashes[i++]!;
+      if (this.bulk) {
+        // The table was empty: only a key seen earlier in this file can match.
+        let seen = false;
+        for (const x of hashes) if (this.seenKeys.has(x)) seen = true;
+        for (const x of hashes) this.seenKeys.add(x);
+        if (!seen) return undefined;
+        if (++this.bulkLookups > 1000) this.endBulk(); // many repeats: lookups need the indexes
+      }
+      if (this.pendingKeys.has(h) || this.bulk) this.flush();
+      for (const x of hashes) this.pendingKeys.add(x);
       const hit = env.stmt(spec.keySql[key]!).get(value) as { id: number } | undefined;
       return hit?.id;
     }
+    this.flush();
     if (env.opts.match && env.opts.mode !== 'create') {
       throw new RowError(row.column(spec.keyField[env.opts.match[0]!] ?? env.opts.match[0]!), '', `has no ${env.opts.match.join(' or ')} to match on`);
     }
@@ -503,16 +568,110 @@ class Run {
     return changes;
   }
 
-  private insert(conv: Converted): number {
+  /**
+   * New records are queued and written as multi-row INSERTs (up to BATCH rows with the same
+   * columns): per-statement overhead dominates single-row inserts. A lookup that could match a
+   * queued row flushes the queue first, so duplicates within a file are still found.
+   */
+  private queueInsert(conv: Converted, row: number): void {
+    const { spec } = this;
+    const cols = conv.cols;
+    if (conv.custom || 'custom_fields' in cols) cols.custom_fields = mergeCustom((cols.custom_fields as string | null) ?? null, conv.custom);
+    spec.derive?.(cols, null, conv);
+    const names: string[] = [];
+    const values: SqlValue[] = [];
+    for (const k in conv.createDefaults) {
+      if (!(k in cols)) {
+        names.push(k);
+        values.push(conv.createDefaults[k] ?? null);
+      }
+    }
+    for (const k in cols) {
+      names.push(k);
+      values.push(cols[k] ?? null);
+    }
+    const sig = names.join(',');
+    if (sig !== this.pendingSig) {
+      this.flush();
+      this.pendingSig = sig;
+      this.pendingCols = names;
+    }
+    for (const v of values) this.pendingParams.push(v);
+    this.pending.push({ conv, row });
+    if (this.pending.length >= this.batchSize) this.flush();
+  }
+
+  flush(): void {
+    const n = this.pending.length;
+    if (n === 0) return;
     const { spec, env } = this;
-    const values: Row = { ...conv.createDefaults, ...conv.cols };
-    if (conv.custom || 'custom_fields' in values) values.custom_fields = mergeCustom((values.custom_fields as string | null) ?? null, conv.custom);
-    spec.derive?.(values, null, conv);
-    const cols = Object.keys(values);
-    const sql = `INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
-    const id = Number(env.stmt(sql).run(...cols.map((c) => values[c] ?? null)).lastInsertRowid);
-    if (conv.tags?.length) this.setTags(id, conv.tags);
-    return id;
+    const cols = this.pendingCols;
+    const one = `(${cols.map(() => '?').join(', ')})`;
+    const key = `${spec.table}:${this.pendingSig}#${n}`;
+    let stmt = this.insertStmts.get(key);
+    if (!stmt) {
+      stmt = env.sqlite.prepare(`INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES ${new Array(n).fill(one).join(', ')}`);
+      this.insertStmts.set(key, stmt);
+    }
+    const last = Number(stmt.run(this.pendingParams).lastInsertRowid);
+    this.pendingParams = [];
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingKeys.clear();
+    // Rowids of one INSERT are consecutive: the first new row gets max(id)+1.
+    let id = last - n + 1;
+    for (const p of batch) {
+      this.noteCreated(id, p.row);
+      if (p.conv.tags?.length) this.setTags(id, p.conv.tags);
+      spec.afterInsert?.(env, id, p.conv);
+      if (env.hasContentIndexes) env.noteInserted(spec.table, id, { ...p.conv.createDefaults, ...p.conv.cols });
+      this.record({ row: p.row, outcome: 'created', id, key: p.conv.keyValue ?? undefined });
+      id++;
+    }
+  }
+
+  private pending: { conv: Converted; row: number }[] = [];
+  private pendingParams: SqlValue[] = [];
+  private pendingSig = '';
+  private pendingCols: string[] = [];
+  private pendingKeys = new Set<number>();
+  private insertStmts = new Map<string, Statement>();
+  private batchSize = 200;
+  /** Bulk load into an empty table: secondary indexes dropped and rebuilt at the end. */
+  private bulk = false;
+  private seenKeys = new Set<number>();
+  private droppedIndexes: string[] = [];
+  private bulkLookups = 0;
+
+  private startBulk(): void {
+    const { env, spec } = this;
+    const indexes = env.sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(spec.table) as { name: string; sql: string }[];
+    for (const ix of indexes) env.sqlite.exec(`DROP INDEX ${ix.name}`);
+    this.droppedIndexes = indexes.map((ix) => ix.sql);
+    this.bulk = true;
+  }
+
+  /** Rolling back: the transaction restores the dropped indexes. */
+  dropBulk(): void {
+    this.pending = [];
+    this.pendingParams = [];
+    this.bulk = false;
+  }
+
+  /** Rebuild the indexes (inside the same transaction: a rollback restores them as they were). */
+  endBulk(): void {
+    if (!this.bulk) return;
+    this.flush();
+    for (const sql of this.droppedIndexes) {
+      try {
+        this.env.sqlite.exec(sql);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new UserError(`The file has two rows with the same unique key (${(err as Error).message}); nothing was imported.`, 'Check the file for duplicate emails or external ids.');
+        throw err;
+      }
+    }
+    this.droppedIndexes = [];
+    this.bulk = false;
   }
 
   private update(id: number, existing: Row, conv: Converted, changes: string[]): void {
@@ -605,11 +764,14 @@ export function importFile(db: Db, s: Session, prepared: PreparedFile, opts: Imp
       run.processRow(r.row, r.cells);
       if (opts.progress && ++n % 2000 === 0) opts.progress(reader.bytesRead, reader.size);
     }
+    run.flush();
     opts.progress?.(reader.size, reader.size);
     const res = run.result;
+    res.details.sort((a, b) => a.row - b.row);
     res.warningCount = env.warningCount;
     const failed = res.rejected > 0 && !opts.skipInvalid;
     if (opts.dryRun || failed) {
+      run.dropBulk();
       sqlite.exec('ROLLBACK');
       done = true;
       if (failed && !opts.dryRun) recordFailedRun(env, spec, reader.file, res);
@@ -622,6 +784,7 @@ export function importFile(db: Db, s: Session, prepared: PreparedFile, opts: Imp
         )
         .run(spec.name, JSON.stringify([reader.file]), fileHash([reader.file, String(reader.size)]), JSON.stringify(runOptions(opts)), env.actor, env.now, env.now, res.created, res.updated, res.unchanged, res.rejected, 'done').lastInsertRowid,
     );
+    run.endBulk();
     run.recordRun(runId);
     if (res.created + res.updated > 0) {
       env.stmt('INSERT INTO audit_log (entity, entity_id, action, changes, actor, at) VALUES (?, ?, ?, ?, ?, ?)').run('import_run', runId, 'import', JSON.stringify({ entity: [null, spec.name], file: [null, reader.file], created: [null, res.created], updated: [null, res.updated] }), env.actor, env.now);

@@ -51,6 +51,7 @@ export class TableReader {
   private parser?: Parser;
   private buf: Buffer;
   private pending: string[][] = [];
+  private pendingAt = 0;
   private records = 0;
   private eof = false;
   private error?: Error;
@@ -116,7 +117,9 @@ export class TableReader {
   }
 
   private fill(): void {
-    while (this.pending.length === 0 && !this.eof) {
+    while (this.pendingAt >= this.pending.length && !this.eof) {
+      this.pending = [];
+      this.pendingAt = 0;
       const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
       if (n === 0) {
         this.finish();
@@ -130,7 +133,8 @@ export class TableReader {
 
   private take(): RawRow | undefined {
     this.fill();
-    const cells = this.pending.shift();
+    if (this.pendingAt >= this.pending.length) return undefined;
+    const cells = this.pending[this.pendingAt++];
     if (!cells) return undefined;
     this.records++;
     return { row: this.records, cells };

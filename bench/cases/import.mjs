@@ -1,0 +1,119 @@
+// Import speed: a generated 1,000,000-row contacts CSV into the indexed contacts table, timed in
+// one run against (a) a raw better-sqlite3 prepared-insert loop over the same rows and (b) the
+// sqlite3 shell's .import into the same schema; peak memory of `crm import` (max RSS of the
+// process); then a weekly 100k-row upsert into the 1M table. Targets: ≤ 1.5× .import, ≤ 250 MB,
+// weekly < 3 s. BENCH_ROWS=200000 for a quicker run.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin', 'crm');
+const dir = mkdtempSync(join(tmpdir(), 'crm-bench-import-'));
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const WEEKLY = Math.round(ROWS / 10);
+const NOW = '2026-11-20T17:55:00.000Z';
+const env = { ...process.env, CRM_NOW: NOW, CRM_USER: 'bench', TZ: 'UTC' };
+
+const HEADER = 'first_name,last_name,email,phone,title,source\n';
+function row(i, title = 'Engineer') {
+  return `First${i},Last${i % 9973},user${i}@example${i % 97}.com,+49 30 ${1000000 + i},${title},web\n`;
+}
+
+async function writeCsv(path, from, to, title) {
+  const out = createWriteStream(path);
+  out.write(HEADER);
+  let buf = '';
+  for (let i = from; i < to; i++) {
+    buf += row(i, typeof title === 'function' ? title(i) : title);
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      buf = '';
+    }
+  }
+  await new Promise((r) => out.end(buf, r));
+}
+
+const csv = join(dir, 'contacts.csv');
+const weekly = join(dir, 'weekly.csv');
+await writeCsv(csv, 0, ROWS, 'Engineer');
+// The weekly file: 80% existing contacts (half of them with a new title), 20% new ones.
+await writeCsv(weekly, ROWS - Math.round(WEEKLY * 0.8), ROWS + Math.round(WEEKLY * 0.2), (i) => (i % 2 ? 'Manager' : 'Engineer'));
+
+const template = join(dir, 'template.db');
+spawnSync(process.execPath, [bin, '--db', template, 'db', 'migrate'], { env });
+function freshDb(name) {
+  const p = join(dir, name);
+  copyFileSync(template, p);
+  return p;
+}
+
+function timed(cmd, args, opts = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  const lines = r.stderr.trim().split('\n');
+  return { seconds, maxRssMb: Number(lines[lines.length - 1]) / 1024, stdout: r.stdout };
+}
+
+// (a) raw better-sqlite3: read the file, split lines, one prepared insert per row, one transaction.
+const rawScript = join(dir, 'raw.mjs');
+writeFileSync(
+  rawScript,
+  `import Database from ${JSON.stringify(join(root, 'node_modules', 'better-sqlite3', 'lib', 'index.js'))};
+import { readFileSync } from 'node:fs';
+const db = new Database(process.argv[2]);
+db.pragma('journal_mode = WAL'); db.pragma('synchronous = NORMAL'); db.pragma('foreign_keys = ON');
+const ins = db.prepare('INSERT INTO contacts (first_name, last_name, email, email_norm, phone, title, source, search_text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+const lines = readFileSync(process.argv[3], 'utf8').split('\\n');
+db.transaction(() => {
+  for (let i = 1; i < lines.length; i++) {
+    if (!lines[i]) continue;
+    const [f, l, e, p, t, s] = lines[i].split(',');
+    const norm = e.toLowerCase();
+    ins.run(f, l, e, norm, p, t, s, f.toLowerCase() + ' ' + l.toLowerCase() + ' ' + norm + ' ' + p + ' ' + p.replace(/\\D+/g, ''), '${NOW}', '${NOW}');
+  }
+}).immediate();
+db.close();
+`,
+);
+const rawDb = freshDb('raw.db');
+const raw = timed(process.execPath, [rawScript, rawDb, csv]);
+
+// (b) sqlite3 .import into the same schema: the shell loads the CSV into a staging table, then one
+// INSERT … SELECT fills contacts with the derived columns (email_norm, search_text, timestamps).
+const shellDb = freshDb('shell.db');
+const shell = timed('/usr/bin/sqlite3', [
+  shellDb,
+  '-cmd', 'PRAGMA journal_mode=WAL', '-cmd', 'PRAGMA synchronous=NORMAL', '-cmd', 'BEGIN',
+  '.import --csv ' + csv + ' staging',
+  `INSERT INTO contacts (first_name, last_name, email, email_norm, phone, title, source, search_text, created_at, updated_at)
+   SELECT first_name, last_name, email, lower(email), phone, title, source, lower(first_name) || ' ' || lower(last_name) || ' ' || lower(email) || ' ' || phone, '${NOW}', '${NOW}' FROM staging;`,
+  'DROP TABLE staging;',
+  'COMMIT;',
+]);
+
+// crm import, the same file.
+const crmDb = freshDb('crm.db');
+const crm = timed(process.execPath, [bin, '--db', crmDb, 'import', 'contacts', csv, '-q']);
+const count = new Database(crmDb, { readonly: true }).prepare('SELECT count(*) AS n FROM contacts').get().n;
+if (count !== ROWS) throw new Error(`crm import stored ${count} contacts, expected ${ROWS}`);
+
+// Weekly upsert into the 1M table.
+const week = timed(process.execPath, [bin, '--db', crmDb, 'import', 'contacts', weekly, '--json', '-q']);
+const summary = JSON.parse(week.stdout);
+
+const fmt = (x) => x.toFixed(2);
+console.log(`rows: ${ROWS.toLocaleString('en')} contacts (${(readFileSync(csv).length / 1e6).toFixed(0)} MB CSV), indexed table (email, external id, company, owner)`);
+console.log(`raw better-sqlite3 loop   ${fmt(raw.seconds)} s   peak ${raw.maxRssMb.toFixed(0)} MB`);
+console.log(`sqlite3 .import           ${fmt(shell.seconds)} s   peak ${shell.maxRssMb.toFixed(0)} MB`);
+console.log(`crm import contacts       ${fmt(crm.seconds)} s   peak ${crm.maxRssMb.toFixed(0)} MB`);
+console.log(`ratio crm / .import       ${fmt(crm.seconds / shell.seconds)}×   (target ≤ 1.5×)   ${crm.seconds / shell.seconds <= 1.5 ? 'ok' : 'MISSED'}`);
+console.log(`ratio crm / raw loop      ${fmt(crm.seconds / raw.seconds)}×`);
+console.log(`peak memory               ${crm.maxRssMb.toFixed(0)} MB (target ≤ 250 MB)   ${crm.maxRssMb <= 250 ? 'ok' : 'MISSED'}`);
+console.log(`weekly upsert ${WEEKLY.toLocaleString('en')} rows into ${ROWS.toLocaleString('en')}: ${fmt(week.seconds)} s (target < 3 s)   ${week.seconds < 3 ? 'ok' : 'MISSED'}   created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}`);
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { fold } from '../../src/db/fold.js';
+import { searchText } from '../../src/domain/contacts.js';
+import { parseDate, parseDateTime, DateError } from '../../src/csv/dates.js';
+import { fastSearchText, parseAmount } from '../../src/csv/entities.js';
+import { firstInvalidUtf8 } from '../../src/csv/encodings.js';
+import { neutralizeCell, unneutralizeCell } from '../../src/csv/formula.js';
+import { buildMapping, headerKey } from '../../src/csv/mapping.js';
+import { sniffDelimiter } from '../../src/csv/reader.js';
+import { ENTITIES } from '../../src/csv/entities.js';
+
+describe('formula neutralisation', () => {
+  it('neutralises cells a spreadsheet would execute, keeps numbers and phone numbers importable', () => {
+    for (const v of ['=SUM(A1:A2)', '@cmd', '+HYPERLINK("x")', '-2+cmd|"/c calc"!A0', '\tx', '\rx', '\nx', '-', '+']) {
+      expect(neutralizeCell(v)).toBe("'" + v);
+      expect(unneutralizeCell(neutralizeCell(v))).toBe(v);
+    }
+    for (const v of ['+49 30 1234', '+1 (555) 123-4567', '-12.50', '-1,250.00', 'Sara', '', "'quoted", '1+1']) expect(neutralizeCell(v)).toBe(v);
+  });
+});
+
+describe('search text', () => {
+  it('the ASCII fast path gives what the contacts domain computes, in any script', () => {
+    for (const [f, l, e, p, m] of [
+      ['Sara', 'Rahimi', 'Sara@Example.com', '+98 21 5555 0101', null],
+      ['  Ana  Maria ', 'Lima', null, null, '+55 11 91234 5678'],
+      ['رحيمي', 'سارا', null, '021 5555', null],
+      ['ПЕТРОВ', 'Иван', 'ivan@example.ru', null, null],
+      ['李', '伟', null, null, null],
+    ] as const) {
+      expect(fastSearchText(f, l, e, p, m)).toBe(searchText({ first_name: f, last_name: l, email: e, phone: p, mobile: m }));
+    }
+    expect(fold('ＡＢＣ')).toBe('abc');
+  });
+});
+
+describe('dates', () => {
+  it('reads ISO by default and refuses ambiguous day/month orders', () => {
+    expect(parseDate('2026-03-04')).toBe('2026-03-04');
+    expect(parseDate('25/04/2026')).toBe('2026-04-25');
+    expect(() => parseDate('03/04/2026')).toThrow(DateError);
+    expect(() => parseDate('03/04/2026')).toThrow(/ambiguous/);
+    expect(parseDate('03/04/2026', 'DMY')).toBe('2026-04-03');
+    expect(parseDate('03/04/2026', 'MDY')).toBe('2026-03-04');
+    expect(() => parseDate('31/02/2026', 'DMY')).toThrow(/not a real date/);
+    expect(() => parseDate('03/04/26', 'DMY')).toThrow(/two-digit year/);
+  });
+  it('reads times in the user zone and keeps explicit offsets', () => {
+    expect(parseDateTime('2023-06-01 7:29', undefined, 'UTC')).toBe('2023-06-01T07:29:00.000Z');
+    expect(parseDateTime('29-02-2016 01:16', 'DMY', 'UTC')).toBe('2016-02-29T01:16:00.000Z');
+    expect(parseDateTime('2026-07-01 09:00', undefined, 'Europe/Berlin')).toBe('2026-07-01T07:00:00.000Z');
+    expect(parseDateTime('2006-06-15T20:47:07.000Z', undefined, 'Asia/Tokyo')).toBe('2006-06-15T20:47:07.000Z');
+    expect(parseDateTime('2026-07-01T09:00:00+02:00', undefined, 'UTC')).toBe('2026-07-01T07:00:00.000Z');
+  });
+});
+
+describe('amounts', () => {
+  it('parses amounts exactly, with the currency from the cell or the flag', () => {
+    expect(parseAmount('500000.0', 'USD')).toEqual({ minor: 50000000, currency: 'USD' });
+    expect(parseAmount('1,250.50', 'EUR')).toEqual({ minor: 125050, currency: 'EUR' });
+    expect(parseAmount('1250 JPY', 'USD')).toEqual({ minor: 1250, currency: 'JPY' });
+    expect(parseAmount('$12', undefined)).toEqual({ minor: 1200, currency: 'USD' });
+    expect(parseAmount('12.345', 'USD')).toEqual({ error: '"12.345" has more decimals than USD allows (2)' });
+    expect(parseAmount('12', undefined)).toEqual({ error: 'has no currency; pass --currency USD or map a currency column' });
+  });
+});
+
+describe('decoding and sniffing', () => {
+  it('finds the first invalid UTF-8 byte', () => {
+    expect(firstInvalidUtf8(Buffer.from('héllo'))).toBe(-1);
+    expect(firstInvalidUtf8(Buffer.from([0x61, 0xe9, 0x62]))).toBe(1);
+    expect(firstInvalidUtf8(Buffer.from([0x61, 0xed, 0xa0, 0x80]))).toBe(1); // a UTF-16 surrogate
+    expect(firstInvalidUtf8(Buffer.from([0xc0, 0xaf]))).toBe(0); // overlong
+  });
+  it('sniffs the delimiter from the header outside quotes', () => {
+    expect(sniffDelimiter('a,b,c\n1;2;3')).toBe(',');
+    expect(sniffDelimiter('a;b;c\n')).toBe(';');
+    expect(sniffDelimiter('a\tb\tc\r\n')).toBe('\t');
+    expect(sniffDelimiter('a|b|"c,d,e"\n')).toBe('|');
+    expect(sniffDelimiter('single\n')).toBe(',');
+  });
+});
+
+describe('header mapping', () => {
+  it('maps HubSpot, Salesforce, Google and Outlook spellings', () => {
+    const m = buildMapping(['First Name', 'LASTNAME', 'E-mail Address', 'Mobile Phone', 'Company Name', 'Lead Status', 'Shoe size'], ENTITIES.contacts.fields, [], { customFields: true, entity: 'contacts' });
+    expect(Object.fromEntries([...m.fields].map(([f, i]) => [f, i]))).toEqual({ first_name: [0], last_name: [1], email: [2], mobile: [3], company: [4], lifecycle: [5] });
+    expect(m.custom).toEqual([6]);
+    expect(headerKey('E-mail 1 - Value')).toBe('email1value');
+  });
+});
