@@ -10,6 +10,8 @@ import { currencyExponent, isCurrencyCode } from '../domain/money.js';
 import { handleFromName, normalizeHandle, ROLES, validateTimeZone } from '../domain/users.js';
 import { cleanText, normalizeEmail, normalizePhone, splitName } from '../domain/validate.js';
 import { CrmError, UsageError } from '../errors.js';
+import type { SlaPolicy } from '../db/schema.js';
+import { matchPolicy } from '../domain/sla-policies.js';
 import { DateError, parseDate, parseDateTime } from './dates.js';
 import type { ImportEnv, ImportOptions, Row } from './importer.js';
 import { headerKey, type FieldDef, type Mapping } from './mapping.js';
@@ -729,6 +731,7 @@ const tickets: EntitySpec = {
     }
     conv.createDefaults.created_at = createdAt ?? env.now;
     conv.createDefaults.updated_at = updated ?? env.now;
+    conv.createDefaults.sla_policy_id = policyFor(env, c);
     conv.extra = { firstResponse, updated, status };
     conv.custom = customOf(r);
     conv.tags = tagsOf(r);
@@ -741,7 +744,9 @@ const tickets: EntitySpec = {
   afterInsert(env, id, conv) {
     const ev = env.stmt('INSERT INTO ticket_events (ticket_id, kind, body, from_value, to_value, actor, at) VALUES (?, ?, NULL, ?, ?, ?, ?)');
     const createdAt = conv.createDefaults.created_at as string;
-    ev.run(id, 'created', null, null, env.actor, createdAt);
+    env.stmt("INSERT INTO ticket_events (ticket_id, kind, body, from_value, to_value, actor, at) VALUES (?, 'created', ?, NULL, 'new', ?, ?)").run(id, conv.cols.subject, env.actor, createdAt);
+    const assignee = conv.cols.assignee_id as number | null | undefined;
+    if (assignee) ev.run(id, 'assign', null, handleOf(env, assignee), env.actor, createdAt);
     if (conv.extra.firstResponse) ev.run(id, 'reply', null, null, env.actor, conv.extra.firstResponse);
     const status = (conv.cols.status as string | undefined) ?? 'new';
     const solved = conv.cols.solved_at as string | null | undefined;
@@ -763,13 +768,31 @@ const tickets: EntitySpec = {
       add('status', existing.status, conv.cols.status, when);
     }
     if (conv.cols.priority !== undefined && conv.cols.priority !== existing.priority) add('priority', existing.priority, conv.cols.priority, at);
-    if (conv.cols.assignee_id !== undefined && conv.cols.assignee_id !== existing.assignee_id) add('assign', existing.assignee_id, conv.cols.assignee_id, at);
+    if (conv.cols.assignee_id !== undefined && conv.cols.assignee_id !== existing.assignee_id) {
+      add('assign', existing.assignee_id === null ? null : handleOf(env, existing.assignee_id as number), conv.cols.assignee_id === null ? null : handleOf(env, conv.cols.assignee_id as number), at);
+    }
     return out;
   },
   updatedAtFrom(conv) {
     return conv.extra.updated ?? undefined;
   },
 };
+
+function handleOf(env: ImportEnv, userId: number): string {
+  return (env.stmt('SELECT handle FROM users WHERE id = ?').get(userId) as { handle: string }).handle;
+}
+
+/** The SLA policy a new ticket starts under: first matching policy, as crm ticket open picks it. */
+function policyFor(env: ImportEnv, c: Row): number | null {
+  const policies = env.memo('sla_policies', () => env.stmt('SELECT * FROM sla_policies ORDER BY position, id').all() as SlaPolicy[]);
+  if (!policies.length) return null;
+  const tier = c.company_id ? ((env.stmt('SELECT tier FROM companies WHERE id = ?').get(c.company_id) as { tier: string | null } | undefined)?.tier ?? null) : null;
+  try {
+    return matchPolicy(policies, { priority: (c.priority as string | undefined) ?? 'normal', category: (c.category as string | null | undefined) ?? null, channel: (c.channel as string | null | undefined) ?? null, tier }).id;
+  } catch {
+    return null;
+  }
+}
 
 /** The requester: by email, else by unique name; created when new (like contact add creates a company). */
 function requesterOf(r: MappedRow, env: ImportEnv): number | null {

@@ -200,6 +200,13 @@ export class ImportEnv {
   }
 
   private contactNames?: Map<string, number | null>;
+  private memos = new Map<string, unknown>();
+
+  /** A value computed once per run (policy rows, …). */
+  memo<T>(key: string, make: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, make());
+    return this.memos.get(key) as T;
+  }
   /** Rows without a natural key are matched by content: an in-memory index per table and column list. */
   private contentIndexes = new Map<string, { cols: string[]; map: Map<string, number[]> }>();
 

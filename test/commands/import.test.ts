@@ -173,7 +173,7 @@ describe('crm import: every shared dataset imports correctly', () => {
     // Events the SLA engine reads: created, the first reply, resolution.
     const closed = rows.find((x) => x['Ticket Status'] === 'Closed')!;
     const events = query<{ kind: string; to_value: string | null }>('SELECT kind, to_value FROM ticket_events WHERE ticket_id = (SELECT id FROM tickets WHERE external_id = ?) ORDER BY at, id', closed['Ticket ID']);
-    expect(events.map((e) => e.kind + (e.to_value ? ':' + e.to_value : ''))).toEqual(['created', 'reply', 'status:solved', 'status:closed']);
+    expect(events.map((e) => e.kind + (e.to_value ? ':' + e.to_value : ''))).toEqual(['created:new', 'reply', 'status:solved', 'status:closed']);
     const again = await crm(['import', 'tickets', file]);
     expect(again.stdout).toContain(`0 created, 0 updated, ${rows.length} unchanged, 0 rejected`);
   });
