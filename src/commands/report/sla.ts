@@ -92,7 +92,7 @@ const flatView: ListView<SlaGroup> = [
 
 export function renderHuman(ctx: CliContext, r: SlaReport): string {
   const c = colors(ctx.io);
-  const tableOut = { io: { ...ctx.io, isStdoutTTY: true }, opts: { ...ctx.out.opts, outFile: undefined } };
+  const tableOut = { io: { ...ctx.io, isStdoutTTY: true, width: ctx.io.isStdoutTTY ? ctx.io.width : 1000 }, opts: { ...ctx.out.opts, outFile: undefined } };
   const t = r.total;
   const lines = [`${c.bold('SLA compliance')} — tickets created ${r.period.label}: ${r.tickets}, as of ${formatLocalDateTime(r.asOf, ctx.timeZone)} (${ctx.timeZone})`];
   lines.push(

@@ -44,7 +44,7 @@ function renderHuman(ctx: CliContext, r: TicketsReport): string {
     ...bars(c.bold('Requests per month'), r.byMonth),
     '',
     c.bold('Solved per agent (read volume next to satisfaction and reopen rate)'),
-    r.agents.length ? renderList({ io: { ...ctx.io, isStdoutTTY: true }, opts: { ...out.opts, outFile: undefined } }, 'table', agentView, r.agents).trimEnd() : '  none',
+    r.agents.length ? renderList({ io: { ...ctx.io, isStdoutTTY: true, width: ctx.io.isStdoutTTY ? ctx.io.width : 1000 }, opts: { ...out.opts, outFile: undefined } }, 'table', agentView, r.agents).trimEnd() : '  none',
   ];
   if (r.explain) lines.push('', r.explain);
   return lines.join('\n') + '\n';

@@ -12,7 +12,8 @@ export function slaSummary(r: TicketRecord, now: Date): string {
   const active = running.filter(([, c]) => c!.state === 'active' && c!.deadline).sort((a, b) => (a[1]!.deadline! < b[1]!.deadline! ? -1 : 1));
   if (active.length) {
     const [m, c] = active[0]!;
-    return `${METRIC_LABELS[m].toLowerCase()} in ${formatDuration((Date.parse(c!.deadline!) - now.getTime()) / 1000)}`;
+    const left = (Date.parse(c!.deadline!) - now.getTime()) / 1000;
+    return `${METRIC_LABELS[m].toLowerCase()} ${left < 60 ? 'due now' : `in ${formatDuration(left)}`}`;
   }
   if (running.some(([, c]) => c!.state === 'paused')) return 'paused';
   const all = METRICS.map((m) => r.sla[m]).filter((c): c is MetricClock => c !== null);

@@ -7,6 +7,7 @@ import { writeTransaction, type Trx } from '../transaction.js';
 import { seedPeople, type PeopleSeed } from './people.js';
 import { createRng, type Rng } from './random.js';
 import { seedActivities } from './activities.js';
+import { seedTickets } from './tickets.js';
 
 export interface DemoContext {
   trx: Trx;
@@ -19,6 +20,7 @@ export type DemoSeeder = (d: DemoContext) => Promise<void>;
 
 /** Extra seeders, run in order after people (pipeline, tickets, activities… add theirs here). */
 export const DEMO_SEEDERS: { name: string; seed: DemoSeeder }[] = [
+  { name: 'tickets', seed: seedTickets },
   // Activities last: they link to deals seeded before them.
   { name: 'activities', seed: seedActivities },
 ];

@@ -104,6 +104,9 @@ interface Acc {
   breachedAt: number | null;
 }
 
+/** Seconds are sums of fractional intervals: compare with a little slack. */
+const EPSILON = 1e-6;
+
 const newAcc = (at: number): Acc => ({ running: true, startedAt: at, stoppedAt: null, elapsed: 0, business: 0, breachedAt: null });
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -133,8 +136,11 @@ export function computeSla(input: ClockInput, policies: (id: number) => ClockPol
     const basis = policy.basis[m];
     const seconds = basis.secondsBetween(a, b);
     const t = target(m);
-    if (t !== undefined && acc.breachedAt === null && acc.elapsed + seconds > t) {
-      acc.breachedAt = acc.elapsed >= t ? a : basis.advance(a, t - acc.elapsed) ?? b;
+    // Breached once the clock runs past the instant the target was reached — also when that
+    // instant is the end of a business day and the wall clock has moved on since.
+    if (t !== undefined && acc.breachedAt === null && acc.elapsed + seconds >= t - EPSILON) {
+      const due = acc.elapsed >= t - EPSILON ? a : (basis.advance(a, t - acc.elapsed) ?? b);
+      if (due < b) acc.breachedAt = due;
     }
     acc.elapsed += seconds;
     acc.business += basis === policy.business ? seconds : policy.business.secondsBetween(a, b);

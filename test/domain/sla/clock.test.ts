@@ -150,3 +150,13 @@ describe('reopen and policy changes', () => {
     expect(r.firstReply).toMatchObject({ state: 'active', elapsedSeconds: 1200 });
   });
 });
+
+describe('deadlines at the end of a business day', () => {
+  it('a target reached exactly at Friday 18:00 is breached over the weekend, at Friday 18:00', () => {
+    const p = policyWith({ firstReply: { normal: '9h' } }, calendar(WORKDAY));
+    const r = computeSla({ createdAt: ms('2026-11-20T09:00:00Z'), priority: 'normal', policyId: 1, events: [], now: ms('2026-11-22T12:00:00Z') }, () => p);
+    expect(r.firstReply).toMatchObject({ state: 'breached', breachedAt: '2026-11-20T18:00:00.000Z', deadline: '2026-11-20T18:00:00.000Z', remainingSeconds: 0 });
+    const onTime = computeSla({ createdAt: ms('2026-11-20T09:00:00Z'), priority: 'normal', policyId: 1, events: [ev('reply', '2026-11-20T18:00:00Z')], now: ms('2026-11-22T12:00:00Z') }, () => p);
+    expect(onTime.firstReply).toMatchObject({ state: 'achieved', breachedAt: null });
+  });
+});
