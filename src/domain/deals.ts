@@ -984,16 +984,28 @@ export interface StageAggregateRow {
  * stage's probability (100 / 0); open deals use their override, else the stage's.
  * `closedIn` limits won/lost deals to those closed in the period (open deals always count).
  */
-export async function pipelineAggregate(s: Session, opts: { pipeline?: string; filter?: string[]; closedIn?: { start: string; end: string } } = {}) {
+export async function pipelineAggregate(s: Session, opts: { pipeline?: string; filter?: string[]; closedIn?: { start: string; end: string }; asOf?: string } = {}) {
   const db = s.db.kysely;
   const pipeline = await getPipeline(db, opts.pipeline);
-  const stages = await stagesOf(db, pipeline.id);
+  const stages = await stagesOf(db, pipeline.id, opts.asOf !== undefined);
   const where = await compileDealFilter(s, opts.filter ?? []);
-  let q = db
-    .selectFrom('deals as d')
-    .innerJoin('stages as st', 'st.id', 'd.stage_id')
-    .where('d.pipeline_id', '=', pipeline.id)
-    .where('d.archived_at', 'is', null);
+  const asOf = opts.asOf;
+  // --as-of: the stage of each deal is the target of its last recorded move at or before then.
+  let q = (
+    asOf === undefined
+      ? db.selectFrom('deals as d').innerJoin('stages as st', 'st.id', 'd.stage_id').where('d.archived_at', 'is', null)
+      : db
+          .selectFrom('deals as d')
+          .innerJoin('stages as st', (j) =>
+            j.onRef(
+              'st.id',
+              '=',
+              sql<number>`(SELECT h.to_stage_id FROM deal_stage_history h WHERE h.deal_id = d.id AND h.at <= ${asOf} ORDER BY h.at DESC, h.id DESC LIMIT 1)`,
+            ),
+          )
+          .where('d.created_at', '<=', asOf)
+          .where((eb) => eb.or([eb('d.archived_at', 'is', null), eb('d.archived_at', '>', asOf)]))
+  ).where('d.pipeline_id', '=', pipeline.id);
   if (where) q = q.where(where);
   if (opts.closedIn) {
     const { start, end } = opts.closedIn;
@@ -1007,16 +1019,18 @@ export async function pipelineAggregate(s: Session, opts: { pipeline?: string; f
   }
   const rows = await q
     .select([
-      'd.stage_id',
+      'st.id as stage_id',
       'd.currency',
       (eb) => eb.fn.countAll<number>().as('n'),
       sql<string>`CAST(SUM(d.amount_minor) AS TEXT)`.as('total'),
       sql<string>`CAST(SUM(d.amount_minor * CASE WHEN st.kind = 'open' THEN COALESCE(d.probability, st.probability) ELSE st.probability END) AS TEXT)`.as('weighted'),
     ])
-    .groupBy(['d.stage_id', 'd.currency'])
-    .orderBy('d.stage_id')
+    .groupBy(['st.id', 'd.currency'])
+    .orderBy('st.id')
     .orderBy('d.currency')
     .execute();
   const aggregate: StageAggregateRow[] = rows.map((r) => ({ stageId: r.stage_id, currency: r.currency, count: Number(r.n), totalMinor: String(r.total), weightedX100: String(r.weighted) }));
-  return { pipeline: { id: pipeline.id, name: pipeline.name }, stages: stages.map((st) => ({ id: st.id, name: st.name, position: st.position, probability: st.probability, kind: st.kind })), rows: aggregate };
+  // Stages archived since the as-of instant still show, if deals were in them then.
+  const shown = stages.filter((st) => !st.archived_at || aggregate.some((r) => r.stageId === st.id));
+  return { pipeline: { id: pipeline.id, name: pipeline.name }, stages: shown.map((st) => ({ id: st.id, name: st.name, position: st.position, probability: st.probability, kind: st.kind })), rows: aggregate };
 }

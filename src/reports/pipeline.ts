@@ -68,6 +68,9 @@ export const PIPELINE_EXPLAIN = `Pipeline report
 Rounding: ${WEIGHTED_ROUNDING}.
 Currencies are never converted or mixed: every total is per currency.
 With --period, won and lost deals count only if they closed in that period; open deals always.
+With --as-of, each deal sits in the stage its history (deal_stage_history) shows at that
+instant; deals created later or archived by then are left out. Amounts, probability overrides
+and filter terms use the deals' current values.
 Filter terms (owner:me, +renewal, close:this-quarter…) narrow the deals first.
 `;
 

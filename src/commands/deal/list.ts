@@ -30,9 +30,9 @@ export function register(parent: Command, ctx: CliContext): void {
     .option('--all', 'no row limit')
     .option('--archived', 'list archived deals instead');
   examples(cmd, [
-    'crm deal list stage:quote owner:me amount:>5000 +renewal close:<2026-12-31',
+    "crm deal list stage:quote owner:me 'amount:>5000' +renewal 'close:<2026-12-31'   # quote > and < for the shell",
     'crm deal list status:open closing:this-month --sort close',
-    'crm deal list stale:>30d --sort stale        # stuck deals: 30+ days in their stage',
+    "crm deal list 'stale:>30d' --sort stale      # stuck deals: 30+ days in their stage",
     'crm deal list status:lost reason:price lost:this-quarter --json',
   ]);
   cmd.action((filter: string[], o: ListOptions) => run(ctx, filter, o));

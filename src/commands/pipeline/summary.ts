@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { pipelineAggregate } from '../../domain/deals.js';
 import { periodFromFlags } from '../../domain/period.js';
+import { parseAsOf } from '../../domain/report-scope.js';
 import { bar } from '../../output/chart.js';
 import { colors } from '../../output/color.js';
 import type { ListView } from '../../output/columns.js';
@@ -22,6 +23,7 @@ import { sessionOf } from '../session.js';
 export interface SummaryOptions {
   pipeline?: string;
   period?: string;
+  asOf?: string;
   chart?: boolean;
   explain?: boolean;
 }
@@ -32,10 +34,11 @@ export async function runSummary(ctx: CliContext, filter: string[], o: SummaryOp
     return;
   }
   const s = sessionOf(ctx);
-  const period = o.period ? periodFromFlags({ period: o.period }, s.now(), s.timeZone) : null;
-  const agg = await pipelineAggregate(s, { pipeline: o.pipeline, filter, closedIn: period ?? undefined });
+  const asOf = o.asOf !== undefined ? parseAsOf(o.asOf, s.timeZone) : s.now();
+  const period = o.period ? periodFromFlags({ period: o.period }, asOf, s.timeZone) : null;
+  const agg = await pipelineAggregate(s, { pipeline: o.pipeline, filter, closedIn: period ?? undefined, asOf: o.asOf !== undefined ? asOf.toISOString() : undefined });
   const report = buildPipelineReport(agg.stages, agg.rows, {
-    now: s.now(),
+    now: asOf,
     pipeline: agg.pipeline,
     filter,
     period: period ? { label: period.label, start: period.start, end: period.end } : null,
@@ -116,10 +119,11 @@ export function summaryOptions(cmd: Command): Command {
   return cmd
     .option('--pipeline <name>', 'which pipeline (default: the default pipeline)')
     .option('--period <period>', 'count won/lost deals closed in this period only: 2026-Q4, 2026-11, 2026')
+    .option('--as-of <when>', 'the pipeline as it was then, rebuilt from stage history (a date: the end of that day)')
     .option('--no-chart', 'no bar chart (bars are drawn on a terminal only)')
     .option('--explain', 'print how every number is computed, then exit');
 }
 
 export function summaryExamples(cmd: Command, prefix: string): Command {
-  return examples(cmd, [`${prefix}`, `${prefix} owner:me`, `${prefix} --period 2026-Q4 --json`, `${prefix} --pipeline renewals --no-chart`, `${prefix} --format csv > pipeline.csv`, `${prefix} --explain`]);
+  return examples(cmd, [`${prefix}`, `${prefix} owner:me`, `${prefix} --period 2026-Q4 --json`, `${prefix} --as-of 2026-10-31`, `${prefix} --pipeline renewals --no-chart`, `${prefix} --format csv > pipeline.csv`, `${prefix} --explain`]);
 }

@@ -4,6 +4,7 @@
  */
 import type { Db } from '../sqlite.js';
 import { writeTransaction, type Trx } from '../transaction.js';
+import { seedDeals } from './deals.js';
 import { seedPeople, type PeopleSeed } from './people.js';
 import { createRng, type Rng } from './random.js';
 import { seedActivities } from './activities.js';
@@ -20,6 +21,7 @@ export type DemoSeeder = (d: DemoContext) => Promise<void>;
 
 /** Extra seeders, run in order after people (pipeline, tickets, activities… add theirs here). */
 export const DEMO_SEEDERS: { name: string; seed: DemoSeeder }[] = [
+  { name: 'deals', seed: seedDeals },
   { name: 'tickets', seed: seedTickets },
   // Activities last: they link to deals seeded before them.
   { name: 'activities', seed: seedActivities },
