@@ -51,6 +51,7 @@ describe('stage history', () => {
       ['Quote', 'Won', 'lin', '2026-11-24T16:30:00.000Z'],
     ]);
     expect(d.history[0]).toMatchObject({ from: null, to: { name: 'Prospecting' }, actor: 'ana', at: '2026-11-20T10:00:00.000Z' });
+    expect(d.timeline.filter((e: { source: string }) => e.source === 'deal')).toHaveLength(4);
     expect(d.timeInStage).toEqual([
       { stage: 'Prospecting', seconds: 86400, duration: '1d', visits: 1 },
       { stage: 'Qualification', seconds: 2 * 86400 + 6.5 * 3600, duration: '2d 6h 30m', visits: 1 },
