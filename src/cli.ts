@@ -46,7 +46,7 @@ export async function buildProgram(ctx: CliContext, argv: string[]): Promise<Com
     .option('--no-color', 'no colours (also NO_COLOR=1)')
     .option('-q, --quiet', 'no confirmations or progress on stderr')
     .option('--no-migrate', 'do not apply pending migrations on open')
-    .addOption(new Option('--journal <mode>', 'SQLite journal mode').choices(['wal', 'delete']).hideHelp())
+    .addOption(new Option('--journal <mode>', 'SQLite journal: wal (default); delete only for a network file system (see README)').choices(['wal', 'delete']))
     .helpCommand(false)
     .showSuggestionAfterError(true)
     .configureOutput({

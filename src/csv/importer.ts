@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/sqlite.js';
+import { beginImmediateSync, commitSync } from '../db/transaction.js';
 import type { Session } from '../domain/session.js';
 import { UserError } from '../errors.js';
 import type { DateOrder } from './dates.js';
@@ -762,7 +763,7 @@ export function importFile(db: Db, s: Session, prepared: PreparedFile, opts: Imp
   const run = new Run(env, spec, prepared.mapping, prepared.reader);
   const { reader } = prepared;
   const sqlite = db.sqlite;
-  sqlite.exec('BEGIN IMMEDIATE');
+  beginImmediateSync(sqlite, db.path, db.lock); // busy_timeout, then bounded retries with backoff
   let done = false;
   try {
     run.start();
@@ -796,7 +797,7 @@ export function importFile(db: Db, s: Session, prepared: PreparedFile, opts: Imp
     if (res.created + res.updated > 0) {
       env.stmt('INSERT INTO audit_log (entity, entity_id, action, changes, actor, at) VALUES (?, ?, ?, ?, ?, ?)').run('import_run', runId, 'import', JSON.stringify({ entity: [null, spec.name], file: [null, reader.file], created: [null, res.created], updated: [null, res.updated] }), env.actor, env.now);
     }
-    sqlite.exec('COMMIT');
+    commitSync(sqlite, db.path, db.lock);
     done = true;
     res.runId = runId;
     res.committed = true;

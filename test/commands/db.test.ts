@@ -218,3 +218,12 @@ describe('optimistic locking with --if-version', () => {
     expect((await crm(['user', 'edit', 'sara', '--team', 'West', '--if-version', 'x'])).exitCode).toBe(2);
   });
 });
+
+describe('crm help sharing', () => {
+  it('explains the one-host rule and the way around it', async () => {
+    const r = await crm(['help', 'sharing']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('--journal delete');
+    expect(r.stdout).toContain('crm db backup');
+  });
+});

@@ -75,9 +75,30 @@ References (crm log KIND <ref>, --contact/--company/--deal/--ticket):
 A name that matches several records lists them, and nothing is written.
 `;
 
+export const SHARING_HELP = `Sharing one database file (people and cron jobs on ONE host)
+
+  crm --db /srv/crm/team.db db init --shared-group sales   file 0660, group sales
+  crm db backup ~/backups/crm-$(date +%F).db              online, verified, atomic
+  crm db check                                            exit 3 if anything is damaged
+  crm db restore BACKUP --yes                             checked first; current copy kept
+  crm contact edit 12 --phone "…" --if-version 7          refuse if changed meanwhile
+
+Writers take turns: each write waits for the lock (CRM_BUSY_TIMEOUT, 5 s by default,
+then up to 3 retries, about 20 s in all) and otherwise fails with "locked by another
+process" and changes nothing. Readers never wait (WAL mode). A process killed mid-write
+leaves nothing half-done. Edits are version-checked: if a colleague saved the record
+after you read it, yours is refused (exit 1) instead of overwriting theirs.
+
+Network file systems (NFS, SMB/CIFS, 9p, sshfs, ...): crm refuses WAL there because its
+shared-memory index only works between processes of one host; two machines would corrupt
+the file. Keep the file on one host's local disk and run crm there (ssh). To use a share
+anyway, from one machine at a time: --journal delete (or CRM_JOURNAL=delete).
+`;
+
 export const topics: Record<string, { summary: string; text: string }> = {
   dates: { summary: 'natural-language dates and record references (crm log, crm task)', text: DATES_HELP },
   filters: { summary: 'the filter language used by every list and report', text: FILTERS_HELP },
   lifecycle: { summary: 'lead → prospect → customer, or inactive: what each means', text: LIFECYCLE_HELP },
   sla: { summary: 'SLA metrics (first reply, next reply, resolution), pauses, business time', text: SLA_HELP },
+  sharing: { summary: 'one database for a team: locking, backups, network drives, permissions', text: SHARING_HELP },
 };
