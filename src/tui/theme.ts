@@ -19,7 +19,16 @@ export interface Theme {
   tabInactive: TextProps;
 }
 
+const themes = new Map<boolean, Theme>();
+
+/** One theme object per colour setting, so memoised views see the same props. */
 export function makeTheme(color: boolean): Theme {
+  let t = themes.get(color);
+  if (!t) themes.set(color, (t = buildTheme(color)));
+  return t;
+}
+
+function buildTheme(color: boolean): Theme {
   if (!color) {
     return {
       color,

@@ -92,13 +92,14 @@ export function boardReducer(s: BoardState, ev: BoardEvent): BoardState {
     case 'column': {
       const n = s.board?.columns.length ?? 0;
       if (!n) return s;
-      return { ...s, col: Math.min(n - 1, Math.max(0, s.col + ev.by)) };
+      // Navigating before a moved deal's reload lands: the user's choice wins over following it.
+      return { ...s, col: Math.min(n - 1, Math.max(0, s.col + ev.by)), focusDealId: null };
     }
     case 'move': {
       const column = selectedColumn(s);
       if (!column) return s;
       const pos = moveInList(positionOf(s, column.stage.id), ev.action, column.cards.length, ev.height);
-      return { ...s, positions: { ...s.positions, [column.stage.id]: pos } };
+      return { ...s, positions: { ...s.positions, [column.stage.id]: pos }, focusDealId: null };
     }
     case 'filter-start':
       return { ...s, editing: s.filter };

@@ -3,6 +3,7 @@
  * each with its header (stage, probability, count, totals per currency) and its own scroll.
  */
 import { Box, Text } from 'ink';
+import { memo, type ReactNode } from 'react';
 import type { BoardCard, BoardColumn } from '../../../domain/board.js';
 import type { DealDetail } from '../../../domain/deals.js';
 import { currencyExponent, type Money } from '../../../domain/money.js';
@@ -10,7 +11,7 @@ import type { TimelineEntry } from '../../../domain/timeline.js';
 import { formatLocalDateTime } from '../../../output/format.js';
 import { Footer, PromptView, TextField } from '../../components.js';
 import { BOARD_KEYS, PROMPT_KEYS } from '../../keymap.js';
-import { clampPosition } from '../../list.js';
+import { clampPosition, type ListPosition } from '../../list.js';
 import { fit, truncate } from '../../text.js';
 import type { Theme } from '../../theme.js';
 import { filterTokens, positionOf, type BoardState } from './state.js';
@@ -67,44 +68,54 @@ export function cardLines(card: BoardCard, width: number): [string, string, stri
   return [fit(card.title, width), fit(who || '—', width), fit(close ? left + ' '.repeat(gap) + close : left, width)];
 }
 
-function Column({ column, state, theme, width, cardsHeight, selected }: { column: BoardColumn; state: BoardState; theme: Theme; width: number; cardsHeight: number; selected: boolean }) {
-  const pos = clampPosition(positionOf(state, column.stage.id), column.cards.length, cardsHeight);
+/**
+ * One column as a single Text of styled lines: far fewer layout nodes than a Box per card, which
+ * keeps a key press on a full board well under a frame.
+ */
+const Column = memo(function Column({ column, position, theme, width, cardsHeight, selected }: { column: BoardColumn; position: ListPosition; theme: Theme; width: number; cardsHeight: number; selected: boolean }) {
+  const pos = clampPosition(position, column.cards.length, cardsHeight);
   const cards = column.cards.slice(pos.scroll, pos.scroll + cardsHeight);
   const inner = width - 1;
   const [h1, h2, h3] = headerLines(column, inner);
+  const lines: ReactNode[] = [
+    <Text key="h1" {...(selected ? theme.tabActive : theme.heading)}>
+      {h1}
+    </Text>,
+    <Text key="h2" {...theme.muted}>
+      {h2}
+    </Text>,
+    <Text key="h3" {...theme.muted}>
+      {h3}
+    </Text>,
+  ];
+  cards.forEach((card, i) => {
+    const isCursor = selected && pos.scroll + i === pos.cursor;
+    const [l1, l2, l3] = cardLines(card, inner);
+    const sel = isCursor ? theme.selected : {};
+    lines.push(
+      <Text key={`${card.id}a`} {...sel} bold>
+        {l1}
+      </Text>,
+      <Text key={`${card.id}b`} {...sel} {...(isCursor ? {} : theme.muted)}>
+        {l2}
+      </Text>,
+      <Text key={`${card.id}c`} {...sel} {...(card.overdue && !isCursor ? theme.danger : {})}>
+        {l3}
+      </Text>,
+    );
+  });
+  if (column.count === 0) lines.push(<Text key="none" {...theme.muted}>{fit('no deals', inner)}</Text>);
+  const joined: ReactNode[] = [];
+  lines.forEach((l, i) => {
+    if (i) joined.push('\n');
+    joined.push(l);
+  });
   return (
-    <Box flexDirection="column" width={width} paddingLeft={1}>
-      <Text {...(selected ? theme.tabActive : theme.heading)} wrap="truncate">
-        {h1}
-      </Text>
-      <Text {...theme.muted} wrap="truncate">
-        {h2}
-      </Text>
-      <Text {...theme.muted} wrap="truncate">
-        {h3}
-      </Text>
-      {cards.map((card, i) => {
-        const isCursor = selected && pos.scroll + i === pos.cursor;
-        const [l1, l2, l3] = cardLines(card, inner);
-        const sel = isCursor ? theme.selected : {};
-        return (
-          <Box key={card.id} flexDirection="column">
-            <Text {...sel} bold wrap="truncate">
-              {l1}
-            </Text>
-            <Text {...sel} {...(isCursor ? {} : theme.muted)} wrap="truncate">
-              {l2}
-            </Text>
-            <Text {...sel} {...(card.overdue && !isCursor ? theme.danger : {})} wrap="truncate">
-              {l3}
-            </Text>
-          </Box>
-        );
-      })}
-      {column.count === 0 ? <Text {...theme.muted}>{fit('no deals', inner)}</Text> : null}
+    <Box width={width} paddingLeft={1}>
+      <Text wrap="wrap">{joined}</Text>
     </Box>
   );
-}
+});
 
 export interface BoardViewProps {
   state: BoardState;
@@ -150,7 +161,7 @@ export function BoardView(props: BoardViewProps) {
         {!board ? <Text {...theme.muted}>loading…</Text> : null}
         {board && board.columns.length === 0 ? <Text {...theme.muted}>No open stages: crm stage add Prospecting --probability 10</Text> : null}
         {shown.map((column, i) => (
-          <Column key={column.stage.id} column={column} state={state} theme={theme} width={layout.width + (i === 0 ? 0 : 1)} cardsHeight={cardsHeight} selected={layout.start + i === state.col} />
+          <Column key={column.stage.id} column={column} position={positionOf(state, column.stage.id)} theme={theme} width={layout.width + (i === 0 ? 0 : 1)} cardsHeight={cardsHeight} selected={layout.start + i === state.col} />
         ))}
       </Box>
       <Footer keymaps={[state.editing !== null ? PROMPT_KEYS : BOARD_KEYS]} theme={theme} width={width} global={state.editing === null} />

@@ -1,0 +1,157 @@
+// The TUI board over 10,000 deals: time to the first frame showing cards, and time for a key
+// press to show on screen — measured in-process (the app rendered by ink-testing-library, the
+// way the tests do, on a real database file), plus the real binary under tmux for reference.
+// Targets: first frame < 300 ms, key press < 50 ms.
+import { build } from 'esbuild';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+
+// Colour on, so a cursor move (inverse video) changes the frame we watch.
+process.env.FORCE_COLOR = '1';
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin', 'crm');
+const dir = mkdtempSync(join(tmpdir(), 'crm-bench-tui-'));
+const dbPath = join(dir, 'bench.db');
+const DEALS = Number(process.env.BENCH_DEALS ?? 10_000);
+const NOW = '2026-11-20T17:55:00Z';
+
+// ---- data: users, companies, deals spread over the four open stages, three currencies ----
+spawnSync(process.execPath, [bin, 'db', 'migrate'], { env: { ...process.env, CRM_DB: dbPath } });
+const sqlite = new Database(dbPath);
+const at = '2026-06-01T09:00:00.000Z';
+sqlite.transaction(() => {
+  const u = sqlite.prepare("INSERT INTO users (handle, name, role, created_at, updated_at) VALUES (?, ?, 'rep', ?, ?)");
+  for (let i = 0; i < 40; i++) u.run(`rep${i}`, `Rep ${i}`, at, at);
+  const c = sqlite.prepare('INSERT INTO companies (name, name_fold, created_at, updated_at) VALUES (?, ?, ?, ?)');
+  for (let i = 0; i < 2000; i++) c.run(`Company ${i} GmbH`, `company ${i} gmbh`, at, at);
+  const open = sqlite.prepare("SELECT id FROM stages WHERE kind = 'open' ORDER BY position").all().map((r) => r.id);
+  const d = sqlite.prepare(
+    'INSERT INTO deals (title, pipeline_id, stage_id, company_id, amount_minor, currency, expected_close, owner_id, stage_entered_at, created_at, updated_at) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const h = sqlite.prepare("INSERT INTO deal_stage_history (deal_id, from_stage_id, to_stage_id, at, actor) VALUES (?, NULL, ?, ?, 'bench')");
+  const currencies = ['EUR', 'USD', 'GBP'];
+  for (let i = 1; i <= DEALS; i++) {
+    const stage = open[i % open.length];
+    const month = String(1 + (i % 12)).padStart(2, '0');
+    const id = d.run(`Deal ${i} pumps and valves`, stage, 1 + (i % 2000), 100_000 + ((i * 7919) % 9_000_000), currencies[i % 3], `2026-${month}-15`, 1 + (i % 40), at, at, at).lastInsertRowid;
+    h.run(id, stage, at);
+  }
+})();
+sqlite.close();
+
+// ---- the app, bundled from src/ the way the build does (Ink/React external) ----
+const cacheDir = join(root, 'node_modules', '.cache', 'crm-bench');
+mkdirSync(cacheDir, { recursive: true });
+const outfile = join(cacheDir, 'tui-bench.mjs');
+await build({
+  stdin: {
+    contents: "export { App } from './src/tui/app.tsx'; export { openDatabase } from './src/db/sqlite.ts';",
+    resolveDir: root,
+    loader: 'ts',
+  },
+  outfile,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  jsx: 'automatic',
+  logLevel: 'warning',
+  external: ['better-sqlite3', 'ink', 'react', 'react/jsx-runtime', 'ink-testing-library', 'yoga-layout'],
+  banner: { js: "import { createRequire as __crmCreateRequire } from 'node:module'; const require = __crmCreateRequire(import.meta.url);" },
+});
+
+const t0 = performance.now();
+const { App, openDatabase } = await import(pathToFileURL(outfile).href);
+const { render } = await import('ink-testing-library');
+const React = await import('react');
+const importMs = performance.now() - t0;
+
+const db = openDatabase(dbPath);
+const session = { db, now: () => new Date(NOW), actor: 'rep1', timeZone: 'UTC' };
+
+async function until(check, timeoutMs = 10_000) {
+  const start = performance.now();
+  for (;;) {
+    if (check()) return performance.now() - start;
+    if (performance.now() - start > timeoutMs) throw new Error('timed out');
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms) => `${ms.toFixed(1).padStart(7)} ms`;
+const verdict = (ms, target) => (ms < target ? 'ok' : 'MISSED');
+
+// First frame with cards, several times (fresh app each time; the first includes warm-up).
+const firstFrames = [];
+for (let i = 0; i < 5; i++) {
+  const start = performance.now();
+  const app = render(React.createElement(App, { session, color: true, initialScreen: 'board', size: { columns: 120, rows: 40 }, pollMs: 0, tickMs: 0 }));
+  await until(() => /Deal \d+ pumps/.test(app.lastFrame() ?? ''));
+  firstFrames.push(performance.now() - start);
+  if (i < 4) app.unmount();
+  else globalThis.benchApp = app;
+}
+const app = globalThis.benchApp;
+
+// Key presses: wait until the frame differs from the one before the key.
+async function press(key) {
+  const before = app.lastFrame();
+  const start = performance.now();
+  app.stdin.write(key);
+  await until(() => app.lastFrame() !== before);
+  return performance.now() - start;
+}
+const nav = [];
+for (let i = 0; i < 30; i++) nav.push(await press('j'));
+for (let i = 0; i < 10; i++) nav.push(await press(i % 2 ? 'h' : 'l'));
+for (let i = 0; i < 10; i++) nav.push(await press('k'));
+// A move: the key until the status line confirms it (includes the write transaction).
+const statusLine = () => (app.lastFrame() ?? '').split('\n').filter((l) => l.trim()).at(-1) ?? '';
+const moves = [];
+for (let i = 0; i < 5; i++) {
+  await new Promise((r) => setTimeout(r, 100)); // the reload after the previous move
+  app.stdin.write('h');
+  await new Promise((r) => setTimeout(r, 50));
+  const before = statusLine();
+  const start = performance.now();
+  app.stdin.write('L');
+  await until(() => statusLine() !== before && /Moved #\d+/.test(statusLine()));
+  moves.push(performance.now() - start);
+}
+app.unmount();
+db.close();
+
+console.log(`deals on the board                 ${DEALS}`);
+console.log(`load app + Ink + React (once)      ${fmt(importMs)}`);
+console.log(`first frame with cards (median 5)  ${fmt(median(firstFrames))}  (cold ${firstFrames[0].toFixed(1)} ms; target < 300 ms) ${verdict(median(firstFrames), 300)}`);
+console.log(`key press → new frame (median 50)  ${fmt(median(nav))}  (max ${Math.max(...nav).toFixed(1)} ms; target < 50 ms) ${verdict(median(nav), 50)}`);
+console.log(`move deal (L) → confirmed (med 5)  ${fmt(median(moves))}`);
+
+// ---- the real binary under tmux: wall clock from launch to the first frame with cards ----
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (hasTmux) {
+  const socket = `crm-bench-${process.pid}`;
+  const tmux = (...args) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  const real = [];
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    tmux('new-session', '-d', '-s', 'b', '-x', '120', '-y', '40', `env -u CI CRM_DB='${dbPath}' CRM_USER=rep1 CRM_NOW=${NOW} ${process.execPath} '${bin}' tui; sleep 5`);
+    await until(() => {
+      try {
+        return /Deal \d+ pumps/.test(tmux('capture-pane', '-p', '-t', 'b'));
+      } catch {
+        return false; // the session is still starting
+      }
+    }, 15_000);
+    real.push(performance.now() - start);
+    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  console.log(`real binary: launch → board shown  ${fmt(median(real))}  (median 3; includes node start-up, loading Ink/React and tmux polling)`);
+}
+rmSync(dir, { recursive: true, force: true });
