@@ -7,13 +7,13 @@ import { Box, Text, useApp, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import type { Session } from '../domain/session.js';
 import { HelpOverlay } from './components.js';
-import { actionFor, AGENDA_KEYS, BOARD_KEYS, CONTACTS_KEYS, GLOBAL_KEYS, keyName, type GlobalAction, type Keymap } from './keymap.js';
+import { actionFor, AGENDA_KEYS, BOARD_KEYS, CONTACTS_KEYS, QUEUE_KEYS, GLOBAL_KEYS, keyName, type GlobalAction, type Keymap } from './keymap.js';
 import { KeyRouter } from './key-router.js';
 import { useDataVersion, useNow, POLL_MS } from './live.js';
 import { AgendaScreen } from './screens/agenda/screen.js';
 import { BoardScreen } from './screens/board/screen.js';
+import { QueueScreen } from './screens/queue/screen.js';
 import { ContactsScreen } from './screens/contacts/screen.js';
-import { PlaceholderScreen } from './screens/placeholder.js';
 import type { ScreenProps, StatusKind } from './screens/types.js';
 import { truncate } from './text.js';
 import { makeTheme } from './theme.js';
@@ -30,7 +30,7 @@ interface ScreenDef {
 
 export const SCREEN_DEFS: Record<ScreenName, ScreenDef> = {
   board: { title: 'Board', keymap: BOARD_KEYS, component: (p) => <BoardScreen {...p} /> },
-  queue: { title: 'Queue', keymap: [], component: (p) => <PlaceholderScreen {...p} what="The support queue" /> },
+  queue: { title: 'Queue', keymap: QUEUE_KEYS, component: (p) => <QueueScreen {...p} /> },
   contacts: { title: 'Contacts', keymap: CONTACTS_KEYS, component: (p) => <ContactsScreen {...p} /> },
   agenda: { title: 'Agenda', keymap: AGENDA_KEYS, component: (p) => <AgendaScreen {...p} /> },
 };

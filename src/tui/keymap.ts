@@ -145,17 +145,18 @@ export const BOARD_KEYS: Keymap<BoardAction> = [
   { action: 'mine', keys: ['m'], description: 'only my deals (toggle)' },
 ];
 
-export type QueueAction = ListAction | 'open' | 'back' | 'assign' | 'reply' | 'note' | 'pending' | 'solve' | 'filter';
+export type QueueAction = ListAction | 'open' | 'back' | 'assign' | 'reply' | 'note' | 'pending' | 'solve' | 'filter' | 'mine';
 
 export const QUEUE_KEYS: Keymap<QueueAction> = [
-  { action: 'open', keys: ['enter', 'l', 'right'], description: 'ticket detail: events and SLA', footer: true },
-  { action: 'back', keys: ['escape', 'h', 'left'], description: 'back to the queue' },
-  { action: 'assign', keys: ['a'], description: 'assign (asks whom; empty = me)', footer: true },
-  { action: 'reply', keys: ['r'], description: 'public reply', footer: true },
-  { action: 'note', keys: ['n'], description: 'internal note', footer: true },
-  { action: 'pending', keys: ['p'], description: 'set pending (pauses the SLA clock)' },
-  { action: 'solve', keys: ['s'], description: 'solve', footer: true },
-  { action: 'filter', keys: ['/'], description: 'filter: assignee:me priority:urgent' },
+  { action: 'open', keys: ['enter', 'l', 'right'], description: 'ticket detail: events and SLA', footer: true, short: 'detail' },
+  { action: 'back', keys: ['escape', 'h', 'left'], description: 'back to the queue / clear filter' },
+  { action: 'assign', keys: ['a'], description: 'assign (asks whom; empty = me)', footer: true, short: 'assign' },
+  { action: 'reply', keys: ['r'], description: 'public reply to the requester', footer: true, short: 'reply' },
+  { action: 'note', keys: ['n'], description: 'internal note', footer: true, short: 'note' },
+  { action: 'pending', keys: ['p'], description: 'set pending (waiting for the requester; pauses the SLA clock)', footer: true, short: 'pending' },
+  { action: 'solve', keys: ['s'], description: 'solve', footer: true, short: 'solve' },
+  { action: 'filter', keys: ['/'], description: 'filter: priority:urgent,high assignee:none +vip', short: 'filter' },
+  { action: 'mine', keys: ['m'], description: 'only tickets assigned to me (toggle)' },
   ...LIST_KEYS,
 ];
 
