@@ -6,13 +6,13 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { latestVersion } from '../../src/db/migrations/index.js';
 import { openDatabase } from '../../src/db/sqlite.js';
 import { writeTransactionSync } from '../../src/db/transaction.js';
 import { addCompany } from '../../src/domain/companies.js';
 import { addContact } from '../../src/domain/contacts.js';
-import { bundleWorker, runCrm, runWorker, type Finished, type Running } from '../helpers/processes.js';
+import { bundleWorker, disposeWorkers, runCrm, runWorker, type Finished, type Running } from '../helpers/processes.js';
 import { tempDb } from '../helpers/run-cli.js';
 
 const SECONDS = Number(process.env.CRM_STRESS_SECONDS ?? 3);
@@ -22,6 +22,7 @@ const children: Running[] = [];
 beforeAll(async () => {
   await bundleWorker('db-worker');
 }, 60000);
+afterAll(() => disposeWorkers());
 beforeEach(() => {
   t = tempDb();
 });

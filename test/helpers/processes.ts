@@ -3,10 +3,10 @@
  * a temp folder (better-sqlite3 stays external, imported by absolute path), then run with node.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -45,6 +45,13 @@ export function bundleWorker(name: string): Promise<string> {
     built.set(name, p);
   }
   return p;
+}
+
+/** Remove the bundles built by this test file (call in afterAll). */
+export async function disposeWorkers(): Promise<void> {
+  const files = await Promise.allSettled([...built.values()]);
+  built.clear();
+  for (const f of files) if (f.status === 'fulfilled') rmSync(dirname(f.value), { recursive: true, force: true });
 }
 
 export interface Finished {
