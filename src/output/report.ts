@@ -10,7 +10,7 @@ import { colors } from './color.js';
 import { formatLocalDateTime } from './format.js';
 import { csvCell, emit, parseFormat, toJson, type Output } from './render.js';
 import { safeCell } from './safe.js';
-import { renderTable } from './table.js';
+import { displayWidth, pad, renderTable } from './table.js';
 
 export interface ReportRenderOptions {
   /** Draw charts (TTY and not --no-chart). */
@@ -46,12 +46,25 @@ export function printReport(out: Output, model: ReportModel, opts: ReportRenderO
       return;
     case 'csv':
     case 'tsv':
-      emit(out, model.tables.map((t) => delimited(t, format, model.tables.length > 1)).join('\n'));
+      emit(out, (model.tables.length ? model.tables : [summaryTable(model)]).map((t) => delimited(t, format, model.tables.length > 1)).join('\n'));
       if (opts.explain) out.io.stderr.write(model.explain.trimEnd() + '\n');
       return;
     default:
       emit(out, reportText(out, model, opts));
   }
+}
+
+/** A report made only of headline figures (kpi) becomes a key/value table for CSV and TSV. */
+function summaryTable(model: ReportModel): ReportTable {
+  return {
+    name: 'summary',
+    columns: [
+      { key: 'key', label: 'KPI' },
+      { key: 'value', label: 'Value' },
+      { key: 'detail', label: 'Detail' },
+    ],
+    rows: model.summary.map((s) => ({ key: s.key, value: formatCell(s.value, s.format, false), detail: s.detail ?? '' })),
+  };
 }
 
 function jsonReplacer(_k: string, v: unknown): unknown {
@@ -76,7 +89,7 @@ export function reportJson(model: ReportModel, explain: boolean): Record<string,
 
 /** One cell as text. `human` groups digits and adds units; otherwise exact and machine-readable. */
 export function formatCell(value: unknown, format: CellFormat | undefined, human: boolean, timeZone?: string): string {
-  if (value === null || value === undefined) return human ? '—' : '';
+  if (value === null || value === undefined) return human && format !== undefined && format !== 'text' ? '—' : '';
   if (value instanceof Money) return human ? value.format() : `${value.amount} ${value.currency}`;
   if (Array.isArray(value) && (value.length === 0 || value[0] instanceof Money)) {
     if (value.length === 0) return human ? '0' : '';
@@ -151,9 +164,11 @@ export function reportText(out: Output, model: ReportModel, opts: ReportRenderOp
 
   if (model.summary.length) {
     const width = Math.max(...model.summary.map((s) => s.label.length));
+    const values = model.summary.map((s) => formatCell(s.value, s.format, true, tz));
+    const valueWidth = Math.max(...values.map((v) => displayWidth(v)));
     text += '\n';
-    for (const s of model.summary) {
-      let line = `  ${s.label.padEnd(width)}  ${formatCell(s.value, s.format, true, tz)}`;
+    for (const [i, s] of model.summary.entries()) {
+      let line = `  ${s.label.padEnd(width)}  ${s.detail ? pad(values[i]!, valueWidth) : values[i]!}`;
       if (s.detail) line += `  ${c.dim(s.detail)}`;
       if (opts.chart && s.trend && s.trend.length > 1) line += `  ${c.cyan(sparkline(s.trend))}`;
       text += line + '\n';
@@ -167,30 +182,32 @@ export function reportText(out: Output, model: ReportModel, opts: ReportRenderOp
       text += (t.empty ?? 'Nothing to report.') + '\n';
       continue;
     }
-    const withChart = opts.chart && t.chart !== undefined;
-    const currency = withChart ? chartCurrency(t) : undefined;
-    const chartFormat = t.columns.find((col) => col.key === t.chart)?.format;
-    const max = !withChart ? 0 : chartFormat === 'percent' ? 1 : Math.max(0, ...t.rows.map((r) => chartValue(r[t.chart!], currency)));
     const headers = t.columns.map((col) => col.label);
     const align = t.columns.map((col) => (col.format && col.format !== 'text' && col.format !== 'date' && col.format !== 'datetime' ? 'right' : 'left') as 'left' | 'right');
     const body = t.rows.map((r) => t.columns.map((col) => formatCell(r[col.key], col.format, true, tz)));
-    if (withChart) {
-      headers.push('');
-      align.push('left');
-      t.rows.forEach((r, i) => body[i]!.push(c.cyan(bar(chartValue(r[t.chart!], currency), max, 20))));
+    if (t.total) body.push(t.columns.map((col) => c.bold(formatCell(t.total![col.key], col.format, true, tz))));
+    const width = out.io.isStdoutTTY && !out.opts.outFile ? out.io.width : undefined;
+    const style = { header: c.bold, border: c.dim };
+    let table = renderTable({ headers, rows: body, align, width, style });
+    if (opts.chart && t.chart !== undefined) {
+      // Bars go in an extra column when the terminal has room for at least 8 cells of them.
+      const used = displayWidth(table.slice(0, table.indexOf('\n')));
+      const barWidth = Math.min(20, (width ?? 200) - used - 3);
+      if (barWidth >= 8) {
+        const currency = chartCurrency(t);
+        const chartFormat = t.columns.find((col) => col.key === t.chart)?.format;
+        const max = chartFormat === 'percent' ? 1 : Math.max(0, ...t.rows.map((r) => chartValue(r[t.chart!], currency)));
+        const bars = t.rows.map((r) => c.cyan(bar(chartValue(r[t.chart!], currency), max, barWidth)));
+        table = renderTable({
+          headers: [...headers, ''],
+          rows: body.map((cells, i) => [...cells, bars[i] ?? '']),
+          align: [...align, 'left'],
+          width,
+          style,
+        });
+      }
     }
-    if (t.total) {
-      const totalRow = t.columns.map((col) => formatCell(t.total![col.key], col.format, true, tz));
-      if (withChart) totalRow.push('');
-      body.push(totalRow.map((s) => c.bold(s)));
-    }
-    text += renderTable({
-      headers,
-      rows: body,
-      align,
-      width: out.io.isStdoutTTY && !out.opts.outFile ? out.io.width : undefined,
-      style: { header: c.bold, border: c.dim },
-    });
+    text += table;
   }
 
   if (model.notes.length) text += '\n' + model.notes.map((n) => c.dim(`Note: ${n}`)).join('\n') + '\n';

@@ -13,10 +13,13 @@ import * as untouched from './untouched.js';
 import * as pipeline from './pipeline.js';
 import * as sla from './sla.js';
 import * as tickets from './tickets.js';
+import * as activity from './activity.js';
+import * as kpi from './kpi.js';
+import * as dataQuality from './data-quality.js';
 
 type ReportModule = { register(parent: Command, ctx: CliContext): void };
 
-const reports: ReportModule[] = [pipeline, winRate, cycle, forecast, quota, lostReasons, untouched, sla, tickets];
+const reports: ReportModule[] = [] = [pipeline, winRate, cycle, forecast, quota, lostReasons, untouched, sla, tickets, activity, kpi, dataQuality];
 
 export function register(noun: Command, ctx: CliContext): void {
   noun.description('reports and KPIs: every report has --json, --format csv and --explain');
