@@ -35,6 +35,7 @@ export const nouns: NounEntry[] = [
   { name: 'queue', summary: 'Your ticket queue, most urgent first (--all for everyone)', load: () => import('./queue/index.js') },
   { name: 'sla', summary: 'SLA policies: targets for first reply, next reply, resolution', load: () => import('./sla/index.js') },
   { name: 'calendar', aliases: ['calendars'], summary: 'Business calendars: hours per weekday, holidays, time zone', load: () => import('./calendar/index.js') },
+  { name: 'campaign', aliases: ['campaigns'], summary: 'Marketing campaigns: cost, goal, leads, deals won, ROI', load: () => import('./campaign/index.js') },
   { name: 'report', aliases: ['reports'], summary: 'Reports and KPIs (--json, --explain, --as-of)', load: () => import('./report/index.js') },
   { name: 'tui', summary: 'Full-screen app: pipeline board, support queue, contacts, agenda', load: () => import('./tui/index.js') },
   { name: 'history', summary: 'The audit log of one record: crm history contact 12', load: () => import('./history/index.js') },

@@ -29,9 +29,13 @@ export function scopeInfo(scope: ReportScope, withPeriod = true): ReportScopeInf
   };
 }
 
-/** The end of the window that counts: the period's end, or the as-of instant if earlier. */
+/**
+ * The exclusive end of the window that counts: the period's end, or just after the as-of instant
+ * if that is earlier (so something that happened exactly at the as-of instant counts).
+ */
 export function effectiveEnd(scope: ReportScope, period: Period = scope.period): string {
-  return period.end < scope.asOf ? period.end : scope.asOf;
+  const justAfter = new Date(Date.parse(scope.asOf) + 1).toISOString();
+  return period.end < justAfter ? period.end : justAfter;
 }
 
 /** "[2026-10-01 00:00, 2027-01-01 00:00) in Europe/Berlin" — for explanations. */

@@ -16,10 +16,11 @@ import * as tickets from './tickets.js';
 import * as activity from './activity.js';
 import * as kpi from './kpi.js';
 import * as dataQuality from './data-quality.js';
+import * as sources from './sources.js';
 
 type ReportModule = { register(parent: Command, ctx: CliContext): void };
 
-const reports: ReportModule[] = [] = [pipeline, winRate, cycle, forecast, quota, lostReasons, untouched, sla, tickets, activity, kpi, dataQuality];
+const reports: ReportModule[] = [pipeline, winRate, cycle, forecast, quota, lostReasons, untouched, sla, tickets, activity, kpi, dataQuality, sources];
 
 export function register(noun: Command, ctx: CliContext): void {
   noun.description('reports and KPIs: every report has --json, --format csv and --explain');

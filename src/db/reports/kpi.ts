@@ -42,7 +42,8 @@ export async function closedTotals(db: Db, scope: ReportScope, start: string, en
 
 /** Won value per bucket (e.g. the last six months) and currency, for the trend sparkline. */
 export async function wonTrend(db: Db, scope: ReportScope, boundaries: string[]): Promise<{ bucket: number; currency: string; wonMinor: string }[]> {
-  const end = boundaries[boundaries.length - 1]! < scope.asOf ? boundaries[boundaries.length - 1]! : scope.asOf;
+  const justAfter = new Date(Date.parse(scope.asOf) + 1).toISOString();
+  const end = boundaries[boundaries.length - 1]! < justAfter ? boundaries[boundaries.length - 1]! : justAfter;
   const q = sql<{ bucket: number; currency: string; wonMinor: string }>`
     SELECT ${bucketCase('d.won_at', boundaries)} AS "bucket", d.currency AS "currency", CAST(SUM(d.amount_minor) AS TEXT) AS "wonMinor"
     FROM deals d
