@@ -80,19 +80,18 @@ function badDate(text: string, what: string): UserError {
   );
 }
 
+/** Building an Intl.DateTimeFormat costs far more than using one: keep one per zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** "Fri 2026-11-27 09:00 (Europe/Berlin)". */
 export function formatWhen(iso: string, timeZone: string): string {
   const d = new Date(iso);
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(d);
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, f);
+  }
+  const parts = f.formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('weekday')} ${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${timeZone})`;
 }

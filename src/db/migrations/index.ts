@@ -1,6 +1,7 @@
 /** Every migration, in order. Add new numbered files here; never edit a shipped one. */
 import * as m0001 from './0001_initial.js';
 import * as m0003 from './0003_support_sla.js';
+import * as m0004 from './0004_activity_indexes.js';
 
 export interface Migration {
   version: number;
@@ -8,6 +9,6 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [m0001, m0003];
+export const migrations: Migration[] = [m0001, m0003, m0004];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
