@@ -26,28 +26,42 @@ function shortDescription(d: string): string {
   return d.replace(/\s*\(.*\)$/, '').replace(/:.*$/, '');
 }
 
+/** Every key of the current screen and the global ones; in two columns when one does not fit. */
 export function HelpOverlay({ sections, theme, width, height }: { sections: { title: string; keymap: Keymap }[]; theme: Theme; width: number; height: number }) {
   const lines: { text: string; heading?: boolean }[] = [];
+  const keyWidth = Math.min(13, Math.max(...sections.flatMap((s) => s.keymap.map((b) => keysLabel(b).length)), 1));
   for (const s of sections) {
     if (lines.length) lines.push({ text: '' });
     lines.push({ text: s.title, heading: true });
-    for (const b of s.keymap) lines.push({ text: `  ${fit(keysLabel(b), 16)} ${b.description}` });
+    for (const b of s.keymap) lines.push({ text: `${fit(keysLabel(b), keyWidth)} ${b.description}` });
   }
-  const inner = Math.max(10, Math.min(width - 4, 78));
   const room = Math.max(1, height - 3);
-  const shown = lines.slice(0, room);
+  const columns = lines.length > room && width >= 70 ? 2 : 1;
+  const inner = Math.max(10, width - 4);
+  const colWidth = Math.floor((inner - (columns - 1) * 2) / columns);
+  const perColumn = Math.ceil(lines.length / columns);
+  const cols = Array.from({ length: columns }, (_, i) => lines.slice(i * perColumn, (i + 1) * perColumn).slice(0, room));
+  const hidden = lines.length - cols.reduce((n, c) => n + c.length, 0);
   return (
-    <Box flexDirection="column" borderStyle="round" paddingX={1} width={inner + 4} height={Math.min(height, shown.length + 3)}>
-      {shown.map((l, i) =>
-        l.heading ? (
-          <Text key={i} {...theme.heading}>
-            {truncate(l.text, inner)}
-          </Text>
-        ) : (
-          <Text key={i}>{truncate(l.text, inner) || ' '}</Text>
-        ),
-      )}
-      <Text {...theme.muted}>{truncate(lines.length > room ? `… ${lines.length - room} more — widen the terminal · ? or esc closes` : '? or esc closes', inner)}</Text>
+    <Box flexDirection="column" borderStyle="round" paddingX={1} width={inner + 4} height={Math.min(height, Math.min(room, perColumn) + 3)}>
+      <Box flexDirection="row">
+        {cols.map((col, ci) => (
+          <Box key={ci} flexDirection="column" width={colWidth} marginLeft={ci ? 2 : 0}>
+            {col.map((l, i) =>
+              l.heading ? (
+                <Text key={i} {...theme.heading} wrap="truncate">
+                  {truncate(l.text, colWidth)}
+                </Text>
+              ) : (
+                <Text key={i} wrap="truncate">
+                  {truncate(l.text, colWidth) || ' '}
+                </Text>
+              ),
+            )}
+          </Box>
+        ))}
+      </Box>
+      <Text {...theme.muted}>{truncate(hidden > 0 ? `… ${hidden} more — enlarge the terminal · ? or esc closes` : '? or esc closes', inner)}</Text>
     </Box>
   );
 }

@@ -90,6 +90,18 @@ describe('crm tui in a real terminal', () => {
     expect(screen()).not.toContain('Sara Rahimi');
   });
 
+  it('Ctrl-C quits cleanly, also from inside a text field', async () => {
+    start('--screen contacts');
+    await waitFor('the app', () => screen().includes('No contacts yet'));
+    tmux('send-keys', '-t', 'crm', '/', 'a', 'b');
+    await waitFor('the search field', () => screen().includes('Search: ab'));
+    tmux('send-keys', '-t', 'crm', 'C-c');
+    await waitFor('exit', () => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '');
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
+    expect(paneFlag('alternate_on')).toBe('0');
+    expect(paneFlag('cursor_flag')).toBe('1');
+  });
+
   it('leaves the alternate screen when killed with SIGTERM', async () => {
     start('--screen contacts');
     await waitFor('the app', () => screen().includes('No contacts yet'));

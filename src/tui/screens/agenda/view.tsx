@@ -56,7 +56,7 @@ export function AgendaView({ state, theme, width, height, now, timeZone }: { sta
         {`Agenda of ${whose} · ${state.rows.filter((r) => r.section === 'overdue').length} overdue · ${state.rows.filter((r) => r.section === 'today').length} today`}
       </Text>
       <Box flexDirection="column" height={listHeight}>
-        {state.loaded && state.rows.length === 0 ? <Text {...theme.muted}>Nothing due. Add a task: t on a contact, or crm task add "Call back" --due tomorrow</Text> : null}
+        {state.loaded && state.rows.length === 0 ? <Text {...theme.muted} wrap="truncate">Nothing due. Add a task: t on a contact, or crm task add "Call back" --due tomorrow</Text> : null}
         {visible.map((l) =>
           l.kind === 'heading' ? (
             <Text key={`h-${l.section}`} {...(l.section === 'overdue' ? theme.danger : theme.heading)}>

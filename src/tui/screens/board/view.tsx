@@ -60,12 +60,14 @@ export function shortMoney(m: Money): string {
   return `${negative ? '-' : ''}${text} ${m.currency}`;
 }
 
+/** Three lines: title; company · owner with days in stage; amount with the close date ("!" when overdue). */
 export function cardLines(card: BoardCard, width: number): [string, string, string] {
-  const who = [card.company, card.owner].filter(Boolean).join(' · ');
+  const days = ` ${card.daysInStage}d`;
+  const who = [card.company, card.owner].filter(Boolean).join(' · ') || '—';
   const close = card.expectedClose ? `${card.overdue ? '!' : ''}${card.expectedClose.slice(5)}` : '';
-  const left = `${shortMoney(card.amount)} ${card.daysInStage}d`;
-  const gap = Math.max(1, width - left.length - close.length);
-  return [fit(card.title, width), fit(who || '—', width), fit(close ? left + ' '.repeat(gap) + close : left, width)];
+  const amount = shortMoney(card.amount);
+  const gap = width - amount.length - close.length;
+  return [fit(card.title, width), fit(who, width - days.length) + days, gap >= 1 ? amount + ' '.repeat(gap) + close : fit(`${amount} ${close}`, width)];
 }
 
 /**
