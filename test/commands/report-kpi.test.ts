@@ -33,7 +33,7 @@ beforeEach(async () => {
 afterEach(() => t.cleanup());
 
 describe('report kpi', () => {
-  it('shows pipeline, won vs previous period, win rate, overdue tasks; SLA clearly unavailable', async () => {
+  it('shows pipeline, won vs previous period, win rate, overdue tasks', async () => {
     const r = await crm(['report', 'kpi', '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const j = r.json();
@@ -41,7 +41,7 @@ describe('report kpi', () => {
     expect(j.won).toEqual({ deals: 1, value: [{ amount: '1000.00', currency: 'USD' }], previous: { period: '2026-10', deals: 2, value: [{ amount: '800.00', currency: 'USD' }] } });
     expect(j.winRate).toEqual({ current: 0.5, won: 1, lost: 1, previous: 1 });
     expect(j.overdueTasks).toBe(1);
-    expect(j.sla.available).toBe(false);
+    expect(j.sla).toEqual({ available: true, compliance: null, met: 0, breached: 0 });
     expect(j.trend.wonValue).toEqual([0, 0, 0, 0, 800, 1000]);
   });
 
@@ -51,9 +51,25 @@ describe('report kpi', () => {
     expect(lines[0]).toBe('KPIs');
     expect(r.stdout).toMatch(/Open pipeline +1,000\.00 USD +3 open deals; weighted 550\.00 USD/);
     expect(r.stdout).toMatch(/Won 2026-11 +1,000\.00 USD +1 deal \(-1 vs 2 in 2026-10: 800\.00 USD\)/);
-    expect(r.stdout).toMatch(/SLA compliance +unavailable/);
+    expect(r.stdout).toMatch(/SLA compliance +— +0 met, 0 breached/);
     expect(r.stdout).not.toContain('\u001b[');
     expect((await crm(['report', 'kpi'], { tty: true })).stdout).toMatch(/▁▁▁▁.█/);
+  });
+});
+
+describe('report kpi: SLA', () => {
+  it('uses the ticket SLA clock: compliance of tickets created in the period, open tickets breaching', async () => {
+    const at = { now: '2026-11-10T10:00:00Z' };
+    await crm(['ticket', 'open', 'Printer on fire', '--priority', 'urgent'], at);
+    await crm(['ticket', 'open', 'Cannot log in', '--priority', 'urgent'], at);
+    expect((await crm(['ticket', 'reply', '1', 'On it'], { now: '2026-11-10T10:30:00Z' })).exitCode).toBe(0);
+    const j = (await crm(['report', 'kpi', '--json'])).json();
+    // urgent: first reply 1h (met by #1, missed by #2), resolution 8h (missed by both)
+    expect(j.sla).toEqual({ available: true, compliance: 0.25, met: 1, breached: 3 });
+    expect(j.tickets).toEqual({ open: 2, breaching: 2 });
+    const early = (await crm(['report', 'kpi', '--as-of', '2026-11-10T10:45:00Z', '--json'])).json();
+    expect(early.sla).toEqual({ available: true, compliance: 1, met: 1, breached: 0 });
+    expect(early.tickets.breaching).toBe(0);
   });
 });
 

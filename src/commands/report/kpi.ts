@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { closedTotals, openPipeline, openTickets, overdueTasks, wonTrend } from '../../db/reports/kpi.js';
 import { parsePeriod } from '../../domain/period.js';
-import { buildKpi, type SlaKpi } from '../../reports/kpi.js';
+import { slaKpi } from '../../domain/kpi-sla.js';
+import { buildKpi } from '../../reports/kpi.js';
 import { monthsOf } from '../../reports/months.js';
 import { effectiveEnd } from '../../reports/scope.js';
 import { prepareReport, reportCommand, showReport, type ReportFlags } from './common.js';
 
-const SLA_UNAVAILABLE: SlaKpi = { available: false, reason: 'the ticket SLA engine is not installed in this build' };
 
 export function register(parent: Command, ctx: CliContext): void {
   const cmd = reportCommand(parent, 'kpi', 'one screen of KPIs for a cron mail (pipeline, won vs previous, win rate, SLA, overdue tasks)', 'month', [
@@ -27,16 +27,17 @@ export function register(parent: Command, ctx: CliContext): void {
     const trendPeriod = { ...parsePeriod(`${Math.floor(firstIdx / 12)}-${String((firstIdx % 12) + 1).padStart(2, '0')}`, scope.timeZone) };
     trendPeriod.end = parsePeriod(lastMonth, scope.timeZone).end;
     const trendMonths = monthsOf(trendPeriod, scope.timeZone);
-    const [pipeline, current, previous, trendRows, overdue, tickets] = await Promise.all([
+    const [pipeline, current, previous, trendRows, overdue, tickets, sla] = await Promise.all([
       openPipeline(db, scope),
       closedTotals(db, scope, scope.period.start, effectiveEnd(scope)),
       closedTotals(db, scope, previousPeriod.start, effectiveEnd(scope, previousPeriod)),
       wonTrend(db, scope, trendMonths.boundaries),
       overdueTasks(db, scope),
       openTickets(db, scope),
+      slaKpi(session, scope),
     ]);
     const model = buildKpi(
-      { pipeline, current, previous, previousPeriod, trend: { labels: trendMonths.labels, rows: trendRows }, overdueTasks: overdue, openTickets: tickets, sla: SLA_UNAVAILABLE },
+      { pipeline, current, previous, previousPeriod, trend: { labels: trendMonths.labels, rows: trendRows }, overdueTasks: overdue, openTickets: tickets, sla },
       { scope },
     );
     showReport(ctx, model, flags);
