@@ -8,27 +8,29 @@ import { emit, isJsonFormat, toJson } from '../../output/render.js';
 import { colors } from '../../output/color.js';
 import { examples } from '../common.js';
 
-function tour(dbFlag: string): string[] {
-  return [
-    `crm${dbFlag} contact list lifecycle:customer +vip`,
-    `crm${dbFlag} contact find رحیمی                 # any script, case-insensitive`,
-    `crm${dbFlag} contact find müller --json`,
-    `crm${dbFlag} company list country:japan`,
-    `crm${dbFlag} company show 1`,
-    `crm${dbFlag} user list`,
-    `crm${dbFlag} pipeline                            # per stage, per currency, weighted`,
-    `crm${dbFlag} deal list 'stale:>30d' --sort stale  # open deals stuck in their stage`,
-    `crm${dbFlag} deal list status:lost reason:price --json`,
-    `crm${dbFlag} contact list created:this-month | head`,
-    `crm${dbFlag} history contact 1`,
-    `crm${dbFlag} queue --as support.anna               # her tickets, most urgent first`,
-    `crm${dbFlag} ticket list --breaching               # SLA clocks past their target`,
-    `crm${dbFlag} report sla --by assignee              # this month's SLA compliance per agent`,
-    `crm${dbFlag} agenda --owner all --days 1 | less    # overdue, today, upcoming`,
-    `crm${dbFlag} log call 1 "Discussed the Q1 order" --next "Send quote" --due "next friday"`,
-    `crm${dbFlag} report untouched --days 365         # who has not heard from us in a year`,
-    `crm help filters`,
+/** Commands to try, grouped by area. `crm` is the launcher the user ran (npx crm from a clone). */
+function tour(crm: string): string[] {
+  const lines: [string, string][] = [
+    ['Contacts', ''],
+    [`${crm} contact list lifecycle:customer +vip`, 'the filter language: crm help filters'],
+    [`${crm} contact find رحیمی`, 'any script, case-insensitive'],
+    [`${crm} company show 1 --json`, ''],
+    ['Sales', ''],
+    [`${crm} pipeline`, 'per stage, per currency, weighted'],
+    [`${crm} deal list 'stale:>30d' --sort stale`, 'open deals stuck in their stage'],
+    [`${crm} report win-rate --by owner`, ''],
+    ['Support', ''],
+    [`${crm} queue --as support.anna`, 'her tickets, most urgent first'],
+    [`${crm} ticket list --breaching`, 'SLA clocks past their target'],
+    [`${crm} report sla --by assignee`, "this month's SLA compliance"],
+    ['Every day', ''],
+    [`${crm} agenda --owner all --days 1`, 'overdue, today, upcoming'],
+    [`${crm} log call 1 "Discussed the Q1 order" --next "Send quote" --due "next friday"`, ''],
+    [`${crm} report kpi`, 'one screen for a cron mail'],
+    [`${crm} tui`, 'full-screen pipeline board, queue, contacts, agenda'],
   ];
+  const width = Math.max(...lines.filter(([, c]) => c).map(([l]) => l.length));
+  return lines.map(([l, c]) => (l.startsWith(crm) ? `  ${c ? l.padEnd(width) + '  # ' + c : l}` : `${l}:`));
 }
 
 export function register(noun: Command, ctx: CliContext): void {
@@ -51,7 +53,9 @@ export function register(noun: Command, ctx: CliContext): void {
         return;
       }
       const c = colors(ctx.io);
-      const dbFlag = ctx.globals.db ? ` --db ${ctx.globals.db}` : '';
+      // From a fresh clone the user ran `npx crm`; echo that so the lines can be pasted.
+      const launcher = ctx.env.npm_command === 'exec' ? 'npx crm' : 'crm';
+      const crm = ctx.globals.db ? `${launcher} --db ${ctx.globals.db}` : launcher;
       const summary = Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
       info(ctx.io, `Seeded ${path} in ${Date.now() - started} ms.`);
       emit(
@@ -62,8 +66,8 @@ export function register(noun: Command, ctx: CliContext): void {
           `Iran, Brazil, China and Russia. ${summary}.`,
           `Database: ${path}`,
           '',
-          c.bold('Try:'),
-          ...tour(dbFlag).map((l) => '  ' + l),
+          c.bold('Try these:'),
+          ...tour(crm),
           '',
         ].join('\n') + '\n',
       );
