@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
 import { migrations as shippedMigrations, type Migration } from './migrations/index.js';
 import { alignCompanionPermissions, resolveGroup } from './sqlite-fs.js';
-import { busyError, DEFAULT_LOCK_POLICY, isBusyError, translateSqliteError, type LockPolicy } from './sqlite-errors.js';
+import { backoffDelayMs, busyError, DEFAULT_LOCK_POLICY, isBusyError, translateSqliteError, type LockPolicy } from './sqlite-errors.js';
 import { inspectHeader, integrityProblems, migrate, schemaVersion, snapshotTo, type Db, type SqliteDatabase } from './sqlite.js';
 import { beginImmediateSync, commitSync, sleepSync } from './transaction.js';
 
@@ -78,7 +78,7 @@ export function vacuumDatabase(db: Db): { path: string; beforeBytes: number; aft
     } catch (err) {
       if (!isBusyError(err)) throw translateSqliteError(err, db.path, policy);
       if (attempt >= policy.retries) throw busyError(db.path, policy);
-      sleepSync(50 * 2 ** attempt);
+      sleepSync(backoffDelayMs(attempt + 1));
     }
   }
   try {
