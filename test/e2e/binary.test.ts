@@ -102,7 +102,8 @@ describe('bin/crm', () => {
     const db = join(dir, 'demo.db');
     const first = crm(['demo', '--db', db]);
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('Try:');
+    expect(first.stdout).toContain('Try these:');
+    expect(first.stdout).toContain('crm --db ' + db + ' pipeline');
     const again = crm(['demo', '--db', db]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('crm demo --yes');
