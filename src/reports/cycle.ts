@@ -17,6 +17,18 @@ function daysBetween(a: string, b: string): number {
   return (Date.parse(b) - Date.parse(a)) / DAY;
 }
 
+function minOf(values: number[]): number | null {
+  let m: number | null = null;
+  for (const v of values) if (m === null || v < m) m = v;
+  return m;
+}
+
+function maxOf(values: number[]): number | null {
+  let m: number | null = null;
+  for (const v of values) if (m === null || v > m) m = v;
+  return m;
+}
+
 function round1(v: number | null): number | null {
   return v === null ? null : Math.round(v * 10) / 10;
 }
@@ -34,9 +46,9 @@ export function buildCycle(deals: WonDealTimes[], moves: StageMove[], p: CyclePa
     all.push(days);
   }
   const rows = [...groups.entries()]
-    .map(([group, v]) => ({ group, won: v.length, meanDays: round1(mean(v)), medianDays: round1(median(v)), minDays: round1(Math.min(...v)), maxDays: round1(Math.max(...v)) }))
+    .map(([group, v]) => ({ group, won: v.length, meanDays: round1(mean(v)), medianDays: round1(median(v)), minDays: round1(minOf(v)), maxDays: round1(maxOf(v)) }))
     .sort((a, b) => b.won - a.won || a.group.localeCompare(b.group));
-  const total = { group: 'Total', won: all.length, meanDays: round1(mean(all)), medianDays: round1(median(all)), minDays: all.length ? round1(Math.min(...all)) : null, maxDays: all.length ? round1(Math.max(...all)) : null };
+  const total = { group: 'Total', won: all.length, meanDays: round1(mean(all)), medianDays: round1(median(all)), minDays: round1(minOf(all)), maxDays: round1(maxOf(all)) };
 
   // Time in stage: from entering a stage to the next move; the final (won) stage has no duration.
   const inStage = new Map<string, { position: number; days: number[] }>();

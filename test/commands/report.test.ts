@@ -160,3 +160,13 @@ describe('report forecast and quota', () => {
     ]);
   });
 });
+
+describe('crm help kpi', () => {
+  it('states every report formula', async () => {
+    const r = await crm(['help', 'kpi']);
+    expect(r.exitCode).toBe(0);
+    for (const text of ['Win rate = won ÷ (won + lost)', 'ROI = (won value − cost) ÷ cost', 'Attainment = won value in the period ÷ quota', 'Weighted = Σ amount × probability ÷ 100', '--as-of']) {
+      expect(r.stdout).toContain(text);
+    }
+  });
+});

@@ -84,4 +84,31 @@ describe('maven-crm-sales', () => {
     expect(r.json().total.meanDays).toBeCloseTo(round1(avg(all)), 6);
     expect(r.json().total.medianDays).toBeCloseTo(round1(med(all)), 6);
   });
+
+  it('the pipeline as it stood mid-2017 (report pipeline and report kpi --as-of) equals the CSV', async () => {
+    // Open at T: engaged on or before 2017-06-30, not closed by then (or never); their value is
+    // the close value they later reached. All were in Qualification (25%) at T.
+    const at = '2017-06-30T12:00:00Z';
+    const open = deals.filter((d) => d.engage_date && d.engage_date <= '2017-06-30' && (!d.close_date || d.close_date >= '2017-07-01'));
+    const total = open.reduce((s, d) => s + (d.close_value ? cents(d.close_value) : 0n), 0n);
+    const weighted = (total * 25n + 50n) / 100n;
+    const kpi = (await crm(['report', 'kpi', '--as-of', at, '--json'])).json();
+    expect(kpi.pipeline).toEqual({ openDeals: open.length, value: [{ amount: dollars(total), currency: 'USD' }], weighted: [{ amount: dollars(weighted), currency: 'USD' }] });
+    const pipeline = await crm(['report', 'pipeline', '--as-of', at, '--json']);
+    expect(pipeline.exitCode, pipeline.stderr).toBe(0);
+    expect(pipeline.json().open).toEqual([{ currency: 'USD', count: open.length, total: { amount: dollars(total), currency: 'USD' }, weighted: { amount: dollars(weighted), currency: 'USD' } }]);
+    // And today: open deals per stage equal the file's Prospecting and Engaging rows.
+    const now = (await crm(['report', 'pipeline', '--json'])).json();
+    const count = (name: string) => now.stages.find((s: { name: string }) => s.name === name).count;
+    expect(count('Prospecting')).toBe(deals.filter((d) => d.deal_stage === 'Prospecting').length);
+    expect(count('Qualification')).toBe(deals.filter((d) => d.deal_stage === 'Engaging').length);
+  });
+
+  it('won value per rep in a quarter (report quota) equals the CSV', async () => {
+    const byRep = new Map<string, bigint>();
+    for (const d of deals) if (d.deal_stage === 'Won' && d.close_date >= '2017-04-01' && d.close_date <= '2017-06-30') byRep.set(d.sales_agent, (byRep.get(d.sales_agent) ?? 0n) + cents(d.close_value));
+    const rows = (await crm(['report', 'quota', '--period', '2017-Q2', '--json'])).json().rows as { owner: string; won: { amount: string } }[];
+    expect(rows.length).toBe(byRep.size);
+    for (const [agent, value] of byRep) expect(rows.find((r) => r.owner === agent.toLowerCase().replace(/[^a-z0-9]+/g, '.'))!.won.amount).toBe(dollars(value));
+  });
 });

@@ -1,6 +1,7 @@
 /** `crm help <topic>` texts. Add a topic here when a concept needs more than --help. */
 import { LIFECYCLE_HELP } from '../../domain/contacts.js';
 import { SLA_HELP } from '../../domain/sla/help.js';
+import { KPI_HELP } from '../../reports/glossary.js';
 
 export const FILTERS_HELP = `The filter language (every list, report and the TUI)
 
@@ -95,7 +96,9 @@ the file. Keep the file on one host's local disk and run crm there (ssh). To use
 anyway, from one machine at a time: --journal delete (or CRM_JOURNAL=delete).
 `;
 
+
 export const topics: Record<string, { summary: string; text: string }> = {
+  kpi: { summary: 'every report and KPI formula in plain words; periods, --as-of, --explain', text: KPI_HELP },
   dates: { summary: 'natural-language dates and record references (crm log, crm task)', text: DATES_HELP },
   filters: { summary: 'the filter language used by every list and report', text: FILTERS_HELP },
   lifecycle: { summary: 'lead → prospect → customer, or inactive: what each means', text: LIFECYCLE_HELP },

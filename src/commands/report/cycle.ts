@@ -16,7 +16,7 @@ export function register(parent: Command, ctx: CliContext): void {
   cmd.action(async (flags: ReportFlags & { by: CycleGroup; start: CycleStart }) => {
     const { session, scope } = await prepareReport(ctx, flags, 'quarter');
     const end = effectiveEnd(scope);
-    const [deals, moves] = await Promise.all([wonDealTimes(session.db, scope, flags.by, scope.period.start, end), wonDealMoves(session.db, scope, scope.period.start, end)]);
+    const [deals, moves] = await Promise.all([wonDealTimes(session.db, scope, flags.by, scope.period.start, end, flags.start === 'first-stage'), wonDealMoves(session.db, scope, scope.period.start, end)]);
     showReport(ctx, buildCycle(deals, moves, { scope, by: flags.by, start: flags.start }), flags);
   });
 }

@@ -25,11 +25,12 @@ function wonIn(start: string, end: string): Frag {
   return within('d.won_at', start, end);
 }
 
-export async function wonDealTimes(db: Db, scope: ReportScope, by: CycleGroup, start: string, end: string): Promise<WonDealTimes[]> {
+/** `withFirstStage`: also look up each deal's first stage-history entry (for --start first-stage). */
+export async function wonDealTimes(db: Db, scope: ReportScope, by: CycleGroup, start: string, end: string, withFirstStage = false): Promise<WonDealTimes[]> {
   const label = by === 'owner' ? sql`u.handle` : sql`d.source`;
   const q = sql<WonDealTimes>`
     SELECT d.id AS "id", ${label} AS "label", d.created_at AS "createdAt",
-      (SELECT MIN(h.at) FROM deal_stage_history h WHERE h.deal_id = d.id) AS "firstStageAt",
+      ${withFirstStage ? sql`(SELECT MIN(h.at) FROM deal_stage_history h WHERE h.deal_id = d.id)` : sql`NULL`} AS "firstStageAt",
       d.won_at AS "wonAt"
     FROM deals d LEFT JOIN users u ON u.id = d.owner_id
     WHERE ${wonIn(start, end)} AND ${dealExistsCondition('d', scope)}${ownerCondition('d.owner_id', scope)}`;
