@@ -212,11 +212,21 @@ function copySchemaAndRows(sqlite: SqliteDatabase): void {
     }
   }
   const incoming = objects('restore_src');
+  // Shadow tables (an FTS5 index's _data, _idx, …) are created by their virtual table and are
+  // read-only in better-sqlite3's defensive mode: skip them, and refill the virtual table instead.
+  const shadow = new Set((sqlite.prepare('PRAGMA restore_src.table_list').all() as { name: string; type: string }[]).filter((r) => r.type === 'shadow').map((r) => r.name));
+  const isVirtual = (o: SchemaObject) => /^CREATE\s+VIRTUAL/i.test(o.sql ?? '');
   // Tables first (in their original order), rows next, then indexes, views and triggers.
-  for (const o of incoming) if (o.type === 'table' && o.sql) sqlite.exec(o.sql);
+  for (const o of incoming) if (o.type === 'table' && o.sql && !shadow.has(o.name)) sqlite.exec(o.sql);
   for (const o of incoming) {
-    if (o.type !== 'table' || !o.sql || /^CREATE\s+VIRTUAL/i.test(o.sql)) continue;
+    if (o.type !== 'table' || !o.sql || shadow.has(o.name) || isVirtual(o)) continue;
     sqlite.exec(`INSERT INTO main.${quote(o.name)} SELECT * FROM restore_src.${quote(o.name)}`);
+  }
+  for (const o of incoming) {
+    if (o.type !== 'table' || !isVirtual(o)) continue;
+    // An external-content FTS index is rebuilt from its (already copied) table; others copy their rows.
+    if (/content\s*=\s*'?[^'\s,)]/i.test(o.sql!)) sqlite.exec(`INSERT INTO main.${quote(o.name)}(${quote(o.name)}) VALUES ('rebuild')`);
+    else sqlite.exec(`INSERT INTO main.${quote(o.name)} SELECT * FROM restore_src.${quote(o.name)}`);
   }
   const hasSeq = (schema: string) => Boolean(sqlite.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE name = 'sqlite_sequence'`).get());
   if (hasSeq('restore_src') && hasSeq('main')) {

@@ -183,8 +183,10 @@ export function inspectHeader(path: string, size = statSync(path).size): string 
   const rawPageSize = header.readUInt16BE(16);
   const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
   if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return `its header is garbled (page size ${rawPageSize}).`;
-  // The newest pages may still live in the -wal file; only judge the size without one.
+  // The newest pages may still live in the -wal file, and with a rollback journal another
+  // process may be between writing page 1 and extending the file: only judge a quiet file.
   if (existsSync(path + '-wal') && statSync(path + '-wal').size > 0) return undefined;
+  if (existsSync(path + '-journal')) return undefined;
   const pages = header.readUInt32BE(28);
   const sizeValid = pages > 0 && header.readUInt32BE(24) === header.readUInt32BE(92);
   if (sizeValid && size < pages * pageSize) {

@@ -106,6 +106,23 @@ describe('db restore', () => {
     expect((await crm(['db', 'check'])).exitCode).toBe(0);
   });
 
+  it('restores full-text indexes too (virtual tables and their shadow tables)', async () => {
+    await crm(['contact', 'add', 'Ana Lima', '--email', 'ana@example.com']);
+    const backup = join(t.dir, 'b.db');
+    await crm(['db', 'backup', backup]);
+    const b = new BetterSqlite3(backup);
+    b.exec("CREATE VIRTUAL TABLE notes_fts USING fts5(body); INSERT INTO notes_fts VALUES ('renewal call with Ana'), ('quote sent');");
+    b.exec("CREATE VIRTUAL TABLE contacts_fts USING fts5(email, content='contacts', content_rowid='id'); INSERT INTO contacts_fts(contacts_fts) VALUES ('rebuild');");
+    b.close();
+    const r = await crm(['db', 'restore', backup, '--yes']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const raw = new BetterSqlite3(t.db, { readonly: true });
+    expect(raw.prepare("SELECT body FROM notes_fts WHERE notes_fts MATCH 'renewal'").pluck().all()).toEqual(['renewal call with Ana']);
+    expect(raw.prepare("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH 'ana'").pluck().all()).toEqual([1]);
+    raw.close();
+    expect((await crm(['db', 'check'])).exitCode).toBe(0);
+  });
+
   it('asks on a terminal', async () => {
     await crm(['db', 'init']);
     const backup = join(t.dir, 'b.db');
