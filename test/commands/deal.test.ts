@@ -255,3 +255,38 @@ describe('lifecycle', () => {
     expect((await ok(['company', 'show', '1', '--json'])).json().deals.map((d: { title: string }) => d.title)).toEqual(['Acme renewal']);
   });
 });
+
+describe('deal edit, archive and the audit log', () => {
+  it('changes only the given fields, keeps the currency of a bare amount, and records it', async () => {
+    await ok(['user', 'add', 'sara']);
+    await ok(['deal', 'add', 'Acme', '--amount', '100 EUR', '--close', '2026-12-01']);
+    const r = (await ok(['deal', 'edit', '1', '--amount', '1.250,50', '--locale', 'de', '--owner', 'sara', '--probability', '35', '--add-tag', 'renewal', '--json'])).json();
+    expect(r).toMatchObject({ amount: { amount: '1250.50', currency: 'EUR' }, owner: 'sara', probability: 35, probabilityOverride: 35, expectedClose: '2026-12-01', tags: ['renewal'], version: 2 });
+    expect((await ok(['deal', 'edit', '1', '--probability', 'none', '--json'])).json()).toMatchObject({ probability: 10, probabilityOverride: null });
+    const stale = await crm(['deal', 'edit', '1', '--title', 'New', '--if-version', '1']);
+    expect(stale.exitCode).toBe(1);
+    expect(stale.stderr).toContain('was changed by someone else');
+    const nothing = await crm(['deal', 'edit', '1']);
+    expect(nothing.exitCode).toBe(2);
+    expect((await crm(['deal', 'edit', '1', '--currency', 'USD'])).exitCode).toBe(2);
+    const history = (await ok(['history', 'deal', '1', '--json'])).json();
+    expect(history.map((h: { action: string }) => h.action)).toEqual(['create', 'update', 'update']);
+    expect(history[1].changes).toMatchObject({ amount: ['100.00 EUR', '1250.50 EUR'], owner: [null, 'sara'], probability: [null, 35], tags: [[], ['renewal']] });
+  });
+
+  it('archived deals leave lists and totals, and come back with restore', async () => {
+    await ok(['deal', 'add', 'Acme', '--amount', '100 EUR']);
+    await ok(['deal', 'archive', '1']);
+    expect((await ok(['deal', 'list', '--json'])).json()).toEqual([]);
+    expect((await ok(['deal', 'list', '--archived', '--json'])).json()).toHaveLength(1);
+    expect((await ok(['pipeline', '--json'])).json().open).toEqual([]);
+    await ok(['deal', 'restore', '1']);
+    expect((await ok(['pipeline', '--json'])).json().open[0].count).toBe(1);
+  });
+
+  it('customers stay customers when a new deal names them', async () => {
+    await ok(['contact', 'add', 'Ana Lima', '--email', 'ana@example.com', '--lifecycle', 'customer']);
+    await ok(['deal', 'add', 'Upsell', '--contact', 'ana@example.com', '--amount', '5 EUR']);
+    expect((await ok(['contact', 'show', '1', '--json'])).json().lifecycle).toBe('customer');
+  });
+});
