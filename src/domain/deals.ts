@@ -848,6 +848,11 @@ export function dealFilterSpec(stages: { id: number; name: string; kind: string 
       },
       { name: 'status', type: 'enum', column: 'st.kind', values: DEAL_STATUSES },
       { name: 'owner', type: 'user', column: 'd.owner_id' },
+      {
+        name: 'team',
+        type: 'custom',
+        compile: (eb, t) => eb.or(t.values.map((v) => eb('d.owner_id', 'in', eb.selectFrom('users').select('users.id').where(sql<boolean>`instr(crm_fold(users.team), ${fold(v)}) > 0`)))),
+      },
       { name: 'amount', aliases: ['value'], type: 'custom', compile: (eb, t) => amountCond(eb, t) },
       { name: 'currency', type: 'custom', compile: (eb, t) => eb('d.currency', 'in', t.values.map((v) => v.toUpperCase())) },
       { name: 'close', aliases: ['expected-close', 'closes'], type: 'custom', compile: (eb, t, env) => dayCond(eb, 'd.expected_close', t, env) },

@@ -99,6 +99,9 @@ describe('crm pipeline', () => {
     expect(totalsOf((await ok(['pipeline', '--period', '2026-Q2', '--json'])).json(), 'Won')[0].count).toBe(1);
     const report = (await ok(['report', 'pipeline', 'owner:sara', '--json'])).json();
     expect(report).toEqual(mine);
+    expect((await ok(['report', 'pipeline', '--owner', 'sara', '--json'])).json().open).toEqual(mine.open);
+    await ok(['user', 'edit', 'sara', '--team', 'DACH (Munich)']);
+    expect((await ok(['pipeline', '--team', 'dach', '--json'])).json().open).toEqual(mine.open);
     expect((await ok(['pipeline', '--explain'])).stdout).toContain('rounded half-up');
     const bad = await crm(['pipeline', 'stage:nope']);
     expect(bad.exitCode).toBe(2);

@@ -31,7 +31,7 @@ Fields per list:
             created updated id
   company   name domain industry city region country tier source owner created
             updated id
-  deal      stage status owner amount currency close closing stale created updated
+  deal      stage status owner team amount currency close closing stale created updated
             won lost reason company contact source campaign pipeline probability
             title id, +tag
   ticket    status (new open pending on_hold solved closed, unsolved, any; default

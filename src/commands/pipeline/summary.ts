@@ -17,11 +17,13 @@ import { emit, renderList, resolveFormat, toJson } from '../../output/render.js'
 import { safeCell } from '../../output/safe.js';
 import { displayWidth, pad } from '../../output/table.js';
 import { buildPipelineReport, PIPELINE_EXPLAIN, pipelineReportRows, type CurrencyTotals, type PipelineReport } from '../../reports/pipeline.js';
-import { examples } from '../common.js';
+import { collect, examples } from '../common.js';
 import { sessionOf } from '../session.js';
 
 export interface SummaryOptions {
   pipeline?: string;
+  owner?: string[];
+  team?: string;
   period?: string;
   asOf?: string;
   chart?: boolean;
@@ -34,6 +36,8 @@ export async function runSummary(ctx: CliContext, filter: string[], o: SummaryOp
     return;
   }
   const s = sessionOf(ctx);
+  // --owner / --team (the flags every report has) are filter terms here.
+  filter = [...filter, ...(o.owner?.length ? [`owner:${o.owner.join(',')}`] : []), ...(o.team ? [`team:${o.team}`] : [])];
   const asOf = o.asOf !== undefined ? parseAsOf(o.asOf, s.timeZone) : s.now();
   const period = o.period ? periodFromFlags({ period: o.period }, asOf, s.timeZone) : null;
   const agg = await pipelineAggregate(s, { pipeline: o.pipeline, filter, closedIn: period ?? undefined, asOf: o.asOf !== undefined ? asOf.toISOString() : undefined });
@@ -118,6 +122,8 @@ export function renderPipelineText(r: PipelineReport, o: { chart: boolean; color
 export function summaryOptions(cmd: Command): Command {
   return cmd
     .option('--pipeline <name>', 'which pipeline (default: the default pipeline)')
+    .option('--owner <user>', 'only deals of this owner (handle, name or me; repeatable) — same as owner:USER', collect)
+    .option('--team <team>', 'only deals of owners in this team — same as team:NAME')
     .option('--period <period>', 'count won/lost deals closed in this period only: 2026-Q4, 2026-11, 2026')
     .option('--as-of <when>', 'the pipeline as it was then, rebuilt from stage history (a date: the end of that day)')
     .option('--no-chart', 'no bar chart (bars are drawn on a terminal only)')
