@@ -6,8 +6,9 @@ import { rmSync } from 'node:fs';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli.ts'],
+  entryPoints: ['src/cli.ts', 'src/csv/parse-worker.ts'],
   outdir: 'dist',
+  entryNames: '[name]',
   bundle: true,
   splitting: true,
   format: 'esm',

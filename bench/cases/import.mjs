@@ -53,11 +53,12 @@ function freshDb(name) {
 
 function timed(cmd, args, opts = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   const lines = r.stderr.trim().split('\n');
-  return { seconds, maxRssMb: Number(lines[lines.length - 1]) / 1024, stdout: r.stdout };
+  const [rss, user, sys] = lines[lines.length - 1].split(' ').map(Number);
+  return { seconds, maxRssMb: rss / 1024, cpu: user + sys, stdout: r.stdout };
 }
 
 // (a) raw better-sqlite3: read the file, split lines, one prepared insert per row, one transaction.
@@ -109,9 +110,10 @@ const summary = JSON.parse(week.stdout);
 
 const fmt = (x) => x.toFixed(2);
 console.log(`rows: ${ROWS.toLocaleString('en')} contacts (${(readFileSync(csv).length / 1e6).toFixed(0)} MB CSV), indexed table (email, external id, company, owner)`);
-console.log(`raw better-sqlite3 loop   ${fmt(raw.seconds)} s   peak ${raw.maxRssMb.toFixed(0)} MB`);
-console.log(`sqlite3 .import           ${fmt(shell.seconds)} s   peak ${shell.maxRssMb.toFixed(0)} MB`);
-console.log(`crm import contacts       ${fmt(crm.seconds)} s   peak ${crm.maxRssMb.toFixed(0)} MB`);
+console.log(`(wall-clock seconds; CPU = user + system seconds of all threads; load average now ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
+console.log(`raw better-sqlite3 loop   ${fmt(raw.seconds)} s   CPU ${fmt(raw.cpu)} s   peak ${raw.maxRssMb.toFixed(0)} MB`);
+console.log(`sqlite3 .import           ${fmt(shell.seconds)} s   CPU ${fmt(shell.cpu)} s   peak ${shell.maxRssMb.toFixed(0)} MB`);
+console.log(`crm import contacts       ${fmt(crm.seconds)} s   CPU ${fmt(crm.cpu)} s   peak ${crm.maxRssMb.toFixed(0)} MB`);
 console.log(`ratio crm / .import       ${fmt(crm.seconds / shell.seconds)}×   (target ≤ 1.5×)   ${crm.seconds / shell.seconds <= 1.5 ? 'ok' : 'MISSED'}`);
 console.log(`ratio crm / raw loop      ${fmt(crm.seconds / raw.seconds)}×`);
 console.log(`peak memory               ${crm.maxRssMb.toFixed(0)} MB (target ≤ 250 MB)   ${crm.maxRssMb <= 250 ? 'ok' : 'MISSED'}`);

@@ -6,7 +6,7 @@
 import { fold, phoneDigits } from '../db/fold.js';
 import { normalizeTag } from '../db/tags.js';
 import { LIFECYCLES, searchText } from '../domain/contacts.js';
-import { currencyExponent, isCurrencyCode } from '../domain/money.js';
+import { isCurrencyCode, parseMoney } from '../domain/money.js';
 import { handleFromName, normalizeHandle, ROLES, validateTimeZone } from '../domain/users.js';
 import { cleanText, normalizeEmail, normalizePhone, splitName } from '../domain/validate.js';
 import { CrmError, UsageError } from '../errors.js';
@@ -139,34 +139,20 @@ function customOf(r: MappedRow): Record<string, unknown> | null {
 }
 
 /**
- * Money in a cell: "1250", "1250.50", "1,250.50", "$1,250.50", "1250 EUR", "500000.0".
- * Exact: digits only, never a float. A currency in the cell wins over --currency.
+ * Money in a cell, parsed by the domain's parseMoney: "1250", "1,250.50", "$1,250.50",
+ * "1250 EUR", "500000.0". Exact: digits only, never a float. A currency in the cell wins over
+ * --currency.
  */
 export function parseAmount(raw: string, fallbackCurrency: string | undefined): { minor: number; currency: string } | { error: string } {
-  let v = raw.trim();
-  let currency = fallbackCurrency?.toUpperCase();
-  const code = /(?:^([A-Za-z]{3})\s*|\s*([A-Za-z]{3})$)/.exec(v);
-  if (code && isCurrencyCode(code[1] ?? code[2]!)) {
-    currency = (code[1] ?? code[2]!).toUpperCase();
-    v = v.replace(code[0], '');
+  try {
+    const m = parseMoney(raw, { defaultCurrency: fallbackCurrency });
+    const minor = Number(m.minor);
+    if (!Number.isSafeInteger(minor)) return { error: `"${raw}" is too large` };
+    return { minor, currency: m.currency };
+  } catch (err) {
+    if (err instanceof CrmError) return { error: err.message.replace(/\.$/, '') + (err.code === 'missing_currency' ? ' (pass --currency USD or map a currency column)' : '') };
+    throw err;
   }
-  const symbols: Record<string, string> = { $: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'JPY' };
-  const sym = /^[$€£¥]/.exec(v);
-  if (sym) {
-    currency ??= symbols[sym[0]];
-    v = v.slice(1);
-  }
-  v = v.trim();
-  if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(v)) v = v.replace(/,/g, '');
-  const m = /^(-)?(\d+)(?:\.(\d+))?$/.exec(v);
-  if (!m) return { error: `"${raw}" is not an amount (write 1250.50)` };
-  if (!currency) return { error: 'has no currency; pass --currency USD or map a currency column' };
-  const exp = currencyExponent(currency);
-  const frac = (m[3] ?? '').replace(/0+$/, '');
-  if (frac.length > exp) return { error: `"${raw}" has more decimals than ${currency} allows (${exp})` };
-  const minor = Number(BigInt(m[2]! + frac.padEnd(exp, '0')));
-  if (!Number.isSafeInteger(minor)) return { error: `"${raw}" is too large` };
-  return { minor: m[1] ? -minor : minor, currency };
 }
 
 function emailOf(r: MappedRow, field: string): string | null {

@@ -38,7 +38,19 @@ export function sniffDelimiter(text: string): string {
   return best;
 }
 
-export class TableReader {
+/** What the importer reads rows from: in this thread (TableReader) or a parsing worker. */
+export interface RowSource {
+  readonly file: string;
+  readonly header: string[];
+  readonly delimiter: string;
+  readonly encoding: string;
+  readonly bytesRead: number;
+  readonly size: number;
+  next(): RawRow | undefined;
+  close(): void;
+}
+
+export class TableReader implements RowSource {
   readonly file: string;
   header: string[] = [];
   delimiter = ',';

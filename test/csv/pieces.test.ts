@@ -60,8 +60,8 @@ describe('amounts', () => {
     expect(parseAmount('1,250.50', 'EUR')).toEqual({ minor: 125050, currency: 'EUR' });
     expect(parseAmount('1250 JPY', 'USD')).toEqual({ minor: 1250, currency: 'JPY' });
     expect(parseAmount('$12', undefined)).toEqual({ minor: 1200, currency: 'USD' });
-    expect(parseAmount('12.345', 'USD')).toEqual({ error: '"12.345" has more decimals than USD allows (2)' });
-    expect(parseAmount('12', undefined)).toEqual({ error: 'has no currency; pass --currency USD or map a currency column' });
+    expect(parseAmount('12.345', 'USD')).toEqual({ error: 'Too many decimals for USD in "12.345" (USD has 2)' });
+    expect(parseAmount('12', undefined)).toEqual({ error: '"12" has no currency (pass --currency USD or map a currency column)' });
   });
 });
 

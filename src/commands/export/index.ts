@@ -20,23 +20,47 @@ interface ExportFlags {
   excel?: boolean;
 }
 
-/** Filter specs of the entities that have one; others accept no filter yet. */
-async function filterSpecFor(entity: EntityName): Promise<FilterSpec | undefined> {
-  if (entity === 'contacts') return (await import('../../domain/contacts.js')).contactFilterSpec;
-  if (entity === 'companies') return (await import('../../domain/companies.js')).companyFilterSpec;
-  return undefined;
-}
-
+/**
+ * The filter language of each entity, compiled to an id subquery over the same joins its list
+ * command uses (so every filter term that works in `crm <noun> list` works here).
+ */
 async function whereFor(ctx: CliContext, entity: EntityName, filter: string[]): Promise<{ sql: string; params: unknown[] } | undefined> {
   if (!filter.length) return undefined;
-  const spec = await filterSpecFor(entity);
-  if (!spec) throw new UsageError(`crm export ${entity} takes no filter yet.`, `Export everything: crm export ${entity}`);
   const s = sessionOf(ctx);
   const me = await currentUser(s);
-  const cond = compileFilter(parseFilter(filter), spec, { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  const env = { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor };
+  const db = s.db.kysely as any;
+  let spec: FilterSpec;
+  let base: any;
+  switch (entity) {
+    case 'contacts':
+      spec = (await import('../../domain/contacts.js')).contactFilterSpec;
+      base = db.selectFrom('contacts as c');
+      break;
+    case 'companies':
+      spec = (await import('../../domain/companies.js')).companyFilterSpec;
+      base = db.selectFrom('companies as co');
+      break;
+    case 'deals': {
+      const stages = await s.db.kysely.selectFrom('stages').select(['id', 'name', 'kind']).where('archived_at', 'is', null).execute();
+      spec = (await import('../../domain/deals.js')).dealFilterSpec(stages);
+      base = db.selectFrom('deals as d').innerJoin('stages as st', 'st.id', 'd.stage_id');
+      break;
+    }
+    case 'tickets':
+      spec = (await import('../../domain/tickets.js')).ticketFilterSpec;
+      base = db.selectFrom('tickets as t').leftJoin('contacts as c', 'c.id', 't.contact_id').leftJoin('companies as co', 'co.id', 't.company_id').leftJoin('users as u', 'u.id', 't.assignee_id').leftJoin('sla_policies as p', 'p.id', 't.sla_policy_id');
+      break;
+    case 'activities':
+      spec = (await import('../../domain/activities.js')).activityFilterSpec;
+      base = db.selectFrom('activities as a');
+      break;
+    default:
+      throw new UsageError(`crm export ${entity} takes no filter.`, `Export everything: crm export ${entity}`);
+  }
+  const cond = compileFilter(parseFilter(filter), spec, env);
   if (!cond) return undefined;
-  const table = entity === 'contacts' ? 'contacts as c' : 'companies as co';
-  const compiled = (s.db.kysely as any).selectFrom(table).select(spec.idColumn).where(cond).compile();
+  const compiled = base.select(spec.idColumn).where(cond).compile();
   return { sql: `${exportAlias(entity)}.id IN (${compiled.sql})`, params: [...compiled.parameters] };
 }
 
@@ -56,7 +80,7 @@ export function register(noun: Command, ctx: CliContext): void {
   noun
     .description(`Export records as CSV, JSON or NDJSON: ${ENTITY_NAMES.join(', ')}`)
     .argument('<entity>', ENTITY_NAMES.join(' | '))
-    .argument('[filter...]', 'filter terms (contacts, companies): crm help filters')
+    .argument('[filter...]', 'filter terms, as in crm <noun> list: crm help filters')
     .option('--raw', 'write cells exactly as stored (no spreadsheet formula neutralisation)')
     .option('--excel', 'for Excel: UTF-8 BOM and CRLF line ends');
   examples(noun, ['crm export contacts --format csv -o contacts.csv', 'crm export contacts +vip owner:me -o vip.csv', 'crm export deals --format ndjson > deals.ndjson', 'crm export companies --excel -o companies.csv']);

@@ -1,0 +1,51 @@
+/**
+ * The parsing half of a large import, on a second core: read, decode and parse the file
+ * (TableReader) and hand the rows to the importer in batches over a MessagePort, while the main
+ * thread converts and writes the previous batch. Shared counters let the main thread wait for
+ * a batch synchronously (it holds the write transaction) and keep the worker at most a few
+ * batches ahead, so memory stays bounded.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { CrmError } from '../errors.js';
+import { TableReader } from './reader.js';
+
+interface Data {
+  file: string;
+  encoding?: string;
+  delimiter?: string;
+  port: MessagePort;
+  counters: SharedArrayBuffer;
+  batchRows: number;
+  maxAhead: number;
+}
+
+const d = workerData as Data;
+const counters = new Int32Array(d.counters); // [0] batches posted, [1] batches consumed
+function post(message: unknown): void {
+  d.port.postMessage(message);
+  Atomics.add(counters, 0, 1);
+  Atomics.notify(counters, 0);
+}
+
+try {
+  const reader = new TableReader(d.file, { encoding: d.encoding, delimiter: d.delimiter });
+  post({ kind: 'header', header: reader.header, delimiter: reader.delimiter, encoding: reader.encoding, size: reader.size });
+  for (;;) {
+    // Stay at most maxAhead batches in front of the importer.
+    for (;;) {
+      const posted = Atomics.load(counters, 0);
+      const consumed = Atomics.load(counters, 1);
+      if (posted - consumed < d.maxAhead) break;
+      Atomics.wait(counters, 1, consumed, 1000);
+    }
+    const rows = reader.nextBatch(d.batchRows);
+    if (rows.length === 0) break;
+    post({ kind: 'rows', first: rows[0]!.row, cells: rows.map((r) => r.cells), bytesRead: reader.bytesRead });
+  }
+  reader.close();
+  post({ kind: 'end' });
+} catch (err) {
+  const e = err as Error;
+  post({ kind: 'error', message: e.message, hint: err instanceof CrmError ? err.hint : undefined, code: err instanceof CrmError ? err.code : undefined, user: err instanceof CrmError });
+}
+parentPort?.close();

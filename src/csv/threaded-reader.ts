@@ -1,0 +1,102 @@
+/**
+ * A RowSource backed by the parsing worker (parse-worker.ts). The importer stays synchronous —
+ * it holds the file's write transaction — so batches are received with receiveMessageOnPort,
+ * sleeping on a shared counter (Atomics.wait) until the worker has posted one.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { UserError } from '../errors.js';
+import type { RawRow, RowSource } from './reader.js';
+
+type Message =
+  | { kind: 'header'; header: string[]; delimiter: string; encoding: string; size: number }
+  | { kind: 'rows'; first: number; cells: string[][]; bytesRead: number }
+  | { kind: 'end' }
+  | { kind: 'error'; message: string; hint?: string; code?: string; user: boolean };
+
+/** The built worker script next to this chunk (dist/parse-worker.js); absent when running from src. */
+export function workerScript(): string | undefined {
+  const path = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
+  return existsSync(path) ? path : undefined;
+}
+
+export class ThreadedTableReader implements RowSource {
+  readonly file: string;
+  header: string[] = [];
+  delimiter = ',';
+  encoding = 'utf-8';
+  size = 0;
+  bytesRead = 0;
+  private worker: Worker;
+  private port: MessagePort;
+  private counters: Int32Array;
+  private received = 0;
+  private batch: string[][] = [];
+  private at = 0;
+  private first = 0;
+  private done = false;
+
+  constructor(file: string, script: string, opts: { encoding?: string; delimiter?: string }) {
+    this.file = file;
+    const shared = new SharedArrayBuffer(8);
+    this.counters = new Int32Array(shared);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(script, { workerData: { file, encoding: opts.encoding, delimiter: opts.delimiter, port: port2, counters: shared, batchRows: 2000, maxAhead: 8 }, transferList: [port2], resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } });
+    this.worker.unref();
+    const first = this.receive();
+    if (first.kind !== 'header') throw new Error('parse worker: expected the header');
+    this.header = first.header;
+    this.delimiter = first.delimiter;
+    this.encoding = first.encoding;
+    this.size = first.size;
+  }
+
+  private receive(): Message {
+    for (;;) {
+      const got = receiveMessageOnPort(this.port);
+      if (got) {
+        this.received++;
+        Atomics.store(this.counters, 1, this.received);
+        Atomics.notify(this.counters, 1);
+        const m = got.message as Message;
+        if (m.kind === 'error') {
+          this.close();
+          if (m.user) throw new UserError(m.message, m.hint, m.code);
+          throw new Error(m.message);
+        }
+        return m;
+      }
+      const posted = Atomics.load(this.counters, 0);
+      if (posted > this.received) continue; // posted but not yet visible on the port
+      Atomics.wait(this.counters, 0, posted, 200);
+    }
+  }
+
+  next(): RawRow | undefined {
+    while (this.at >= this.batch.length) {
+      if (this.done) return undefined;
+      const m = this.receive();
+      if (m.kind === 'end') {
+        this.done = true;
+        this.bytesRead = this.size;
+        return undefined;
+      }
+      if (m.kind === 'rows') {
+        this.batch = m.cells;
+        this.at = 0;
+        this.first = m.first;
+        this.bytesRead = m.bytesRead;
+      }
+    }
+    const row = this.first + this.at;
+    return { row, cells: this.batch[this.at++]! };
+  }
+
+  close(): void {
+    this.done = true;
+    this.port.close();
+    void this.worker.terminate();
+  }
+}
