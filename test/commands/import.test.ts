@@ -73,6 +73,10 @@ describe('crm import: the examples of the issue, as written', () => {
     expect(query('SELECT count(*) AS n FROM deal_stage_history')[0]).toEqual({ n: file.length });
     expect(query("SELECT count(*) AS n FROM deals WHERE stage_entered_at IS NULL OR (won_at IS NULL AND stage_id = 5)")[0]).toEqual({ n: 0 });
 
+    // Export speaks the deal filter language.
+    const won = (await crm(['export', 'deals', 'stage:won', '--json'])).json();
+    expect(won).toHaveLength(expected.get('Won')!.n);
+    expect(won[0]).toMatchObject({ stage: 'Won', amount: { currency: 'USD' } });
     const again = await crm(['import', 'deals', `${D}/sales_pipeline.csv`, ...flags]);
     expect(again.stdout).toContain(`${file.length} rows: 0 created, 0 updated, ${file.length} unchanged, 0 rejected`);
     expect(again.stdout).toContain('nothing to change');
