@@ -19,8 +19,9 @@ import { truncate } from './text.js';
 import { makeTheme } from './theme.js';
 import { useReducerRef } from './use-reducer-ref.js';
 
-export const SCREENS = ['board', 'queue', 'contacts', 'agenda'] as const;
-export type ScreenName = (typeof SCREENS)[number];
+import { SCREENS, type ScreenName } from './screen-names.js';
+
+export { SCREENS, isScreenName, type ScreenName } from './screen-names.js';
 
 interface ScreenDef {
   title: string;
@@ -58,9 +59,6 @@ export function appReducer(state: AppState, ev: AppEvent): AppState {
   }
 }
 
-export function isScreenName(s: string): s is ScreenName {
-  return (SCREENS as readonly string[]).includes(s);
-}
 
 // ---- terminal size --------------------------------------------------------------------------
 

@@ -1,17 +1,15 @@
 /**
  * Entry of `crm tui`: alternate screen in, Ink app, alternate screen out — on every exit path.
- * Ink 6 has no alternate-screen option, so we write the escape sequences ourselves: enter before
- * the first frame; leave (and show the cursor) on q, Ctrl-C, SIGTERM/SIGHUP, a crash, and, as
- * a last resort, on process exit.
+ * Ink 6 has no alternate-screen option, so we write the escape sequences ourselves (terminal.ts):
+ * enter before the first frame; leave (and show the cursor) on q, Ctrl-C, SIGTERM/SIGHUP, a
+ * crash, and, as a last resort, on process exit.
  */
 import { render } from 'ink';
 import { basename } from 'node:path';
 import type { Session } from '../domain/session.js';
 import { UserError } from '../errors.js';
 import { App, isScreenName } from './app.js';
-
-export const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
-export const LEAVE_ALT_SCREEN = '\x1b[?25h\x1b[?1049l';
+import { enterAltScreen, type AltScreen } from './terminal.js';
 
 export interface RunTuiOptions {
   session: Session;
@@ -20,6 +18,8 @@ export interface RunTuiOptions {
   env: NodeJS.ProcessEnv;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
+  /** Already entered by the caller (before Ink loaded); else entered here. */
+  altScreen?: AltScreen;
 }
 
 export async function runTui(opts: RunTuiOptions): Promise<void> {
@@ -28,15 +28,7 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
   }
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
-  let inAltScreen = false;
-  const leave = () => {
-    if (!inAltScreen) return;
-    inAltScreen = false;
-    stdout.write(LEAVE_ALT_SCREEN);
-  };
-  stdout.write(ENTER_ALT_SCREEN);
-  inAltScreen = true;
-  process.on('exit', leave);
+  const alt = opts.altScreen ?? enterAltScreen(stdout);
 
   let signal: NodeJS.Signals | undefined;
   let crash: unknown;
@@ -70,8 +62,7 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
     instance.cleanup();
-    leave();
-    process.off('exit', leave);
+    alt.leave();
   }
   if (crash) throw crash;
   if (signal) throw new UserError(`crm tui stopped by ${signal}.`, undefined, 'terminated');

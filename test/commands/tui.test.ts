@@ -31,3 +31,12 @@ describe('crm tui', () => {
     expect(r.stdout).toContain('crm tui --screen queue');
   });
 });
+
+describe('crm tui --screen', () => {
+  it('names the screens when given an unknown one', async () => {
+    const r = await cliFor(t.db)(['tui', '--screen', 'kanban']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('Unknown screen "kanban"');
+    expect(r.stderr).toContain('board, queue, contacts, agenda');
+  });
+});
