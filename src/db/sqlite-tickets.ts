@@ -38,48 +38,81 @@ export interface TicketStreamRange {
   ids?: number[];
 }
 
-const COLUMNS = `t.id, t.created_at, t.priority, t.status, t.sla_policy_id, t.assignee_id, t.category, t.channel, t.company_id, t.satisfaction,
-  e.kind, e.at, e.from_value, e.to_value`;
+const TICKET_COLUMNS = 't.id, t.created_at, t.priority, t.status, t.sla_policy_id, t.assignee_id, t.category, t.channel, t.company_id, t.satisfaction';
+const EVENT_COLUMNS = 'e.ticket_id, e.kind, e.at, e.from_value, e.to_value';
 
-const statements = new WeakMap<object, Record<string, Statement>>();
+/** Tickets per round trip: big enough to amortize the call, small enough to keep memory flat. */
+const CHUNK = 4096;
 
-function statement(db: Db, key: 'range' | 'ids'): Statement {
+type Key = 'bounds' | 'ticketsRange' | 'eventsRange' | 'ticketsIds' | 'eventsIds';
+
+const SQL: Record<Key, string> = {
+  bounds: 'SELECT min(id), max(id) FROM tickets WHERE created_at >= @from AND created_at < @to',
+  // Tickets in id order within an id window; "+" keeps the planner on the rowid range.
+  ticketsRange: `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id >= @lo AND t.id < @hi AND +t.created_at >= @from AND +t.created_at < @to AND +t.created_at <= @asOf ORDER BY t.id`,
+  // Events in (ticket_id, at) index order: no sort.
+  eventsRange: `SELECT ${EVENT_COLUMNS} FROM ticket_events e WHERE e.ticket_id >= @lo AND e.ticket_id <= @hi ORDER BY e.ticket_id, e.at, e.id`,
+  ticketsIds: `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id IN (SELECT value FROM json_each(@ids)) AND t.created_at <= @asOf ORDER BY t.id`,
+  eventsIds: `SELECT ${EVENT_COLUMNS} FROM ticket_events e WHERE e.ticket_id IN (SELECT value FROM json_each(@ids)) ORDER BY e.ticket_id, e.at, e.id`,
+};
+
+const statements = new WeakMap<object, Partial<Record<Key, Statement>>>();
+
+function statement(db: Db, key: Key): Statement {
   let cache = statements.get(db.sqlite);
   if (!cache) statements.set(db.sqlite, (cache = {}));
-  if (!cache[key]) {
-    const where = key === 'range' ? 't.created_at >= @from AND t.created_at < @to AND t.created_at <= @asOf' : 't.id IN (SELECT value FROM json_each(@ids)) AND t.created_at <= @asOf';
-    cache[key] = db.sqlite
-      .prepare(`SELECT ${COLUMNS} FROM tickets t LEFT JOIN ticket_events e ON e.ticket_id = t.id WHERE ${where} ORDER BY t.id, e.at, e.id`)
-      .raw(true);
-  }
-  return cache[key]!;
+  return (cache[key] ??= db.sqlite.prepare(SQL[key]).raw(true));
 }
 
+function* merge(tickets: unknown[][], events: unknown[][]): Generator<StreamedTicket> {
+  let j = 0;
+  for (const raw of tickets) {
+    const id = raw[0] as number;
+    const t: StreamedTicket = {
+      id,
+      createdAt: raw[1] as string,
+      priority: raw[2] as string,
+      status: raw[3] as string,
+      policyId: raw[4] as number | null,
+      assigneeId: raw[5] as number | null,
+      category: raw[6] as string | null,
+      channel: raw[7] as string | null,
+      companyId: raw[8] as number | null,
+      satisfaction: raw[9] as number | null,
+      events: [],
+    };
+    while (j < events.length && (events[j]![0] as number) < id) j++;
+    for (; j < events.length && events[j]![0] === id; j++) {
+      const e = events[j]!;
+      t.events.push({ kind: e[1] as string, at: e[2] as string, from: e[3] as string | null, to: e[4] as string | null });
+    }
+    yield t;
+  }
+}
+
+/**
+ * Tickets with their full event logs, in id order, a chunk of tickets per round trip (two
+ * cached statements per chunk, never one query per ticket). No cursor stays open between
+ * yields, so callers may run other queries while consuming.
+ */
 export function* streamTicketsWithEvents(db: Db, range: TicketStreamRange): Generator<StreamedTicket> {
   const asOf = range.asOf ?? '9999-12-31T23:59:59.999Z';
-  const rows = range.ids
-    ? statement(db, 'ids').iterate({ ids: JSON.stringify(range.ids), asOf })
-    : statement(db, 'range').iterate({ from: range.createdFrom ?? '0000', to: range.createdTo ?? '9999-12-31T23:59:59.999Z', asOf });
-  let current: StreamedTicket | null = null;
-  for (const raw of rows as Iterable<unknown[]>) {
-    const id = raw[0] as number;
-    if (!current || current.id !== id) {
-      if (current) yield current;
-      current = {
-        id,
-        createdAt: raw[1] as string,
-        priority: raw[2] as string,
-        status: raw[3] as string,
-        policyId: raw[4] as number | null,
-        assigneeId: raw[5] as number | null,
-        category: raw[6] as string | null,
-        channel: raw[7] as string | null,
-        companyId: raw[8] as number | null,
-        satisfaction: raw[9] as number | null,
-        events: [],
-      };
+  if (range.ids) {
+    const ids = [...new Set(range.ids)].sort((a, b) => a - b);
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const json = JSON.stringify(ids.slice(i, i + CHUNK));
+      yield* merge(statement(db, 'ticketsIds').all({ ids: json, asOf }) as unknown[][], statement(db, 'eventsIds').all({ ids: json }) as unknown[][]);
     }
-    if (raw[10] !== null) current.events.push({ kind: raw[10] as string, at: raw[11] as string, from: raw[12] as string | null, to: raw[13] as string | null });
+    return;
   }
-  if (current) yield current;
+  const from = range.createdFrom ?? '0000';
+  const to = range.createdTo ?? '9999-12-31T23:59:59.999Z';
+  const [lo, hi] = statement(db, 'bounds').get({ from, to }) as [number | null, number | null];
+  if (lo === null || hi === null) return;
+  for (let a = lo; a <= hi; a += CHUNK) {
+    const tickets = statement(db, 'ticketsRange').all({ lo: a, hi: Math.min(a + CHUNK, hi + 1), from, to, asOf }) as unknown[][];
+    if (!tickets.length) continue;
+    const events = statement(db, 'eventsRange').all({ lo: tickets[0]![0], hi: tickets[tickets.length - 1]![0] }) as unknown[][];
+    yield* merge(tickets, events);
+  }
 }

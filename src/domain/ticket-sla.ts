@@ -3,7 +3,7 @@
  * lists, `ticket show`, the queue and the SLA report.
  */
 import type { StreamedEvent, StreamedTicket } from '../db/sqlite-tickets.js';
-import { computeSla, type ClockEvent, type ClockPolicy, type SlaResult, type TicketStatusName } from './sla/clock.js';
+import { computeSla, computeSlaRaw, type ClockEvent, type ClockInput, type ClockPolicy, type SlaResult, type TicketStatusName } from './sla/clock.js';
 import type { Priority } from './sla/targets.js';
 
 export interface SlaContext {
@@ -39,22 +39,31 @@ export function attributesAt(t: StreamedTicket, at: string, currentAssignee: str
 }
 
 export function slaOf(t: StreamedTicket, ctx: SlaContext, now: Date): SlaResult {
+  return computeSla(clockInput(t, ctx, now), policyLookup(ctx));
+}
+
+/** Epoch-millisecond instants: for reports over many tickets. */
+export function slaOfRaw(t: StreamedTicket, ctx: SlaContext, now: Date): SlaResult<number> {
+  return computeSlaRaw(clockInput(t, ctx, now), policyLookup(ctx));
+}
+
+function policyLookup(ctx: SlaContext): (id: number) => ClockPolicy {
+  return (id: number) => ctx.policies.get(id) ?? ctx.policies.get(ctx.defaultPolicyId)!;
+}
+
+function clockInput(t: StreamedTicket, ctx: SlaContext, now: Date): ClockInput {
   const initialPolicy = Number(initialValue(t.events, 'policy', t.policyId === null ? null : String(t.policyId)) ?? ctx.defaultPolicyId);
-  const policyOf = (id: number) => ctx.policies.get(id) ?? ctx.policies.get(ctx.defaultPolicyId)!;
   const events: ClockEvent[] = [];
   for (const e of t.events) {
     if (e.kind === 'created' || e.kind === 'note' || e.kind === 'assign' || e.kind === 'csat') continue;
     events.push({ kind: e.kind, at: Date.parse(e.at), from: e.from, to: e.to });
   }
-  return computeSla(
-    {
-      createdAt: Date.parse(t.createdAt),
-      priority: (initialValue(t.events, 'priority', t.priority) ?? t.priority) as Priority,
-      policyId: Number.isFinite(initialPolicy) ? initialPolicy : ctx.defaultPolicyId,
-      status: 'new',
-      events,
-      now: now.getTime(),
-    },
-    policyOf,
-  );
+  return {
+    createdAt: Date.parse(t.createdAt),
+    priority: (initialValue(t.events, 'priority', t.priority) ?? t.priority) as Priority,
+    policyId: Number.isFinite(initialPolicy) ? initialPolicy : ctx.defaultPolicyId,
+    status: 'new',
+    events,
+    now: now.getTime(),
+  };
 }

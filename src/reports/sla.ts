@@ -7,7 +7,7 @@
 import type { StreamedTicket } from '../db/sqlite-tickets.js';
 import type { MetricClock, SlaResult } from '../domain/sla/clock.js';
 import { METRICS, type Metric } from '../domain/sla/targets.js';
-import { attributesAt, slaOf, type SlaContext } from '../domain/ticket-sla.js';
+import { attributesAt, slaOfRaw, type SlaContext } from '../domain/ticket-sla.js';
 
 export const SLA_GROUPINGS = ['priority', 'assignee', 'category', 'channel'] as const;
 export type SlaGrouping = (typeof SLA_GROUPINGS)[number];
@@ -80,10 +80,10 @@ class Acc {
   resBusiness: number[] = [];
   resCalendar: number[] = [];
 
-  add(r: SlaResult): void {
+  add(r: SlaResult<number>): void {
     this.tickets++;
     for (const m of METRICS) {
-      const c: MetricClock | null = r[m];
+      const c: MetricClock<number> | null = r[m];
       if (!c) continue;
       if (c.state === 'breached') this.metrics[m].breached++;
       else if (c.state === 'achieved') this.metrics[m].achieved++;
@@ -150,7 +150,7 @@ export function buildSlaReport(tickets: Iterable<StreamedTicket>, ctx: SlaContex
   const asOfIso = p.asOf.toISOString();
   for (const t of tickets) {
     if (t.createdAt > asOfIso) continue;
-    const r = slaOf(t, ctx, p.asOf);
+    const r = slaOfRaw(t, ctx, p.asOf);
     total.add(r);
     if (p.by) {
       let key: string | null;

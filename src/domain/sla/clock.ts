@@ -52,16 +52,17 @@ export interface ClockInput {
   now: number;
 }
 
-export interface MetricClock {
+/** One metric's clock. Instants are ISO strings (T = string) or epoch ms for reports (T = number). */
+export interface MetricClock<T = string> {
   state: SlaState;
   /** Target in seconds of its basis, and that basis. */
   targetSeconds: number;
   basis: 'business' | 'calendar';
-  startedAt: string;
-  stoppedAt: string | null;
+  startedAt: T;
+  stoppedAt: T | null;
   /** When the target is due (for a stopped metric: was due); null while paused. */
-  deadline: string | null;
-  breachedAt: string | null;
+  deadline: T | null;
+  breachedAt: T | null;
   /** Seconds of the target's basis counted so far (pauses excluded). */
   elapsedSeconds: number;
   /** targetSeconds − elapsedSeconds: negative when overdue. */
@@ -74,20 +75,20 @@ export interface MetricClock {
   breaches?: number;
 }
 
-export interface SlaResult {
+export interface SlaResult<T = string> {
   priority: Priority;
   status: TicketStatusName;
   policyId: number;
-  firstReply: MetricClock | null;
-  nextReply: MetricClock | null;
-  resolution: MetricClock | null;
+  firstReply: MetricClock<T> | null;
+  nextReply: MetricClock<T> | null;
+  resolution: MetricClock<T> | null;
   /** Earliest deadline still ahead of a running (not paused) metric, or the earliest breach of one. */
-  nextDeadline: string | null;
+  nextDeadline: T | null;
   /** A running metric is past its target. */
   breaching: boolean;
   /** Timings independent of targets (for reports): null until reached. */
-  firstReplyAt: string | null;
-  solvedAt: string | null;
+  firstReplyAt: T | null;
+  solvedAt: T | null;
   /** Number of solved → open reopenings. */
   reopens: number;
   /** Times whatever the targets (for reports): business (pauses excluded) and wall-clock seconds. */
@@ -109,9 +110,21 @@ const EPSILON = 1e-6;
 
 const newAcc = (at: number): Acc => ({ running: true, startedAt: at, stoppedAt: null, elapsed: 0, business: 0, breachedAt: null });
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const isoStamp = (ms: number): string => new Date(ms).toISOString();
+const msStamp = (ms: number): number => ms;
 
+/** The SLA state with ISO-8601 instants: what ticket views and --json show. */
 export function computeSla(input: ClockInput, policies: (id: number) => ClockPolicy): SlaResult {
+  return computeSlaWith(input, policies, isoStamp);
+}
+
+/** The same with epoch-millisecond instants: reports over millions of tickets skip formatting. */
+export function computeSlaRaw(input: ClockInput, policies: (id: number) => ClockPolicy): SlaResult<number> {
+  return computeSlaWith(input, policies, msStamp);
+}
+
+function computeSlaWith<T extends string | number>(input: ClockInput, policies: (id: number) => ClockPolicy, stamp: (ms: number) => T): SlaResult<T> {
+  const iso = (ms: number | null): T | null => (ms === null ? null : stamp(ms));
   let priority = input.priority;
   let status: TicketStatusName = input.status ?? 'new';
   let policy = policies(input.policyId);
@@ -231,7 +244,7 @@ export function computeSla(input: ClockInput, policies: (id: number) => ClockPol
   }
   advanceTo(prev, now);
 
-  const result = (acc: Acc | null, m: Metric, isPaused: boolean, extra?: { cycles: number; breaches: number; firstBreach: number | null }): MetricClock | null => {
+  const result = (acc: Acc | null, m: Metric, isPaused: boolean, extra?: { cycles: number; breaches: number; firstBreach: number | null }): MetricClock<T> | null => {
     if (!acc) return null;
     const t = target(m);
     if (t === undefined) return null;
@@ -267,7 +280,7 @@ export function computeSla(input: ClockInput, policies: (id: number) => ClockPol
   const nextClock = result(nextAcc, 'nextReply', false, { cycles: nextCycles, breaches: nextBreaches, firstBreach: firstNextBreach });
   const resolutionClock = result(resolution, 'resolution', resolution.running && paused());
 
-  let nextDeadline: string | null = null;
+  let nextDeadline: T | null = null;
   let breaching = false;
   for (const [clock, acc] of [
     [firstClock, first],
