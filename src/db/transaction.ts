@@ -16,7 +16,7 @@
 import type { Kysely } from 'kysely';
 import type { Db, SqliteDatabase } from './sqlite.js';
 import type { Database } from './schema.js';
-import { backoffDelayMs, busyError, DEFAULT_LOCK_POLICY, isBusyError, type LockPolicy } from './sqlite-errors.js';
+import { backoffDelayMs, busyError, DEFAULT_LOCK_POLICY, isBusyError, maxLockWaitMs, type LockPolicy } from './sqlite-errors.js';
 
 export type Trx = Kysely<Database>;
 
@@ -46,18 +46,34 @@ function withLockRetrySync(sqlite: SqliteDatabase, statement: string, path: stri
   }
 }
 
+/**
+ * The async path (commands, the TUI) waits for the lock without blocking the event loop for
+ * seconds: SQLite's busy handler gets short slices and the waiting in between is a timer, so a
+ * full-screen app keeps drawing and Ctrl-C still works. The total wait matches the policy.
+ */
 async function withLockRetry(sqlite: SqliteDatabase, statement: string, path: string, policy: LockPolicy): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      sqlite.exec(statement);
-      return;
-    } catch (err) {
-      if (!isBusyError(err)) throw err;
-      if (attempt >= policy.retries) throw busyError(path, policy);
-      await sleep(backoffDelayMs(attempt + 1));
+  const slice = Math.min(policy.busyTimeoutMs, ASYNC_SLICE_MS);
+  const deadline = Date.now() + maxLockWaitMs(policy);
+  const restore = slice < policy.busyTimeoutMs;
+  if (restore) sqlite.pragma(`busy_timeout = ${slice}`);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        sqlite.exec(statement);
+        return;
+      } catch (err) {
+        if (!isBusyError(err)) throw err;
+        if (Date.now() >= deadline) throw busyError(path, policy);
+        await sleep(Math.min(backoffDelayMs(attempt), ASYNC_MAX_PAUSE_MS, Math.max(1, deadline - Date.now())));
+      }
     }
+  } finally {
+    if (restore) sqlite.pragma(`busy_timeout = ${policy.busyTimeoutMs}`);
   }
 }
+
+const ASYNC_SLICE_MS = 100;
+const ASYNC_MAX_PAUSE_MS = 200;
 
 function rollbackQuietly(sqlite: SqliteDatabase): void {
   try {

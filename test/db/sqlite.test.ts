@@ -275,3 +275,23 @@ describe('readInChunks', () => {
     db.close();
   });
 });
+
+describe('waiting for the lock in the async path', () => {
+  it('keeps the event loop turning while another process holds the lock', async () => {
+    const db = openDatabase(t.db, { busyTimeoutMs: 1000, retries: 1 });
+    const other = new BetterSqlite3(t.db);
+    other.exec('BEGIN IMMEDIATE');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 20);
+    setTimeout(() => other.exec('COMMIT'), 700);
+    await writeTransaction(db, async (trx) => {
+      await trx.insertInto('settings').values({ key: 'after-wait', value: '1' }).execute();
+    });
+    clearInterval(timer);
+    // A blocking 1 s busy_timeout would have let the timer fire at most once or twice.
+    expect(ticks).toBeGreaterThan(5);
+    expect(db.sqlite.pragma('busy_timeout', { simple: true })).toBe(1000);
+    other.close();
+    db.close();
+  });
+});
