@@ -171,5 +171,6 @@ for (const [name, flags, query] of cases) {
   if (ratio > 1.5) failed++;
   console.log(name.padEnd(14) + ours.toFixed(0).padStart(9) + theirs.toFixed(0).padStart(12) + ratio.toFixed(2).padStart(8) + (ratio > 1.5 ? '  over 1.5×' : ''));
 }
-rmSync(dir, { recursive: true, force: true });
+if (process.env.BENCH_KEEP) console.log(`database kept: ${db}`);
+else rmSync(dir, { recursive: true, force: true });
 if (failed) console.log(`${failed} report(s) over the 1.5× target`);
