@@ -73,9 +73,12 @@ export async function seedActivities({ trx, rng, now, people }: DemoContext): Pr
   const contacts = await trx.selectFrom('contacts').select(['id', 'company_id', 'owner_id']).where('archived_at', 'is', null).where('lifecycle', '!=', 'inactive').execute();
   const byOwner = new Map<number, { id: number; company_id: number | null }[]>();
   for (const c of contacts) if (c.owner_id !== null) byOwner.set(c.owner_id, [...(byOwner.get(c.owner_id) ?? []), c]);
-  const deals = await trx.selectFrom('deals').select(['id', 'contact_id']).where('contact_id', 'is not', null).execute();
-  const dealsByContact = new Map<number, number[]>();
-  for (const d of deals) dealsByContact.set(d.contact_id!, [...(dealsByContact.get(d.contact_id!) ?? []), d.id]);
+  const deals = await trx.selectFrom('deals').select(['id', 'contact_id', 'created_at', 'won_at', 'lost_at']).where('contact_id', 'is not', null).execute();
+  const dealsByContact = new Map<number, { id: number; from: string; to: string }[]>();
+  for (const d of deals) {
+    const span = { id: d.id, from: d.created_at, to: d.won_at ?? d.lost_at ?? '9999' };
+    dealsByContact.set(d.contact_id!, [...(dealsByContact.get(d.contact_id!) ?? []), span]);
+  }
 
   // Who logs what: shuffle the reps, then about a third are laggards (half of those log nothing).
   const order = [...reps];
@@ -105,7 +108,8 @@ export async function seedActivities({ trx, rng, now, people }: DemoContext): Pr
       // Older history thins out: most touches are recent, a few go back 18 months.
       const daysAgo = rng.chance(0.85) ? rng.int(0, 182) : rng.int(183, 540);
       const at = workTime(now, daysAgo, rng);
-      const dealIds = dealsByContact.get(c.id);
+      // Only deals that were open at the time can be what the call was about.
+      const dealIds = dealsByContact.get(c.id)?.filter((d) => d.from <= iso(at) && iso(at) <= d.to).map((d) => d.id);
       const row: Row = {
         id: nextId++,
         kind,
@@ -113,7 +117,7 @@ export async function seedActivities({ trx, rng, now, people }: DemoContext): Pr
         body: null,
         contact_id: c.id,
         company_id: c.company_id,
-        deal_id: dealIds && rng.chance(0.4) ? rng.pick(dealIds) : null,
+        deal_id: dealIds?.length && rng.chance(0.6) ? rng.pick(dealIds) : null,
         ticket_id: null,
         occurred_at: iso(at),
         duration_minutes: kind === 'call' ? rng.int(3, 45) : kind === 'meeting' ? rng.pick([30, 45, 60, 90, 120]) : null,
