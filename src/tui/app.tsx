@@ -97,9 +97,11 @@ export interface AppProps {
   tickMs?: number;
   /** Where the database lives, for the title bar. */
   label?: string;
+  /** The board's pipeline (default: the default one). */
+  pipeline?: string;
 }
 
-export function App({ session, color, initialScreen = 'board', size: fixedSize, pollMs = POLL_MS, tickMs = 1000, label }: AppProps) {
+export function App({ session, color, initialScreen = 'board', size: fixedSize, pollMs = POLL_MS, tickMs = 1000, label, pipeline }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize(fixedSize);
   const theme = makeTheme(color);
@@ -203,7 +205,7 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
           const visible = s === state.screen && !state.help;
           return (
             <Box key={s} display={visible ? 'flex' : 'none'} height={screenHeight} width={width}>
-              <Screen session={session} theme={theme} width={width} height={screenHeight} active={visible} dataVersion={seen.current[s] ?? dataVersion} now={now} setStatus={setStatus} changed={changed} />
+              <Screen session={session} theme={theme} width={width} height={screenHeight} active={visible} dataVersion={seen.current[s] ?? dataVersion} now={now} setStatus={setStatus} changed={changed} pipeline={pipeline} />
             </Box>
           );
         })}

@@ -18,6 +18,7 @@ export interface RunTuiOptions {
   env: NodeJS.ProcessEnv;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
+  pipeline?: string;
   /** Already entered by the caller (before Ink loaded); else entered here. */
   altScreen?: AltScreen;
 }
@@ -32,7 +33,7 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
 
   let signal: NodeJS.Signals | undefined;
   let crash: unknown;
-  const instance = render(<App session={opts.session} color={opts.color} initialScreen={opts.screen} label={opts.session.db.path === ':memory:' ? 'memory' : basename(opts.session.db.path)} />, {
+  const instance = render(<App session={opts.session} color={opts.color} initialScreen={opts.screen} label={opts.session.db.path === ':memory:' ? 'memory' : basename(opts.session.db.path)} pipeline={opts.pipeline} />, {
     stdout,
     stdin,
     exitOnCtrlC: false,

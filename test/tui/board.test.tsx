@@ -183,3 +183,36 @@ describe('board screen', () => {
     app.unmount();
   });
 });
+
+describe('board: live', () => {
+  it('shows a move made by another process within the poll interval', async () => {
+    await seed();
+    const app = render(<App session={t.session} color={false} initialScreen="board" size={{ columns: 80, rows: 24 }} pollMs={30} tickMs={0} />);
+    await waitForFrame(app.lastFrame, (f) => /Qualification \(2\)/.test(f));
+    const { openDatabase } = await import('../../src/db/sqlite.js');
+    const { moveDeal } = await import('../../src/domain/deals.js');
+    const other = openDatabase(t.db.path);
+    try {
+      await moveDeal({ ...t.session, db: other, actor: 'sara' }, '1', 'Negotiation');
+    } finally {
+      other.close();
+    }
+    await waitForFrame(app.lastFrame, (f) => /Qualification \(1\)/.test(f) && /Negotiation \(1\)/.test(f));
+    app.unmount();
+  });
+});
+
+describe('board: another pipeline', () => {
+  it('shows the stages and deals of the pipeline asked for', async () => {
+    const { addPipeline } = await import('../../src/domain/pipelines.js');
+    await seed();
+    await addPipeline(t.session, { name: 'Renewals', stages: 'Due:40,Talking:70' });
+    await addDeal(t.session, { title: 'Acme 2027 renewal', amount: '9000 EUR', pipeline: 'Renewals' });
+    const app = render(<App session={t.session} color={false} initialScreen="board" size={{ columns: 80, rows: 24 }} pollMs={0} tickMs={0} pipeline="Renewals" />);
+    const f = await waitForFrame(app.lastFrame, (f) => f.includes('Acme 2027 renewal'));
+    expect(f).toMatch(/Due \(1\)/);
+    expect(f).toMatch(/Talking \(0\)/);
+    expect(f).not.toContain('Qualification');
+    app.unmount();
+  });
+});

@@ -11,9 +11,10 @@ import { sessionOf } from '../session.js';
 export function register(noun: Command, ctx: CliContext): void {
   noun
     .description('Full-screen terminal app: pipeline board, support queue, contacts, agenda')
-    .option('--screen <name>', 'screen to open first: board, queue, contacts, agenda', 'board');
-  examples(noun, ['crm tui', 'crm tui --screen queue', 'CRM_USER=sara crm tui --db team.db']);
-  noun.action(async (opts: { screen: string }) => {
+    .option('--screen <name>', 'screen to open first: board, queue, contacts, agenda', 'board')
+    .option('--pipeline <name>', 'pipeline shown on the board (default: the default pipeline)');
+  examples(noun, ['crm tui', 'crm tui --screen queue', 'crm tui --pipeline Renewals', 'CRM_USER=sara crm tui --db team.db']);
+  noun.action(async (opts: { screen: string; pipeline?: string }) => {
     const { isScreenName, SCREENS } = await import('../../tui/screen-names.js');
     if (!isScreenName(opts.screen)) throw new UsageError(`Unknown screen "${opts.screen}".`, `Use --screen ${SCREENS.join(', ')}.`);
     const stdin = ctx.io.stdin as (NodeJS.ReadStream & { isTTY?: boolean }) | undefined;
@@ -29,12 +30,17 @@ export function register(noun: Command, ctx: CliContext): void {
     delete process.env.CI;
     delete process.env.CONTINUOUS_INTEGRATION;
     const session = sessionOf(ctx);
+    if (opts.pipeline !== undefined) {
+      // A wrong name is an error here, with the list of pipelines, not an empty board.
+      const { getPipeline } = await import('../../domain/pipelines.js');
+      await getPipeline(session.db.kysely, opts.pipeline);
+    }
     // Answer at once: the alternate screen and a first line before Ink and React load (~0.3–0.8 s).
     const { enterAltScreen } = await import('../../tui/terminal.js');
     const altScreen = enterAltScreen(process.stdout, 'crm — loading…');
     try {
       const { runTui } = await import('../../tui/run.js');
-      await runTui({ session, color: ctx.io.color, screen: opts.screen, env: ctx.env, altScreen });
+      await runTui({ session, color: ctx.io.color, screen: opts.screen, env: ctx.env, altScreen, pipeline: opts.pipeline });
     } finally {
       altScreen.leave();
     }

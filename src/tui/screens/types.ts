@@ -16,6 +16,8 @@ export interface ScreenProps {
   dataVersion: number;
   now: Date;
   setStatus: (text: string, kind?: StatusKind) => void;
+  /** The board's pipeline (default: the default pipeline). */
+  pipeline?: string;
   /** Call after a write: every screen reloads (ours do not change SQLite's data_version). */
   changed: () => void;
 }

@@ -12,7 +12,7 @@ import { BoardView, boardCardsHeight } from './view.js';
 
 const LOAD_MORE = 200;
 
-export function BoardScreen({ session, theme, width, height, active, dataVersion, setStatus, changed }: ScreenProps) {
+export function BoardScreen({ session, theme, width, height, active, dataVersion, setStatus, changed, pipeline }: ScreenProps) {
   const [state, dispatch, ref] = useReducerRef(boardReducer, initialBoardState);
   const [detail, setDetail] = useState<{ deal: DealDetail; timeline: TimelineEntry[] } | null>(null);
   const cardsHeight = boardCardsHeight(height);
@@ -70,13 +70,13 @@ export function BoardScreen({ session, theme, width, height, active, dataVersion
   const limitsKey = JSON.stringify(state.limits);
   useEffect(() => {
     let current = true;
-    loadBoard(session, { filter: tokens, cardsByStage: state.limits })
+    loadBoard(session, { pipeline, filter: tokens, cardsByStage: state.limits })
       .then((board) => current && dispatch({ type: 'loaded', board }))
       .catch((err) => current && setStatus(errorText(err), 'error'));
     return () => {
       current = false;
     };
-  }, [session, tokenKey, limitsKey, dataVersion, dispatch, setStatus]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [session, pipeline, tokenKey, limitsKey, dataVersion, dispatch, setStatus]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // A long column loads more cards as the cursor nears the end of what is loaded.
   const column = selectedColumn(state);
