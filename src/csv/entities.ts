@@ -258,6 +258,11 @@ const contacts: EntitySpec = {
     name: "SELECT id FROM contacts WHERE crm_fold(first_name || ' ' || last_name) = ? ORDER BY archived_at IS NOT NULL, id LIMIT 1",
   },
   keyField: { email: 'email', 'external-id': 'external_id', name: 'name' },
+  checkMapping(m) {
+    if (!m.fields.has('name') && !m.fields.has('first_name') && !m.fields.has('last_name')) {
+      throw new UsageError('The file has no column for the contact name.', 'Map one: --map "Full Name=name" (or first_name / last_name; see --show-mapping).');
+    }
+  },
   /** Outlook calls the prefix (Mr., Dr.) "Title" and the job "Job Title". */
   adjustMapping(keys) {
     const m = new Map<number, string>();
@@ -353,6 +358,9 @@ const companies: EntitySpec = {
   customFields: true,
   matchKeys: ['external-id', 'name'],
   defaultMatch: ['external-id', 'name'],
+  checkMapping(m) {
+    if (!m.fields.has('name')) throw new UsageError('The file has no column for the company name.', 'Map one: --map "Account=name" (see --show-mapping).');
+  },
   keySql: {
     'external-id': 'SELECT id FROM companies WHERE external_id = ?',
     name: 'SELECT id FROM companies WHERE name_fold = ? ORDER BY archived_at IS NOT NULL, id LIMIT 1',
@@ -405,6 +413,9 @@ const users: EntitySpec = {
   customFields: false,
   matchKeys: ['handle', 'email'],
   defaultMatch: ['handle'],
+  checkMapping(m) {
+    if (!m.fields.has('name') && !m.fields.has('handle')) throw new UsageError('The file has no column for the user name or handle.', 'Map one: --map "sales_agent=name" (see --show-mapping).');
+  },
   keySql: { handle: 'SELECT id FROM users WHERE handle = ?', email: 'SELECT id FROM users WHERE lower(email) = ?' },
   keyField: { handle: 'handle', email: 'email' },
   convert(r: MappedRow, env: ImportEnv) {
@@ -653,6 +664,9 @@ const tickets: EntitySpec = {
   customFields: true,
   matchKeys: ['external-id', 'name'],
   defaultMatch: ['external-id'],
+  checkMapping(m) {
+    if (!['subject', 'description', 'external_id'].some((f) => m.fields.has(f))) throw new UsageError('The file has no column for the ticket subject (or description, or ticket number).', 'Map one: --map "Summary=subject" (see --show-mapping).');
+  },
   keySql: {
     'external-id': 'SELECT id FROM tickets WHERE external_id = ?',
     name: 'SELECT id FROM tickets WHERE crm_fold(subject) = ? ORDER BY id LIMIT 1',

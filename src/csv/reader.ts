@@ -92,7 +92,8 @@ export class TableReader implements RowSource {
     this.encoding = this.decoder.encoding;
     const text = this.decoder.write(first.subarray(this.decoder.bomLength), this.decoder.bomLength);
     this.delimiter = this.opts.delimiter ?? sniffDelimiter(text);
-    this.parser = parse({ delimiter: this.delimiter, relax_column_count: true, skip_empty_lines: true });
+    // relax_quotes: a quote inside an unquoted field (5" display) is text, as spreadsheets read it.
+    this.parser = parse({ delimiter: this.delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true });
     this.parser.on('error', (err) => (this.error = err));
     this.feed(text);
     if (n === 0) this.finish();
@@ -109,6 +110,8 @@ export class TableReader implements RowSource {
   private drain(): void {
     let rec: string[] | null;
     while ((rec = this.parser!.read() as string[] | null) !== null) this.pending.push(rec);
+    // A parse error destroys the stream; the 'error' event itself only comes on a later tick.
+    this.error ??= (this.parser as unknown as { errored?: Error | null }).errored ?? undefined;
     if (this.error) this.throwParseError();
   }
 

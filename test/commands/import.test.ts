@@ -256,6 +256,20 @@ describe('crm import: checking, dry runs, rejects and undo', () => {
     expect((await crm(['import', 'history', '--json'])).json()[0]).toMatchObject({ status: 'rejected', rejected: 4, created: 0 });
   });
 
+  it('names the line of a broken quote, reads a quote inside an unquoted field as text, and needs a name column', async () => {
+    const broken = write('broken.csv', 'name,email\nAna,ana@example.com\n"Bo Chen,bo@example.com\n');
+    const r = await crm(['import', 'contacts', broken]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('cannot read the CSV near line 3: Quote Not Closed');
+    const inch = write('inch.csv', 'name,email,notes\nAna Lima,ana@example.com,wants the 27" display\n');
+    expect((await crm(['import', 'contacts', inch])).exitCode).toBe(0);
+    expect((await crm(['contact', 'show', 'ana@example.com', '--json'])).json().notes).toBe('wants the 27" display');
+    const nameless = write('nameless.csv', 'mail\nx@example.com\n');
+    const n = await crm(['import', 'contacts', nameless]);
+    expect(n.exitCode).toBe(2);
+    expect(n.stderr).toContain('The file has no column for the contact name.');
+  });
+
   it('--dry-run --json gives every row its outcome; --skip-invalid imports the good rows and writes a re-importable rejects file', async () => {
     await crm(['contact', 'add', 'Ana Lima', '--email', 'ana@example.com']);
     const f = write('people.csv', 'Name,Email,Phone\nAna Lima,ANA@example.com,+49 30 1234\nBo Chen,bo@example.com,\nBad,nope,\n');
@@ -299,6 +313,20 @@ describe('crm import: checking, dry runs, rejects and undo', () => {
     const refused = await crm(['import', 'undo', '2', '--yes']);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain('changed since the import (contacts #');
+  });
+
+  it('undo of a ticket update restores the status and removes the events it wrote; progress shows on a terminal only', async () => {
+    const a = write('t1.csv', 'Ticket ID,Subject,Status,Created\nT1,Printer on fire,Open,2026-11-01 09:00\n');
+    const b = write('t2.csv', 'Ticket ID,Subject,Status,Created,Resolved At\nT1,Printer on fire,Resolved,2026-11-01 09:00,2026-11-02 10:00\n');
+    const first = await crm(['import', 'tickets', a], { tty: true });
+    expect(first.stderr).toContain('100%');
+    expect((await crm(['import', 'tickets', a])).stderr).not.toContain('%');
+    expect((await crm(['import', 'tickets', b])).stdout).toContain('1 updated');
+    const events = () => query<{ kind: string; to_value: string | null }>('SELECT kind, to_value FROM ticket_events ORDER BY id').map((e) => `${e.kind}:${e.to_value}`);
+    expect(events()).toEqual(['created:new', 'status:open', 'status:solved']);
+    expect((await crm(['import', 'undo', '3', '--yes'])).exitCode).toBe(0);
+    expect(events()).toEqual(['created:new', 'status:open']);
+    expect(query('SELECT status, solved_at FROM tickets')).toEqual([{ status: 'open', solved_at: null }]);
   });
 
   it('maps columns with --map, reports with --show-mapping, sniffs tabs and pipes', async () => {
