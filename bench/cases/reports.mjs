@@ -149,14 +149,16 @@ const cases = [
   [
     'data-quality',
     [],
-    `SELECT id FROM contacts WHERE email IS NULL AND phone IS NULL AND mobile IS NULL; SELECT id FROM contacts WHERE owner_id IS NULL;
-     SELECT id, first_name, last_name, email, phone, mobile, company_id FROM contacts WHERE archived_at IS NULL;
-     SELECT id FROM deals WHERE owner_id IS NULL;
-     SELECT d.id FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.kind = 'open' AND d.amount_minor <= 0;
-     SELECT d.id FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.kind = 'open' AND d.expected_close IS NULL;
-     SELECT d.id FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.kind = 'open' AND d.expected_close < '2026-11-20';
-     SELECT d.id FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.kind = 'open' AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.deal_id = d.id AND a.kind = 'task' AND a.done_at IS NULL);
-     SELECT id FROM contacts WHERE lifecycle <> 'inactive' AND COALESCE(last_touched_at, created_at) < '2025-11-20T17:55:00.000Z';`,
+    // What the report computes: a count and the first few ids per check, the contacts for the
+    // duplicate and email checks, and one scan of the open deals for the three field checks.
+    `SELECT COUNT(*) FROM contacts WHERE archived_at IS NULL AND email IS NULL AND phone IS NULL AND mobile IS NULL; SELECT id FROM contacts WHERE archived_at IS NULL AND email IS NULL AND phone IS NULL AND mobile IS NULL LIMIT 5;
+     SELECT COUNT(*) FROM contacts WHERE archived_at IS NULL AND owner_id IS NULL; SELECT id FROM contacts WHERE archived_at IS NULL AND owner_id IS NULL LIMIT 5;
+     SELECT id, first_name, last_name, email, phone, mobile, company_id FROM contacts WHERE archived_at IS NULL ORDER BY id;
+     SELECT COUNT(*) FROM deals WHERE archived_at IS NULL AND owner_id IS NULL; SELECT id FROM deals WHERE archived_at IS NULL AND owner_id IS NULL LIMIT 5;
+     SELECT d.id, d.amount_minor <= 0, d.expected_close IS NULL, d.expected_close < '2026-11-20' FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.kind = 'open' AND d.archived_at IS NULL AND (d.amount_minor <= 0 OR d.expected_close IS NULL OR d.expected_close < '2026-11-20');
+     SELECT COUNT(*) FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.kind = 'open' AND d.archived_at IS NULL AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.deal_id = d.id AND a.kind = 'task' AND a.done_at IS NULL);
+     SELECT d.id FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.kind = 'open' AND d.archived_at IS NULL AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.deal_id = d.id AND a.kind = 'task' AND a.done_at IS NULL) LIMIT 5;
+     SELECT COUNT(*) FROM contacts WHERE archived_at IS NULL AND lifecycle <> 'inactive' AND COALESCE(last_touched_at, created_at) < '2025-11-20T17:55:00.000Z'; SELECT id FROM contacts WHERE archived_at IS NULL AND lifecycle <> 'inactive' AND COALESCE(last_touched_at, created_at) < '2025-11-20T17:55:00.000Z' LIMIT 5;`,
   ],
 ];
 

@@ -2,7 +2,7 @@
  * Data quality: missing key fields, invalid emails, likely duplicates, stale deals and contacts.
  * Each check lists how many records it found and a few of their ids, with the command to fix them.
  */
-import type { ContactLite, DataQualityRows } from '../db/reports/data-quality.js';
+import { EXAMPLES, type ContactLite, type DataQualityRows, type Found } from '../db/reports/data-quality.js';
 import { fold } from '../db/fold.js';
 import type { ReportModel } from './model.js';
 import { describeScope, scopeInfo, type ReportScope } from './scope.js';
@@ -42,7 +42,6 @@ function duplicates(contacts: ContactLite[], keyOf: (c: ContactLite) => (string 
   return [...groups.values()].filter((g) => g.size > 1).map((g) => [...g].sort((a, b) => a - b));
 }
 
-const EXAMPLES = 5;
 
 export function buildDataQuality(rows: DataQualityRows, p: { scope: ReportScope }): ReportModel {
   const invalidEmails = rows.contacts.filter((c) => c.email && !isPlausibleEmail(c.email)).map((c) => c.id);
@@ -52,7 +51,8 @@ export function buildDataQuality(rows: DataQualityRows, p: { scope: ReportScope 
     const name = fold(`${c.firstName} ${c.lastName}`).replace(/\s+/g, ' ').trim();
     return [name && c.companyId !== null ? `${name}\u0000${c.companyId}` : null];
   });
-  const mk = (check: string, label: string, list: (number | number[])[], fix: string): QualityCheck => ({ check, label, count: list.length, examples: list.slice(0, EXAMPLES), fix });
+  const mk = (check: string, label: string, list: (number | number[])[] | Found, fix: string): QualityCheck =>
+    Array.isArray(list) ? { check, label, count: list.length, examples: list.slice(0, EXAMPLES), fix } : { check, label, count: list.count, examples: list.examples, fix };
   const checks: QualityCheck[] = [
     mk('contact-no-email-or-phone', 'Contacts with no email and no phone', rows.contactsNoEmailOrPhone, 'crm contact edit ID --email … or --phone …'),
     mk('contact-no-owner', 'Contacts with no owner', rows.contactsNoOwner, 'crm contact edit ID --owner HANDLE'),

@@ -4,8 +4,21 @@ import type { Db } from '../sqlite.js';
 import type { ReportScope } from '../../reports/scope.js';
 import { dealExistsCondition, dealOpenCondition, ownerCondition, stageIdAt } from './common.js';
 
-async function ids(db: Db, q: ReturnType<typeof sql<{ id: number }>>): Promise<number[]> {
-  return (await q.execute(db.kysely)).rows.map((r) => Number(r.id));
+/** Records found by one check: how many, and the first few ids (in scan order, then sorted). */
+export interface Found {
+  count: number;
+  examples: number[];
+}
+
+export const EXAMPLES = 5;
+
+/** `fromWhere` is "FROM … WHERE …" selecting rows aliased `alias`; counted in SQL, never fetched whole. */
+async function found(db: Db, alias: string, fromWhere: ReturnType<typeof sql>): Promise<Found> {
+  const [n, ex] = await Promise.all([
+    sql<{ n: number }>`SELECT COUNT(*) AS "n" ${fromWhere}`.execute(db.kysely),
+    sql<{ id: number }>`SELECT ${sql.ref(alias + '.id')} AS "id" ${fromWhere} LIMIT ${sql.lit(EXAMPLES)}`.execute(db.kysely),
+  ]);
+  return { count: Number(n.rows[0]?.n ?? 0), examples: ex.rows.map((r) => Number(r.id)).sort((a, b) => a - b) };
 }
 
 export interface ContactLite {
@@ -19,15 +32,15 @@ export interface ContactLite {
 }
 
 export interface DataQualityRows {
-  contactsNoEmailOrPhone: number[];
-  contactsNoOwner: number[];
+  contactsNoEmailOrPhone: Found;
+  contactsNoOwner: Found;
   contacts: ContactLite[];
-  dealsNoOwner: number[];
-  openDealsNoAmount: number[];
-  openDealsNoCloseDate: number[];
-  openDealsPastClose: number[];
-  openDealsNoNextStep: number[];
-  contactsUntouched: number[];
+  dealsNoOwner: Found;
+  openDealsNoAmount: Found;
+  openDealsNoCloseDate: Found;
+  openDealsPastClose: Found;
+  openDealsNoNextStep: Found;
+  contactsUntouched: Found;
 }
 
 /**
@@ -35,25 +48,41 @@ export interface DataQualityRows {
  * before the as-of instant.
  */
 export async function dataQualityRows(db: Db, scope: ReportScope, today: string, yearAgo: string): Promise<DataQualityRows> {
-  const contactScope = sql`c.archived_at IS NULL AND c.created_at <= ${scope.asOf}${ownerCondition('c.owner_id', scope)}`;
+  // Without --as-of the current state is the state at the as-of moment: the time conditions
+  // are left out, which lets SQLite skip reading them for every row.
+  const contactScope = scope.historical
+    ? sql`c.archived_at IS NULL AND c.created_at <= ${scope.asOf}${ownerCondition('c.owner_id', scope)}`
+    : sql`c.archived_at IS NULL${ownerCondition('c.owner_id', scope)}`;
   const openDeal = sql`FROM deals d JOIN stages s ON s.id = ${stageIdAt('d', scope)}
     WHERE ${dealOpenCondition('d', 's', scope)} AND ${dealExistsCondition('d', scope)}${ownerCondition('d.owner_id', scope)}`;
-  const [contactsNoEmailOrPhone, contactsNoOwner, contacts, dealsNoOwner, openDealsNoAmount, openDealsNoCloseDate, openDealsPastClose, openDealsNoNextStep, contactsUntouched] = await Promise.all([
-    ids(db, sql<{ id: number }>`SELECT c.id AS "id" FROM contacts c WHERE ${contactScope} AND (c.email IS NULL OR c.email = '') AND (c.phone IS NULL OR c.phone = '') AND (c.mobile IS NULL OR c.mobile = '') ORDER BY c.id`),
-    ids(db, sql<{ id: number }>`SELECT c.id AS "id" FROM contacts c WHERE ${contactScope} AND c.owner_id IS NULL ORDER BY c.id`),
+  const openTask = scope.historical
+    ? sql`a.created_at <= ${scope.asOf} AND (a.done_at IS NULL OR a.done_at > ${scope.asOf})`
+    : sql`a.done_at IS NULL`;
+  // One scan of the open deals for the three field checks.
+  const openDealFields = sql<{ id: number; noAmount: number; noClose: number; pastClose: number }>`
+    SELECT d.id AS "id", CASE WHEN d.amount_minor <= 0 THEN 1 ELSE 0 END AS "noAmount",
+      CASE WHEN d.expected_close IS NULL THEN 1 ELSE 0 END AS "noClose",
+      CASE WHEN d.expected_close < ${today} THEN 1 ELSE 0 END AS "pastClose"
+    ${openDeal} AND (d.amount_minor <= 0 OR d.expected_close IS NULL OR d.expected_close < ${today})`
+    .execute(db.kysely)
+    .then((r) => r.rows);
+  const [contactsNoEmailOrPhone, contactsNoOwner, contacts, dealsNoOwner, fields, openDealsNoNextStep, contactsUntouched] = await Promise.all([
+    found(db, 'c', sql`FROM contacts c WHERE ${contactScope} AND (c.email IS NULL OR c.email = '') AND (c.phone IS NULL OR c.phone = '') AND (c.mobile IS NULL OR c.mobile = '')`),
+    found(db, 'c', sql`FROM contacts c WHERE ${contactScope} AND c.owner_id IS NULL`),
     sql<ContactLite>`SELECT c.id AS "id", c.first_name AS "firstName", c.last_name AS "lastName", c.email AS "email", c.phone AS "phone", c.mobile AS "mobile", c.company_id AS "companyId" FROM contacts c WHERE ${contactScope} ORDER BY c.id`
       .execute(db.kysely)
       .then((r) => r.rows),
-    ids(db, sql<{ id: number }>`SELECT d.id AS "id" FROM deals d WHERE ${dealExistsCondition('d', scope)} AND d.owner_id IS NULL AND ${scope.ownerIds === null ? sql`1 = 1` : sql`1 = 0`} ORDER BY d.id`),
-    ids(db, sql<{ id: number }>`SELECT d.id AS "id" ${openDeal} AND d.amount_minor <= 0 ORDER BY d.id`),
-    ids(db, sql<{ id: number }>`SELECT d.id AS "id" ${openDeal} AND d.expected_close IS NULL ORDER BY d.id`),
-    ids(db, sql<{ id: number }>`SELECT d.id AS "id" ${openDeal} AND d.expected_close < ${today} ORDER BY d.id`),
-    ids(
-      db,
-      sql<{ id: number }>`SELECT d.id AS "id" ${openDeal} AND NOT EXISTS (
-        SELECT 1 FROM activities a WHERE a.deal_id = d.id AND a.kind = 'task' AND a.created_at <= ${scope.asOf} AND (a.done_at IS NULL OR a.done_at > ${scope.asOf})) ORDER BY d.id`,
-    ),
-    ids(db, sql<{ id: number }>`SELECT c.id AS "id" FROM contacts c WHERE ${contactScope} AND c.lifecycle <> 'inactive' AND COALESCE(c.last_touched_at, c.created_at) < ${yearAgo} ORDER BY c.id`),
+    found(db, 'd', sql`FROM deals d WHERE ${dealExistsCondition('d', scope)} AND d.owner_id IS NULL AND ${scope.ownerIds === null ? sql`1 = 1` : sql`1 = 0`}`),
+    openDealFields,
+    found(db, 'd', sql`${openDeal} AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.deal_id = d.id AND a.kind = 'task' AND ${openTask})`),
+    found(db, 'c', sql`FROM contacts c WHERE ${contactScope} AND c.lifecycle <> 'inactive' AND COALESCE(c.last_touched_at, c.created_at) < ${yearAgo}`),
   ]);
+  const pick = (key: 'noAmount' | 'noClose' | 'pastClose'): Found => {
+    const all = fields.filter((f) => Number(f[key])).map((f) => Number(f.id));
+    return { count: all.length, examples: all.slice(0, EXAMPLES).sort((a, b) => a - b) };
+  };
+  const openDealsNoAmount = pick('noAmount');
+  const openDealsNoCloseDate = pick('noClose');
+  const openDealsPastClose = pick('pastClose');
   return { contactsNoEmailOrPhone, contactsNoOwner, contacts, dealsNoOwner, openDealsNoAmount, openDealsNoCloseDate, openDealsPastClose, openDealsNoNextStep, contactsUntouched };
 }
