@@ -12,8 +12,8 @@ export const timelineView: ListView<TimelineEntry> = [
   { key: 'by', label: 'By' },
 ];
 
-export function timelineOption(cmd: Command): Command {
-  return cmd.option('--timeline-limit <n>', `how many timeline entries to show (default ${DEFAULT_TIMELINE_LIMIT}; 0 for none)`, (v: string) => {
+export function timelineOption(cmd: Command, defaultText = `the last ${DEFAULT_TIMELINE_LIMIT}`): Command {
+  return cmd.option('--timeline-limit <n>', `how many of the latest timeline entries to show (default: ${defaultText}; 0 for none)`, (v: string) => {
     if (!/^\d+$/.test(v)) throw new UsageError(`--timeline-limit must be a whole number, not "${v}".`);
     return Number(v);
   });

@@ -28,7 +28,7 @@ export async function run(ctx: CliContext, ref: string, o: { timelineLimit?: num
 }
 
 export function register(parent: Command, ctx: CliContext): void {
-  const cmd = timelineOption(parent.command('show').description('one ticket: fields, SLA states and the timeline (events and logged activities)').argument('<id>', 'ticket id'));
+  const cmd = timelineOption(parent.command('show').description('one ticket: fields, SLA states and the timeline (events and logged activities)').argument('<id>', 'ticket id'), `all on a terminal, the last 20 in JSON`);
   examples(cmd, ['crm ticket show 1', 'crm ticket show 1 --timeline-limit 10', 'crm ticket show 1 --json | jq .sla']);
   cmd.action((ref: string, o: { timelineLimit?: number }) => run(ctx, ref, o));
 }
