@@ -35,7 +35,7 @@ export function agendaLine(row: AgendaRow, width: number, now: Date, timeZone?: 
   const when = i.at ? (row.section === 'overdue' ? relativeTime(i.at, now) : formatLocalDateTime(i.at, timeZone).slice(row.section === 'today' ? 11 : 5)) : '';
   const mark = row.section === 'overdue' ? '!' : i.type === 'meeting' ? '◷' : '☐';
   const owner = 10;
-  const whenW = 12;
+  const whenW = 14;
   const rest = Math.max(10, width - owner - whenW - 5);
   const title = Math.ceil(rest * 0.55);
   return `${mark} ${fit(when, whenW)} ${fit(i.title, title)} ${fit(i.about ?? '', rest - title)} ${fit(i.owner ?? '', owner)}`;
