@@ -325,7 +325,9 @@ async function withPolicy(s: Session, t: Ticket, change: Change): Promise<Change
   const policyId = await resolvePolicyId(s.db.kysely, next);
   if (policyId !== t.sla_policy_id) {
     change.set.sla_policy_id = policyId;
-    change.events.push({ kind: 'policy', from: t.sla_policy_id === null ? null : String(t.sla_policy_id), to: String(policyId) });
+    const names = await s.db.kysely.selectFrom('sla_policies').select(['id', 'name']).where('id', 'in', [policyId, t.sla_policy_id ?? policyId]).execute();
+    const nameOf = (id: number | null) => names.find((n) => n.id === id)?.name ?? 'none';
+    change.events.push({ kind: 'policy', body: `${nameOf(t.sla_policy_id)} → ${nameOf(policyId)}`, from: t.sla_policy_id === null ? null : String(t.sla_policy_id), to: String(policyId) });
   }
   return change;
 }

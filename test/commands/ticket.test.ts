@@ -176,3 +176,36 @@ describe('ticket list and queue', () => {
     expect(stranger.stderr).toContain('crm queue --all');
   });
 });
+
+describe('ticket views on a terminal and piped', () => {
+  beforeEach(async () => {
+    await crm(['contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com']);
+    await crm(['sla', 'policy', 'add', 'urgent-only', '--priority', 'urgent', '--first-reply', 'urgent=15m']);
+    await crm(['ticket', 'open', 'Printer on fire', '--contact', 'sara@example.com', '--category', 'hardware']);
+    await crm(['ticket', 'note', '1', 'Checked the toner']);
+    await crm(['ticket', 'priority', '1', 'urgent'], { now: '2026-11-20T18:00:00Z' });
+  });
+
+  it('show on a terminal: fields, an SLA table and the timeline with internal notes marked', async () => {
+    const r = await crm(['ticket', 'show', '1'], { tty: true, now: '2026-11-20T18:30:00Z' });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/Subject: +Printer on fire/);
+    expect(r.stdout).toMatch(/SLA policy: +urgent-only/);
+    expect(r.stdout).toContain('SLA (1)'); // urgent-only measures first reply only
+    expect(r.stdout).toMatch(/│ First reply +│ breached │ 15m calendar/);
+    expect(r.stdout).toContain('Timeline (4)');
+    expect(r.stdout).toContain('note (internal)');
+    expect(r.stdout).toContain('default → urgent-only');
+  });
+
+  it('list on a terminal is a table with relative due times; piped it is TSV with ISO times', async () => {
+    const tty = await crm(['ticket', 'list'], { tty: true, now: '2026-11-20T18:05:00Z' });
+    expect(tty.stdout).toMatch(/│ ID │ Status │ Priority │ Subject/);
+    expect(tty.stdout).toContain('in 5 min');
+    expect(tty.stdout).toContain('first reply in 5m');
+    const piped = await crm(['ticket', 'list'], { now: '2026-11-20T18:05:00Z' });
+    expect(piped.stdout.split('\n')[1]).toBe('1\tnew\turgent\tPrinter on fire\tSara Rahimi\t\t2026-11-20T18:10:00.000Z\tfirst reply in 5m\t2026-11-20T17:55:00.000Z');
+    const csv = await crm(['ticket', 'list', '--format', 'csv']);
+    expect(csv.stdout.split('\n')[0]).toBe('id,status,priority,subject,requester,assignee,nextDeadline,sla,createdAt');
+  });
+});

@@ -97,8 +97,9 @@ export function eventText(e: TicketEventRecord): string {
       return `${label(e.from ?? '?')} → ${label(e.to ?? '?')}`;
     case 'assign':
       return `${e.from ?? 'unassigned'} → ${e.to ?? 'unassigned'}`;
-    case 'priority':
     case 'policy':
+      return e.body ?? `policy #${e.from ?? '—'} → #${e.to ?? '—'}`;
+    case 'priority':
     case 'csat':
       return `${e.from ?? '—'} → ${e.to ?? '—'}`;
     default:
