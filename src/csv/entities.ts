@@ -175,6 +175,37 @@ function softPhone(r: MappedRow, env: ImportEnv, cols: Row, field: string, kept:
   }
 }
 
+const googlePairs = new WeakMap<Mapping, [number, number][]>();
+
+/**
+ * Google Contacts exports phones as "Phone N - Type" / "Phone N - Value" pairs, the type per row
+ * (Mobile, Work, Home, Main, Pager, Work Fax…). Unless --map chose columns: the first Mobile
+ * number is the mobile, the first other voice number the phone; the rest stay custom fields.
+ */
+function googlePhones(r: MappedRow): void {
+  if (r.mapping.fields.has('phone') || r.mapping.fields.has('mobile')) return;
+  let pairs = googlePairs.get(r.mapping);
+  if (!pairs) {
+    pairs = [];
+    r.mapping.header.forEach((h, i) => {
+      const m = /^Phone (\d+) - Type$/i.exec(h);
+      const v = m ? r.mapping.header.findIndex((x) => x.toLowerCase() === `phone ${m[1]} - value`) : -1;
+      if (m && v >= 0) pairs!.push([i, v]);
+    });
+    googlePairs.set(r.mapping, pairs);
+  }
+  let phone: number | undefined;
+  let mobile: number | undefined;
+  for (const [t, v] of pairs) {
+    if (!r.cells[v]?.trim()) continue;
+    const type = (r.cells[t] ?? '').replace(/^\*\s*/, '').trim().toLowerCase();
+    if (type === 'mobile') mobile ??= v;
+    else if (!/fax|pager/.test(type)) phone ??= v;
+  }
+  if (phone !== undefined) r.useColumn('phone', phone);
+  if (mobile !== undefined) r.useColumn('mobile', mobile);
+}
+
 function ownerOf(r: MappedRow, env: ImportEnv, field = 'owner'): number | null {
   const v = r.get(field);
   if (v === null || v.toLowerCase() === 'none') return null;
@@ -228,7 +259,7 @@ const CONTACT_FIELDS: FieldDef[] = [
   f('prefix', 'prefix', 'name prefix', 'salutation'),
   f('title', 'job title', 'title', 'position', 'organization 1 - title', 'occupation'),
   f('email', 'email', 'e-mail', 'email address', 'e-mail address', 'primary email', 'e-mail 1 - value', 'email 1', 'work email', 'email work', 'business email', 'customer email', 'home email', 'email home', 'personal email', 'email other'),
-  f('phone', 'phone', 'phone number', 'telephone', 'tel', 'work phone', 'business phone', 'phone 1 - value', 'primary phone', 'home phone', 'other phone'),
+  f('phone', 'phone', 'phone number', 'telephone', 'tel', 'work phone', 'business phone', 'primary phone', 'home phone', 'other phone'),
   f('mobile', 'mobile', 'mobile phone', 'mobile number', 'cell', 'cell phone', 'home mobile'),
   f('company', 'company', 'company name', 'organization', 'organisation', 'organization 1 - name', 'account', 'account name', 'employer'),
   f('company_role', 'company role', 'role'),
@@ -288,6 +319,7 @@ const contacts: EntitySpec = {
       c.email_norm = c.email ? (c.email as string).toLowerCase() : null;
     }
     const kept: Record<string, string> = {};
+    googlePhones(r);
     softPhone(r, env, c, 'phone', kept);
     softPhone(r, env, c, 'mobile', kept);
     text(r, c, 'prefix', 'prefix');

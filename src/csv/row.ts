@@ -26,13 +26,23 @@ export class MappedRow {
     readonly row: number,
   ) {}
 
+  /** Row-level choices (a Google export's "Phone 3 - Value" whose type is Mobile). */
+  private overrides?: Map<string, number>;
+
+  /** Feed a field from one column for this row only; that column leaves the custom fields. */
+  useColumn(field: string, index: number): void {
+    (this.overrides ??= new Map()).set(field, index);
+  }
+
   /** Whether the file has a column for this field (so an empty cell clears it on update). */
   has(field: string): boolean {
-    return this.mapping.fields.has(field);
+    return this.mapping.fields.has(field) || Boolean(this.overrides?.has(field));
   }
 
   /** Trimmed value of the first non-empty column feeding the field; null when missing. */
   get(field: string): string | null {
+    const o = this.overrides?.get(field);
+    if (o !== undefined) return isMissing(this.cells[o]) ? null : unneutralizeCell(this.cells[o]!.trim());
     const idxs = this.mapping.fields.get(field);
     if (!idxs) return null;
     for (const i of idxs) {
@@ -44,6 +54,8 @@ export class MappedRow {
 
   /** The header of the column that gave the field its value (for error messages). */
   column(field: string): string {
+    const o = this.overrides?.get(field);
+    if (o !== undefined) return this.mapping.header[o]!;
     const idxs = this.mapping.fields.get(field);
     if (!idxs) return field;
     for (const i of idxs) if (!isMissing(this.cells[i])) return this.mapping.header[i]!;
@@ -57,7 +69,9 @@ export class MappedRow {
   /** Unmapped non-empty cells plus the runner-up values of multi-column fields, by header. */
   custom(): Record<string, string> | null {
     let out: Record<string, string> | null = null;
+    const used = this.overrides ? new Set(this.overrides.values()) : undefined;
     for (const i of this.mapping.custom) {
+      if (used?.has(i)) continue;
       const v = this.cells[i];
       if (!isMissing(v)) (out ??= {})[this.mapping.header[i]!] = unneutralizeCell(v!);
     }

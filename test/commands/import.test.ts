@@ -96,7 +96,7 @@ describe('crm import: the examples of the issue, as written', () => {
     expect(c).toMatchObject({ firstName: 'Firstname', lastName: 'Lastname', prefix: 'Prefix', email: 'home@aaa.pl', title: 'jobtitle', notes: 'note"note', company: { name: 'company' } });
     // Nothing dropped: other emails, the address with its line breaks, the non-number phone cell.
     expect(c.customFields).toMatchObject({ 'E-mail 2 - Value': 'work@email.pl', 'Phone 1 - Value': 'pager', 'Address 1 - Formatted': 'home_street\nhome_pobox\nhome_city, home_state home_zip\nhome_country' });
-    expect(r.stderr).toContain('row 2, Phone 1 - Value "pager": not a phone number; kept as a custom field');
+    expect(r.stderr).toContain('row 2, Phone 2 - Value "mainphone": not a phone number; kept as a custom field');
     const out = join(t.dir, 'contacts.csv');
     const e = await crm(['export', 'contacts', '--format', 'csv', '-o', out]);
     expect(e.exitCode).toBe(0);
@@ -327,6 +327,16 @@ describe('crm import: checking, dry runs, rejects and undo', () => {
     expect((await crm(['import', 'undo', '3', '--yes'])).exitCode).toBe(0);
     expect(events()).toEqual(['created:new', 'status:open']);
     expect(query('SELECT status, solved_at FROM tickets')).toEqual([{ status: 'open', solved_at: null }]);
+  });
+
+  it('takes phone and mobile from a Google export by each row\'s phone types', async () => {
+    const f = write('google.csv', 'Name,Given Name,Family Name,E-mail 1 - Type,E-mail 1 - Value,Phone 1 - Type,Phone 1 - Value,Phone 2 - Type,Phone 2 - Value,Phone 3 - Type,Phone 3 - Value\nLin Wei,Lin,Wei,* Work,lin@example.com,Pager,+1 555 0001,Mobile,+86 138 0000 0000,Work,+86 10 5555 0199\n');
+    expect((await crm(['import', 'contacts', f])).exitCode).toBe(0);
+    const c = (await crm(['contact', 'show', 'lin@example.com', '--json'])).json();
+    expect(c).toMatchObject({ firstName: 'Lin', lastName: 'Wei', phone: '+86 10 5555 0199', mobile: '+86 138 0000 0000' });
+    expect(c.customFields).toMatchObject({ 'Phone 1 - Type': 'Pager', 'Phone 1 - Value': '+1 555 0001' });
+    expect(c.customFields['Phone 3 - Value']).toBeUndefined();
+    expect((await crm(['import', 'contacts', f])).stdout).toContain('1 unchanged');
   });
 
   it('maps columns with --map, reports with --show-mapping, sniffs tabs and pipes', async () => {
