@@ -11,7 +11,7 @@ import type { Ticket, TicketPriority, TicketStatus } from '../db/schema.js';
 import { streamTicketsWithEvents, type StreamedTicket } from '../db/sqlite-tickets.js';
 import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
-import { ConflictError, NotFoundError, UserError } from '../errors.js';
+import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.js';
 import { getContact } from './contacts.js';
 import { getCompany } from './companies.js';
 import { nowIso, type Session } from './session.js';
@@ -468,7 +468,7 @@ export const ticketFilterSpec: FilterSpec = {
       const values = term.values.map((v) => v.toLowerCase().replace('-', '_').replace(/^hold$/, 'on_hold'));
       if (values.length === 1 && values[0] === 'any') return eb.lit(true) as never;
       if (values.length === 1 && values[0] === 'unsolved') return eb('t.status', 'in', ['new', 'open', 'pending', 'on_hold']);
-      for (const v of values) if (!STATUSES.includes(v as TicketStatus)) throw new UserError(`Bad filter term "${term.token}".`, `status is one of: ${STATUSES.join(', ')}, unsolved, any. See: crm help filters`);
+      for (const v of values) if (!STATUSES.includes(v as TicketStatus)) throw new UsageError(`Bad filter term "${term.token}".`, `status is one of: ${STATUSES.join(', ')}, unsolved, any. See: crm help filters`, 'bad_filter');
       return eb('t.status', 'in', values);
     } },
     { name: 'priority', type: 'enum', column: 't.priority', values: TICKET_PRIORITIES },

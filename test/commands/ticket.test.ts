@@ -209,3 +209,11 @@ describe('ticket views on a terminal and piped', () => {
     expect(csv.stdout.split('\n')[0]).toBe('id,status,priority,subject,requester,assignee,nextDeadline,sla,createdAt');
   });
 });
+
+describe('ticket list filter errors', () => {
+  it('an unknown status is a usage error (exit 2) naming the statuses', async () => {
+    const r = await crm(['ticket', 'list', 'status:bogus']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe('error: Bad filter term "status:bogus".\nhint: status is one of: new, open, pending, on_hold, solved, closed, unsolved, any. See: crm help filters\n');
+  });
+});
