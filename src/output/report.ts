@@ -184,8 +184,25 @@ export function reportText(out: Output, model: ReportModel, opts: ReportRenderOp
     }
     const headers = t.columns.map((col) => col.label);
     const align = t.columns.map((col) => (col.format && col.format !== 'text' && col.format !== 'date' && col.format !== 'datetime' ? 'right' : 'left') as 'left' | 'right');
-    const body = t.rows.map((r) => t.columns.map((col) => formatCell(r[col.key], col.format, true, tz)));
-    if (t.total) body.push(t.columns.map((col) => c.bold(formatCell(t.total![col.key], col.format, true, tz))));
+    // A row whose money spans several currencies takes one line per currency (as in a ledger):
+    // the first line carries the other cells, the next ones only the further amounts.
+    const body: string[][] = [];
+    const firstLineOf: number[] = [];
+    const addRow = (r: Record<string, unknown>, style: (x: string) => string) => {
+      const lines = Math.max(1, ...t.columns.map((col) => (Array.isArray(r[col.key]) ? (r[col.key] as unknown[]).length : 1)));
+      firstLineOf.push(body.length);
+      for (let i = 0; i < lines; i++) {
+        body.push(
+          t.columns.map((col) => {
+            const v = r[col.key];
+            if (Array.isArray(v) && (v.length === 0 || v[0] instanceof Money)) return i < v.length || (i === 0 && v.length === 0) ? style(formatCell(v.length ? v[i] : v, col.format, true, tz)) : '';
+            return i === 0 ? style(formatCell(v, col.format, true, tz)) : '';
+          }),
+        );
+      }
+    };
+    for (const r of t.rows) addRow(r, (x) => x);
+    if (t.total) addRow(t.total, c.bold);
     const width = out.io.isStdoutTTY && !out.opts.outFile ? out.io.width : undefined;
     const style = { header: c.bold, border: c.dim };
     let table = renderTable({ headers, rows: body, align, width, style });
@@ -197,10 +214,10 @@ export function reportText(out: Output, model: ReportModel, opts: ReportRenderOp
         const currency = chartCurrency(t);
         const chartFormat = t.columns.find((col) => col.key === t.chart)?.format;
         const max = chartFormat === 'percent' ? 1 : Math.max(0, ...t.rows.map((r) => chartValue(r[t.chart!], currency)));
-        const bars = t.rows.map((r) => c.cyan(bar(chartValue(r[t.chart!], currency), max, barWidth)));
+        const bars = new Map(t.rows.map((r, i) => [firstLineOf[i]!, c.cyan(bar(chartValue(r[t.chart!], currency), max, barWidth))]));
         table = renderTable({
           headers: [...headers, ''],
-          rows: body.map((cells, i) => [...cells, bars[i] ?? '']),
+          rows: body.map((cells, i) => [...cells, bars.get(i) ?? '']),
           align: [...align, 'left'],
           width,
           style,
