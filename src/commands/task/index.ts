@@ -71,7 +71,7 @@ export function register(noun: Command, ctx: CliContext): void {
   examples(show, ['crm task show 12 --json']);
   show.action(async (id: string) => {
     const record = await getActivity(sessionOf(ctx), parseId(id, 'Task'));
-    if (record.kind !== 'task') throw new NotFoundError(`No task #${record.id} (it is a ${record.kind}).`, `Show it with: crm activity show ${record.id}`);
+    if (record.kind !== 'task') throw new NotFoundError(`No task #${record.id} (it is ${/^[aeiou]/.test(record.kind) ? 'an' : 'a'} ${record.kind}).`, `Show it with: crm activity show ${record.id}`);
     printRecord(ctx.out, record, activityFields, [{ title: 'Details', text: record.body ?? '' }]);
   });
 
