@@ -79,6 +79,8 @@ describe('report framework (through win-rate)', () => {
     expect(text.stdout.split('\n')[0]).toBe('Win rate by owner');
     expect(text.stdout).toContain('│ kenji');
     expect(text.stdout).not.toContain('█');
+    // the total is in two currencies: one line each, the second with only the amount
+    expect(text.stdout).toMatch(/│ Total +│ +2 │ +2 │ +4 │ +50\.0% │ 2,000\.00 EUR │\n│ +│ +│ +│ +│ +│ 1,000\.00 USD │/);
     const tty = await crm(['report', 'win-rate'], { tty: true });
     expect(tty.stdout).toContain('█');
     expect((await crm(['report', 'win-rate', '--no-chart'], { tty: true })).stdout).not.toContain('█');
