@@ -65,7 +65,7 @@ export function buildDataQuality(rows: DataQualityRows, p: { scope: ReportScope 
     mk('open-deal-no-close-date', 'Open deals with no expected close date', rows.openDealsNoCloseDate, 'crm deal edit ID --close YYYY-MM-DD'),
     mk('open-deal-past-close', 'Open deals past their expected close date', rows.openDealsPastClose, 'crm deal edit ID --close … (or mark it won/lost)'),
     mk('open-deal-no-next-step', 'Open deals with no next step (no open task)', rows.openDealsNoNextStep, 'crm task add "…" --deal ID --due …'),
-    mk('contact-untouched-year', 'Contacts untouched for a year', rows.contactsUntouched, 'crm log call --contact ID, or crm contact edit ID --lifecycle inactive'),
+    mk('contact-untouched-year', 'Contacts untouched for a year', rows.contactsUntouched, 'crm log call ID "…", or crm contact edit ID --lifecycle inactive'),
   ];
   const issues = checks.reduce((s, c) => s + c.count, 0);
   const failing = checks.filter((c) => c.count > 0);
