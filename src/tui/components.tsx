@@ -1,6 +1,6 @@
 /** Small shared pieces: the footer and the help overlay (both drawn from keymap tables), a text field. */
 import { Box, Text } from 'ink';
-import { GLOBAL_KEYS, keysLabel, type Keymap } from './keymap.js';
+import { GLOBAL_KEYS, keysLabel, PROMPT_KEYS, type Keymap } from './keymap.js';
 import { fit, truncate } from './text.js';
 import { currentStep, visibleChoices, type PromptState } from './prompt.js';
 import type { Theme } from './theme.js';
@@ -84,6 +84,18 @@ function truncateStart(text: string, width: number): string {
   const t = truncate(text, Number.MAX_SAFE_INTEGER);
   if (t.length <= width) return t;
   return '…' + t.slice(t.length - width + 1);
+}
+
+/** A whole screen given over to an open form, with the form's keys in the footer. */
+export function PromptScreen({ prompt, theme, width, height }: { prompt: PromptState; theme: Theme; width: number; height: number }) {
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Box flexGrow={1} flexDirection="column">
+        <PromptView prompt={prompt} theme={theme} width={width} height={height - 1} />
+      </Box>
+      <Footer keymaps={[PROMPT_KEYS]} theme={theme} width={width} global={false} />
+    </Box>
+  );
 }
 
 /** The open form: title, the answered steps, the current field (and its choices). */

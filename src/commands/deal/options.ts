@@ -17,19 +17,8 @@ export function dealFieldOptions(cmd: Command): Command {
     .option('--external-id <id>', 'id in another system');
 }
 
-export interface DealFlagValues {
-  company?: string;
-  contact?: string;
-  amount?: string;
-  currency?: string;
-  locale?: string;
-  probability?: string;
-  close?: string;
-  owner?: string;
-  source?: string;
-  campaign?: string;
-  externalId?: string;
-}
+/** The flags shared by `deal add` and `deal edit`: the matching fields of DealInput. */
+export type DealFlagValues = Pick<DealInput, 'company' | 'contact' | 'amount' | 'currency' | 'locale' | 'probability' | 'close' | 'owner' | 'source' | 'campaign' | 'externalId'>;
 
 export function dealInputFrom(o: DealFlagValues): DealInput {
   return {

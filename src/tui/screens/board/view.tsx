@@ -9,7 +9,7 @@ import type { DealDetail } from '../../../domain/deals.js';
 import { currencyExponent, type Money } from '../../../domain/money.js';
 import type { TimelineEntry } from '../../../domain/timeline.js';
 import { formatLocalDateTime } from '../../../output/format.js';
-import { Footer, PromptView, TextField } from '../../components.js';
+import { Footer, PromptScreen, TextField } from '../../components.js';
 import { BOARD_KEYS, PROMPT_KEYS } from '../../keymap.js';
 import { clampPosition, type ListPosition } from '../../list.js';
 import { fit, truncate } from '../../text.js';
@@ -130,16 +130,7 @@ export interface BoardViewProps {
 
 export function BoardView(props: BoardViewProps) {
   const { state, theme, width, height } = props;
-  if (state.prompt) {
-    return (
-      <Box flexDirection="column" width={width} height={height}>
-        <Box flexGrow={1} flexDirection="column">
-          <PromptView prompt={state.prompt} theme={theme} width={width} height={height - 1} />
-        </Box>
-        <Footer keymaps={[PROMPT_KEYS]} theme={theme} width={width} global={false} />
-      </Box>
-    );
-  }
+  if (state.prompt) return <PromptScreen prompt={state.prompt} theme={theme} width={width} height={height} />;
   if (state.openId !== null) return <DealDetailView {...props} />;
   const board = state.board;
   const cardsHeight = boardCardsHeight(height);

@@ -3,8 +3,8 @@ import { Box, Text } from 'ink';
 import type { ContactRecord } from '../../../domain/contacts.js';
 import type { TimelineEntry } from '../../../domain/timeline.js';
 import { formatLocalDateTime } from '../../../output/format.js';
-import { Footer, PromptView, TextField } from '../../components.js';
-import { CONTACTS_KEYS, PROMPT_KEYS } from '../../keymap.js';
+import { Footer, PromptScreen, TextField } from '../../components.js';
+import { CONTACTS_KEYS } from '../../keymap.js';
 import { clampPosition } from '../../list.js';
 import { fit, truncate } from '../../text.js';
 import type { Theme } from '../../theme.js';
@@ -42,16 +42,7 @@ export function contactLine(c: ContactRecord, width: number): string {
 
 export function ContactsView(props: ContactsViewProps) {
   const { state, theme, width, height } = props;
-  if (state.prompt) {
-    return (
-      <Box flexDirection="column" width={width} height={height}>
-        <Box flexGrow={1} flexDirection="column">
-          <PromptView prompt={state.prompt} theme={theme} width={width} height={height - 1} />
-        </Box>
-        <Footer keymaps={[PROMPT_KEYS]} theme={theme} width={width} global={false} />
-      </Box>
-    );
-  }
+  if (state.prompt) return <PromptScreen prompt={state.prompt} theme={theme} width={width} height={height} />;
   if (state.openId !== null) return <ContactDetail detail={props.detail} theme={theme} width={width} height={height} timeZone={props.timeZone} now={props.now ?? new Date()} />;
   return <ContactList {...props} />;
 }

@@ -6,7 +6,7 @@ import { Box, Text } from 'ink';
 import type { TicketDetail, TicketRecord } from '../../../domain/tickets.js';
 import type { MetricClock } from '../../../domain/sla/clock.js';
 import { formatDuration, formatLocalDateTime } from '../../../output/format.js';
-import { Footer, PromptView, TextField } from '../../components.js';
+import { Footer, PromptScreen, TextField } from '../../components.js';
 import { PROMPT_KEYS, QUEUE_KEYS } from '../../keymap.js';
 import { clampPosition } from '../../list.js';
 import { fit, truncate } from '../../text.js';
@@ -45,16 +45,7 @@ export interface QueueViewProps {
 
 export function QueueView(props: QueueViewProps) {
   const { state, theme, width, height, now } = props;
-  if (state.prompt) {
-    return (
-      <Box flexDirection="column" width={width} height={height}>
-        <Box flexGrow={1} flexDirection="column">
-          <PromptView prompt={state.prompt} theme={theme} width={width} height={height - 1} />
-        </Box>
-        <Footer keymaps={[PROMPT_KEYS]} theme={theme} width={width} global={false} />
-      </Box>
-    );
-  }
+  if (state.prompt) return <PromptScreen prompt={state.prompt} theme={theme} width={width} height={height} />;
   if (state.openId !== null) return <TicketDetailView {...props} />;
   const listHeight = queueListHeight(height);
   const { scroll } = clampPosition(state, state.rows.length, listHeight);
