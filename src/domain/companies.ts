@@ -4,7 +4,7 @@ import { diff, recordAudit } from '../db/audit.js';
 import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
 import { fold } from '../db/fold.js';
 import type { Company } from '../db/schema.js';
-import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
+import { applyTagChange, normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
 import { nowIso, type Session } from './session.js';
@@ -222,11 +222,7 @@ export async function editCompany(s: Session, ref: string, input: CompanyInput, 
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) throw stale();
     }
-    if (input.tags || input.addTags || input.removeTags) {
-      const remove = new Set((input.removeTags ?? []).map(normalizeTag));
-      const next = [...(input.tags ? input.tags.map(normalizeTag) : before.tags), ...(input.addTags ?? []).map(normalizeTag)].filter((t) => !remove.has(t));
-      await setTags(trx, 'company', company.id, next);
-    }
+    await applyTagChange(trx, 'company', company.id, before.tags, input);
     const after = await loadCompanyRecord(trx, company.id);
     const changes = diff(recordForAudit(before), recordForAudit(after));
     if (Object.keys(changes).length) {

@@ -4,7 +4,7 @@ import { diff, recordAudit } from '../db/audit.js';
 import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
 import { fold, phoneDigits } from '../db/fold.js';
 import type { Contact, Lifecycle } from '../db/schema.js';
-import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
+import { applyTagChange, normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
 import { findOrCreateCompany, type CompanyRecord } from './companies.js';
@@ -294,11 +294,7 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
       if (Number(res.numUpdatedRows) === 0) throw staleError(contact.id);
       touched = true;
     }
-    if (input.tags || input.addTags || input.removeTags) {
-      const remove = new Set((input.removeTags ?? []).map(normalizeTag));
-      const next = [...(input.tags ? input.tags.map(normalizeTag) : before.tags), ...(input.addTags ?? []).map(normalizeTag)].filter((t) => !remove.has(t));
-      await setTags(trx, 'contact', contact.id, next);
-    }
+    await applyTagChange(trx, 'contact', contact.id, before.tags, input);
     const after = await loadContactRecord(trx, contact.id);
     const changes = diff(auditView(before), auditView(after));
     if (Object.keys(changes).length) {

@@ -9,7 +9,7 @@ import { diff, recordAudit } from '../db/audit.js';
 import { compileFilter, dateRange, parseFilter, zonedDay, type AnyEB, type Cond, type FilterEnv, type FilterSpec, type FilterTerm } from '../db/filter.js';
 import { fold } from '../db/fold.js';
 import type { StageKind } from '../db/schema.js';
-import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
+import { applyTagChange, normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.js';
 import { formatDuration } from '../output/format.js';
@@ -389,11 +389,7 @@ export async function editDeal(s: Session, ref: string, input: DealInput, fx: De
       if (Number(res.numUpdatedRows) === 0) throw staleError(deal.id);
       touched = true;
     }
-    if (input.tags || input.addTags || input.removeTags) {
-      const remove = new Set((input.removeTags ?? []).map(normalizeTag));
-      const next = [...(input.tags ? input.tags.map(normalizeTag) : before.tags), ...(input.addTags ?? []).map(normalizeTag)].filter((t) => !remove.has(t));
-      await setTags(trx, 'deal', deal.id, next);
-    }
+    await applyTagChange(trx, 'deal', deal.id, before.tags, input);
     const after = await loadDealRecord(trx, deal.id, s.now());
     const changes = diff(auditView(before), auditView(after));
     if (Object.keys(changes).length) {
