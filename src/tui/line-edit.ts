@@ -3,7 +3,7 @@
  * a pasted or IME-composed string arrives whole; backspace removes one grapheme (a Persian
  * letter with its diacritic, a flag emoji), not one UTF-16 unit.
  */
-import type { KeyInfo } from './keymap.js';
+import { keyName, type KeyInfo } from './keymap.js';
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
@@ -23,4 +23,19 @@ export function editLine(text: string, input: string, key: KeyInfo): string | un
   const clean = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
   if (!clean) return undefined;
   return text + clean;
+}
+
+export type FilterEditEvent = { type: 'filter-apply' } | { type: 'filter-cancel' } | { type: 'filter-edit'; text: string };
+
+/**
+ * Keys while a screen's filter line is open: enter applies, escape cancels, the rest edits.
+ * undefined lets Ctrl-C through to the app; 'consume' swallows a key that changed nothing.
+ */
+export function filterLineKey(editing: string, input: string, key: KeyInfo): FilterEditEvent | 'consume' | undefined {
+  const name = keyName(input, key);
+  if (name === 'ctrl+c') return undefined;
+  if (name === 'enter') return { type: 'filter-apply' };
+  if (name === 'escape') return { type: 'filter-cancel' };
+  const text = editLine(editing, input, key);
+  return text === undefined ? 'consume' : { type: 'filter-edit', text };
 }

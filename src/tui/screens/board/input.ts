@@ -1,8 +1,8 @@
 /** Board keys → reducer events, or commands the screen performs (move, win, lose…). */
 import type { MutableRefObject } from 'react';
-import { actionFor, BOARD_KEYS, keyName, type KeyInfo } from '../../keymap.js';
+import { actionFor, BOARD_KEYS, type KeyInfo } from '../../keymap.js';
 import { useKeyHandler } from '../../key-router.js';
-import { editLine } from '../../line-edit.js';
+import { filterLineKey } from '../../line-edit.js';
 import { isListAction } from '../../list.js';
 import { promptKey } from '../../prompt.js';
 import { neighbourStage, selectedCard, type BoardEvent, type BoardState } from './state.js';
@@ -24,14 +24,7 @@ export function boardKeyToEvent(s: BoardState, input: string, key: KeyInfo, card
     if (out.type === 'done') return s.openId !== null || selectedCard(s) ? { type: 'lose', dealId: s.openId ?? selectedCard(s)!.id, reason: out.values.reason!, note: out.values.note ?? '' } : { type: 'prompt-close' };
     return { type: 'prompt-update', prompt: out.prompt };
   }
-  if (s.editing !== null) {
-    const name = keyName(input, key);
-    if (name === 'ctrl+c') return undefined;
-    if (name === 'enter') return { type: 'filter-apply' };
-    if (name === 'escape') return { type: 'filter-cancel' };
-    const text = editLine(s.editing, input, key);
-    return text === undefined ? 'consume' : { type: 'filter-edit', text };
-  }
+  if (s.editing !== null) return filterLineKey(s.editing, input, key);
   const action = actionFor(BOARD_KEYS, input, key);
   if (s.openId !== null) {
     // In the detail: back, and the actions on this deal.

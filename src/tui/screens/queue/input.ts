@@ -1,8 +1,8 @@
 /** Queue keys → reducer events, or commands the screen performs (assign, reply, solve…). */
 import type { MutableRefObject } from 'react';
-import { actionFor, keyName, QUEUE_KEYS, type KeyInfo } from '../../keymap.js';
+import { actionFor, QUEUE_KEYS, type KeyInfo } from '../../keymap.js';
 import { useKeyHandler } from '../../key-router.js';
-import { editLine } from '../../line-edit.js';
+import { filterLineKey } from '../../line-edit.js';
 import { isListAction } from '../../list.js';
 import { openPrompt, promptKey } from '../../prompt.js';
 import { selectedTicket, type QueueEvent, type QueuePromptKind, type QueueState } from './state.js';
@@ -32,14 +32,7 @@ export function queueKeyToEvent(s: QueueState, input: string, key: KeyInfo, list
     if (out.type === 'done') return ticket ? { type: 'submit', ticketId: ticket.id, kind: out.kind, text: out.values.text ?? '' } : { type: 'prompt-close' };
     return { type: 'prompt-update', prompt: out.prompt };
   }
-  if (s.editing !== null) {
-    const name = keyName(input, key);
-    if (name === 'ctrl+c') return undefined;
-    if (name === 'enter') return { type: 'filter-apply' };
-    if (name === 'escape') return { type: 'filter-cancel' };
-    const text = editLine(s.editing, input, key);
-    return text === undefined ? 'consume' : { type: 'filter-edit', text };
-  }
+  if (s.editing !== null) return filterLineKey(s.editing, input, key);
   const action = actionFor(QUEUE_KEYS, input, key);
   if (isListAction(action)) return s.openId === null ? { type: 'move', action, height: listHeight } : 'consume';
   switch (action) {
