@@ -522,7 +522,7 @@ export interface ActivityListOptions {
 export async function listActivities(s: Session, opts: ActivityListOptions = {}): Promise<{ rows: ActivityRecord[]; total: number }> {
   const me = await currentUser(s);
   const where = compileFilter(parseFilter(opts.filter ?? []), activityFilterSpec, { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
-  let base = s.db.kysely.selectFrom('activities as a');
+  let base = activityQuery(s.db.kysely);
   const scope = opts.scope ?? 'all';
   if (scope === 'tasks') {
     base = base.where('a.kind', '=', 'task');
@@ -530,15 +530,8 @@ export async function listActivities(s: Session, opts: ActivityListOptions = {})
     else if (opts.status === 'done') base = base.where('a.done_at', 'is not', null);
   } else if (scope === 'logged') base = base.where('a.kind', '!=', 'task');
   if (where) base = base.where(where);
-  const total = opts.limit ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : -1;
-  let q = base
-    .leftJoin('contacts as ac', 'ac.id', 'a.contact_id')
-    .leftJoin('companies as aco', 'aco.id', 'a.company_id')
-    .leftJoin('deals as ad', 'ad.id', 'a.deal_id')
-    .leftJoin('tickets as at', 'at.id', 'a.ticket_id')
-    .leftJoin('users as au', 'au.id', 'a.owner_id')
-    .selectAll('a')
-    .select(['ac.first_name as contact_first', 'ac.last_name as contact_last', 'aco.name as company_name', 'ad.title as deal_title', 'at.subject as ticket_subject', 'au.handle as owner_handle']);
+  const total = opts.limit ? Number((await base.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : -1;
+  let q = base;
   if (scope === 'tasks') {
     q = q.orderBy(sql`a.done_at is not null`).orderBy(sql`a.due_at is null`).orderBy('a.due_at').orderBy('a.id');
   } else {

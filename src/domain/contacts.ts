@@ -431,7 +431,7 @@ export interface ContactListOptions {
 export async function listContacts(s: Session, opts: ContactListOptions = {}): Promise<{ rows: ContactRecord[]; total: number }> {
   const me = await currentUser(s);
   const where = compileFilter(parseFilter(opts.filter ?? []), contactFilterSpec, { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
-  let base = s.db.kysely.selectFrom('contacts as c');
+  let base = contactQuery(s.db.kysely);
   base = opts.archived ? base.where('c.archived_at', 'is not', null) : base.where('c.archived_at', 'is', null);
   if (opts.companyId !== undefined) base = base.where('c.company_id', '=', opts.companyId);
   if (where) base = base.where(where);
@@ -439,14 +439,8 @@ export async function listContacts(s: Session, opts: ContactListOptions = {}): P
     const folded = fold(opts.text);
     base = base.where((eb) => contactFilterSpec.text!(eb, folded));
   }
-  const total = opts.limit ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : -1;
-  let q = base
-    .leftJoin('companies as co', 'co.id', 'c.company_id')
-    .leftJoin('users as ou', 'ou.id', 'c.owner_id')
-    .leftJoin('contacts as rb', 'rb.id', 'c.referred_by_id')
-    .selectAll('c')
-    .select(['co.name as company_name', 'ou.handle as owner_handle', 'rb.first_name as referrer_first', 'rb.last_name as referrer_last'])
-    .orderBy('c.id');
+  const total = opts.limit ? Number((await base.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : -1;
+  let q = base.orderBy('c.id');
   if (opts.limit) q = q.limit(opts.limit);
   const rows = await q.execute();
   const tags = await tagsFor(s.db.kysely, 'contact', rows.map((r) => r.id));

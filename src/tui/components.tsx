@@ -86,6 +86,15 @@ function truncateStart(text: string, width: number): string {
   return '…' + t.slice(t.length - width + 1);
 }
 
+/** A detail pane whose record is still being read. */
+export function LoadingPane({ theme, width, height }: { theme: Theme; width: number; height: number }) {
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text {...theme.muted}>loading…</Text>
+    </Box>
+  );
+}
+
 /** A whole screen given over to an open form, with the form's keys in the footer. */
 export function PromptScreen({ prompt, theme, width, height }: { prompt: PromptState; theme: Theme; width: number; height: number }) {
   return (

@@ -9,7 +9,7 @@ import type { DealDetail } from '../../../domain/deals.js';
 import { currencyExponent, type Money } from '../../../domain/money.js';
 import type { TimelineEntry } from '../../../domain/timeline.js';
 import { formatLocalDateTime } from '../../../output/format.js';
-import { Footer, PromptScreen, TextField } from '../../components.js';
+import { Footer, LoadingPane, PromptScreen, TextField } from '../../components.js';
 import { BOARD_KEYS, PROMPT_KEYS } from '../../keymap.js';
 import { clampPosition, type ListPosition } from '../../list.js';
 import { fit, truncate } from '../../text.js';
@@ -163,13 +163,7 @@ export function BoardView(props: BoardViewProps) {
 }
 
 function DealDetailView({ detail, theme, width, height, timeZone }: BoardViewProps) {
-  if (!detail) {
-    return (
-      <Box flexDirection="column" width={width} height={height}>
-        <Text {...theme.muted}>loading…</Text>
-      </Box>
-    );
-  }
+  if (!detail) return <LoadingPane theme={theme} width={width} height={height} />;
   const { deal, timeline } = detail;
   const fields: [string, string | null][] = [
     ['Stage', `${deal.stage.name} (${deal.status}) · ${deal.daysInStage} days in stage`],

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { ContactRecord } from '../../../domain/contacts.js';
 import type { TimelineEntry } from '../../../domain/timeline.js';
 import { formatLocalDateTime } from '../../../output/format.js';
-import { Footer, PromptScreen, TextField } from '../../components.js';
+import { Footer, LoadingPane, PromptScreen, TextField } from '../../components.js';
 import { CONTACTS_KEYS } from '../../keymap.js';
 import { clampPosition } from '../../list.js';
 import { fit, truncate } from '../../text.js';
@@ -86,13 +86,7 @@ function timelineLine(e: TimelineEntry, width: number, timeZone?: string): strin
 }
 
 function ContactDetail({ detail, theme, width, height, timeZone, now }: { detail: ContactsViewProps['detail']; theme: Theme; width: number; height: number; timeZone?: string; now: Date }) {
-  if (!detail) {
-    return (
-      <Box flexDirection="column" width={width} height={height}>
-        <Text {...theme.muted}>loading…</Text>
-      </Box>
-    );
-  }
+  if (!detail) return <LoadingPane theme={theme} width={width} height={height} />;
   const { contact, timeline } = detail;
   const fields: [string, string | null][] = [
     ['Company', contact.company ? `${contact.company.name}${contact.companyRole ? ` (${contact.companyRole})` : ''}` : null],

@@ -6,7 +6,7 @@ import { Box, Text } from 'ink';
 import type { TicketDetail, TicketRecord } from '../../../domain/tickets.js';
 import type { MetricClock } from '../../../domain/sla/clock.js';
 import { formatDuration, formatLocalDateTime } from '../../../output/format.js';
-import { Footer, PromptScreen, TextField } from '../../components.js';
+import { Footer, LoadingPane, PromptScreen, TextField } from '../../components.js';
 import { PROMPT_KEYS, QUEUE_KEYS } from '../../keymap.js';
 import { clampPosition } from '../../list.js';
 import { fit, truncate } from '../../text.js';
@@ -113,13 +113,7 @@ function eventLine(e: TicketDetail['events'][number], width: number, timeZone?: 
 }
 
 function TicketDetailView({ detail, theme, width, height, now, timeZone }: QueueViewProps) {
-  if (!detail) {
-    return (
-      <Box flexDirection="column" width={width} height={height}>
-        <Text {...theme.muted}>loading…</Text>
-      </Box>
-    );
-  }
+  if (!detail) return <LoadingPane theme={theme} width={width} height={height} />;
   const t = detail;
   const info = `${t.status.replace('_', ' ')} · ${t.priority} · ${t.assignee ? `assigned to ${t.assignee}` : 'unassigned'}${t.policy ? ` · policy ${t.policy}` : ''}`;
   const who = [t.requester ? `${t.requester.name}${t.requester.email ? ` <${t.requester.email}>` : ''}` : null, t.company?.name].filter(Boolean).join(' · ');
