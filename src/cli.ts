@@ -84,6 +84,8 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found proble
     if (noun === wanted) {
       const [mod] = await Promise.all([noun.load(), preloadDatabase()]);
       mod.register(cmd, ctx);
+      // Nouns with verbs: point at the verbs' own --help, where the examples live.
+      if (cmd.commands.length > 0) cmd.addHelpText('after', `\nEach verb has examples: crm ${noun.name} <verb> --help`);
     }
   }
   return program;
