@@ -343,7 +343,8 @@ const contacts: EntitySpec = {
     conv.custom = customOf(r);
     if (Object.keys(kept).length) conv.custom = { ...conv.custom, ...kept };
     conv.tags = tagsOf(r);
-    conv.keys = { email: (c.email_norm as string | null) ?? null, 'external-id': (c.external_id as string | null) ?? null, name: fastFold(`${c.first_name} ${c.last_name}`) };
+    conv.keys = { email: (c.email_norm as string | null) ?? null, 'external-id': (c.external_id as string | null) ?? null };
+    if (env.opts.match?.includes('name')) conv.keys.name = fastFold(`${c.first_name} ${c.last_name}`);
     return conv;
   },
   derive(values, existing) {

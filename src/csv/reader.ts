@@ -68,6 +68,8 @@ export class TableReader implements RowSource {
   private eof = false;
   private error?: Error;
   private opts: TableReaderOptions;
+  /** Whether any decoded text held a NUL (the parse worker packs cells NUL-separated otherwise). */
+  sawNul = false;
 
   constructor(file: string, opts: TableReaderOptions = {}) {
     this.file = file;
@@ -103,6 +105,7 @@ export class TableReader implements RowSource {
   }
 
   private feed(text: string): void {
+    if (text && !this.sawNul && text.includes('\u0000')) this.sawNul = true;
     if (text) this.parser!.write(text);
     this.drain();
   }
@@ -126,6 +129,7 @@ export class TableReader implements RowSource {
     if (this.eof) return;
     this.eof = true;
     const rest = this.decoder!.end();
+    if (rest && rest.includes('\u0000')) this.sawNul = true;
     if (rest) this.parser!.write(rest);
     this.parser!.end();
     this.drain();

@@ -12,6 +12,7 @@ import type { RawRow, RowSource } from './reader.js';
 type Message =
   | { kind: 'header'; header: string[]; delimiter: string; encoding: string; size: number }
   | { kind: 'rows'; first: number; cells: string[][]; bytesRead: number }
+  | { kind: 'packed'; first: number; text: string; widths: Int32Array; bytesRead: number }
   | { kind: 'end' }
   | { kind: 'error'; message: string; hint?: string; code?: string; user: boolean };
 
@@ -88,6 +89,11 @@ export class ThreadedTableReader implements RowSource {
         this.at = 0;
         this.first = m.first;
         this.bytesRead = m.bytesRead;
+      } else if (m.kind === 'packed') {
+        this.batch = unpack(m.text, m.widths);
+        this.at = 0;
+        this.first = m.first;
+        this.bytesRead = m.bytesRead;
       }
     }
     const row = this.first + this.at;
@@ -99,4 +105,17 @@ export class ThreadedTableReader implements RowSource {
     this.port.close();
     void this.worker.terminate();
   }
+}
+
+/** The rows of a packed batch: cells NUL-separated, row widths alongside. */
+export function unpack(text: string, widths: Int32Array): string[][] {
+  const flat = text.split('\u0000');
+  const rows: string[][] = new Array(widths.length);
+  let at = 0;
+  for (let i = 0; i < widths.length; i++) {
+    const w = widths[i]!;
+    rows[i] = flat.slice(at, at + w);
+    at += w;
+  }
+  return rows;
 }

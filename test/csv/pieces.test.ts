@@ -8,6 +8,8 @@ import { neutralizeCell, unneutralizeCell } from '../../src/csv/formula.js';
 import { buildMapping, headerKey } from '../../src/csv/mapping.js';
 import { sniffDelimiter } from '../../src/csv/reader.js';
 import { ENTITIES } from '../../src/csv/entities.js';
+import { IntSet } from '../../src/csv/importer.js';
+import { unpack } from '../../src/csv/threaded-reader.js';
 
 describe('formula neutralisation', () => {
   it('neutralises cells a spreadsheet would execute, keeps numbers and phone numbers importable', () => {
@@ -87,5 +89,32 @@ describe('header mapping', () => {
     expect(Object.fromEntries([...m.fields].map(([f, i]) => [f, i]))).toEqual({ first_name: [0], last_name: [1], email: [2], mobile: [3], company: [4], lifecycle: [5] });
     expect(m.custom).toEqual([6]);
     expect(headerKey('E-mail 1 - Value')).toBe('email1value');
+  });
+});
+
+describe('the bulk-load key set', () => {
+  it('answers like a Set across growth and clear', () => {
+    const ours = new IntSet(4);
+    const theirs = new Set<number>();
+    let x = 12345;
+    for (let i = 0; i < 20000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) & 0x3fffffff;
+      const v = i % 7 === 0 ? i : x % 50000; // repeats and small values, 0 included
+      expect(ours.has(v)).toBe(theirs.has(v));
+      ours.add(v);
+      theirs.add(v);
+    }
+    for (let v = 0; v < 50000; v += 3) expect(ours.has(v)).toBe(theirs.has(v));
+    ours.clear();
+    expect(ours.has(0)).toBe(false);
+    expect(ours.has(x % 50000)).toBe(false);
+  });
+});
+
+describe('packed batches from the parsing worker', () => {
+  it('split back into rows of their own widths, empty cells and ragged rows included', () => {
+    const rows = [['a', '', 'c'], [''], ['x', 'y'], ['', '', '', '']];
+    const widths = Int32Array.from(rows.map((r) => r.length));
+    expect(unpack(rows.flat().join('\u0000'), widths)).toEqual(rows);
   });
 });

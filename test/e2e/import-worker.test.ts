@@ -58,4 +58,20 @@ describe('import through the parsing worker', () => {
     const ok = crm(['import', 'contacts', f, '--encoding', 'windows-1252'], '0');
     expect(ok.status).toBe(0);
   });
+
+  it('keeps cells holding a NUL character intact (the worker then sends rows unpacked)', () => {
+    const f = join(t.dir, 'nul.csv');
+    writeFileSync(f, 'name,email,notes\nAna Lima,ana@example.com,"a\u0000b"\nBo Chen,bo@example.com,plain\n');
+    expect(crm(['import', 'contacts', f], '0').status).toBe(0);
+    const other = tempDb();
+    try {
+      expect(crm(['import', 'contacts', f], '1000000000000', other.db).status).toBe(0);
+      const a = crm(['contact', 'list', '--json'], '0');
+      const b = crm(['contact', 'list', '--json'], '0', other.db);
+      expect(a.stdout).toBe(b.stdout);
+      expect(JSON.parse(a.stdout).map((c: { email: string }) => c.email)).toEqual(['ana@example.com', 'bo@example.com']);
+    } finally {
+      other.cleanup();
+    }
+  });
 });
