@@ -295,6 +295,7 @@ export function zonedDay(iso: string, timeZone: string): string {
 
 /** The calendar date of an instant in a zone. */
 export function zonedDate(at: Date, timeZone: string): { y: number; m: number; d: number } {
+  if (UTC_ZONES.has(timeZone)) return { y: at.getUTCFullYear(), m: at.getUTCMonth() + 1, d: at.getUTCDate() };
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
   const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
   return { y: get('year'), m: get('month'), d: get('day') };
@@ -310,7 +311,10 @@ export function zonedMidnightUtc(y: number, m: number, d: number, timeZone: stri
   return new Date(instant).toISOString();
 }
 
+const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'Etc/Universal', 'Universal', 'Zulu', 'Etc/Zulu']);
+
 function zoneOffsetMs(at: Date, timeZone: string): number {
+  if (UTC_ZONES.has(timeZone)) return 0; // no Intl (and its start-up cost) for UTC, as cron often runs
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',

@@ -4,7 +4,12 @@
  */
 import { UserError } from '../errors.js';
 
-const exponentCache = new Map<string, number>();
+// Seeded with the commonest codes (what Intl answers for them) so most runs never build a NumberFormat.
+const exponentCache = new Map<string, number>([
+  ['USD', 2],
+  ['EUR', 2],
+  ['GBP', 2],
+]);
 
 /** Digits after the decimal point for a currency: EUR 2, JPY 0, KWD 3. */
 export function currencyExponent(currency: string): number {

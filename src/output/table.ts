@@ -12,19 +12,26 @@ export interface TableStyle {
 
 const plain: TableStyle = { header: (s) => s, border: (s) => s };
 
+/** Printable ASCII: one column per character, no need to segment graphemes. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+function stringWidthOf(text: string): number {
+  return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
+}
+
 export function displayWidth(text: string): number {
-  return stringWidth(text);
+  return stringWidthOf(text);
 }
 
 /** Cut text to at most `width` columns, ending with … when cut. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
-  if (stringWidth(text) <= width) return text;
+  if (stringWidthOf(text) <= width) return text;
   const segmenter = new Intl.Segmenter();
   let out = '';
   let used = 0;
   for (const { segment } of segmenter.segment(text)) {
-    const w = stringWidth(segment);
+    const w = stringWidthOf(segment);
     if (used + w > width - 1) break;
     out += segment;
     used += w;
@@ -33,7 +40,7 @@ export function truncate(text: string, width: number): string {
 }
 
 export function pad(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-  const gap = Math.max(0, width - stringWidth(text));
+  const gap = Math.max(0, width - stringWidthOf(text));
   return align === 'right' ? ' '.repeat(gap) + text : text + ' '.repeat(gap);
 }
 
@@ -51,10 +58,10 @@ export function renderTable(input: TableInput): string {
   const style = input.style ?? plain;
   const n = input.headers.length;
   const widths = input.headers.map((h, i) => {
-    let w = stringWidth(h);
-    for (const row of input.rows) w = Math.max(w, stringWidth(row[i] ?? ''));
+    let w = stringWidthOf(h);
+    for (const row of input.rows) w = Math.max(w, stringWidthOf(row[i] ?? ''));
     const max = input.maxWidths?.[i];
-    return max ? Math.min(w, Math.max(max, stringWidth(h))) : w;
+    return max ? Math.min(w, Math.max(max, stringWidthOf(h))) : w;
   });
   if (input.width) shrinkToFit(widths, input.headers, input.width);
   const line = (l: string, m: string, r: string) => style.border(l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r);
@@ -79,7 +86,7 @@ function shrinkToFit(widths: number[], headers: string[], total: number): void {
   while (excess > 0) {
     let widest = 0;
     for (let i = 1; i < widths.length; i++) if (widths[i]! > widths[widest]!) widest = i;
-    const floor = Math.max(6, Math.min(stringWidth(headers[widest]!), 12));
+    const floor = Math.max(6, Math.min(stringWidthOf(headers[widest]!), 12));
     if (widths[widest]! <= floor) break;
     widths[widest]! -= 1;
     excess -= 1;

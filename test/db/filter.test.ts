@@ -44,3 +44,16 @@ describe('dateRange', () => {
     expect(() => dateRange('2026-02-30', env)).toThrow('Bad filter term');
   });
 });
+
+describe('UTC without Intl', () => {
+  it('gives the dates and midnights Intl gives for a zone that is always UTC+0', async () => {
+    const { zonedDate, zonedMidnightUtc } = await import('../../src/db/filter.js');
+    for (const iso of ['2026-01-01T00:00:00Z', '2026-03-29T01:30:00Z', '2026-12-31T23:59:59.999Z', '2024-02-29T12:00:00Z']) {
+      const at = new Date(iso);
+      expect(zonedDate(at, 'UTC')).toEqual(zonedDate(at, 'Africa/Abidjan'));
+      expect(zonedDate(at, 'Etc/UTC')).toEqual(zonedDate(at, 'Africa/Abidjan'));
+    }
+    expect(zonedMidnightUtc(2026, 3, 29, 'UTC')).toBe(zonedMidnightUtc(2026, 3, 29, 'Africa/Abidjan'));
+    expect(zonedMidnightUtc(2026, 3, 29, 'UTC')).toBe('2026-03-29T00:00:00.000Z');
+  });
+});

@@ -64,3 +64,13 @@ describe('human formats', () => {
     expect(formatDuration(93784)).toBe('1d 2h 3m');
   });
 });
+
+describe('display width fast path', () => {
+  it('counts printable ASCII one column a character, as string-width does, and still segments the rest', async () => {
+    const { default: stringWidth } = await import('string-width');
+    let ascii = '';
+    for (let c = 0x20; c <= 0x7e; c++) ascii += String.fromCharCode(c);
+    expect(displayWidth(ascii)).toBe(stringWidth(ascii));
+    for (const s of ['#', '*1', 'café', '李伟', 'سارا', '👩‍💻', 'a\tb', '\u001b[31mred\u001b[0m']) expect(displayWidth(s)).toBe(stringWidth(s));
+  });
+});
