@@ -118,3 +118,13 @@ describe('packed batches from the parsing worker', () => {
     expect(unpack(rows.flat().join('\u0000'), widths)).toEqual(rows);
   });
 });
+
+describe('phone digits', () => {
+  it('keeps exactly the 0-9 runs, as the regex it replaces', async () => {
+    const { phoneDigits } = await import('../../src/db/fold.js');
+    for (const p of ['+49 30 1234 5678', '(555) 123-4567 x89', '0049', '+', '', 'abc', '١٢٣ 45', '12\u00a034', '9']) {
+      expect(phoneDigits(p)).toBe(p.replace(/\D+/g, ''));
+    }
+    expect(phoneDigits(null)).toBe('');
+  });
+});
