@@ -369,16 +369,21 @@ export class IntSet {
   }
 
   add(h: number): void {
+    this.addIfAbsent(h);
+  }
+
+  /** Adds h; whether it was there already (one probe sequence for has + add). */
+  addIfAbsent(h: number): boolean {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
     const slots = this.slots;
     const mask = slots.length - 1;
     for (let i = Math.imul(h, 0x9e3779b1) & mask; ; i = (i + 1) & mask) {
       const v = slots[i]!;
-      if (v === h + 1) return;
+      if (v === h + 1) return true;
       if (v === 0) {
         slots[i] = h + 1;
         this.count++;
-        return;
+        return false;
       }
     }
   }
@@ -594,12 +599,8 @@ class Run {
       conv.keyValue = value;
       if (this.bulk) {
         // The table was empty: only a key seen earlier in this file can match.
-        let seen = this.seenKeys.has(h0);
-        this.seenKeys.add(h0);
-        if (rest) for (const x of rest) {
-          if (this.seenKeys.has(x)) seen = true;
-          this.seenKeys.add(x);
-        }
+        let seen = this.seenKeys.addIfAbsent(h0);
+        if (rest) for (const x of rest) if (this.seenKeys.addIfAbsent(x)) seen = true;
         if (!seen) return undefined;
       }
       if (this.bulk || this.pendingKeys.has(h0)) this.flush();

@@ -101,7 +101,8 @@ describe('the bulk-load key set', () => {
       x = (Math.imul(x, 1103515245) + 12345) & 0x3fffffff;
       const v = i % 7 === 0 ? i : x % 50000; // repeats and small values, 0 included
       expect(ours.has(v)).toBe(theirs.has(v));
-      ours.add(v);
+      if (i % 2) ours.add(v);
+      else expect(ours.addIfAbsent(v)).toBe(theirs.has(v));
       theirs.add(v);
     }
     for (let v = 0; v < 50000; v += 3) expect(ours.has(v)).toBe(theirs.has(v));
