@@ -33,6 +33,29 @@ export function findCommandToken(argv: string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * The verb the command line names under its noun, read the way commander reads it: the second
+ * operand, with nothing but the program's own options (and their values) before it. Anything
+ * else first (--help, an unknown option, `--`, combined short flags) gives undefined, and the noun
+ * then registers all its verbs, so help and "did you mean" see them all.
+ */
+export function findVerbToken(argv: string[], program: Command): string | undefined {
+  const operands: string[] = [];
+  for (let i = 0; i < argv.length && operands.length < 2; i++) {
+    const a = argv[i]!;
+    if (a.length < 2 || !a.startsWith('-')) {
+      operands.push(a);
+      continue;
+    }
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const option = program.options.find((o) => o.long === flag || o.short === flag);
+    if (!option) return undefined;
+    if ((option.required || option.optional) && eq < 0) i++;
+  }
+  return operands[1];
+}
+
 export async function buildProgram(ctx: CliContext, argv: string[]): Promise<Command> {
   const program = new Command('crm');
   program
@@ -83,7 +106,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found proble
     for (const alias of noun.aliases ?? []) cmd.alias(alias);
     if (noun === wanted) {
       const [mod] = await Promise.all([noun.load(), preloadDatabase()]);
-      mod.register(cmd, ctx);
+      await mod.register(cmd, ctx, { verb: findVerbToken(argv, program) });
       // Nouns with verbs: point at the verbs' own --help, where the examples live.
       if (cmd.commands.length > 0) cmd.addHelpText('after', `\nEach verb has examples: crm ${noun.name} <verb> --help`);
     }

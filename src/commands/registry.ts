@@ -5,8 +5,19 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 
+/** What the command line says below the noun, for a noun that loads its verbs lazily. */
+export interface NounInvocation {
+  /**
+   * The verb commander will dispatch to, when argv shows it plainly: the operand right after the
+   * noun, with only global options before it. Undefined otherwise (no verb, --help, another
+   * option first, `--`): the noun must then register every verb, as help and "did you mean" need.
+   * It may also name no verb of this noun (a typo), so check it against your own list.
+   */
+  verb: string | undefined;
+}
+
 export interface NounModule {
-  register(noun: Command, ctx: CliContext): void;
+  register(noun: Command, ctx: CliContext, invocation: NounInvocation): void | Promise<void>;
 }
 
 export interface NounEntry {

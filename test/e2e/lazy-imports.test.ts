@@ -19,6 +19,10 @@ beforeEach(() => {
 afterEach(() => t.cleanup());
 
 function importsOf(args: string[]): string[] {
+  return importLog(args).map((l) => l.specifier);
+}
+
+function importLog(args: string[]): { specifier: string; url: string }[] {
   const log = join(t.dir, `imports-${args.join('-').replace(/\W+/g, '_')}.log`);
   const r = spawnSync(process.execPath, ['--import', hook, join(root, 'bin/crm'), ...args], {
     env: { ...process.env, CRM_IMPORT_LOG: log, CRM_DB: t.db, CRM_USER: 'tester', NO_COLOR: '1' },
@@ -29,7 +33,19 @@ function importsOf(args: string[]): string[] {
   return readFileSync(log, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => l.split('\t')[0]!);
+    .map((l) => {
+      const [specifier, url] = l.split('\t');
+      return { specifier: specifier!, url: url! };
+    });
+}
+
+/**
+ * The source files bundled into the dist chunks a command loaded, from each chunk's linked
+ * source map (chunk names are hashes, so a bundled package is found by its sources).
+ */
+function bundledSourcesOf(args: string[]): string[] {
+  const chunks = new Set(importLog(args).map((l) => l.url).filter((u) => u.startsWith('file:') && u.includes('/dist/') && u.endsWith('.js')));
+  return [...chunks].flatMap((u) => (JSON.parse(readFileSync(fileURLToPath(u) + '.map', 'utf8')) as { sources: string[] }).sources);
 }
 
 const UI_PACKAGES = /^(ink|react|react\/.*|react-reconciler|yoga-layout|ink-testing-library)$/;
@@ -59,5 +75,20 @@ describe('non-TUI commands never load Ink or React', () => {
 
   it('crm tui without a terminal refuses before loading them, pointing at --json', () => {
     expect(importsOf(['tui']).filter((s) => UI_PACKAGES.test(s))).toEqual([]);
+  });
+});
+
+describe('crm report loads only the report it runs', () => {
+  const LUXON = /node_modules\/luxon\//;
+
+  it('report lost-reasons: its own module, no other report, no luxon', () => {
+    const sources = bundledSourcesOf(['report', 'lost-reasons', '--json']);
+    expect(sources.some((s) => s.endsWith('src/commands/report/lost-reasons.ts'))).toBe(true);
+    expect(sources.filter((s) => /src\/commands\/report\/(?!lost-reasons|common|index)[\w-]+\.ts$/.test(s))).toEqual([]);
+    expect(sources.filter((s) => LUXON.test(s))).toEqual([]);
+  });
+
+  it('the check would see luxon: report tickets loads it', () => {
+    expect(bundledSourcesOf(['report', 'tickets', '--json']).some((s) => LUXON.test(s))).toBe(true);
   });
 });
