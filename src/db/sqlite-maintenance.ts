@@ -2,14 +2,13 @@
  * Maintenance of the database file: online backup, checked restore, integrity check, vacuum,
  * and creating a file with the right permissions. SQLite-specific by design.
  */
-import BetterSqlite3 from 'better-sqlite3';
 import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
 import { migrations as shippedMigrations, type Migration } from './migrations/index.js';
 import { alignCompanionPermissions, resolveGroup } from './sqlite-fs.js';
 import { backoffDelayMs, busyError, DEFAULT_LOCK_POLICY, isBusyError, translateSqliteError, type LockPolicy } from './sqlite-errors.js';
-import { inspectHeader, integrityProblems, migrate, schemaVersion, snapshotTo, type Db, type SqliteDatabase } from './sqlite.js';
+import { inspectHeader, integrityProblems, migrate, openSqlite, schemaVersion, snapshotTo, type Db, type SqliteDatabase } from './sqlite.js';
 import { beginImmediateSync, commitSync, sleepSync } from './transaction.js';
 
 export interface BackupResult {
@@ -110,7 +109,7 @@ export function inspectRestoreSource(file: string, list: Migration[] = shippedMi
   if (header) throw new UserError(`${file} is damaged: ${header}`, 'Pick another backup.', 'restore_invalid');
   let src: SqliteDatabase;
   try {
-    src = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+    src = openSqlite(path, { readonly: true, fileMustExist: true });
   } catch (err) {
     throw new UserError(`Cannot read ${file}: ${(err as Error).message}`, undefined, 'restore_invalid');
   }
@@ -299,7 +298,7 @@ export function isDamaged(path: string): boolean {
   if (!existsSync(path) || statSync(path).size === 0) return false;
   if (inspectHeader(path)) return true;
   try {
-    const probe = new BetterSqlite3(path, { fileMustExist: true, timeout: 1000 });
+    const probe = openSqlite(path, { fileMustExist: true, timeout: 1000 });
     try {
       return integrityProblems(probe, true).length > 0;
     } finally {
@@ -331,7 +330,7 @@ export function replaceDamagedDatabase(path: string, source: CandidateInfo, opts
   renameSync(path, aside);
   for (const suffix of ['-wal', '-shm', '-journal']) if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
   renameSync(tmp, path);
-  const sqlite = new BetterSqlite3(path, { fileMustExist: true, timeout: (opts.lock ?? DEFAULT_LOCK_POLICY).busyTimeoutMs });
+  const sqlite = openSqlite(path, { fileMustExist: true, timeout: (opts.lock ?? DEFAULT_LOCK_POLICY).busyTimeoutMs });
   try {
     const migrated = migrate(sqlite, path, { migrations: opts.migrations, lock: opts.lock, backup: false });
     return { restoredFrom: source.path, previousCopy: aside, schemaVersion: source.schemaVersion, migratedTo: migrated.to };

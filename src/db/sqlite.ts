@@ -3,9 +3,10 @@
  * network file system rule, pragmas, migrations. SQLite-specific by design; everything else
  * goes through Kysely.
  */
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { CrmError, UserError } from '../errors.js';
 import { fold } from './fold.js';
@@ -47,6 +48,39 @@ export interface OpenOptions {
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * better-sqlite3 is CommonJS: require() it rather than import it, or Node's ESM loader first
+ * loads and runs its CommonJS export scanner (cjs-module-lexer, ~2 ms) just to read its exports.
+ */
+const BetterSqlite3Class = requireHere('better-sqlite3') as typeof BetterSqlite3;
+
+let addonPath: string | null | undefined;
+
+/**
+ * Where npm puts better-sqlite3's addon (built or prebuilt), or undefined when it is not there
+ * (a debug build, say): then better-sqlite3 asks the `bindings` package as usual, which inspects
+ * a stack trace and stats a dozen candidate paths, ~2–3 ms of every start-up.
+ */
+function nativeBinding(): string | undefined {
+  if (addonPath === undefined) {
+    try {
+      const path = requireHere.resolve('better-sqlite3/build/Release/better_sqlite3.node');
+      addonPath = existsSync(path) ? path : null;
+    } catch {
+      addonPath = null;
+    }
+  }
+  return addonPath ?? undefined;
+}
+
+/** `new BetterSqlite3(path, options)`, with the addon found directly when possible. Open every connection with this. */
+export function openSqlite(path: string, options: BetterSqlite3.Options = {}): SqliteDatabase {
+  const binding = nativeBinding();
+  return new BetterSqlite3Class(path, binding === undefined ? options : { ...options, nativeBinding: binding });
+}
+
 export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   const memory = path === ':memory:' || path === '';
   const journal = opts.journal ?? 'wal';
@@ -62,7 +96,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   }
   let sqlite: SqliteDatabase;
   try {
-    sqlite = new BetterSqlite3(path, { readonly: Boolean(opts.readonly), timeout: lock.busyTimeoutMs });
+    sqlite = openSqlite(path, { readonly: Boolean(opts.readonly), timeout: lock.busyTimeoutMs });
   } catch (err) {
     const translated = translate(err, path, lock);
     if (translated !== err) throw translated;
@@ -300,14 +334,14 @@ export function snapshotTo(from: string, to: string, lock: LockPolicy = DEFAULT_
   const mode = statSync(from).mode & 0o666;
   closeSync(openSync(tmp, 'wx', mode));
   try {
-    const source = new BetterSqlite3(from, { fileMustExist: true, timeout: lock.busyTimeoutMs });
+    const source = openSqlite(from, { fileMustExist: true, timeout: lock.busyTimeoutMs });
     try {
       source.prepare('VACUUM INTO ?').run(tmp);
     } finally {
       source.close();
     }
     fsyncFile(tmp);
-    const copy = new BetterSqlite3(tmp, { readonly: true, fileMustExist: true });
+    const copy = openSqlite(tmp, { readonly: true, fileMustExist: true });
     let version: number;
     try {
       const problems = integrityProblems(copy);

@@ -1,6 +1,8 @@
 /**
  * Child processes for multi-process tests: test/e2e/workers/*.ts are bundled with esbuild into
  * a temp folder (better-sqlite3 stays external, imported by absolute path), then run with node.
+ * src/db/sqlite.ts require()s better-sqlite3 at run time, from wherever its bundle lies, so the
+ * workers get NODE_PATH pointing at this checkout's node_modules.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -118,7 +120,7 @@ export function run(command: string, args: string[], env: Record<string, string>
 }
 
 export async function runWorker(name: string, args: string[], env: Record<string, string> = {}): Promise<Running> {
-  return run(process.execPath, [await bundleWorker(name), ...args], env);
+  return run(process.execPath, [await bundleWorker(name), ...args], { NODE_PATH: join(repoRoot, 'node_modules'), ...env });
 }
 
 export function runCrm(args: string[], env: Record<string, string> = {}): Running {
