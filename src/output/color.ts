@@ -1,8 +1,13 @@
-/** Colour helpers bound to the IOStreams decision (NO_COLOR, FORCE_COLOR, --no-color, TTY). */
-import { Chalk, type ChalkInstance } from 'chalk';
+/**
+ * Colour helpers bound to the IOStreams decision (NO_COLOR, FORCE_COLOR, --no-color, TTY).
+ *
+ * Six basic (16-colour) styles, written out rather than taken from chalk: importing chalk runs
+ * its terminal detection and builds every style at start-up, for each command that prints
+ * anything, JSON included. The strings are byte for byte what `new Chalk({ level: 1 })` gives,
+ * nested styles and line breaks included (test/output/color.test.ts compares them with chalk).
+ */
 import type { IOStreams } from '../io.js';
 
-const withColor = new Chalk({ level: 1 });
 const identity = (s: string) => s;
 
 export interface Colors {
@@ -12,18 +17,29 @@ export interface Colors {
   green: (s: string) => string;
   yellow: (s: string) => string;
   cyan: (s: string) => string;
-  chalk: ChalkInstance | null;
 }
 
-const none: Colors = { bold: identity, dim: identity, red: identity, green: identity, yellow: identity, cyan: identity, chalk: null };
+/** One SGR style as chalk applies it: re-open after an inner close, close and re-open around line breaks. */
+function style(openCode: number, closeCode: number): (s: string) => string {
+  const open = `\u001B[${openCode}m`;
+  const close = `\u001B[${closeCode}m`;
+  return (input) => {
+    let s = '' + input;
+    if (!s) return s;
+    if (s.includes('\u001B')) s = s.split(close).join(close + open);
+    if (s.includes('\n')) s = s.replace(/\r?\n/g, (lf) => close + lf + open);
+    return open + s + close;
+  };
+}
+
+const none: Colors = { bold: identity, dim: identity, red: identity, green: identity, yellow: identity, cyan: identity };
 const some: Colors = {
-  bold: (s) => withColor.bold(s),
-  dim: (s) => withColor.gray(s),
-  red: (s) => withColor.red(s),
-  green: (s) => withColor.green(s),
-  yellow: (s) => withColor.yellow(s),
-  cyan: (s) => withColor.cyan(s),
-  chalk: withColor,
+  bold: style(1, 22),
+  dim: style(90, 39), // chalk's gray
+  red: style(31, 39),
+  green: style(32, 39),
+  yellow: style(33, 39),
+  cyan: style(36, 39),
 };
 
 export function colors(io: Pick<IOStreams, 'color'>): Colors {
