@@ -2,7 +2,7 @@
 // one run against (a) a raw better-sqlite3 prepared-insert loop over the same rows and (b) the
 // sqlite3 shell's .import into the same schema; peak memory of `crm import` (max RSS of the
 // process); then a weekly 100k-row upsert into the 1M table. Targets: ≤ 1.5× .import, ≤ 250 MB,
-// weekly < 3 s. BENCH_ROWS=200000 for a quicker run.
+// weekly < 3 s. BENCH_ROWS=200000 for a quicker run; BENCH_REPEAT=N rounds (default 3).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,40 +82,64 @@ db.transaction(() => {
 db.close();
 `,
 );
-const rawDb = freshDb('raw.db');
-const raw = timed(process.execPath, [rawScript, rawDb, csv]);
+// Each method REPEAT times, interleaved (raw, shell, crm, weekly, raw, …) so a slow spell of this
+// shared machine hits every side; the fastest run of each is the figure (noise only ever adds
+// time), the slowest is printed next to it.
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const runs = { raw: [], shell: [], crm: [], week: [] };
+let summary;
+for (let i = 0; i < REPEAT; i++) {
+  const rawDb = freshDb(`raw${i}.db`);
+  runs.raw.push(timed(process.execPath, [rawScript, rawDb, csv]));
+  rmSync(rawDb, { force: true });
 
-// (b) sqlite3 .import into the same schema: the shell loads the CSV into a staging table, then one
-// INSERT … SELECT fills contacts with the derived columns (email_norm, search_text, timestamps).
-const shellDb = freshDb('shell.db');
-const shell = timed('/usr/bin/sqlite3', [
-  shellDb,
-  '-cmd', 'PRAGMA journal_mode=WAL', '-cmd', 'PRAGMA synchronous=NORMAL', '-cmd', 'BEGIN',
-  '.import --csv ' + csv + ' staging',
-  `INSERT INTO contacts (first_name, last_name, email, email_norm, phone, title, source, search_text, created_at, updated_at)
-   SELECT first_name, last_name, email, lower(email), phone, title, source, lower(first_name) || ' ' || lower(last_name) || ' ' || lower(email) || ' ' || phone, '${NOW}', '${NOW}' FROM staging;`,
-  'DROP TABLE staging;',
-  'COMMIT;',
-]);
+  // (b) sqlite3 .import into the same schema: the shell loads the CSV into a staging table,
+  // then one INSERT … SELECT fills contacts with the derived columns (email_norm, search_text,
+  // timestamps).
+  const shellDb = freshDb(`shell${i}.db`);
+  runs.shell.push(
+    timed('/usr/bin/sqlite3', [
+      shellDb,
+      '-cmd', 'PRAGMA journal_mode=WAL', '-cmd', 'PRAGMA synchronous=NORMAL', '-cmd', 'BEGIN',
+      '.import --csv ' + csv + ' staging',
+      `INSERT INTO contacts (first_name, last_name, email, email_norm, phone, title, source, search_text, created_at, updated_at)
+       SELECT first_name, last_name, email, lower(email), phone, title, source, lower(first_name) || ' ' || lower(last_name) || ' ' || lower(email) || ' ' || phone, '${NOW}', '${NOW}' FROM staging;`,
+      'DROP TABLE staging;',
+      'COMMIT;',
+    ]),
+  );
+  rmSync(shellDb, { force: true });
 
-// crm import, the same file.
-const crmDb = freshDb('crm.db');
-const crm = timed(process.execPath, [bin, '--db', crmDb, 'import', 'contacts', csv, '-q']);
-const count = new Database(crmDb, { readonly: true }).prepare('SELECT count(*) AS n FROM contacts').get().n;
-if (count !== ROWS) throw new Error(`crm import stored ${count} contacts, expected ${ROWS}`);
-
-// Weekly upsert into the 1M table.
-const week = timed(process.execPath, [bin, '--db', crmDb, 'import', 'contacts', weekly, '--json', '-q']);
-const summary = JSON.parse(week.stdout);
+  // crm import, the same file; then the weekly upsert into the 1M table it made.
+  const crmDb = freshDb(`crm${i}.db`);
+  runs.crm.push(timed(process.execPath, [bin, '--db', crmDb, 'import', 'contacts', csv, '-q']));
+  const check = new Database(crmDb, { readonly: true });
+  const count = check.prepare('SELECT count(*) AS n FROM contacts').get().n;
+  check.close();
+  if (count !== ROWS) throw new Error(`crm import stored ${count} contacts, expected ${ROWS}`);
+  const week = timed(process.execPath, [bin, '--db', crmDb, 'import', 'contacts', weekly, '--json', '-q']);
+  runs.week.push(week);
+  summary = JSON.parse(week.stdout);
+  rmSync(crmDb, { force: true });
+  rmSync(crmDb + '-wal', { force: true });
+  rmSync(crmDb + '-shm', { force: true });
+}
+const best = (xs) => xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+const worst = (xs) => Math.max(...xs.map((x) => x.seconds));
+const raw = best(runs.raw);
+const shell = best(runs.shell);
+const crm = best(runs.crm);
+const week = best(runs.week);
+const peak = Math.max(...runs.crm.map((x) => x.maxRssMb));
 
 const fmt = (x) => x.toFixed(2);
 console.log(`rows: ${ROWS.toLocaleString('en')} contacts (${(readFileSync(csv).length / 1e6).toFixed(0)} MB CSV), indexed table (email, external id, company, owner)`);
-console.log(`(wall-clock seconds; CPU = user + system seconds of all threads; load average now ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
-console.log(`raw better-sqlite3 loop   ${fmt(raw.seconds)} s   CPU ${fmt(raw.cpu)} s   peak ${raw.maxRssMb.toFixed(0)} MB`);
-console.log(`sqlite3 .import           ${fmt(shell.seconds)} s   CPU ${fmt(shell.cpu)} s   peak ${shell.maxRssMb.toFixed(0)} MB`);
-console.log(`crm import contacts       ${fmt(crm.seconds)} s   CPU ${fmt(crm.cpu)} s   peak ${crm.maxRssMb.toFixed(0)} MB`);
+console.log(`(fastest of ${REPEAT} interleaved runs each, wall-clock seconds, slowest in brackets; CPU = user + system seconds of all threads; load average now ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
+console.log(`raw better-sqlite3 loop   ${fmt(raw.seconds)} s (${fmt(worst(runs.raw))})   CPU ${fmt(raw.cpu)} s   peak ${raw.maxRssMb.toFixed(0)} MB`);
+console.log(`sqlite3 .import           ${fmt(shell.seconds)} s (${fmt(worst(runs.shell))})   CPU ${fmt(shell.cpu)} s   peak ${shell.maxRssMb.toFixed(0)} MB`);
+console.log(`crm import contacts       ${fmt(crm.seconds)} s (${fmt(worst(runs.crm))})   CPU ${fmt(crm.cpu)} s   peak ${peak.toFixed(0)} MB`);
 console.log(`ratio crm / .import       ${fmt(crm.seconds / shell.seconds)}×   (target ≤ 1.5×)   ${crm.seconds / shell.seconds <= 1.5 ? 'ok' : 'MISSED'}`);
 console.log(`ratio crm / raw loop      ${fmt(crm.seconds / raw.seconds)}×`);
-console.log(`peak memory               ${crm.maxRssMb.toFixed(0)} MB (target ≤ 250 MB)   ${crm.maxRssMb <= 250 ? 'ok' : 'MISSED'}`);
-console.log(`weekly upsert ${WEEKLY.toLocaleString('en')} rows into ${ROWS.toLocaleString('en')}: ${fmt(week.seconds)} s (target < 3 s)   ${week.seconds < 3 ? 'ok' : 'MISSED'}   created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}`);
+console.log(`peak memory               ${peak.toFixed(0)} MB, the highest of the runs (target ≤ 250 MB)   ${peak <= 250 ? 'ok' : 'MISSED'}`);
+console.log(`weekly upsert ${WEEKLY.toLocaleString('en')} rows into ${ROWS.toLocaleString('en')}: ${fmt(week.seconds)} s (${fmt(worst(runs.week))}) (target < 3 s)   ${week.seconds < 3 ? 'ok' : 'MISSED'}   created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}`);
 rmSync(dir, { recursive: true, force: true });
