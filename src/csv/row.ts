@@ -19,6 +19,13 @@ export function isMissing(v: string | undefined): boolean {
   return t === '' || t === '?';
 }
 
+/** A cell's value as the converters see it (trimmed, un-neutralised), or null when missing; one trim. */
+function present(v: string | undefined): string | null {
+  if (v === undefined) return null;
+  const t = v.trim();
+  return t === '' || t === '?' ? null : unneutralizeCell(t);
+}
+
 export class MappedRow {
   constructor(
     readonly mapping: Mapping,
@@ -42,12 +49,12 @@ export class MappedRow {
   /** Trimmed value of the first non-empty column feeding the field; null when missing. */
   get(field: string): string | null {
     const o = this.overrides?.get(field);
-    if (o !== undefined) return isMissing(this.cells[o]) ? null : unneutralizeCell(this.cells[o]!.trim());
+    if (o !== undefined) return present(this.cells[o]);
     const idxs = this.mapping.fields.get(field);
     if (!idxs) return null;
     for (const i of idxs) {
-      const v = this.cells[i];
-      if (!isMissing(v)) return unneutralizeCell(v!.trim());
+      const v = present(this.cells[i]);
+      if (v !== null) return v;
     }
     return null;
   }
