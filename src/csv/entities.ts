@@ -238,9 +238,9 @@ function normalizeDomain(r: MappedRow): string | null {
 
 const ASCII = /^[\x00-\x7f]*$/;
 
-/** fold() for ASCII text, where NFKC and the Arabic-script rules change nothing. */
 const ASCII_NO_SPACE = /^[\x21-\x7e]*$/;
 
+/** fold() for ASCII text, where NFKC and the Arabic-script rules change nothing. */
 function fastFold(t: string | null | undefined): string {
   if (!t) return '';
   if (ASCII_NO_SPACE.test(t)) return t.toLowerCase(); // nothing to collapse or trim
