@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-
-beforeEach(async () => {
-  t = tempDb();
-  crm = cliFor(t.db);
-  await crm(['user', 'add', 'tester']);
+const { crm } = useTempDb({
+  seed: async ({ crm }) => {
+    await crm(['user', 'add', 'tester']);
+  },
 });
-afterEach(() => t.cleanup());
 
 async function seed() {
   expect((await crm(['campaign', 'add', 'Spring webinar', '--channel', 'webinar', '--cost', '1000 EUR', '--goal', '4 leads'])).stdout).toBe('1\n');

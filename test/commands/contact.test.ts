@@ -1,14 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-
-beforeEach(() => {
-  t = tempDb();
-  crm = cliFor(t.db);
-});
-afterEach(() => t.cleanup());
+const t = useTempDb();
+const { crm } = t;
 
 describe('contact add', () => {
   it('runs the examples of the issue as written', async () => {

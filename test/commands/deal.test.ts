@@ -1,20 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-
-beforeEach(() => {
-  t = tempDb();
-  crm = cliFor(t.db);
-});
-afterEach(() => t.cleanup());
-
-async function ok(argv: string[], opts: Parameters<typeof crm>[1] = {}) {
-  const r = await crm(argv, opts);
-  if (r.exitCode !== 0) throw new Error(`crm ${argv.join(' ')} → ${r.exitCode}: ${r.stderr}`);
-  return r;
-}
+const { crm, ok } = useTempDb();
 
 describe('the examples of the issue, as written', () => {
   it('add, move, move, win, lose, show --json, pipeline --json', async () => {

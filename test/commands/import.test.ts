@@ -3,22 +3,16 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliFor, tempDb, useTempDb } from '../helpers/run-cli.js';
 
 const DATA = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
 const D = join(DATA, 'maven-crm-sales');
 const FORMATS = join(DATA, 'crm-export-formats');
 const DEAL_MAP = 'opportunity_id=external-id,product=title,account=company,sales_agent=owner,deal_stage=stage,engage_date=created,close_date=closed,close_value=amount';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-
-beforeEach(() => {
-  t = tempDb();
-  crm = cliFor(t.db);
-});
-afterEach(() => t.cleanup());
+const t = useTempDb();
+const { crm } = t;
 
 function csvRows(path: string, opts: { bom?: boolean } = {}): Record<string, string>[] {
   return parse(readFileSync(path), { columns: true, bom: opts.bom ?? true, skip_empty_lines: true }) as Record<string, string>[];

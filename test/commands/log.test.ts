@@ -1,16 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-
-beforeEach(async () => {
-  t = tempDb();
-  crm = cliFor(t.db, { env: { CRM_USER: 'sara', TZ: 'Europe/Berlin' } });
-  await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
-  await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
+const { crm } = useTempDb({
+  env: { CRM_USER: 'sara', TZ: 'Europe/Berlin' },
+  seed: async ({ crm }) => {
+    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
+    await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
+  },
 });
-afterEach(() => t.cleanup());
 
 async function count(table: 'activities'): Promise<number> {
   const r = await crm(['activity', 'list', '--tasks', '--json']);

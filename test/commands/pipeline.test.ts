@@ -1,21 +1,9 @@
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-
-beforeEach(() => {
-  t = tempDb();
-  crm = cliFor(t.db);
-});
-afterEach(() => t.cleanup());
-
-async function ok(argv: string[], opts: Parameters<typeof crm>[1] = {}) {
-  const r = await crm(argv, opts);
-  if (r.exitCode !== 0) throw new Error(`crm ${argv.join(' ')} → ${r.exitCode}: ${r.stderr}`);
-  return r;
-}
+const t = useTempDb();
+const { crm, ok } = t;
 
 const totalsOf = (report: any, stage: string) => report.stages.find((s: { name: string }) => s.name === stage).byCurrency;
 

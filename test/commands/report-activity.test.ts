@@ -1,33 +1,30 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { useTempDb } from '../helpers/run-cli.js';
 import { addActivity, addContact, addDeal, addUser, openTestDb, STAGE } from '../helpers/report-data.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-
 // 2026-W47 is Monday 2026-11-16 .. Sunday 2026-11-22.
-beforeEach(async () => {
-  t = tempDb();
-  crm = cliFor(t.db, { now: '2026-11-23T08:00:00Z' });
-  const db = openTestDb(t.db);
-  const sara = await addUser(db, 'sara', { team: 'East' });
-  await addUser(db, 'quiet', { team: 'East' });
-  await addUser(db, 'gone', { active: false });
-  await addUser(db, 'helpdesk', { role: 'agent' });
-  const boss = await addUser(db, 'boss', { role: 'manager' });
-  await addActivity(db, { kind: 'call', ownerId: sara, occurredAt: '2026-11-16T08:00:00Z' });
-  await addActivity(db, { kind: 'call', ownerId: sara, occurredAt: '2026-11-22T23:30:00Z' }); // Sunday night UTC, Monday 00:30 in Berlin
-  await addActivity(db, { kind: 'meeting', ownerId: sara, occurredAt: '2026-11-17T10:00:00Z' });
-  await addActivity(db, { kind: 'email', ownerId: boss, occurredAt: '2026-11-18T10:00:00Z' });
-  await addActivity(db, { kind: 'linkedin', ownerId: boss, occurredAt: '2026-11-18T11:00:00Z' });
-  await addActivity(db, { kind: 'call', ownerId: sara, occurredAt: '2026-11-13T10:00:00Z' }); // previous week
-  await addActivity(db, { kind: 'task', ownerId: sara, createdAt: '2026-11-19T10:00:00Z', dueAt: '2026-11-25T10:00:00Z' });
-  await addContact(db, { first: 'New', ownerId: sara, createdAt: '2026-11-18T10:00:00Z' });
-  await addDeal(db, { ownerId: sara, createdAt: '2026-11-16T09:00:00Z', path: [[STAGE.prospecting, '2026-11-16T09:00:00Z'], [STAGE.quote, '2026-11-17T09:00:00Z'], [STAGE.won, '2026-11-19T09:00:00Z']] });
-  await addDeal(db, { ownerId: boss, createdAt: '2026-10-16T09:00:00Z', path: [[STAGE.quote, '2026-10-16T09:00:00Z'], [STAGE.qualification, '2026-11-17T09:00:00Z']] });
-  db.close();
+const { crm } = useTempDb({
+  now: '2026-11-23T08:00:00Z',
+  seed: async (t) => {
+    const db = openTestDb(t.db);
+    const sara = await addUser(db, 'sara', { team: 'East' });
+    await addUser(db, 'quiet', { team: 'East' });
+    await addUser(db, 'gone', { active: false });
+    await addUser(db, 'helpdesk', { role: 'agent' });
+    const boss = await addUser(db, 'boss', { role: 'manager' });
+    await addActivity(db, { kind: 'call', ownerId: sara, occurredAt: '2026-11-16T08:00:00Z' });
+    await addActivity(db, { kind: 'call', ownerId: sara, occurredAt: '2026-11-22T23:30:00Z' }); // Sunday night UTC, Monday 00:30 in Berlin
+    await addActivity(db, { kind: 'meeting', ownerId: sara, occurredAt: '2026-11-17T10:00:00Z' });
+    await addActivity(db, { kind: 'email', ownerId: boss, occurredAt: '2026-11-18T10:00:00Z' });
+    await addActivity(db, { kind: 'linkedin', ownerId: boss, occurredAt: '2026-11-18T11:00:00Z' });
+    await addActivity(db, { kind: 'call', ownerId: sara, occurredAt: '2026-11-13T10:00:00Z' }); // previous week
+    await addActivity(db, { kind: 'task', ownerId: sara, createdAt: '2026-11-19T10:00:00Z', dueAt: '2026-11-25T10:00:00Z' });
+    await addContact(db, { first: 'New', ownerId: sara, createdAt: '2026-11-18T10:00:00Z' });
+    await addDeal(db, { ownerId: sara, createdAt: '2026-11-16T09:00:00Z', path: [[STAGE.prospecting, '2026-11-16T09:00:00Z'], [STAGE.quote, '2026-11-17T09:00:00Z'], [STAGE.won, '2026-11-19T09:00:00Z']] });
+    await addDeal(db, { ownerId: boss, createdAt: '2026-10-16T09:00:00Z', path: [[STAGE.quote, '2026-10-16T09:00:00Z'], [STAGE.qualification, '2026-11-17T09:00:00Z']] });
+    db.close();
+  },
 });
-afterEach(() => t.cleanup());
 
 describe('report activity', () => {
   it('lists every active rep and manager, flags those with nothing, counts the ISO week', async () => {

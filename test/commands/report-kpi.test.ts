@@ -1,36 +1,33 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { useTempDb } from '../helpers/run-cli.js';
 import { addActivity, addCompany, addContact, addDeal, addUser, openTestDb, STAGE } from '../helpers/report-data.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
 let dealIds: number[];
 
-beforeEach(async () => {
-  t = tempDb();
-  crm = cliFor(t.db);
-  const db = openTestDb(t.db);
-  const sara = await addUser(db, 'tester');
-  const acme = await addCompany(db, 'Acme');
-  dealIds = [
-    // won this month (2026-11) and last month
-    await addDeal(db, { ownerId: sara, amount: 100000, createdAt: '2026-09-01T09:00:00Z', path: [[STAGE.prospecting, '2026-09-01T09:00:00Z'], [STAGE.won, '2026-11-02T09:00:00Z']] }),
-    await addDeal(db, { ownerId: sara, amount: 40000, createdAt: '2026-09-01T09:00:00Z', path: [[STAGE.prospecting, '2026-09-01T09:00:00Z'], [STAGE.won, '2026-10-02T09:00:00Z']] }),
-    await addDeal(db, { ownerId: sara, amount: 40000, createdAt: '2026-09-01T09:00:00Z', path: [[STAGE.prospecting, '2026-09-01T09:00:00Z'], [STAGE.won, '2026-10-05T09:00:00Z']] }),
-    await addDeal(db, { ownerId: sara, amount: 5000, createdAt: '2026-09-01T09:00:00Z', path: [[STAGE.prospecting, '2026-09-01T09:00:00Z'], [STAGE.lost, '2026-11-03T09:00:00Z']] }),
-    // open: one past its close date, one with no amount and no owner, one fine
-    await addDeal(db, { ownerId: sara, amount: 80000, createdAt: '2026-10-01T09:00:00Z', stage: STAGE.quote, expectedClose: '2026-11-01' }),
-    await addDeal(db, { ownerId: null, amount: 0, createdAt: '2026-10-01T09:00:00Z', stage: STAGE.prospecting, expectedClose: '2026-12-01' }),
-    await addDeal(db, { ownerId: sara, amount: 20000, createdAt: '2026-10-01T09:00:00Z', stage: STAGE.negotiation, expectedClose: '2026-12-01' }),
-  ];
-  await addActivity(db, { kind: 'task', ownerId: sara, createdAt: '2026-11-01T09:00:00Z', dueAt: '2026-11-10T09:00:00Z', dealId: dealIds[6] });
-  await addActivity(db, { kind: 'task', ownerId: sara, createdAt: '2026-11-01T09:00:00Z', dueAt: '2026-11-10T09:00:00Z', doneAt: '2026-11-09T09:00:00Z' });
-  await addContact(db, { first: 'Ana', last: 'Lima', email: 'ana@example.com', phone: '+49 30 1234567', ownerId: sara, companyId: acme, lastTouchedAt: '2026-11-01T00:00:00Z' });
-  await addContact(db, { first: 'ANA', last: 'lima', email: 'ana.lima@example', phone: '0049 (30) 123-4567', ownerId: sara, companyId: acme, lastTouchedAt: '2026-11-01T00:00:00Z' });
-  await addContact(db, { first: 'Old', email: 'old@example.com', ownerId: null, createdAt: '2024-01-01T00:00:00Z' });
-  db.close();
+const { crm } = useTempDb({
+  seed: async (t) => {
+    const db = openTestDb(t.db);
+    const sara = await addUser(db, 'tester');
+    const acme = await addCompany(db, 'Acme');
+    dealIds = [
+      // won this month (2026-11) and last month
+      await addDeal(db, { ownerId: sara, amount: 100000, createdAt: '2026-09-01T09:00:00Z', path: [[STAGE.prospecting, '2026-09-01T09:00:00Z'], [STAGE.won, '2026-11-02T09:00:00Z']] }),
+      await addDeal(db, { ownerId: sara, amount: 40000, createdAt: '2026-09-01T09:00:00Z', path: [[STAGE.prospecting, '2026-09-01T09:00:00Z'], [STAGE.won, '2026-10-02T09:00:00Z']] }),
+      await addDeal(db, { ownerId: sara, amount: 40000, createdAt: '2026-09-01T09:00:00Z', path: [[STAGE.prospecting, '2026-09-01T09:00:00Z'], [STAGE.won, '2026-10-05T09:00:00Z']] }),
+      await addDeal(db, { ownerId: sara, amount: 5000, createdAt: '2026-09-01T09:00:00Z', path: [[STAGE.prospecting, '2026-09-01T09:00:00Z'], [STAGE.lost, '2026-11-03T09:00:00Z']] }),
+      // open: one past its close date, one with no amount and no owner, one fine
+      await addDeal(db, { ownerId: sara, amount: 80000, createdAt: '2026-10-01T09:00:00Z', stage: STAGE.quote, expectedClose: '2026-11-01' }),
+      await addDeal(db, { ownerId: null, amount: 0, createdAt: '2026-10-01T09:00:00Z', stage: STAGE.prospecting, expectedClose: '2026-12-01' }),
+      await addDeal(db, { ownerId: sara, amount: 20000, createdAt: '2026-10-01T09:00:00Z', stage: STAGE.negotiation, expectedClose: '2026-12-01' }),
+    ];
+    await addActivity(db, { kind: 'task', ownerId: sara, createdAt: '2026-11-01T09:00:00Z', dueAt: '2026-11-10T09:00:00Z', dealId: dealIds[6] });
+    await addActivity(db, { kind: 'task', ownerId: sara, createdAt: '2026-11-01T09:00:00Z', dueAt: '2026-11-10T09:00:00Z', doneAt: '2026-11-09T09:00:00Z' });
+    await addContact(db, { first: 'Ana', last: 'Lima', email: 'ana@example.com', phone: '+49 30 1234567', ownerId: sara, companyId: acme, lastTouchedAt: '2026-11-01T00:00:00Z' });
+    await addContact(db, { first: 'ANA', last: 'lima', email: 'ana.lima@example', phone: '0049 (30) 123-4567', ownerId: sara, companyId: acme, lastTouchedAt: '2026-11-01T00:00:00Z' });
+    await addContact(db, { first: 'Old', email: 'old@example.com', ownerId: null, createdAt: '2024-01-01T00:00:00Z' });
+    db.close();
+  },
 });
-afterEach(() => t.cleanup());
 
 describe('report kpi', () => {
   it('shows pipeline, won vs previous period, win rate, overdue tasks', async () => {

@@ -4,17 +4,13 @@
  * through main(argv), never process.argv.
  */
 import { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findVerbToken } from '../../src/cli.js';
 import { reports } from '../../src/commands/report/index.js';
 import type { CliContext } from '../../src/context.js';
-import { runCli, tempDb } from '../helpers/run-cli.js';
+import { runCli, useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => {
-  t = tempDb();
-});
-afterEach(() => t.cleanup());
+const t = useTempDb();
 
 describe('the report list', () => {
   it.each(reports.map((r) => [r.name, r] as const))('%s: the module registers the subcommand its entry names', async (name, entry) => {

@@ -1,19 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-
-beforeEach(async () => {
-  t = tempDb();
-  crm = cliFor(t.db);
-  await crm(['user', 'add', 'anna', '--name', 'Anna Keller', '--role', 'agent']);
-  await crm(['user', 'add', 'omar', '--name', 'Omar Haddad', '--role', 'agent']);
-  await crm(['contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com']);
-  await crm(['calendar', 'add', 'office', '--tz', 'Europe/Berlin', '--hours', 'mon-fri 09:00-12:30,13:30-18:00']);
-  await crm(['sla', 'policy', 'add', 'standard', '--calendar', 'office', '--first-reply', 'normal=1h,high=30m', '--next-reply', 'all=2h', '--resolution', 'normal=2d,high=8h']);
+const { crm } = useTempDb({
+  seed: async ({ crm }) => {
+    await crm(['user', 'add', 'anna', '--name', 'Anna Keller', '--role', 'agent']);
+    await crm(['user', 'add', 'omar', '--name', 'Omar Haddad', '--role', 'agent']);
+    await crm(['contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com']);
+    await crm(['calendar', 'add', 'office', '--tz', 'Europe/Berlin', '--hours', 'mon-fri 09:00-12:30,13:30-18:00']);
+    await crm(['sla', 'policy', 'add', 'standard', '--calendar', 'office', '--first-reply', 'normal=1h,high=30m', '--next-reply', 'all=2h', '--resolution', 'normal=2d,high=8h']);
+  },
 });
-afterEach(() => t.cleanup());
 
 /** A week of support: replies on time and late, pending, reopen, reassignments, priority changes. */
 const SCRIPT: [string, string[]][] = [

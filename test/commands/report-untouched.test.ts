@@ -1,28 +1,26 @@
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildUntouched, untouchedCutoff } from '../../src/reports/untouched.js';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-
-beforeEach(async () => {
-  t = tempDb();
-  crm = cliFor(t.db, { env: { CRM_USER: 'sara', TZ: 'UTC' } });
-  await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
-  await crm(['user', 'add', 'tom', '--name', 'Tom Baker']);
-  await crm(['contact', 'add', 'Recent Call', '--email', 'recent@example.com']);
-  await crm(['contact', 'add', 'Old Call', '--email', 'old@example.com']);
-  await crm(['contact', 'add', 'Never', '--email', 'never@example.com', '--owner', 'tom']);
-  await crm(['contact', 'add', 'Noted Only', '--email', 'noted@example.com', '--owner', 'tom']);
-  await crm(['contact', 'add', 'Gone', '--email', 'gone@example.com', '--lifecycle', 'inactive']);
-  await crm(['contact', 'add', 'Archived', '--email', 'archived@example.com']);
-  await crm(['contact', 'archive', '6']);
-  await crm(['log', 'call', '1', 'Catch-up', '--at', '2026-06-01 10:00']);
-  await crm(['log', 'call', '2', 'Catch-up', '--at', '2025-03-01 10:00']);
-  await crm(['log', 'note', '4', 'Internal note']);
+const t = useTempDb({
+  env: { CRM_USER: 'sara', TZ: 'UTC' },
+  seed: async ({ crm }) => {
+    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
+    await crm(['user', 'add', 'tom', '--name', 'Tom Baker']);
+    await crm(['contact', 'add', 'Recent Call', '--email', 'recent@example.com']);
+    await crm(['contact', 'add', 'Old Call', '--email', 'old@example.com']);
+    await crm(['contact', 'add', 'Never', '--email', 'never@example.com', '--owner', 'tom']);
+    await crm(['contact', 'add', 'Noted Only', '--email', 'noted@example.com', '--owner', 'tom']);
+    await crm(['contact', 'add', 'Gone', '--email', 'gone@example.com', '--lifecycle', 'inactive']);
+    await crm(['contact', 'add', 'Archived', '--email', 'archived@example.com']);
+    await crm(['contact', 'archive', '6']);
+    await crm(['log', 'call', '1', 'Catch-up', '--at', '2026-06-01 10:00']);
+    await crm(['log', 'call', '2', 'Catch-up', '--at', '2025-03-01 10:00']);
+    await crm(['log', 'note', '4', 'Internal note']);
+  },
 });
-afterEach(() => t.cleanup());
+const { crm } = t;
 
 describe('report untouched', () => {
   it('lists active contacts with no touch in the period, by owner, with counts', async () => {

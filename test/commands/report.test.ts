@@ -1,28 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { useTempDb } from '../helpers/run-cli.js';
 import { addDeal, addUser, openTestDb, STAGE } from '../helpers/report-data.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-
-beforeEach(async () => {
-  t = tempDb();
-  crm = cliFor(t.db);
-  const db = openTestDb(t.db);
-  const sara = await addUser(db, 'sara', { team: 'East' });
-  const kenji = await addUser(db, 'kenji', { team: 'West' });
-  await addDeal(db, { ownerId: sara, amount: 100000, createdAt: '2026-10-01T09:00:00Z', path: [[STAGE.prospecting, '2026-10-01T09:00:00Z'], [STAGE.won, '2026-10-15T09:00:00Z']], source: 'web' });
-  await addDeal(db, { ownerId: sara, amount: 50000, createdAt: '2026-10-02T09:00:00Z', path: [[STAGE.prospecting, '2026-10-02T09:00:00Z'], [STAGE.lost, '2026-11-10T09:00:00Z']], source: 'web', lostReason: 'price' });
-  await addDeal(db, { ownerId: kenji, amount: 200000, currency: 'EUR', createdAt: '2026-09-01T09:00:00Z', path: [[STAGE.qualification, '2026-09-01T09:00:00Z'], [STAGE.quote, '2026-10-01T09:00:00Z'], [STAGE.won, '2026-11-18T09:00:00Z']] });
-  await addDeal(db, { ownerId: kenji, amount: 70000, createdAt: '2026-10-05T09:00:00Z', path: [[STAGE.prospecting, '2026-10-05T09:00:00Z'], [STAGE.lost, '2026-11-19T09:00:00Z']], lostReason: 'competitor' });
-  // open deals
-  await addDeal(db, { ownerId: sara, amount: 300000, createdAt: '2026-11-01T09:00:00Z', path: [[STAGE.prospecting, '2026-11-01T09:00:00Z'], [STAGE.quote, '2026-11-05T09:00:00Z']], expectedClose: '2026-12-15' });
-  await addDeal(db, { ownerId: kenji, amount: 100000, probability: 90, createdAt: '2026-10-10T09:00:00Z', stage: STAGE.negotiation, expectedClose: '2026-11-30' });
-  await addDeal(db, { ownerId: sara, amount: 10000, createdAt: '2026-10-01T09:00:00Z', expectedClose: '2026-09-30' });
-  await addDeal(db, { ownerId: sara, amount: 20000, createdAt: '2026-10-01T09:00:00Z' });
-  db.close();
+const { crm } = useTempDb({
+  seed: async (t) => {
+    const db = openTestDb(t.db);
+    const sara = await addUser(db, 'sara', { team: 'East' });
+    const kenji = await addUser(db, 'kenji', { team: 'West' });
+    await addDeal(db, { ownerId: sara, amount: 100000, createdAt: '2026-10-01T09:00:00Z', path: [[STAGE.prospecting, '2026-10-01T09:00:00Z'], [STAGE.won, '2026-10-15T09:00:00Z']], source: 'web' });
+    await addDeal(db, { ownerId: sara, amount: 50000, createdAt: '2026-10-02T09:00:00Z', path: [[STAGE.prospecting, '2026-10-02T09:00:00Z'], [STAGE.lost, '2026-11-10T09:00:00Z']], source: 'web', lostReason: 'price' });
+    await addDeal(db, { ownerId: kenji, amount: 200000, currency: 'EUR', createdAt: '2026-09-01T09:00:00Z', path: [[STAGE.qualification, '2026-09-01T09:00:00Z'], [STAGE.quote, '2026-10-01T09:00:00Z'], [STAGE.won, '2026-11-18T09:00:00Z']] });
+    await addDeal(db, { ownerId: kenji, amount: 70000, createdAt: '2026-10-05T09:00:00Z', path: [[STAGE.prospecting, '2026-10-05T09:00:00Z'], [STAGE.lost, '2026-11-19T09:00:00Z']], lostReason: 'competitor' });
+    // open deals
+    await addDeal(db, { ownerId: sara, amount: 300000, createdAt: '2026-11-01T09:00:00Z', path: [[STAGE.prospecting, '2026-11-01T09:00:00Z'], [STAGE.quote, '2026-11-05T09:00:00Z']], expectedClose: '2026-12-15' });
+    await addDeal(db, { ownerId: kenji, amount: 100000, probability: 90, createdAt: '2026-10-10T09:00:00Z', stage: STAGE.negotiation, expectedClose: '2026-11-30' });
+    await addDeal(db, { ownerId: sara, amount: 10000, createdAt: '2026-10-01T09:00:00Z', expectedClose: '2026-09-30' });
+    await addDeal(db, { ownerId: sara, amount: 20000, createdAt: '2026-10-01T09:00:00Z' });
+    db.close();
+  },
 });
-afterEach(() => t.cleanup());
 
 describe('report framework (through win-rate)', () => {
   it('defaults to this quarter and keeps money per currency', async () => {

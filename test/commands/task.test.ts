@@ -1,20 +1,18 @@
 import ICAL from 'ical.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-
-beforeEach(async () => {
-  t = tempDb();
-  crm = cliFor(t.db, { env: { CRM_USER: 'sara', TZ: 'Europe/Berlin' } });
-  await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
-  await crm(['user', 'add', 'tom', '--name', 'Tom Baker']);
-  await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
+const t = useTempDb({
+  env: { CRM_USER: 'sara', TZ: 'Europe/Berlin' },
+  seed: async ({ crm }) => {
+    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
+    await crm(['user', 'add', 'tom', '--name', 'Tom Baker']);
+    await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
+  },
 });
-afterEach(() => t.cleanup());
+const { crm } = t;
 
 describe('crm task', () => {
   it('adds a task with a natural-language due date in the user zone, echoed on stderr', async () => {

@@ -1,24 +1,22 @@
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-
-beforeEach(async () => {
-  t = tempDb();
-  crm = cliFor(t.db, { env: { CRM_USER: 'sara', TZ: 'Europe/Berlin' } });
-  await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi', '--email', 'sara@northwind.example']);
-  await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
-  await crm(['contact', 'add', 'Lin Wei', '--phone', '+86 10 5555 0199']);
-  const sqlite = new Database(t.db);
-  sqlite.exec(`INSERT INTO deals (id, title, pipeline_id, stage_id, company_id, contact_id, amount_minor, currency, stage_entered_at, created_at, updated_at)
-    VALUES (3, 'Big order', 1, 3, 1, 1, 1250050, 'EUR', '2026-11-10T09:00:00.000Z', '2026-11-01T09:00:00.000Z', '2026-11-10T09:00:00.000Z')`);
-  sqlite.close();
+const t = useTempDb({
+  env: { CRM_USER: 'sara', TZ: 'Europe/Berlin' },
+  seed: async ({ crm, db }) => {
+    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi', '--email', 'sara@northwind.example']);
+    await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
+    await crm(['contact', 'add', 'Lin Wei', '--phone', '+86 10 5555 0199']);
+    const sqlite = new Database(db);
+    sqlite.exec(`INSERT INTO deals (id, title, pipeline_id, stage_id, company_id, contact_id, amount_minor, currency, stage_entered_at, created_at, updated_at)
+      VALUES (3, 'Big order', 1, 3, 1, 1, 1250050, 'EUR', '2026-11-10T09:00:00.000Z', '2026-11-01T09:00:00.000Z', '2026-11-10T09:00:00.000Z')`);
+    sqlite.close();
+  },
 });
-afterEach(() => t.cleanup());
+const { crm } = t;
 
 describe('crm template', () => {
   it('adds from a file, renders merge fields, and --log records an email', async () => {

@@ -1,14 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cliFor, tempDb, useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-
-beforeEach(() => {
-  t = tempDb();
-  crm = cliFor(t.db);
-});
-afterEach(() => t.cleanup());
+const { crm } = useTempDb();
 
 const ISSUE_EXAMPLES = [
   ['calendar', 'add', 'office', '--tz', 'Europe/Berlin', '--hours', 'mon-fri 09:00-12:30,13:30-18:00'],

@@ -1,9 +1,6 @@
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
-
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
+import { describe, expect, it } from 'vitest';
+import { cliFor, tempDb, useTempDb } from '../helpers/run-cli.js';
 
 /** Deals and tickets are written directly: this tests the timeline, not those modules. */
 function seedDealAndTicket(db: string): void {
@@ -23,15 +20,15 @@ function seedDealAndTicket(db: string): void {
   sqlite.close();
 }
 
-beforeEach(async () => {
-  t = tempDb();
-  crm = cliFor(t.db, { env: { CRM_USER: 'sara', TZ: 'Europe/Berlin' } });
-  await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
-  await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
-  await crm(['contact', 'add', 'Ann Lee', '--email', 'ann@example.com', '--company', 'Acme Ltd']);
-  seedDealAndTicket(t.db);
+const { crm } = useTempDb({
+  env: { CRM_USER: 'sara', TZ: 'Europe/Berlin' },
+  seed: async ({ crm, db }) => {
+    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
+    await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
+    await crm(['contact', 'add', 'Ann Lee', '--email', 'ann@example.com', '--company', 'Acme Ltd']);
+    seedDealAndTicket(db);
+  },
 });
-afterEach(() => t.cleanup());
 
 describe('timeline', () => {
   it('merges activities, deal moves (with stage names) and ticket events in order', async () => {

@@ -1,13 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliFor, useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-beforeEach(() => {
-  t = tempDb();
-  crm = cliFor(t.db);
-});
-afterEach(() => t.cleanup());
+const t = useTempDb();
+const { crm } = t;
 
 describe('crm tui', () => {
   it('refuses without a terminal and points at the --json commands', async () => {

@@ -1,21 +1,20 @@
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
 let sqlite: Database.Database;
 
-beforeAll(async () => {
-  t = tempDb();
-  const r = await cliFor(t.db)(['demo']);
-  expect(r.exitCode).toBe(0);
-  expect(r.stdout).toContain('crm agenda');
-  sqlite = new Database(t.db, { readonly: true });
-}, 60_000);
-afterAll(() => {
-  sqlite.close();
-  t.cleanup();
+useTempDb({
+  shared: true,
+  timeout: 60_000,
+  seed: async ({ crm, db }) => {
+    const r = await crm(['demo']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('crm agenda');
+    sqlite = new Database(db, { readonly: true });
+  },
 });
+afterAll(() => sqlite.close());
 
 describe('demo activities', () => {
   it('about a third of the reps log little or nothing', () => {

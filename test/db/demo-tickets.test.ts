@@ -1,22 +1,19 @@
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useTempDb } from '../helpers/run-cli.js';
 
 // The fixed clock is Friday 2026-11-20 17:55 UTC (12:55 in New York, the demo calendar's zone).
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
 let sqlite: Database.Database;
 
-beforeAll(async () => {
-  t = tempDb();
-  crm = cliFor(t.db);
-  expect((await crm(['demo'])).exitCode).toBe(0);
-  sqlite = new Database(t.db, { readonly: true });
-}, 60_000);
-afterAll(() => {
-  sqlite.close();
-  t.cleanup();
+const { crm } = useTempDb({
+  shared: true,
+  timeout: 60_000,
+  seed: async ({ crm, db }) => {
+    expect((await crm(['demo'])).exitCode).toBe(0);
+    sqlite = new Database(db, { readonly: true });
+  },
 });
+afterAll(() => sqlite.close());
 
 describe('demo tickets', () => {
   it('a few hundred tickets from demo contacts, handled by the support agents, with a lifecycle mix', () => {

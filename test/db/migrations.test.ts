@@ -1,18 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { latestVersion, migrations } from '../../src/db/migrations/index.js';
 import { migrate } from '../../src/db/sqlite.js';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
-beforeEach(() => {
-  t = tempDb();
-  crm = cliFor(t.db);
-});
-afterEach(() => t.cleanup());
+const t = useTempDb();
+const { crm } = t;
 
 describe('crm db', () => {
   it('status exits 3 when there is no database and creates nothing', async () => {

@@ -1,31 +1,28 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/sqlite.js';
 import { streamTicketsWithEvents } from '../../src/db/sqlite-tickets.js';
-import { tempDb } from '../helpers/run-cli.js';
+import { useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
 let db: Db;
 
-beforeEach(() => {
-  t = tempDb();
-  db = openDatabase(t.db);
-  // 10,000 tickets (more than one chunk), ids not in creation order, events inserted out of order.
-  const ins = db.sqlite.prepare("INSERT INTO tickets (id, subject, created_at, updated_at) VALUES (?, 's', ?, ?)");
-  const ev = db.sqlite.prepare("INSERT INTO ticket_events (ticket_id, kind, actor, at) VALUES (?, ?, 'x', ?)");
-  db.sqlite.transaction(() => {
-    for (let i = 1; i <= 10000; i++) {
-      const created = new Date(Date.UTC(2026, 0, 1) + ((i * 7919) % 10000) * 60000).toISOString();
-      ins.run(i, created, created);
-    }
-    for (let k = 0; k < 3; k++) {
-      for (let i = 10000; i >= 1; i -= 1 + (i % 3)) ev.run(i, k === 0 ? 'created' : 'reply', new Date(Date.UTC(2026, 2, 1) - k * 1000 + i).toISOString());
-    }
-  })();
+useTempDb({
+  seed: (t) => {
+    db = openDatabase(t.db);
+    // 10,000 tickets (more than one chunk), ids not in creation order, events inserted out of order.
+    const ins = db.sqlite.prepare("INSERT INTO tickets (id, subject, created_at, updated_at) VALUES (?, 's', ?, ?)");
+    const ev = db.sqlite.prepare("INSERT INTO ticket_events (ticket_id, kind, actor, at) VALUES (?, ?, 'x', ?)");
+    db.sqlite.transaction(() => {
+      for (let i = 1; i <= 10000; i++) {
+        const created = new Date(Date.UTC(2026, 0, 1) + ((i * 7919) % 10000) * 60000).toISOString();
+        ins.run(i, created, created);
+      }
+      for (let k = 0; k < 3; k++) {
+        for (let i = 10000; i >= 1; i -= 1 + (i % 3)) ev.run(i, k === 0 ? 'created' : 'reply', new Date(Date.UTC(2026, 2, 1) - k * 1000 + i).toISOString());
+      }
+    })();
+  },
 });
-afterEach(() => {
-  db.close();
-  t.cleanup();
-});
+afterEach(() => db.close());
 
 describe('streamTicketsWithEvents', () => {
   it('returns exactly the tickets created in the range, each with its events in time order', () => {

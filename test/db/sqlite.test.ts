@@ -1,18 +1,14 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readdirSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { latestVersion, migrations } from '../../src/db/migrations/index.js';
 import { FUSE_SUPER_MAGIC, networkFilesystem, type FilesystemProbe } from '../../src/db/sqlite-fs.js';
 import { migrate, openDatabase, schemaVersion } from '../../src/db/sqlite.js';
 import { readInChunks, writeTransaction, writeTransactionSync } from '../../src/db/transaction.js';
 import { CrmError } from '../../src/errors.js';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { cliFor, useTempDb } from '../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => {
-  t = tempDb();
-});
-afterEach(() => t.cleanup());
+const t = useTempDb();
 
 function errorOf(fn: () => unknown): CrmError {
   try {

@@ -7,17 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDb } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { tempDb, useTempDb } from '../helpers/run-cli.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DATA = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => {
-  t = tempDb();
-});
-afterEach(() => t.cleanup());
+const t = useTempDb();
 
 function crm(args: string[], threadBytes: string, db = t.db) {
   return spawnSync(process.execPath, [join(root, 'bin/crm'), ...args], {

@@ -6,17 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDb } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { useTempDb } from '../helpers/run-cli.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const hook = fileURLToPath(new URL('../fixtures/record-imports.mjs', import.meta.url));
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => {
-  t = tempDb();
-});
-afterEach(() => t.cleanup());
+const t = useTempDb();
 
 function importsOf(args: string[]): string[] {
   return importLog(args).map((l) => l.specifier);

@@ -13,22 +13,18 @@ import { writeTransactionSync } from '../../src/db/transaction.js';
 import { addCompany } from '../../src/domain/companies.js';
 import { addContact } from '../../src/domain/contacts.js';
 import { bundleWorker, disposeWorkers, runCrm, runWorker, type Finished, type Running } from '../helpers/processes.js';
-import { tempDb } from '../helpers/run-cli.js';
+import { useTempDb } from '../helpers/run-cli.js';
 
 const SECONDS = Number(process.env.CRM_STRESS_SECONDS ?? 3);
 
-let t: ReturnType<typeof tempDb>;
+const t = useTempDb();
 const children: Running[] = [];
 beforeAll(async () => {
   await bundleWorker('db-worker');
 }, 60000);
 afterAll(() => disposeWorkers());
-beforeEach(() => {
-  t = tempDb();
-});
 afterEach(() => {
   for (const c of children.splice(0)) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
-  t.cleanup();
 });
 
 async function worker(args: string[], env: Record<string, string> = {}): Promise<Running> {

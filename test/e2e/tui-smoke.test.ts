@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, tempDb } from '../helpers/run-cli.js';
+import { runCli, useTempDb } from '../helpers/run-cli.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const socket = `crm-smoke-${process.pid}`;
@@ -28,7 +28,7 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 8000): Pr
   }
 }
 
-let t: ReturnType<typeof tempDb>;
+const t = useTempDb();
 let exitFile: string;
 
 function start(args: string): void {
@@ -39,12 +39,10 @@ function start(args: string): void {
 }
 
 beforeEach(() => {
-  t = tempDb();
   expect(spawnSync('tmux', ['-V']).status, 'tmux is needed for this test (.ci/run installs it)').toBe(0);
 });
 afterEach(() => {
   spawnSync('tmux', ['-L', socket, 'kill-server']);
-  t.cleanup();
 });
 
 describe('crm tui in a real terminal', () => {

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { main } from '../../src/cli.js';
 import { fixedClock } from '../../src/clock.js';
 import type { IOStreams } from '../../src/io.js';
@@ -67,13 +68,69 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<Run
   };
 }
 
-/** A fresh temp directory with a database path inside; call cleanup() in afterEach. */
+/** A fresh temp directory with a database path inside; call cleanup() when done (useTempDb does both in hooks). */
 export function tempDb(): { dir: string; db: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'crm-test-'));
   return { dir, db: join(dir, 'crm.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+export type Cli = (argv: string[], opts?: RunOptions) => Promise<RunResult>;
+
 /** runCli bound to one database. */
-export function cliFor(db: string, base: RunOptions = {}) {
+export function cliFor(db: string, base: RunOptions = {}): Cli {
   return (argv: string[], opts: RunOptions = {}) => runCli(argv, { ...base, ...opts, db, env: { ...base.env, ...opts.env } });
+}
+
+export interface TempDbOptions extends Omit<RunOptions, 'db'> {
+  /** Runs in the set-up hook once the temp dir exists (the database file is not created yet). */
+  seed?: (t: TempDb) => unknown;
+  /** One database for all tests of the enclosing suite (beforeAll/afterAll) instead of one per test. */
+  shared?: boolean;
+  /** Timeout of the set-up hook in ms (the config's hookTimeout if not given). */
+  timeout?: number;
+}
+
+/** The current test's temp database. dir and db throw outside tests and hooks; crm and ok look the
+ * database up when called, so they may be destructured at the top of a file. */
+export interface TempDb {
+  readonly dir: string;
+  readonly db: string;
+  /** runCli bound to the database, with the RunOptions given to useTempDb as defaults. */
+  readonly crm: Cli;
+  /** crm() that throws (with stderr) unless the command exits 0. */
+  readonly ok: Cli;
+}
+
+/** Registers hooks that give each test (with `shared`, the suite) a fresh temp database and remove it after;
+ * after-hooks registered later run before that removal (vitest's default 'stack' order). */
+export function useTempDb(options: TempDbOptions = {}): TempDb {
+  const { seed, shared, timeout, ...base } = options;
+  let current: ReturnType<typeof tempDb> | undefined;
+  const live = () => {
+    if (!current) throw new Error('useTempDb: the database exists only inside tests and hooks');
+    return current;
+  };
+  const t: TempDb = {
+    get dir() {
+      return live().dir;
+    },
+    get db() {
+      return live().db;
+    },
+    crm: (argv, opts) => cliFor(live().db, base)(argv, opts),
+    ok: async (argv, opts) => {
+      const r = await t.crm(argv, opts);
+      if (r.exitCode !== 0) throw new Error(`crm ${argv.join(' ')} → ${r.exitCode}: ${r.stderr}`);
+      return r;
+    },
+  };
+  (shared ? beforeAll : beforeEach)(async () => {
+    current = tempDb();
+    await seed?.(t);
+  }, timeout);
+  (shared ? afterAll : afterEach)(() => {
+    current?.cleanup();
+    current = undefined;
+  });
+  return t;
 }

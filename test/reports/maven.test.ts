@@ -2,35 +2,34 @@
  * Acceptance: on the Maven CRM sales dataset, the reports equal figures computed here,
  * independently, from the CSV itself (never numbers copied from the tool's output).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliFor, tempDb } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliFor, tempDb, useTempDb } from '../helpers/run-cli.js';
 import { loadMaven, MAVEN_DIR, readMaven, type MavenDeal } from '../helpers/maven.js';
 import { openTestDb } from '../helpers/report-data.js';
 
-let t: ReturnType<typeof tempDb>;
-let crm: ReturnType<typeof cliFor>;
 let deals: MavenDeal[];
 
 const cents = (v: string) => BigInt(Math.round(Number(v) * 100));
 const dollars = (c: bigint) => `${c / 100n}.${String(c % 100n).padStart(2, '0')}`;
 const days = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 86400000;
 
-beforeAll(async () => {
-  t = tempDb();
-  crm = cliFor(t.db);
-  // The import commands of issue 6, as written there.
-  const steps = [
-    ['import', 'users', MAVEN_DIR + 'sales_teams.csv', '--map', 'sales_agent=name,regional_office=team'],
-    ['import', 'companies', MAVEN_DIR + 'accounts.csv', '--map', 'account=name,sector=industry'],
-    ['import', 'deals', MAVEN_DIR + 'sales_pipeline.csv', '--map', 'opportunity_id=external-id,product=title,account=company,sales_agent=owner,deal_stage=stage,engage_date=created,close_date=closed,close_value=amount', '--map-stage', 'Engaging=Qualification', '--currency', 'USD'],
-  ];
-  for (const argv of steps) {
-    const r = await crm(argv);
-    expect(r.exitCode, r.stderr).toBe(0);
-  }
-  deals = readMaven<MavenDeal>('sales_pipeline.csv');
-}, 60_000);
-afterAll(() => t.cleanup());
+const { crm } = useTempDb({
+  shared: true,
+  timeout: 60_000,
+  seed: async ({ crm }) => {
+    // The import commands of issue 6, as written there.
+    const steps = [
+      ['import', 'users', MAVEN_DIR + 'sales_teams.csv', '--map', 'sales_agent=name,regional_office=team'],
+      ['import', 'companies', MAVEN_DIR + 'accounts.csv', '--map', 'account=name,sector=industry'],
+      ['import', 'deals', MAVEN_DIR + 'sales_pipeline.csv', '--map', 'opportunity_id=external-id,product=title,account=company,sales_agent=owner,deal_stage=stage,engage_date=created,close_date=closed,close_value=amount', '--map-stage', 'Engaging=Qualification', '--currency', 'USD'],
+    ];
+    for (const argv of steps) {
+      const r = await crm(argv);
+      expect(r.exitCode, r.stderr).toBe(0);
+    }
+    deals = readMaven<MavenDeal>('sales_pipeline.csv');
+  },
+});
 
 const ALL = ['--from', '2016-01-01', '--to', '2017-12-31'];
 

@@ -1,21 +1,19 @@
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDb } from '../../helpers/run-cli.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, useTempDb } from '../../helpers/run-cli.js';
 
-let t: ReturnType<typeof tempDb>;
 let db: Database.Database;
 const NOW = '2026-11-20T17:55:00.000Z';
 
-beforeAll(async () => {
-  t = tempDb();
-  const r = await runCli(['demo', '--json'], { db: t.db, now: NOW });
-  expect(r.exitCode).toBe(0);
-  db = new Database(t.db, { readonly: true });
+const t = useTempDb({
+  shared: true,
+  seed: async ({ db: path }) => {
+    const r = await runCli(['demo', '--json'], { db: path, now: NOW });
+    expect(r.exitCode).toBe(0);
+    db = new Database(path, { readonly: true });
+  },
 });
-afterAll(() => {
-  db.close();
-  t.cleanup();
-});
+afterAll(() => db.close());
 
 const all = <T>(q: string, ...p: unknown[]) => db.prepare(q).all(...p) as T[];
 const one = <T>(q: string, ...p: unknown[]) => db.prepare(q).get(...p) as T;
