@@ -52,6 +52,7 @@ export const ticketFields: ListView<TicketDetail> = [
   { key: 'externalId', label: 'External id' },
   { key: 'createdAt', label: 'Created', format: 'datetime' },
   { key: 'updatedAt', label: 'Updated', format: 'datetime' },
+  { key: 'version', label: 'Version', format: 'int' },
   { key: 'solvedAt', label: 'Solved', format: 'datetime' },
   { key: 'closedAt', label: 'Closed', format: 'datetime' },
 ];
