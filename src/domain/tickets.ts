@@ -292,11 +292,36 @@ export function label(status: string): string {
   return status === 'on_hold' ? 'on hold' : status;
 }
 
-async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, at: string) => Promise<Change> | Change): Promise<TicketDetail> {
+/** `--if-version`: the ticket is at another version than the one the caller read. */
+function versionConflict(id: number, current: number, expected: number): ConflictError {
+  return new ConflictError(
+    `Ticket #${id} was changed by someone else: it is at version ${current}, not ${expected}.`,
+    `Look again: crm ticket show ${id} — then repeat with --if-version ${current} if the change still applies.`,
+    'stale',
+  );
+}
+
+/** Refuse early (before validating the change) when the ticket is no longer at the expected version. */
+function checkVersion(t: Ticket, expectVersion: number | undefined): void {
+  if (expectVersion !== undefined && t.version !== expectVersion) throw versionConflict(t.id, t.version, expectVersion);
+}
+
+/**
+ * Read the ticket, plan the change from it, then write it in one BEGIN IMMEDIATE transaction
+ * that only succeeds if the row is still at the version read. expectVersion (`--if-version`)
+ * is checked again inside that transaction, under the write lock, so two writers holding the
+ * same version cannot both succeed and the loser is told the current version.
+ */
+async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, at: string) => Promise<Change> | Change, expectVersion?: number): Promise<TicketDetail> {
   const t = await getTicketRow(s.db.kysely, ref);
+  checkVersion(t, expectVersion);
   const at = nowIso(s);
   const change = await plan(t, at);
   await writeTransaction(s.db, async (trx) => {
+    if (expectVersion !== undefined) {
+      const current = await trx.selectFrom('tickets').select('version').where('id', '=', t.id).executeTakeFirst();
+      if (current && current.version !== expectVersion) throw versionConflict(t.id, current.version, expectVersion);
+    }
     const res = await trx
       .updateTable('tickets')
       .set({ ...(change.set as Record<string, never>), updated_at: at, version: t.version + 1 })
@@ -347,7 +372,7 @@ function requireText(text: string | undefined, what: string, example: string): s
 }
 
 /** A public agent reply. Takes a new ticket to open and assigns an unassigned ticket to the replier. */
-export async function replyToTicket(s: Session, ref: string | number, text: string): Promise<TicketDetail> {
+export async function replyToTicket(s: Session, ref: string | number, text: string, expectVersion?: number): Promise<TicketDetail> {
   return applyChange(s, ref, async (t, at) => {
     if (t.status === 'closed') throw closedError(t);
     const body = requireText(text, 'A reply', `crm ticket reply ${t.id} "We're on it"`);
@@ -359,19 +384,19 @@ export async function replyToTicket(s: Session, ref: string | number, text: stri
     }
     await autoAssign(s, t, change);
     return change;
-  });
+  }, expectVersion);
 }
 
 /** An internal note: never visible to the requester, never counts as a reply. */
-export async function noteOnTicket(s: Session, ref: string | number, text: string): Promise<TicketDetail> {
+export async function noteOnTicket(s: Session, ref: string | number, text: string, expectVersion?: number): Promise<TicketDetail> {
   return applyChange(s, ref, (t) => {
     if (t.status === 'closed') throw closedError(t);
     return { set: {}, events: [{ kind: 'note', body: requireText(text, 'A note', `crm ticket note ${t.id} "Called the customer"`) }], action: 'note' };
-  });
+  }, expectVersion);
 }
 
 /** A message from the requester: a pending ticket goes back to open, a solved one reopens. */
-export async function messageOnTicket(s: Session, ref: string | number, text: string): Promise<TicketDetail> {
+export async function messageOnTicket(s: Session, ref: string | number, text: string, expectVersion?: number): Promise<TicketDetail> {
   return applyChange(s, ref, async (t, at) => {
     if (t.status === 'closed') throw closedError(t);
     const body = requireText(text, 'A message', `crm ticket message ${t.id} "Here is the serial number"`);
@@ -387,10 +412,11 @@ export async function messageOnTicket(s: Session, ref: string | number, text: st
       change.events.push(...st.events);
     }
     return change;
-  });
+  }, expectVersion);
 }
 
-export async function setTicketStatus(s: Session, ref: string | number, to: TicketStatus, opts: { csat?: number; note?: string } = {}): Promise<TicketDetail> {
+/** opts.expectVersion: refuse unless the ticket is still at this version (`--if-version`). */
+export async function setTicketStatus(s: Session, ref: string | number, to: TicketStatus, opts: { csat?: number; note?: string; expectVersion?: number } = {}): Promise<TicketDetail> {
   return applyChange(s, ref, (t, at) => {
     const change = statusChange(t, to, at);
     if (opts.csat !== undefined) {
@@ -400,33 +426,34 @@ export async function setTicketStatus(s: Session, ref: string | number, to: Tick
     }
     if (opts.note) change.events.unshift({ kind: 'note', body: opts.note });
     return change;
-  });
+  }, opts.expectVersion);
 }
 
 /** Reopen: solved → open. Also takes a pending or on-hold ticket back to open. */
-export async function reopenTicket(s: Session, ref: string | number): Promise<TicketDetail> {
+export async function reopenTicket(s: Session, ref: string | number, expectVersion?: number): Promise<TicketDetail> {
   const t = await getTicketRow(s.db.kysely, ref);
+  checkVersion(t, expectVersion);
   if (t.status === 'new' || t.status === 'open') throw new UserError(`Ticket #${t.id} is ${t.status}; there is nothing to reopen.`, undefined, 'no_change');
-  return setTicketStatus(s, t.id, 'open');
+  return setTicketStatus(s, t.id, 'open', { expectVersion });
 }
 
-export async function assignTicket(s: Session, ref: string | number, who: string): Promise<TicketDetail> {
+export async function assignTicket(s: Session, ref: string | number, who: string, expectVersion?: number): Promise<TicketDetail> {
   return applyChange(s, ref, async (t) => {
     if (t.status === 'closed') throw closedError(t);
     const target = who.toLowerCase() === 'none' ? null : await resolveAssignee(s, who);
     if ((target?.id ?? null) === t.assignee_id) throw new UserError(`Ticket #${t.id} is already ${target ? `assigned to ${target.handle}` : 'unassigned'}.`, undefined, 'no_change');
     const from = t.assignee_id === null ? null : ((await s.db.kysely.selectFrom('users').select('handle').where('id', '=', t.assignee_id).executeTakeFirst())?.handle ?? null);
     return { set: { assignee_id: target?.id ?? null }, events: [{ kind: 'assign', from, to: target?.handle ?? null }], action: 'assign' };
-  });
+  }, expectVersion);
 }
 
-export async function setTicketPriority(s: Session, ref: string | number, priority: string): Promise<TicketDetail> {
+export async function setTicketPriority(s: Session, ref: string | number, priority: string, expectVersion?: number): Promise<TicketDetail> {
   const p = parsePriority(priority)!;
   return applyChange(s, ref, async (t) => {
     if (t.status === 'closed') throw closedError(t);
     if (t.priority === p) throw new UserError(`Ticket #${t.id} is already ${p} priority.`, undefined, 'no_change');
     return withPolicy(s, t, { set: { priority: p }, events: [{ kind: 'priority', from: t.priority, to: p }], action: 'priority' });
-  });
+  }, expectVersion);
 }
 
 export interface EditTicketInput {
@@ -438,7 +465,7 @@ export interface EditTicketInput {
   removeTags?: string[];
 }
 
-export async function editTicket(s: Session, ref: string | number, input: EditTicketInput): Promise<TicketDetail> {
+export async function editTicket(s: Session, ref: string | number, input: EditTicketInput, expectVersion?: number): Promise<TicketDetail> {
   return applyChange(s, ref, async (t) => {
     if (t.status === 'closed') throw closedError(t);
     const set: Change['set'] = {};
@@ -456,7 +483,7 @@ export async function editTicket(s: Session, ref: string | number, input: EditTi
     if (!Object.keys(set).length && !tags) throw new UserError('Nothing to change.', `crm ticket edit ${t.id} --category billing`, 'no_change');
     const change: Change = { set, events: [], action: 'update', tags };
     return 'category' in set || 'channel' in set ? withPolicy(s, t, change) : change;
-  });
+  }, expectVersion);
 }
 
 export const ticketFilterSpec: FilterSpec = {

@@ -16,7 +16,7 @@ import {
 import { info } from '../../io.js';
 import { formatLocalDateTime } from '../../output/format.js';
 import { printChanged } from '../../output/render.js';
-import { collect, examples } from '../common.js';
+import { collect, examples, positiveInt } from '../common.js';
 import { sessionOf } from '../session.js';
 import { UsageError } from '../../errors.js';
 
@@ -26,25 +26,44 @@ function done(ctx: CliContext, t: TicketDetail, what: string): void {
   info(ctx.io, `Ticket #${t.id} ${what} — ${label(t.status)}${t.assignee ? `, ${t.assignee}` : ''}${due}`);
 }
 
+/** --if-version on every verb that changes the ticket: checked inside the write transaction. */
+function ifVersion(cmd: Command): Command {
+  return cmd.option('--if-version <n>', 'refuse if the ticket is no longer at this version (the version field of --json)', positiveInt('--if-version'));
+}
+
+type IfVersion = { ifVersion?: number };
+
 function textVerb(parent: Command, ctx: CliContext, name: string, description: string, fn: typeof replyToTicket, what: string, example: string[]): void {
-  const cmd = parent.command(name).description(description).argument('<id>', 'ticket id').argument('[text...]', 'the text (quote it)');
+  const cmd = ifVersion(parent.command(name).description(description).argument('<id>', 'ticket id').argument('[text...]', 'the text (quote it)'));
   examples(cmd, example);
-  cmd.action(async (id: string, words: string[]) => done(ctx, await fn(sessionOf(ctx), id, words.join(' ')), what));
+  cmd.action(async (id: string, words: string[], o: IfVersion) => done(ctx, await fn(sessionOf(ctx), id, words.join(' '), o.ifVersion), what));
 }
 
 export function register(parent: Command, ctx: CliContext): void {
-  textVerb(parent, ctx, 'reply', 'a public reply to the requester (stops first/next-reply clocks)', replyToTicket, 'replied', [`crm ticket reply 1 "We're on it"`]);
-  textVerb(parent, ctx, 'note', 'an internal note (never counts as a reply)', noteOnTicket, 'noted', ['crm ticket note 1 "Called the customer, no answer"']);
-  textVerb(parent, ctx, 'message', 'record a message from the requester (pending or solved → open)', messageOnTicket, 'got a message', ['crm ticket message 1 "Here is the serial number"']);
+  textVerb(parent, ctx, 'reply', 'a public reply to the requester (stops first/next-reply clocks)', replyToTicket, 'replied', [
+    `crm ticket reply 1 "We're on it"`,
+    `crm ticket reply 1 "We're on it" --if-version 3   # only if nobody changed it since version 3`,
+  ]);
+  textVerb(parent, ctx, 'note', 'an internal note (never counts as a reply)', noteOnTicket, 'noted', [
+    'crm ticket note 1 "Called the customer, no answer"',
+    'crm ticket note 1 "Called again" --if-version 4',
+  ]);
+  textVerb(parent, ctx, 'message', 'record a message from the requester (pending or solved → open)', messageOnTicket, 'got a message', [
+    'crm ticket message 1 "Here is the serial number"',
+    'crm ticket message 1 "Here is the serial number" --if-version 5',
+  ]);
 
-  const status = (name: string, description: string, to: 'pending' | 'on_hold' | 'solved', what: string, example: string) => {
-    const cmd = parent.command(name).description(description).argument('<id>', 'ticket id').option('--note <text>', 'an internal note with the change');
-    examples(cmd, [example]);
-    cmd.action(async (id: string, o: { note?: string }) => done(ctx, await setTicketStatus(sessionOf(ctx), id, to, { note: o.note }), what));
+  const status = (name: string, description: string, to: 'pending' | 'on_hold' | 'solved', what: string, example: string[]) => {
+    const cmd = ifVersion(parent.command(name).description(description).argument('<id>', 'ticket id').option('--note <text>', 'an internal note with the change'));
+    examples(cmd, example);
+    cmd.action(async (id: string, o: { note?: string } & IfVersion) => done(ctx, await setTicketStatus(sessionOf(ctx), id, to, { note: o.note, expectVersion: o.ifVersion }), what));
   };
-  status('pending', 'waiting on the requester (pauses the resolution clock)', 'pending', 'set to pending', 'crm ticket pending 1');
-  status('hold', 'waiting on a third party (pauses the resolution clock)', 'on_hold', 'put on hold', 'crm ticket hold 1 --note "Waiting for the courier"');
-  status('solve', 'mark solved (stops the clocks; the requester can still reopen)', 'solved', 'solved', 'crm ticket solve 1');
+  status('pending', 'waiting on the requester (pauses the resolution clock)', 'pending', 'set to pending', ['crm ticket pending 1', 'crm ticket pending 1 --if-version 3']);
+  status('hold', 'waiting on a third party (pauses the resolution clock)', 'on_hold', 'put on hold', ['crm ticket hold 1 --note "Waiting for the courier"', 'crm ticket hold 1 --if-version 3']);
+  status('solve', 'mark solved (stops the clocks; the requester can still reopen)', 'solved', 'solved', [
+    'crm ticket solve 1',
+    'v=$(crm ticket show 1 --json | jq .version) && crm ticket solve 1 --if-version "$v"   # fails (exit 1) if changed meanwhile',
+  ]);
 
   const close = parent
     .command('close')
@@ -54,20 +73,21 @@ export function register(parent: Command, ctx: CliContext): void {
       if (!/^[1-5]$/.test(v.trim())) throw new UsageError(`--csat must be a whole number from 1 to 5, not "${v}".`);
       return Number(v);
     });
-  examples(close, ['crm ticket close 1 --csat 5']);
-  close.action(async (id: string, o: { csat?: number }) => done(ctx, await setTicketStatus(sessionOf(ctx), id, 'closed', { csat: o.csat }), 'closed'));
+  ifVersion(close);
+  examples(close, ['crm ticket close 1 --csat 5', 'crm ticket close 1 --csat 5 --if-version 6']);
+  close.action(async (id: string, o: { csat?: number } & IfVersion) => done(ctx, await setTicketStatus(sessionOf(ctx), id, 'closed', { csat: o.csat, expectVersion: o.ifVersion }), 'closed'));
 
-  const reopen = parent.command('reopen').description('solved → open (resumes the resolution clock); also pending / on hold → open').argument('<id>', 'ticket id');
-  examples(reopen, ['crm ticket reopen 1']);
-  reopen.action(async (id: string) => done(ctx, await reopenTicket(sessionOf(ctx), id), 'reopened'));
+  const reopen = ifVersion(parent.command('reopen').description('solved → open (resumes the resolution clock); also pending / on hold → open').argument('<id>', 'ticket id'));
+  examples(reopen, ['crm ticket reopen 1', 'crm ticket reopen 1 --if-version 6']);
+  reopen.action(async (id: string, o: IfVersion) => done(ctx, await reopenTicket(sessionOf(ctx), id, o.ifVersion), 'reopened'));
 
-  const assign = parent.command('assign').description('assign to an agent (or none)').argument('<id>', 'ticket id').argument('<user>', 'handle, name, me, or none');
-  examples(assign, ['crm ticket assign 1 support.anna', 'crm ticket assign 1 me', 'crm ticket assign 1 none']);
-  assign.action(async (id: string, user: string) => done(ctx, await assignTicket(sessionOf(ctx), id, user), 'assigned'));
+  const assign = ifVersion(parent.command('assign').description('assign to an agent (or none)').argument('<id>', 'ticket id').argument('<user>', 'handle, name, me, or none'));
+  examples(assign, ['crm ticket assign 1 support.anna', 'crm ticket assign 1 me', 'crm ticket assign 1 none', 'crm ticket assign 1 me --if-version 2   # take it only if nobody else did meanwhile']);
+  assign.action(async (id: string, user: string, o: IfVersion) => done(ctx, await assignTicket(sessionOf(ctx), id, user, o.ifVersion), 'assigned'));
 
-  const priority = parent.command('priority').description('change priority (SLA targets follow from now on)').argument('<id>', 'ticket id').argument('<priority>', 'low | normal | high | urgent');
-  examples(priority, ['crm ticket priority 1 urgent']);
-  priority.action(async (id: string, p: string) => done(ctx, await setTicketPriority(sessionOf(ctx), id, p), `is now ${p.toLowerCase()} priority`));
+  const priority = ifVersion(parent.command('priority').description('change priority (SLA targets follow from now on)').argument('<id>', 'ticket id').argument('<priority>', 'low | normal | high | urgent'));
+  examples(priority, ['crm ticket priority 1 urgent', 'crm ticket priority 1 urgent --if-version 2']);
+  priority.action(async (id: string, p: string, o: IfVersion) => done(ctx, await setTicketPriority(sessionOf(ctx), id, p, o.ifVersion), `is now ${p.toLowerCase()} priority`));
 
   const edit = parent
     .command('edit')
@@ -79,8 +99,9 @@ export function register(parent: Command, ctx: CliContext): void {
     .option('--channel <channel>', 'channel (none to clear)')
     .option('--tag <tag>', 'add a tag (repeatable)', collect)
     .option('--untag <tag>', 'remove a tag (repeatable)', collect);
-  examples(edit, ['crm ticket edit 1 --category billing --tag vip']);
-  edit.action(async (id: string, o: { subject?: string; description?: string; category?: string; channel?: string; tag?: string[]; untag?: string[] }) =>
-    done(ctx, await editTicket(sessionOf(ctx), id, { subject: o.subject, description: o.description, category: o.category, channel: o.channel, addTags: o.tag, removeTags: o.untag }), 'changed'),
+  ifVersion(edit);
+  examples(edit, ['crm ticket edit 1 --category billing --tag vip', 'crm ticket edit 1 --subject "Printer on fire (2nd floor)" --if-version 4   # fails if someone changed it since version 4']);
+  edit.action(async (id: string, o: { subject?: string; description?: string; category?: string; channel?: string; tag?: string[]; untag?: string[] } & IfVersion) =>
+    done(ctx, await editTicket(sessionOf(ctx), id, { subject: o.subject, description: o.description, category: o.category, channel: o.channel, addTags: o.tag, removeTags: o.untag }, o.ifVersion), 'changed'),
   );
 }
