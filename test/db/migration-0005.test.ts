@@ -1,0 +1,132 @@
+/**
+ * Migration 0005: the (company_id, status) index on tickets — on a fresh database, and on a
+ * database built by the version-4 migrations, which it upgrades exactly once.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { readdirSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { latestVersion, migrations } from '../../src/db/migrations/index.js';
+import { migrate, openDatabase, schemaVersion } from '../../src/db/sqlite.js';
+import { addCompany } from '../../src/domain/companies.js';
+import { cliFor, tempDb } from '../helpers/run-cli.js';
+
+let t: ReturnType<typeof tempDb>;
+beforeEach(() => {
+  t = tempDb();
+});
+afterEach(() => t.cleanup());
+
+const INDEX = 'tickets_company_status';
+
+function indexSql(db: BetterSqlite3.Database): string | undefined {
+  return db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").pluck().get(INDEX) as string | undefined;
+}
+
+function plan(db: BetterSqlite3.Database, query: string, ...params: unknown[]): string {
+  return (db.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
+}
+
+/** "SEARCH t USING [COVERING ]INDEX tickets_company_status (company_id=? …" */
+function searches(alias: string, constraint: string): RegExp {
+  return new RegExp(`SEARCH ${alias} USING (COVERING )?INDEX ${INDEX} \\(${constraint.replace(/[?()]/g, '\\$&')}\\)`);
+}
+
+const backups = () => readdirSync(t.dir).filter((f) => f.endsWith('.bak'));
+
+describe('migration 0005: tickets by company', () => {
+  it('is the latest migration, numbered 5', () => {
+    expect(latestVersion).toBe(5);
+    expect(migrations.map((m) => m.version)).toEqual([1, 3, 4, 5]);
+  });
+
+  it('a fresh database has the index, and the queries by company use it', () => {
+    const db = openDatabase(t.db);
+    try {
+      expect(schemaVersion(db.sqlite)).toBe(5);
+      expect(indexSql(db.sqlite)).toBe('CREATE INDEX tickets_company_status ON tickets(company_id, status)');
+      // The company timeline's ticket events, and the activities logged on the company's tickets.
+      expect(plan(db.sqlite, 'SELECT e.id FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.company_id = ? ORDER BY e.at DESC, e.id DESC LIMIT 20', 1)).toMatch(searches('t', 'company_id=?'));
+      expect(plan(db.sqlite, 'SELECT id FROM tickets WHERE company_id = ?', 1)).toMatch(searches('tickets', 'company_id=?'));
+      // crm ticket list company:… (unsolved by default): company and status from the index.
+      expect(plan(db.sqlite, "SELECT t.id FROM tickets t WHERE t.status IN ('new','open','pending','on_hold') AND t.company_id IN (SELECT id FROM companies WHERE instr(name_fold, ?) > 0) ORDER BY t.id", 'acme')).toMatch(searches('t', 'company_id=? AND status=?'));
+      // Deleting a company (import undo): the foreign-key check no longer scans tickets.
+      const fk = plan(db.sqlite, 'DELETE FROM companies WHERE id = ?', 1);
+      expect(fk).toMatch(searches('tickets', 'company_id=?'));
+      expect(fk).not.toContain('SCAN tickets');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('upgrades a version-4 database holding tickets exactly once, with one backup, keeping the data', async () => {
+    // A database as the previous release left it: built by the migrations up to 4.
+    // (The CLI would migrate the file on open, so the data goes in through the domain and SQL.)
+    const old = openDatabase(t.db, { migrations: migrations.filter((m) => m.version <= 4) });
+    await addCompany({ db: old, now: () => new Date('2026-11-20T17:55:00Z'), actor: 'seed', timeZone: 'UTC' }, { name: 'Acme Ltd' });
+    old.close();
+    const raw = new BetterSqlite3(t.db);
+    expect(schemaVersion(raw)).toBe(4);
+    expect(indexSql(raw)).toBeUndefined();
+    const insert = raw.prepare("INSERT INTO tickets (subject, company_id, status, created_at, updated_at) VALUES (?, 1, ?, '2026-11-20T17:55:00.000Z', '2026-11-20T17:55:00.000Z')");
+    insert.run('Printer on fire', 'open');
+    insert.run('Old one', 'closed');
+    raw.close();
+
+    // Two connections that both read version 4 before either migrates: 0005 runs once.
+    const a = new BetterSqlite3(t.db);
+    const b = new BetterSqlite3(t.db);
+    try {
+      expect(schemaVersion(b)).toBe(4);
+      expect(migrate(a, t.db)).toMatchObject({ from: 4, to: 5 });
+      // CREATE INDEX without IF NOT EXISTS would fail if 0005 were applied a second time.
+      expect(migrate(b, t.db)).toEqual({ from: 5, to: 5 });
+    } finally {
+      a.close();
+      b.close();
+    }
+    expect(backups()).toHaveLength(1);
+    expect(backups()[0]).toMatch(/^crm\.db\.v4\..*\.bak$/);
+
+    // Opening it again (as every command does) changes nothing and takes no new copy.
+    const db = openDatabase(t.db);
+    try {
+      expect(schemaVersion(db.sqlite)).toBe(5);
+      expect(indexSql(db.sqlite)).toBe('CREATE INDEX tickets_company_status ON tickets(company_id, status)');
+      expect(db.sqlite.prepare('SELECT subject FROM tickets WHERE company_id = 1 ORDER BY id').pluck().all()).toEqual(['Printer on fire', 'Old one']);
+      expect(plan(db.sqlite, 'SELECT id FROM tickets WHERE company_id = ?', 1)).toContain(INDEX);
+      expect(db.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+    expect(backups()).toHaveLength(1);
+
+    // The backup is the version-4 file, as it was.
+    const copy = new BetterSqlite3(`${t.dir}/${backups()[0]}`, { readonly: true });
+    expect(schemaVersion(copy)).toBe(4);
+    expect(indexSql(copy)).toBeUndefined();
+    copy.close();
+
+    // And the commands work on the upgraded file: the company's unsolved tickets.
+    const crm = cliFor(t.db);
+    const list = await crm(['ticket', 'list', 'company:acme', '--json']);
+    expect(list.exitCode, list.stderr).toBe(0);
+    expect(list.json().map((x: { subject: string }) => x.subject)).toEqual(['Printer on fire']);
+    const status = await crm(['db', 'status', '--json']);
+    expect(status.json()).toMatchObject({ version: 5, latestVersion: 5, pending: [] });
+  });
+
+  it('the CLI upgrades a version-4 file on open and records version 5', async () => {
+    openDatabase(t.db, { migrations: migrations.filter((m) => m.version <= 4) }).close();
+    const crm = cliFor(t.db);
+    // Nothing in the file yet (no data): no backup needed; `db status` reports the pending step.
+    const before = await crm(['--no-migrate', 'db', 'status', '--json']);
+    expect(before.exitCode).toBe(3);
+    expect(before.json()).toMatchObject({ version: 4, latestVersion: 5 });
+    expect(before.json().pending).toHaveLength(1);
+    expect((await crm(['company', 'add', 'Acme Ltd'])).exitCode).toBe(0);
+    const raw = new BetterSqlite3(t.db, { readonly: true });
+    expect(schemaVersion(raw)).toBe(5);
+    expect(indexSql(raw)).toBeDefined();
+    raw.close();
+  });
+});
