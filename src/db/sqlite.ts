@@ -129,7 +129,12 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
     lock,
     close() {
       try {
-        if (sqlite.open && !sqlite.readonly) sqlite.pragma('optimize');
+        if (sqlite.open && !sqlite.readonly) {
+          // Never wait for another writer's lock on the way out: a read-only command would
+          // otherwise sit out the whole busy timeout when optimize decides to run ANALYZE.
+          sqlite.pragma('busy_timeout = 0');
+          sqlite.pragma('optimize');
+        }
       } catch {
         // optimize is advisory; a busy database must not turn a successful command into a failure
       }
