@@ -291,3 +291,23 @@ describe('waiting for the lock in the async path', () => {
     db.close();
   });
 });
+
+describe('closing while another process writes', () => {
+  it('a read-only command does not wait out the busy timeout for PRAGMA optimize on its way out', async () => {
+    const crm = cliFor(t.db);
+    expect((await crm(['contact', 'add', 'Ana Lima', '--email', 'ana@example.com'])).exitCode).toBe(0);
+    const other = new BetterSqlite3(t.db);
+    other.exec('BEGIN IMMEDIATE'); // holds the write lock, as a long import would
+    try {
+      const started = Date.now();
+      const list = await crm(['contact', 'list', '--json'], { env: { CRM_BUSY_TIMEOUT: '20000' } });
+      expect(list.exitCode, list.stderr).toBe(0);
+      expect(list.json()).toHaveLength(1);
+      // Far below the 20 s busy timeout: the close gave up on optimize instead of waiting.
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+});
