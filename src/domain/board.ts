@@ -18,6 +18,8 @@ export interface BoardCard {
   expectedClose: string | null;
   /** Expected close date before today (in the user's zone). */
   overdue: boolean;
+  /** The deal's version as loaded: moves from the board refuse if it changed since. */
+  version: number;
 }
 
 export interface BoardColumn {
@@ -70,7 +72,7 @@ export async function loadBoard(s: Session, opts: BoardOptions = {}): Promise<Bo
         .innerJoin('stages as st', 'st.id', 'd.stage_id')
         .leftJoin('companies as co', 'co.id', 'd.company_id')
         .leftJoin('users as u', 'u.id', 'd.owner_id')
-        .select(['d.id', 'd.title', 'co.name as company', 'd.amount_minor', 'd.currency', 'u.handle as owner', 'd.stage_entered_at', 'd.expected_close'])
+        .select(['d.id', 'd.title', 'co.name as company', 'd.amount_minor', 'd.currency', 'u.handle as owner', 'd.stage_entered_at', 'd.expected_close', 'd.version'])
         .where('d.stage_id', '=', st.id)
         .where('d.archived_at', 'is', null);
       if (where) q = q.where(where);
@@ -84,6 +86,7 @@ export async function loadBoard(s: Session, opts: BoardOptions = {}): Promise<Bo
         daysInStage: Math.max(0, Math.floor((now.getTime() - Date.parse(r.stage_entered_at)) / 86400000)),
         expectedClose: r.expected_close,
         overdue: r.expected_close !== null && r.expected_close < today,
+        version: r.version,
       }));
     }
     columns.push({ stage: { id: st.id, name: st.name, probability: st.probability }, count, totals, cards });

@@ -421,9 +421,17 @@ async function applyMove(trx: Trx, s: Session, deal: Deal, from: StageRow, to: S
   await recordAudit(trx, { entity: 'deal', entityId: deal.id, action, changes, actor: s.actor, at });
 }
 
-async function moveContext(s: Session, ref: string) {
+/**
+ * The deal and its stages for a move. expectVersion (the version the caller showed the user):
+ * refuse with a `stale` conflict unless the deal is still at it — checked before any other
+ * check, so a deal moved, won or archived meanwhile reports that rather than a state the caller
+ * never saw. applyMove's UPDATE … WHERE version = deal.version, inside the BEGIN IMMEDIATE
+ * transaction, then makes the check atomic with the write.
+ */
+async function moveContext(s: Session, ref: string, expectVersion?: number) {
   const db = s.db.kysely;
   const deal = await getDealRow(db, ref);
+  if (expectVersion !== undefined && expectVersion !== deal.version) throw staleError(deal.id);
   if (deal.archived_at) throw archivedError(deal.id);
   const pipeline = await getPipeline(db, String(deal.pipeline_id));
   const stages = await stagesOf(db, pipeline.id, true);
@@ -432,10 +440,11 @@ async function moveContext(s: Session, ref: string) {
   return { deal, pipeline, stages: live, current };
 }
 
-export async function moveDeal(s: Session, ref: string, stageRef: string): Promise<DealRecord> {
-  const { deal, pipeline, stages, current } = await moveContext(s, ref);
+/** expectVersion: refuse (code `stale`, nothing changed) unless the deal is still at this version. */
+export async function moveDeal(s: Session, ref: string, stageRef: string, expectVersion?: number): Promise<DealRecord> {
+  const { deal, pipeline, stages, current } = await moveContext(s, ref, expectVersion);
   const to = resolveStage(stages, stageRef, pipeline.name);
-  if (to.kind === 'won') return winDeal(s, ref);
+  if (to.kind === 'won') return winDeal(s, ref, expectVersion);
   if (to.kind === 'lost') throw new UserError(`Losing a deal needs a reason.`, `crm deal lose ${deal.id} --reason price   (reasons: crm deal reasons)`, 'reason_required');
   if (current.kind !== 'open') throw new UserError(`Deal #${deal.id} is ${current.kind}.`, `Reopen it into that stage: crm deal reopen ${deal.id} --stage ${to.name.toLowerCase()}`, 'closed');
   if (to.id === current.id) throw new UserError(`Deal #${deal.id} is already in ${to.name}.`, undefined, 'no_change');
@@ -446,8 +455,8 @@ export async function moveDeal(s: Session, ref: string, stageRef: string): Promi
   });
 }
 
-export async function winDeal(s: Session, ref: string): Promise<DealRecord> {
-  const { deal, pipeline, stages, current } = await moveContext(s, ref);
+export async function winDeal(s: Session, ref: string, expectVersion?: number): Promise<DealRecord> {
+  const { deal, pipeline, stages, current } = await moveContext(s, ref, expectVersion);
   if (current.kind === 'won') throw new UserError(`Deal #${deal.id} is already won (${deal.won_at?.slice(0, 10)}).`, undefined, 'no_change');
   if (current.kind === 'lost') throw new UserError(`Deal #${deal.id} is lost.`, `Reopen it first: crm deal reopen ${deal.id} — then crm deal win ${deal.id}`, 'closed');
   const won = stages.find((st) => st.kind === 'won');
@@ -519,22 +528,22 @@ export async function removeLostReason(s: Session, ref: string): Promise<LostRea
   return (await listLostReasons(s, { all: true })).find((r) => r.id === id)!;
 }
 
-/** Check a deal can be lost (before prompting for a reason). */
-export async function assertLosable(s: Session, ref: string): Promise<void> {
-  const { deal, pipeline, stages, current } = await moveContext(s, ref);
+/** Check a deal can be lost (before prompting for a reason); expectVersion as in moveDeal. */
+export async function assertLosable(s: Session, ref: string, expectVersion?: number): Promise<void> {
+  const { deal, pipeline, stages, current } = await moveContext(s, ref, expectVersion);
   if (current.kind === 'lost') throw new UserError(`Deal #${deal.id} is already lost (${deal.lost_reason}).`, undefined, 'no_change');
   if (current.kind === 'won') throw new UserError(`Deal #${deal.id} is won.`, `Reopen it first: crm deal reopen ${deal.id}`, 'closed');
   if (!stages.some((st) => st.kind === 'lost')) throw new UserError(`Pipeline ${pipeline.name} has no lost stage.`, 'Add one: crm stage add Lost --kind lost');
 }
 
-export async function loseDeal(s: Session, ref: string, reasonRef: string | undefined, note?: string): Promise<DealRecord> {
-  await assertLosable(s, ref);
+export async function loseDeal(s: Session, ref: string, reasonRef: string | undefined, note?: string, expectVersion?: number): Promise<DealRecord> {
+  await assertLosable(s, ref, expectVersion);
   if (!reasonRef || !cleanText(reasonRef)) {
     const names = (await listLostReasons(s)).map((r) => r.name).join(', ');
     throw new UserError('Losing a deal needs a reason.', `crm deal lose ${ref} --reason price [--note "…"]   (reasons: ${names})`, 'reason_required');
   }
   const reason = await resolveLostReason(s, reasonRef);
-  const { deal, stages, current } = await moveContext(s, ref);
+  const { deal, stages, current } = await moveContext(s, ref, expectVersion);
   const lost = stages.find((st) => st.kind === 'lost')!;
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
@@ -579,6 +588,19 @@ export async function setDealArchived(s: Session, ref: string, archived: boolean
     await recordAudit(trx, { entity: 'deal', entityId: deal.id, action: archived ? 'archive' : 'restore', changes: { archivedAt: [deal.archived_at, archived ? at : null] }, actor: s.actor, at });
     return loadDealRecord(trx, deal.id, s.now());
   });
+}
+
+/**
+ * A deal as it is now and who changed it last (the actor of its latest audit entry), for a
+ * "changed meanwhile" message after a `stale` conflict. null when there is no such deal.
+ */
+export async function latestDealState(s: Session, id: number): Promise<{ deal: DealRecord; changedBy: string | null } | null> {
+  const db = s.db.kysely;
+  const exists = await db.selectFrom('deals').select('id').where('id', '=', id).executeTakeFirst();
+  if (!exists) return null;
+  const deal = await loadDealRecord(db, id, s.now());
+  const last = await db.selectFrom('audit_log').select('actor').where('entity', '=', 'deal').where('entity_id', '=', id).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return { deal, changedBy: last?.actor ?? null };
 }
 
 // ---- contacts with roles and milestones -------------------------------------------------------

@@ -66,12 +66,13 @@ describe('board reducer', () => {
 
   it('H/L ask to move the selected deal to the neighbouring stage; the last stage points at w', async () => {
     let s = boardReducer(await state(), { type: 'column', by: 1 });
-    expect(boardKeyToEvent(s, 'L', {}, 5)).toEqual({ type: 'move-deal', dealId: 1, title: 'Acme renewal', toStage: 'Quote' });
-    expect(boardKeyToEvent(s, 'H', {}, 5)).toEqual({ type: 'move-deal', dealId: 1, title: 'Acme renewal', toStage: 'Prospecting' });
+    const acme = { id: 1, title: 'Acme renewal', version: 1, stage: 'Qualification' };
+    expect(boardKeyToEvent(s, 'L', {}, 5)).toEqual({ type: 'move-deal', deal: acme, toStage: 'Quote', direction: 'move-right' });
+    expect(boardKeyToEvent(s, 'H', {}, 5)).toEqual({ type: 'move-deal', deal: acme, toStage: 'Prospecting', direction: 'move-left' });
     s = boardReducer(s, { type: 'column', by: 1 });
     s = boardReducer(s, { type: 'column', by: 1 });
     s = boardReducer(s, { type: 'column', by: -1 });
-    expect(boardKeyToEvent(s, 'w', {}, 5)).toEqual({ type: 'win', dealId: 3, title: 'Initech valves' });
+    expect(boardKeyToEvent(s, 'w', {}, 5)).toEqual({ type: 'win', deal: { id: 3, title: 'Initech valves', version: 1, stage: 'Quote' } });
   });
 
   it('follows a moved deal into its new column after the reload', async () => {

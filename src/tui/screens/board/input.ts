@@ -5,13 +5,14 @@ import { useKeyHandler } from '../../key-router.js';
 import { filterLineKey } from '../../line-edit.js';
 import { isListAction } from '../../list.js';
 import { promptKey } from '../../prompt.js';
-import { neighbourStage, selectedCard, type BoardEvent, type BoardState } from './state.js';
+import { actionTarget, neighbourStage, type BoardEvent, type BoardState, type DealTarget } from './state.js';
 
+/** Actions carry the deal as the board showed it (its version): see DealTarget. */
 export type BoardCommand =
-  | { type: 'move-deal'; dealId: number; title: string; toStage: string }
-  | { type: 'win'; dealId: number; title: string }
-  | { type: 'ask-lose'; dealId: number; title: string }
-  | { type: 'lose'; dealId: number; reason: string; note: string }
+  | { type: 'move-deal'; deal: DealTarget; toStage: string; direction: 'move-left' | 'move-right' }
+  | { type: 'win'; deal: DealTarget }
+  | { type: 'ask-lose'; deal: DealTarget }
+  | { type: 'lose'; deal: DealTarget; reason: string; note: string }
   | { type: 'say'; text: string };
 
 export type BoardKeyResult = BoardEvent | BoardCommand | 'consume' | undefined;
@@ -21,18 +22,19 @@ export function boardKeyToEvent(s: BoardState, input: string, key: KeyInfo, card
     const out = promptKey(s.prompt, input, key);
     if (!out) return undefined;
     if (out.type === 'cancel') return { type: 'prompt-close' };
-    if (out.type === 'done') return s.openId !== null || selectedCard(s) ? { type: 'lose', dealId: s.openId ?? selectedCard(s)!.id, reason: out.values.reason!, note: out.values.note ?? '' } : { type: 'prompt-close' };
+    // The deal the prompt was opened for, not whatever the cursor is on after a reload meanwhile.
+    if (out.type === 'done') return s.losing ? { type: 'lose', deal: s.losing, reason: out.values.reason!, note: out.values.note ?? '' } : { type: 'prompt-close' };
     return { type: 'prompt-update', prompt: out.prompt };
   }
   if (s.editing !== null) return filterLineKey(s.editing, input, key);
   const action = actionFor(BOARD_KEYS, input, key);
-  if (s.openId !== null) {
+  if (s.open !== null) {
     // In the detail: back, and the actions on this deal.
     if (action === 'back' || action === 'open' || action === 'col-left') return { type: 'close' };
     if (action !== 'win' && action !== 'lose') return action ? 'consume' : undefined;
   }
   if (isListAction(action)) return { type: 'move', action, height: cardsHeight };
-  const card = selectedCard(s);
+  const target = actionTarget(s);
   switch (action) {
     case 'col-left':
       return { type: 'column', by: -1 };
@@ -45,18 +47,18 @@ export function boardKeyToEvent(s: BoardState, input: string, key: KeyInfo, card
     case 'back':
       return s.filter || s.mine ? { type: 'filter-clear' } : 'consume';
     case 'open':
-      return card ? { type: 'open' } : 'consume';
+      return target ? { type: 'open' } : 'consume';
     case 'move-left':
     case 'move-right': {
-      if (!card) return 'consume';
+      if (!target) return 'consume';
       const to = neighbourStage(s, action === 'move-right' ? 1 : -1);
       if (!to) return { type: 'say', text: action === 'move-right' ? `${s.board!.columns[s.col]!.stage.name} is the last open stage: w marks the deal won.` : `${s.board!.columns[s.col]!.stage.name} is the first stage.` };
-      return { type: 'move-deal', dealId: card.id, title: card.title, toStage: to.stage.name };
+      return { type: 'move-deal', deal: target, toStage: to.stage.name, direction: action };
     }
     case 'win':
-      return card || s.openId !== null ? { type: 'win', dealId: s.openId ?? card!.id, title: card?.title ?? '' } : 'consume';
+      return target ? { type: 'win', deal: target } : 'consume';
     case 'lose':
-      return card || s.openId !== null ? { type: 'ask-lose', dealId: s.openId ?? card!.id, title: card?.title ?? '' } : 'consume';
+      return target ? { type: 'ask-lose', deal: target } : 'consume';
   }
   return undefined;
 }

@@ -1,13 +1,15 @@
 /** Pipeline board screen: wires the reducer, the input hook, the domain calls and the view. */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { loadBoard } from '../../../domain/board.js';
-import { listLostReasons, loseDeal, moveDeal, showDeal, winDeal, type DealDetail } from '../../../domain/deals.js';
+import { assertLosable, latestDealState, listLostReasons, loseDeal, moveDeal, showDeal, winDeal, type DealDetail } from '../../../domain/deals.js';
 import { timelineFor, type TimelineEntry } from '../../../domain/timeline.js';
+import type { BoardAction } from '../../keymap.js';
 import { openPrompt } from '../../prompt.js';
 import { useReducerRef } from '../../use-reducer-ref.js';
 import { errorText, type ScreenProps } from '../types.js';
+import { isStaleConflict, staleMessage, type BoardVerb } from './conflict.js';
 import { useBoardInput, type BoardCommand } from './input.js';
-import { boardReducer, filterTokens, initialBoardState, positionOf, selectedColumn } from './state.js';
+import { boardReducer, filterTokens, initialBoardState, positionOf, selectedColumn, type DealTarget } from './state.js';
 import { BoardView, boardCardsHeight } from './view.js';
 
 const LOAD_MORE = 200;
@@ -19,44 +21,72 @@ export function BoardScreen({ session, theme, width, height, active, dataVersion
 
   const run = useCallback(
     (cmd: BoardCommand) => {
-      const after = (p: Promise<string>) =>
+      // Every action passes the version the board showed. Refused because someone changed the
+      // deal since (nothing was written): say what it is now and who changed it, reload, and
+      // keep the cursor on the deal so the same key acts on what is then on screen.
+      const failed = (deal: DealTarget, verb: BoardVerb, action: BoardAction) => (err: unknown) => {
+        if (!isStaleConflict(err)) {
+          setStatus(errorText(err), 'error');
+          return;
+        }
+        latestDealState(session, deal.id)
+          .then((now) => staleMessage(deal, now, verb, action))
+          .catch(() => staleMessage(deal, null, verb, action))
+          .then((msg) => {
+            setStatus(msg, 'error');
+            dispatch({ type: 'focus', dealId: deal.id });
+            changed();
+          });
+      };
+      const after = (p: Promise<string>, deal: DealTarget, verb: BoardVerb, action: BoardAction) =>
         p
           .then((msg) => {
             setStatus(msg);
             changed();
           })
-          .catch((err) => setStatus(errorText(err), 'error'));
+          .catch(failed(deal, verb, action));
       switch (cmd.type) {
         case 'say':
           setStatus(cmd.text);
           return;
         case 'move-deal':
           after(
-            moveDeal(session, String(cmd.dealId), cmd.toStage).then((d) => {
+            moveDeal(session, String(cmd.deal.id), cmd.toStage, cmd.deal.version).then((d) => {
               // Follow the card into its new column once the board reloads.
               dispatch({ type: 'focus', dealId: d.id });
               return `Moved #${d.id} ${d.title} to ${d.stage.name}.`;
             }),
+            cmd.deal,
+            'move',
+            cmd.direction,
           );
           return;
         case 'win':
-          after(winDeal(session, String(cmd.dealId)).then((d) => `Won #${d.id} ${d.title} (${d.amount.format()}).`));
+          after(winDeal(session, String(cmd.deal.id), cmd.deal.version).then((d) => `Won #${d.id} ${d.title} (${d.amount.format()}).`), cmd.deal, 'win', 'win');
           return;
         case 'ask-lose':
-          listLostReasons(session)
+          // Check first (changed meanwhile, already closed) so nobody types a reason in vain.
+          assertLosable(session, String(cmd.deal.id), cmd.deal.version)
+            .then(() => listLostReasons(session))
             .then((reasons) =>
               dispatch({
                 type: 'prompt-open',
-                prompt: openPrompt('lose', `Lose deal #${cmd.dealId} ${cmd.title}`, [
+                deal: cmd.deal,
+                prompt: openPrompt('lose', `Lose deal #${cmd.deal.id} ${cmd.deal.title}`, [
                   { name: 'reason', label: 'Reason (type to narrow, ↑↓ to pick)', choices: reasons.map((r) => r.name) },
                   { name: 'note', label: 'Note (optional)', optional: true },
                 ]),
               }),
             )
-            .catch((err) => setStatus(errorText(err), 'error'));
+            .catch(failed(cmd.deal, 'lose', 'lose'));
           return;
         case 'lose':
-          after(loseDeal(session, String(cmd.dealId), cmd.reason, cmd.note || undefined).then((d) => `Lost #${d.id} ${d.title}: ${d.lostReason}.`));
+          after(
+            loseDeal(session, String(cmd.deal.id), cmd.reason, cmd.note || undefined, cmd.deal.version).then((d) => `Lost #${d.id} ${d.title}: ${d.lostReason}.`),
+            cmd.deal,
+            'lose',
+            'lose',
+          );
           return;
       }
     },
@@ -88,20 +118,25 @@ export function BoardScreen({ session, theme, width, height, active, dataVersion
     }
   }, [column, cursor, cardsHeight, dispatch]);
 
+  const openId = state.open?.id ?? null;
   useEffect(() => {
-    if (state.openId === null) {
+    if (openId === null) {
       setDetail(null);
       return;
     }
     let current = true;
-    const id = state.openId;
-    Promise.all([showDeal(session, String(id)), timelineFor(session, { dealId: id }, { limit: 50 })])
-      .then(([deal, timeline]) => current && setDetail({ deal, timeline }))
+    Promise.all([showDeal(session, String(openId)), timelineFor(session, { dealId: openId }, { limit: 50 })])
+      .then(([deal, timeline]) => {
+        if (!current) return;
+        setDetail({ deal, timeline });
+        // Win and lose from the detail act on the deal as the detail now shows it.
+        dispatch({ type: 'detail', deal: { id: deal.id, title: deal.title, version: deal.version, stage: deal.stage.name } });
+      })
       .catch((err) => current && setStatus(errorText(err), 'error'));
     return () => {
       current = false;
     };
-  }, [session, state.openId, dataVersion, setStatus]);
+  }, [session, openId, dataVersion, setStatus, dispatch]);
 
-  return <BoardView state={state} detail={detail && detail.deal.id === state.openId ? detail : null} theme={theme} width={width} height={height} timeZone={session.timeZone} />;
+  return <BoardView state={state} detail={detail && detail.deal.id === openId ? detail : null} theme={theme} width={width} height={height} timeZone={session.timeZone} />;
 }

@@ -4,6 +4,18 @@ import type { ListAction } from '../../keymap.js';
 import { clampPosition, moveInList, type ListPosition } from '../../list.js';
 import type { PromptState } from '../../prompt.js';
 
+/**
+ * A deal as the board showed it: board actions carry its version, and the domain refuses them
+ * (a `stale` conflict, nothing changed) when someone else changed the deal since.
+ */
+export interface DealTarget {
+  id: number;
+  title: string;
+  version: number;
+  /** The stage it was shown in. */
+  stage: string;
+}
+
 export interface BoardState {
   board: Board | null;
   /** Selected column. */
@@ -14,15 +26,18 @@ export interface BoardState {
   filter: string;
   editing: string | null;
   mine: boolean;
-  openId: number | null;
+  /** The deal whose detail is open (as last shown: the card, then the loaded detail). */
+  open: DealTarget | null;
   prompt: PromptState<'lose'> | null;
+  /** The deal the lose prompt is for, as it was when the prompt opened. */
+  losing: DealTarget | null;
   /** Cards loaded per column, grown as the user scrolls down a long column. */
   limits: Record<number, number>;
   /** After a move: select this deal wherever it lands. */
   focusDealId: number | null;
 }
 
-export const initialBoardState: BoardState = { board: null, col: 0, positions: {}, filter: '', editing: null, mine: false, openId: null, prompt: null, limits: {}, focusDealId: null };
+export const initialBoardState: BoardState = { board: null, col: 0, positions: {}, filter: '', editing: null, mine: false, open: null, prompt: null, losing: null, limits: {}, focusDealId: null };
 
 export type BoardEvent =
   | { type: 'loaded'; board: Board }
@@ -36,7 +51,8 @@ export type BoardEvent =
   | { type: 'toggle-mine' }
   | { type: 'open' }
   | { type: 'close' }
-  | { type: 'prompt-open'; prompt: PromptState<'lose'> }
+  | { type: 'detail'; deal: DealTarget }
+  | { type: 'prompt-open'; prompt: PromptState<'lose'>; deal: DealTarget }
   | { type: 'prompt-update'; prompt: PromptState<'lose'> }
   | { type: 'prompt-close' }
   | { type: 'focus'; dealId: number }
@@ -53,6 +69,18 @@ export function positionOf(s: BoardState, stageId: number): ListPosition {
 export function selectedCard(s: BoardState): BoardCard | undefined {
   const column = selectedColumn(s);
   return column ? column.cards[positionOf(s, column.stage.id).cursor] : undefined;
+}
+
+/** The selected card as a target for an action: id, title, version and the stage shown. */
+export function selectedTarget(s: BoardState): DealTarget | undefined {
+  const column = selectedColumn(s);
+  const card = selectedCard(s);
+  return column && card ? { id: card.id, title: card.title, version: card.version, stage: column.stage.name } : undefined;
+}
+
+/** What the board's actions apply to: the open deal in its detail, else the selected card. */
+export function actionTarget(s: BoardState): DealTarget | undefined {
+  return s.open ?? selectedTarget(s);
 }
 
 /** The filter language tokens in force: what was typed after `/`, plus owner:me with `m`. */
@@ -114,16 +142,20 @@ export function boardReducer(s: BoardState, ev: BoardEvent): BoardState {
     case 'toggle-mine':
       return { ...s, mine: !s.mine, positions: {}, limits: {} };
     case 'open': {
-      const card = selectedCard(s);
-      return card ? { ...s, openId: card.id } : s;
+      const target = selectedTarget(s);
+      return target ? { ...s, open: target } : s;
     }
     case 'close':
-      return { ...s, openId: null };
+      return { ...s, open: null };
+    case 'detail':
+      // The detail (re)loaded: what the user sees now is this version.
+      return s.open?.id === ev.deal.id ? { ...s, open: ev.deal } : s;
     case 'prompt-open':
+      return { ...s, prompt: ev.prompt, losing: ev.deal };
     case 'prompt-update':
       return { ...s, prompt: ev.prompt };
     case 'prompt-close':
-      return { ...s, prompt: null };
+      return { ...s, prompt: null, losing: null };
     case 'focus':
       return { ...s, focusDealId: ev.dealId };
     case 'load-more':

@@ -131,7 +131,7 @@ export interface BoardViewProps {
 export function BoardView(props: BoardViewProps) {
   const { state, theme, width, height } = props;
   if (state.prompt) return <PromptScreen prompt={state.prompt} theme={theme} width={width} height={height} />;
-  if (state.openId !== null) return <DealDetailView {...props} />;
+  if (state.open !== null) return <DealDetailView {...props} />;
   const board = state.board;
   const cardsHeight = boardCardsHeight(height);
   const layout = columnLayout(width, board?.columns.length ?? 0, state.col);
