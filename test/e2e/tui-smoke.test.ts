@@ -67,6 +67,36 @@ describe('crm tui in a real terminal', () => {
     expect(shown.json().history.map((h: { to: { name: string } }) => h.to.name)).toEqual(['Qualification', 'Quote']);
   });
 
+  it('queue: a reply refused because another process solved the ticket meanwhile comes back in its form, then goes to that ticket', async () => {
+    expect((await runCli(['user', 'add', 'tester', '--name', 'Test Agent', '--role', 'agent'], { db: t.db })).exitCode).toBe(0);
+    expect((await runCli(['user', 'add', 'anna', '--name', 'Anna Keller', '--role', 'agent'], { db: t.db })).exitCode).toBe(0);
+    expect((await runCli(['ticket', 'open', 'Printer on fire', '--priority', 'urgent'], { db: t.db })).exitCode).toBe(0);
+    expect((await runCli(['ticket', 'open', 'Manual please', '--priority', 'low'], { db: t.db })).exitCode).toBe(0);
+    start('--screen queue');
+    await waitFor('the queue', () => screen().includes('Printer on fire') && screen().includes('Manual please'));
+    tmux('send-keys', '-t', 'crm', 'r');
+    await waitFor('the reply form', () => screen().includes('Public reply on #1 Printer on fire'));
+    tmux('send-keys', '-t', 'crm', '-l', 'On our way');
+    await waitFor('the typed reply', () => screen().includes('Reply: On our way'));
+    // Another agent solves #1 from the command line; the queue's live reload drops it (the
+    // cursor row is now Manual please) while the form is still open.
+    expect((await runCli(['ticket', 'solve', '1'], { db: t.db, env: { CRM_USER: 'anna' } })).exitCode).toBe(0);
+    await new Promise((r) => setTimeout(r, 1500));
+    tmux('send-keys', '-t', 'crm', 'Enter');
+    await waitFor('the refusal', () => screen().includes('Your reply was not sent: ticket #1 changed meanwhile (now solved, by anna)') && screen().includes('Reply: On our way'));
+    const replies = async (id: number) => (await runCli(['ticket', 'show', String(id), '--json'], { db: t.db })).json().events.filter((e: { kind: string }) => e.kind === 'reply');
+    expect(await replies(1)).toEqual([]);
+    expect(await replies(2)).toEqual([]);
+    tmux('send-keys', '-t', 'crm', 'Enter');
+    await waitFor('the reply', () => screen().includes('Replied on ticket #1.'));
+    tmux('send-keys', '-t', 'crm', 'q');
+    await waitFor('exit', () => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '');
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
+    expect(paneFlag('alternate_on')).toBe('0');
+    expect(await replies(1)).toMatchObject([{ actor: 'tester', body: 'On our way' }]);
+    expect(await replies(2)).toEqual([]);
+  });
+
   it('opens, searches and opens a contact, quits with q and restores the terminal', async () => {
     expect((await runCli(['contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com', '--company', 'Acme Ltd'], { db: t.db })).exitCode).toBe(0);
     expect((await runCli(['contact', 'add', 'Lin Wei', '--phone', '+86 10 5555 0199'], { db: t.db })).exitCode).toBe(0);

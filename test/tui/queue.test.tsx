@@ -25,7 +25,7 @@ async function openAt(at: string, subject: string, priority: string) {
 }
 
 describe('queue state', () => {
-  const base = { id: 1, status: 'open', breaching: false, nextDeadline: '2026-11-20T18:30:00Z' } as TicketRecord;
+  const base = { id: 1, status: 'open', breaching: false, nextDeadline: '2026-11-20T18:30:00Z', version: 3, priority: 'normal', assignee: null } as TicketRecord;
   it('says breached, due within the hour, paused, fine', () => {
     const now = new Date(NOW);
     expect(slaMood({ ...base, breaching: true }, now)).toBe('breached');
@@ -43,8 +43,9 @@ describe('queue state', () => {
 
   it('p sets pending, s solves; inside a reply form every key is text', () => {
     const s = queueReducer(initialQueueState, { type: 'loaded', rows: [{ ...base, subject: 'x' }] });
-    expect(queueKeyToEvent(s, 'p', {}, 10)).toEqual({ type: 'status', ticketId: 1, to: 'pending' });
-    expect(queueKeyToEvent(s, 's', {}, 10)).toEqual({ type: 'status', ticketId: 1, to: 'solved' });
+    const shown = { id: 1, subject: 'x', version: 3, status: 'open', assignee: null, priority: 'normal' };
+    expect(queueKeyToEvent(s, 'p', {}, 10)).toEqual({ type: 'status', ticket: shown, to: 'pending' });
+    expect(queueKeyToEvent(s, 's', {}, 10)).toEqual({ type: 'status', ticket: shown, to: 'solved' });
     const reply = queueKeyToEvent(s, 'r', {}, 10);
     const inForm = queueReducer(s, reply as never);
     expect(queueKeyToEvent(inForm, 's', {}, 10)).toMatchObject({ type: 'prompt-update', prompt: { text: 's' } });

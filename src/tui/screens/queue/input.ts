@@ -5,54 +5,58 @@ import { useKeyHandler } from '../../key-router.js';
 import { filterLineKey } from '../../line-edit.js';
 import { isListAction } from '../../list.js';
 import { openPrompt, promptKey } from '../../prompt.js';
-import { selectedTicket, type QueueEvent, type QueuePromptKind, type QueueState } from './state.js';
+import { actionTarget, type QueueEvent, type QueuePromptKind, type QueueState, type TicketTarget } from './state.js';
 
-export type QueueCommand = { type: 'status'; ticketId: number; to: 'pending' | 'solved' } | { type: 'submit'; ticketId: number; kind: QueuePromptKind; text: string };
+/** Commands carry the ticket as the queue showed it (id and version): see TicketTarget. */
+export type QueueCommand = { type: 'status'; ticket: TicketTarget; to: 'pending' | 'solved' } | { type: 'submit'; ticket: TicketTarget; kind: QueuePromptKind; text: string };
 
 export type QueueKeyResult = QueueEvent | QueueCommand | 'consume' | undefined;
 
-export function queuePrompt(kind: QueuePromptKind, id: number, subject: string) {
+/** The form for an action on ticket #id; `text` prefills it (a reply given back after a refusal). */
+export function queuePrompt(kind: QueuePromptKind, id: number, subject: string, text = '') {
   const title = `#${id} ${subject}`;
   switch (kind) {
     case 'assign':
-      return openPrompt(kind, `Assign ${title}`, [{ name: 'text', label: 'Assign to (user handle; empty = me)', optional: true }]);
+      return openPrompt(kind, `Assign ${title}`, [{ name: 'text', label: 'Assign to (user handle; empty = me)', optional: true, initial: text }]);
     case 'reply':
-      return openPrompt(kind, `Public reply on ${title}`, [{ name: 'text', label: 'Reply' }]);
+      return openPrompt(kind, `Public reply on ${title}`, [{ name: 'text', label: 'Reply', initial: text }]);
     case 'note':
-      return openPrompt(kind, `Internal note on ${title}`, [{ name: 'text', label: 'Note' }]);
+      return openPrompt(kind, `Internal note on ${title}`, [{ name: 'text', label: 'Note', initial: text }]);
   }
 }
 
 export function queueKeyToEvent(s: QueueState, input: string, key: KeyInfo, listHeight: number): QueueKeyResult {
-  const ticket = selectedTicket(s);
   if (s.prompt) {
     const out = promptKey(s.prompt, input, key);
     if (!out) return undefined;
     if (out.type === 'cancel') return { type: 'prompt-close' };
-    if (out.type === 'done') return ticket ? { type: 'submit', ticketId: ticket.id, kind: out.kind, text: out.values.text ?? '' } : { type: 'prompt-close' };
+    // The ticket the prompt was opened for, not whatever the cursor is on after a reload meanwhile.
+    if (out.type === 'done') return s.promptFor ? { type: 'submit', ticket: s.promptFor, kind: out.kind, text: out.values.text ?? '' } : { type: 'prompt-close' };
     return { type: 'prompt-update', prompt: out.prompt };
   }
   if (s.editing !== null) return filterLineKey(s.editing, input, key);
   const action = actionFor(QUEUE_KEYS, input, key);
-  if (isListAction(action)) return s.openId === null ? { type: 'move', action, height: listHeight } : 'consume';
+  if (isListAction(action)) return s.open === null ? { type: 'move', action, height: listHeight } : 'consume';
+  // In the detail: the ticket it shows; in the list: the selected row.
+  const target = actionTarget(s);
   switch (action) {
     case 'open':
-      return ticket && s.openId === null ? { type: 'open' } : 'consume';
+      return target && s.open === null ? { type: 'open' } : 'consume';
     case 'back':
-      if (s.openId !== null) return { type: 'close' };
+      if (s.open !== null) return { type: 'close' };
       return s.filter || s.mine ? { type: 'filter-clear' } : 'consume';
     case 'filter':
-      return s.openId === null ? { type: 'filter-start' } : 'consume';
+      return s.open === null ? { type: 'filter-start' } : 'consume';
     case 'mine':
       return { type: 'toggle-mine' };
     case 'assign':
     case 'reply':
     case 'note':
-      return ticket ? { type: 'prompt-open', prompt: queuePrompt(action, ticket.id, ticket.subject) } : 'consume';
+      return target ? { type: 'prompt-open', prompt: queuePrompt(action, target.id, target.subject), ticket: target } : 'consume';
     case 'pending':
-      return ticket ? { type: 'status', ticketId: ticket.id, to: 'pending' } : 'consume';
+      return target ? { type: 'status', ticket: target, to: 'pending' } : 'consume';
     case 'solve':
-      return ticket ? { type: 'status', ticketId: ticket.id, to: 'solved' } : 'consume';
+      return target ? { type: 'status', ticket: target, to: 'solved' } : 'consume';
   }
   return undefined;
 }

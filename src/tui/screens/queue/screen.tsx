@@ -1,10 +1,12 @@
 /** Support queue screen: wires the reducer, the input hook, the domain calls and the view. */
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { latestTicketState } from '../../../domain/ticket-latest.js';
 import { assignTicket, listTickets, noteOnTicket, replyToTicket, setTicketStatus, showTicket, type TicketDetail } from '../../../domain/tickets.js';
 import { useReducerRef } from '../../use-reducer-ref.js';
 import { errorText, type ScreenProps } from '../types.js';
-import { useQueueInput, type QueueCommand } from './input.js';
-import { initialQueueState, queueFilterTokens, queueReducer } from './state.js';
+import { isStaleConflict, KEPT_NOTICE, ticketStaleMessage, type QueueVerb } from './conflict.js';
+import { queuePrompt, useQueueInput, type QueueCommand } from './input.js';
+import { initialQueueState, queueFilterTokens, queueReducer, ticketTarget } from './state.js';
 import { QueueView, queueListHeight } from './view.js';
 
 export function QueueScreen({ session, theme, width, height, active, dataVersion, now, setStatus, changed }: ScreenProps) {
@@ -13,25 +15,49 @@ export function QueueScreen({ session, theme, width, height, active, dataVersion
 
   const run = useCallback(
     (cmd: QueueCommand) => {
+      // Every action goes to the ticket it was opened for and passes the version shown. Refused
+      // because someone changed the ticket since (nothing was written): say what it is now and
+      // who changed it, reload with the cursor on it, and give a typed reply or note back.
+      const shown = cmd.ticket;
+      const verb: QueueVerb = cmd.type === 'status' ? (cmd.to === 'solved' ? 'solve' : 'pending') : cmd.kind;
+      const refused = async () => {
+        const [latest, list] = await Promise.all([
+          latestTicketState(session, shown.id).catch(() => null),
+          listTickets(session, { filter: queueFilterTokens(ref.current), sort: 'deadline' }).catch(() => null),
+        ]);
+        dispatch({ type: 'focus', ticketId: shown.id });
+        if (list) dispatch({ type: 'loaded', rows: list.rows });
+        const reachable = ref.current.open?.id === shown.id || Boolean(list?.rows.some((r) => r.id === shown.id));
+        let kept = false;
+        if (cmd.type === 'submit' && cmd.kind !== 'assign' && latest && latest.ticket.status !== 'closed' && ref.current.prompt === null) {
+          // The form again with the text, for the ticket as it is now: ⏎ sends it, esc drops it.
+          const prompt = { ...queuePrompt(cmd.kind, shown.id, latest.ticket.subject, cmd.text), error: KEPT_NOTICE };
+          dispatch({ type: 'prompt-open', prompt, ticket: ticketTarget(latest.ticket) });
+          kept = true;
+        }
+        setStatus(ticketStaleMessage(shown, latest, verb, { reachable, kept }), 'error');
+        changed();
+      };
       let done: Promise<string>;
       if (cmd.type === 'status') {
-        done = setTicketStatus(session, cmd.ticketId, cmd.to).then((t) => `Ticket #${t.id} is ${t.status}${cmd.to === 'pending' ? ' (SLA clock paused)' : ''}.`);
+        done = setTicketStatus(session, shown.id, cmd.to, { expectVersion: shown.version }).then((t) => `Ticket #${t.id} is ${t.status}${cmd.to === 'pending' ? ' (SLA clock paused)' : ''}.`);
       } else if (cmd.kind === 'assign') {
         const who = cmd.text.trim() || session.actor;
-        done = assignTicket(session, cmd.ticketId, who).then((t) => `Ticket #${t.id} assigned to ${t.assignee ?? who}.`);
+        done = assignTicket(session, shown.id, who, shown.version).then((t) => `Ticket #${t.id} assigned to ${t.assignee ?? who}.`);
       } else if (cmd.kind === 'reply') {
-        done = replyToTicket(session, cmd.ticketId, cmd.text).then((t) => `Replied on ticket #${t.id}.`);
+        done = replyToTicket(session, shown.id, cmd.text, shown.version).then((t) => `Replied on ticket #${t.id}.`);
       } else {
-        done = noteOnTicket(session, cmd.ticketId, cmd.text).then((t) => `Internal note added to ticket #${t.id}.`);
+        done = noteOnTicket(session, shown.id, cmd.text, shown.version).then((t) => `Internal note added to ticket #${t.id}.`);
       }
       done
         .then((msg) => {
           setStatus(msg);
           changed();
         })
+        .catch((err) => (isStaleConflict(err) ? refused() : setStatus(errorText(err), 'error')))
         .catch((err) => setStatus(errorText(err), 'error'));
     },
-    [session, setStatus, changed],
+    [session, setStatus, changed, dispatch, ref],
   );
 
   useQueueInput({ state: ref, dispatch, listHeight: queueListHeight(height), run }, { isActive: active });
@@ -48,19 +74,25 @@ export function QueueScreen({ session, theme, width, height, active, dataVersion
     };
   }, [session, tokenKey, dataVersion, dispatch, setStatus]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  const openId = state.open?.id ?? null;
   useEffect(() => {
-    if (state.openId === null) {
+    if (openId === null) {
       setDetail(null);
       return;
     }
     let current = true;
-    showTicket(session, state.openId)
-      .then((t) => current && setDetail(t))
+    showTicket(session, openId)
+      .then((t) => {
+        if (!current) return;
+        setDetail(t);
+        // Actions from the detail act on the ticket as the detail now shows it.
+        dispatch({ type: 'detail', ticket: ticketTarget(t) });
+      })
       .catch((err) => current && setStatus(errorText(err), 'error'));
     return () => {
       current = false;
     };
-  }, [session, state.openId, dataVersion, setStatus]);
+  }, [session, openId, dataVersion, setStatus, dispatch]);
 
-  return <QueueView state={state} detail={detail && detail.id === state.openId ? detail : null} theme={theme} width={width} height={height} now={now} timeZone={session.timeZone} />;
+  return <QueueView state={state} detail={detail && detail.id === openId ? detail : null} theme={theme} width={width} height={height} now={now} timeZone={session.timeZone} />;
 }

@@ -6,6 +6,24 @@ import type { PromptState } from '../../prompt.js';
 
 export type QueuePromptKind = 'assign' | 'reply' | 'note';
 
+/**
+ * A ticket as the queue (or its detail) showed it. Actions carry it: they go to this ticket,
+ * whatever the cursor is on by the time they are sent, and pass its version, so the domain
+ * refuses them (a `stale` conflict, nothing written) when someone changed the ticket since.
+ */
+export interface TicketTarget {
+  id: number;
+  subject: string;
+  version: number;
+  status: TicketRecord['status'];
+  assignee: string | null;
+  priority: string;
+}
+
+export function ticketTarget(t: Pick<TicketRecord, 'id' | 'subject' | 'version' | 'status' | 'assignee' | 'priority'>): TicketTarget {
+  return { id: t.id, subject: t.subject, version: t.version, status: t.status, assignee: t.assignee, priority: t.priority };
+}
+
 export interface QueueState {
   rows: TicketRecord[];
   loaded: boolean;
@@ -14,11 +32,16 @@ export interface QueueState {
   filter: string;
   editing: string | null;
   mine: boolean;
-  openId: number | null;
+  /** The ticket whose detail is open (as last shown: the row, then the loaded detail). */
+  open: TicketTarget | null;
   prompt: PromptState<QueuePromptKind> | null;
+  /** The ticket the open prompt is for, as it was when the prompt opened. */
+  promptFor: TicketTarget | null;
+  /** After a refused action: put the cursor on this ticket when the next load lists it. */
+  focusId: number | null;
 }
 
-export const initialQueueState: QueueState = { rows: [], loaded: false, cursor: 0, scroll: 0, filter: '', editing: null, mine: false, openId: null, prompt: null };
+export const initialQueueState: QueueState = { rows: [], loaded: false, cursor: 0, scroll: 0, filter: '', editing: null, mine: false, open: null, prompt: null, promptFor: null, focusId: null };
 
 export type QueueEvent =
   | { type: 'loaded'; rows: TicketRecord[] }
@@ -31,25 +54,32 @@ export type QueueEvent =
   | { type: 'filter-cancel' }
   | { type: 'filter-clear' }
   | { type: 'toggle-mine' }
-  | { type: 'prompt-open'; prompt: PromptState<QueuePromptKind> }
+  | { type: 'detail'; ticket: TicketTarget }
+  | { type: 'prompt-open'; prompt: PromptState<QueuePromptKind>; ticket: TicketTarget }
   | { type: 'prompt-update'; prompt: PromptState<QueuePromptKind> }
-  | { type: 'prompt-close' };
+  | { type: 'prompt-close' }
+  | { type: 'focus'; ticketId: number };
 
 export function queueReducer(s: QueueState, ev: QueueEvent): QueueState {
   switch (ev.type) {
     case 'loaded': {
+      // Stay on the same ticket when it is still listed (after a refusal: on the refused one).
+      const focused = s.focusId === null ? -1 : ev.rows.findIndex((r) => r.id === s.focusId);
       const keep = s.rows[s.cursor]?.id;
-      const idx = keep === undefined ? -1 : ev.rows.findIndex((r) => r.id === keep);
-      return { ...s, rows: ev.rows, loaded: true, ...clampPosition({ cursor: idx >= 0 ? idx : s.cursor, scroll: s.scroll }, ev.rows.length, Number.MAX_SAFE_INTEGER) };
+      const idx = focused >= 0 ? focused : keep === undefined ? -1 : ev.rows.findIndex((r) => r.id === keep);
+      return { ...s, rows: ev.rows, loaded: true, focusId: null, ...clampPosition({ cursor: idx >= 0 ? idx : s.cursor, scroll: s.scroll }, ev.rows.length, Number.MAX_SAFE_INTEGER) };
     }
     case 'move':
       return { ...s, ...moveInList(s, ev.action, s.rows.length, ev.height) };
     case 'open': {
       const t = s.rows[s.cursor];
-      return t ? { ...s, openId: t.id } : s;
+      return t ? { ...s, open: ticketTarget(t) } : s;
     }
     case 'close':
-      return { ...s, openId: null };
+      return { ...s, open: null };
+    case 'detail':
+      // The detail (re)loaded: what the user sees now is this version.
+      return s.open?.id === ev.ticket.id ? { ...s, open: ev.ticket } : s;
     case 'filter-start':
       return { ...s, editing: s.filter };
     case 'filter-edit':
@@ -63,16 +93,26 @@ export function queueReducer(s: QueueState, ev: QueueEvent): QueueState {
     case 'toggle-mine':
       return { ...s, mine: !s.mine, cursor: 0, scroll: 0 };
     case 'prompt-open':
+      return { ...s, prompt: ev.prompt, promptFor: ev.ticket };
     case 'prompt-update':
       return { ...s, prompt: ev.prompt };
     case 'prompt-close':
-      return { ...s, prompt: null };
+      return { ...s, prompt: null, promptFor: null };
+    case 'focus':
+      return { ...s, focusId: ev.ticketId };
   }
 }
 
+/** The ticket under the cursor in the list. */
 export function selectedTicket(s: QueueState): TicketRecord | undefined {
-  if (s.openId !== null) return s.rows.find((r) => r.id === s.openId);
   return s.rows[s.cursor];
+}
+
+/** What the queue's actions apply to: the open ticket in its detail (as shown there), else the selected row. */
+export function actionTarget(s: QueueState): TicketTarget | undefined {
+  if (s.open) return s.open;
+  const t = selectedTicket(s);
+  return t ? ticketTarget(t) : undefined;
 }
 
 export function queueFilterTokens(s: Pick<QueueState, 'filter' | 'mine'>): string[] {

@@ -46,7 +46,7 @@ export interface QueueViewProps {
 export function QueueView(props: QueueViewProps) {
   const { state, theme, width, height, now } = props;
   if (state.prompt) return <PromptScreen prompt={state.prompt} theme={theme} width={width} height={height} />;
-  if (state.openId !== null) return <TicketDetailView {...props} />;
+  if (state.open !== null) return <TicketDetailView {...props} />;
   const listHeight = queueListHeight(height);
   const { scroll } = clampPosition(state, state.rows.length, listHeight);
   const visible = state.rows.slice(scroll, scroll + listHeight);
