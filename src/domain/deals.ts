@@ -333,6 +333,34 @@ function staleError(id: number): ConflictError {
   return new ConflictError(`Deal #${id} was changed by someone else since you read it.`, `Look again: crm deal show ${id} — then repeat the change.`, 'stale');
 }
 
+/** `--if-version`: the deal is at another version than the one the caller read. */
+function versionConflict(id: number, current: number, expected: number): ConflictError {
+  return new ConflictError(
+    `Deal #${id} was changed by someone else: it is at version ${current}, not ${expected}.`,
+    `Look again: crm deal show ${id} — then repeat with --if-version ${current} if the change still applies.`,
+    'stale',
+  );
+}
+
+/** Refuse early (before any other check) when the deal is no longer at the expected version. */
+function checkVersion(deal: { id: number; version: number }, expectVersion: number | undefined): void {
+  if (expectVersion !== undefined && deal.version !== expectVersion) throw versionConflict(deal.id, deal.version, expectVersion);
+}
+
+/**
+ * First thing inside the BEGIN IMMEDIATE transaction, under the write lock: the deal must still
+ * be at the version the change was planned from (`deal`, read before the transaction). With
+ * expectVersion (`--if-version`, equal to deal.version once checkVersion passed) the conflict
+ * names the current version, so of two writers holding the same version exactly one succeeds
+ * and the other is told what the deal is at now.
+ */
+async function assertUnchanged(trx: Trx, deal: { id: number; version: number }, expectVersion?: number): Promise<void> {
+  const row = await trx.selectFrom('deals').select('version').where('id', '=', deal.id).executeTakeFirst();
+  if (row && row.version === deal.version) return;
+  if (row && expectVersion !== undefined) throw versionConflict(deal.id, row.version, expectVersion);
+  throw staleError(deal.id);
+}
+
 function archivedError(id: number): UserError {
   return new UserError(`Deal #${id} is archived.`, `Restore it first: crm deal restore ${id}`, 'archived');
 }
@@ -340,7 +368,7 @@ function archivedError(id: number): UserError {
 export async function editDeal(s: Session, ref: string, input: DealInput, fx: DealSideEffects = {}, expectVersion?: number): Promise<DealRecord> {
   const db = s.db.kysely;
   const deal = await getDealRow(db, ref);
-  if (expectVersion !== undefined && expectVersion !== deal.version) throw staleError(deal.id);
+  checkVersion(deal, expectVersion);
   if (deal.archived_at) throw archivedError(deal.id);
   const cols: Record<string, unknown> = {};
   if (input.title !== undefined) {
@@ -377,6 +405,8 @@ export async function editDeal(s: Session, ref: string, input: DealInput, fx: De
   }
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
+    // Also covers a change of tags only, whose UPDATE below would not check the version.
+    await assertUnchanged(trx, deal, expectVersion);
     const before = await loadDealRecord(trx, deal.id, s.now());
     let touched = false;
     if (Object.keys(cols).length) {
@@ -402,8 +432,9 @@ export async function editDeal(s: Session, ref: string, input: DealInput, fx: De
 
 type Deal = Awaited<ReturnType<typeof getDealRow>>;
 
-/** Inside a transaction: change the stage, append the history row, audit it. */
-async function applyMove(trx: Trx, s: Session, deal: Deal, from: StageRow, to: StageRow, at: string, action: string, extra: Record<string, unknown> = {}): Promise<void> {
+/** Inside a transaction: change the stage, append the history row, audit it. expectVersion as in moveDeal. */
+async function applyMove(trx: Trx, s: Session, deal: Deal, from: StageRow, to: StageRow, at: string, action: string, extra: Record<string, unknown> = {}, expectVersion?: number): Promise<void> {
+  await assertUnchanged(trx, deal, expectVersion);
   const res = await trx
     .updateTable('deals')
     .set({ stage_id: to.id, stage_entered_at: at, updated_at: at, version: deal.version + 1, ...extra })
@@ -423,15 +454,15 @@ async function applyMove(trx: Trx, s: Session, deal: Deal, from: StageRow, to: S
 
 /**
  * The deal and its stages for a move. expectVersion (the version the caller showed the user):
- * refuse with a `stale` conflict unless the deal is still at it — checked before any other
- * check, so a deal moved, won or archived meanwhile reports that rather than a state the caller
- * never saw. applyMove's UPDATE … WHERE version = deal.version, inside the BEGIN IMMEDIATE
- * transaction, then makes the check atomic with the write.
+ * refuse with a `stale` conflict naming the current version unless the deal is still at it —
+ * checked before any other check, so a deal moved, won or archived meanwhile reports that rather
+ * than a state the caller never saw — and again by applyMove inside the BEGIN IMMEDIATE
+ * transaction, which makes the check atomic with the write.
  */
 async function moveContext(s: Session, ref: string, expectVersion?: number) {
   const db = s.db.kysely;
   const deal = await getDealRow(db, ref);
-  if (expectVersion !== undefined && expectVersion !== deal.version) throw staleError(deal.id);
+  checkVersion(deal, expectVersion);
   if (deal.archived_at) throw archivedError(deal.id);
   const pipeline = await getPipeline(db, String(deal.pipeline_id));
   const stages = await stagesOf(db, pipeline.id, true);
@@ -450,7 +481,7 @@ export async function moveDeal(s: Session, ref: string, stageRef: string, expect
   if (to.id === current.id) throw new UserError(`Deal #${deal.id} is already in ${to.name}.`, undefined, 'no_change');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    await applyMove(trx, s, deal, current, to, at, 'move');
+    await applyMove(trx, s, deal, current, to, at, 'move', {}, expectVersion);
     return loadDealRecord(trx, deal.id, s.now());
   });
 }
@@ -463,7 +494,7 @@ export async function winDeal(s: Session, ref: string, expectVersion?: number): 
   if (!won) throw new UserError(`Pipeline ${pipeline.name} has no won stage.`, 'Add one: crm stage add Won --kind won');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    await applyMove(trx, s, deal, current, won, at, 'win', { won_at: at });
+    await applyMove(trx, s, deal, current, won, at, 'win', { won_at: at }, expectVersion);
     if (deal.contact_id !== null) await promoteContact(trx, s, deal.contact_id, ['lead', 'prospect'], 'customer', deal.id, at);
     return loadDealRecord(trx, deal.id, s.now());
   });
@@ -547,14 +578,17 @@ export async function loseDeal(s: Session, ref: string, reasonRef: string | unde
   const lost = stages.find((st) => st.kind === 'lost')!;
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    await applyMove(trx, s, deal, current, lost, at, 'lose', { lost_at: at, lost_reason: reason, lost_note: cleanText(note) });
+    await applyMove(trx, s, deal, current, lost, at, 'lose', { lost_at: at, lost_reason: reason, lost_note: cleanText(note) }, expectVersion);
     return loadDealRecord(trx, deal.id, s.now());
   });
 }
 
-/** Back to an open stage: the one named, else the last open stage the deal was in. Clears won/lost. */
-export async function reopenDeal(s: Session, ref: string, stageRef?: string): Promise<DealRecord> {
-  const { deal, pipeline, stages, current } = await moveContext(s, ref);
+/**
+ * Back to an open stage: the one named, else the last open stage the deal was in. Clears won/lost.
+ * expectVersion as in moveDeal.
+ */
+export async function reopenDeal(s: Session, ref: string, stageRef?: string, expectVersion?: number): Promise<DealRecord> {
+  const { deal, pipeline, stages, current } = await moveContext(s, ref, expectVersion);
   if (current.kind === 'open') throw new UserError(`Deal #${deal.id} is open (in ${current.name}).`, `Move it instead: crm deal move ${deal.id} STAGE`, 'no_change');
   const open = stages.filter((st) => st.kind === 'open');
   let to: StageRow | undefined;
@@ -568,16 +602,19 @@ export async function reopenDeal(s: Session, ref: string, stageRef?: string): Pr
   if (!to) throw new UserError(`Pipeline ${pipeline.name} has no open stage.`);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    await applyMove(trx, s, deal, current, to, at, 'reopen', { won_at: null, lost_at: null, lost_reason: null, lost_note: null });
+    await applyMove(trx, s, deal, current, to, at, 'reopen', { won_at: null, lost_at: null, lost_reason: null, lost_note: null }, expectVersion);
     return loadDealRecord(trx, deal.id, s.now());
   });
 }
 
-export async function setDealArchived(s: Session, ref: string, archived: boolean): Promise<DealRecord> {
+/** Archive or restore. expectVersion as in moveDeal (checked before "already archived"). */
+export async function setDealArchived(s: Session, ref: string, archived: boolean, expectVersion?: number): Promise<DealRecord> {
   const deal = await getDealRow(s.db.kysely, ref);
+  checkVersion(deal, expectVersion);
   if (Boolean(deal.archived_at) === archived) throw new UserError(`Deal #${deal.id} is ${archived ? 'already archived' : 'not archived'}.`, undefined, 'no_change');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
+    await assertUnchanged(trx, deal, expectVersion);
     const res = await trx
       .updateTable('deals')
       .set({ archived_at: archived ? at : null, updated_at: at, version: deal.version + 1 })
@@ -613,17 +650,21 @@ export function parseContactRole(text: string | undefined): ContactRole | null {
   throw new UserError(`Unknown contact role "${text}".`, `Use one of: ${CONTACT_ROLES.map((r) => r.replace(' ', '-')).join(', ')}.`, 'invalid_role');
 }
 
+/** A change beside the deal row (its people, its milestones) still raises the deal's version. */
 async function touchDeal(trx: Trx, dealId: number, at: string): Promise<void> {
   await trx.updateTable('deals').set((eb) => ({ updated_at: at, version: eb('version', '+', 1) })).where('id', '=', dealId).execute();
 }
 
-export async function addDealContact(s: Session, dealRef: string, contactRef: string, roleText?: string): Promise<DealDetail> {
+/** expectVersion as in moveDeal. */
+export async function addDealContact(s: Session, dealRef: string, contactRef: string, roleText?: string, expectVersion?: number): Promise<DealDetail> {
   const deal = await getDealRow(s.db.kysely, dealRef);
+  checkVersion(deal, expectVersion);
   if (deal.archived_at) throw archivedError(deal.id);
   const contact = await getContact(s, contactRef);
   const role = parseContactRole(roleText);
   const at = nowIso(s);
   await writeTransaction(s.db, async (trx) => {
+    if (expectVersion !== undefined) await assertUnchanged(trx, deal, expectVersion);
     const existing = await trx.selectFrom('deal_contacts').selectAll().where('deal_id', '=', deal.id).where('contact_id', '=', contact.id).executeTakeFirst();
     if (existing) await trx.updateTable('deal_contacts').set({ role }).where('deal_id', '=', deal.id).where('contact_id', '=', contact.id).execute();
     else await trx.insertInto('deal_contacts').values({ deal_id: deal.id, contact_id: contact.id, role }).execute();
@@ -634,11 +675,14 @@ export async function addDealContact(s: Session, dealRef: string, contactRef: st
   return showDeal(s, String(deal.id));
 }
 
-export async function removeDealContact(s: Session, dealRef: string, contactRef: string): Promise<DealDetail> {
+/** expectVersion as in moveDeal. */
+export async function removeDealContact(s: Session, dealRef: string, contactRef: string, expectVersion?: number): Promise<DealDetail> {
   const deal = await getDealRow(s.db.kysely, dealRef);
+  checkVersion(deal, expectVersion);
   const contact = await getContact(s, contactRef);
   const at = nowIso(s);
   await writeTransaction(s.db, async (trx) => {
+    if (expectVersion !== undefined) await assertUnchanged(trx, deal, expectVersion);
     const res = await trx.deleteFrom('deal_contacts').where('deal_id', '=', deal.id).where('contact_id', '=', contact.id).executeTakeFirst();
     if (Number(res.numDeletedRows) === 0) throw new UserError(`Contact #${contact.id} is not on deal #${deal.id}.`, `See the deal: crm deal show ${deal.id}`);
     await touchDeal(trx, deal.id, at);
@@ -651,14 +695,17 @@ function toMilestone(m: { id: number; deal_id: number; due_date: string | null; 
   return { id: m.id, dealId: m.deal_id, due: m.due_date, title: m.title, done: m.done_at !== null, doneAt: m.done_at };
 }
 
-export async function addMilestone(s: Session, dealRef: string, due: string | undefined, title: string): Promise<MilestoneRecord> {
+/** expectVersion as in moveDeal. */
+export async function addMilestone(s: Session, dealRef: string, due: string | undefined, title: string, expectVersion?: number): Promise<MilestoneRecord> {
   const deal = await getDealRow(s.db.kysely, dealRef);
+  checkVersion(deal, expectVersion);
   if (deal.archived_at) throw archivedError(deal.id);
   const t = cleanText(title);
   if (!t) throw new UserError('A milestone needs a title.', `crm deal milestone add ${deal.id} 2026-12-01 "Pilot done"`);
   const date = due === undefined || due.toLowerCase() === 'none' ? null : requireDate(due, 'Milestone date');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
+    if (expectVersion !== undefined) await assertUnchanged(trx, deal, expectVersion);
     const row = await trx.insertInto('deal_milestones').values({ deal_id: deal.id, due_date: date, title: t }).returningAll().executeTakeFirstOrThrow();
     await touchDeal(trx, deal.id, at);
     await recordAudit(trx, { entity: 'deal', entityId: deal.id, action: 'milestone', changes: { [`milestone #${row.id}`]: [null, `${date ?? ''} ${t}`.trim()] }, actor: s.actor, at });
@@ -666,12 +713,15 @@ export async function addMilestone(s: Session, dealRef: string, due: string | un
   });
 }
 
-export async function setMilestoneDone(s: Session, milestoneId: number, done: boolean): Promise<MilestoneRecord> {
+/** expectVersion: the version of the milestone's deal, as in moveDeal. */
+export async function setMilestoneDone(s: Session, milestoneId: number, done: boolean, expectVersion?: number): Promise<MilestoneRecord> {
   const m = await s.db.kysely.selectFrom('deal_milestones').selectAll().where('id', '=', milestoneId).executeTakeFirst();
   if (!m) throw new NotFoundError(`No milestone #${milestoneId}.`, 'See a deal\'s milestones: crm deal show ID');
+  if (expectVersion !== undefined) checkVersion(await getDealRow(s.db.kysely, m.deal_id), expectVersion);
   if ((m.done_at !== null) === done) throw new UserError(`Milestone #${m.id} is ${done ? 'already done' : 'not done'}.`, undefined, 'no_change');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
+    if (expectVersion !== undefined) await assertUnchanged(trx, { id: m.deal_id, version: expectVersion }, expectVersion);
     const row = await trx.updateTable('deal_milestones').set({ done_at: done ? at : null }).where('id', '=', m.id).returningAll().executeTakeFirstOrThrow();
     await touchDeal(trx, m.deal_id, at);
     await recordAudit(trx, { entity: 'deal', entityId: m.deal_id, action: 'milestone', changes: { [`milestone #${m.id} done`]: [m.done_at !== null, done] }, actor: s.actor, at });
