@@ -4,9 +4,9 @@ import { editDeal } from '../../domain/deals.js';
 import { UsageError } from '../../errors.js';
 import { info } from '../../io.js';
 import { printChanged } from '../../output/render.js';
-import { collect, examples, positiveInt } from '../common.js';
+import { collect, examples } from '../common.js';
 import { sessionOf } from '../session.js';
-import { dealFieldOptions, dealInputFrom, type DealFlagValues } from './options.js';
+import { dealFieldOptions, dealInputFrom, ifVersionOption, type DealFlagValues } from './options.js';
 
 export interface EditOptions extends DealFlagValues {
   title?: string;
@@ -26,10 +26,17 @@ export async function run(ctx: CliContext, ref: string, o: EditOptions): Promise
 }
 
 export function register(parent: Command, ctx: CliContext): void {
-  const cmd = dealFieldOptions(parent.command('edit').description('change a deal (only the fields you give; stages: crm deal move)').argument('<deal>', 'deal id').option('--title <title>', 'new title'))
-    .option('--add-tag <tag>', 'add a tag (repeatable)', collect)
-    .option('--remove-tag <tag>', 'remove a tag (repeatable)', collect)
-    .option('--if-version <n>', 'refuse if the deal is no longer at this version', positiveInt('--if-version'));
-  examples(cmd, ['crm deal edit 1 --amount "15,000 USD" --close 2027-01-31', 'crm deal edit 1 --probability 80', 'crm deal edit 1 --probability none   # back to the stage probability', 'crm deal edit 1 --owner sara --add-tag renewal']);
+  const cmd = ifVersionOption(
+    dealFieldOptions(parent.command('edit').description('change a deal (only the fields you give; stages: crm deal move)').argument('<deal>', 'deal id').option('--title <title>', 'new title'))
+      .option('--add-tag <tag>', 'add a tag (repeatable)', collect)
+      .option('--remove-tag <tag>', 'remove a tag (repeatable)', collect),
+  );
+  examples(cmd, [
+    'crm deal edit 1 --amount "15,000 USD" --close 2027-01-31',
+    'crm deal edit 1 --probability 80',
+    'crm deal edit 1 --probability none   # back to the stage probability',
+    'crm deal edit 1 --owner sara --add-tag renewal',
+    'crm deal edit 1 --amount "16000 USD" --if-version 4   # fails if someone changed it since version 4',
+  ]);
   cmd.action((ref: string, o: EditOptions) => run(ctx, ref, o));
 }

@@ -7,18 +7,19 @@ import { info } from '../../io.js';
 import { printChanged } from '../../output/render.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
+import { ifVersionOption, type IfVersion } from './options.js';
 
 function done(ctx: CliContext, record: DealRecord, what: string): void {
   printChanged(ctx.out, record);
   info(ctx.io, `Deal #${record.id} ${record.title}: ${what}`);
 }
 
-export async function runLose(ctx: CliContext, ref: string, o: { reason?: string; note?: string }): Promise<void> {
+export async function runLose(ctx: CliContext, ref: string, o: { reason?: string; note?: string } & IfVersion): Promise<void> {
   const s = sessionOf(ctx);
   let reason = o.reason;
   if (reason === undefined) {
-    // Check first (an archived or already-closed deal needs no reason), then ask — outside any transaction.
-    await assertLosable(s, ref);
+    // Check first (a stale version, an archived or already-closed deal needs no reason), then ask — outside any transaction.
+    await assertLosable(s, ref, o.ifVersion);
     const names = (await listLostReasons(s)).map((r) => r.name);
     if (!ctx.io.isInteractive) {
       throw new UserError('Losing a deal needs a reason.', `crm deal lose ${ref} --reason "${names[0] ?? 'price'}" [--note "…"]   (reasons: ${names.join(', ')}; add one: crm deal reasons add NAME)`, 'reason_required');
@@ -29,21 +30,26 @@ export async function runLose(ctx: CliContext, ref: string, o: { reason?: string
       if (note) o = { ...o, note };
     }
   }
-  const record = await loseDeal(s, ref, reason, o.note);
+  const record = await loseDeal(s, ref, reason, o.note, o.ifVersion);
   done(ctx, record, `lost (${record.lostReason})`);
 }
 
 export function register(parent: Command, ctx: CliContext): void {
-  const move = parent.command('move').description('move a deal to another stage (name, case-insensitive; a unique prefix is enough)').argument('<deal>', 'deal id').argument('<stage>', 'stage, e.g. quote');
-  examples(move, ['crm deal move 42 quote', 'crm deal move 42 neg', 'crm deal move 42 won      # same as crm deal win 42']);
-  move.action(async (ref: string, stage: string) => {
-    const record = await moveDeal(sessionOf(ctx), ref, stage);
+  const move = ifVersionOption(parent.command('move').description('move a deal to another stage (name, case-insensitive; a unique prefix is enough)').argument('<deal>', 'deal id').argument('<stage>', 'stage, e.g. quote'));
+  examples(move, [
+    'crm deal move 42 quote',
+    'crm deal move 42 neg',
+    'crm deal move 42 won      # same as crm deal win 42',
+    'crm deal move 42 quote --if-version 3   # only if nobody changed it since version 3',
+  ]);
+  move.action(async (ref: string, stage: string, o: IfVersion) => {
+    const record = await moveDeal(sessionOf(ctx), ref, stage, o.ifVersion);
     done(ctx, record, `now in ${record.stage.name}`);
   });
 
-  const win = parent.command('win').description('mark a deal won (moves it to the won stage, sets won_at)').argument('<deal>', 'deal id');
-  examples(win, ['crm deal win 1']);
-  win.action(async (ref: string) => done(ctx, await winDeal(sessionOf(ctx), ref), 'won'));
+  const win = ifVersionOption(parent.command('win').description('mark a deal won (moves it to the won stage, sets won_at)').argument('<deal>', 'deal id'));
+  examples(win, ['crm deal win 1', 'v=$(crm deal show 1 --json | jq .version) && crm deal win 1 --if-version "$v"   # fails (exit 1) if changed meanwhile']);
+  win.action(async (ref: string, o: IfVersion) => done(ctx, await winDeal(sessionOf(ctx), ref, o.ifVersion), 'won'));
 
   const lose = parent
     .command('lose')
@@ -51,17 +57,19 @@ export function register(parent: Command, ctx: CliContext): void {
     .argument('<deal>', 'deal id')
     .option('--reason <reason>', 'one of the lost reasons (crm deal reasons); a unique prefix is enough')
     .option('--note <text>', 'what happened, in a sentence');
-  examples(lose, ['crm deal lose 2 --reason price --note "Went with a cheaper vendor"', 'crm deal reasons                 # the list of reasons']);
-  lose.action((ref: string, o: { reason?: string; note?: string }) => runLose(ctx, ref, o));
+  ifVersionOption(lose);
+  examples(lose, ['crm deal lose 2 --reason price --note "Went with a cheaper vendor"', 'crm deal lose 2 --reason price --if-version 5', 'crm deal reasons                 # the list of reasons']);
+  lose.action((ref: string, o: { reason?: string; note?: string } & IfVersion) => runLose(ctx, ref, o));
 
   const reopen = parent
     .command('reopen')
     .description('reopen a won or lost deal (clears won/lost) into an open stage')
     .argument('<deal>', 'deal id')
     .option('--stage <stage>', 'open stage to reopen into (default: the last open stage it was in)');
-  examples(reopen, ['crm deal reopen 2', 'crm deal reopen 2 --stage negotiation']);
-  reopen.action(async (ref: string, o: { stage?: string }) => {
-    const record = await reopenDeal(sessionOf(ctx), ref, o.stage);
+  ifVersionOption(reopen);
+  examples(reopen, ['crm deal reopen 2', 'crm deal reopen 2 --stage negotiation', 'crm deal reopen 2 --if-version 6']);
+  reopen.action(async (ref: string, o: { stage?: string } & IfVersion) => {
+    const record = await reopenDeal(sessionOf(ctx), ref, o.stage, o.ifVersion);
     done(ctx, record, `reopened in ${record.stage.name}`);
   });
 }

@@ -1,6 +1,14 @@
-/** Flags shared by `deal add` and `deal edit`. */
+/** Flags shared by `deal add` and `deal edit`; --if-version, shared by every verb that changes a deal. */
 import type { Command } from 'commander';
 import type { DealInput } from '../../domain/deals.js';
+import { positiveInt } from '../common.js';
+
+/** --if-version on every verb that changes the deal: checked again inside the write transaction. */
+export function ifVersionOption(cmd: Command, what = 'the deal'): Command {
+  return cmd.option('--if-version <n>', `refuse if ${what} is no longer at this version (the version field of --json)`, positiveInt('--if-version'));
+}
+
+export type IfVersion = { ifVersion?: number };
 
 export function dealFieldOptions(cmd: Command): Command {
   return cmd

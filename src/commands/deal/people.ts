@@ -6,6 +6,7 @@ import { info } from '../../io.js';
 import { printChanged } from '../../output/render.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
+import { ifVersionOption, type IfVersion } from './options.js';
 
 export function register(parent: Command, ctx: CliContext): void {
   const contact = parent.command('contact').description('people on a deal and their roles: add, remove');
@@ -16,16 +17,17 @@ export function register(parent: Command, ctx: CliContext): void {
     .argument('<deal>', 'deal id')
     .argument('<contact>', 'contact id, email or unique name')
     .option('--role <role>', roles);
-  examples(add, ['crm deal contact add 1 bob@example.com --role champion', 'crm deal contact add 1 "Ana Lima" --role decision-maker']);
-  add.action(async (dealRef: string, contactRef: string, o: { role?: string }) => {
-    const d = await addDealContact(sessionOf(ctx), dealRef, contactRef, o.role);
+  ifVersionOption(add);
+  examples(add, ['crm deal contact add 1 bob@example.com --role champion', 'crm deal contact add 1 "Ana Lima" --role decision-maker', 'crm deal contact add 1 bob@example.com --if-version 3']);
+  add.action(async (dealRef: string, contactRef: string, o: { role?: string } & IfVersion) => {
+    const d = await addDealContact(sessionOf(ctx), dealRef, contactRef, o.role, o.ifVersion);
     printChanged(ctx.out, d.contacts);
     info(ctx.io, `Deal #${d.id} ${d.title}: ${d.contacts.length} contact${d.contacts.length === 1 ? '' : 's'}`);
   });
-  const remove = contact.command('remove').description('take a contact off a deal').argument('<deal>', 'deal id').argument('<contact>', 'contact id, email or unique name');
-  examples(remove, ['crm deal contact remove 1 bob@example.com']);
-  remove.action(async (dealRef: string, contactRef: string) => {
-    const d = await removeDealContact(sessionOf(ctx), dealRef, contactRef);
+  const remove = ifVersionOption(contact.command('remove').description('take a contact off a deal').argument('<deal>', 'deal id').argument('<contact>', 'contact id, email or unique name'));
+  examples(remove, ['crm deal contact remove 1 bob@example.com', 'crm deal contact remove 1 bob@example.com --if-version 4']);
+  remove.action(async (dealRef: string, contactRef: string, o: IfVersion) => {
+    const d = await removeDealContact(sessionOf(ctx), dealRef, contactRef, o.ifVersion);
     printChanged(ctx.out, d.contacts);
     info(ctx.io, `Removed from deal #${d.id} ${d.title}`);
   });

@@ -39,6 +39,7 @@ export const dealFields: ListView<DealRecord> = [
   { key: 'externalId', label: 'External id' },
   { key: 'createdAt', label: 'Created', format: 'datetime' },
   { key: 'updatedAt', label: 'Updated', format: 'datetime' },
+  { key: 'version', label: 'Version', format: 'int' },
   { key: 'archivedAt', label: 'Archived', format: 'datetime' },
 ];
 

@@ -84,6 +84,7 @@ export const SHARING_HELP = `Sharing one database file (people and cron jobs on 
   crm db restore BACKUP --yes                             checked first; current copy kept
   crm contact edit 12 --phone "…" --if-version 7          refuse if changed meanwhile
   crm ticket solve 7 --if-version 3                       (every ticket verb too)
+  crm deal win 4 --if-version 5                           (every deal verb too)
 
 Writers take turns: each write waits for the lock (CRM_BUSY_TIMEOUT, 5 s by default,
 then up to 3 retries, about 20 s in all) and otherwise fails with "locked by another
