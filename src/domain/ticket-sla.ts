@@ -55,7 +55,10 @@ function clockInput(t: StreamedTicket, ctx: SlaContext, now: Date): ClockInput {
   const initialPolicy = Number(initialValue(t.events, 'policy', t.policyId === null ? null : String(t.policyId)) ?? ctx.defaultPolicyId);
   const events: ClockEvent[] = [];
   for (const e of t.events) {
-    if (e.kind === 'created' || e.kind === 'note' || e.kind === 'assign' || e.kind === 'csat') continue;
+    // Only replies, messages, status, priority and policy changes move the clocks; an `edit`
+    // (subject, description, category, channel, tags) never does — a category or channel
+    // change that selects another policy writes its own `policy` event.
+    if (e.kind !== 'reply' && e.kind !== 'message' && e.kind !== 'status' && e.kind !== 'priority' && e.kind !== 'policy') continue;
     events.push({ kind: e.kind, at: Date.parse(e.at), from: e.from, to: e.to });
   }
   return {

@@ -24,7 +24,11 @@ import { cleanText, fullName } from './validate.js';
 
 export const STATUSES: TicketStatus[] = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 export const TICKET_PRIORITIES: TicketPriority[] = [...PRIORITIES];
-export const EVENT_KINDS = ['created', 'reply', 'note', 'message', 'status', 'assign', 'priority', 'policy', 'csat'] as const;
+/**
+ * `edit`: one per field `crm ticket edit` changed — body names the field (subject, description,
+ * category, channel, tags), from/to hold the old and new value (tags as "a, b"; null when empty).
+ */
+export const EVENT_KINDS = ['created', 'reply', 'note', 'message', 'status', 'assign', 'priority', 'policy', 'csat', 'edit'] as const;
 
 /** Allowed status moves. Closed is final. */
 const TRANSITIONS: Record<TicketStatus, TicketStatus[]> = {
@@ -329,17 +333,28 @@ async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, a
       .where('version', '=', t.version)
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) throw new ConflictError(`Ticket #${t.id} was changed by someone else since you read it.`, `Look again: crm ticket show ${t.id} — then repeat.`, 'stale');
-    for (const e of change.events) {
-      await trx.insertInto('ticket_events').values({ ticket_id: t.id, kind: e.kind, body: e.body ?? null, from_value: e.from ?? null, to_value: e.to ?? null, actor: e.actor ?? s.actor, at }).execute();
-    }
+    const events = [...change.events];
+    let tags: [string[], string[]] | undefined;
     if (change.tags) {
       const current = (await tagsFor(trx, 'ticket', [t.id])).get(t.id) ?? [];
       const remove = new Set(change.tags.remove);
-      await setTags(trx, 'ticket', t.id, [...current, ...change.tags.add].filter((x) => !remove.has(x)));
+      const next = [...new Set([...current, ...change.tags.add])].filter((x) => !remove.has(x)).sort();
+      if (JSON.stringify(next) !== JSON.stringify(current)) {
+        await setTags(trx, 'ticket', t.id, next);
+        tags = [current, next];
+        // After the other fields' edit events, before a policy event.
+        const pos = events.findIndex((e) => e.kind !== 'edit');
+        events.splice(pos < 0 ? events.length : pos, 0, { kind: 'edit', body: 'tags', from: current.join(', ') || null, to: next.join(', ') || null });
+      }
+    }
+    for (const e of events) {
+      await trx.insertInto('ticket_events').values({ ticket_id: t.id, kind: e.kind, body: e.body ?? null, from_value: e.from ?? null, to_value: e.to ?? null, actor: e.actor ?? s.actor, at }).execute();
     }
     const before: Record<string, unknown> = {};
     for (const k of Object.keys(change.set)) before[k] = (t as Record<string, unknown>)[k];
-    await recordAudit(trx, { entity: 'ticket', entityId: t.id, action: change.action, changes: diff(before, change.set as Record<string, unknown>), actor: s.actor, at });
+    const changes = diff(before, change.set as Record<string, unknown>);
+    if (tags) changes.tags = tags;
+    await recordAudit(trx, { entity: 'ticket', entityId: t.id, action: change.action, changes, actor: s.actor, at });
   });
   return showTicket(s, t.id);
 }
@@ -481,7 +496,13 @@ export async function editTicket(s: Session, ref: string | number, input: EditTi
     if (channel !== undefined && channel !== t.channel) set.channel = channel;
     const tags = input.addTags || input.removeTags ? { add: (input.addTags ?? []).map(normalizeTag), remove: (input.removeTags ?? []).map(normalizeTag) } : undefined;
     if (!Object.keys(set).length && !tags) throw new UserError('Nothing to change.', `crm ticket edit ${t.id} --category billing`, 'no_change');
-    const change: Change = { set, events: [], action: 'update', tags };
+    // One `edit` event per changed field (tags: added inside the transaction, from the tags then).
+    const events: NewEvent[] = [];
+    for (const [field, to] of Object.entries(set)) {
+      const from = (t as Record<string, unknown>)[field] as string | null;
+      if (from !== to) events.push({ kind: 'edit', body: field, from, to: to as string | null });
+    }
+    const change: Change = { set, events, action: 'update', tags };
     return 'category' in set || 'channel' in set ? withPolicy(s, t, change) : change;
   }, expectVersion);
 }

@@ -159,6 +159,9 @@ function ticketEventSummary(e: { ticket_id: number; kind: string; body: string |
       return prefix + change('SLA policy');
     case 'csat':
       return `${prefix}satisfaction ${e.to_value ?? ''}${e.body ? `: ${firstLine(e.body)}` : ''}`;
+    case 'edit':
+      // One per changed field: body names it (subject, description, category, channel, tags).
+      return `${prefix}${e.body ?? 'edit'} ${e.from_value === null ? '—' : firstLine(e.from_value, 40)} → ${e.to_value === null ? '—' : firstLine(e.to_value, 40)}`;
     default:
       return `${prefix}${e.kind}${e.body ? `: ${firstLine(e.body)}` : ''}`;
   }

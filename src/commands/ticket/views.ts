@@ -103,6 +103,10 @@ export function eventText(e: TicketEventRecord): string {
     case 'priority':
     case 'csat':
       return `${e.from ?? '—'} → ${e.to ?? '—'}`;
+    case 'edit': {
+      const value = (v: string | null) => (v === null ? '—' : v.replace(/\s+/g, ' '));
+      return `${e.body ?? '?'}: ${value(e.from)} → ${value(e.to)}`;
+    }
     default:
       return e.body ?? '';
   }

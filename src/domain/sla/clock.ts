@@ -234,7 +234,7 @@ function computeSlaWith<T extends string | number>(input: ClockInput, policies: 
         if (e.to && Number.isFinite(Number(e.to))) policy = policies(Number(e.to));
         break;
       default:
-        break; // note, assign, csat, created: no effect on the clocks
+        break; // note, assign, csat, created, edit: no effect on the clocks
     }
     if (e.kind === 'priority' || e.kind === 'policy') {
       recheck(first, 'firstReply', at);
