@@ -4,6 +4,7 @@ import * as m0003 from './0003_support_sla.js';
 import * as m0004 from './0004_activity_indexes.js';
 import * as m0005 from './0005_ticket_company_index.js';
 import * as m0006 from './0006_partial_link_indexes.js';
+import * as m0007 from './0007_ticket_contact_index.js';
 
 export interface Migration {
   version: number;
@@ -11,6 +12,6 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [m0001, m0003, m0004, m0005, m0006];
+export const migrations: Migration[] = [m0001, m0003, m0004, m0005, m0006, m0007];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
