@@ -7,6 +7,7 @@ import { addUser } from '../../src/domain/users.js';
 import { App } from '../../src/tui/app.js';
 import { queueKeyToEvent } from '../../src/tui/screens/queue/input.js';
 import { countdown, initialQueueState, queueReducer, slaMood } from '../../src/tui/screens/queue/state.js';
+import { eventLine } from '../../src/tui/screens/queue/view.js';
 import { tick, tuiSession, waitForFrame } from './helpers.js';
 
 const NOW = '2026-11-20T17:55:00Z';
@@ -99,5 +100,16 @@ describe('queue screen', () => {
     app.stdin.write('\x1b');
     await waitForFrame(app.lastFrame, (f) => f.includes('0 unsolved'));
     app.unmount();
+  });
+});
+
+describe('queue detail event lines', () => {
+  it('shows an edit as field: old → new, like crm ticket show', () => {
+    const base = { id: 1, at: '2026-11-20T09:00:00.000Z', actor: 'anna' };
+    const edit = eventLine({ ...base, kind: 'edit', body: 'subject', from: 'Printer  broken', to: 'Printer on fire' } as never, 120, 'UTC');
+    expect(edit).toContain('subject: Printer broken → Printer on fire');
+    const cleared = eventLine({ ...base, kind: 'edit', body: 'tags', from: 'vip, urgent', to: null } as never, 120, 'UTC');
+    expect(cleared).toContain('tags: vip, urgent → —');
+    expect(eventLine({ ...base, kind: 'status', body: null, from: 'open', to: 'solved' } as never, 120, 'UTC')).toContain('open → solved');
   });
 });

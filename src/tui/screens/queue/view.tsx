@@ -107,8 +107,13 @@ function metricLine(name: string, m: MetricClock | null, now: Date, timeZone?: s
   }
 }
 
-function eventLine(e: TicketDetail['events'][number], width: number, timeZone?: string): string {
-  const what = e.kind === 'status' || e.kind === 'assign' || e.kind === 'priority' || e.kind === 'policy' ? `${e.from ?? '—'} → ${e.to ?? '—'}` : (e.body ?? '').replace(/\s+/g, ' ');
+export function eventLine(e: TicketDetail['events'][number], width: number, timeZone?: string): string {
+  const what =
+    e.kind === 'status' || e.kind === 'assign' || e.kind === 'priority' || e.kind === 'policy'
+      ? `${e.from ?? '—'} → ${e.to ?? '—'}`
+      : e.kind === 'edit'
+        ? `${e.body ?? ''}: ${e.from ?? '—'} → ${e.to ?? '—'}`.replace(/\s+/g, ' ')
+        : (e.body ?? '').replace(/\s+/g, ' ');
   return `${formatLocalDateTime(e.at, timeZone)} ${fit(e.kind, 8)} ${fit(e.actor, 12)} ${truncate(what, Math.max(4, width - 40))}`;
 }
 
