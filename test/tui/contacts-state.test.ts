@@ -16,9 +16,9 @@ describe('contacts reducer', () => {
     s = contactsReducer(s, { type: 'move', action: 'down', height: 10 });
     expect(selectedContact(s)?.name).toBe('Lin Wei');
     s = contactsReducer(s, { type: 'open' });
-    expect(s.openId).toBe(2);
+    expect(s.open).toEqual({ id: 2, name: 'Lin Wei' });
     s = contactsReducer(s, { type: 'close' });
-    expect(s.openId).toBeNull();
+    expect(s.open).toBeNull();
   });
 
   it('ignores an answer to an older query', () => {

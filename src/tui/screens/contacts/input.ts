@@ -5,17 +5,18 @@ import { useKeyHandler } from '../../key-router.js';
 import { editLine } from '../../line-edit.js';
 import { isListAction } from '../../list.js';
 import { promptKey } from '../../prompt.js';
-import type { ContactPromptKind, ContactsEvent, ContactsState } from './state.js';
+import type { ContactPromptKind, ContactsEvent, ContactsState, ContactTarget } from './state.js';
 
 export interface ContactsInputDeps {
   state: MutableRefObject<ContactsState>;
   dispatch: (ev: ContactsEvent) => void;
   listHeight: number;
-  /** A form was completed: perform it (log the call, add the task…). */
-  submit: (kind: ContactPromptKind, values: Record<string, string>, contactId: number) => void;
+  /** A form was completed: perform it (log the call, add the task…) on the contact it was opened for. */
+  submit: (kind: ContactPromptKind, values: Record<string, string>, contact: ContactTarget) => void;
 }
 
-export type ContactsKeyResult = ContactsEvent | 'consume' | { type: 'submit'; kind: ContactPromptKind; values: Record<string, string> } | undefined;
+export type ContactsSubmit = { type: 'submit'; kind: ContactPromptKind; values: Record<string, string>; contact: ContactTarget };
+export type ContactsKeyResult = ContactsEvent | 'consume' | ContactsSubmit | undefined;
 
 /** Pure: what a key press means in the given state (undefined: not ours). */
 export function contactsKeyToEvent(state: ContactsState, input: string, key: KeyInfo, listHeight: number): ContactsKeyResult {
@@ -23,7 +24,8 @@ export function contactsKeyToEvent(state: ContactsState, input: string, key: Key
     const out = promptKey(state.prompt, input, key);
     if (!out) return undefined;
     if (out.type === 'cancel') return { type: 'prompt-close' };
-    if (out.type === 'done') return { type: 'submit', kind: out.kind, values: out.values };
+    // The contact the form was opened for, not whatever the cursor is on after a reload meanwhile.
+    if (out.type === 'done') return state.promptFor ? { type: 'submit', kind: out.kind, values: out.values, contact: state.promptFor } : { type: 'prompt-close' };
     return { type: 'prompt-update', prompt: out.prompt };
   }
   if (state.searching) {
@@ -36,14 +38,14 @@ export function contactsKeyToEvent(state: ContactsState, input: string, key: Key
     return text === undefined ? 'consume' : { type: 'query', text };
   }
   const action = actionFor(CONTACTS_KEYS, input, key);
-  if (isListAction(action)) return state.openId === null ? { type: 'move', action, height: listHeight } : 'consume';
+  if (isListAction(action)) return state.open === null ? { type: 'move', action, height: listHeight } : 'consume';
   switch (action) {
     case 'search':
       return { type: 'search-start' };
     case 'open':
-      return state.openId === null ? { type: 'open' } : 'consume';
+      return state.open === null ? { type: 'open' } : 'consume';
     case 'back':
-      if (state.openId !== null) return { type: 'close' };
+      if (state.open !== null) return { type: 'close' };
       return state.query ? { type: 'search-clear' } : undefined;
     case 'log-call':
       return { type: 'prompt-start', kind: 'call' };
@@ -61,9 +63,8 @@ export function useContactsInput({ state, dispatch, listHeight, submit }: Contac
     if (ev === undefined) return false;
     if (ev === 'consume') return true;
     if (ev.type === 'submit') {
-      const contact = state.current.openId ?? state.current.rows[state.current.cursor]?.id;
       dispatch({ type: 'prompt-close' });
-      if (contact !== undefined) submit(ev.kind, ev.values, contact);
+      submit(ev.kind, ev.values, ev.contact);
       return true;
     }
     dispatch(ev);

@@ -1,24 +1,38 @@
 /** Contacts screen: wires the reducer, the input hook, the domain calls and the view. */
 import { useCallback, useEffect, useState } from 'react';
 import { addTask, logActivity } from '../../../domain/activities.js';
+import { contactStanding, type ContactStanding } from '../../../domain/contact-standing.js';
 import { listContacts, showContact, type ContactRecord } from '../../../domain/contacts.js';
 import { timelineFor, type TimelineEntry } from '../../../domain/timeline.js';
 import { useReducerRef } from '../../use-reducer-ref.js';
 import { errorText, type ScreenProps } from '../types.js';
 import { useContactsInput } from './input.js';
-import { contactsReducer, initialContactsState, type ContactPromptKind } from './state.js';
+import { contactsReducer, contactTarget, initialContactsState, type ContactPromptKind, type ContactTarget } from './state.js';
 import { ContactsView, contactsListHeight } from './view.js';
 
 /** How many matches the list holds; the count line says how many exist. */
 export const CONTACTS_LIMIT = 500;
 export const CONTACT_TIMELINE_LIMIT = 50;
 
+/**
+ * The status line after logging on a contact that is archived, or was merged into another, since
+ * the screen showed it. Logging went on that contact all the same, as `crm log` does (it resolves
+ * a contact id whether archived or not); the line says so instead of leaving it unnoticed.
+ */
+export function archivedContactNotice(done: string, contact: ContactTarget, standing: ContactStanding | null): string | null {
+  if (!standing || standing.state === 'active') return null;
+  const merged = standing.state === 'merged' ? `: merged into ${standing.into ? `#${standing.into.id} ${standing.into.name}` : 'another contact'}` : '';
+  return `${done.replace(/\.$/, '')} — ${contact.name} (#${contact.id}) is archived${merged}; it went on #${contact.id} all the same, as crm log does.`;
+}
+
 export function ContactsScreen({ session, theme, width, height, active, dataVersion, now, setStatus, changed }: ScreenProps) {
   const [state, dispatch, ref] = useReducerRef(contactsReducer, initialContactsState);
   const [detail, setDetail] = useState<{ contact: ContactRecord; timeline: TimelineEntry[] } | null>(null);
 
   const submit = useCallback(
-    (kind: ContactPromptKind, values: Record<string, string>, contactId: number) => {
+    (kind: ContactPromptKind, values: Record<string, string>, contact: ContactTarget) => {
+      // Exactly the contact the form was opened for (by id), whatever the list shows by now.
+      const contactId = contact.id;
       const ref = `contact:${contactId}`;
       const done =
         kind === 'task'
@@ -27,8 +41,11 @@ export function ContactsScreen({ session, theme, width, height, active, dataVers
               (r) => `Logged ${kind} #${r.activity.id}${r.task ? `, follow-up task #${r.task.id}` : ''}.`,
             );
       done
-        .then((msg) => {
-          setStatus(msg);
+        .then(async (msg) => {
+          // Archived or merged away since the screen showed it: say so (the write stands, as with crm log).
+          const notice = archivedContactNotice(msg, contact, await contactStanding(session, contactId).catch(() => null));
+          if (notice) setStatus(notice, 'error');
+          else setStatus(msg);
           changed();
         })
         .catch((err) => setStatus(errorText(err), 'error'));
@@ -49,20 +66,26 @@ export function ContactsScreen({ session, theme, width, height, active, dataVers
     };
   }, [session, state.query, dataVersion, dispatch, setStatus]);
 
+  const openId = state.open?.id ?? null;
   useEffect(() => {
-    if (state.openId === null) {
+    if (openId === null) {
       setDetail(null);
       return;
     }
     let current = true;
-    const id = state.openId;
+    const id = openId;
     Promise.all([showContact(session, String(id)), timelineFor(session, { contactId: id }, { limit: CONTACT_TIMELINE_LIMIT })])
-      .then(([contact, timeline]) => current && setDetail({ contact, timeline }))
+      .then(([contact, timeline]) => {
+        if (!current) return;
+        setDetail({ contact, timeline });
+        // Forms opened from the detail name the contact as the detail now shows it.
+        dispatch({ type: 'detail', contact: contactTarget(contact) });
+      })
       .catch((err) => current && setStatus(errorText(err), 'error'));
     return () => {
       current = false;
     };
-  }, [session, state.openId, dataVersion, setStatus]);
+  }, [session, openId, dataVersion, setStatus, dispatch]);
 
-  return <ContactsView state={state} detail={detail && detail.contact.id === state.openId ? detail : null} theme={theme} width={width} height={height} timeZone={session.timeZone} now={now} />;
+  return <ContactsView state={state} detail={detail && detail.contact.id === openId ? detail : null} theme={theme} width={width} height={height} timeZone={session.timeZone} now={now} />;
 }

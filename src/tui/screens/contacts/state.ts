@@ -6,6 +6,20 @@ import { openPrompt, type PromptState } from '../../prompt.js';
 
 export type ContactPromptKind = 'call' | 'note' | 'task';
 
+/**
+ * A contact as the screen showed it (in the list or the open detail). A form remembers the one it
+ * was opened for and acts on exactly that contact, whatever a live reload or a new search has put
+ * under the cursor by the time it is submitted.
+ */
+export interface ContactTarget {
+  id: number;
+  name: string;
+}
+
+export function contactTarget(c: Pick<ContactRecord, 'id' | 'name'>): ContactTarget {
+  return { id: c.id, name: c.name };
+}
+
 export interface ContactsState {
   query: string;
   /** The search field has the keyboard: every printable key is text. */
@@ -15,9 +29,11 @@ export interface ContactsState {
   loaded: boolean;
   cursor: number;
   scroll: number;
-  /** Contact whose detail is open. */
-  openId: number | null;
+  /** The contact whose detail is open (as last shown: the row, then the loaded detail). */
+  open: ContactTarget | null;
   prompt: PromptState<ContactPromptKind> | null;
+  /** The contact the open prompt is for, as it was when the prompt opened. */
+  promptFor: ContactTarget | null;
 }
 
 export const initialContactsState: ContactsState = {
@@ -28,8 +44,9 @@ export const initialContactsState: ContactsState = {
   loaded: false,
   cursor: 0,
   scroll: 0,
-  openId: null,
+  open: null,
   prompt: null,
+  promptFor: null,
 };
 
 export type ContactsEvent =
@@ -41,6 +58,7 @@ export type ContactsEvent =
   | { type: 'move'; action: ListAction; height: number }
   | { type: 'open' }
   | { type: 'close' }
+  | { type: 'detail'; contact: ContactTarget }
   | { type: 'prompt-start'; kind: ContactPromptKind }
   | { type: 'prompt-update'; prompt: PromptState<ContactPromptKind> }
   | { type: 'prompt-close' };
@@ -48,7 +66,7 @@ export type ContactsEvent =
 export function contactsReducer(state: ContactsState, ev: ContactsEvent): ContactsState {
   switch (ev.type) {
     case 'search-start':
-      return { ...state, searching: true, openId: null };
+      return { ...state, searching: true, open: null };
     case 'search-keep':
       return { ...state, searching: false };
     case 'search-clear':
@@ -67,25 +85,34 @@ export function contactsReducer(state: ContactsState, ev: ContactsEvent): Contac
       return { ...state, ...moveInList(state, ev.action, state.rows.length, ev.height) };
     case 'open': {
       const row = state.rows[state.cursor];
-      return row ? { ...state, openId: row.id, searching: false } : state;
+      return row ? { ...state, open: contactTarget(row), searching: false } : state;
     }
     case 'close':
-      return { ...state, openId: null, prompt: null };
+      return { ...state, open: null, prompt: null, promptFor: null };
+    case 'detail':
+      // The detail (re)loaded: its forms name the contact as the detail now shows it.
+      return state.open?.id === ev.contact.id ? { ...state, open: ev.contact } : state;
     case 'prompt-start': {
-      const c = selectedContact(state);
-      return c ? { ...state, searching: false, prompt: contactPrompt(ev.kind, c.name) } : state;
+      const c = actionTarget(state);
+      return c ? { ...state, searching: false, prompt: contactPrompt(ev.kind, c.name), promptFor: c } : state;
     }
     case 'prompt-update':
       return state.prompt ? { ...state, prompt: ev.prompt } : state;
     case 'prompt-close':
-      return { ...state, prompt: null };
+      return { ...state, prompt: null, promptFor: null };
   }
 }
 
-/** The contact under the cursor (or the open one). */
+/** The contact under the cursor in the list. */
 export function selectedContact(state: ContactsState): ContactRecord | undefined {
-  if (state.openId !== null) return state.rows.find((r) => r.id === state.openId);
   return state.rows[state.cursor];
+}
+
+/** What a new form is for: the contact the open detail shows (listed or not), else the selected row. */
+export function actionTarget(state: ContactsState): ContactTarget | undefined {
+  if (state.open) return state.open;
+  const row = selectedContact(state);
+  return row ? contactTarget(row) : undefined;
 }
 
 export function contactPrompt(kind: ContactPromptKind, name: string): PromptState<ContactPromptKind> {

@@ -43,7 +43,7 @@ export function contactLine(c: ContactRecord, width: number): string {
 export function ContactsView(props: ContactsViewProps) {
   const { state, theme, width, height } = props;
   if (state.prompt) return <PromptScreen prompt={state.prompt} theme={theme} width={width} height={height} />;
-  if (state.openId !== null) return <ContactDetail detail={props.detail} theme={theme} width={width} height={height} timeZone={props.timeZone} now={props.now ?? new Date()} />;
+  if (state.open !== null) return <ContactDetail detail={props.detail} theme={theme} width={width} height={height} timeZone={props.timeZone} now={props.now ?? new Date()} />;
   return <ContactList {...props} />;
 }
 
