@@ -101,13 +101,13 @@ describe('contacts: the contact in the reducer and the submit', () => {
     const bob = { id: 2, name: 'Bob Smith' };
     expect(archivedContactNotice('Logged call #1.', bob, await contactStanding(t.session, 2))).toBeNull();
     await setContactArchived(t.session, '2', true);
-    expect(archivedContactNotice('Logged call #1.', bob, await contactStanding(t.session, 2))).toBe('Logged call #1 — Bob Smith (#2) is archived; it went on #2 all the same, as crm log does.');
+    expect(archivedContactNotice('Logged call #1.', bob, await contactStanding(t.session, 2))).toBe('Logged call #1 — Bob Smith (#2) is archived (logged there, as crm log does).');
     // crm log call 2 "…" (what the CLI runs) logs on the archived contact.
     expect((await logActivity(t.session, { kind: 'call', ref: '2', subject: 'From the CLI' })).activity).toMatchObject({ contact: { id: 2 } });
     await setContactArchived(t.session, '2', false);
     await mergeContacts(t.session, '1', '2');
     expect(archivedContactNotice('Added task #4 "Send quote".', bob, await contactStanding(t.session, 2))).toBe(
-      'Added task #4 "Send quote" — Bob Smith (#2) is archived: merged into #1 Ann Smithers; it went on #2 all the same, as crm log does.',
+      'Added task #4 "Send quote" — Bob Smith (#2) is archived: merged into #1 Ann Smithers (logged there, as crm log does).',
     );
     expect((await logActivity(t.session, { kind: 'call', ref: '2', subject: 'After the merge' })).activity).toMatchObject({ contact: { id: 2 } });
     expect(await contactStanding(t.session, 99)).toBeNull();
@@ -137,7 +137,7 @@ describe('contacts screen: the list changes while a form is open', () => {
     await tick(300);
     app.stdin.write('\r');
     const f = await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('is archived'));
-    expect(statusLine(f)).toContain('Logged call #1 — Bob Smith (#2) is archived; it went on #2 all the same, as crm log does.');
+    expect(statusLine(f)).toContain('Logged call #1 — Bob Smith (#2) is archived (logged there, as crm log does).');
     expect(await activities()).toEqual([{ kind: 'call', subject: 'Discussed pricing', contact_id: 2 }]);
     app.unmount();
   });
@@ -148,7 +148,7 @@ describe('contacts screen: the list changes while a form is open', () => {
     await tick(300);
     app.stdin.write('\r');
     const f = await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('is archived'));
-    expect(statusLine(f)).toContain('Logged call #1 — Bob Smith (#2) is archived: merged into #1 Ann Smithers; it went on #2 all the same');
+    expect(statusLine(f)).toContain('Logged call #1 — Bob Smith (#2) is archived: merged into #1 Ann Smithers (logged there');
     expect(await activities()).toEqual([{ kind: 'call', subject: 'Discussed pricing', contact_id: 2 }]);
     app.unmount();
   });

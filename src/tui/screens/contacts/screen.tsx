@@ -22,7 +22,7 @@ export const CONTACT_TIMELINE_LIMIT = 50;
 export function archivedContactNotice(done: string, contact: ContactTarget, standing: ContactStanding | null): string | null {
   if (!standing || standing.state === 'active') return null;
   const merged = standing.state === 'merged' ? `: merged into ${standing.into ? `#${standing.into.id} ${standing.into.name}` : 'another contact'}` : '';
-  return `${done.replace(/\.$/, '')} — ${contact.name} (#${contact.id}) is archived${merged}; it went on #${contact.id} all the same, as crm log does.`;
+  return `${done.replace(/\.$/, '')} — ${contact.name} (#${contact.id}) is archived${merged} (logged there, as crm log does).`;
 }
 
 export function ContactsScreen({ session, theme, width, height, active, dataVersion, now, setStatus, changed }: ScreenProps) {
