@@ -268,6 +268,8 @@ interface Change {
   events: NewEvent[];
   action: string;
   tags?: { add: string[]; remove: string[] };
+  /** An edit whose every value is already stored: thrown (nothing written) when the tags do not change either. */
+  noChange?: () => UserError;
 }
 
 function closedError(t: Ticket): UserError {
@@ -326,6 +328,15 @@ async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, a
       const current = await trx.selectFrom('tickets').select('version').where('id', '=', t.id).executeTakeFirst();
       if (current && current.version !== expectVersion) throw versionConflict(t.id, current.version, expectVersion);
     }
+    // The tags as they are now, under the write lock: an edit that changes nothing writes nothing.
+    let tags: [string[], string[]] | undefined;
+    if (change.tags) {
+      const current = (await tagsFor(trx, 'ticket', [t.id])).get(t.id) ?? [];
+      const remove = new Set(change.tags.remove);
+      const next = [...new Set([...current, ...change.tags.add])].filter((x) => !remove.has(x)).sort();
+      if (JSON.stringify(next) !== JSON.stringify(current)) tags = [current, next];
+    }
+    if (!tags && change.noChange && !Object.keys(change.set).length && !change.events.length) throw change.noChange();
     const res = await trx
       .updateTable('tickets')
       .set({ ...(change.set as Record<string, never>), updated_at: at, version: t.version + 1 })
@@ -334,18 +345,11 @@ async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, a
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) throw new ConflictError(`Ticket #${t.id} was changed by someone else since you read it.`, `Look again: crm ticket show ${t.id} — then repeat.`, 'stale');
     const events = [...change.events];
-    let tags: [string[], string[]] | undefined;
-    if (change.tags) {
-      const current = (await tagsFor(trx, 'ticket', [t.id])).get(t.id) ?? [];
-      const remove = new Set(change.tags.remove);
-      const next = [...new Set([...current, ...change.tags.add])].filter((x) => !remove.has(x)).sort();
-      if (JSON.stringify(next) !== JSON.stringify(current)) {
-        await setTags(trx, 'ticket', t.id, next);
-        tags = [current, next];
-        // After the other fields' edit events, before a policy event.
-        const pos = events.findIndex((e) => e.kind !== 'edit');
-        events.splice(pos < 0 ? events.length : pos, 0, { kind: 'edit', body: 'tags', from: current.join(', ') || null, to: next.join(', ') || null });
-      }
+    if (tags) {
+      await setTags(trx, 'ticket', t.id, tags[1]);
+      // After the other fields' edit events, before a policy event.
+      const pos = events.findIndex((e) => e.kind !== 'edit');
+      events.splice(pos < 0 ? events.length : pos, 0, { kind: 'edit', body: 'tags', from: tags[0].join(', ') || null, to: tags[1].join(', ') || null });
     }
     for (const e of events) {
       await trx.insertInto('ticket_events').values({ ticket_id: t.id, kind: e.kind, body: e.body ?? null, from_value: e.from ?? null, to_value: e.to ?? null, actor: e.actor ?? s.actor, at }).execute();
@@ -489,20 +493,34 @@ export async function editTicket(s: Session, ref: string | number, input: EditTi
       if (!subject) throw new UserError('A ticket needs a subject.');
       if (subject !== t.subject) set.subject = subject;
     }
-    if (input.description !== undefined) set.description = cleanText(input.description);
+    const description = input.description === undefined ? undefined : cleanText(input.description);
+    if (description !== undefined && description !== t.description) set.description = description;
     const category = cleanLabel(input.category);
     if (category !== undefined && category !== t.category) set.category = category;
     const channel = cleanLabel(input.channel);
     if (channel !== undefined && channel !== t.channel) set.channel = channel;
     const tags = input.addTags || input.removeTags ? { add: (input.addTags ?? []).map(normalizeTag), remove: (input.removeTags ?? []).map(normalizeTag) } : undefined;
-    if (!Object.keys(set).length && !tags) throw new UserError('Nothing to change.', `crm ticket edit ${t.id} --category billing`, 'no_change');
+    // Every value given is the stored one (the tags are checked in the transaction).
+    const noChange = () => {
+      const has = [
+        ...(input.subject !== undefined ? ['that subject'] : []),
+        ...(description !== undefined ? [description === null ? 'no description' : 'that description'] : []),
+        ...(category !== undefined ? [category === null ? 'no category' : `category ${category}`] : []),
+        ...(channel !== undefined ? [channel === null ? 'no channel' : `channel ${channel}`] : []),
+        ...(tags?.add.length ? [`${tags.add.length > 1 ? 'tags' : 'tag'} ${tags.add.join(', ')}`] : []),
+        ...(tags?.remove.length ? [`no ${tags.remove.length > 1 ? 'tags' : 'tag'} ${tags.remove.join(', ')}`] : []),
+      ];
+      const list = has.length > 1 ? `${has.slice(0, -1).join(', ')} and ${has.at(-1)}` : (has[0] ?? 'these values');
+      return new UserError(`Nothing to change: ticket #${t.id} already has ${list}.`, `See it with: crm ticket show ${t.id}`, 'no_change');
+    };
+    if (!Object.keys(set).length && !tags) throw noChange();
     // One `edit` event per changed field (tags: added inside the transaction, from the tags then).
     const events: NewEvent[] = [];
     for (const [field, to] of Object.entries(set)) {
       const from = (t as Record<string, unknown>)[field] as string | null;
       if (from !== to) events.push({ kind: 'edit', body: field, from, to: to as string | null });
     }
-    const change: Change = { set, events, action: 'update', tags };
+    const change: Change = { set, events, action: 'update', tags, noChange };
     return 'category' in set || 'channel' in set ? withPolicy(s, t, change) : change;
   }, expectVersion);
 }
