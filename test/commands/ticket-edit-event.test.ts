@@ -64,6 +64,39 @@ describe('crm ticket edit writes ticket events', () => {
     expect((await events(t.crm)).slice(1)).toEqual([{ kind: 'edit', body: 'category', from: 'billing', to: null, actor: 'tester' }]);
   });
 
+  it('an edit that changes nothing (tags included) writes nothing and says so', async () => {
+    await t.ok(['ticket', 'open', 'Printer on fire', '--contact', 'sara@example.com', '--category', 'billing', '--description', 'Smoke', '--tag', 'vip']);
+    const before = (await t.ok(['ticket', 'show', '1', '--json'])).json();
+    const audit = async () => (await t.ok(['history', 'ticket', '1', '--json'])).json().length;
+    const audits = await audit();
+    for (const [argv, message] of [
+      [['--tag', 'vip'], 'Nothing to change: ticket #1 already has tag vip.'],
+      [['--untag', 'old'], 'Nothing to change: ticket #1 already has no tag old.'],
+      [['--tag', 'VIP', '--category', 'Billing', '--subject', 'Printer on fire'], 'Nothing to change: ticket #1 already has that subject, category billing and tag vip.'],
+      [['--description', 'Smoke', '--channel', 'none'], 'Nothing to change: ticket #1 already has that description and no channel.'],
+    ] as [string[], string][]) {
+      const r = await t.crm(['ticket', 'edit', '1', ...argv]);
+      expect(r.exitCode, argv.join(' ')).toBe(1); // as for any no-op ticket change (already assigned, already high priority)
+      expect(r.stderr).toContain(message);
+      expect(r.stdout).toBe('');
+    }
+    const after = (await t.ok(['ticket', 'show', '1', '--json'])).json();
+    expect(after.version).toBe(before.version);
+    expect(after.updatedAt).toBe(before.updatedAt);
+    expect(after.tags).toEqual(['vip']);
+    expect(after.events).toEqual(before.events);
+    expect(await audit()).toBe(audits);
+    // --json callers get the code.
+    const json = await t.crm(['ticket', 'edit', '1', '--tag', 'vip', '--json']);
+    expect(json.exitCode).toBe(1);
+    expect(json.stderr).toContain('no_change');
+    // A real change still goes through: one version, one audit entry, one event.
+    const changed = (await t.ok(['ticket', 'edit', '1', '--tag', 'vip', '--tag', 'printer', '--json'])).json();
+    expect(changed).toMatchObject({ version: before.version + 1, tags: ['printer', 'vip'] });
+    expect(await audit()).toBe(audits + 1);
+    expect(changed.events.slice(before.events.length).map((e: Event) => [e.kind, e.body, e.from, e.to])).toEqual([['edit', 'tags', 'vip', 'printer, vip']]);
+  });
+
   it('a category change that selects another policy: the edit event, then the policy event', async () => {
     await t.ok(['sla', 'policy', 'add', 'billing', '--category', 'billing', '--first-reply', 'all=15m']);
     await t.ok(['sla', 'policy', 'reorder', 'billing']);
