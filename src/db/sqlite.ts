@@ -287,7 +287,8 @@ export interface MigrateResult {
  * short-lived connection while this one holds the write lock. In WAL and rollback-journal
  * modes alike a reader may read while a RESERVED lock is held, and no one can write, so the
  * copy is exactly the state the migrations start from — and only the process that really
- * migrates takes it.
+ * migrates takes it. A file that holds no data (a schema, and at most the rows the migrations
+ * themselves put there) is not copied: there is nothing to lose, and no .bak to clean up.
  */
 export function migrate(sqlite: SqliteDatabase, path: string, opts: MigrateOptions = {}): MigrateResult {
   const list = opts.migrations ?? shippedMigrations;
@@ -304,7 +305,7 @@ export function migrate(sqlite: SqliteDatabase, path: string, opts: MigrateOptio
       return { from: current, to: current };
     }
     const memory = path === ':memory:' || path === '';
-    if (current > 0 && !memory && opts.backup !== false) {
+    if (current > 0 && !memory && opts.backup !== false && holdsData(sqlite, list, current)) {
       backup = `${path}.v${current}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
       snapshotTo(path, backup, lock);
     }
@@ -325,6 +326,43 @@ export function migrate(sqlite: SqliteDatabase, path: string, opts: MigrateOptio
       'Nothing was changed. Report this with CRM_DEBUG=1 output; meanwhile use the previous crm version.',
       'migration_failed',
     );
+  }
+}
+
+/** Columns the migrations fill with the time they ran: a seeded row differs there from file to file. */
+const SEED_TIME_COLUMNS = new Set(['created_at', 'updated_at']);
+
+/**
+ * Does any table hold a row the user put there? `SELECT 1 … LIMIT 1` per table; a table the
+ * migrations seed (pipelines, stages, lost reasons, the default SLA policy) holds data only when
+ * its rows are not exactly the seed, compared with a schema built in memory by the same
+ * migrations (timestamps aside). Runs under the migration's write lock, only when migrating.
+ */
+export function holdsData(sqlite: SqliteDatabase, list: Migration[], version: number): boolean {
+  const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all() as string[];
+  let seed: SqliteDatabase | undefined;
+  try {
+    for (const table of tables) {
+      const q = `"${table.replace(/"/g, '""')}"`;
+      if (!sqlite.prepare(`SELECT 1 FROM ${q} LIMIT 1`).get()) continue;
+      if (!seed) {
+        seed = openSqlite(':memory:');
+        for (const m of list) if (m.version <= version) seed.exec(m.sql);
+      }
+      const exists = seed.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
+      const seeded = exists ? (seed.prepare(`SELECT count(*) FROM ${q}`).pluck().get() as number) : 0;
+      if (seeded === 0) return true;
+      // More rows than the seed (without counting a large table), or other values.
+      if (sqlite.prepare(`SELECT 1 FROM ${q} LIMIT 1 OFFSET ?`).get(seeded)) return true;
+      const columns = (sqlite.prepare(`PRAGMA table_info(${q})`).all() as { name: string }[]).map((c) => c.name).filter((c) => !SEED_TIME_COLUMNS.has(c));
+      const rows = `SELECT json_array(${columns.map((c) => `"${c.replace(/"/g, '""')}"`).join(', ')}) FROM ${q} ORDER BY rowid`;
+      if (JSON.stringify(sqlite.prepare(rows).pluck().all()) !== JSON.stringify(seed.prepare(rows).pluck().all())) return true;
+    }
+    return false;
+  } catch {
+    return true; // cannot tell (a schema that differs from the migrations'): copy it
+  } finally {
+    seed?.close();
   }
 }
 
