@@ -119,7 +119,7 @@ describe('migration 0005: tickets by company', () => {
   it('the CLI upgrades a version-4 file on open and records the latest version', async () => {
     openDatabase(t.db, { migrations: migrations.filter((m) => m.version <= 4) }).close();
     const crm = cliFor(t.db);
-    // Nothing in the file yet (no data): no backup needed; `db status` reports the pending step.
+    // `db status` reports the pending steps.
     const before = await crm(['--no-migrate', 'db', 'status', '--json']);
     expect(before.exitCode).toBe(3);
     expect(before.json()).toMatchObject({ version: 4, latestVersion });
@@ -129,5 +129,40 @@ describe('migration 0005: tickets by company', () => {
     expect(schemaVersion(raw)).toBe(latestVersion);
     expect(indexSql(raw)).toBeDefined();
     raw.close();
+    // Nothing in the file yet (a schema and the seeded pipeline, stages, lost reasons and default
+    // SLA policy): no data, so no backup.
+    expect(backups()).toEqual([]);
+  });
+
+  it('a version-4 file with one row of its own still gets exactly one backup', async () => {
+    openDatabase(t.db, { migrations: migrations.filter((m) => m.version <= 4) }).close();
+    const raw = new BetterSqlite3(t.db);
+    raw.prepare("INSERT INTO settings (key, value) VALUES ('marker', 'kept')").run();
+    raw.close();
+    const crm = cliFor(t.db);
+    expect((await crm(['company', 'add', 'Acme Ltd'])).exitCode).toBe(0);
+    expect((await crm(['company', 'add', 'Beta GmbH'])).exitCode).toBe(0);
+    expect(backups()).toEqual([expect.stringMatching(/^crm\.db\.v4\..*\.bak$/)]);
+    const copy = new BetterSqlite3(`${t.dir}/${backups()[0]}`, { readonly: true });
+    expect(schemaVersion(copy)).toBe(4);
+    expect(copy.prepare("SELECT value FROM settings WHERE key = 'marker'").pluck().get()).toBe('kept');
+    expect(copy.prepare('SELECT count(*) FROM companies').pluck().get()).toBe(0);
+    copy.close();
+  });
+
+  it('a change to a seeded row (a renamed stage, a retired lost reason) is data too: one backup', async () => {
+    for (const change of ["UPDATE stages SET name = 'Discovery' WHERE name = 'Prospecting'", "UPDATE lost_reasons SET active = 0 WHERE name = 'timing'", "INSERT INTO lost_reasons (name) VALUES ('merger')"]) {
+      t.cleanup();
+      t = tempDb();
+      openDatabase(t.db, { migrations: migrations.filter((m) => m.version <= 4) }).close();
+      const raw = new BetterSqlite3(t.db);
+      raw.exec(change);
+      try {
+        expect(migrate(raw, t.db), change).toMatchObject({ from: 4, to: latestVersion, backup: expect.stringMatching(/\.bak$/) });
+      } finally {
+        raw.close();
+      }
+      expect(backups(), change).toHaveLength(1);
+    }
   });
 });
