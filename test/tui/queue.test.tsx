@@ -113,3 +113,18 @@ describe('queue detail event lines', () => {
     expect(eventLine({ ...base, kind: 'status', body: null, from: 'open', to: 'solved' } as never, 120, 'UTC')).toContain('open → solved');
   });
 });
+
+describe('the queue after its own action', () => {
+  it('takes the version its write left, so the next key is not refused as someone else’s change', () => {
+    const row = { id: 1, subject: 'Printer on fire', version: 3, status: 'open', assignee: null, priority: 'urgent' } as unknown as TicketRecord;
+    const other = { ...row, id: 2, subject: 'Other', version: 7 } as TicketRecord;
+    let s = queueReducer(initialQueueState, { type: 'loaded', rows: [row, other] });
+    s = queueReducer(s, { type: 'open' });
+    const after = queueReducer(s, { type: 'acted', ticket: { ...row, version: 4, assignee: 'tester' } });
+    expect(after.rows.map((r) => [r.id, r.version, r.assignee])).toEqual([
+      [1, 4, 'tester'],
+      [2, 7, null],
+    ]);
+    expect(after.open).toMatchObject({ id: 1, version: 4, assignee: 'tester' });
+  });
+});

@@ -38,16 +38,20 @@ export function QueueScreen({ session, theme, width, height, active, dataVersion
         setStatus(ticketStaleMessage(shown, latest, verb, { reachable, kept }), 'error');
         changed();
       };
+      const acted = (t: Parameters<typeof ticketTarget>[0], msg: string) => {
+        dispatch({ type: 'acted', ticket: t });
+        return msg;
+      };
       let done: Promise<string>;
       if (cmd.type === 'status') {
-        done = setTicketStatus(session, shown.id, cmd.to, { expectVersion: shown.version }).then((t) => `Ticket #${t.id} is ${t.status}${cmd.to === 'pending' ? ' (SLA clock paused)' : ''}.`);
+        done = setTicketStatus(session, shown.id, cmd.to, { expectVersion: shown.version }).then((t) => acted(t, `Ticket #${t.id} is ${t.status}${cmd.to === 'pending' ? ' (SLA clock paused)' : ''}.`));
       } else if (cmd.kind === 'assign') {
         const who = cmd.text.trim() || session.actor;
-        done = assignTicket(session, shown.id, who, shown.version).then((t) => `Ticket #${t.id} assigned to ${t.assignee ?? who}.`);
+        done = assignTicket(session, shown.id, who, shown.version).then((t) => acted(t, `Ticket #${t.id} assigned to ${t.assignee ?? who}.`));
       } else if (cmd.kind === 'reply') {
-        done = replyToTicket(session, shown.id, cmd.text, shown.version).then((t) => `Replied on ticket #${t.id}.`);
+        done = replyToTicket(session, shown.id, cmd.text, shown.version).then((t) => acted(t, `Replied on ticket #${t.id}.`));
       } else {
-        done = noteOnTicket(session, shown.id, cmd.text, shown.version).then((t) => `Internal note added to ticket #${t.id}.`);
+        done = noteOnTicket(session, shown.id, cmd.text, shown.version).then((t) => acted(t, `Internal note added to ticket #${t.id}.`));
       }
       done
         .then((msg) => {

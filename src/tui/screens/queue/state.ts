@@ -45,6 +45,8 @@ export const initialQueueState: QueueState = { rows: [], loaded: false, cursor: 
 
 export type QueueEvent =
   | { type: 'loaded'; rows: TicketRecord[] }
+  /** This screen's own action went through: the ticket as it left the write (its new version). */
+  | { type: 'acted'; ticket: Pick<TicketRecord, 'id' | 'subject' | 'version' | 'status' | 'assignee' | 'priority'> }
   | { type: 'move'; action: ListAction; height: number }
   | { type: 'open' }
   | { type: 'close' }
@@ -77,6 +79,14 @@ export function queueReducer(s: QueueState, ev: QueueEvent): QueueState {
     }
     case 'close':
       return { ...s, open: null };
+    case 'acted': {
+      // Our own change is not "someone else's": the next key acts on the version just written,
+      // without waiting for the reload (a quick `r` then `p` was refused as a conflict).
+      const t = ev.ticket;
+      const patch = { version: t.version, status: t.status, assignee: t.assignee, priority: t.priority };
+      const rows = s.rows.map((r) => (r.id === t.id ? { ...r, ...patch } : r));
+      return { ...s, rows, open: s.open?.id === t.id ? ticketTarget(t) : s.open };
+    }
     case 'detail':
       // The detail (re)loaded: what the user sees now is this version.
       return s.open?.id === ev.ticket.id ? { ...s, open: ev.ticket } : s;
