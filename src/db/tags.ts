@@ -36,11 +36,3 @@ export interface TagChange {
   addTags?: string[];
   removeTags?: string[];
 }
-
-/** Apply an edit's tag flags (--set-tags, --add-tag, --remove-tag) to the current tags; a no-op without them. */
-export async function applyTagChange(trx: Kysely<Database>, entityType: string, entityId: number, current: string[], change: TagChange): Promise<void> {
-  if (!change.tags && !change.addTags && !change.removeTags) return;
-  const remove = new Set((change.removeTags ?? []).map(normalizeTag));
-  const next = [...(change.tags ? change.tags.map(normalizeTag) : current), ...(change.addTags ?? []).map(normalizeTag)].filter((t) => !remove.has(t));
-  await setTags(trx, entityType, entityId, next);
-}

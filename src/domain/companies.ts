@@ -4,7 +4,8 @@ import { diff, recordAudit } from '../db/audit.js';
 import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
 import { fold } from '../db/fold.js';
 import type { Company } from '../db/schema.js';
-import { applyTagChange, normalizeTag, setTags, tagsFor } from '../db/tags.js';
+import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
+import { changedColumns, nextTags, noChangeError } from './no-change.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
 import { nowIso, type Session } from './session.js';
@@ -211,25 +212,28 @@ export async function editCompany(s: Session, ref: string, input: CompanyInput, 
   if (input.owner !== undefined) cols.owner_id = await resolveOwnerId(s, input.owner);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
+    // The row as it is under the write lock: only values that differ from it are written.
+    const row = await trx.selectFrom('companies').selectAll().where('id', '=', company.id).executeTakeFirstOrThrow();
+    if (row.version !== company.version) throw stale();
     const before = await loadCompanyRecord(trx, company.id);
-    if (before.version !== company.version) throw stale();
-    if (Object.keys(cols).length) {
-      const res = await trx
-        .updateTable('companies')
-        .set({ ...cols, updated_at: at, version: company.version + 1 })
-        .where('id', '=', company.id)
-        .where('version', '=', company.version)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 0) throw stale();
-    }
-    await applyTagChange(trx, 'company', company.id, before.tags, input);
+    const changed = changedColumns(row as unknown as Record<string, unknown>, cols);
+    const tags = nextTags(before.tags, input);
+    const noChange = () => noChangeError('company', `#${company.id}`, cols, input, `crm company show ${company.id}`);
+    if (!Object.keys(changed).length && !tags) throw noChange();
+    const res = await trx
+      .updateTable('companies')
+      .set({ ...changed, updated_at: at, version: company.version + 1 })
+      .where('id', '=', company.id)
+      .where('version', '=', company.version)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) throw stale();
+    if (tags) await setTags(trx, 'company', company.id, tags);
     const after = await loadCompanyRecord(trx, company.id);
     const changes = diff(recordForAudit(before), recordForAudit(after));
-    if (Object.keys(changes).length) {
-      if (!Object.keys(cols).length) await trx.updateTable('companies').set({ updated_at: at, version: company.version + 1 }).where('id', '=', company.id).execute();
-      await recordAudit(trx, { entity: 'company', entityId: company.id, action: 'update', changes, actor: s.actor, at });
-    }
-    return loadCompanyRecord(trx, company.id);
+    // A value that differs only in form: still nothing to change (rolled back).
+    if (!Object.keys(changes).length) throw noChange();
+    await recordAudit(trx, { entity: 'company', entityId: company.id, action: 'update', changes, actor: s.actor, at });
+    return after;
   });
 }
 

@@ -4,7 +4,8 @@ import { diff, recordAudit } from '../db/audit.js';
 import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
 import { fold, phoneDigits } from '../db/fold.js';
 import type { Contact, Lifecycle } from '../db/schema.js';
-import { applyTagChange, normalizeTag, setTags, tagsFor } from '../db/tags.js';
+import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
+import { changedColumns, nextTags, noChangeError } from './no-change.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
 import { findOrCreateCompany, type CompanyRecord } from './companies.js';
@@ -277,31 +278,34 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
   if (cols.referred_by_id === contact.id) throw new UserError('A contact cannot refer themselves.');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
+    // The row as it is under the write lock: only values that differ from it are written.
+    const row = await trx.selectFrom('contacts').selectAll().where('id', '=', contact.id).executeTakeFirstOrThrow();
+    if (row.version !== contact.version) throw staleError(contact.id);
     const before = await loadContactRecord(trx, contact.id);
-    if ('email_norm' in cols) await assertEmailFree(trx, cols.email_norm as string | null, contact.id);
-    const merged = { ...contact, ...cols };
+    const given = cols;
+    const changed = changedColumns(row as unknown as Record<string, unknown>, given);
+    const tags = nextTags(before.tags, input);
+    const noChange = () => noChangeError('contact', `#${contact.id}`, given, input, `crm contact show ${contact.id}`);
+    if (!Object.keys(changed).length && !tags) throw noChange();
+    if ('email_norm' in changed) await assertEmailFree(trx, changed.email_norm as string | null, contact.id);
+    const merged = { ...row, ...changed };
     if (!cleanText(merged.first_name as string) && !cleanText(merged.last_name as string)) throw new UserError('A contact needs a name.');
     if (!merged.email && !merged.phone && !merged.mobile) throw new UserError('A contact needs an email or a phone number; this edit would remove the last one.');
-    let touched = false;
-    if (Object.keys(cols).length) {
-      cols.search_text = searchText(merged);
-      const res = await trx
-        .updateTable('contacts')
-        .set({ ...cols, updated_at: at, version: contact.version + 1 })
-        .where('id', '=', contact.id)
-        .where('version', '=', contact.version)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 0) throw staleError(contact.id);
-      touched = true;
-    }
-    await applyTagChange(trx, 'contact', contact.id, before.tags, input);
+    if (Object.keys(changed).length) changed.search_text = searchText(merged);
+    const res = await trx
+      .updateTable('contacts')
+      .set({ ...changed, updated_at: at, version: contact.version + 1 })
+      .where('id', '=', contact.id)
+      .where('version', '=', contact.version)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) throw staleError(contact.id);
+    if (tags) await setTags(trx, 'contact', contact.id, tags);
     const after = await loadContactRecord(trx, contact.id);
     const changes = diff(auditView(before), auditView(after));
-    if (Object.keys(changes).length) {
-      if (!touched) await trx.updateTable('contacts').set({ updated_at: at, version: contact.version + 1 }).where('id', '=', contact.id).execute();
-      await recordAudit(trx, { entity: 'contact', entityId: contact.id, action: 'update', changes, actor: s.actor, at });
-    }
-    return loadContactRecord(trx, contact.id);
+    // A value that differs only in form (custom fields in another key order): still nothing to change; rolled back.
+    if (!Object.keys(changes).length) throw noChange();
+    await recordAudit(trx, { entity: 'contact', entityId: contact.id, action: 'update', changes, actor: s.actor, at });
+    return after;
   });
 }
 

@@ -9,7 +9,8 @@ import { diff, recordAudit } from '../db/audit.js';
 import { compileFilter, dateRange, parseFilter, zonedDay, type AnyEB, type Cond, type FilterEnv, type FilterSpec, type FilterTerm } from '../db/filter.js';
 import { fold } from '../db/fold.js';
 import type { StageKind } from '../db/schema.js';
-import { applyTagChange, normalizeTag, setTags, tagsFor } from '../db/tags.js';
+import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
+import { changedColumns, nextTags, noChangeError } from './no-change.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.js';
 import { formatDuration } from '../output/format.js';
@@ -407,26 +408,27 @@ export async function editDeal(s: Session, ref: string, input: DealInput, fx: De
   return writeTransaction(s.db, async (trx) => {
     // Also covers a change of tags only, whose UPDATE below would not check the version.
     await assertUnchanged(trx, deal, expectVersion);
+    // The row as it is under the write lock: only values that differ from it are written.
+    const row = await trx.selectFrom('deals').selectAll().where('id', '=', deal.id).executeTakeFirstOrThrow();
     const before = await loadDealRecord(trx, deal.id, s.now());
-    let touched = false;
-    if (Object.keys(cols).length) {
-      const res = await trx
-        .updateTable('deals')
-        .set({ ...cols, updated_at: at, version: deal.version + 1 })
-        .where('id', '=', deal.id)
-        .where('version', '=', deal.version)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 0) throw staleError(deal.id);
-      touched = true;
-    }
-    await applyTagChange(trx, 'deal', deal.id, before.tags, input);
+    const changed = changedColumns(row as unknown as Record<string, unknown>, cols);
+    const tags = nextTags(before.tags, input);
+    const noChange = () => noChangeError('deal', `#${deal.id}`, cols, input, `crm deal show ${deal.id}`);
+    if (!Object.keys(changed).length && !tags) throw noChange();
+    const res = await trx
+      .updateTable('deals')
+      .set({ ...changed, updated_at: at, version: deal.version + 1 })
+      .where('id', '=', deal.id)
+      .where('version', '=', deal.version)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) throw staleError(deal.id);
+    if (tags) await setTags(trx, 'deal', deal.id, tags);
     const after = await loadDealRecord(trx, deal.id, s.now());
     const changes = diff(auditView(before), auditView(after));
-    if (Object.keys(changes).length) {
-      if (!touched) await trx.updateTable('deals').set({ updated_at: at, version: deal.version + 1 }).where('id', '=', deal.id).execute();
-      await recordAudit(trx, { entity: 'deal', entityId: deal.id, action: 'update', changes, actor: s.actor, at });
-    }
-    return loadDealRecord(trx, deal.id, s.now());
+    // A value that differs only in form: still nothing to change (rolled back).
+    if (!Object.keys(changes).length) throw noChange();
+    await recordAudit(trx, { entity: 'deal', entityId: deal.id, action: 'update', changes, actor: s.actor, at });
+    return after;
   });
 }
 

@@ -5,6 +5,7 @@ import { writeTransaction } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
 import { fold } from '../db/fold.js';
 import { sql } from 'kysely';
+import { changedColumns, noChangeError } from './no-change.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, normalizeEmail } from './validate.js';
 
@@ -185,11 +186,15 @@ export async function editUser(s: Session, ref: string, input: UserInput, expect
       const clash = await trx.selectFrom('users').select('id').where('handle', '=', patch.handle as string).executeTakeFirst();
       if (clash) throw new ConflictError(`User "${String(patch.handle)}" already exists (#${clash.id}).`);
     }
-    const changes = diff(user as unknown as Record<string, unknown>, patch);
-    if (Object.keys(changes).length === 0) return toUserRecord(user);
+    // The row as it is under the write lock: only values that differ from it are written.
+    const current = await trx.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
+    if (current.version !== user.version) throw stale();
+    const changed = changedColumns(current as unknown as Record<string, unknown>, patch);
+    if (!Object.keys(changed).length) throw noChangeError('user', user.handle, patch, {}, `crm user show ${user.handle}`);
+    const changes = diff(current as unknown as Record<string, unknown>, changed);
     const row = await trx
       .updateTable('users')
-      .set({ ...(patch as object), updated_at: at, version: user.version + 1 })
+      .set({ ...(changed as object), updated_at: at, version: user.version + 1 })
       .where('id', '=', user.id)
       .where('version', '=', user.version)
       .returningAll()
