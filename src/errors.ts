@@ -48,6 +48,23 @@ export class ConflictError extends CrmError {
   }
 }
 
+/** A refusal because the record changed since it was read (expected version mismatch). */
+export function isStaleConflict(err: unknown): boolean {
+  return err instanceof CrmError && err.code === 'stale';
+}
+
+/**
+ * `--if-version` (or a screen's expected version): the record is at another version than the
+ * one the caller read. `what` names it ("Deal #4"), `show` is the command to look again.
+ */
+export function versionConflict(what: string, show: string, current: number, expected: number): ConflictError {
+  return new ConflictError(
+    `${what} was changed by someone else: it is at version ${current}, not ${expected}.`,
+    `Look again: ${show} — then repeat with --if-version ${current} if the change still applies.`,
+    'stale',
+  );
+}
+
 /** A check the user asked for found problems (`--fail-on-breach`, `db check`): exit 3. */
 export class CheckFailedError extends CrmError {
   constructor(message: string, hint?: string, code = 'check_failed') {

@@ -20,6 +20,13 @@ export async function recordAudit(trx: Kysely<Database>, e: AuditEntry): Promise
     .execute();
 }
 
+/** The latest audit entry of one record (optionally of some actions only), or undefined. */
+export async function lastAuditEntry(db: Kysely<Database>, entity: string, entityId: number, actions?: string[]): Promise<{ action: string; actor: string; changes: string | null } | undefined> {
+  let q = db.selectFrom('audit_log').select(['action', 'actor', 'changes']).where('entity', '=', entity).where('entity_id', '=', entityId);
+  if (actions) q = q.where('action', 'in', actions);
+  return q.orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
 /** Field-by-field difference of two records (only keys present in `after`). */
 export function diff(before: Record<string, unknown>, after: Record<string, unknown>): Changes {
   const changes: Changes = {};

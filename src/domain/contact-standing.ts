@@ -5,6 +5,7 @@
  * does: the activity goes on the contact named, archived or not. Kept out of contacts.ts, which
  * it only reads through.
  */
+import { lastAuditEntry } from '../db/audit.js';
 import { NotFoundError } from '../errors.js';
 import { showContact } from './contacts.js';
 import type { Session } from './session.js';
@@ -22,15 +23,7 @@ export async function contactStanding(s: Session, id: number): Promise<ContactSt
   }
   if (!archivedAt) return { state: 'active' };
   // Archived by hand or by a merge: whichever of the two happened last.
-  const last = await s.db.kysely
-    .selectFrom('audit_log')
-    .select(['action', 'changes'])
-    .where('entity', '=', 'contact')
-    .where('entity_id', '=', id)
-    .where('action', 'in', ['archive', 'merged_into'])
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const last = await lastAuditEntry(s.db.kysely, 'contact', id, ['archive', 'merged_into']);
   if (last?.action !== 'merged_into') return { state: 'archived' };
   const intoId = (JSON.parse(last.changes ?? '{}') as { mergedInto?: [unknown, unknown] }).mergedInto?.[1];
   if (typeof intoId !== 'number') return { state: 'merged', into: null };

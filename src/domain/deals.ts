@@ -5,14 +5,14 @@
  * minor units plus an ISO currency; nothing here goes through floating point.
  */
 import { sql } from 'kysely';
-import { diff, recordAudit } from '../db/audit.js';
+import { diff, lastAuditEntry, recordAudit } from '../db/audit.js';
 import { compileFilter, dateRange, parseFilter, zonedDay, type AnyEB, type Cond, type FilterEnv, type FilterSpec, type FilterTerm } from '../db/filter.js';
 import { fold } from '../db/fold.js';
 import type { StageKind } from '../db/schema.js';
 import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { changedColumns, nextTags, noChangeError } from './no-change.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
-import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.js';
+import { ConflictError, NotFoundError, UsageError, UserError, versionConflict } from '../errors.js';
 import { formatDuration } from '../output/format.js';
 import { findOrCreateCompany, type CompanyRecord } from './companies.js';
 import { getContact } from './contacts.js';
@@ -334,18 +334,13 @@ function staleError(id: number): ConflictError {
   return new ConflictError(`Deal #${id} was changed by someone else since you read it.`, `Look again: crm deal show ${id} — then repeat the change.`, 'stale');
 }
 
-/** `--if-version`: the deal is at another version than the one the caller read. */
-function versionConflict(id: number, current: number, expected: number): ConflictError {
-  return new ConflictError(
-    `Deal #${id} was changed by someone else: it is at version ${current}, not ${expected}.`,
-    `Look again: crm deal show ${id} — then repeat with --if-version ${current} if the change still applies.`,
-    'stale',
-  );
+function dealVersionConflict(id: number, current: number, expected: number) {
+  return versionConflict(`Deal #${id}`, `crm deal show ${id}`, current, expected);
 }
 
 /** Refuse early (before any other check) when the deal is no longer at the expected version. */
 function checkVersion(deal: { id: number; version: number }, expectVersion: number | undefined): void {
-  if (expectVersion !== undefined && deal.version !== expectVersion) throw versionConflict(deal.id, deal.version, expectVersion);
+  if (expectVersion !== undefined && deal.version !== expectVersion) throw dealVersionConflict(deal.id, deal.version, expectVersion);
 }
 
 /**
@@ -358,7 +353,7 @@ function checkVersion(deal: { id: number; version: number }, expectVersion: numb
 async function assertUnchanged(trx: Trx, deal: { id: number; version: number }, expectVersion?: number): Promise<void> {
   const row = await trx.selectFrom('deals').select('version').where('id', '=', deal.id).executeTakeFirst();
   if (row && row.version === deal.version) return;
-  if (row && expectVersion !== undefined) throw versionConflict(deal.id, row.version, expectVersion);
+  if (row && expectVersion !== undefined) throw dealVersionConflict(deal.id, row.version, expectVersion);
   throw staleError(deal.id);
 }
 
@@ -638,7 +633,7 @@ export async function latestDealState(s: Session, id: number): Promise<{ deal: D
   const exists = await db.selectFrom('deals').select('id').where('id', '=', id).executeTakeFirst();
   if (!exists) return null;
   const deal = await loadDealRecord(db, id, s.now());
-  const last = await db.selectFrom('audit_log').select('actor').where('entity', '=', 'deal').where('entity_id', '=', id).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const last = await lastAuditEntry(db, 'deal', id);
   return { deal, changedBy: last?.actor ?? null };
 }
 

@@ -3,6 +3,7 @@
  * needs to explain why an action carrying an older version (`expectVersion`) was refused.
  * Kept out of tickets.ts, which it only reads through.
  */
+import { lastAuditEntry } from '../db/audit.js';
 import { NotFoundError } from '../errors.js';
 import type { Session } from './session.js';
 import { showTicket, type TicketDetail } from './tickets.js';
@@ -24,6 +25,6 @@ export async function latestTicketState(s: Session, id: number): Promise<LatestT
     if (err instanceof NotFoundError) return null;
     throw err;
   }
-  const last = await s.db.kysely.selectFrom('audit_log').select(['action', 'actor']).where('entity', '=', 'ticket').where('entity_id', '=', id).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const last = await lastAuditEntry(s.db.kysely, 'ticket', id);
   return { ticket, change: last?.action ?? null, changedBy: last?.actor ?? null };
 }

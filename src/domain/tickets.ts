@@ -11,7 +11,7 @@ import type { Ticket, TicketPriority, TicketStatus } from '../db/schema.js';
 import { streamTicketsWithEvents, type StreamedTicket } from '../db/sqlite-tickets.js';
 import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
-import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.js';
+import { ConflictError, NotFoundError, UsageError, UserError, versionConflict } from '../errors.js';
 import { getContact } from './contacts.js';
 import { getCompany } from './companies.js';
 import { nowIso, type Session } from './session.js';
@@ -298,18 +298,13 @@ export function label(status: string): string {
   return status === 'on_hold' ? 'on hold' : status;
 }
 
-/** `--if-version`: the ticket is at another version than the one the caller read. */
-function versionConflict(id: number, current: number, expected: number): ConflictError {
-  return new ConflictError(
-    `Ticket #${id} was changed by someone else: it is at version ${current}, not ${expected}.`,
-    `Look again: crm ticket show ${id} — then repeat with --if-version ${current} if the change still applies.`,
-    'stale',
-  );
+function ticketVersionConflict(id: number, current: number, expected: number) {
+  return versionConflict(`Ticket #${id}`, `crm ticket show ${id}`, current, expected);
 }
 
 /** Refuse early (before validating the change) when the ticket is no longer at the expected version. */
 function checkVersion(t: Ticket, expectVersion: number | undefined): void {
-  if (expectVersion !== undefined && t.version !== expectVersion) throw versionConflict(t.id, t.version, expectVersion);
+  if (expectVersion !== undefined && t.version !== expectVersion) throw ticketVersionConflict(t.id, t.version, expectVersion);
 }
 
 /**
@@ -326,7 +321,7 @@ async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, a
   await writeTransaction(s.db, async (trx) => {
     if (expectVersion !== undefined) {
       const current = await trx.selectFrom('tickets').select('version').where('id', '=', t.id).executeTakeFirst();
-      if (current && current.version !== expectVersion) throw versionConflict(t.id, current.version, expectVersion);
+      if (current && current.version !== expectVersion) throw ticketVersionConflict(t.id, current.version, expectVersion);
     }
     // The tags as they are now, under the write lock: an edit that changes nothing writes nothing.
     let tags: [string[], string[]] | undefined;

@@ -3,11 +3,11 @@
  * database built by the version-4 migrations, which it upgrades exactly once.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { readdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { latestVersion, migrations } from '../../src/db/migrations/index.js';
 import { migrate, openDatabase, schemaVersion } from '../../src/db/sqlite.js';
 import { addCompany } from '../../src/domain/companies.js';
+import { migrateFromTwoConnections, backupsIn, indexSql as indexSqlOf, queryPlan } from '../helpers/migrations.js';
 import { cliFor, tempDb } from '../helpers/run-cli.js';
 
 let t: ReturnType<typeof tempDb>;
@@ -18,20 +18,15 @@ afterEach(() => t.cleanup());
 
 const INDEX = 'tickets_company_status';
 
-function indexSql(db: BetterSqlite3.Database): string | undefined {
-  return db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").pluck().get(INDEX) as string | undefined;
-}
-
-function plan(db: BetterSqlite3.Database, query: string, ...params: unknown[]): string {
-  return (db.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
-}
+const indexSql = (db: BetterSqlite3.Database) => indexSqlOf(db, INDEX);
+const plan = queryPlan;
 
 /** "SEARCH t USING [COVERING ]INDEX tickets_company_status (company_id=? …" */
 function searches(alias: string, constraint: string): RegExp {
   return new RegExp(`SEARCH ${alias} USING (COVERING )?INDEX ${INDEX} \\(${constraint.replace(/[?()]/g, '\\$&')}\\)`);
 }
 
-const backups = () => readdirSync(t.dir).filter((f) => f.endsWith('.bak'));
+const backups = () => backupsIn(t.dir);
 
 describe('migration 0005: tickets by company', () => {
   it('is numbered 5, right after 4', () => {
@@ -74,17 +69,7 @@ describe('migration 0005: tickets by company', () => {
     raw.close();
 
     // Two connections that both read version 4 before either migrates: 0005 runs once.
-    const a = new BetterSqlite3(t.db);
-    const b = new BetterSqlite3(t.db);
-    try {
-      expect(schemaVersion(b)).toBe(4);
-      expect(migrate(a, t.db)).toMatchObject({ from: 4, to: latestVersion });
-      // CREATE INDEX without IF NOT EXISTS would fail if 0005 were applied a second time.
-      expect(migrate(b, t.db)).toEqual({ from: latestVersion, to: latestVersion });
-    } finally {
-      a.close();
-      b.close();
-    }
+    migrateFromTwoConnections(t.db, 4);
     expect(backups()).toHaveLength(1);
     expect(backups()[0]).toMatch(/^crm\.db\.v4\..*\.bak$/);
 

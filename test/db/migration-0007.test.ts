@@ -3,14 +3,14 @@
  * database built by the version-6 migrations, which it upgrades exactly once.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { latestVersion, migrations } from '../../src/db/migrations/index.js';
-import { migrate, openDatabase, schemaVersion } from '../../src/db/sqlite.js';
+import { openDatabase, schemaVersion } from '../../src/db/sqlite.js';
 import { addContact } from '../../src/domain/contacts.js';
 import type { Session } from '../../src/domain/session.js';
 import { listTickets } from '../../src/domain/tickets.js';
 import { timelineFor } from '../../src/domain/timeline.js';
+import { migrateFromTwoConnections, backupsIn, indexSql as indexSqlOf, queryPlan } from '../helpers/migrations.js';
 import { useTempDb } from '../helpers/run-cli.js';
 
 const t = useTempDb();
@@ -18,13 +18,8 @@ const t = useTempDb();
 const INDEX = 'tickets_contact_status';
 const INDEX_SQL = 'CREATE INDEX tickets_contact_status ON tickets(contact_id, status)';
 
-function indexSql(db: BetterSqlite3.Database): string | undefined {
-  return db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").pluck().get(INDEX) as string | undefined;
-}
-
-function plan(db: BetterSqlite3.Database, query: string, ...params: unknown[]): string {
-  return (db.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
-}
+const indexSql = (db: BetterSqlite3.Database) => indexSqlOf(db, INDEX);
+const plan = queryPlan;
 
 /** "SEARCH t USING [COVERING ]INDEX tickets_contact_status (contact_id=? …" */
 function searches(alias: string, constraint: string): RegExp {
@@ -52,7 +47,7 @@ const QUERIES: [string, string, unknown[], RegExp][] = [
   ['contact merge: B’s tickets move to A', 'UPDATE tickets SET contact_id = ? WHERE contact_id = ?', [1, 2], searches('tickets', 'contact_id=?')],
 ];
 
-const backups = () => readdirSync(t.dir).filter((f) => f.endsWith('.bak'));
+const backups = () => backupsIn(t.dir);
 
 describe('migration 0007: tickets by contact', () => {
   it('is numbered 7, right after 6, and the latest numbers strictly increase', () => {
@@ -136,17 +131,7 @@ describe('migration 0007: tickets by contact', () => {
     raw.close();
 
     // Two connections that both read version 6 before either migrates: 0007 runs once.
-    const a = new BetterSqlite3(t.db);
-    const b = new BetterSqlite3(t.db);
-    try {
-      expect(schemaVersion(b)).toBe(6);
-      expect(migrate(a, t.db)).toMatchObject({ from: 6, to: latestVersion });
-      // CREATE INDEX without IF NOT EXISTS would fail if 0007 were applied a second time.
-      expect(migrate(b, t.db)).toEqual({ from: latestVersion, to: latestVersion });
-    } finally {
-      a.close();
-      b.close();
-    }
+    migrateFromTwoConnections(t.db, 6);
     expect(backups()).toHaveLength(1);
     expect(backups()[0]).toMatch(/^crm\.db\.v6\..*\.bak$/);
 

@@ -4,14 +4,14 @@
  * version-7 migrations, which it upgrades exactly once.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { latestVersion, migrations } from '../../src/db/migrations/index.js';
-import { migrate, openDatabase, schemaVersion } from '../../src/db/sqlite.js';
+import { openDatabase, schemaVersion } from '../../src/db/sqlite.js';
 import { addContact, mergeContacts } from '../../src/domain/contacts.js';
 import { addDeal, addDealContact, listDeals } from '../../src/domain/deals.js';
 import type { Session } from '../../src/domain/session.js';
 import { timelineFor } from '../../src/domain/timeline.js';
+import { migrateFromTwoConnections, backupsIn, indexSql, queryPlan } from '../helpers/migrations.js';
 import { useTempDb } from '../helpers/run-cli.js';
 
 const t = useTempDb();
@@ -22,13 +22,7 @@ const INDEXES: Record<string, string> = {
   contacts_referred_by: 'CREATE INDEX contacts_referred_by ON contacts(referred_by_id) WHERE referred_by_id IS NOT NULL',
 };
 
-function indexSql(db: BetterSqlite3.Database, name: string): string | undefined {
-  return db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").pluck().get(name) as string | undefined;
-}
-
-function plan(db: BetterSqlite3.Database, query: string, ...params: unknown[]): string {
-  return (db.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
-}
+const plan = queryPlan;
 
 /** "SEARCH d USING [COVERING ]INDEX deals_contact (contact_id=?)" */
 function searches(alias: string, index: string, column: string): RegExp {
@@ -65,7 +59,7 @@ const DELETES: [string, unknown[]][] = [
 
 const SCANS = /SCAN (d|deals|deal_contacts|contacts)\b/;
 
-const backups = () => readdirSync(t.dir).filter((f) => f.endsWith('.bak'));
+const backups = () => backupsIn(t.dir);
 
 const session = (db: Session['db'], actor = 'tester'): Session => ({ db, now: () => new Date('2026-11-20T17:55:00Z'), actor, timeZone: 'UTC' });
 
@@ -175,17 +169,7 @@ describe('migration 0008: deals, deal roles and referrals by contact', () => {
     raw.close();
 
     // Two connections that both read version 7 before either migrates: 0008 runs once.
-    const a = new BetterSqlite3(t.db);
-    const b = new BetterSqlite3(t.db);
-    try {
-      expect(schemaVersion(b)).toBe(7);
-      expect(migrate(a, t.db)).toMatchObject({ from: 7, to: latestVersion });
-      // CREATE INDEX without IF NOT EXISTS would fail if 0008 were applied a second time.
-      expect(migrate(b, t.db)).toEqual({ from: latestVersion, to: latestVersion });
-    } finally {
-      a.close();
-      b.close();
-    }
+    migrateFromTwoConnections(t.db, 7);
     expect(backups()).toEqual([expect.stringMatching(/^crm\.db\.v7\..*\.bak$/)]);
 
     // Opening it again (as every command does) changes nothing and takes no new copy.

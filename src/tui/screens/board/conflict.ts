@@ -3,17 +3,11 @@
  * showed it (the domain's `stale` conflict): what it is now, who changed it, what to do.
  */
 import type { DealRecord } from '../../../domain/deals.js';
-import { CrmError } from '../../../errors.js';
 import { BOARD_KEYS, type BoardAction } from '../../keymap.js';
 import { truncate } from '../../text.js';
 import type { DealTarget } from './state.js';
 
 export type BoardVerb = 'move' | 'win' | 'lose';
-
-/** A refusal because the record changed since it was read (expected version mismatch). */
-export function isStaleConflict(err: unknown): boolean {
-  return err instanceof CrmError && err.code === 'stale';
-}
 
 function keyOf(action: BoardAction): string {
   return BOARD_KEYS.find((b) => b.action === action)!.keys[0]!;

@@ -8,7 +8,6 @@ import { label } from '../../../domain/tickets.js';
 import { QUEUE_KEYS, type QueueAction } from '../../keymap.js';
 import type { TicketTarget } from './state.js';
 
-export { isStaleConflict } from '../board/conflict.js';
 
 export type QueueVerb = 'assign' | 'reply' | 'note' | 'pending' | 'solve';
 
