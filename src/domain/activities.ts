@@ -15,6 +15,7 @@ import { resolveRef, type LinkTarget } from './refs.js';
 import { nowIso, type Session } from './session.js';
 import { currentUser, getUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName } from './validate.js';
+import { updateIfVersion } from '../db/versioned.js';
 
 /** Kinds `crm log` records. `touch` takes a sub-kind: newsletter, letter, linkedin. */
 export const LOG_KINDS = ['call', 'meeting', 'email', 'note', 'touch'] as const;
@@ -343,13 +344,7 @@ async function updateActivity(s: Session, row: Activity, patch: Record<string, u
   const now = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     const before = await loadActivity(trx, row.id);
-    const res = await trx
-      .updateTable('activities')
-      .set({ ...patch, updated_at: now, version: row.version + 1 })
-      .where('id', '=', row.id)
-      .where('version', '=', row.version)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) throw staleError(row.id);
+    if (!(await updateIfVersion(trx, 'activities', row.id, row.version, patch, now))) throw staleError(row.id);
     const after = await loadActivity(trx, row.id);
     await recordAudit(trx, { entity: 'activity', entityId: row.id, action, changes: diff(auditView(before), auditView(after)), actor: s.actor, at: now });
     // Moving or relinking a touch may change who was touched when.

@@ -9,6 +9,7 @@ import { assertValidZone } from './sla/time-basis.js';
 import { parseDay } from './period.js';
 import type { CalendarDef } from './sla/policy.js';
 import { cleanText } from './validate.js';
+import { updateIfVersion } from '../db/versioned.js';
 
 export interface HolidayRecord {
   date: string;
@@ -119,8 +120,7 @@ export async function editCalendar(s: Session, ref: string, input: CalendarInput
   return writeTransaction(s.db, async (trx) => {
     if (patch.name && patch.name !== cal.name && (await findCalendar(trx, patch.name as string))) throw new ConflictError(`A calendar named "${String(patch.name)}" already exists.`, undefined, 'duplicate');
     const [before] = await toRecords(trx, [cal]);
-    const res = await trx.updateTable('calendars').set({ ...patch, updated_at: at, version: cal.version + 1 }).where('id', '=', cal.id).where('version', '=', cal.version).executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) throw new ConflictError(`Calendar ${cal.name} was changed by someone else since you read it.`, `Look again: crm calendar show ${cal.name}`, 'stale');
+    if (!(await updateIfVersion(trx, 'calendars', cal.id, cal.version, patch, at))) throw new ConflictError(`Calendar ${cal.name} was changed by someone else since you read it.`, `Look again: crm calendar show ${cal.name}`, 'stale');
     const [after] = await toRecords(trx, [(await trx.selectFrom('calendars').selectAll().where('id', '=', cal.id).executeTakeFirstOrThrow())]);
     const pick = (r: CalendarRecord) => ({ name: r.name, timezone: r.timezone, hours: r.hours });
     await recordAudit(trx, { entity: 'calendar', entityId: cal.id, action: 'update', changes: diff(pick(before!), pick(after!)), actor: s.actor, at });

@@ -11,6 +11,7 @@ import { ConflictError, NotFoundError, UserError } from '../errors.js';
 import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, normalizePhone } from './validate.js';
+import { updateIfVersion } from '../db/versioned.js';
 
 export interface CompanyRecord {
   id: number;
@@ -220,13 +221,7 @@ export async function editCompany(s: Session, ref: string, input: CompanyInput, 
     const tags = nextTags(before.tags, input);
     const noChange = () => noChangeError('company', `#${company.id}`, cols, input, `crm company show ${company.id}`);
     if (!Object.keys(changed).length && !tags) throw noChange();
-    const res = await trx
-      .updateTable('companies')
-      .set({ ...changed, updated_at: at, version: company.version + 1 })
-      .where('id', '=', company.id)
-      .where('version', '=', company.version)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) throw stale();
+    if (!(await updateIfVersion(trx, 'companies', company.id, company.version, changed, at))) throw stale();
     if (tags) await setTags(trx, 'company', company.id, tags);
     const after = await loadCompanyRecord(trx, company.id);
     const changes = diff(recordForAudit(before), recordForAudit(after));

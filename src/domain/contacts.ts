@@ -12,6 +12,7 @@ import { findOrCreateCompany, type CompanyRecord } from './companies.js';
 import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
+import { updateIfVersion } from '../db/versioned.js';
 
 export const LIFECYCLES: Lifecycle[] = ['lead', 'prospect', 'customer', 'inactive'];
 
@@ -292,13 +293,7 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
     if (!cleanText(merged.first_name as string) && !cleanText(merged.last_name as string)) throw new UserError('A contact needs a name.');
     if (!merged.email && !merged.phone && !merged.mobile) throw new UserError('A contact needs an email or a phone number; this edit would remove the last one.');
     if (Object.keys(changed).length) changed.search_text = searchText(merged);
-    const res = await trx
-      .updateTable('contacts')
-      .set({ ...changed, updated_at: at, version: contact.version + 1 })
-      .where('id', '=', contact.id)
-      .where('version', '=', contact.version)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) throw staleError(contact.id);
+    if (!(await updateIfVersion(trx, 'contacts', contact.id, contact.version, changed, at))) throw staleError(contact.id);
     if (tags) await setTags(trx, 'contact', contact.id, tags);
     const after = await loadContactRecord(trx, contact.id);
     const changes = diff(auditView(before), auditView(after));

@@ -21,6 +21,7 @@ import { getPipeline, parseProbability, pickByName, resolveStage, stagesOf, type
 import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, requireDate } from './validate.js';
+import { updateIfVersion } from '../db/versioned.js';
 
 export type DealStatus = 'open' | 'won' | 'lost';
 export const DEAL_STATUSES: DealStatus[] = ['open', 'won', 'lost'];
@@ -410,13 +411,7 @@ export async function editDeal(s: Session, ref: string, input: DealInput, fx: De
     const tags = nextTags(before.tags, input);
     const noChange = () => noChangeError('deal', `#${deal.id}`, cols, input, `crm deal show ${deal.id}`);
     if (!Object.keys(changed).length && !tags) throw noChange();
-    const res = await trx
-      .updateTable('deals')
-      .set({ ...changed, updated_at: at, version: deal.version + 1 })
-      .where('id', '=', deal.id)
-      .where('version', '=', deal.version)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) throw staleError(deal.id);
+    if (!(await updateIfVersion(trx, 'deals', deal.id, deal.version, changed, at))) throw staleError(deal.id);
     if (tags) await setTags(trx, 'deal', deal.id, tags);
     const after = await loadDealRecord(trx, deal.id, s.now());
     const changes = diff(auditView(before), auditView(after));
@@ -432,13 +427,7 @@ type Deal = Awaited<ReturnType<typeof getDealRow>>;
 /** Inside a transaction: change the stage, append the history row, audit it. expectVersion as in moveDeal. */
 async function applyMove(trx: Trx, s: Session, deal: Deal, from: StageRow, to: StageRow, at: string, action: string, extra: Record<string, unknown> = {}, expectVersion?: number): Promise<void> {
   await assertUnchanged(trx, deal, expectVersion);
-  const res = await trx
-    .updateTable('deals')
-    .set({ stage_id: to.id, stage_entered_at: at, updated_at: at, version: deal.version + 1, ...extra })
-    .where('id', '=', deal.id)
-    .where('version', '=', deal.version)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0) throw staleError(deal.id);
+  if (!(await updateIfVersion(trx, 'deals', deal.id, deal.version, { stage_id: to.id, stage_entered_at: at, ...extra }, at))) throw staleError(deal.id);
   await trx.insertInto('deal_stage_history').values({ deal_id: deal.id, from_stage_id: from.id, to_stage_id: to.id, at, actor: s.actor }).execute();
   const changes: Record<string, [unknown, unknown]> = { stage: [from.name, to.name] };
   for (const [k, v] of Object.entries(extra)) {
@@ -612,13 +601,7 @@ export async function setDealArchived(s: Session, ref: string, archived: boolean
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     await assertUnchanged(trx, deal, expectVersion);
-    const res = await trx
-      .updateTable('deals')
-      .set({ archived_at: archived ? at : null, updated_at: at, version: deal.version + 1 })
-      .where('id', '=', deal.id)
-      .where('version', '=', deal.version)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) throw staleError(deal.id);
+    if (!(await updateIfVersion(trx, 'deals', deal.id, deal.version, { archived_at: archived ? at : null }, at))) throw staleError(deal.id);
     await recordAudit(trx, { entity: 'deal', entityId: deal.id, action: archived ? 'archive' : 'restore', changes: { archivedAt: [deal.archived_at, archived ? at : null] }, actor: s.actor, at });
     return loadDealRecord(trx, deal.id, s.now());
   });

@@ -13,6 +13,7 @@ import { toClockPolicy } from './sla/policy.js';
 import { METRIC_FLAGS, METRICS, PRIORITIES, emptyTargets, formatTargetList, parseTargetList, parseTargetsJson, type Metric, type PolicyTargets } from './sla/targets.js';
 import type { BusinessCalendar } from './sla/time-basis.js';
 import { cleanText } from './validate.js';
+import { updateIfVersion } from '../db/versioned.js';
 
 export const CONDITION_KEYS = ['priority', 'category', 'tier', 'channel'] as const;
 export type ConditionKey = (typeof CONDITION_KEYS)[number];
@@ -213,8 +214,7 @@ export async function editPolicy(s: Session, ref: string, input: PolicyInput): P
       throw new ConflictError(`An SLA policy named "${String(patch.name)}" already exists.`, undefined, 'duplicate');
     }
     const [before] = await toRecords(trx, [row]);
-    const res = await trx.updateTable('sla_policies').set({ ...patch, updated_at: at, version: row.version + 1 }).where('id', '=', row.id).where('version', '=', row.version).executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) throw new ConflictError(`SLA policy ${row.name} was changed by someone else since you read it.`, `Look again: crm sla policy show ${row.name}`, 'stale');
+    if (!(await updateIfVersion(trx, 'sla_policies', row.id, row.version, patch, at))) throw new ConflictError(`SLA policy ${row.name} was changed by someone else since you read it.`, `Look again: crm sla policy show ${row.name}`, 'stale');
     const [after] = await toRecords(trx, [await trx.selectFrom('sla_policies').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow()]);
     const changes = diff(auditView(before!), auditView(after!));
     if (!Object.keys(changes).length) throw new UserError('Nothing to change.', `Give targets, conditions or --calendar: crm sla policy edit ${row.name} --first-reply "high=15m"`, 'no_change');

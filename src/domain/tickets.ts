@@ -21,6 +21,7 @@ import { parseDuration, durationSeconds, PRIORITIES } from './sla/targets.js';
 import { slaOf, type SlaContext } from './ticket-sla.js';
 import { currentUser, getUser } from './users.js';
 import { cleanText, fullName } from './validate.js';
+import { updateIfVersion } from '../db/versioned.js';
 
 export const STATUSES: TicketStatus[] = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 export const TICKET_PRIORITIES: TicketPriority[] = [...PRIORITIES];
@@ -332,13 +333,7 @@ async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, a
       if (JSON.stringify(next) !== JSON.stringify(current)) tags = [current, next];
     }
     if (!tags && change.noChange && !Object.keys(change.set).length && !change.events.length) throw change.noChange();
-    const res = await trx
-      .updateTable('tickets')
-      .set({ ...(change.set as Record<string, never>), updated_at: at, version: t.version + 1 })
-      .where('id', '=', t.id)
-      .where('version', '=', t.version)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) throw new ConflictError(`Ticket #${t.id} was changed by someone else since you read it.`, `Look again: crm ticket show ${t.id} — then repeat.`, 'stale');
+    if (!(await updateIfVersion(trx, 'tickets', t.id, t.version, change.set as Record<string, unknown>, at))) throw new ConflictError(`Ticket #${t.id} was changed by someone else since you read it.`, `Look again: crm ticket show ${t.id} — then repeat.`, 'stale');
     const events = [...change.events];
     if (tags) {
       await setTags(trx, 'ticket', t.id, tags[1]);
