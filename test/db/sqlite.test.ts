@@ -63,6 +63,16 @@ describe('network file systems', () => {
   });
 });
 
+describe('connection settings', () => {
+  it("uses SQLite's own 2 MB page cache, not better-sqlite3's 16 MB (a one-shot process scans faster with it)", () => {
+    const db = openDatabase(t.db);
+    expect(db.sqlite.pragma('cache_size', { simple: true })).toBe(-2000);
+    expect(db.sqlite.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+});
+
 describe('damaged files', () => {
   function dbWithRows(n: number): void {
     const db = openDatabase(t.db);
