@@ -16,7 +16,7 @@ type Message =
   | { kind: 'end' }
   | { kind: 'error'; message: string; hint?: string; code?: string; user: boolean };
 
-/** The built worker script next to this chunk (dist/parse-worker.js); absent when running from src. */
+/** The built worker script next to this chunk (dist/parse-worker.cjs: the build renames the chunks); absent when running from src. */
 export function workerScript(): string | undefined {
   const path = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
   return existsSync(path) ? path : undefined;

@@ -40,7 +40,7 @@ function importLog(args: string[]): { specifier: string; url: string }[] {
  * source map (chunk names are hashes, so a bundled package is found by its sources).
  */
 function bundledSourcesOf(args: string[]): string[] {
-  const chunks = new Set(importLog(args).map((l) => l.url).filter((u) => u.startsWith('file:') && u.includes('/dist/') && u.endsWith('.js')));
+  const chunks = new Set(importLog(args).map((l) => l.url).filter((u) => u.startsWith('file:') && u.includes('/dist/') && /\.c?js$/.test(u)));
   return [...chunks].flatMap((u) => (JSON.parse(readFileSync(fileURLToPath(u) + '.map', 'utf8')) as { sources: string[] }).sources);
 }
 
@@ -49,10 +49,13 @@ const UI_PACKAGES = /^(ink|react|react\/.*|react-reconciler|yoga-layout|ink-test
 describe('non-TUI commands never load Ink or React', () => {
   it.each([[['--help']], [['contact', 'list']], [['contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com']], [['db', 'status']]])('crm %j', (args) => {
     const specifiers = importsOf(args);
-    // The hook does see the command's own imports (the database layer's chunk for contact list;
-    // better-sqlite3 itself is require()d, which this ESM hook does not see)…
-    expect(specifiers.some((s) => s.includes('dist/cli.js') || s.endsWith('cli.js'))).toBe(true);
-    if (args[0] === 'contact') expect(specifiers.some((s) => /^\.\/sqlite-\w+\.js$/.test(s))).toBe(true);
+    // The hook does see the command's own imports (the database layer's chunk and better-sqlite3
+    // for contact list)…
+    expect(specifiers.some((s) => /dist\/cli\.cjs$/.test(s))).toBe(true);
+    if (args[0] === 'contact') {
+      expect(specifiers.some((s) => /^\.\/sqlite-\w+\.cjs$/.test(s))).toBe(true);
+      expect(specifiers).toContain('better-sqlite3');
+    }
     // …and nothing of the UI stack.
     expect(specifiers.filter((s) => UI_PACKAGES.test(s))).toEqual([]);
   });
