@@ -29,27 +29,35 @@ export function phoneKey(phone: string | null): string | null {
   return digits.length >= 7 ? digits : null;
 }
 
+/**
+ * Groups of contacts sharing a key. Most keys belong to one contact, so a key holds that
+ * contact's id until a second one turns up (a Set per key cost 100,000 allocations a check).
+ */
 function duplicates(contacts: ContactLite[], keyOf: (c: ContactLite) => (string | null)[]): number[][] {
-  const groups = new Map<string, Set<number>>();
+  const groups = new Map<string, number | number[]>();
   for (const c of contacts) {
     for (const k of keyOf(c)) {
       if (!k) continue;
-      let g = groups.get(k);
-      if (!g) groups.set(k, (g = new Set()));
-      g.add(c.id);
+      const g = groups.get(k);
+      if (g === undefined) groups.set(k, c.id);
+      else if (typeof g === 'number') {
+        if (g !== c.id) groups.set(k, [g, c.id]);
+      } else if (!g.includes(c.id)) g.push(c.id);
     }
   }
-  return [...groups.values()].filter((g) => g.size > 1).map((g) => [...g].sort((a, b) => a - b));
+  const out: number[][] = [];
+  for (const g of groups.values()) if (typeof g !== 'number') out.push(g.sort((a, b) => a - b));
+  return out;
 }
-
 
 export function buildDataQuality(rows: DataQualityRows, p: { scope: ReportScope }): ReportModel {
   const invalidEmails = rows.contacts.filter((c) => c.email && !isPlausibleEmail(c.email)).map((c) => c.id);
   const dupEmail = duplicates(rows.contacts, (c) => [c.email ? c.email.trim().toLowerCase() : null]);
-  const dupPhone = duplicates(rows.contacts, (c) => [...new Set([phoneKey(c.phone), phoneKey(c.mobile)])]);
+  const dupPhone = duplicates(rows.contacts, (c) => [phoneKey(c.phone), phoneKey(c.mobile)]);
   const dupName = duplicates(rows.contacts, (c) => {
+    if (c.companyId === null) return [null]; // the same name at no company is no evidence
     const name = fold(`${c.firstName} ${c.lastName}`).replace(/\s+/g, ' ').trim();
-    return [name && c.companyId !== null ? `${name}\u0000${c.companyId}` : null];
+    return [name ? `${name}\u0000${c.companyId}` : null];
   });
   const mk = (check: string, label: string, list: (number | number[])[] | Found, fix: string): QualityCheck =>
     Array.isArray(list) ? { check, label, count: list.length, examples: list.slice(0, EXAMPLES), fix } : { check, label, count: list.count, examples: list.examples, fix };
