@@ -13,8 +13,8 @@ import { fold } from './fold.js';
 import { migrations as shippedMigrations, type Migration } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { alignCompanionPermissions, networkFilesystem, walOnNetworkError, type FilesystemProbe } from './sqlite-fs.js';
-import { damagedError, DEFAULT_LOCK_POLICY, translateSqliteError as translate, type LockPolicy } from './sqlite-errors.js';
-import { beginImmediateSync, commitSync } from './transaction.js';
+import { backoffDelayMs, damagedError, DEFAULT_LOCK_POLICY, isBusyError, translateSqliteError as translate, type LockPolicy } from './sqlite-errors.js';
+import { beginImmediateSync, commitSync, sleepSync } from './transaction.js';
 
 export type SqliteDatabase = BetterSqlite3.Database;
 export type { LockPolicy } from './sqlite-errors.js';
@@ -103,7 +103,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
     throw new UserError(`Cannot open database ${path}: ${(err as Error).message}`, 'Check the path and its permissions, or pass another --db.', 'db_open');
   }
   try {
-    applyPragmas(sqlite, memory ? 'memory' : journal, Boolean(opts.readonly));
+    applyPragmas(sqlite, memory ? 'memory' : journal, Boolean(opts.readonly), lock);
     registerFunctions(sqlite);
     const current = schemaVersion(sqlite);
     if (current > latest) {
@@ -235,10 +235,10 @@ export function inspectHeader(path: string, size = statSync(path).size): string 
   return undefined;
 }
 
-function applyPragmas(sqlite: SqliteDatabase, journal: 'wal' | 'delete' | 'memory', readonly: boolean): void {
+function applyPragmas(sqlite: SqliteDatabase, journal: 'wal' | 'delete' | 'memory', readonly: boolean, lock: LockPolicy): void {
   sqlite.pragma('foreign_keys = ON');
   if (!readonly && journal !== 'memory') {
-    const mode = sqlite.pragma(`journal_mode = ${journal === 'wal' ? 'WAL' : 'DELETE'}`, { simple: true });
+    const mode = setJournalMode(sqlite, journal === 'wal' ? 'WAL' : 'DELETE', lock);
     if (journal === 'wal' && String(mode).toLowerCase() !== 'wal') {
       throw new UserError(`Could not switch ${sqlite.name} to WAL mode (got ${String(mode)}).`, undefined, 'db_wal');
     }
@@ -248,6 +248,23 @@ function applyPragmas(sqlite: SqliteDatabase, journal: 'wal' | 'delete' | 'memor
   // process fills page by page and never reuses: a 1M-row report scan ran ~15% slower with it,
   // a 1M-row import ~5% (bench/cases/reports.mjs, bench/cases/import.mjs).
   sqlite.pragma('cache_size = -2000');
+}
+
+/**
+ * PRAGMA journal_mode, retried while busy. Switching a new (still rollback-journal) file to WAL
+ * needs the write lock, and a process that already holds a read lock is refused at once —
+ * SQLite skips the busy handler there to avoid a deadlock — when several processes create the
+ * same file together (seen: 2 of 300 openings with five processes at once).
+ */
+function setJournalMode(sqlite: SqliteDatabase, mode: 'WAL' | 'DELETE', lock: LockPolicy): unknown {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return sqlite.pragma(`journal_mode = ${mode}`, { simple: true });
+    } catch (err) {
+      if (!isBusyError(err) || attempt >= lock.retries) throw err;
+      sleepSync(backoffDelayMs(attempt + 1));
+    }
+  }
 }
 
 function registerFunctions(sqlite: SqliteDatabase): void {
