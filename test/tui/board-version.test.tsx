@@ -96,6 +96,21 @@ describe('board: version in the reducer and commands', () => {
     expect(boardKeyToEvent(reloaded, 'L', {}, 5)).toMatchObject({ deal: { id: 1, version: 2 } });
   });
 
+  it('our own move shows at once, as the reload will: the next key acts on the deal where it is now', async () => {
+    let s = await state();
+    const columnsOf = (x: BoardState) => x.board!.columns.map((c) => ({ stage: c.stage.name, count: c.count, totals: c.totals.map((m) => m.format()), cards: c.cards.map((d) => [d.id, d.version]) }));
+    const moved = await moveDeal(t.session, '1', 'Quote', 1);
+    s = boardReducer(s, { type: 'moved', dealId: 1, toStageId: moved.stage.id, version: moved.version });
+    // Before the reload: not refused as "changed meanwhile (by you)", and it moves on from Quote.
+    expect(boardKeyToEvent(s, 'L', {}, 5)).toMatchObject({ type: 'move-deal', deal: { id: 1, version: 2, stage: 'Quote' }, toStage: 'Negotiation' });
+    expect(columnsOf(s)).toEqual(columnsOf(boardReducer(s, { type: 'loaded', board: await loadBoard(t.session) })));
+    // A win takes the card off the board, its value with it.
+    const won = await winDeal(t.session, '1', 2);
+    s = boardReducer(s, { type: 'moved', dealId: 1, toStageId: null, version: won.version });
+    expect(columnsOf(s)).toEqual(columnsOf(boardReducer(s, { type: 'loaded', board: await loadBoard(t.session) })));
+    expect(s.board!.columns.find((c) => c.stage.name === 'Quote')!.totals.map((m) => m.format())).toEqual(['4,000.00 EUR']);
+  });
+
   it('after a refusal the reload follows the deal to where the other writer put it', async () => {
     let s = await state();
     await asSara((x) => moveDeal(x, '1', 'Quote'));
@@ -177,6 +192,20 @@ describe('board screen: a deal changed by someone else after the board drew it',
     expect(deal.history.map((h) => [h.to.name, h.actor])).toEqual([
       ['Qualification', 'tester'],
       ['Quote', 'sara'],
+      ['Negotiation', 'tester'],
+    ]);
+    app.unmount();
+  });
+
+  it('L L typed at once moves the deal two stages (the second L waits for the first move)', async () => {
+    const app = await boardOnAcme();
+    app.stdin.write('LL');
+    await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('Moved #1 Acme renewal to Negotiation.') && /Negotiation \(1\)/.test(f));
+    expect(statusLine(app.lastFrame()!)).not.toContain('changed meanwhile');
+    const deal = await showDeal(t.session, '1');
+    expect(deal.history.map((h) => [h.to.name, h.actor])).toEqual([
+      ['Qualification', 'tester'],
+      ['Quote', 'tester'],
       ['Negotiation', 'tester'],
     ]);
     app.unmount();

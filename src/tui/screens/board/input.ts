@@ -1,5 +1,5 @@
 /** Board keys → reducer events, or commands the screen performs (move, win, lose…). */
-import type { MutableRefObject } from 'react';
+import { useRef, type MutableRefObject } from 'react';
 import { actionFor, BOARD_KEYS, type KeyInfo } from '../../keymap.js';
 import { useKeyHandler } from '../../key-router.js';
 import { filterLineKey } from '../../line-edit.js';
@@ -64,25 +64,45 @@ export function boardKeyToEvent(s: BoardState, input: string, key: KeyInfo, card
 }
 
 export function useBoardInput(
-  deps: { state: MutableRefObject<BoardState>; dispatch: (ev: BoardEvent) => void; cardsHeight: number; run: (cmd: BoardCommand) => void },
+  deps: { state: MutableRefObject<BoardState>; dispatch: (ev: BoardEvent) => void; cardsHeight: number; run: (cmd: BoardCommand) => Promise<void> | void },
   opts: { isActive: boolean },
 ): void {
-  useKeyHandler((input, key) => {
+  // Keys typed while an action is being written wait for it and are then read against the
+  // board it left (the card in its new column, at its new version): `L L` typed at once moves
+  // a deal two stages, where the second `L` used to be refused as "changed meanwhile (by you)".
+  const inFlight = useRef<[string, KeyInfo][] | null>(null);
+  const handle = (input: string, key: KeyInfo): boolean => {
     const out = boardKeyToEvent(deps.state.current, input, key, deps.cardsHeight);
     if (out === undefined) return false;
+    if (inFlight.current) {
+      inFlight.current.push([input, key]);
+      return true;
+    }
     if (out === 'consume') return true;
     switch (out.type) {
       case 'move-deal':
       case 'win':
       case 'ask-lose':
       case 'lose':
-      case 'say':
+      case 'say': {
         if (out.type === 'lose') deps.dispatch({ type: 'prompt-close' });
-        deps.run(out);
+        const done = deps.run(out);
+        if (done) {
+          const waiting: [string, KeyInfo][] = (inFlight.current = []);
+          void done.finally(() => {
+            inFlight.current = null;
+            while (waiting.length) {
+              const [i, k] = waiting.shift()!;
+              handle(i, k); // queues again behind an action this key starts
+            }
+          });
+        }
         return true;
+      }
       default:
         deps.dispatch(out);
         return true;
     }
-  }, opts);
+  };
+  useKeyHandler(handle, opts);
 }

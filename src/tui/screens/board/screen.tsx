@@ -21,16 +21,16 @@ export function BoardScreen({ session, theme, width, height, active, dataVersion
   const cardsHeight = boardCardsHeight(height);
 
   const run = useCallback(
-    (cmd: BoardCommand) => {
+    (cmd: BoardCommand): Promise<void> | undefined => {
       // Every action passes the version the board showed. Refused because someone changed the
       // deal since (nothing was written): say what it is now and who changed it, reload, and
       // keep the cursor on the deal so the same key acts on what is then on screen.
-      const failed = (deal: DealTarget, verb: BoardVerb, action: BoardAction) => (err: unknown) => {
+      const failed = (deal: DealTarget, verb: BoardVerb, action: BoardAction) => (err: unknown): Promise<void> | undefined => {
         if (!isStaleConflict(err)) {
           setStatus(errorText(err), 'error');
-          return;
+          return undefined;
         }
-        latestDealState(session, deal.id)
+        return latestDealState(session, deal.id)
           .then((now) => staleMessage(deal, now, verb, action))
           .catch(() => staleMessage(deal, null, verb, action))
           .then((msg) => {
@@ -49,11 +49,12 @@ export function BoardScreen({ session, theme, width, height, active, dataVersion
       switch (cmd.type) {
         case 'say':
           setStatus(cmd.text);
-          return;
+          return undefined;
         case 'move-deal':
-          after(
+          return after(
             moveDeal(session, String(cmd.deal.id), cmd.toStage, cmd.deal.version).then((d) => {
-              // Follow the card into its new column once the board reloads.
+              // Show it in its new column at once, and follow it there once the board reloads.
+              dispatch({ type: 'moved', dealId: d.id, toStageId: d.stage.id, version: d.version });
               dispatch({ type: 'focus', dealId: d.id });
               return `Moved #${d.id} ${d.title} to ${d.stage.name}.`;
             }),
@@ -61,13 +62,19 @@ export function BoardScreen({ session, theme, width, height, active, dataVersion
             'move',
             cmd.direction,
           );
-          return;
         case 'win':
-          after(winDeal(session, String(cmd.deal.id), cmd.deal.version).then((d) => `Won #${d.id} ${d.title} (${d.amount.format()}).`), cmd.deal, 'win', 'win');
-          return;
+          return after(
+            winDeal(session, String(cmd.deal.id), cmd.deal.version).then((d) => {
+              dispatch({ type: 'moved', dealId: d.id, toStageId: null, version: d.version });
+              return `Won #${d.id} ${d.title} (${d.amount.format()}).`;
+            }),
+            cmd.deal,
+            'win',
+            'win',
+          );
         case 'ask-lose':
           // Check first (changed meanwhile, already closed) so nobody types a reason in vain.
-          assertLosable(session, String(cmd.deal.id), cmd.deal.version)
+          return assertLosable(session, String(cmd.deal.id), cmd.deal.version)
             .then(() => listLostReasons(session))
             .then((reasons) =>
               dispatch({
@@ -80,15 +87,16 @@ export function BoardScreen({ session, theme, width, height, active, dataVersion
               }),
             )
             .catch(failed(cmd.deal, 'lose', 'lose'));
-          return;
         case 'lose':
-          after(
-            loseDeal(session, String(cmd.deal.id), cmd.reason, cmd.note || undefined, cmd.deal.version).then((d) => `Lost #${d.id} ${d.title}: ${d.lostReason}.`),
+          return after(
+            loseDeal(session, String(cmd.deal.id), cmd.reason, cmd.note || undefined, cmd.deal.version).then((d) => {
+              dispatch({ type: 'moved', dealId: d.id, toStageId: null, version: d.version });
+              return `Lost #${d.id} ${d.title}: ${d.lostReason}.`;
+            }),
             cmd.deal,
             'lose',
             'lose',
           );
-          return;
       }
     },
     [session, setStatus, changed, dispatch],

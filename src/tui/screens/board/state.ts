@@ -1,5 +1,6 @@
 /** Pipeline board state: a pure reducer, testable as a plain function. */
 import type { Board, BoardCard, BoardColumn } from '../../../domain/board.js';
+import { Money } from '../../../domain/money.js';
 import type { ListAction } from '../../keymap.js';
 import { clampPosition, moveInList, type ListPosition } from '../../list.js';
 import type { PromptState } from '../../prompt.js';
@@ -56,7 +57,9 @@ export type BoardEvent =
   | { type: 'prompt-update'; prompt: PromptState<'lose'> }
   | { type: 'prompt-close' }
   | { type: 'focus'; dealId: number }
-  | { type: 'load-more'; stageId: number; limit: number };
+  | { type: 'load-more'; stageId: number; limit: number }
+  /** Our own move, win or loss was written (toStageId null: the deal left the open stages). */
+  | { type: 'moved'; dealId: number; toStageId: number | null; version: number };
 
 export function selectedColumn(s: BoardState): BoardColumn | undefined {
   return s.board?.columns[s.col];
@@ -160,7 +163,53 @@ export function boardReducer(s: BoardState, ev: BoardEvent): BoardState {
       return { ...s, focusDealId: ev.dealId };
     case 'load-more':
       return { ...s, limits: { ...s.limits, [ev.stageId]: ev.limit } };
+    case 'moved':
+      return applyOwnMove(s, ev.dealId, ev.toStageId, ev.version);
   }
+}
+
+/** Soonest expected close first, no date last, then by id: the order loadBoard reads cards in. */
+function cardOrder(a: BoardCard, b: BoardCard): number {
+  if ((a.expectedClose === null) !== (b.expectedClose === null)) return a.expectedClose === null ? 1 : -1;
+  if (a.expectedClose !== b.expectedClose) return a.expectedClose! < b.expectedClose! ? -1 : 1;
+  return a.id - b.id;
+}
+
+function withTotal(totals: Money[], amount: Money, sign: 1n | -1n): Money[] {
+  const out = totals.map((m) => (m.currency === amount.currency ? new Money(m.minor + sign * amount.minor, m.currency) : m));
+  if (!totals.some((m) => m.currency === amount.currency)) out.push(new Money(sign * amount.minor, amount.currency));
+  return out.filter((m) => m.minor !== 0n).sort((a, b) => (a.minor === b.minor ? a.currency.localeCompare(b.currency) : a.minor > b.minor ? -1 : 1));
+}
+
+/**
+ * Show our own move at once, as the reload will: the card leaves its column (count and totals
+ * with it) and lands in its new stage at the version just written, with the cursor on it. A
+ * second key pressed before the reload lands then acts on the deal where it is now — it used to
+ * be refused as "changed meanwhile (by you)".
+ */
+function applyOwnMove(s: BoardState, dealId: number, toStageId: number | null, version: number): BoardState {
+  const board = s.board;
+  const from = board?.columns.findIndex((c) => c.cards.some((d) => d.id === dealId)) ?? -1;
+  if (!board || from < 0) return s;
+  const card = { ...board.columns[from]!.cards.find((d) => d.id === dealId)!, version, daysInStage: 0 };
+  const columns = board.columns.map((c, i) => {
+    if (i === from && c.stage.id !== toStageId) return { ...c, count: c.count - 1, totals: withTotal(c.totals, card.amount, -1n), cards: c.cards.filter((d) => d.id !== dealId) };
+    if (c.stage.id === toStageId && i !== from) return { ...c, count: c.count + 1, totals: withTotal(c.totals, card.amount, 1n), cards: [...c.cards, card].sort(cardOrder) };
+    if (c.stage.id === toStageId) return { ...c, cards: c.cards.map((d) => (d.id === dealId ? card : d)) };
+    return c;
+  });
+  const positions = { ...s.positions };
+  const source = columns[from]!;
+  positions[source.stage.id] = clampPosition(positionOf(s, source.stage.id), source.cards.length, Number.MAX_SAFE_INTEGER);
+  const to = columns.findIndex((c) => c.stage.id === toStageId);
+  let col = s.col;
+  if (to >= 0 && s.col === from) {
+    // The cursor follows the card (as after a reload with focusDealId).
+    col = to;
+    positions[toStageId!] = { cursor: columns[to]!.cards.findIndex((d) => d.id === dealId), scroll: positionOf(s, toStageId!).scroll };
+  }
+  const open = s.open?.id === dealId ? { ...s.open, version, stage: to >= 0 ? columns[to]!.stage.name : s.open.stage } : s.open;
+  return { ...s, board: { ...board, columns }, positions, col, open };
 }
 
 /** The neighbouring open stage a deal would move to, if any. */
