@@ -73,3 +73,35 @@ export function useKeyHandler(handler: KeyHandler, opts: { isActive?: boolean } 
     };
   }, [router, active]);
 }
+
+/**
+ * useKeyHandler for a screen whose keys write: `handler` returns false (not its key), true
+ * (handled), or a promise (handled, and a write is under way). A key the screen `claims` that
+ * comes while a write is under way waits for it and is then read against the state it left:
+ * `L L` typed at once moves a deal two stages, and `p s` parks then solves a ticket, where the
+ * second key used to carry the version from before the first write and be refused as "changed
+ * meanwhile (by you)". Keys the screen does not claim pass on at once.
+ */
+export function useOrderedKeyHandler(handler: (input: string, key: Key) => boolean | Promise<unknown>, claims: KeyHandler, opts: { isActive?: boolean } = {}): void {
+  const waiting = useRef<[string, Key][] | null>(null);
+  const handle = (input: string, key: Key): boolean => {
+    if (waiting.current) {
+      if (!claims(input, key)) return false;
+      waiting.current.push([input, key]);
+      return true;
+    }
+    const out = handler(input, key);
+    if (typeof out === 'boolean') return out;
+    const keys: [string, Key][] = (waiting.current = []);
+    void out.finally(() => {
+      waiting.current = null;
+      // Each key may start a write of its own; the rest then wait for that one.
+      while (keys.length) {
+        const [i, k] = keys.shift()!;
+        handle(i, k);
+      }
+    });
+    return true;
+  };
+  useKeyHandler(handle, opts);
+}

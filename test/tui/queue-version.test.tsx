@@ -261,6 +261,16 @@ describe('queue screen: a ticket changed by someone else after the queue drew it
     app.unmount();
   });
 
+  it('p s typed at once: pending, then solved (the s waits for the p to be written)', async () => {
+    const app = await queue();
+    app.stdin.write('ps');
+    await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('Ticket #1 is solved.') && !f.includes('Printer on fire'));
+    expect(statusLine(app.lastFrame()!)).not.toContain('changed meanwhile');
+    expect((await kinds(1)).filter((k) => k.startsWith('status'))).toEqual(['status tester', 'status tester']);
+    expect((await showTicket(t.session, 1)).status).toBe('solved');
+    app.unmount();
+  });
+
   it('the normal path: a note from the detail goes on the ticket shown', async () => {
     const app = await queue();
     app.stdin.write('j');

@@ -1,7 +1,7 @@
 /** Board keys → reducer events, or commands the screen performs (move, win, lose…). */
-import { useRef, type MutableRefObject } from 'react';
+import type { MutableRefObject } from 'react';
 import { actionFor, BOARD_KEYS, type KeyInfo } from '../../keymap.js';
-import { useKeyHandler } from '../../key-router.js';
+import { useOrderedKeyHandler } from '../../key-router.js';
 import { filterLineKey } from '../../line-edit.js';
 import { isListAction } from '../../list.js';
 import { promptKey } from '../../prompt.js';
@@ -64,45 +64,29 @@ export function boardKeyToEvent(s: BoardState, input: string, key: KeyInfo, card
 }
 
 export function useBoardInput(
-  deps: { state: MutableRefObject<BoardState>; dispatch: (ev: BoardEvent) => void; cardsHeight: number; run: (cmd: BoardCommand) => Promise<void> | void },
+  deps: { state: MutableRefObject<BoardState>; dispatch: (ev: BoardEvent) => void; cardsHeight: number; run: (cmd: BoardCommand) => Promise<void> | undefined },
   opts: { isActive: boolean },
 ): void {
-  // Keys typed while an action is being written wait for it and are then read against the
-  // board it left (the card in its new column, at its new version): `L L` typed at once moves
-  // a deal two stages, where the second `L` used to be refused as "changed meanwhile (by you)".
-  const inFlight = useRef<[string, KeyInfo][] | null>(null);
-  const handle = (input: string, key: KeyInfo): boolean => {
-    const out = boardKeyToEvent(deps.state.current, input, key, deps.cardsHeight);
-    if (out === undefined) return false;
-    if (inFlight.current) {
-      inFlight.current.push([input, key]);
-      return true;
-    }
-    if (out === 'consume') return true;
-    switch (out.type) {
-      case 'move-deal':
-      case 'win':
-      case 'ask-lose':
-      case 'lose':
-      case 'say': {
-        if (out.type === 'lose') deps.dispatch({ type: 'prompt-close' });
-        const done = deps.run(out);
-        if (done) {
-          const waiting: [string, KeyInfo][] = (inFlight.current = []);
-          void done.finally(() => {
-            inFlight.current = null;
-            while (waiting.length) {
-              const [i, k] = waiting.shift()!;
-              handle(i, k); // queues again behind an action this key starts
-            }
-          });
-        }
-        return true;
+  const read = (input: string, key: KeyInfo) => boardKeyToEvent(deps.state.current, input, key, deps.cardsHeight);
+  useOrderedKeyHandler(
+    (input, key) => {
+      const out = read(input, key);
+      if (out === undefined) return false;
+      if (out === 'consume') return true;
+      switch (out.type) {
+        case 'move-deal':
+        case 'win':
+        case 'ask-lose':
+        case 'lose':
+        case 'say':
+          if (out.type === 'lose') deps.dispatch({ type: 'prompt-close' });
+          return deps.run(out) ?? true;
+        default:
+          deps.dispatch(out);
+          return true;
       }
-      default:
-        deps.dispatch(out);
-        return true;
-    }
-  };
-  useKeyHandler(handle, opts);
+    },
+    (input, key) => read(input, key) !== undefined,
+    opts,
+  );
 }

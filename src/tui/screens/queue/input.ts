@@ -1,7 +1,7 @@
 /** Queue keys → reducer events, or commands the screen performs (assign, reply, solve…). */
 import type { MutableRefObject } from 'react';
 import { actionFor, QUEUE_KEYS, type KeyInfo } from '../../keymap.js';
-import { useKeyHandler } from '../../key-router.js';
+import { useOrderedKeyHandler } from '../../key-router.js';
 import { filterLineKey } from '../../line-edit.js';
 import { isListAction } from '../../list.js';
 import { openPrompt, promptKey } from '../../prompt.js';
@@ -61,15 +61,24 @@ export function queueKeyToEvent(s: QueueState, input: string, key: KeyInfo, list
   return undefined;
 }
 
-export function useQueueInput(deps: { state: MutableRefObject<QueueState>; dispatch: (ev: QueueEvent) => void; listHeight: number; run: (cmd: QueueCommand) => void }, opts: { isActive: boolean }): void {
-  useKeyHandler((input, key) => {
-    const out = queueKeyToEvent(deps.state.current, input, key, deps.listHeight);
-    if (out === undefined) return false;
-    if (out === 'consume') return true;
-    if (out.type === 'status' || out.type === 'submit') {
-      if (out.type === 'submit') deps.dispatch({ type: 'prompt-close' });
-      deps.run(out);
-    } else deps.dispatch(out);
-    return true;
-  }, opts);
+export function useQueueInput(
+  deps: { state: MutableRefObject<QueueState>; dispatch: (ev: QueueEvent) => void; listHeight: number; run: (cmd: QueueCommand) => Promise<void> },
+  opts: { isActive: boolean },
+): void {
+  const read = (input: string, key: KeyInfo) => queueKeyToEvent(deps.state.current, input, key, deps.listHeight);
+  useOrderedKeyHandler(
+    (input, key) => {
+      const out = read(input, key);
+      if (out === undefined) return false;
+      if (out === 'consume') return true;
+      if (out.type === 'status' || out.type === 'submit') {
+        if (out.type === 'submit') deps.dispatch({ type: 'prompt-close' });
+        return deps.run(out);
+      }
+      deps.dispatch(out);
+      return true;
+    },
+    (input, key) => read(input, key) !== undefined,
+    opts,
+  );
 }

@@ -15,7 +15,7 @@ export function QueueScreen({ session, theme, width, height, active, dataVersion
   const [detail, setDetail] = useState<TicketDetail | null>(null);
 
   const run = useCallback(
-    (cmd: QueueCommand) => {
+    (cmd: QueueCommand): Promise<void> => {
       // Every action goes to the ticket it was opened for and passes the version shown. Refused
       // because someone changed the ticket since (nothing was written): say what it is now and
       // who changed it, reload with the cursor on it, and give a typed reply or note back.
@@ -54,7 +54,7 @@ export function QueueScreen({ session, theme, width, height, active, dataVersion
       } else {
         done = noteOnTicket(session, shown.id, cmd.text, shown.version).then((t) => acted(t, `Internal note added to ticket #${t.id}.`));
       }
-      done
+      return done
         .then((msg) => {
           setStatus(msg);
           changed();
