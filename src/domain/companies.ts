@@ -7,7 +7,7 @@ import type { Company } from '../db/schema.js';
 import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { changedColumns, nextTags, noChangeError } from './no-change.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
-import { ConflictError, NotFoundError, UserError } from '../errors.js';
+import { ConflictError, NotFoundError, UserError, versionConflict } from '../errors.js';
 import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, normalizePhone } from './validate.js';
@@ -207,21 +207,21 @@ export async function showCompany(s: Session, ref: string): Promise<CompanyRecor
 /** expectVersion: refuse unless the company is still at this version (`--if-version`). */
 export async function editCompany(s: Session, ref: string, input: CompanyInput, expectVersion?: number): Promise<CompanyRecord> {
   const company = await getCompany(s, ref);
-  const stale = () => new ConflictError(`Company #${company.id} was changed by someone else meanwhile.`, `Look again: crm company show ${company.id}`);
-  if (expectVersion !== undefined && expectVersion !== company.version) throw stale();
+  const stale = (current: number) => versionConflict(`Company #${company.id}`, `crm company show ${company.id}`, current, expectVersion ?? company.version);
+  if (expectVersion !== undefined && expectVersion !== company.version) throw stale(company.version);
   const cols = columnsFrom(input);
   if (input.owner !== undefined) cols.owner_id = await resolveOwnerId(s, input.owner);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     // The row as it is under the write lock: only values that differ from it are written.
     const row = await trx.selectFrom('companies').selectAll().where('id', '=', company.id).executeTakeFirstOrThrow();
-    if (row.version !== company.version) throw stale();
+    if (row.version !== company.version) throw stale(row.version);
     const before = await loadCompanyRecord(trx, company.id);
     const changed = changedColumns(row as unknown as Record<string, unknown>, cols);
     const tags = nextTags(before.tags, input);
     const noChange = () => noChangeError('company', `#${company.id}`, cols, input, `crm company show ${company.id}`);
     if (!Object.keys(changed).length && !tags) throw noChange();
-    if (!(await updateIfVersion(trx, 'companies', company.id, company.version, changed, at))) throw stale();
+    if (!(await updateIfVersion(trx, 'companies', company.id, company.version, changed, at))) throw stale(row.version);
     if (tags) await setTags(trx, 'company', company.id, tags);
     const after = await loadCompanyRecord(trx, company.id);
     const changes = diff(recordForAudit(before), recordForAudit(after));

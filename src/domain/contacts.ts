@@ -7,7 +7,7 @@ import type { Contact, Lifecycle } from '../db/schema.js';
 import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { changedColumns, nextTags, noChangeError } from './no-change.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
-import { ConflictError, NotFoundError, UserError } from '../errors.js';
+import { ConflictError, NotFoundError, UserError, versionConflict } from '../errors.js';
 import { findOrCreateCompany, type CompanyRecord } from './companies.js';
 import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
@@ -273,7 +273,7 @@ export async function showContact(s: Session, ref: string): Promise<ContactRecor
 
 export async function editContact(s: Session, ref: string, input: ContactInput, fx: SideEffects = {}, expectVersion?: number): Promise<ContactRecord> {
   const contact = await getContact(s, ref);
-  if (expectVersion !== undefined && expectVersion !== contact.version) throw staleError(contact.id);
+  if (expectVersion !== undefined && expectVersion !== contact.version) throw staleError(contact.id, contact.version, expectVersion);
   const cols = await columnsFrom(s, input, fx);
   if (input.owner !== undefined) cols.owner_id = await resolveOwnerId(s, input.owner);
   if (cols.referred_by_id === contact.id) throw new UserError('A contact cannot refer themselves.');
@@ -281,7 +281,7 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
   return writeTransaction(s.db, async (trx) => {
     // The row as it is under the write lock: only values that differ from it are written.
     const row = await trx.selectFrom('contacts').selectAll().where('id', '=', contact.id).executeTakeFirstOrThrow();
-    if (row.version !== contact.version) throw staleError(contact.id);
+    if (row.version !== contact.version) throw staleError(contact.id, row.version, expectVersion ?? contact.version);
     const before = await loadContactRecord(trx, contact.id);
     const given = cols;
     const changed = changedColumns(row as unknown as Record<string, unknown>, given);
@@ -293,7 +293,7 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
     if (!cleanText(merged.first_name as string) && !cleanText(merged.last_name as string)) throw new UserError('A contact needs a name.');
     if (!merged.email && !merged.phone && !merged.mobile) throw new UserError('A contact needs an email or a phone number; this edit would remove the last one.');
     if (Object.keys(changed).length) changed.search_text = searchText(merged);
-    if (!(await updateIfVersion(trx, 'contacts', contact.id, contact.version, changed, at))) throw staleError(contact.id);
+    if (!(await updateIfVersion(trx, 'contacts', contact.id, contact.version, changed, at))) throw staleError(contact.id, row.version, expectVersion ?? contact.version);
     if (tags) await setTags(trx, 'contact', contact.id, tags);
     const after = await loadContactRecord(trx, contact.id);
     const changes = diff(auditView(before), auditView(after));
@@ -304,8 +304,8 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
   });
 }
 
-function staleError(id: number): ConflictError {
-  return new ConflictError(`Contact #${id} was changed by someone else since you read it.`, `Look again: crm contact show ${id} — then repeat your edit.`, 'stale');
+function staleError(id: number, current: number, expected: number): ConflictError {
+  return versionConflict(`Contact #${id}`, `crm contact show ${id}`, current, expected);
 }
 
 export async function setContactArchived(s: Session, ref: string, archived: boolean): Promise<ContactRecord> {

@@ -2,7 +2,7 @@
 import { recordAudit, diff } from '../db/audit.js';
 import type { User } from '../db/schema.js';
 import { writeTransaction } from '../db/transaction.js';
-import { ConflictError, NotFoundError, UserError } from '../errors.js';
+import { ConflictError, NotFoundError, UserError, versionConflict } from '../errors.js';
 import { fold } from '../db/fold.js';
 import { sql } from 'kysely';
 import { changedColumns, noChangeError } from './no-change.js';
@@ -166,8 +166,8 @@ export async function listUsers(s: Session, opts: { includeInactive?: boolean } 
 /** expectVersion: refuse unless the user is still at this version (`--if-version`). */
 export async function editUser(s: Session, ref: string, input: UserInput, expectVersion?: number): Promise<UserRecord> {
   const user = await getUser(s, ref);
-  const stale = () => new ConflictError(`User ${user.handle} was changed by someone else meanwhile.`, `Look again with: crm user show ${user.handle}`);
-  if (expectVersion !== undefined && expectVersion !== user.version) throw stale();
+  const stale = (current: number) => versionConflict(`User ${user.handle}`, `crm user show ${user.handle}`, current, expectVersion ?? user.version);
+  if (expectVersion !== undefined && expectVersion !== user.version) throw stale(user.version);
   const patch: Record<string, unknown> = {};
   if (input.name !== undefined) {
     const name = cleanText(input.name);
@@ -188,7 +188,7 @@ export async function editUser(s: Session, ref: string, input: UserInput, expect
     }
     // The row as it is under the write lock: only values that differ from it are written.
     const current = await trx.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
-    if (current.version !== user.version) throw stale();
+    if (current.version !== user.version) throw stale(current.version);
     const changed = changedColumns(current as unknown as Record<string, unknown>, patch);
     if (!Object.keys(changed).length) throw noChangeError('user', user.handle, patch, {}, `crm user show ${user.handle}`);
     const changes = diff(current as unknown as Record<string, unknown>, changed);
@@ -199,7 +199,7 @@ export async function editUser(s: Session, ref: string, input: UserInput, expect
       .where('version', '=', user.version)
       .returningAll()
       .executeTakeFirst();
-    if (!row) throw stale();
+    if (!row) throw stale(current.version);
     await recordAudit(trx, { entity: 'user', entityId: user.id, action: 'update', changes, actor: s.actor, at });
     return toUserRecord(row);
   });

@@ -117,7 +117,7 @@ describe('contact edit, archive, restore, history', () => {
     await crm(['contact', 'edit', '1', '--title', 'CEO']);
     const r = await crm(['contact', 'edit', '1', '--title', 'CFO', '--if-version', '1']);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('changed by someone else');
+    expect(r.stderr).toBe('error: Contact #1 was changed by someone else: it is at version 2, not 1.\nhint: Look again: crm contact show 1 — then repeat with --if-version 2 if the change still applies.\n');
   });
 
   it('archives and restores; archived contacts leave the list', async () => {

@@ -213,8 +213,9 @@ describe('optimistic locking with --if-version', () => {
     expect((await crm(['company', 'edit', '1', '--tier', 'A', '--if-version', String(v)])).exitCode).toBe(0);
     const stale = await crm(['company', 'edit', '1', '--tier', 'B', '--if-version', String(v)]);
     expect(stale.exitCode).toBe(1);
-    expect(stale.stderr).toContain('was changed by someone else meanwhile');
-    expect(stale.stderr).toContain('crm company show 1');
+    expect(stale.stderr).toContain(`error: Company #1 was changed by someone else: it is at version ${v + 1}, not ${v}.`);
+    expect(stale.stderr).toContain(`hint: Look again: crm company show 1 — then repeat with --if-version ${v + 1} if the change still applies.`);
+    expect(JSON.parse((await crm(['company', 'edit', '1', '--tier', 'B', '--if-version', String(v), '--json'])).stderr).error.code).toBe('stale');
     expect((await crm(['company', 'show', '1', '--json'])).json()).toMatchObject({ tier: 'A', version: v + 1 });
   });
 
@@ -224,7 +225,7 @@ describe('optimistic locking with --if-version', () => {
     expect((await crm(['user', 'edit', 'sara', '--team', 'East', '--if-version', String(v)])).exitCode).toBe(0);
     const stale = await crm(['user', 'edit', 'sara', '--team', 'West', '--if-version', String(v)]);
     expect(stale.exitCode).toBe(1);
-    expect(stale.stderr).toContain('User sara was changed by someone else meanwhile');
+    expect(stale.stderr).toContain(`error: User sara was changed by someone else: it is at version ${v + 1}, not ${v}.`);
     expect((await crm(['user', 'show', 'sara', '--json'])).json().team).toBe('East');
     expect((await crm(['user', 'edit', 'sara', '--team', 'West', '--if-version', 'x'])).exitCode).toBe(2);
   });
