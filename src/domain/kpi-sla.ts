@@ -13,7 +13,8 @@ import { slaContext } from './tickets.js';
 
 export async function slaKpi(s: Session, scope: ReportScope): Promise<SlaKpi> {
   const asOf = new Date(scope.asOf);
-  const report = await slaReport(s, { period: scope.period, asOf });
+  // Narrowed like the rest of the screen: --owner/--team keep the tickets assigned to those users.
+  const report = await slaReport(s, { period: scope.period, asOf, assigneeIds: scope.ownerIds });
   let met = 0;
   let breached = 0;
   for (const m of [report.total.firstReply, report.total.nextReply, report.total.resolution]) {

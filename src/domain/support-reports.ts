@@ -11,10 +11,27 @@ async function handles(s: Session): Promise<Map<number, string>> {
   return new Map(rows.map((r) => [r.id, r.handle]));
 }
 
-export async function slaReport(s: Session, opts: { period: Period; asOf: Date; by?: SlaGrouping; explain?: boolean }): Promise<SlaReport> {
+/** assigneeIds: only tickets assigned to these users (the KPI screen's --owner/--team); null or absent: all. */
+export async function slaReport(s: Session, opts: { period: Period; asOf: Date; by?: SlaGrouping; explain?: boolean; assigneeIds?: number[] | null }): Promise<SlaReport> {
   const ctx = await slaContext(s.db.kysely);
   const users = await handles(s);
-  const tickets = streamTicketsWithEvents(s.db, { createdFrom: opts.period.start, createdTo: opts.period.end, asOf: opts.asOf.toISOString() });
+  const asOf = opts.asOf.toISOString();
+  let tickets;
+  if (opts.assigneeIds == null) {
+    tickets = streamTicketsWithEvents(s.db, { createdFrom: opts.period.start, createdTo: opts.period.end, asOf });
+  } else {
+    const ids = opts.assigneeIds.length
+      ? await s.db.kysely
+          .selectFrom('tickets')
+          .select('id')
+          .where('created_at', '>=', opts.period.start)
+          .where('created_at', '<', opts.period.end)
+          .where('created_at', '<=', asOf)
+          .where('assignee_id', 'in', opts.assigneeIds)
+          .execute()
+      : [];
+    tickets = streamTicketsWithEvents(s.db, { ids: ids.map((r) => r.id), asOf });
+  }
   return buildSlaReport(tickets, ctx, { period: opts.period, asOf: opts.asOf, by: opts.by, explain: opts.explain, handles: users });
 }
 

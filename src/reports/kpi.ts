@@ -102,7 +102,7 @@ export function buildKpi(input: KpiInput, p: { scope: ReportScope }): ReportMode
       'Open pipeline = the sum of the amounts of the deals open at the as-of moment (in an open stage, not won or lost), per currency. Weighted = Σ amount × probability ÷ 100 (the deal\'s probability, else its stage\'s), rounded once.',
       `Won = deals whose won_at lies in ${describePeriod(p.scope)}; compared with the previous period of the same length, ${prevLabel} (${input.previousPeriod.start} to ${input.previousPeriod.end}).`,
       'Win rate = won ÷ (won + lost) for deals whose won_at / lost_at lies in the period.',
-      'SLA compliance = targets met ÷ (met + missed), over the first-reply, next-reply and resolution targets of the tickets created in the period, from the same SLA clock as crm report sla (crm help sla); a target still running and not yet missed is left out. It covers every ticket (--owner/--team do not narrow it).',
+      'SLA compliance = targets met ÷ (met + missed), over the first-reply, next-reply and resolution targets of the tickets created in the period, from the same SLA clock as crm report sla (crm help sla); a target still running and not yet missed is left out. With --owner/--team: the tickets assigned to those users.',
       'Tickets breaching = tickets not solved or closed at the as-of moment with a target already missed (narrowed to the assignees of --owner/--team).',
       'Overdue tasks = tasks not done at the as-of moment whose due time is before it.',
       'Trend (on a terminal) = won value per month, the last six months, in the main currency.',

@@ -70,6 +70,25 @@ describe('report kpi: SLA', () => {
   });
 });
 
+describe('report kpi --owner: SLA', () => {
+  it('counts only the tickets assigned to the owners asked for', async () => {
+    expect((await crm(['user', 'add', 'anna', '--name', 'Anna Berg'])).exitCode).toBe(0);
+    const at = { now: '2026-11-10T10:00:00Z' };
+    await crm(['ticket', 'open', 'Printer on fire', '--priority', 'urgent', '--assignee', 'anna'], at);
+    await crm(['ticket', 'open', 'Cannot log in', '--priority', 'urgent', '--assignee', 'tester'], at);
+    await crm(['ticket', 'open', 'Nobody has it', '--priority', 'urgent'], at);
+    expect((await crm(['ticket', 'reply', '1', 'On it'], { now: '2026-11-10T10:30:00Z' })).exitCode).toBe(0);
+    const all = (await crm(['report', 'kpi', '--json'])).json();
+    expect(all.sla).toEqual({ available: true, compliance: 1 / 6, met: 1, breached: 5 });
+    const anna = (await crm(['report', 'kpi', '--owner', 'anna', '--json'])).json();
+    // urgent: #1 met its first reply (1h), missed resolution (8h)
+    expect(anna.sla).toEqual({ available: true, compliance: 0.5, met: 1, breached: 1 });
+    expect(anna.tickets.breaching).toBe(1);
+    const tester = (await crm(['report', 'kpi', '--owner', 'tester', '--json'])).json();
+    expect(tester.sla).toEqual({ available: true, compliance: 0, met: 0, breached: 2 });
+  });
+});
+
 describe('report data-quality', () => {
   it('finds missing fields, invalid emails, duplicates and stale records', async () => {
     const r = await crm(['report', 'data-quality', '--json']);
