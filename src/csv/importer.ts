@@ -657,25 +657,32 @@ class Run {
     const cols = conv.cols;
     if (conv.custom || 'custom_fields' in cols) cols.custom_fields = mergeCustom((cols.custom_fields as string | null) ?? null, conv.custom);
     spec.derive?.(cols, null, conv);
-    // The column list of this row; rows of one file nearly always share it, so it is compared
-    // with the queued rows' list name by name instead of being joined into a key per row.
-    const names = this.rowNames;
-    names.length = 0;
+    // The row's values are queued while its column list is compared, name by name, with the
+    // queued rows' list (rows of one file nearly always share it). Reading obj[k] inside
+    // `for (k in obj)` is a direct field load in V8; collecting the names first and reading
+    // cols[name] afterwards was a generic keyed lookup per value (~0.15 s of 1M rows).
     const defaults = conv.createDefaults;
-    for (const k in defaults) if (!(k in cols)) names.push(k);
-    const nDefaults = names.length;
-    for (const k in cols) names.push(k);
     const queued = this.pendingCols;
-    let same = names.length === queued.length;
-    for (let i = 0; same && i < names.length; i++) same = names[i] === queued[i];
-    if (!same) {
-      this.flush();
-      this.pendingCols = names.slice();
-      this.pendingSig = this.pendingCols.join(',');
-    }
     const params = this.pendingParams;
-    for (let i = 0; i < nDefaults; i++) params.push(defaults[names[i]!] ?? null);
-    for (let i = nDefaults; i < names.length; i++) params.push(cols[names[i]!] ?? null);
+    const start = params.length;
+    let n = 0;
+    let same = true;
+    for (const k in defaults) {
+      if (k in cols) continue;
+      if (queued[n++] !== k) same = false;
+      params.push(defaults[k] ?? null);
+    }
+    for (const k in cols) {
+      if (queued[n++] !== k) same = false;
+      params.push(cols[k] ?? null);
+    }
+    if (!same || n !== queued.length) {
+      const values = params.splice(start);
+      this.flush();
+      this.pendingCols = [...Object.keys(defaults).filter((k) => !(k in cols)), ...Object.keys(cols)];
+      this.pendingSig = this.pendingCols.join(',');
+      for (const v of values) this.pendingParams.push(v);
+    }
     this.pending.push({ conv, row });
     if (this.pending.length >= this.batchSize) this.flush();
   }
@@ -715,7 +722,6 @@ class Run {
   private pendingParams: SqlValue[] = [];
   private pendingSig = '';
   private pendingCols: string[] = [];
-  private rowNames: string[] = [];
   private pendingKeys = new IntSet(1 << 10);
   private insertStmts = new Map<string, Statement>();
   private batchSize = 200;
