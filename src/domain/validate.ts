@@ -5,7 +5,28 @@ import { UserError } from '../errors.js';
 const EMAIL_RE = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/u;
 
 export function isValidEmail(email: string): boolean {
-  return EMAIL_RE.test(email) && email.length <= 254;
+  if (email.length > 254) return false;
+  // EMAIL_RE as a loop over ASCII text (any other character: the expression itself). An import
+  // checks every row's address: 1M rows took ~0.1 s in the /u expression, half that in the loop.
+  let at = -1;
+  let labelStart = -1; // where the current domain label starts
+  let dots = 0;
+  for (let i = 0; i < email.length; i++) {
+    const c = email.charCodeAt(i);
+    if (c >= 0x80) return EMAIL_RE.test(email);
+    if (c === 0x40 /* @ */) {
+      if (at >= 0) return false;
+      at = i;
+      labelStart = i + 1;
+    } else if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
+      return false; // \s
+    } else if (c === 0x2e /* . */ && at >= 0) {
+      if (i === labelStart) return false; // an empty domain label
+      dots++;
+      labelStart = i + 1;
+    }
+  }
+  return at > 0 && dots > 0 && labelStart < email.length;
 }
 
 export function normalizeEmail(email: string | undefined | null): string | null {
@@ -20,10 +41,46 @@ export function normalizePhone(phone: string | undefined | null, field = 'phone'
   if (phone === undefined || phone === null) return null;
   const p = phone.trim();
   if (p === '') return null;
-  if (!/\d/.test(p) || !/^[+\d\s().\-/x#*]+$/i.test(p)) {
+  const shape = phoneShape(p);
+  if (shape === 'invalid') {
     throw new UserError(`"${phone}" is not a valid ${field} number.`, 'Use digits, spaces, + ( ) - only, e.g. "+49 30 1234 5678".', 'invalid_phone');
   }
-  return p.replace(/\s+/g, ' ');
+  return shape === 'spaced' ? p.replace(/\s+/g, ' ') : p;
+}
+
+const PHONE_RE = /^[+\d\s().\-/x#*]+$/i;
+
+/**
+ * A trimmed phone number: 'invalid' (no digit, or a character other than + digits whitespace
+ * ( ) . - / x # *), 'spaced' (whitespace to collapse into single spaces) or 'clean' (kept as
+ * it is). A loop over ASCII text, the expressions otherwise: imports check a phone in every row,
+ * and two tests plus an always-copying replace took ~0.15 s of a 1M-row import.
+ */
+function phoneShape(p: string): 'invalid' | 'spaced' | 'clean' {
+  let digit = false;
+  let spaced = false;
+  let afterSpace = false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      digit = true;
+      afterSpace = false;
+    } else if (c === 0x20) {
+      if (afterSpace) spaced = true;
+      afterSpace = true;
+    } else if (c >= 0x09 && c <= 0x0d) {
+      spaced = true; // tab, line break: \s, collapsed into a space
+      afterSpace = true;
+    } else if (c === 0x2b || c === 0x28 || c === 0x29 || c === 0x2e || c === 0x2d || c === 0x2f || c === 0x78 || c === 0x58 || c === 0x23 || c === 0x2a) {
+      afterSpace = false; // + ( ) . - / x X # *
+    } else if (c < 0x80) {
+      return 'invalid';
+    } else {
+      return /\d/.test(p) && PHONE_RE.test(p) ? 'spaced' : 'invalid'; // Unicode spaces
+    }
+  }
+  if (!digit) return 'invalid';
+  return spaced ? 'spaced' : 'clean';
 }
 
 export function cleanText(value: string | undefined | null): string | null {
