@@ -29,6 +29,9 @@ describe('search text', () => {
       ['رحيمي', 'سارا', null, '021 5555', null],
       ['ПЕТРОВ', 'Иван', 'ivan@example.ru', null, null],
       ['李', '伟', null, null, null],
+      ['sara', 'o\'neil', 'sara@example.com', '030 1234', '0171 555'],
+      ['A\u007fB', 'Tab\tbed', 'X@Y.Z', '', ''],
+      ['', 'Ｌａｓｔ', 'user@ÉXAMPLE.com', null, null],
     ] as const) {
       expect(fastSearchText(f, l, e, p, m)).toBe(searchText({ first_name: f, last_name: l, email: e, phone: p, mobile: m }));
     }
