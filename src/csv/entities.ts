@@ -46,6 +46,12 @@ export interface EntitySpec {
   matchKeys: MatchKey[];
   defaultMatch: MatchKey[];
   keySql: Partial<Record<MatchKey, string>>;
+  /**
+   * Match keys whose value is the text MappedRow.get gives for one field (named here), trimmed
+   * and perhaps lower-cased, and nothing else — a field no row feeds through useColumn. Their
+   * repeats can be spotted in the raw cells while a bulk load is parsed (key-cells.ts).
+   */
+  cellKeys?: Partial<Record<MatchKey, string>>;
   /** The field holding each key (for error messages). */
   keyField: Partial<Record<MatchKey, string>>;
   convert(r: MappedRow, env: ImportEnv): Converted;
@@ -291,6 +297,8 @@ const contacts: EntitySpec = {
     'external-id': 'SELECT id FROM contacts WHERE external_id = ?',
     name: "SELECT id FROM contacts WHERE crm_fold(first_name || ' ' || last_name) = ? ORDER BY archived_at IS NOT NULL, id LIMIT 1",
   },
+  // email: normalizeEmail (trims) then lower-cased; external id: cleanText (trims).
+  cellKeys: { email: 'email', 'external-id': 'external_id' },
   keyField: { email: 'email', 'external-id': 'external_id', name: 'name' },
   checkMapping(m) {
     if (!m.fields.has('name') && !m.fields.has('first_name') && !m.fields.has('last_name')) {

@@ -25,6 +25,8 @@ import type { DateOrder } from './dates.js';
 import { buildMapping, describeMapping, type Mapping, type UserMapping } from './mapping.js';
 import { TableReader, type RowSource } from './reader.js';
 import { ThreadedTableReader, workerScript } from './threaded-reader.js';
+import type { KeyColumns } from './key-cells.js';
+import { hashKey, IntSet } from './key-hash.js';
 import { MappedRow, RowError } from './row.js';
 import { ENTITIES, type Converted, type EntityName, type EntitySpec, type MatchKey } from './entities.js';
 
@@ -336,71 +338,6 @@ const STAGE_SYNONYMS: Record<string, string> = {
   'contract sent': 'negotiation',
 };
 
-/** FNV-1a of a natural key: a compact in-memory set of the keys of this run. */
-function hashKey(key: string, value: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  h = Math.imul(h ^ 0x3a, 0x01000193);
-  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
-  // Small-integer range: a Set of V8 Smis, no boxed numbers (a collision only costs a lookup).
-  return h & 0x3fffffff;
-}
-
-/**
- * A set of key hashes (0 ≤ h < 2^30): open addressing over an Int32Array. A million keys of a
- * bulk load cost a fraction of a JS Set's time and a tenth of its memory.
- */
-export class IntSet {
-  private slots: Int32Array;
-  private count = 0;
-
-  constructor(capacity: number) {
-    this.slots = new Int32Array(capacity);
-  }
-
-  has(h: number): boolean {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    for (let i = Math.imul(h, 0x9e3779b1) & mask; ; i = (i + 1) & mask) {
-      const v = slots[i]!;
-      if (v === 0) return false;
-      if (v === h + 1) return true;
-    }
-  }
-
-  add(h: number): void {
-    this.addIfAbsent(h);
-  }
-
-  /** Adds h; whether it was there already (one probe sequence for has + add). */
-  addIfAbsent(h: number): boolean {
-    if ((this.count + 1) * 2 > this.slots.length) this.grow();
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    for (let i = Math.imul(h, 0x9e3779b1) & mask; ; i = (i + 1) & mask) {
-      const v = slots[i]!;
-      if (v === h + 1) return true;
-      if (v === 0) {
-        slots[i] = h + 1;
-        this.count++;
-        return false;
-      }
-    }
-  }
-
-  clear(): void {
-    if (this.count) this.slots.fill(0);
-    this.count = 0;
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    this.slots = new Int32Array(old.length * 2);
-    this.count = 0;
-    for (const v of old) if (v !== 0) this.add(v - 1);
-  }
-}
-
 function foldKey(s: string): string {
   return s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
@@ -517,7 +454,7 @@ class Run {
     if (this.rejectsFd !== undefined) closeSync(this.rejectsFd);
   }
 
-  processRow(row: number, cells: string[]): void {
+  processRow(row: number, cells: string[], keySeen?: boolean): void {
     this.result.rows++;
     const width = this.mapping.header.length;
     if (cells.length !== width) {
@@ -530,7 +467,7 @@ class Run {
     const savepoint = this.env.opts.skipInvalid;
     if (savepoint) this.env.sqlite.exec('SAVEPOINT import_row');
     try {
-      this.upsert(mapped);
+      this.upsert(mapped, keySeen);
       if (savepoint) this.env.sqlite.exec('RELEASE import_row');
     } catch (err) {
       if (savepoint) this.env.sqlite.exec('ROLLBACK TO import_row; RELEASE import_row');
@@ -540,10 +477,10 @@ class Run {
     }
   }
 
-  private upsert(row: MappedRow): void {
+  private upsert(row: MappedRow, keySeen: boolean | undefined): void {
     const { spec, env } = this;
     const conv = spec.convert(row, env);
-    const found = this.findExisting(row, conv);
+    const found = this.findExisting(row, conv, keySeen);
     if (found === undefined) {
       if (env.opts.mode === 'update') throw new RowError((conv.keyName ? row.column(spec.keyField[conv.keyName] ?? conv.keyName) : ''), conv.keyValue ?? '', `no existing ${spec.singular} matches (--mode update only changes existing records)`);
       this.queueInsert(conv, row.row);
@@ -577,43 +514,39 @@ class Run {
     this.record({ row: row.row, outcome: 'updated', id: found, key: conv.keyValue ?? undefined, changes: changes.map((c) => spec.fieldOfColumn?.[c] ?? c) });
   }
 
-  private findExisting(row: MappedRow, conv: Converted): number | undefined {
+  private findExisting(row: MappedRow, conv: Converted, keySeen: boolean | undefined): number | undefined {
     const { spec, env } = this;
     const order = env.opts.match ?? spec.defaultMatch;
-    // Hashes of this row's keys, in match order (most rows have one or two).
-    let h0 = -1;
-    let rest: number[] | undefined;
     let first: MatchKey | undefined;
     for (const key of order) {
       const value = conv.keys[key];
-      if (value === undefined || value === null) continue;
-      const h = hashKey(key, value);
-      if (first === undefined) {
+      if (value !== undefined && value !== null) {
         first = key;
-        h0 = h;
-      } else (rest ??= []).push(h);
+        break;
+      }
     }
     if (first !== undefined) {
       const value = conv.keys[first]!;
       conv.keyName = first;
       conv.keyValue = value;
       if (this.bulk) {
-        // The table was empty: only a key seen earlier in this file can match.
-        let seen = this.seenKeys.addIfAbsent(h0);
-        if (rest) for (const x of rest) if (this.seenKeys.addIfAbsent(x)) seen = true;
-        if (!seen) {
-          // Queued: a later row with this key must flush the queue before it looks up.
-          this.pendingKeys.add(h0);
-          if (rest) for (const x of rest) this.pendingKeys.add(x);
-          return undefined;
+        // The table was empty: only a key of an earlier row of this file can match. The reader
+        // tells that from the key cells (key-cells.ts), else the keys' hashes are checked here.
+        if (!(keySeen ?? this.seenBefore(conv, order))) return undefined;
+        // Only a queued row with this key needs writing before the lookup. Most of these rows
+        // are hash collisions (~500 in a million keys) with a row written long ago: flushing
+        // for each wrote short batches through freshly prepared statements (0.2 s of 1M rows).
+        if (this.queuedWithKey(first, value)) this.flush();
+      } else {
+        // A queued row with this key must be written before the lookup can find it.
+        const h0 = hashKey(first, value);
+        if (this.pendingKeys.has(h0)) this.flush();
+        this.pendingKeys.add(h0);
+        for (let i = order.indexOf(first) + 1; i < order.length; i++) {
+          const other = conv.keys[order[i]!];
+          if (other !== undefined && other !== null) this.pendingKeys.add(hashKey(order[i]!, other));
         }
       }
-      // Only a queued row with this key needs writing before the lookup. In a bulk load most
-      // hits are hash collisions (~500 in a million keys) with a row written long ago: flushing
-      // on every hit wrote short batches through freshly prepared statements (0.2 s of 1M rows).
-      if (this.pendingKeys.has(h0)) this.flush();
-      this.pendingKeys.add(h0);
-      if (rest) for (const x of rest) this.pendingKeys.add(x);
       const hit = env.stmt(spec.keySql[first]!).get(value) as { id: number } | undefined;
       return hit?.id;
     }
@@ -628,6 +561,22 @@ class Run {
       if (this.changedColumns(existing, conv).length === 0) return id;
     }
     return undefined;
+  }
+
+  /** A bulk load whose reader does not watch the key cells: whether a key of this row occurred in an earlier row (by hash). */
+  private seenBefore(conv: Converted, order: MatchKey[]): boolean {
+    let seen = false;
+    for (const key of order) {
+      const value = conv.keys[key];
+      if (value !== undefined && value !== null && this.seenKeys.addIfAbsent(hashKey(key, value))) seen = true;
+    }
+    return seen;
+  }
+
+  /** Whether a queued (not yet written) row has this key. */
+  private queuedWithKey(key: MatchKey, value: string): boolean {
+    for (const p of this.pending) if (p.conv.keys[key] === value) return true;
+    return false;
   }
 
   private changedColumns(existing: Row, conv: Converted): string[] {
@@ -735,8 +684,9 @@ class Run {
   private insertStmts = new Map<string, Statement>();
   private batchSize = 200;
   /**
-   * Loading into an empty table: a row can only match a key seen earlier in this file, so an
-   * in-memory set of key hashes replaces the per-row index lookup (a hit still looks up).
+   * Loading into an empty table: a row can only match a key seen earlier in this file, so the
+   * reader's key-cell marks (key-cells.ts) or else an in-memory set of key hashes (seenKeys)
+   * replace the per-row index lookup (a row marked seen still looks up).
    * Indexes stay in place: dropping them and building them after the load measured slower
    * here (CREATE INDEX over a million rows spilled its sort to temporary files).
    */
@@ -834,11 +784,24 @@ export function prepareFile(spec: EntitySpec, file: string, opts: ImportOptions)
     if (opts.repColumn) user.push({ source: opts.repColumn, field: 'owner' });
     const mapping = buildMapping(reader.header, spec.fields, user, { customFields: spec.customFields, entity: spec.name, adjust: spec.adjustMapping });
     spec.checkMapping?.(mapping, opts);
+    const keyColumns = keyColumnsOf(spec, mapping, opts);
+    if (keyColumns) reader.watchKeyCells?.(keyColumns);
     return { reader, mapping };
   } catch (err) {
     reader.close();
     throw err;
   }
+}
+
+/** The columns of the keys rows are matched by, when all are cell keys (key-cells.ts). */
+function keyColumnsOf(spec: EntitySpec, mapping: Mapping, opts: ImportOptions): KeyColumns | undefined {
+  const columns: KeyColumns = [];
+  for (const key of opts.match ?? spec.defaultMatch) {
+    const field = spec.cellKeys?.[key];
+    if (field === undefined) return undefined;
+    columns.push(mapping.fields.get(field) ?? []);
+  }
+  return columns;
 }
 
 /** Import one file in one transaction. */
@@ -855,7 +818,7 @@ export function importFile(db: Db, s: Session, prepared: PreparedFile, opts: Imp
     let n = 0;
     const collect = largeFileGc(reader.size);
     for (let r = reader.next(); r; r = reader.next()) {
-      run.processRow(r.row, r.cells);
+      run.processRow(r.row, r.cells, r.keySeen);
       if (++n % 2000 === 0) {
         opts.progress?.(reader.bytesRead, reader.size);
         if (collect && n % 100_000 === 0) collect();

@@ -5,8 +5,9 @@
  * a batch synchronously (it holds the write transaction) and keep the worker at most a few
  * batches ahead, so memory stays bounded.
  */
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CrmError } from '../errors.js';
+import type { KeyColumns } from './key-cells.js';
 import { TableReader } from './reader.js';
 
 interface Data {
@@ -20,16 +21,27 @@ interface Data {
 }
 
 const d = workerData as Data;
-const counters = new Int32Array(d.counters); // [0] batches posted, [1] batches consumed
+const counters = new Int32Array(d.counters); // [0] batches posted, [1] batches consumed, [2] key plan posted
 function post(message: unknown, transfer: ArrayBuffer[] = []): void {
   d.port.postMessage(message, transfer);
   Atomics.add(counters, 0, 1);
   Atomics.notify(counters, 0);
 }
 
+/** The importer's key columns (or null), posted once it has mapped the header. */
+function waitForKeyPlan(): KeyColumns | null {
+  for (;;) {
+    const got = receiveMessageOnPort(d.port);
+    if (got) return (got.message as { columns: KeyColumns | null }).columns;
+    Atomics.wait(counters, 2, 0, 100);
+  }
+}
+
 try {
   const reader = new TableReader(d.file, { encoding: d.encoding, delimiter: d.delimiter });
   post({ kind: 'header', header: reader.header, delimiter: reader.delimiter, encoding: reader.encoding, size: reader.size });
+  const keyColumns = waitForKeyPlan();
+  if (keyColumns) reader.watchKeyCells(keyColumns);
   for (;;) {
     // Stay at most maxAhead batches in front of the importer.
     for (;;) {
@@ -40,8 +52,13 @@ try {
     }
     const rows = reader.nextBatch(d.batchRows);
     if (rows.length === 0) break;
+    let seen: Uint8Array<ArrayBuffer> | undefined;
+    if (keyColumns) {
+      seen = new Uint8Array(rows.length);
+      for (let i = 0; i < rows.length; i++) if (rows[i]!.keySeen) seen[i] = 1;
+    }
     if (reader.sawNul) {
-      post({ kind: 'rows', first: rows[0]!.row, cells: rows.map((r) => r.cells), bytesRead: reader.bytesRead });
+      post({ kind: 'rows', first: rows[0]!.row, cells: rows.map((r) => r.cells), seen, bytesRead: reader.bytesRead }, seen ? [seen.buffer] : []);
     } else {
       // One string per batch (cells NUL-separated) and the row widths: structured-cloning
       // 2,000 small arrays cost more on both threads than the whole join and split.
@@ -52,7 +69,7 @@ try {
         widths[i] = cells.length;
         for (const c of cells) flat.push(c);
       }
-      post({ kind: 'packed', first: rows[0]!.row, text: flat.join('\u0000'), widths, bytesRead: reader.bytesRead }, [widths.buffer]);
+      post({ kind: 'packed', first: rows[0]!.row, text: flat.join('\u0000'), widths, seen, bytesRead: reader.bytesRead }, seen ? [widths.buffer, seen.buffer] : [widths.buffer]);
     }
   }
   reader.close();

@@ -9,11 +9,14 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { createDecoder, type ChunkDecoder } from './encodings.js';
+import { KeyCellWatch, type KeyColumns } from './key-cells.js';
 import { CsvParseError, CsvParser } from './parse.js';
 
 export interface RawRow {
   row: number;
   cells: string[];
+  /** With watchKeyCells: whether a key cell of this row repeats (or may repeat) an earlier row's. */
+  keySeen?: boolean;
 }
 
 export interface TableReaderOptions {
@@ -48,6 +51,8 @@ export interface RowSource {
   readonly bytesRead: number;
   readonly size: number;
   next(): RawRow | undefined;
+  /** Mark rows whose key cells repeat an earlier row's (RawRow.keySeen); before the first next(). */
+  watchKeyCells?(columns: KeyColumns): void;
   close(): void;
 }
 
@@ -70,6 +75,7 @@ export class TableReader implements RowSource {
   private opts: TableReaderOptions;
   /** Whether any decoded text held a NUL (the parse worker packs cells NUL-separated otherwise). */
   sawNul = false;
+  private keyCells?: KeyCellWatch;
 
   constructor(file: string, opts: TableReaderOptions = {}) {
     this.file = file;
@@ -148,7 +154,11 @@ export class TableReader implements RowSource {
     const cells = this.pending[this.pendingAt++];
     if (!cells) return undefined;
     this.records++;
-    return { row: this.records, cells };
+    return { row: this.records, cells, keySeen: this.keyCells?.seenBefore(cells) };
+  }
+
+  watchKeyCells(columns: KeyColumns): void {
+    this.keyCells = new KeyCellWatch(columns);
   }
 
   /** The next data row, or undefined at the end of the file. */

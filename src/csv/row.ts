@@ -20,7 +20,7 @@ export function isMissing(v: string | undefined): boolean {
 }
 
 /** A cell's value as the converters see it (trimmed, un-neutralised), or null when missing; one trim. */
-function present(v: string | undefined): string | null {
+export function present(v: string | undefined): string | null {
   if (v === undefined) return null;
   const t = v.trim();
   return t === '' || t === '?' ? null : unneutralizeCell(t);

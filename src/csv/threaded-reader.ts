@@ -7,12 +7,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { UserError } from '../errors.js';
+import type { KeyColumns } from './key-cells.js';
 import type { RawRow, RowSource } from './reader.js';
 
 type Message =
   | { kind: 'header'; header: string[]; delimiter: string; encoding: string; size: number }
-  | { kind: 'rows'; first: number; cells: string[][]; bytesRead: number }
-  | { kind: 'packed'; first: number; text: string; widths: Int32Array; bytesRead: number }
+  | { kind: 'rows'; first: number; cells: string[][]; seen?: Uint8Array; bytesRead: number }
+  | { kind: 'packed'; first: number; text: string; widths: Int32Array; seen?: Uint8Array; bytesRead: number }
   | { kind: 'end' }
   | { kind: 'error'; message: string; hint?: string; code?: string; user: boolean };
 
@@ -34,13 +35,15 @@ export class ThreadedTableReader implements RowSource {
   private counters: Int32Array;
   private received = 0;
   private batch: string[][] = [];
+  private seen?: Uint8Array;
+  private keyPlanSent = false;
   private at = 0;
   private first = 0;
   private done = false;
 
   constructor(file: string, script: string, opts: { encoding?: string; delimiter?: string }) {
     this.file = file;
-    const shared = new SharedArrayBuffer(8);
+    const shared = new SharedArrayBuffer(12);
     this.counters = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
@@ -75,7 +78,21 @@ export class ThreadedTableReader implements RowSource {
     }
   }
 
+  /** The worker waits for this (or for the first next()) before it reads the rows. */
+  watchKeyCells(columns: KeyColumns): void {
+    this.sendKeyPlan(columns);
+  }
+
+  private sendKeyPlan(columns: KeyColumns | null): void {
+    if (this.keyPlanSent) return;
+    this.keyPlanSent = true;
+    this.port.postMessage({ columns });
+    Atomics.store(this.counters, 2, 1);
+    Atomics.notify(this.counters, 2);
+  }
+
   next(): RawRow | undefined {
+    if (!this.keyPlanSent) this.sendKeyPlan(null);
     while (this.at >= this.batch.length) {
       if (this.done) return undefined;
       const m = this.receive();
@@ -86,18 +103,21 @@ export class ThreadedTableReader implements RowSource {
       }
       if (m.kind === 'rows') {
         this.batch = m.cells;
+        this.seen = m.seen;
         this.at = 0;
         this.first = m.first;
         this.bytesRead = m.bytesRead;
       } else if (m.kind === 'packed') {
         this.batch = unpack(m.text, m.widths);
+        this.seen = m.seen;
         this.at = 0;
         this.first = m.first;
         this.bytesRead = m.bytesRead;
       }
     }
     const row = this.first + this.at;
-    return { row, cells: this.batch[this.at++]! };
+    const keySeen = this.seen ? this.seen[this.at] === 1 : undefined;
+    return { row, cells: this.batch[this.at++]!, keySeen };
   }
 
   close(): void {

@@ -8,7 +8,10 @@ import { neutralizeCell, unneutralizeCell } from '../../src/csv/formula.js';
 import { buildMapping, headerKey } from '../../src/csv/mapping.js';
 import { sniffDelimiter } from '../../src/csv/reader.js';
 import { ENTITIES } from '../../src/csv/entities.js';
-import { IntSet } from '../../src/csv/importer.js';
+import { IntSet } from '../../src/csv/key-hash.js';
+import { cellKeyText, KeyCellWatch } from '../../src/csv/key-cells.js';
+import { present } from '../../src/csv/row.js';
+import { cleanText } from '../../src/domain/validate.js';
 import { unpack } from '../../src/csv/threaded-reader.js';
 
 describe('formula neutralisation', () => {
@@ -112,6 +115,49 @@ describe('the bulk-load key set', () => {
     ours.clear();
     expect(ours.has(0)).toBe(false);
     expect(ours.has(x % 50000)).toBe(false);
+  });
+});
+
+describe('key cells', () => {
+  it('give equal texts to cells whose email or external-id keys are equal', () => {
+    // The keys as the contacts converter derives them from a cell (MappedRow.get, then
+    // normalizeEmail's trim and lower-casing, or cleanText).
+    const emailKey = (cell: string) => present(cell)?.trim().toLowerCase() || null;
+    const externalKey = (cell: string) => cleanText(present(cell));
+    const alphabet = ["'", '=', '+', '-', '@', '?', ' ', '\t', '\n', 'a', 'A', 'İ', 'ß', 'K', '\u00a0'];
+    let seed = 99;
+    const groups = new Map<string, Set<string | null>>();
+    for (let i = 0; i < 100_000; i++) {
+      let cell = '';
+      const length = (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) % 6;
+      for (let j = 0; j < length; j++) cell += alphabet[(seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) % alphabet.length];
+      for (const key of [emailKey(cell), externalKey(cell)]) {
+        if (key === null) {
+          expect(cellKeyText(cell)).toBeNull();
+          continue;
+        }
+        const texts = groups.get(key) ?? new Set();
+        texts.add(cellKeyText(cell));
+        groups.set(key, texts);
+      }
+    }
+    for (const [key, texts] of groups) if (texts.size !== 1) throw new Error(`key ${JSON.stringify(key)} has texts ${JSON.stringify([...texts])}`);
+    expect(groups.size).toBeGreaterThan(1000);
+  });
+
+  it('mark a row whose key text occurred in an earlier row, in any of a field\'s columns', () => {
+    const watch = new KeyCellWatch([[1, 2], [3]]);
+    const marks = [
+      ['Ana', 'ana@example.com', '', 'X1'],
+      ['Bo', '', 'bo@example.com', ''],
+      ['Cy', ' ANA@example.com ', '', ''], // same email text, other case
+      ['Di', '?', 'BO@example.com', 'X2'], // the second email column
+      ['Ed', '', '', 'x1'], // external ids compare case-folded too (a collision costs a lookup)
+      ['Fa', 'X2', '', ''], // an email equal to an external id is another key
+      ['Gu', '', '', ''],
+      ['Ha', '', '', ''],
+    ].map((cells) => watch.seenBefore(cells));
+    expect(marks).toEqual([false, false, true, true, true, false, false, false]);
   });
 });
 

@@ -45,6 +45,40 @@ describe('import through the parsing worker', () => {
     expect(again.stdout).toMatch(/0 created, 0 updated, \d+ unchanged, 0 rejected/);
   });
 
+  it('finds repeated keys of a bulk load from the key cells the worker marks, as the in-thread reader does', () => {
+    // 3,000 contacts, then repeats of earlier rows (just before, in the same insert batch, or
+    // far back) written differently but with equal keys — unchanged — and repeats with the
+    // address in capitals: same key, different email, so conflicts.
+    const lines = ['name,email,work email,external id,phone'];
+    const rowOf = (i: number) => ({ name: `Person ${i}`, email: i % 10 === 0 ? `'+p${i}@example.com` : `p${i}@example.com`, ext: i % 3 === 0 ? `X-${i}` : '', phone: `+1 555 ${1000 + i}` });
+    let unchanged = 0;
+    let conflicts = 0;
+    for (let i = 0; i < 3000; i++) {
+      const r = rowOf(i);
+      lines.push([r.name, i % 7 === 0 ? '' : r.email, i % 7 === 0 ? r.email : '', r.ext, r.phone].join(','));
+      if (i % 5 === 4) {
+        const e = rowOf(i % 2 ? i - 3 : Math.floor(i / 2));
+        const variant = i % 4;
+        const email = variant === 0 ? ` ${e.email}\t` : variant === 1 ? `?` : e.email;
+        lines.push([e.name, email, variant === 1 ? e.email : '', e.ext, e.phone].join(','));
+        unchanged++;
+      }
+      if (i % 250 === 249) {
+        const e = rowOf(i - 100);
+        lines.push([e.name, e.email.toUpperCase(), '', e.ext, e.phone].join(','));
+        conflicts++;
+      }
+    }
+    const f = join(t.dir, 'repeats.csv');
+    writeFileSync(f, lines.join('\n') + '\n');
+    const threaded = crm(['import', 'contacts', f, '--json', '--dry-run'], '0');
+    expect(threaded.stderr).not.toMatch(/internal error/);
+    const result = JSON.parse(threaded.stdout);
+    expect([result.created, result.unchanged, result.rejected]).toEqual([3000, unchanged, conflicts]);
+    expect(result.details.find((d: { outcome: string }) => d.outcome === 'rejected').error.reason).toMatch(/^conflicts with row \d+ \(same email, different email\)$/);
+    expect(crm(['import', 'contacts', f, '--json', '--dry-run'], '1000000000000').stdout).toBe(threaded.stdout);
+  });
+
   it('reports decoding errors from the worker as the same one-line error', () => {
     const f = join(t.dir, 'bad.csv');
     writeFileSync(f, Buffer.concat([Buffer.from('name,email\nJos'), Buffer.from([0xe9]), Buffer.from(' Li,j@example.com\n')]));
