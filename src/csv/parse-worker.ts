@@ -43,7 +43,8 @@ try {
   const keyColumns = waitForKeyPlan();
   if (keyColumns) reader.watchKeyCells(keyColumns);
   for (;;) {
-    // Stay at most maxAhead batches in front of the importer.
+    // Stay at most maxAhead batches in front of the importer (which wakes this thread once it
+    // has taken half of them).
     for (;;) {
       const posted = Atomics.load(counters, 0);
       const consumed = Atomics.load(counters, 1);
