@@ -253,12 +253,26 @@ function fastFold(t: string | null | undefined): string {
   return ASCII.test(t) ? t.toLowerCase().replace(/\s+/g, ' ').trim() : fold(t);
 }
 
-/** searchText() of the contacts domain, with the ASCII fast path (same result; tested). */
-export function fastSearchText(first: string | null | undefined, last: string | null | undefined, email: string | null | undefined, phone: string | null | undefined, mobile: string | null | undefined): string {
-  const parts = [fastFold(first), fastFold(last), fastFold(email), phone ?? '', phoneDigits(phone), mobile ?? '', phoneDigits(mobile)];
-  let out = '';
-  for (const p of parts) if (p) out = out ? out + ' ' + p : p;
-  return out;
+/**
+ * searchText() of the contacts domain, with the ASCII fast path (same result; tested). With
+ * emailNorm — the address lower-cased, as email_norm holds it — a printable-ASCII address is not
+ * folded again. The words are joined once: the string comes out flat, where joining them one by
+ * one made a rope that SQLite's binding then flattened (together ~40 ms of 1M rows).
+ */
+export function fastSearchText(first: string | null | undefined, last: string | null | undefined, email: string | null | undefined, phone: string | null | undefined, mobile: string | null | undefined, emailNorm?: string | null): string {
+  const words: string[] = [];
+  addWord(words, fastFold(first));
+  addWord(words, fastFold(last));
+  addWord(words, emailNorm && email && ASCII_NO_SPACE.test(email) ? emailNorm : fastFold(email));
+  addWord(words, phone);
+  addWord(words, phoneDigits(phone));
+  addWord(words, mobile);
+  addWord(words, phoneDigits(mobile));
+  return words.join(' ');
+}
+
+function addWord(words: string[], word: string | null | undefined): void {
+  if (word) words.push(word);
 }
 
 const CONTACT_FIELDS: FieldDef[] = [
@@ -360,7 +374,7 @@ const contacts: EntitySpec = {
   },
   derive(values, existing) {
     if (!existing) {
-      values.search_text = fastSearchText(values.first_name as string, values.last_name as string, values.email as string | null, values.phone as string | null, values.mobile as string | null);
+      values.search_text = fastSearchText(values.first_name as string, values.last_name as string, values.email as string | null, values.phone as string | null, values.mobile as string | null, values.email_norm as string | null);
     } else if (['first_name', 'last_name', 'email', 'phone', 'mobile'].some((k) => k in values)) {
       const merged = { ...existing, ...values } as Parameters<typeof searchText>[0];
       values.search_text = searchText(merged);

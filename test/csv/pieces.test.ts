@@ -36,7 +36,9 @@ describe('search text', () => {
       ['A\u007fB', 'Tab\tbed', 'X@Y.Z', '', ''],
       ['', 'Ｌａｓｔ', 'user@ÉXAMPLE.com', null, null],
     ] as const) {
-      expect(fastSearchText(f, l, e, p, m)).toBe(searchText({ first_name: f, last_name: l, email: e, phone: p, mobile: m }));
+      const expected = searchText({ first_name: f, last_name: l, email: e, phone: p, mobile: m });
+      expect(fastSearchText(f, l, e, p, m)).toBe(expected);
+      expect(fastSearchText(f, l, e, p, m, e?.toLowerCase())).toBe(expected);
     }
     expect(fold('ＡＢＣ')).toBe('abc');
   });
