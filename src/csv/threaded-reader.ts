@@ -76,8 +76,10 @@ export class ThreadedTableReader implements RowSource {
         Atomics.store(this.counters, 1, this.received);
         // A worker MAX_AHEAD batches ahead sleeps until half of them are taken: waking it for
         // every batch cost a futex wake and often a context switch each (~0.03 s of 1M rows,
-        // several times that on a loaded machine).
-        if (Atomics.load(this.counters, 0) - this.received <= MAX_AHEAD / 2) Atomics.notify(this.counters, 1);
+        // several times that on a loaded machine). While it sleeps no batch is posted, so the
+        // count of queued batches passes the half mark exactly once. (Should that wake-up be
+        // missed, the worker's wait times out.)
+        if (Atomics.load(this.counters, 0) - this.received === MAX_AHEAD / 2) Atomics.notify(this.counters, 1);
         const m = got.message as Message;
         if (m.kind === 'error') {
           this.close();
