@@ -607,9 +607,11 @@ class Run {
     if (conv.custom || 'custom_fields' in cols) cols.custom_fields = mergeCustom((cols.custom_fields as string | null) ?? null, conv.custom);
     spec.derive?.(cols, null, conv);
     // The row's values are queued while its column list is compared, name by name, with the
-    // queued rows' list (rows of one file nearly always share it). Reading obj[k] inside
-    // `for (k in obj)` is a direct field load in V8; collecting the names first and reading
-    // cols[name] afterwards was a generic keyed lookup per value (~0.15 s of 1M rows).
+    // queued rows' list: its default columns, then its columns. Rows of one file nearly always
+    // share that list, and when they do, no default is among the columns (the queued list has no
+    // name twice), so no `k in cols` test per default is needed (~0.05 s of 1M rows). Reading
+    // obj[k] inside `for (k in obj)` is a direct field load in V8; collecting the names first and
+    // reading cols[name] afterwards was a generic keyed lookup per value (~0.15 s).
     const defaults = conv.createDefaults;
     const queued = this.pendingCols;
     const params = this.params;
@@ -618,7 +620,6 @@ class Run {
     let n = 0;
     let same = true;
     for (const k in defaults) {
-      if (k in cols) continue;
       if (queued[n++] !== k) same = false;
       params[at++] = defaults[k] ?? null;
     }
@@ -628,12 +629,15 @@ class Run {
     }
     this.paramCount = at;
     if (!same || n !== queued.length) {
-      const values = params.slice(start, at);
+      // Another list, or a default the row also sets (left out: the column's value wins).
+      const names = [...Object.keys(defaults).filter((k) => !(k in cols)), ...Object.keys(cols)];
       this.paramCount = start;
-      this.flush();
-      this.pendingCols = [...Object.keys(defaults).filter((k) => !(k in cols)), ...Object.keys(cols)];
-      this.pendingSig = this.pendingCols.join(',');
-      for (const v of values) params[this.paramCount++] = v;
+      if (names.length !== queued.length || names.some((k, i) => k !== queued[i])) {
+        this.flush();
+        this.pendingCols = names;
+        this.pendingSig = names.join(',');
+      }
+      for (const k of names) params[this.paramCount++] = (k in cols ? cols[k] : defaults[k]) ?? null;
     }
     this.pending.push({ conv, row });
     if (this.pending.length >= this.batchSize) this.flush();
