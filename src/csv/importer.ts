@@ -462,9 +462,10 @@ class Run {
       return;
     }
     const mapped = new MappedRow(this.mapping, cells, row);
-    const sideMark = this.env.sideCreated.length;
-    const refMarks = { users: this.env.createdRefs.users.length, companies: this.env.createdRefs.companies.length, contacts: this.env.createdRefs.contacts };
     const savepoint = this.env.opts.skipInvalid;
+    // What a rolled-back row created on the side, to forget (only rows with a savepoint roll back).
+    const sideMark = this.env.sideCreated.length;
+    const refMarks = savepoint ? { users: this.env.createdRefs.users.length, companies: this.env.createdRefs.companies.length, contacts: this.env.createdRefs.contacts } : undefined;
     if (savepoint) this.env.sqlite.exec('SAVEPOINT import_row');
     try {
       this.upsert(mapped, keySeen);
@@ -472,7 +473,7 @@ class Run {
     } catch (err) {
       if (savepoint) this.env.sqlite.exec('ROLLBACK TO import_row; RELEASE import_row');
       if (!(err instanceof RowError)) throw err;
-      if (savepoint) this.env.forgetSince(sideMark, refMarks);
+      if (refMarks) this.env.forgetSince(sideMark, refMarks);
       this.reject(row, cells, { column: err.column, value: err.value, reason: err.reason });
     }
   }
@@ -575,7 +576,7 @@ class Run {
 
   /** Whether a queued (not yet written) row has this key. */
   private queuedWithKey(key: MatchKey, value: string): boolean {
-    for (const p of this.pending) if (p.conv.keys[key] === value) return true;
+    for (const conv of this.pending) if (conv.keys[key] === value) return true;
     return false;
   }
 
@@ -639,7 +640,8 @@ class Run {
       }
       for (const k of names) params[this.paramCount++] = (k in cols ? cols[k] : defaults[k]) ?? null;
     }
-    this.pending.push({ conv, row });
+    this.pending.push(conv);
+    this.pendingRows.push(row);
     if (this.pending.length >= this.batchSize) this.flush();
   }
 
@@ -659,23 +661,29 @@ class Run {
     const last = Number(stmt.run(params).lastInsertRowid);
     this.paramCount = 0;
     const batch = this.pending;
+    const rows = this.pendingRows;
     this.pending = [];
+    this.pendingRows = [];
     this.pendingKeys.clear();
     // Rowids of one INSERT are consecutive: the first new row gets max(id)+1.
     let id = last - n + 1;
     const keepAll = env.opts.keepAllRows;
-    for (const p of batch) {
-      this.noteCreated(id, p.row);
-      if (p.conv.tags?.length) this.setTags(id, p.conv.tags);
-      spec.afterInsert?.(env, id, p.conv);
-      if (env.hasContentIndexes) env.noteInserted(spec.table, id, { ...p.conv.createDefaults, ...p.conv.cols });
-      if (keepAll) this.record({ row: p.row, outcome: 'created', id, key: p.conv.keyValue ?? undefined });
+    for (let i = 0; i < n; i++) {
+      const conv = batch[i]!;
+      const row = rows[i]!;
+      this.noteCreated(id, row);
+      if (conv.tags?.length) this.setTags(id, conv.tags);
+      spec.afterInsert?.(env, id, conv);
+      if (env.hasContentIndexes) env.noteInserted(spec.table, id, { ...conv.createDefaults, ...conv.cols });
+      if (keepAll) this.record({ row, outcome: 'created', id, key: conv.keyValue ?? undefined });
       else this.result.created++; // not kept: no outcome object for each of a million rows
       id++;
     }
   }
 
-  private pending: { conv: Converted; row: number }[] = [];
+  /** The queued rows and their row numbers (two arrays: no object per row). */
+  private pending: Converted[] = [];
+  private pendingRows: number[] = [];
   /**
    * The queued rows' values, in one array kept from batch to batch (bound whole when the batch
    * is full): a fresh array per batch, grown push by push, was ~0.3 KB of garbage per row.
@@ -700,6 +708,7 @@ class Run {
   /** Rolling back: nothing queued may be written. */
   dropBulk(): void {
     this.pending = [];
+    this.pendingRows = [];
     this.paramCount = 0;
     this.bulk = false;
   }
