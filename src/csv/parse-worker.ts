@@ -28,20 +28,28 @@ function post(message: unknown, transfer: ArrayBuffer[] = []): void {
   Atomics.notify(counters, 0);
 }
 
-/** The importer's key columns (or null), posted once it has mapped the header. */
-function waitForKeyPlan(): KeyColumns | null {
+/**
+ * The importer's plan, posted once it has mapped the header: the key columns (or null), and how
+ * many rows of the first chunk it has read itself (this thread parses and skips them).
+ */
+function waitForPlan(): { columns: KeyColumns | null; skip: number } {
   for (;;) {
     const got = receiveMessageOnPort(d.port);
-    if (got) return (got.message as { columns: KeyColumns | null }).columns;
+    if (got) return got.message as { columns: KeyColumns | null; skip: number };
     Atomics.wait(counters, 2, 0, 100);
   }
 }
 
 try {
   const reader = new TableReader(d.file, { encoding: d.encoding, delimiter: d.delimiter });
-  post({ kind: 'header', header: reader.header, delimiter: reader.delimiter, encoding: reader.encoding, size: reader.size });
-  const keyColumns = waitForKeyPlan();
-  if (keyColumns) reader.watchKeyCells(keyColumns);
+  const plan = waitForPlan();
+  const keyColumns = plan.columns;
+  if (keyColumns) reader.watchKeyCells(keyColumns); // the skipped rows' keys count as seen too
+  for (let left = plan.skip; left > 0; ) {
+    const skipped = reader.nextBatch(Math.min(left, d.batchRows)).length;
+    if (skipped === 0) break;
+    left -= skipped;
+  }
   for (;;) {
     // Stay at most maxAhead batches in front of the importer (which wakes this thread once it
     // has taken half of them).

@@ -174,6 +174,16 @@ export class TableReader implements RowSource {
     return r;
   }
 
+  /** The next row among those parsed so far, without reading on; undefined when none is left. */
+  nextBuffered(): RawRow | undefined {
+    return this.pendingAt < this.pending.length ? this.next() : undefined;
+  }
+
+  /** How many parsed rows are waiting to be taken. */
+  bufferedRows(): number {
+    return this.pending.length - this.pendingAt;
+  }
+
   /** Up to n data rows. */
   nextBatch(n: number): RawRow[] {
     const out: RawRow[] = [];

@@ -2,16 +2,19 @@
  * A RowSource backed by the parsing worker (parse-worker.ts). The importer stays synchronous —
  * it holds the file's write transaction — so batches are received with receiveMessageOnPort,
  * sleeping on a shared counter (Atomics.wait) until the worker has posted one.
+ *
+ * A worker takes ~70 ms to start. Meanwhile this thread reads the file's first chunk itself: the
+ * header, and the rows parsed from that chunk, which the importer takes first and the worker
+ * parses but skips. (The importer used to wait for the worker's header and first batch.)
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import type { KeyColumns } from './key-cells.js';
-import type { RawRow, RowSource } from './reader.js';
+import { TableReader, type RawRow, type RowSource } from './reader.js';
 
 type Message =
-  | { kind: 'header'; header: string[]; delimiter: string; encoding: string; size: number }
   | { kind: 'rows'; first: number; cells: string[][]; seen?: Uint8Array; bytesRead: number }
   | { kind: 'packed'; first: number; text: string; widths: Int32Array; seen?: Uint8Array; bytesRead: number }
   | { kind: 'end' }
@@ -48,6 +51,10 @@ export class ThreadedTableReader implements RowSource {
   private batch: string[][] = [];
   private seen?: Uint8Array;
   private keyPlanSent = false;
+  /** The first chunk, read by this thread; undefined once its rows are taken. */
+  private head?: TableReader;
+  /** The rows of the first chunk, which the worker skips. */
+  private headRows: number;
   private at = 0;
   private first = 0;
   private done = false;
@@ -60,12 +67,18 @@ export class ThreadedTableReader implements RowSource {
     this.port = port1;
     this.worker = new Worker(script, { workerData: { file, encoding: opts.encoding, delimiter: opts.delimiter, port: port2, counters: shared, batchRows: 2000, maxAhead: MAX_AHEAD }, transferList: [port2], resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: YOUNG_MB } });
     this.worker.unref();
-    const first = this.receive();
-    if (first.kind !== 'header') throw new Error('parse worker: expected the header');
-    this.header = first.header;
-    this.delimiter = first.delimiter;
-    this.encoding = first.encoding;
-    this.size = first.size;
+    try {
+      this.head = new TableReader(file, opts);
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+    this.header = this.head.header;
+    this.delimiter = this.head.delimiter;
+    this.encoding = this.head.encoding;
+    this.size = this.head.size;
+    this.bytesRead = this.head.bytesRead;
+    this.headRows = this.head.bufferedRows();
   }
 
   private receive(): Message {
@@ -96,19 +109,27 @@ export class ThreadedTableReader implements RowSource {
 
   /** The worker waits for this (or for the first next()) before it reads the rows. */
   watchKeyCells(columns: KeyColumns): void {
+    if (this.keyPlanSent) return;
+    this.head?.watchKeyCells(columns);
     this.sendKeyPlan(columns);
   }
 
   private sendKeyPlan(columns: KeyColumns | null): void {
     if (this.keyPlanSent) return;
     this.keyPlanSent = true;
-    this.port.postMessage({ columns });
+    this.port.postMessage({ columns, skip: this.headRows });
     Atomics.store(this.counters, 2, 1);
     Atomics.notify(this.counters, 2);
   }
 
   next(): RawRow | undefined {
     if (!this.keyPlanSent) this.sendKeyPlan(null);
+    if (this.head) {
+      const r = this.head.nextBuffered();
+      if (r) return r;
+      this.head.close();
+      this.head = undefined;
+    }
     while (this.at >= this.batch.length) {
       if (this.done) return undefined;
       const m = this.receive();
@@ -138,6 +159,7 @@ export class ThreadedTableReader implements RowSource {
 
   close(): void {
     this.done = true;
+    this.head?.close();
     this.port.close();
     void this.worker.terminate();
   }
