@@ -89,6 +89,17 @@ describe('import through the parsing worker', () => {
     expect(ok.status).toBe(0);
   });
 
+  it('reports a decoding error past the first chunk (met by the worker) as the in-thread reader does', () => {
+    const f = join(t.dir, 'bad-late.csv');
+    const rows = Array.from({ length: 60_000 }, (_, i) => `Person ${i},p${i}@example.com`).join('\n');
+    writeFileSync(f, Buffer.concat([Buffer.from(`name,email\n${rows}\nJos`), Buffer.from([0xe9]), Buffer.from(' Li,j@example.com\n')]));
+    const threaded = crm(['import', 'contacts', f], '0');
+    expect(threaded.status).toBe(1);
+    const offset = Number(/is not valid UTF-8: byte 0xE9 at offset (\d+) cannot start or continue a character/.exec(threaded.stderr)?.[1]);
+    expect(offset).toBeGreaterThan(1 << 20); // past the chunk the importer reads itself
+    expect(crm(['import', 'contacts', f], '1000000000000').stderr).toBe(threaded.stderr);
+  });
+
   it('keeps cells holding a NUL character intact (the worker then sends rows unpacked)', () => {
     const f = join(t.dir, 'nul.csv');
     writeFileSync(f, 'name,email,notes\nAna Lima,ana@example.com,"a\u0000b"\nBo Chen,bo@example.com,plain\n');
