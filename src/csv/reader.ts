@@ -157,8 +157,9 @@ export class TableReader implements RowSource {
     return { row: this.records, cells, keySeen: undefined };
   }
 
-  watchKeyCells(columns: KeyColumns): void {
-    this.keyCells = new KeyCellWatch(columns, this.estimatedRows());
+  /** expectedRows: the rows that will be taken (default: an estimate of the file's). */
+  watchKeyCells(columns: KeyColumns, expectedRows = this.estimatedRows()): void {
+    this.keyCells = new KeyCellWatch(columns, expectedRows);
   }
 
   /** The rows the file holds, going by the rows in the bytes read so far (the first chunk, at first). */

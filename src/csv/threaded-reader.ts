@@ -110,7 +110,7 @@ export class ThreadedTableReader implements RowSource {
   /** The worker waits for this (or for the first next()) before it reads the rows. */
   watchKeyCells(columns: KeyColumns): void {
     if (this.keyPlanSent) return;
-    this.head?.watchKeyCells(columns);
+    this.head?.watchKeyCells(columns, this.headRows);
     this.sendKeyPlan(columns);
   }
 
