@@ -4,7 +4,7 @@
  * replaced, and a missing build is explained. Runs on a copy of bin/ and dist/.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -45,6 +45,20 @@ describe('bin/crm', () => {
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(readFileSync(cache, 'utf8')).not.toBe('not a V8 code cache');
+  });
+
+  it('does not run a cache made for an older chunk of the same length (V8 only compares lengths)', () => {
+    // A stand-in entry chunk whose top-level code (what a cache holds) decides what it prints.
+    const chunk = join(copy, 'dist', 'cli.cjs');
+    const entry = (word: string) => `const WORD = "${word}";\nmodule.exports = { main: async () => { process.stdout.write(WORD + "\\n"); return 0; } };\n`;
+    writeFileSync(chunk, entry('AAAA'));
+    expect(crm().stdout).toBe('AAAA\n');
+    expect(existsSync(`${chunk}.cache`)).toBe(true);
+    // Rewritten in place after its cache was made: same length, other code.
+    writeFileSync(chunk, entry('BBBB'));
+    const later = new Date(Date.now() + 2000);
+    utimesSync(chunk, later, later);
+    expect(crm().stdout).toBe('BBBB\n');
   });
 
   it('explains a missing build', () => {
