@@ -7,9 +7,9 @@ import { dirname, resolve } from 'node:path';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
 import { migrations as shippedMigrations, type Migration } from './migrations/index.js';
 import { alignCompanionPermissions, resolveGroup } from './sqlite-fs.js';
-import { backoffDelayMs, busyError, DEFAULT_LOCK_POLICY, isBusyError, translateSqliteError, type LockPolicy } from './sqlite-errors.js';
+import { DEFAULT_LOCK_POLICY, isBusyError, translateSqliteError, type LockPolicy } from './sqlite-errors.js';
 import { inspectHeader, integrityProblems, migrate, openSqlite, schemaVersion, snapshotTo, type Db, type SqliteDatabase } from './sqlite.js';
-import { beginImmediateSync, commitSync, sleepSync } from './transaction.js';
+import { beginImmediateSync, commitSync, retryWhileBusySync } from './transaction.js';
 
 export interface BackupResult {
   path: string;
@@ -70,15 +70,10 @@ export function vacuumDatabase(db: Db): { path: string; beforeBytes: number; aft
   const beforeBytes = size();
   const policy = db.lock ?? DEFAULT_LOCK_POLICY;
   // VACUUM takes the write lock itself and cannot run inside BEGIN; retry it like BEGIN IMMEDIATE.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      db.sqlite.exec('VACUUM');
-      break;
-    } catch (err) {
-      if (!isBusyError(err)) throw translateSqliteError(err, db.path, policy);
-      if (attempt >= policy.retries) throw busyError(db.path, policy);
-      sleepSync(backoffDelayMs(attempt + 1));
-    }
+  try {
+    retryWhileBusySync(() => db.sqlite.exec('VACUUM'), db.path, policy);
+  } catch (err) {
+    throw translateSqliteError(err, db.path, policy);
   }
   try {
     db.sqlite.pragma('wal_checkpoint(TRUNCATE)');

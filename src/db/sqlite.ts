@@ -13,8 +13,8 @@ import { fold } from './fold.js';
 import { migrations as shippedMigrations, type Migration } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { alignCompanionPermissions, networkFilesystem, walOnNetworkError, type FilesystemProbe } from './sqlite-fs.js';
-import { backoffDelayMs, damagedError, DEFAULT_LOCK_POLICY, isBusyError, translateSqliteError as translate, type LockPolicy } from './sqlite-errors.js';
-import { beginImmediateSync, commitSync, sleepSync } from './transaction.js';
+import { damagedError, DEFAULT_LOCK_POLICY, translateSqliteError as translate, type LockPolicy } from './sqlite-errors.js';
+import { beginImmediateSync, commitSync, retryWhileBusySync } from './transaction.js';
 
 export type SqliteDatabase = BetterSqlite3.Database;
 export type { LockPolicy } from './sqlite-errors.js';
@@ -257,14 +257,7 @@ function applyPragmas(sqlite: SqliteDatabase, journal: 'wal' | 'delete' | 'memor
  * same file together (seen: 2 of 300 openings with five processes at once).
  */
 function setJournalMode(sqlite: SqliteDatabase, mode: 'WAL' | 'DELETE', lock: LockPolicy): unknown {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return sqlite.pragma(`journal_mode = ${mode}`, { simple: true });
-    } catch (err) {
-      if (!isBusyError(err) || attempt >= lock.retries) throw err;
-      sleepSync(backoffDelayMs(attempt + 1));
-    }
-  }
+  return retryWhileBusySync(() => sqlite.pragma(`journal_mode = ${mode}`, { simple: true }), sqlite.name, lock);
 }
 
 function registerFunctions(sqlite: SqliteDatabase): void {

@@ -32,18 +32,25 @@ export function sleepSync(ms: number): void {
   Atomics.wait(sleepCell, 0, 0, ms);
 }
 
-/** Run a statement that only takes a lock (BEGIN IMMEDIATE, COMMIT), retrying while busy. */
-function withLockRetrySync(sqlite: SqliteDatabase, statement: string, path: string, policy: LockPolicy): void {
+/**
+ * Run `fn` — a statement that takes the write lock, or one SQLite refuses at once while another
+ * process holds it — retrying with backoff while busy; after the policy's retries, busyError.
+ */
+export function retryWhileBusySync<T>(fn: () => T, path: string, policy: LockPolicy): T {
   for (let attempt = 0; ; attempt++) {
     try {
-      sqlite.exec(statement);
-      return;
+      return fn();
     } catch (err) {
       if (!isBusyError(err)) throw err;
       if (attempt >= policy.retries) throw busyError(path, policy);
       sleepSync(backoffDelayMs(attempt + 1));
     }
   }
+}
+
+/** Run a statement that only takes a lock (BEGIN IMMEDIATE, COMMIT), retrying while busy. */
+function withLockRetrySync(sqlite: SqliteDatabase, statement: string, path: string, policy: LockPolicy): void {
+  retryWhileBusySync(() => sqlite.exec(statement), path, policy);
 }
 
 /**

@@ -38,6 +38,18 @@ export interface Board {
   columns: BoardColumn[];
 }
 
+/** A column's totals: largest first, then by currency. */
+export function compareTotals(a: Money, b: Money): number {
+  return a.minor === b.minor ? a.currency.localeCompare(b.currency) : a.minor > b.minor ? -1 : 1;
+}
+
+/** Cards in the order loadBoard reads them: soonest expected close first, no date last, then by id. */
+export function compareCards(a: BoardCard, b: BoardCard): number {
+  if ((a.expectedClose === null) !== (b.expectedClose === null)) return a.expectedClose === null ? 1 : -1;
+  if (a.expectedClose !== b.expectedClose) return a.expectedClose! < b.expectedClose! ? -1 : 1;
+  return a.id - b.id;
+}
+
 export interface BoardOptions {
   pipeline?: string;
   /** The filter language, as tokens: ["owner:sara", "amount:>5000"]. */
@@ -63,7 +75,7 @@ export async function loadBoard(s: Session, opts: BoardOptions = {}): Promise<Bo
   for (const st of agg.stages.filter((x) => x.kind === 'open')) {
     const rows = agg.rows.filter((r) => r.stageId === st.id);
     const count = rows.reduce((n, r) => n + r.count, 0);
-    const totals = rows.map((r) => new Money(BigInt(r.totalMinor), r.currency)).sort((a, b) => (a.minor === b.minor ? a.currency.localeCompare(b.currency) : a.minor > b.minor ? -1 : 1));
+    const totals = rows.map((r) => new Money(BigInt(r.totalMinor), r.currency)).sort(compareTotals);
     const limit = opts.cardsByStage?.[st.id] ?? opts.cardsPerColumn ?? DEFAULT_CARDS_PER_COLUMN;
     let cards: BoardCard[] = [];
     if (count > 0 && limit > 0) {
@@ -76,6 +88,7 @@ export async function loadBoard(s: Session, opts: BoardOptions = {}): Promise<Bo
         .where('d.stage_id', '=', st.id)
         .where('d.archived_at', 'is', null);
       if (where) q = q.where(where);
+      // The order compareCards gives (the board places a deal it has just moved with it).
       const found = await q.orderBy(sql`d.expected_close IS NULL`).orderBy('d.expected_close').orderBy('d.id').limit(limit).execute();
       cards = found.map((r) => ({
         id: r.id,

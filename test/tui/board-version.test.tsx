@@ -5,42 +5,28 @@
  */
 import { render } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/sqlite.js';
 import { loadBoard } from '../../src/domain/board.js';
-import { addDeal, editDeal, latestDealState, loseDeal, moveDeal, setDealArchived, showDeal, winDeal } from '../../src/domain/deals.js';
+import { editDeal, latestDealState, loseDeal, moveDeal, setDealArchived, showDeal, winDeal } from '../../src/domain/deals.js';
 import type { Session } from '../../src/domain/session.js';
-import { addUser } from '../../src/domain/users.js';
 import { CrmError } from '../../src/errors.js';
 import { App } from '../../src/tui/app.js';
 import { openPrompt } from '../../src/tui/prompt.js';
 import { staleMessage } from '../../src/tui/screens/board/conflict.js';
 import { boardKeyToEvent } from '../../src/tui/screens/board/input.js';
 import { boardReducer, initialBoardState, selectedCard, type BoardState } from '../../src/tui/screens/board/state.js';
-import { tick, tuiSession, waitForFrame } from './helpers.js';
+import { addBoardUsers, asOther, tick, tuiSession, waitForFrame, seedBoard } from './helpers.js';
 
 let t: ReturnType<typeof tuiSession>;
 beforeEach(async () => {
   t = tuiSession(); // now: 2026-11-20T17:55Z
-  await addUser(t.session, { handle: 'tester', name: 'Test User' });
-  await addUser(t.session, { handle: 'sara', name: 'Sara Rahimi' });
+  await addBoardUsers(t.session);
 });
 afterEach(() => t.cleanup());
 
-async function seed() {
-  await addDeal(t.session, { title: 'Acme renewal', company: 'Acme Ltd', amount: '12500.50 EUR', close: '2026-11-10', stage: 'Qualification' });
-  await addDeal(t.session, { title: 'Globex pumps', company: 'Globex', amount: '250000 USD', close: '2026-12-15', stage: 'Qualification', owner: 'sara' });
-  await addDeal(t.session, { title: 'Initech valves', company: 'Initech', amount: '4000 EUR', stage: 'Quote' });
-}
+const seed = () => seedBoard(t.session);
 
-/** Another user, on another connection to the same file (like a colleague's terminal). */
-async function asSara<T>(fn: (s: Session) => Promise<T>): Promise<T> {
-  const other = openDatabase(t.db.path);
-  try {
-    return await fn({ ...t.session, db: other, actor: 'sara' });
-  } finally {
-    other.close();
-  }
-}
+/** Sara, on another connection to the same file (a colleague's terminal). */
+const asSara = <T,>(fn: (s: Session) => Promise<T>) => asOther(t.session, 'sara', fn);
 
 async function stale(p: Promise<unknown>): Promise<CrmError> {
   const err = await p.then(

@@ -3,26 +3,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadBoard } from '../../src/domain/board.js';
 import { addDeal, showDeal } from '../../src/domain/deals.js';
 import { Money } from '../../src/domain/money.js';
-import { addUser } from '../../src/domain/users.js';
 import { App } from '../../src/tui/app.js';
 import { boardKeyToEvent } from '../../src/tui/screens/board/input.js';
 import { boardReducer, filterTokens, initialBoardState, selectedCard, type BoardState } from '../../src/tui/screens/board/state.js';
 import { columnLayout, shortMoney } from '../../src/tui/screens/board/view.js';
-import { tick, tuiSession, waitForFrame } from './helpers.js';
+import { addBoardUsers, tick, tuiSession, waitForFrame, seedBoard } from './helpers.js';
 
 let t: ReturnType<typeof tuiSession>;
 beforeEach(async () => {
   t = tuiSession(); // now: 2026-11-20T17:55Z
-  await addUser(t.session, { handle: 'tester', name: 'Test User' });
-  await addUser(t.session, { handle: 'sara', name: 'Sara Rahimi' });
+  await addBoardUsers(t.session);
 });
 afterEach(() => t.cleanup());
 
-async function seed() {
-  await addDeal(t.session, { title: 'Acme renewal', company: 'Acme Ltd', amount: '12500.50 EUR', close: '2026-11-10', stage: 'Qualification' });
-  await addDeal(t.session, { title: 'Globex pumps', company: 'Globex', amount: '250000 USD', close: '2026-12-15', stage: 'Qualification', owner: 'sara' });
-  await addDeal(t.session, { title: 'Initech valves', company: 'Initech', amount: '4000 EUR', stage: 'Quote' });
-}
+const seed = () => seedBoard(t.session);
 
 function openBoard(size = { columns: 80, rows: 24 }) {
   return render(<App session={t.session} color={false} initialScreen="board" size={size} pollMs={0} tickMs={0} />);

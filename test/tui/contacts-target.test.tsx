@@ -7,7 +7,6 @@
  */
 import { render } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/sqlite.js';
 import { logActivity } from '../../src/domain/activities.js';
 import { contactStanding } from '../../src/domain/contact-standing.js';
 import { addContact, editContact, listContacts, mergeContacts, setContactArchived } from '../../src/domain/contacts.js';
@@ -16,7 +15,7 @@ import { App } from '../../src/tui/app.js';
 import { contactsKeyToEvent } from '../../src/tui/screens/contacts/input.js';
 import { archivedContactNotice } from '../../src/tui/screens/contacts/screen.js';
 import { contactsReducer, initialContactsState, selectedContact, type ContactsState } from '../../src/tui/screens/contacts/state.js';
-import { tick, tuiSession, waitForFrame } from './helpers.js';
+import { asOther, tick, tuiSession, waitForFrame } from './helpers.js';
 
 const NOW = '2026-11-20T17:55:00Z';
 const SIZE = { columns: 160, rows: 30 };
@@ -28,15 +27,8 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-/** Another user, on another connection to the same file (a colleague's terminal). */
-async function asSara<T>(fn: (s: Session) => Promise<T>): Promise<T> {
-  const other = openDatabase(t.db.path);
-  try {
-    return await fn({ ...t.session, db: other, actor: 'sara' });
-  } finally {
-    other.close();
-  }
-}
+/** Sara, on another connection to the same file (a colleague's terminal). */
+const asSara = <T,>(fn: (s: Session) => Promise<T>) => asOther(t.session, 'sara', fn);
 
 /** What was logged, and on which contact: straight from the database. */
 const activities = () => t.session.db.kysely.selectFrom('activities').select(['kind', 'subject', 'contact_id']).orderBy('id').execute();

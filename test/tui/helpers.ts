@@ -1,7 +1,32 @@
 /** Helpers for TUI tests: a session on a fresh temp database, and waiting for a frame. */
 import { openDatabase, type Db } from '../../src/db/sqlite.js';
+import { addDeal } from '../../src/domain/deals.js';
 import type { Session } from '../../src/domain/session.js';
+import { addUser } from '../../src/domain/users.js';
 import { DEFAULT_NOW, tempDb } from '../helpers/run-cli.js';
+
+/** Another user, on another connection to the same file (like a colleague's terminal). */
+export async function asOther<T>(session: Session, actor: string, fn: (s: Session) => Promise<T>): Promise<T> {
+  const other = openDatabase(session.db.path);
+  try {
+    return await fn({ ...session, db: other, actor });
+  } finally {
+    other.close();
+  }
+}
+
+/** The board tests' users: tester (the session's actor) and sara. */
+export async function addBoardUsers(s: Session): Promise<void> {
+  await addUser(s, { handle: 'tester', name: 'Test User' });
+  await addUser(s, { handle: 'sara', name: 'Sara Rahimi' });
+}
+
+/** Three deals on the board: two in Qualification (EUR, and sara's USD), one in Quote. */
+export async function seedBoard(s: Session): Promise<void> {
+  await addDeal(s, { title: 'Acme renewal', company: 'Acme Ltd', amount: '12500.50 EUR', close: '2026-11-10', stage: 'Qualification' });
+  await addDeal(s, { title: 'Globex pumps', company: 'Globex', amount: '250000 USD', close: '2026-12-15', stage: 'Qualification', owner: 'sara' });
+  await addDeal(s, { title: 'Initech valves', company: 'Initech', amount: '4000 EUR', stage: 'Quote' });
+}
 
 export function tuiSession(now = DEFAULT_NOW, actor = 'tester'): { session: Session; db: Db; cleanup(): void } {
   const t = tempDb();

@@ -6,7 +6,6 @@
  */
 import { render } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/sqlite.js';
 import { addCompany, editCompany } from '../../src/domain/companies.js';
 import { addContact } from '../../src/domain/contacts.js';
 import type { Session } from '../../src/domain/session.js';
@@ -17,7 +16,7 @@ import { App } from '../../src/tui/app.js';
 import { ticketStaleMessage } from '../../src/tui/screens/queue/conflict.js';
 import { queueKeyToEvent } from '../../src/tui/screens/queue/input.js';
 import { actionTarget, initialQueueState, queueReducer, selectedTicket, type QueueState } from '../../src/tui/screens/queue/state.js';
-import { tick, tuiSession, waitForFrame } from './helpers.js';
+import { asOther, tick, tuiSession, waitForFrame } from './helpers.js';
 
 const NOW = '2026-11-20T17:55:00Z';
 let t: ReturnType<typeof tuiSession>;
@@ -29,15 +28,8 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-/** Another agent, on another connection to the same file (like a colleague's terminal). */
-async function asAnna<T>(fn: (s: Session) => Promise<T>): Promise<T> {
-  const other = openDatabase(t.db.path);
-  try {
-    return await fn({ ...t.session, db: other, actor: 'anna' });
-  } finally {
-    other.close();
-  }
-}
+/** Anna, on another connection to the same file (a colleague's terminal). */
+const asAnna = <T,>(fn: (s: Session) => Promise<T>) => asOther(t.session, 'anna', fn);
 
 /** Open a ticket as if at another moment (the SLA clock starts at creation). */
 async function openAt(at: string, subject: string, priority: string, company?: string, s: Session = t.session) {

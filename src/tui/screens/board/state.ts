@@ -1,5 +1,5 @@
 /** Pipeline board state: a pure reducer, testable as a plain function. */
-import type { Board, BoardCard, BoardColumn } from '../../../domain/board.js';
+import { compareCards, compareTotals, type Board, type BoardCard, type BoardColumn } from '../../../domain/board.js';
 import { Money } from '../../../domain/money.js';
 import type { ListAction } from '../../keymap.js';
 import { clampPosition, moveInList, type ListPosition } from '../../list.js';
@@ -168,17 +168,10 @@ export function boardReducer(s: BoardState, ev: BoardEvent): BoardState {
   }
 }
 
-/** Soonest expected close first, no date last, then by id: the order loadBoard reads cards in. */
-function cardOrder(a: BoardCard, b: BoardCard): number {
-  if ((a.expectedClose === null) !== (b.expectedClose === null)) return a.expectedClose === null ? 1 : -1;
-  if (a.expectedClose !== b.expectedClose) return a.expectedClose! < b.expectedClose! ? -1 : 1;
-  return a.id - b.id;
-}
-
 function withTotal(totals: Money[], amount: Money, sign: 1n | -1n): Money[] {
   const out = totals.map((m) => (m.currency === amount.currency ? new Money(m.minor + sign * amount.minor, m.currency) : m));
   if (!totals.some((m) => m.currency === amount.currency)) out.push(new Money(sign * amount.minor, amount.currency));
-  return out.filter((m) => m.minor !== 0n).sort((a, b) => (a.minor === b.minor ? a.currency.localeCompare(b.currency) : a.minor > b.minor ? -1 : 1));
+  return out.filter((m) => m.minor !== 0n).sort(compareTotals);
 }
 
 /**
@@ -194,7 +187,7 @@ function applyOwnMove(s: BoardState, dealId: number, toStageId: number | null, v
   const card = { ...board.columns[from]!.cards.find((d) => d.id === dealId)!, version, daysInStage: 0 };
   const columns = board.columns.map((c, i) => {
     if (i === from && c.stage.id !== toStageId) return { ...c, count: c.count - 1, totals: withTotal(c.totals, card.amount, -1n), cards: c.cards.filter((d) => d.id !== dealId) };
-    if (c.stage.id === toStageId && i !== from) return { ...c, count: c.count + 1, totals: withTotal(c.totals, card.amount, 1n), cards: [...c.cards, card].sort(cardOrder) };
+    if (c.stage.id === toStageId && i !== from) return { ...c, count: c.count + 1, totals: withTotal(c.totals, card.amount, 1n), cards: [...c.cards, card].sort(compareCards) };
     if (c.stage.id === toStageId) return { ...c, cards: c.cards.map((d) => (d.id === dealId ? card : d)) };
     return c;
   });
