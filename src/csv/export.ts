@@ -1,18 +1,16 @@
 /**
- * `crm export ENTITY`: every record as CSV (csv-stringify), JSON or NDJSON, streamed from a
+ * `crm export ENTITY`: every record as CSV (the one CSV writer, ./formula.ts), JSON or NDJSON, streamed from a
  * better-sqlite3 iterator in batches. The CSV columns are exactly the importer's canonical
  * field names, so export → import into an empty database → export gives the same bytes.
  *
- * Formula injection: a cell starting with = @ tab CR LF is prefixed with ' so a spreadsheet
- * shows it as text; so is one starting with + or - unless it is a plain number or phone
- * number ("+49 30 1234", "-12.50": digits, spaces and . , ( ) / - only). The importer strips
- * that ' again. --raw writes cells as stored.
+ * Formula injection: cells go through the one CSV writer (csvRecords in ./formula.ts), which
+ * marks a cell a spreadsheet would execute — or one starting with ' — with a leading '; the
+ * importer removes exactly that mark again. --raw writes cells as stored.
  */
-import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/sqlite.js';
 import { Money } from '../domain/money.js';
 import type { EntityName } from './entities.js';
-import { neutralizeCell } from './formula.js';
+import { csvRecords } from './formula.js';
 
 export { neutralizeCell, unneutralizeCell } from './formula.js';
 
@@ -118,12 +116,12 @@ export async function exportEntity(db: Db, entity: EntityName, opts: ExportOptio
   let jsonFirst = true;
   const flush = async () => {
     if (opts.format === 'csv') {
-      if (batch.length) await sink.write(stringify(batch as string[][], { record_delimiter: opts.excel ? 'windows' : 'unix' }));
+      if (batch.length) await sink.write(csvRecords(batch as string[][], { raw: opts.raw, eol }));
     }
     batch = [];
   };
   if (opts.format === 'csv') {
-    await sink.write((opts.excel ? '\uFEFF' : '') + stringify([spec.columns], { record_delimiter: opts.excel ? 'windows' : 'unix' }));
+    await sink.write((opts.excel ? '\uFEFF' : '') + csvRecords([spec.columns], { eol }));
   } else if (opts.format === 'json') {
     await sink.write('[');
   }
@@ -135,8 +133,7 @@ export async function exportEntity(db: Db, entity: EntityName, opts: ExportOptio
       batch.push(
         spec.columns.map((c) => {
           const v = r[c];
-          const s = v === null || v === undefined ? '' : String(v);
-          return opts.raw ? s : neutralizeCell(s);
+          return v === null || v === undefined ? '' : String(v);
         }),
       );
       if (batch.length >= 1000) await flush();
@@ -155,6 +152,5 @@ export async function exportEntity(db: Db, entity: EntityName, opts: ExportOptio
   await flush();
   if (jsonBuf) await sink.write(jsonBuf);
   if (opts.format === 'json') await sink.write(jsonFirst ? ']\n' : '\n]\n');
-  void eol;
   return count;
 }

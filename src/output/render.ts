@@ -7,6 +7,7 @@ import { UsageError, UserError } from '../errors.js';
 import type { IOStreams } from '../io.js';
 import { cellValue, type Column, type ListView } from './columns.js';
 import { formatValue, type FormatContext } from './format.js';
+import { csvRecords } from '../csv/formula.js';
 import { safeBlock, safeCell } from './safe.js';
 import { renderTable } from './table.js';
 import { colors } from './color.js';
@@ -84,10 +85,6 @@ function toJsonLine(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
-export function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export interface ListOptions {
   /** Shown on stderr (TTY only) when there are no rows. */
   emptyMessage?: string;
@@ -108,9 +105,7 @@ export function renderList<R>(out: Output, format: Format, view: ListView<R>, ro
       return rows.map((r) => toJsonLine(r) + '\n').join('');
     case 'csv': {
       const fc = formatContext(out, false);
-      const lines = [view.map((c) => csvCell(c.key)).join(',')];
-      for (const r of rows) lines.push(view.map((c) => csvCell(formatValue(cellValue(c, r), c.format, fc))).join(','));
-      return lines.join('\n') + '\n';
+      return csvRecords([view.map((c) => c.key), ...rows.map((r) => view.map((c) => formatValue(cellValue(c, r), c.format, fc)))]);
     }
     case 'tsv': {
       const fc = formatContext(out, false);

@@ -8,7 +8,8 @@ import type { CellFormat, ReportModel, ReportTable } from '../reports/model.js';
 import { bar, sparkline } from './chart.js';
 import { colors } from './color.js';
 import { formatLocalDateTime } from './format.js';
-import { csvCell, emit, parseFormat, toJson, type Output } from './render.js';
+import { emit, parseFormat, toJson, type Output } from './render.js';
+import { csvRecords } from '../csv/formula.js';
 import { safeCell } from './safe.js';
 import { displayWidth, pad, renderTable } from './table.js';
 
@@ -117,13 +118,11 @@ function groupDigits(s: string): string {
 }
 
 function delimited(t: ReportTable, format: 'csv' | 'tsv', titled: boolean): string {
-  const sep = format === 'csv' ? ',' : '\t';
-  const cell = (s: string) => (format === 'csv' ? csvCell(s) : s.replace(/[\t\r\n]/g, ' '));
   const cols = titled ? [{ key: 'table', label: 'Table' }, ...t.columns] : t.columns;
-  const lines = [cols.map((c) => cell(c.key)).join(sep)];
   const rows = t.total ? [...t.rows, t.total] : t.rows;
-  for (const r of rows) lines.push(cols.map((c) => cell(c.key === 'table' && titled ? t.name : formatCell(r[c.key], (c as { format?: CellFormat }).format, false))).join(sep));
-  return lines.join('\n') + '\n';
+  const records = [cols.map((c) => c.key), ...rows.map((r) => cols.map((c) => (c.key === 'table' && titled ? t.name : formatCell(r[c.key], (c as { format?: CellFormat }).format, false))))];
+  if (format === 'csv') return csvRecords(records);
+  return records.map((r) => r.map((s) => s.replace(/[\t\r\n]/g, ' ')).join('\t')).join('\n') + '\n';
 }
 
 /** The value a bar chart measures: numbers as is, money by its first (largest) currency. */

@@ -16,11 +16,21 @@ import { unpack } from '../../src/csv/threaded-reader.js';
 
 describe('formula neutralisation', () => {
   it('neutralises cells a spreadsheet would execute, keeps numbers and phone numbers importable', () => {
-    for (const v of ['=SUM(A1:A2)', '@cmd', '+HYPERLINK("x")', '-2+cmd|"/c calc"!A0', '\tx', '\rx', '\nx', '-', '+']) {
+    // A second operator after the sign is arithmetic a spreadsheet computes: "-1-1" shows -2.
+    for (const v of ['=SUM(A1:A2)', '@cmd', '+HYPERLINK("x")', '-2+cmd|"/c calc"!A0', '\tx', '\rx', '\nx', '-', '+', '-1-1', '+1/2', '+1 (555) 123-4567']) {
       expect(neutralizeCell(v)).toBe("'" + v);
       expect(unneutralizeCell(neutralizeCell(v))).toBe(v);
     }
-    for (const v of ['+49 30 1234', '+1 (555) 123-4567', '-12.50', '-1,250.00', 'Sara', '', "'quoted", '1+1']) expect(neutralizeCell(v)).toBe(v);
+    for (const v of ['+49 30 1234', '-12.50', '-1,250.00', '-12.5%', 'Sara', '', '1+1', "a'b"]) expect(neutralizeCell(v)).toBe(v);
+  });
+
+  it('is reversible for a leading apostrophe: the writer marks it, the importer removes exactly one', () => {
+    for (const v of ["'=1+1 Apos", "'quoted", "'", "''", "'+49 30", "''=x"]) {
+      expect(neutralizeCell(v)).toBe("'" + v);
+      expect(unneutralizeCell(neutralizeCell(v))).toBe(v);
+    }
+    // An apostrophe before an ordinary character is not a mark: a hand-written "'abc" imports as it is.
+    expect(unneutralizeCell("'abc")).toBe("'abc");
   });
 });
 
