@@ -5,7 +5,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { clockFromEnv, type Clock } from './clock.js';
 import { createContext, type CliContext } from './context.js';
 import { CrmError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
-import { systemIO, type IOStreams } from './io.js';
+import { systemIO, terminalSafe, type IOStreams } from './io.js';
+import { jsonEscaped } from './output/safe.js';
 import { findNoun, nouns } from './commands/registry.js';
 import { sqliteCode, translateSqliteError } from './db/sqlite-errors.js';
 import type { Db, OpenOptions } from './db/sqlite.js';
@@ -121,7 +122,8 @@ export interface RunResult {
 export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
   const env = deps.env ?? process.env;
   const jsonRequested = argv.includes('--json') || argv.some((a, i) => (a === '--format' && /^n?d?json$/.test(argv[i + 1] ?? '')) || /^--format=n?d?json$/.test(a));
-  const io = deps.io ?? systemIO({ env, noColor: argv.includes('--no-color'), quiet: argv.includes('-q') || argv.includes('--quiet') });
+  // Every byte a command writes passes through terminalSafe (src/io.ts): no command can forget it.
+  const io = terminalSafe(deps.io ?? systemIO({ env, noColor: argv.includes('--no-color'), quiet: argv.includes('-q') || argv.includes('--quiet') }));
   let ctx: CliContext | undefined;
   try {
     const clock = deps.clock ?? clockFromEnv(env);
@@ -192,7 +194,7 @@ export function reportError(io: IOStreams, err: unknown, json: boolean, env: Nod
 
 function writeError(io: IOStreams, json: boolean, code: string, message: string, hint?: string): void {
   if (json) {
-    io.stderr.write(JSON.stringify({ error: { code, message, hint: hint ?? null } }) + '\n');
+    io.stderr.write(jsonEscaped(JSON.stringify({ error: { code, message, hint: hint ?? null } })) + '\n');
     return;
   }
   io.stderr.write(`error: ${message}\n`);

@@ -4,6 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import { UserError } from './errors.js';
+import { terminalText } from './output/safe.js';
 
 export interface WritableLike {
   write(chunk: string): unknown;
@@ -30,6 +31,32 @@ export interface IOOptions {
   env: NodeJS.ProcessEnv;
   noColor?: boolean;
   quiet?: boolean;
+}
+
+/** A stream's write() and, when it has it, once() (crm export waits for 'drain'). */
+interface StreamLike extends WritableLike {
+  once?: (event: string, listener: () => void) => unknown;
+}
+
+function safeStream(inner: StreamLike, isTerminal: boolean): StreamLike {
+  const write = (chunk: string) => inner.write(terminalText(chunk, isTerminal));
+  return inner.once ? { write, once: (event, listener) => inner.once!(event, listener) } : { write };
+}
+
+/**
+ * The one writer every byte of stdout and stderr passes through (main() wraps its IOStreams
+ * with it, tests' included): a stream that is a terminal gets terminal-safe text — no control
+ * byte but tab and newline, no escape sequence, no bidi override, except what crm means to
+ * write (colour, progress; see output/safe.ts); a file or pipe gets the bytes as written, so
+ * CSV, TSV, ICS and JSON stay exact. Prompts are questions on stderr and follow the same rule.
+ */
+export function terminalSafe(io: IOStreams): IOStreams {
+  return {
+    ...io,
+    stdout: safeStream(io.stdout, io.isStdoutTTY),
+    stderr: safeStream(io.stderr, io.isStderrTTY),
+    prompt: (question) => io.prompt(terminalText(question, io.isStderrTTY)),
+  };
 }
 
 /** NO_COLOR wins over everything but FORCE_COLOR; --no-color wins over both. */

@@ -11,6 +11,7 @@ import type { Db } from '../db/sqlite.js';
 import { Money } from '../domain/money.js';
 import type { EntityName } from './entities.js';
 import { csvRecords } from './formula.js';
+import { jsonEscaped } from '../output/safe.js';
 
 export { neutralizeCell, unneutralizeCell } from './formula.js';
 
@@ -138,7 +139,7 @@ export async function exportEntity(db: Db, entity: EntityName, opts: ExportOptio
       );
       if (batch.length >= 1000) await flush();
     } else {
-      const line = JSON.stringify(jsonRecord(entity, r), null, opts.format === 'json' ? 2 : undefined);
+      const line = jsonEscaped(JSON.stringify(jsonRecord(entity, r), null, opts.format === 'json' ? 2 : undefined));
       if (opts.format === 'json') {
         jsonBuf += (jsonFirst ? '\n' : ',\n') + line.replace(/^/gm, '  ');
         jsonFirst = false;

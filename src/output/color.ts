@@ -5,8 +5,11 @@
  * its terminal detection and builds every style at start-up, for each command that prints
  * anything, JSON included. The strings are byte for byte what `new Chalk({ level: 1 })` gives,
  * nested styles and line breaks included (test/output/color.test.ts compares them with chalk).
+ * The codes are `intended()` sequences: the writer of stdout/stderr lets them through to a
+ * terminal, where it removes every escape that came with data.
  */
 import type { IOStreams } from '../io.js';
+import { hasIntended, intended } from './safe.js';
 
 const identity = (s: string) => s;
 
@@ -21,12 +24,12 @@ export interface Colors {
 
 /** One SGR style as chalk applies it: re-open after an inner close, close and re-open around line breaks. */
 function style(openCode: number, closeCode: number): (s: string) => string {
-  const open = `\u001B[${openCode}m`;
-  const close = `\u001B[${closeCode}m`;
+  const open = intended(`\u001B[${openCode}m`);
+  const close = intended(`\u001B[${closeCode}m`);
   return (input) => {
     let s = '' + input;
     if (!s) return s;
-    if (s.includes('\u001B')) s = s.split(close).join(close + open);
+    if (hasIntended(s)) s = s.split(close).join(close + open);
     if (s.includes('\n')) s = s.replace(/\r?\n/g, (lf) => close + lf + open);
     return open + s + close;
   };

@@ -8,7 +8,7 @@ import type { IOStreams } from '../io.js';
 import { cellValue, type Column, type ListView } from './columns.js';
 import { formatValue, type FormatContext } from './format.js';
 import { csvRecords } from '../csv/formula.js';
-import { safeBlock, safeCell } from './safe.js';
+import { jsonEscaped, realize, safeBlock, safeCell } from './safe.js';
 import { renderTable } from './table.js';
 import { colors } from './color.js';
 
@@ -68,7 +68,7 @@ function formatContext(out: Output, human: boolean): FormatContext {
 export function emit(out: Output, text: string): void {
   if (out.opts.outFile) {
     try {
-      writeFileSync(out.opts.outFile, text);
+      writeFileSync(out.opts.outFile, realize(text)); // a file is not a terminal: the bytes as written
     } catch (err) {
       throw new UserError(`Cannot write ${out.opts.outFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'Choose a writable path for -o.');
     }
@@ -78,11 +78,11 @@ export function emit(out: Output, text: string): void {
 }
 
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
+  return jsonEscaped(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
 }
 
 function toJsonLine(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  return jsonEscaped(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
 }
 
 export interface ListOptions {

@@ -10,7 +10,7 @@ import { colors } from './color.js';
 import { formatLocalDateTime } from './format.js';
 import { emit, parseFormat, toJson, type Output } from './render.js';
 import { csvRecords } from '../csv/formula.js';
-import { safeCell } from './safe.js';
+import { jsonEscaped, safeCell } from './safe.js';
 import { displayWidth, pad, renderTable } from './table.js';
 
 export interface ReportRenderOptions {
@@ -43,7 +43,7 @@ export function printReport(out: Output, model: ReportModel, opts: ReportRenderO
       emit(out, toJson(reportJson(model, opts.explain)) + '\n');
       return;
     case 'ndjson':
-      emit(out, (model.tables[0]?.rows ?? []).map((r) => JSON.stringify(r, jsonReplacer) + '\n').join(''));
+      emit(out, (model.tables[0]?.rows ?? []).map((r) => jsonEscaped(JSON.stringify(r, jsonReplacer)) + '\n').join(''));
       return;
     case 'csv':
     case 'tsv':

@@ -2,6 +2,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { colors } from '../../src/output/color.js';
+import { intended, realize } from '../../src/output/safe.js';
 
 const chalk = new Chalk({ level: 1 });
 const on = colors({ color: true });
@@ -24,9 +25,12 @@ const inputs = [
 
 describe('colors', () => {
   it.each(Object.keys(reference) as (keyof typeof reference)[])('%s matches chalk level 1', (name) => {
-    for (const s of inputs) expect(JSON.stringify(on[name](s))).toBe(JSON.stringify(reference[name](s)));
+    // colors() writes intended() codes, which the writer of stdout/stderr turns into bytes (realize);
+    // the inputs' own codes are marked the same way, as a renderer's nested styles are.
+    const styled = (s: string) => s.replace(/\u001B/g, intended('\u001B'));
+    for (const s of inputs) expect(JSON.stringify(realize(on[name](styled(s))))).toBe(JSON.stringify(reference[name](s)));
     // Styles applied to styled text, as the renderers do (a bold header cell in colour, …).
-    for (const s of inputs) expect(on.bold(on[name](s))).toBe(chalk.bold(reference[name](s)));
+    for (const s of inputs) expect(realize(on.bold(on[name](styled(s))))).toBe(chalk.bold(reference[name](s)));
   });
 
   it('writes no codes without colour', () => {

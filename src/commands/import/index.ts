@@ -8,7 +8,7 @@ import { UsageError, UserError } from '../../errors.js';
 import { info } from '../../io.js';
 import type { ListView } from '../../output/columns.js';
 import { emit, isJsonFormat, printList, toJson } from '../../output/render.js';
-import { safeCell } from '../../output/safe.js';
+import { intended, safeCell } from '../../output/safe.js';
 import { collect, examples, parseId, positiveInt } from '../common.js';
 import { sessionOf } from '../session.js';
 import { parseDateOrder, DateError } from '../../csv/dates.js';
@@ -117,7 +117,7 @@ function progressReporter(ctx: CliContext, file: string) {
     last = pct;
     const width = 30;
     const filled = Math.round((pct / 100) * width);
-    ctx.io.stderr.write(`\r${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${String(pct).padStart(3)}% ${file}${pct === 100 ? '\r\x1b[K' : ''}`);
+    ctx.io.stderr.write(`${intended('\r')}${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${String(pct).padStart(3)}% ${file}${pct === 100 ? intended('\r\x1b[K') : ''}`);
   };
 }
 
