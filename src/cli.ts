@@ -7,6 +7,7 @@ import { createContext, type CliContext } from './context.js';
 import { CrmError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { systemIO, terminalSafe, type IOStreams } from './io.js';
 import { jsonEscaped } from './output/safe.js';
+import { rejectControlChars } from './domain/validate.js';
 import { findNoun, nouns } from './commands/registry.js';
 import { sqliteCode, translateSqliteError } from './db/sqlite-errors.js';
 import type { Db, OpenOptions } from './db/sqlite.js';
@@ -127,6 +128,8 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   let ctx: CliContext | undefined;
   try {
     const clock = deps.clock ?? clockFromEnv(env);
+    // Input boundary: no argument (a name, an email, a subject, a filter…) may hold a control character.
+    for (const arg of argv) rejectControlChars(arg, 'The argument');
     ctx = createContext({ io, env, clock, openDb: lazyOpen });
     const program = await buildProgram(ctx, argv);
     if (argv.length === 0) {

@@ -1,4 +1,5 @@
 /** One mapped row as the entity converters see it, and the error a bad value raises. */
+import { controlCharProblem } from '../domain/validate.js';
 import { unneutralizeCell } from './formula.js';
 import type { Mapping } from './mapping.js';
 
@@ -49,14 +50,22 @@ export class MappedRow {
   /** Trimmed value of the first non-empty column feeding the field; null when missing. */
   get(field: string): string | null {
     const o = this.overrides?.get(field);
-    if (o !== undefined) return present(this.cells[o]);
+    if (o !== undefined) return this.checked(o, present(this.cells[o]));
     const idxs = this.mapping.fields.get(field);
     if (!idxs) return null;
     for (const i of idxs) {
       const v = present(this.cells[i]);
-      if (v !== null) return v;
+      if (v !== null) return this.checked(i, v);
     }
     return null;
+  }
+
+  /** The input rule of the commands (domain/validate.ts): no control character but tab and newline. */
+  private checked(index: number, v: string | null): string | null {
+    if (v === null) return v;
+    const problem = controlCharProblem(v);
+    if (problem !== null) throw new RowError(this.mapping.header[index] ?? '', v, problem);
+    return v;
   }
 
   /** The header of the column that gave the field its value (for error messages). */
@@ -80,7 +89,7 @@ export class MappedRow {
     for (const i of this.mapping.custom) {
       if (used?.has(i)) continue;
       const v = this.cells[i];
-      if (!isMissing(v)) (out ??= {})[this.mapping.header[i]!] = unneutralizeCell(v!);
+      if (!isMissing(v)) (out ??= {})[this.mapping.header[i]!] = this.checked(i, unneutralizeCell(v!))!;
     }
     for (const idxs of this.mapping.fields.values()) {
       if (idxs.length < 2) continue;
@@ -89,7 +98,7 @@ export class MappedRow {
         const v = this.cells[i];
         if (isMissing(v)) continue;
         if (first) first = false;
-        else (out ??= {})[this.mapping.header[i]!] = unneutralizeCell(v!);
+        else (out ??= {})[this.mapping.header[i]!] = this.checked(i, unneutralizeCell(v!))!;
       }
     }
     return out;

@@ -83,6 +83,44 @@ function phoneShape(p: string): 'invalid' | 'spaced' | 'clean' {
   return spaced ? 'spaced' : 'clean';
 }
 
+/**
+ * Where text holds a control character crm does not store: any C0 byte but tab and newline (a
+ * carriage return right before a newline belongs to it), DEL, or a C1 byte; -1 when there is
+ * none. The commands (every argument, in main) and the importer (every cell) both call
+ * rejectControlChars; a terminal escape such as ESC [2J never reaches the database.
+ */
+export function controlCharIndex(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) continue;
+    if (c === 0x09 || c === 0x0a) continue;
+    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) continue;
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return i;
+  }
+  return -1;
+}
+
+/** Text with its control characters as \u escapes, cut to `max` characters: for messages. */
+export function visibleText(text: string, max = 40): string {
+  const cut = text.length > max ? text.slice(0, max) + '…' : text;
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+/** Why the text cannot be stored (the first control character and where), or null when it can. */
+export function controlCharProblem(text: string): string | null {
+  const i = controlCharIndex(text);
+  if (i < 0) return null;
+  const code = 'U+' + text.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0');
+  return `contains the control character ${code} at position ${i + 1}; only tab and newline are allowed`;
+}
+
+/** Throws a one-line UserError when `text` holds a control character; `what` names the value. */
+export function rejectControlChars(text: string, what: string): void {
+  const problem = controlCharProblem(text);
+  if (problem === null) return;
+  throw new UserError(`${what} "${visibleText(text)}" ${problem}.`, 'Remove it: it is a terminal escape or a stray byte from a copy, not text.', 'control_character');
+}
+
 export function cleanText(value: string | undefined | null): string | null {
   if (value === undefined || value === null) return null;
   const v = value.trim();

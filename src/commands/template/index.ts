@@ -8,6 +8,7 @@ import { info } from '../../io.js';
 import type { ListView } from '../../output/columns.js';
 import { emit, isJsonFormat, printCreated, printList, printRecord, toJson } from '../../output/render.js';
 import { safeBlock } from '../../output/safe.js';
+import { rejectControlChars } from '../../domain/validate.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
 
@@ -31,11 +32,14 @@ const fields: ListView<TemplateRecord> = [
 function bodyFrom(o: { body?: string; file?: string }): string {
   if (o.body !== undefined && o.file !== undefined) throw new UsageError('Give --body or --file, not both.');
   if (o.file !== undefined) {
+    let text: string;
     try {
-      return readFileSync(o.file, 'utf8');
+      text = readFileSync(o.file, 'utf8');
     } catch (err) {
       throw new UserError(`Cannot read ${o.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'Check the path given to --file.');
     }
+    rejectControlChars(text, `The template in ${o.file}`);
+    return text;
   }
   if (o.body !== undefined) return o.body.replace(/\\n/g, '\n');
   throw new UsageError('A template needs a body: --body "…" or --file PATH.', 'crm template add welcome --subject "Welcome, {{contact.firstName}}" --file welcome.txt');
