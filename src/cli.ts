@@ -195,7 +195,14 @@ export function reportError(io: IOStreams, err: unknown, json: boolean, env: Nod
   return EXIT_FAILURE;
 }
 
-function writeError(io: IOStreams, json: boolean, code: string, message: string, hint?: string): void {
+/** An error is one line (and a hint line): a line break in an echoed value is shown as \n. */
+function oneLine(text: string): string {
+  return text.replace(/\r?\n/g, '\\n');
+}
+
+function writeError(io: IOStreams, json: boolean, code: string, rawMessage: string, rawHint?: string): void {
+  const message = oneLine(rawMessage);
+  const hint = rawHint === undefined ? undefined : oneLine(rawHint);
   if (json) {
     io.stderr.write(jsonEscaped(JSON.stringify({ error: { code, message, hint: hint ?? null } })) + '\n');
     return;

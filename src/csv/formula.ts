@@ -7,8 +7,10 @@
  * it is a plain signed number or phone number: the sign, then digits, spaces and . , ( ) only,
  * an optional trailing %, at least one digit — no second operator, so "-1-1" and "+1/2" (which
  * a spreadsheet computes) are neutralised while "+49 30 1234" and "-12.50" stay as they are.
+ * A cell that is exactly "?" is written "'?": the importer reads a lone ? as "no value".
  * The importer removes exactly one leading ' when the next character is one the writer marks
- * (= + - @ tab CR LF '), so export → import → export gives back the stored values.
+ * (= + - @ tab CR LF ') or the cell is "'?", so export → import → export gives back the
+ * stored values.
  */
 const PLAIN_NUMBER = /^[+-][\d\s.,()]*\d[\d\s.,()]*%?$/;
 const MARKED = "=+-@\t\r\n'";
@@ -16,6 +18,7 @@ const MARKED = "=+-@\t\r\n'";
 /** The cell as a spreadsheet will not execute it. */
 export function neutralizeCell(v: string): string {
   if (v === '') return v;
+  if (v === '?') return "'?"; // a lone ? is the importer's 'no value'
   const c = v[0]!;
   if (c === '=' || c === '@' || c === '\t' || c === '\r' || c === '\n' || c === "'") return "'" + v;
   if ((c === '+' || c === '-') && !PLAIN_NUMBER.test(v)) return "'" + v;
@@ -24,6 +27,7 @@ export function neutralizeCell(v: string): string {
 
 /** The importer's inverse: "'=SUM(A1)" back to "=SUM(A1)", "''x" back to "'x"; "'abc" stays. */
 export function unneutralizeCell(v: string): string {
+  if (v === "'?") return '?';
   return v.length > 1 && v[0] === "'" && MARKED.includes(v[1]!) ? v.slice(1) : v;
 }
 

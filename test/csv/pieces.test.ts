@@ -25,12 +25,15 @@ describe('formula neutralisation', () => {
   });
 
   it('is reversible for a leading apostrophe: the writer marks it, the importer removes exactly one', () => {
-    for (const v of ["'=1+1 Apos", "'quoted", "'", "''", "'+49 30", "''=x"]) {
+    for (const v of ["'=1+1 Apos", "'quoted", "'", "''", "'+49 30", "''=x", '?']) {
       expect(neutralizeCell(v)).toBe("'" + v);
       expect(unneutralizeCell(neutralizeCell(v))).toBe(v);
     }
     // An apostrophe before an ordinary character is not a mark: a hand-written "'abc" imports as it is.
     expect(unneutralizeCell("'abc")).toBe("'abc");
+    // A lone "?" is the importer's "no value"; a stored "?" is written "'?" and read back as "?".
+    expect(present(neutralizeCell('?'))).toBe('?');
+    expect(present('?')).toBe(null);
   });
 });
 

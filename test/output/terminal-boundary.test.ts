@@ -10,18 +10,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDb } from '../helpers/run-cli.js';
+import { UNSAFE, withoutOwnCodes } from '../helpers/terminal.js';
 
 /** Clear screen, set title (OSC 0), write the clipboard (OSC 52), bell, C1 CSI, bidi override, CR, backspace, DEL. */
-export const HOSTILE = 'Evil\u001b[2J\u001b]0;pwned\u0007\u001b]52;c;ZXZpbA==\u0007\u009b31m\u202eRTL\u202c\r\bX\u007f';
+const HOSTILE = 'Evil\u001b[2J\u001b]0;pwned\u0007\u001b]52;c;ZXZpbA==\u0007\u009b31m\u202eRTL\u202c\r\bX\u007f';
 
-/** A control or escape byte a terminal would act on (tab and newline are text). */
-export const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const own = withoutOwnCodes;
 
-/** What crm's own colour codes look like (colors() in src/output/color.ts). */
-const OWN_COLOUR = /\u001b\[(?:1|22|90|39|31|32|33|36)m/g;
-/** The import progress bar: a carriage return before each redraw, erase-line at 100% (src/commands/import). */
-const OWN_PROGRESS = /\r[█░]+ +\d+% [^\r\n\u001b]*(?:\r\u001b\[K)?/g;
-const own = (s: string) => s.replace(OWN_PROGRESS, '').replace(OWN_COLOUR, '');
 
 describe('the writer of stdout and stderr on a terminal', () => {
   const t = useTempDb({ tty: true, shared: true, timeout: 60_000 });
