@@ -7,8 +7,9 @@
  *  (c) every failure is exit 1 or 2 with one error line (and a hint line), no stack trace;
  *  (b) export → import into an empty database → export is the identity on stored values.
  *
- * Fixed seeds and modest run counts keep it fast and repeatable; a failure prints its
- * counterexample (and fast-check's seed) so it can be replayed.
+ * Fixed seeds and modest run counts keep it fast (~10 s quiet) and repeatable; a failure prints
+ * its counterexample (and fast-check's seed) so it can be replayed. The generous timeouts only
+ * keep a loaded machine from failing it; nothing here measures time.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -77,12 +78,12 @@ describe('hostile text through the real commands', () => {
           ];
           for (const argv of commands) expectWellBehaved(argv, await crm(argv, { color }));
         }),
-        { numRuns: 25, seed: 14_11 },
+        { numRuns: 12, seed: 14_11 },
       );
     } finally {
       t.cleanup();
     }
-  });
+  }, 120_000);
 
   it('(b) export → import into an empty database → export gives the same stored values', async () => {
     let n = 0;
@@ -119,7 +120,7 @@ describe('hostile text through the real commands', () => {
           b.cleanup();
         }
       }),
-      { numRuns: 20, seed: 14_04 },
+      { numRuns: 10, seed: 14_04 },
     );
-  });
+  }, 120_000);
 });
