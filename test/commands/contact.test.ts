@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useTempDb } from '../helpers/run-cli.js';
 
@@ -89,7 +90,14 @@ describe('names in many scripts', () => {
 
 describe('terminal safety', () => {
   it('prints a name holding an ANSI escape without the escape', async () => {
-    await crm(['contact', 'add', 'Evil \u001b[2J\u001b[31mName', '--email', 'evil@example.com']);
+    // The command line refuses it; text like this can still be in the database (an older crm,
+    // another client of a shared database), so it is written there directly.
+    const refused = await crm(['contact', 'add', 'Evil \u001b[2J\u001b[31mName', '--email', 'evil@example.com']);
+    expect(refused.exitCode).toBe(1);
+    await crm(['contact', 'add', 'Evil Name', '--email', 'evil@example.com']);
+    const sql = new Database(t.db);
+    sql.prepare("UPDATE contacts SET first_name = 'Evil \u001b[2J\u001b[31mName', last_name = ''").run();
+    sql.close();
     for (const tty of [true, false]) {
       const { stdout } = await crm(['contact', 'list'], { tty });
       expect(stdout).not.toContain('\u001b');
