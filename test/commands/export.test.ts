@@ -48,4 +48,42 @@ describe('crm export', () => {
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('Use one of: contacts, companies, deals, activities, tickets, users');
   });
+
+  it('keeps a leading apostrophe across export → import → export (#14 item 4)', async () => {
+    await crm(['contact', 'add', '--email', 'apos@example.com', '--title', "'quoted", '--notes', "'=1+1 Apos", '--', "'=1+1 Apos"]);
+    const first = await crm(['export', 'contacts']);
+    expect(first.stdout.split('\n')[1]).toMatch(/^''=1\+1,Apos,apos@example.com,,,,''quoted,.*,''=1\+1 Apos,/);
+    const file = join(t.dir, 'apos.csv');
+    writeFileSync(file, first.stdout);
+    const other = tempDb();
+    try {
+      const crm2 = cliFor(other.db);
+      expect((await crm2(['db', 'init'])).exitCode).toBe(0);
+      expect((await crm2(['import', 'contacts', file])).exitCode).toBe(0);
+      expect((await crm2(['contact', 'show', 'apos@example.com', '--json'])).json()).toMatchObject({ firstName: "'=1+1", lastName: 'Apos', title: "'quoted", notes: "'=1+1 Apos" });
+      expect((await crm2(['export', 'contacts'])).stdout).toBe(first.stdout);
+    } finally {
+      other.cleanup();
+    }
+  });
+});
+
+describe('every CSV crm writes goes through the one writer (#14 item 12)', () => {
+  it('list --format csv, -o FILE.csv and report CSVs neutralise formulas, -1-1 included', async () => {
+    await crm(['contact', 'add', '--email', 'f@example.com', '--title', '-1-1', '--', '=cmd|"/c calc"!A0']);
+    await crm(['contact', 'add', 'Phone Person', '--email', 'p@example.com', '--phone', '+49 30 1234']);
+    const listed = await crm(['contact', 'list', '--format', 'csv']);
+    expect(listed.stdout).toContain(`"'=cmd|""/c calc""!A0"`);
+    expect(listed.stdout).not.toMatch(/(^|,)-1-1/m);
+    const file = join(t.dir, 'list.csv');
+    expect((await crm(['contact', 'list', '-o', file])).exitCode).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(listed.stdout);
+    const shown = await crm(['contact', 'show', 'f@example.com', '--format', 'csv']);
+    expect(shown.stdout).toContain("'-1-1");
+    expect(shown.stdout).not.toMatch(/(^|,)[=+\-@]/m);
+    // A report's CSV: the untouched contacts, the formula-named one among them.
+    const report = await crm(['report', 'untouched', '--format', 'csv']);
+    expect(report.exitCode, report.stderr).toBe(0);
+    expect(report.stdout).toContain(`"'=cmd|""/c calc""!A0"`);
+  });
 });
