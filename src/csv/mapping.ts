@@ -6,6 +6,7 @@
  * fields. Columns that feed no field are kept as custom fields (or reported when the entity
  * has none) — never dropped silently.
  */
+import { rejectControlChars } from '../domain/validate.js';
 import { UsageError } from '../errors.js';
 
 export interface FieldDef {
@@ -74,6 +75,7 @@ export function buildMapping(
   user: UserMapping[],
   opts: { customFields: boolean; entity: string; adjust?: (keys: string[]) => Map<number, string> },
 ): Mapping {
+  for (const h of header) rejectControlChars(h, 'The column header'); // the rule for every cell (domain/validate.ts)
   const keys = header.map(headerKey);
   const byName = new Map<string, FieldDef>();
   for (const d of defs) {

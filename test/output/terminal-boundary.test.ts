@@ -131,5 +131,10 @@ describe('input with control characters', () => {
     expect(r.stderr).toMatch(/row 3, title "Boss.*": contains the control character U\+001B at position 5/);
     expect(r.stderr).not.toMatch(UNSAFE);
     expect((await ok(['contact', 'list', '--json'])).json().map((c: { email: string }) => c.email)).toEqual(['ana@example.com']);
+    // A header is input too (it names a custom field): the file is refused in one line.
+    writeFileSync(file, 'name,email,"Ev\u001b[2Jil"\nBo Ek,bo@example.com,x\n');
+    const header = await crm(['import', 'contacts', file]);
+    expect(header.exitCode).toBe(1);
+    expect(header.stderr).toMatch(/^error: The column header "Ev\\u001b\[2Jil" contains the control character U\+001B at position 3; only tab and newline are allowed\.\nhint: .*\n$/);
   });
 });
