@@ -85,6 +85,11 @@ describe('the writer of stdout and stderr on a terminal', () => {
     }
     // The hostile records were printed (made safe), not skipped.
     expect(shown).toBeGreaterThan(40);
+    // JSON on a terminal is still the stored value: the writer had nothing to remove, as JSON
+    // writes C0 and (crm's JSON) C1 and bidi controls as \u escapes.
+    const json = await t.crm(['contact', 'show', '1', '--json']);
+    expect(json.json().firstName).toBe(HOSTILE);
+    expect(json.stdout).toContain('\\u202e');
   });
 
   it('keeps the stored bytes exactly when the stream is a file or pipe (CSV, ICS)', async () => {
