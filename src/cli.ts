@@ -200,15 +200,13 @@ function oneLine(text: string): string {
   return text.replace(/\r?\n/g, '\\n');
 }
 
-function writeError(io: IOStreams, json: boolean, code: string, rawMessage: string, rawHint?: string): void {
-  const message = oneLine(rawMessage);
-  const hint = rawHint === undefined ? undefined : oneLine(rawHint);
+function writeError(io: IOStreams, json: boolean, code: string, message: string, hint?: string): void {
   if (json) {
     io.stderr.write(jsonEscaped(JSON.stringify({ error: { code, message, hint: hint ?? null } })) + '\n');
     return;
   }
-  io.stderr.write(`error: ${message}\n`);
-  if (hint) io.stderr.write(`hint: ${hint}\n`);
+  io.stderr.write(`error: ${oneLine(message)}\n`);
+  if (hint) io.stderr.write(`hint: ${oneLine(hint)}\n`);
 }
 
 export { UsageError };

@@ -103,14 +103,16 @@ describe('import through the parsing worker', () => {
   it('keeps cells holding a NUL character intact (the worker then sends rows unpacked)', () => {
     const f = join(t.dir, 'nul.csv');
     writeFileSync(f, 'name,email,notes\nAna Lima,ana@example.com,"a\u0000b"\nBo Chen,bo@example.com,plain\n');
-    expect(crm(['import', 'contacts', f], '0').status).toBe(0);
+    // A control character is refused in any cell (domain/validate.ts); the error names the NUL at
+    // its place in the cell, so both paths saw the cell whole — and say the same.
+    const threaded = crm(['import', 'contacts', f], '0');
+    expect(threaded.status).toBe(1);
+    expect(threaded.stderr).toContain('row 2, notes "ab": contains the control character U+0000 at position 2');
     const other = tempDb();
     try {
-      expect(crm(['import', 'contacts', f], '1000000000000', other.db).status).toBe(0);
-      const a = crm(['contact', 'list', '--json'], '0');
-      const b = crm(['contact', 'list', '--json'], '0', other.db);
-      expect(a.stdout).toBe(b.stdout);
-      expect(JSON.parse(a.stdout).map((c: { email: string }) => c.email)).toEqual(['ana@example.com', 'bo@example.com']);
+      const direct = crm(['import', 'contacts', f], '1000000000000', other.db);
+      expect(direct.status).toBe(1);
+      expect(direct.stderr).toBe(threaded.stderr);
     } finally {
       other.cleanup();
     }

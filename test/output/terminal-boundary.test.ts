@@ -122,6 +122,10 @@ describe('input with control characters', () => {
     }
     expect((await ok(['contact', 'list', '--json'])).json()).toEqual([]);
     expect((await ok(['company', 'list', '--json'])).json()).toEqual([]);
+    // An error that echoes a value with a line break is still one line.
+    const echoed = await crm(['contact', 'show', 'no\nbody']);
+    expect(echoed.exitCode).toBe(1);
+    expect(echoed.stderr).toMatch(/^error: [^\n]*no\\nbody[^\n]*\n(?:hint: [^\n]*\n)?$/);
     // Tab, newline and CRLF are text; bidi marks are text too (made safe on output only).
     await ok(['task', 'add', 'Line one\r\nline two\twith a tab', '--due', 'tomorrow']);
     await ok(['contact', 'add', 'سارا \u202bرحیمی\u202c', '--email', 'sara@example.com']);
