@@ -48,7 +48,7 @@ function safeStream(inner: StreamLike, isTerminal: boolean): StreamLike {
  * with it, tests' included): a stream that is a terminal gets terminal-safe text — no control
  * byte but tab and newline, no escape sequence, no bidi override, except what crm means to
  * write (colour, progress; see output/safe.ts); a file or pipe gets the bytes as written, so
- * CSV, TSV, ICS and JSON stay exact. Prompts are questions on stderr and follow the same rule.
+ * exports, ICS and JSON stay exact. Prompts are questions on stderr and follow the same rule.
  */
 export function terminalSafe(io: IOStreams): IOStreams {
   return {

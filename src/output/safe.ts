@@ -6,8 +6,8 @@
  * - a stream that is a terminal receives no control byte but tab and newline, no escape
  *   sequence and no bidi override — except the sequences crm itself means to write (colour,
  *   the import progress bar's carriage return), which are built with `intended()`;
- * - a stream that is not a terminal (a file, a pipe) receives the bytes as written: CSV, TSV,
- *   ICS and JSON stay byte-exact for the program that reads them.
+ * - a stream that is not a terminal (a file, a pipe) receives the bytes as written: `crm
+ *   export`, ICS and JSON carry the stored text exactly for the program that reads them.
  *
  * The tables, TSV cells and record views also fold text with safeCell/safeBlock, so a value
  * cannot break their layout (a newline inside a TSV cell) whatever the stream is.
