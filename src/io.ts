@@ -51,13 +51,19 @@ function safeStream(inner: StreamLike, isTerminal: boolean): StreamLike {
  * exports, ICS and JSON stay exact. Prompts are questions on stderr and follow the same rule.
  */
 export function terminalSafe(io: IOStreams): IOStreams {
-  return {
+  // Once: `crm help NOUN` runs main() again with the streams it already has.
+  if (wrapped.has(io)) return io;
+  const safe: IOStreams = {
     ...io,
     stdout: safeStream(io.stdout, io.isStdoutTTY),
     stderr: safeStream(io.stderr, io.isStderrTTY),
     prompt: (question) => io.prompt(terminalText(question, io.isStderrTTY)),
   };
+  wrapped.add(safe);
+  return safe;
 }
+
+const wrapped = new WeakSet<IOStreams>();
 
 /** NO_COLOR wins over everything but FORCE_COLOR; --no-color wins over both. */
 export function colorEnabled(isTTY: boolean, env: NodeJS.ProcessEnv, noColorFlag = false): boolean {
