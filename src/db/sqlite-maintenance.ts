@@ -99,7 +99,7 @@ export function inspectRestoreSource(file: string, list: Migration[] = shippedMi
   if (!existsSync(path)) throw new NotFoundError(`No file ${file}.`, 'Give the path of a backup written by crm db backup.');
   const st = statSync(path);
   if (!st.isFile() || st.size === 0) throw new UserError(`${file} is not a crm backup (it is ${st.isFile() ? 'empty' : 'not a file'}).`, undefined, 'restore_invalid');
-  const header = inspectHeader(path, st.size);
+  const header = inspectHeader(path);
   if (header === 'not-sqlite') throw new UserError(`${file} is not a SQLite database, so it cannot be a crm backup.`, undefined, 'restore_invalid');
   if (header) throw new UserError(`${file} is damaged: ${header}`, 'Pick another backup.', 'restore_invalid');
   let src: SqliteDatabase;
@@ -288,10 +288,13 @@ export function prepareDatabaseFile(path: string, opts: { sharedGroup?: string }
 
 export { isBusyError };
 
-/** Whether the live file can take a logical restore (its header and pages are readable). */
+/**
+ * Whether the live file cannot take a logical restore: SQLite's quick_check finds damage or
+ * cannot read it. Never from the header alone, which another process may be rewriting (issue 22):
+ * a healthy file called damaged here would be moved aside instead of restored in place.
+ */
 export function isDamaged(path: string): boolean {
   if (!existsSync(path) || statSync(path).size === 0) return false;
-  if (inspectHeader(path)) return true;
   try {
     const probe = openSqlite(path, { fileMustExist: true, timeout: 1000 });
     try {

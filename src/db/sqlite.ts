@@ -13,7 +13,7 @@ import { fold } from './fold.js';
 import { migrations as shippedMigrations, type Migration } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { alignCompanionPermissions, networkFilesystem, walOnNetworkError, type FilesystemProbe } from './sqlite-fs.js';
-import { damagedError, DEFAULT_LOCK_POLICY, translateSqliteError as translate, type LockPolicy } from './sqlite-errors.js';
+import { damagedError, DEFAULT_LOCK_POLICY, sqliteCode, translateSqliteError as translate, type LockPolicy } from './sqlite-errors.js';
 import { beginImmediateSync, commitSync, retryWhileBusySync } from './transaction.js';
 
 export type SqliteDatabase = BetterSqlite3.Database;
@@ -195,20 +195,28 @@ function prepareFile(path: string, readonly: boolean, allowDamaged: boolean): vo
   }
   const st = statSync(path);
   if (st.isDirectory()) throw new UserError(`${path} is a directory, not a database file.`, 'Pass a file path with --db.', 'db_not_file');
-  if (st.size === 0) return;
-  const problem = inspectHeader(path, st.size);
+  if (st.size === 0 || allowDamaged) return;
+  const problem = inspectHeader(path);
+  if (!problem || !sqliteConfirmsDamage(path)) return;
   if (problem === 'not-sqlite') {
-    throw new UserError(`${path} is not a SQLite database.`, 'Point --db at a crm database, or at a new path to create one.', 'db_not_sqlite');
+    throw new UserError(`${path} is not a SQLite database.`, 'Point --db at a crm database, or create one with: crm init --db NEW-PATH', 'db_not_sqlite');
   }
-  if (problem && !allowDamaged) throw damagedError(path, problem);
+  throw damagedError(path, problem);
 }
 
 /**
- * Cheap checks of the 100-byte header before SQLite touches the file: a file cut short (a copy
- * taken mid-write, a full disk) is reported as such instead of failing later on some page.
- * Returns 'not-sqlite', a description of the damage, or undefined when the file looks whole.
+ * Cheap checks of the 100-byte header: a file cut short (a copy taken mid-write, a full disk)
+ * is described as such instead of as "some page is damaged". Returns 'not-sqlite', a description
+ * of the damage, or undefined when the file looks whole.
+ *
+ * Only a suspicion: another process may be changing the file meanwhile (a checkpoint writes
+ * page 1, with the new page count, before the pages that extend the file, then empties the
+ * -wal). The size is taken before and after the header and the -wal/-journal checks, and a file
+ * that changed in between is not judged; still, the file is called damaged only when SQLite
+ * confirms it (sqliteConfirmsDamage) — issue 22: a healthy shared file was reported damaged.
  */
-export function inspectHeader(path: string, size = statSync(path).size): string | undefined {
+export function inspectHeader(path: string): string | undefined {
+  const before = statSync(path);
   const header = Buffer.alloc(100);
   const fd = openSync(path, 'r');
   let n: number;
@@ -218,14 +226,17 @@ export function inspectHeader(path: string, size = statSync(path).size): string 
     closeSync(fd);
   }
   if (n < 16 || header.toString('latin1', 0, 16) !== SQLITE_HEADER) return 'not-sqlite';
-  if (n < 100) return `it is ${size} bytes long, shorter than a SQLite header (the file was cut short).`;
-  const rawPageSize = header.readUInt16BE(16);
+  const rawPageSize = n < 100 ? 0 : header.readUInt16BE(16);
   const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
-  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return `its header is garbled (page size ${rawPageSize}).`;
   // The newest pages may still live in the -wal file, and with a rollback journal another
   // process may be between writing page 1 and extending the file: only judge a quiet file.
   if (existsSync(path + '-wal') && statSync(path + '-wal').size > 0) return undefined;
   if (existsSync(path + '-journal')) return undefined;
+  const after = statSync(path);
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return undefined;
+  const size = after.size;
+  if (n < 100) return `it is ${size} bytes long, shorter than a SQLite header (the file was cut short).`;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return `its header is garbled (page size ${rawPageSize}).`;
   const pages = header.readUInt32BE(28);
   const sizeValid = pages > 0 && header.readUInt32BE(24) === header.readUInt32BE(92);
   if (sizeValid && size < pages * pageSize) {
@@ -233,6 +244,25 @@ export function inspectHeader(path: string, size = statSync(path).size): string 
   }
   if (size % pageSize !== 0) return `its size (${size} bytes) is not a whole number of ${pageSize}-byte pages; the file was cut short.`;
   return undefined;
+}
+
+/**
+ * SQLite's own verdict on a file the header check suspects: quick_check on a read-only
+ * connection, inside its own consistent snapshot (no other process can race it). Damaged only
+ * when SQLite reports problems or fails to read with SQLITE_CORRUPT / SQLITE_NOTADB; a busy or
+ * unreadable file is left to the open that follows, which reports what SQLite says.
+ */
+export function sqliteConfirmsDamage(path: string): boolean {
+  let probe: SqliteDatabase | undefined;
+  try {
+    probe = openSqlite(path, { readonly: true, fileMustExist: true, timeout: DEFAULT_LOCK_POLICY.busyTimeoutMs });
+    return integrityProblems(probe, true).length > 0;
+  } catch (err) {
+    const code = sqliteCode(err);
+    return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
+  } finally {
+    probe?.close();
+  }
 }
 
 function applyPragmas(sqlite: SqliteDatabase, journal: 'wal' | 'delete' | 'memory', readonly: boolean, lock: LockPolicy): void {
