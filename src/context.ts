@@ -32,8 +32,11 @@ export interface CliContext {
   /** IANA zone used to show times and to cut days, weeks and months (TZ, else the system's). */
   readonly timeZone: string;
   dbPath(): string;
-  /** Open (and migrate) the database on first use. */
-  db(): Db;
+  /**
+   * Open (and migrate) the database on first use. A missing file is a db_missing error unless
+   * `create` (only `crm init`, `crm db init`, `crm demo` and `crm db restore` pass it).
+   */
+  db(opts?: { create?: boolean }): Db;
   /** Whether db() has been called (so close() knows). */
   hasDb(): boolean;
   /** The acting user's handle: --as, else CRM_USER, else the OS login name. */
@@ -66,9 +69,9 @@ export function createContext(deps: ContextDeps): CliContext {
       return deps.env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
     },
     dbPath: () => resolveDbPath(ctx.globals.db, deps.env),
-    db() {
+    db(opts) {
       if (!db) {
-        db = deps.openDb(ctx.dbPath(), openOptionsFrom(ctx.globals, deps.env));
+        db = deps.openDb(ctx.dbPath(), { ...openOptionsFrom(ctx.globals, deps.env), create: Boolean(opts?.create) });
       }
       return db;
     },
@@ -96,6 +99,7 @@ export function openOptionsFrom(globals: GlobalOptions, env: NodeJS.ProcessEnv):
   const busy = env.CRM_BUSY_TIMEOUT;
   if (busy !== undefined && !/^\d+$/.test(busy)) throw new UsageError(`CRM_BUSY_TIMEOUT must be milliseconds, not "${busy}".`, 'e.g. CRM_BUSY_TIMEOUT=10000');
   return {
+    create: false,
     migrate: globals.migrate !== false,
     journal: journal as 'wal' | 'delete' | undefined,
     busyTimeoutMs: busy === undefined ? undefined : Number(busy),

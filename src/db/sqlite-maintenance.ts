@@ -2,13 +2,13 @@
  * Maintenance of the database file: online backup, checked restore, integrity check, vacuum,
  * and creating a file with the right permissions. SQLite-specific by design.
  */
-import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
 import { migrations as shippedMigrations, type Migration } from './migrations/index.js';
 import { alignCompanionPermissions, resolveGroup } from './sqlite-fs.js';
 import { DEFAULT_LOCK_POLICY, isBusyError, translateSqliteError, type LockPolicy } from './sqlite-errors.js';
-import { inspectHeader, integrityProblems, migrate, openSqlite, schemaVersion, snapshotTo, type Db, type SqliteDatabase } from './sqlite.js';
+import { cannotCreateError, inspectHeader, integrityProblems, makeDirs, migrate, openSqlite, schemaVersion, snapshotTo, type Db, type SqliteDatabase } from './sqlite.js';
 import { beginImmediateSync, commitSync, retryWhileBusySync } from './transaction.js';
 
 export interface BackupResult {
@@ -249,7 +249,11 @@ export function prepareDatabaseFile(path: string, opts: { sharedGroup?: string }
   const mode = gid === null ? 0o600 : 0o660;
   const dir = dirname(path);
   if (!existsSync(dir)) {
-    mkdirSync(dir, { recursive: true, mode: gid === null ? 0o700 : 0o2770 });
+    try {
+      makeDirs(dir, gid === null ? 0o700 : 0o2770);
+    } catch (err) {
+      throw cannotCreateError(path, err);
+    }
     if (gid !== null) {
       chownSync(dir, statSync(dir).uid, gid);
       chmodSync(dir, 0o2770); // mkdir's mode is reduced by the umask
@@ -270,7 +274,7 @@ export function prepareDatabaseFile(path: string, opts: { sharedGroup?: string }
     closeSync(openSync(path, 'wx', mode));
     created = true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UserError(`Cannot create ${path}: ${(err as NodeJS.ErrnoException).code}`, 'Choose a writable location with --db PATH.', 'db_create');
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotCreateError(path, err);
   }
   // The umask reduced the mode given to open(); set it exactly.
   if (created || gid !== null) {

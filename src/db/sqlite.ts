@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { CrmError, UserError } from '../errors.js';
 import { fold } from './fold.js';
+import { missingDatabaseError } from './path.js';
 import { migrations as shippedMigrations, type Migration } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { alignCompanionPermissions, networkFilesystem, walOnNetworkError, type FilesystemProbe } from './sqlite-fs.js';
@@ -44,6 +45,11 @@ export interface OpenOptions {
   filesystem?: FilesystemProbe;
   /** Open a file whose header says it is truncated (for `crm db check`). */
   allowDamaged?: boolean;
+  /**
+   * Create the file when it does not exist (default true). The command line passes false except
+   * for `crm init`, `crm demo` and `crm db restore`: a missing file is then a db_missing error.
+   */
+  create?: boolean;
 }
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
@@ -92,7 +98,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
       const fsName = networkFilesystem(existingAncestor(dirname(path)), opts.filesystem);
       if (fsName) throw walOnNetworkError(path, fsName);
     }
-    prepareFile(path, Boolean(opts.readonly), Boolean(opts.allowDamaged));
+    prepareFile(path, { readonly: Boolean(opts.readonly), allowDamaged: Boolean(opts.allowDamaged), create: opts.create !== false });
   }
   let sqlite: SqliteDatabase;
   try {
@@ -162,7 +168,7 @@ function existingAncestor(dir: string): string {
  * mkdir -p without { recursive: true }: Node 20's recursive mkdir loops forever on some
  * unwritable paths (e.g. under /proc), so walk up to the first existing ancestor ourselves.
  */
-function makeDirs(dir: string): void {
+export function makeDirs(dir: string, mode = 0o700): void {
   const missing: string[] = [];
   let d = dir;
   while (!existsSync(d)) {
@@ -171,25 +177,27 @@ function makeDirs(dir: string): void {
     if (parent === d) break;
     d = parent;
   }
-  for (const m of missing.reverse()) mkdirSync(m, { mode: 0o700 });
+  for (const m of missing.reverse()) mkdirSync(m, { mode });
 }
 
-function prepareFile(path: string, readonly: boolean, allowDamaged: boolean): void {
+export function cannotCreateError(path: string, err: unknown): UserError {
+  return new UserError(
+    `Cannot create database ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    'Choose a writable location with --db PATH or CRM_DB.',
+    'db_create',
+  );
+}
+
+function prepareFile(path: string, { readonly, allowDamaged, create }: { readonly: boolean; allowDamaged: boolean; create: boolean }): void {
   const dir = dirname(path);
   if (!existsSync(path)) {
-    if (readonly) throw new UserError(`No database at ${path}.`, 'Create one with: crm db init --db ' + path, 'db_missing');
+    if (readonly || !create) throw missingDatabaseError(path);
     try {
       makeDirs(dir);
       // Create the file ourselves so it is private from the first byte.
       closeSync(openSync(path, 'wx', 0o600));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new UserError(
-          `Cannot create database ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-          'Choose a writable location with --db PATH or CRM_DB.',
-          'db_create',
-        );
-      }
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotCreateError(path, err);
     }
     return;
   }

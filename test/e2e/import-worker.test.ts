@@ -13,7 +13,7 @@ import { tempDb, useTempDb } from '../helpers/run-cli.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DATA = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
 
-const t = useTempDb();
+const t = useTempDb({ init: true });
 
 function crm(args: string[], threadBytes: string, db = t.db) {
   return spawnSync(process.execPath, [join(root, 'bin/crm'), ...args], {
@@ -30,6 +30,7 @@ describe('import through the parsing worker', () => {
     expect(threaded.stderr).not.toMatch(/internal error/);
     expect(threaded.status).toBe(0);
     const other = tempDb();
+    crm(['db', 'init'], '0', other.db);
     try {
       const inline = crm(['import', 'tickets', file, '--json'], '1000000000000', other.db);
       expect(JSON.parse(threaded.stdout).created).toBe(JSON.parse(inline.stdout).created);
@@ -105,6 +106,7 @@ describe('import through the parsing worker', () => {
     writeFileSync(f, 'name,email,notes\nAna Lima,ana@example.com,"a\u0000b"\nBo Chen,bo@example.com,plain\n');
     expect(crm(['import', 'contacts', f], '0').status).toBe(0);
     const other = tempDb();
+    crm(['db', 'init'], '0', other.db);
     try {
       expect(crm(['import', 'contacts', f], '1000000000000', other.db).status).toBe(0);
       const a = crm(['contact', 'list', '--json'], '0');

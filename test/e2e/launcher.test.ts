@@ -11,7 +11,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useTempDb } from '../helpers/run-cli.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const t = useTempDb();
+const t = useTempDb({ init: true });
 let copy: string;
 
 beforeEach(() => {
