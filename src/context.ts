@@ -8,6 +8,7 @@ import type { IOStreams } from './io.js';
 import type { Output } from './output/render.js';
 import type { Db, OpenOptions } from './db/sqlite.js';
 import { resolveDbPath } from './db/path.js';
+import { isTimeZone } from './domain/dates.js';
 import { UsageError } from './errors.js';
 
 export interface GlobalOptions {
@@ -66,7 +67,7 @@ export function createContext(deps: ContextDeps): CliContext {
       };
     },
     get timeZone(): string {
-      return deps.env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+      return timeZoneFrom(deps.env);
     },
     dbPath: () => resolveDbPath(ctx.globals.db, deps.env),
     db(opts) {
@@ -104,6 +105,19 @@ export function openOptionsFrom(globals: GlobalOptions, env: NodeJS.ProcessEnv):
     journal: journal as 'wal' | 'delete' | undefined,
     busyTimeoutMs: busy === undefined ? undefined : Number(busy),
   };
+}
+
+/**
+ * The zone of TZ (a leading ':' as glibc allows), else the system's. A TZ that names no zone is
+ * a usage error naming the variable, before any date is cut with it.
+ */
+export function timeZoneFrom(env: NodeJS.ProcessEnv): string {
+  const tz = env.TZ?.replace(/^:/, '');
+  if (!tz) return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  if (!isTimeZone(tz)) {
+    throw new UsageError(`TZ=${env.TZ} is not a time zone crm knows.`, 'Set TZ to an IANA zone such as Europe/Berlin, America/New_York or UTC, or unset it for the system zone.', 'invalid_tz');
+  }
+  return tz;
 }
 
 function safeLogin(): string {
