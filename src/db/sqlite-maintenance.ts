@@ -5,6 +5,7 @@
 import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
+import { createPrivateFile, openPrivateFile, tempPathFor } from '../output/files.js';
 import { migrations as shippedMigrations, type Migration } from './migrations/index.js';
 import { alignCompanionPermissions, resolveGroup } from './sqlite-fs.js';
 import { DEFAULT_LOCK_POLICY, isBusyError, translateSqliteError, type LockPolicy } from './sqlite-errors.js';
@@ -269,12 +270,11 @@ export function prepareDatabaseFile(path: string, opts: { sharedGroup?: string }
       }
     }
   }
-  let created = false;
+  let created: boolean;
   try {
-    closeSync(openSync(path, 'wx', mode));
-    created = true;
+    created = createPrivateFile(path, mode);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotCreateError(path, err);
+    throw cannotCreateError(path, err);
   }
   // The umask reduced the mode given to open(); set it exactly.
   if (created || gid !== null) {
@@ -320,7 +320,8 @@ export function replaceDamagedDatabase(path: string, source: CandidateInfo, opts
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const aside = `${path}.damaged.${stamp}`;
   const mode = statSync(path).mode & 0o777;
-  const tmp = `${path}.restore-tmp-${process.pid}`;
+  const tmp = tempPathFor(path);
+  closeSync(openPrivateFile(tmp, { mode }));
   copyFileSync(source.path, tmp);
   chmodSync(tmp, mode);
   const fd = openSync(tmp, 'r+');

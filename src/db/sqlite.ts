@@ -7,9 +7,10 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CrmError, UserError } from '../errors.js';
 import { fold } from './fold.js';
+import { createPrivateFile, openPrivateFile, removeStaleTempFiles, tempPathFor } from '../output/files.js';
 import { missingDatabaseError } from './path.js';
 import { migrations as shippedMigrations, type Migration } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -194,10 +195,10 @@ function prepareFile(path: string, { readonly, allowDamaged, create }: { readonl
     if (readonly || !create) throw missingDatabaseError(path);
     try {
       makeDirs(dir);
-      // Create the file ourselves so it is private from the first byte.
-      closeSync(openSync(path, 'wx', 0o600));
+      // Create the file ourselves so it is private from the first byte (through a symlink too).
+      createPrivateFile(path);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotCreateError(path, err);
+      throw cannotCreateError(path, err);
     }
     return;
   }
@@ -425,9 +426,10 @@ export function holdsData(sqlite: SqliteDatabase, list: Migration[], version: nu
  * folder. Runs on its own connection, so it may be called while `from` is locked for writing.
  */
 export function snapshotTo(from: string, to: string, lock: LockPolicy = DEFAULT_LOCK_POLICY): { sizeBytes: number; schemaVersion: number } {
-  const tmp = join(dirname(to), `.${basename(to)}.tmp-${process.pid}-${Date.now().toString(36)}`);
-  const mode = statSync(from).mode & 0o666;
-  closeSync(openSync(tmp, 'wx', mode));
+  // Copies left by killed backups are as large as the database: remove them before adding one.
+  removeStaleTempFiles(dirname(to));
+  const tmp = tempPathFor(to);
+  closeSync(openPrivateFile(tmp, { mode: statSync(from).mode & 0o666 }));
   try {
     const source = openSqlite(from, { fileMustExist: true, timeout: lock.busyTimeoutMs });
     try {
@@ -449,7 +451,7 @@ export function snapshotTo(from: string, to: string, lock: LockPolicy = DEFAULT_
     fsyncDir(dirname(to));
     return { sizeBytes: statSync(to).size, schemaVersion: version };
   } catch (err) {
-    rmSync(tmp, { force: true });
+    for (const file of [tmp, `${tmp}-journal`]) rmSync(file, { force: true });
     throw translate(err, from, lock);
   }
 }
