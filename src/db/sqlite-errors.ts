@@ -49,8 +49,8 @@ export function busyError(path: string, policy: LockPolicy = DEFAULT_LOCK_POLICY
 }
 
 /** The step before any restore: a copy of the file as it is, so a wrong diagnosis loses nothing. */
-export function keepCopyFirst(path: string): string {
-  return `Keep a copy of the file as it is first: cp ${path}* SAFE-FOLDER/ (the database with its -wal)`;
+export function keepCopyStep(path: string): string {
+  return `Keep a copy of the file as it is: cp ${path}* SAFE-FOLDER/ (the database with its -wal)`;
 }
 
 /**
@@ -60,7 +60,7 @@ export function keepCopyFirst(path: string): string {
 export function damagedError(path: string, detail: string): UserError {
   return new UserError(
     `${path} is damaged: ${detail}`,
-    `Confirm with: crm db check --db ${path} (it only reads). ${keepCopyFirst(path)}. Only then restore the last good copy: crm db restore BACKUP --yes (migration backups sit next to it as ${path}.v*.bak).`,
+    `Confirm with: crm db check --db ${path} (it only reads). ${keepCopyStep(path)}. Only then restore the last good copy: crm db restore BACKUP --yes (migration backups sit next to it as ${path}.v*.bak).`,
     'db_corrupt',
   );
 }
