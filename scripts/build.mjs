@@ -51,7 +51,7 @@ await build({
 
 // 2. Turn each chunk into CommonJS. Node 20 keeps no compiled code for ES modules and runs its
 //    ES module loader (resolution by URL, asynchronous reads, linking) for every chunk; as
-//    CommonJS, with the code cache bin/crm keeps (dist/*.cjs.cache), a report starts ~20 ms sooner
+//    CommonJS, with the code cache bin/crm keeps (in ~/.cache/crm, never in dist/), a report starts ~20 ms sooner
 //    and `crm --help` ~6 ms (bench/cases/startup.mjs). Chunks that import Ink or React (ES
 //    modules with top-level await, which require() cannot load) stay ES modules, as does every
 //    chunk that imports one of them; CommonJS chunks load those with import().

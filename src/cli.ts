@@ -86,6 +86,7 @@ export async function buildProgram(ctx: CliContext, argv: string[]): Promise<Com
       'after',
       `
 Examples:
+  crm init                                  create your database (the first command)
   crm demo                                  seed a demo database and take the tour
   crm contact add "Sara Rahimi" --email sara@example.com --company "Acme Ltd"
   crm contact list owner:me +vip            the filter language: crm help filters

@@ -8,6 +8,7 @@ import type { IOStreams } from './io.js';
 import type { Output } from './output/render.js';
 import type { Db, OpenOptions } from './db/sqlite.js';
 import { resolveDbPath } from './db/path.js';
+import { isTimeZone } from './domain/dates.js';
 import { UsageError } from './errors.js';
 
 export interface GlobalOptions {
@@ -32,8 +33,11 @@ export interface CliContext {
   /** IANA zone used to show times and to cut days, weeks and months (TZ, else the system's). */
   readonly timeZone: string;
   dbPath(): string;
-  /** Open (and migrate) the database on first use. */
-  db(): Db;
+  /**
+   * Open (and migrate) the database on first use. A missing file is a db_missing error unless
+   * `create` (only `crm init`, `crm db init`, `crm demo` and `crm db restore` pass it).
+   */
+  db(opts?: { create?: boolean }): Db;
   /** Whether db() has been called (so close() knows). */
   hasDb(): boolean;
   /** The acting user's handle: --as, else CRM_USER, else the OS login name. */
@@ -63,12 +67,12 @@ export function createContext(deps: ContextDeps): CliContext {
       };
     },
     get timeZone(): string {
-      return deps.env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+      return timeZoneFrom(deps.env);
     },
     dbPath: () => resolveDbPath(ctx.globals.db, deps.env),
-    db() {
+    db(opts) {
       if (!db) {
-        db = deps.openDb(ctx.dbPath(), openOptionsFrom(ctx.globals, deps.env));
+        db = deps.openDb(ctx.dbPath(), { ...openOptionsFrom(ctx.globals, deps.env), create: Boolean(opts?.create) });
       }
       return db;
     },
@@ -96,10 +100,24 @@ export function openOptionsFrom(globals: GlobalOptions, env: NodeJS.ProcessEnv):
   const busy = env.CRM_BUSY_TIMEOUT;
   if (busy !== undefined && !/^\d+$/.test(busy)) throw new UsageError(`CRM_BUSY_TIMEOUT must be milliseconds, not "${busy}".`, 'e.g. CRM_BUSY_TIMEOUT=10000');
   return {
+    create: false,
     migrate: globals.migrate !== false,
     journal: journal as 'wal' | 'delete' | undefined,
     busyTimeoutMs: busy === undefined ? undefined : Number(busy),
   };
+}
+
+/**
+ * The zone of TZ (a leading ':' as glibc allows), else the system's. A TZ that names no zone is
+ * a usage error naming the variable, before any date is cut with it.
+ */
+export function timeZoneFrom(env: NodeJS.ProcessEnv): string {
+  const tz = env.TZ?.replace(/^:/, '');
+  if (!tz) return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  if (!isTimeZone(tz)) {
+    throw new UsageError(`TZ=${env.TZ} is not a time zone crm knows.`, 'Set TZ to an IANA zone such as Europe/Berlin, America/New_York or UTC, or unset it for the system zone.', 'invalid_tz');
+  }
+  return tz;
 }
 
 function safeLogin(): string {

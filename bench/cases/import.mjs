@@ -44,7 +44,7 @@ await writeCsv(csv, 0, ROWS, 'Engineer');
 await writeCsv(weekly, ROWS - Math.round(WEEKLY * 0.8), ROWS + Math.round(WEEKLY * 0.2), (i) => (i % 2 ? 'Manager' : 'Engineer'));
 
 const template = join(dir, 'template.db');
-spawnSync(process.execPath, [bin, '--db', template, 'db', 'migrate'], { env });
+spawnSync(process.execPath, [bin, '--db', template, 'db', 'init'], { env });
 function freshDb(name) {
   const p = join(dir, name);
   copyFileSync(template, p);

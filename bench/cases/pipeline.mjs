@@ -18,6 +18,7 @@ const NOW = '2026-11-20T17:55:00.000Z';
 const env = { ...process.env, CRM_NOW: NOW, CRM_USER: 'bench', TZ: 'UTC' };
 const dbPath = join(dir, 'crm.db');
 
+spawnSync(process.execPath, [bin, '--db', dbPath, 'db', 'init'], { env });
 spawnSync(process.execPath, [bin, '--db', dbPath, 'user', 'add', 'sara'], { env });
 const db = new Database(dbPath);
 const stages = db.prepare('SELECT id, kind FROM stages WHERE pipeline_id = 1 ORDER BY position').all();

@@ -22,7 +22,7 @@ const OWNERS = 50;
 const env = { ...process.env, CRM_DB: db, CRM_NOW: '2026-11-20T17:55:00Z', TZ: 'UTC', CRM_USER: 'bench' };
 const SQLITE3 = '/usr/bin/sqlite3';
 
-const migrated = spawnSync(process.execPath, [bin, 'db', 'migrate'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+const migrated = spawnSync(process.execPath, [bin, 'db', 'init'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
 if (migrated.status !== 0) throw new Error(String(migrated.stderr));
 
 let seed = 11;

@@ -26,6 +26,7 @@ function run(cmd, args, input) {
 }
 
 const crm = (...args) => run(process.execPath, [bin, ...args]);
+crm('db', 'init');
 crm('calendar', 'add', 'office', '--tz', 'Europe/Berlin', '--hours', 'mon-fri 09:00-12:30,13:30-18:00');
 for (const day of ['2025-01-01', '2025-04-18', '2025-04-21', '2025-05-01', '2025-12-25', '2025-12-26']) crm('calendar', 'holiday', 'add', 'office', day);
 crm('sla', 'policy', 'add', 'standard', '--calendar', 'office', '--first-reply', 'low=8h,normal=4h,high=1h,urgent=30m', '--next-reply', 'all=4h', '--resolution', 'low=5d,normal=3d,high=1d,urgent=4h');

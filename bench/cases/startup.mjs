@@ -14,7 +14,7 @@ const db = join(dir, 'bench.db');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const env = { ...process.env, CRM_DB: db, CRM_NOW: '2026-11-20T17:55:00Z' };
 
-spawnSync(process.execPath, [bin, 'db', 'migrate'], { env });
+spawnSync(process.execPath, [bin, 'db', 'init'], { env });
 const sqlite = new Database(db);
 const insert = sqlite.prepare(
   "INSERT INTO contacts (first_name, last_name, email, email_norm, phone, search_text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",

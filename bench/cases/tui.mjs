@@ -20,7 +20,7 @@ const DEALS = Number(process.env.BENCH_DEALS ?? 10_000);
 const NOW = '2026-11-20T17:55:00Z';
 
 // ---- data: users, companies, deals spread over the four open stages, three currencies ----
-spawnSync(process.execPath, [bin, 'db', 'migrate'], { env: { ...process.env, CRM_DB: dbPath } });
+spawnSync(process.execPath, [bin, 'db', 'init'], { env: { ...process.env, CRM_DB: dbPath } });
 const sqlite = new Database(dbPath);
 const at = '2026-06-01T09:00:00.000Z';
 sqlite.transaction(() => {

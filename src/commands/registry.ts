@@ -50,6 +50,7 @@ export const nouns: NounEntry[] = [
   { name: 'report', aliases: ['reports'], summary: 'Reports and KPIs (--json, --explain, --as-of)', load: () => import('./report/index.js') },
   { name: 'tui', summary: 'Full-screen app: pipeline board, support queue, contacts, agenda', load: () => import('./tui/index.js') },
   { name: 'history', summary: 'The audit log of one record: crm history contact 12', load: () => import('./history/index.js') },
+  { name: 'init', summary: 'Create the database file (the same as crm db init)', load: () => import('./init/index.js') },
   { name: 'db', summary: 'Database file: init, backup, restore, check, vacuum, status, migrate', load: () => import('./db/index.js') },
   { name: 'demo', summary: 'Create a realistic demo database and show a tour', load: () => import('./demo/index.js') },
   { name: 'help', summary: 'Help on a command or topic: crm help filters | lifecycle', load: () => import('./help/index.js') },

@@ -15,12 +15,12 @@ import type { Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, statSync, writeSync } from 'node:fs';
+import { openPrivateFile } from '../output/files.js';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/sqlite.js';
 import { beginImmediateSync, commitSync } from '../db/transaction.js';
 import type { Session } from '../domain/session.js';
-import { UserError } from '../errors.js';
 import type { DateOrder } from './dates.js';
 import { buildMapping, describeMapping, type Mapping, type UserMapping } from './mapping.js';
 import { TableReader, type RowSource } from './reader.js';
@@ -44,6 +44,8 @@ export interface ImportOptions {
   dryRun: boolean;
   skipInvalid: boolean;
   rejectsPath?: string;
+  /** Replace an existing rejects file (--force). */
+  replaceRejects?: boolean;
   createMissing: Set<CreateMissing>;
   encoding?: string;
   delimiter?: string;
@@ -438,11 +440,8 @@ class Run {
   private writeReject(cells: string[], reason: string): void {
     if (this.rejectsFd === undefined) {
       const path = this.env.opts.rejectsPath ?? rejectsPathFor(this.reader.file);
-      try {
-        this.rejectsFd = openSync(path, 'w');
-      } catch (err) {
-        throw new UserError(`Cannot write the rejects file ${path}: ${(err as NodeJS.ErrnoException).code}`, 'Choose another path with --rejects FILE.');
-      }
+      // Never through a link planted at that path, and an existing file only with --force.
+      this.rejectsFd = openPrivateFile(path, { overwrite: Boolean(this.env.opts.replaceRejects), noFollow: true, what: 'the rejects file', forceFlag: '--force (or choose another with --rejects FILE)' });
       this.result.rejectsFile = path;
       writeSync(this.rejectsFd, stringify([[...this.mapping.header, 'crm_import_error']]));
     }

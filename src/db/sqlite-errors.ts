@@ -48,10 +48,19 @@ export function busyError(path: string, policy: LockPolicy = DEFAULT_LOCK_POLICY
   );
 }
 
+/** The step before any restore: a copy of the file as it is, so a wrong diagnosis loses nothing. */
+export function keepCopyStep(path: string): string {
+  return `Keep a copy of the file as it is: cp ${path}* SAFE-FOLDER/ (the database with its -wal)`;
+}
+
+/**
+ * A damaged database: said only when SQLite reports it (or confirms what the header suggests).
+ * The hint puts the steps that cannot lose data first: confirm, copy, and only then restore.
+ */
 export function damagedError(path: string, detail: string): UserError {
   return new UserError(
     `${path} is damaged: ${detail}`,
-    `Restore the last good copy with: crm db restore BACKUP --yes (migration backups sit next to it as ${path}.v*.bak); crm db check --db ${path} lists the damage.`,
+    `Confirm with: crm db check --db ${path} (it only reads). ${keepCopyStep(path)}. Only then restore the last good copy: crm db restore BACKUP --yes (migration backups sit next to it as ${path}.v*.bak).`,
     'db_corrupt',
   );
 }

@@ -2,13 +2,14 @@
  * Maintenance of the database file: online backup, checked restore, integrity check, vacuum,
  * and creating a file with the right permissions. SQLite-specific by design.
  */
-import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
+import { createPrivateFile, openPrivateFile, tempPathFor } from '../output/files.js';
 import { migrations as shippedMigrations, type Migration } from './migrations/index.js';
 import { alignCompanionPermissions, resolveGroup } from './sqlite-fs.js';
 import { DEFAULT_LOCK_POLICY, isBusyError, translateSqliteError, type LockPolicy } from './sqlite-errors.js';
-import { inspectHeader, integrityProblems, migrate, openSqlite, schemaVersion, snapshotTo, type Db, type SqliteDatabase } from './sqlite.js';
+import { cannotCreateError, inspectHeader, integrityProblems, makeDirs, migrate, openSqlite, schemaVersion, snapshotTo, type Db, type SqliteDatabase } from './sqlite.js';
 import { beginImmediateSync, commitSync, retryWhileBusySync } from './transaction.js';
 
 export interface BackupResult {
@@ -99,7 +100,7 @@ export function inspectRestoreSource(file: string, list: Migration[] = shippedMi
   if (!existsSync(path)) throw new NotFoundError(`No file ${file}.`, 'Give the path of a backup written by crm db backup.');
   const st = statSync(path);
   if (!st.isFile() || st.size === 0) throw new UserError(`${file} is not a crm backup (it is ${st.isFile() ? 'empty' : 'not a file'}).`, undefined, 'restore_invalid');
-  const header = inspectHeader(path, st.size);
+  const header = inspectHeader(path);
   if (header === 'not-sqlite') throw new UserError(`${file} is not a SQLite database, so it cannot be a crm backup.`, undefined, 'restore_invalid');
   if (header) throw new UserError(`${file} is damaged: ${header}`, 'Pick another backup.', 'restore_invalid');
   let src: SqliteDatabase;
@@ -249,7 +250,11 @@ export function prepareDatabaseFile(path: string, opts: { sharedGroup?: string }
   const mode = gid === null ? 0o600 : 0o660;
   const dir = dirname(path);
   if (!existsSync(dir)) {
-    mkdirSync(dir, { recursive: true, mode: gid === null ? 0o700 : 0o2770 });
+    try {
+      makeDirs(dir, gid === null ? 0o700 : 0o2770);
+    } catch (err) {
+      throw cannotCreateError(path, err);
+    }
     if (gid !== null) {
       chownSync(dir, statSync(dir).uid, gid);
       chmodSync(dir, 0o2770); // mkdir's mode is reduced by the umask
@@ -265,12 +270,11 @@ export function prepareDatabaseFile(path: string, opts: { sharedGroup?: string }
       }
     }
   }
-  let created = false;
+  let created: boolean;
   try {
-    closeSync(openSync(path, 'wx', mode));
-    created = true;
+    created = createPrivateFile(path, mode);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UserError(`Cannot create ${path}: ${(err as NodeJS.ErrnoException).code}`, 'Choose a writable location with --db PATH.', 'db_create');
+    throw cannotCreateError(path, err);
   }
   // The umask reduced the mode given to open(); set it exactly.
   if (created || gid !== null) {
@@ -288,10 +292,13 @@ export function prepareDatabaseFile(path: string, opts: { sharedGroup?: string }
 
 export { isBusyError };
 
-/** Whether the live file can take a logical restore (its header and pages are readable). */
+/**
+ * Whether the live file cannot take a logical restore: SQLite's quick_check finds damage or
+ * cannot read it. Never from the header alone, which another process may be rewriting (issue 22):
+ * a healthy file called damaged here would be moved aside instead of restored in place.
+ */
 export function isDamaged(path: string): boolean {
   if (!existsSync(path) || statSync(path).size === 0) return false;
-  if (inspectHeader(path)) return true;
   try {
     const probe = openSqlite(path, { fileMustExist: true, timeout: 1000 });
     try {
@@ -313,7 +320,8 @@ export function replaceDamagedDatabase(path: string, source: CandidateInfo, opts
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const aside = `${path}.damaged.${stamp}`;
   const mode = statSync(path).mode & 0o777;
-  const tmp = `${path}.restore-tmp-${process.pid}`;
+  const tmp = tempPathFor(path);
+  closeSync(openPrivateFile(tmp, { mode }));
   copyFileSync(source.path, tmp);
   chmodSync(tmp, mode);
   const fd = openSync(tmp, 'r+');

@@ -7,13 +7,15 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CrmError, UserError } from '../errors.js';
 import { fold } from './fold.js';
+import { createPrivateFile, openPrivateFile, removeStaleTempFiles, tempPathFor } from '../output/files.js';
+import { missingDatabaseError } from './path.js';
 import { migrations as shippedMigrations, type Migration } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { alignCompanionPermissions, networkFilesystem, walOnNetworkError, type FilesystemProbe } from './sqlite-fs.js';
-import { damagedError, DEFAULT_LOCK_POLICY, translateSqliteError as translate, type LockPolicy } from './sqlite-errors.js';
+import { damagedError, DEFAULT_LOCK_POLICY, sqliteCode, translateSqliteError as translate, type LockPolicy } from './sqlite-errors.js';
 import { beginImmediateSync, commitSync, retryWhileBusySync } from './transaction.js';
 
 export type SqliteDatabase = BetterSqlite3.Database;
@@ -44,6 +46,11 @@ export interface OpenOptions {
   filesystem?: FilesystemProbe;
   /** Open a file whose header says it is truncated (for `crm db check`). */
   allowDamaged?: boolean;
+  /**
+   * Create the file when it does not exist (default true). The command line passes false except
+   * for `crm init`, `crm demo` and `crm db restore`: a missing file is then a db_missing error.
+   */
+  create?: boolean;
 }
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
@@ -92,7 +99,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
       const fsName = networkFilesystem(existingAncestor(dirname(path)), opts.filesystem);
       if (fsName) throw walOnNetworkError(path, fsName);
     }
-    prepareFile(path, Boolean(opts.readonly), Boolean(opts.allowDamaged));
+    prepareFile(path, { readonly: Boolean(opts.readonly), allowDamaged: Boolean(opts.allowDamaged), create: opts.create !== false });
   }
   let sqlite: SqliteDatabase;
   try {
@@ -162,7 +169,7 @@ function existingAncestor(dir: string): string {
  * mkdir -p without { recursive: true }: Node 20's recursive mkdir loops forever on some
  * unwritable paths (e.g. under /proc), so walk up to the first existing ancestor ourselves.
  */
-function makeDirs(dir: string): void {
+export function makeDirs(dir: string, mode = 0o700): void {
   const missing: string[] = [];
   let d = dir;
   while (!existsSync(d)) {
@@ -171,44 +178,54 @@ function makeDirs(dir: string): void {
     if (parent === d) break;
     d = parent;
   }
-  for (const m of missing.reverse()) mkdirSync(m, { mode: 0o700 });
+  for (const m of missing.reverse()) mkdirSync(m, { mode });
 }
 
-function prepareFile(path: string, readonly: boolean, allowDamaged: boolean): void {
+export function cannotCreateError(path: string, err: unknown): UserError {
+  return new UserError(
+    `Cannot create database ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    'Choose a writable location with --db PATH or CRM_DB.',
+    'db_create',
+  );
+}
+
+function prepareFile(path: string, { readonly, allowDamaged, create }: { readonly: boolean; allowDamaged: boolean; create: boolean }): void {
   const dir = dirname(path);
   if (!existsSync(path)) {
-    if (readonly) throw new UserError(`No database at ${path}.`, 'Create one with: crm db init --db ' + path, 'db_missing');
+    if (readonly || !create) throw missingDatabaseError(path);
     try {
       makeDirs(dir);
-      // Create the file ourselves so it is private from the first byte.
-      closeSync(openSync(path, 'wx', 0o600));
+      // Create the file ourselves so it is private from the first byte (through a symlink too).
+      createPrivateFile(path);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new UserError(
-          `Cannot create database ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-          'Choose a writable location with --db PATH or CRM_DB.',
-          'db_create',
-        );
-      }
+      throw cannotCreateError(path, err);
     }
     return;
   }
   const st = statSync(path);
   if (st.isDirectory()) throw new UserError(`${path} is a directory, not a database file.`, 'Pass a file path with --db.', 'db_not_file');
-  if (st.size === 0) return;
-  const problem = inspectHeader(path, st.size);
+  if (st.size === 0 || allowDamaged) return;
+  const problem = inspectHeader(path);
+  if (!problem || !sqliteConfirmsDamage(path)) return;
   if (problem === 'not-sqlite') {
-    throw new UserError(`${path} is not a SQLite database.`, 'Point --db at a crm database, or at a new path to create one.', 'db_not_sqlite');
+    throw new UserError(`${path} is not a SQLite database.`, 'Point --db at a crm database, or create one with: crm init --db NEW-PATH', 'db_not_sqlite');
   }
-  if (problem && !allowDamaged) throw damagedError(path, problem);
+  throw damagedError(path, problem);
 }
 
 /**
- * Cheap checks of the 100-byte header before SQLite touches the file: a file cut short (a copy
- * taken mid-write, a full disk) is reported as such instead of failing later on some page.
- * Returns 'not-sqlite', a description of the damage, or undefined when the file looks whole.
+ * Cheap checks of the 100-byte header: a file cut short (a copy taken mid-write, a full disk)
+ * is described as such instead of as "some page is damaged". Returns 'not-sqlite', a description
+ * of the damage, or undefined when the file looks whole.
+ *
+ * Only a suspicion: another process may be changing the file meanwhile (a checkpoint writes
+ * page 1, with the new page count, before the pages that extend the file, then empties the
+ * -wal). The size is taken before and after the header and the -wal/-journal checks, and a file
+ * that changed in between is not judged; still, the file is called damaged only when SQLite
+ * confirms it (sqliteConfirmsDamage) — issue 22: a healthy shared file was reported damaged.
  */
-export function inspectHeader(path: string, size = statSync(path).size): string | undefined {
+export function inspectHeader(path: string): string | undefined {
+  const before = statSync(path);
   const header = Buffer.alloc(100);
   const fd = openSync(path, 'r');
   let n: number;
@@ -218,14 +235,17 @@ export function inspectHeader(path: string, size = statSync(path).size): string 
     closeSync(fd);
   }
   if (n < 16 || header.toString('latin1', 0, 16) !== SQLITE_HEADER) return 'not-sqlite';
-  if (n < 100) return `it is ${size} bytes long, shorter than a SQLite header (the file was cut short).`;
-  const rawPageSize = header.readUInt16BE(16);
+  const rawPageSize = n < 100 ? 0 : header.readUInt16BE(16);
   const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
-  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return `its header is garbled (page size ${rawPageSize}).`;
   // The newest pages may still live in the -wal file, and with a rollback journal another
   // process may be between writing page 1 and extending the file: only judge a quiet file.
   if (existsSync(path + '-wal') && statSync(path + '-wal').size > 0) return undefined;
   if (existsSync(path + '-journal')) return undefined;
+  const after = statSync(path);
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return undefined;
+  const size = after.size;
+  if (n < 100) return `it is ${size} bytes long, shorter than a SQLite header (the file was cut short).`;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return `its header is garbled (page size ${rawPageSize}).`;
   const pages = header.readUInt32BE(28);
   const sizeValid = pages > 0 && header.readUInt32BE(24) === header.readUInt32BE(92);
   if (sizeValid && size < pages * pageSize) {
@@ -233,6 +253,25 @@ export function inspectHeader(path: string, size = statSync(path).size): string 
   }
   if (size % pageSize !== 0) return `its size (${size} bytes) is not a whole number of ${pageSize}-byte pages; the file was cut short.`;
   return undefined;
+}
+
+/**
+ * SQLite's own verdict on a file the header check suspects: quick_check on a read-only
+ * connection, inside its own consistent snapshot (no other process can race it). Damaged only
+ * when SQLite reports problems or fails to read with SQLITE_CORRUPT / SQLITE_NOTADB; a busy or
+ * unreadable file is left to the open that follows, which reports what SQLite says.
+ */
+export function sqliteConfirmsDamage(path: string): boolean {
+  let probe: SqliteDatabase | undefined;
+  try {
+    probe = openSqlite(path, { readonly: true, fileMustExist: true, timeout: DEFAULT_LOCK_POLICY.busyTimeoutMs });
+    return integrityProblems(probe, true).length > 0;
+  } catch (err) {
+    const code = sqliteCode(err);
+    return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
+  } finally {
+    probe?.close();
+  }
 }
 
 function applyPragmas(sqlite: SqliteDatabase, journal: 'wal' | 'delete' | 'memory', readonly: boolean, lock: LockPolicy): void {
@@ -387,9 +426,10 @@ export function holdsData(sqlite: SqliteDatabase, list: Migration[], version: nu
  * folder. Runs on its own connection, so it may be called while `from` is locked for writing.
  */
 export function snapshotTo(from: string, to: string, lock: LockPolicy = DEFAULT_LOCK_POLICY): { sizeBytes: number; schemaVersion: number } {
-  const tmp = join(dirname(to), `.${basename(to)}.tmp-${process.pid}-${Date.now().toString(36)}`);
-  const mode = statSync(from).mode & 0o666;
-  closeSync(openSync(tmp, 'wx', mode));
+  // Copies left by killed backups are as large as the database: remove them before adding one.
+  removeStaleTempFiles(dirname(to));
+  const tmp = tempPathFor(to);
+  closeSync(openPrivateFile(tmp, { mode: statSync(from).mode & 0o666 }));
   try {
     const source = openSqlite(from, { fileMustExist: true, timeout: lock.busyTimeoutMs });
     try {
@@ -411,7 +451,7 @@ export function snapshotTo(from: string, to: string, lock: LockPolicy = DEFAULT_
     fsyncDir(dirname(to));
     return { sizeBytes: statSync(to).size, schemaVersion: version };
   } catch (err) {
-    rmSync(tmp, { force: true });
+    for (const file of [tmp, `${tmp}-journal`]) rmSync(file, { force: true });
     throw translate(err, from, lock);
   }
 }

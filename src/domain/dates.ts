@@ -7,6 +7,16 @@
  */
 import { UserError } from '../errors.js';
 
+/** Whether Intl knows the zone (IANA names such as Europe/Berlin, UTC, and their aliases). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface ParsedWhen {
   /** The instant, ISO-8601 UTC. */
   iso: string;

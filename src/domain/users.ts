@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, UserError, versionConflict } from '../err
 import { fold } from '../db/fold.js';
 import { sql } from 'kysely';
 import { changedColumns, noChangeError } from './no-change.js';
+import { isTimeZone } from './dates.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, normalizeEmail } from './validate.js';
 
@@ -73,11 +74,7 @@ export function validateTimeZone(tz: string | undefined): string | null | undefi
   if (tz === undefined) return undefined;
   const t = tz.trim();
   if (t === '') return null;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: t });
-  } catch {
-    throw new UserError(`Unknown time zone "${tz}".`, 'Use an IANA zone name such as Europe/Berlin or Asia/Tokyo.', 'invalid_timezone');
-  }
+  if (!isTimeZone(t)) throw new UserError(`Unknown time zone "${tz}".`, 'Use an IANA zone name such as Europe/Berlin or Asia/Tokyo.', 'invalid_timezone');
   return t;
 }
 

@@ -2,8 +2,8 @@
  * One row model, five renderings: table (TTY), tsv (piped), csv, json, ndjson.
  * stdout carries results only; -o FILE sends them to a file instead.
  */
-import { writeFileSync } from 'node:fs';
-import { UsageError, UserError } from '../errors.js';
+import { writePrivateFile } from './files.js';
+import { UsageError } from '../errors.js';
 import type { IOStreams } from '../io.js';
 import { cellValue, type Column, type ListView } from './columns.js';
 import { formatValue, type FormatContext } from './format.js';
@@ -67,11 +67,7 @@ function formatContext(out: Output, human: boolean): FormatContext {
 
 export function emit(out: Output, text: string): void {
   if (out.opts.outFile) {
-    try {
-      writeFileSync(out.opts.outFile, realize(text)); // a file is not a terminal: the bytes as written
-    } catch (err) {
-      throw new UserError(`Cannot write ${out.opts.outFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'Choose a writable path for -o.');
-    }
+    writePrivateFile(out.opts.outFile, realize(text), { overwrite: true }); // a file is not a terminal: the bytes as written
     return;
   }
   out.io.stdout.write(text);

@@ -49,6 +49,7 @@ describe('the report list', () => {
   });
 
   it('runs the named report with global options around it', async () => {
+    await t.ok(['init']);
     for (const argv of [
       ['--db', t.db, 'report', 'lost-reasons', '--period', '2026', '--json'],
       ['report', '--json', 'lost-reasons', '--period', '2026'],

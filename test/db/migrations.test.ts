@@ -13,11 +13,16 @@ describe('crm db', () => {
   it('status exits 3 when there is no database and creates nothing', async () => {
     const r = await crm(['db', 'status']);
     expect(r.exitCode).toBe(3);
-    expect(r.stderr).toContain('crm db init');
+    expect(r.stderr).toContain('crm init');
     expect(existsSync(t.db)).toBe(false);
   });
 
-  it('migrate creates the schema; status is then clean', async () => {
+  it('migrate refuses a missing file and creates nothing; after init, status is clean', async () => {
+    const missing = await crm(['db', 'migrate', '--json']);
+    expect(missing.exitCode).toBe(1);
+    expect(JSON.parse(missing.stderr).error.code).toBe('db_missing');
+    expect(existsSync(t.db)).toBe(false);
+    expect((await crm(['init'])).exitCode).toBe(0);
     expect((await crm(['db', 'migrate'])).exitCode).toBe(0);
     const s = await crm(['db', 'status', '--json']);
     expect(s.exitCode).toBe(0);

@@ -98,6 +98,15 @@ describe('damaged files', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/is damaged: it is 65536 bytes long but its header says \d+ \(\d+ pages\); the file was cut short/);
     expect(r.stderr).toContain('crm db restore BACKUP --yes');
+    // What cannot lose data comes first: confirm, keep a copy, only then restore.
+    const hint = r.stderr.slice(r.stderr.indexOf('hint:'));
+    expect(hint.indexOf('crm db check')).toBeGreaterThan(-1);
+    expect(hint.indexOf('crm db check')).toBeLessThan(hint.indexOf(`cp ${t.db}*`));
+    expect(hint.indexOf(`cp ${t.db}*`)).toBeLessThan(hint.indexOf('crm db restore'));
+    const check = await cliFor(t.db)(['db', 'check']);
+    expect(check.exitCode).toBe(3);
+    expect(check.stderr).toContain('the file was cut short');
+    expect(check.stderr.indexOf(`cp ${t.db}*`)).toBeLessThan(check.stderr.indexOf('crm db restore'));
   });
 
   it('reports a file cut inside its header', async () => {

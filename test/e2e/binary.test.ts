@@ -24,8 +24,9 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('bin/crm', () => {
-  it('creates the default database under XDG_DATA_HOME with mode 0600, and prints ids for scripts', () => {
+  it('crm init creates the default database under XDG_DATA_HOME with mode 0600, and commands print ids for scripts', () => {
     const xdg = join(dir, 'xdg');
+    expect(crm(['init'], { XDG_DATA_HOME: xdg }).code).toBe(0);
     const add = crm(['contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com'], { XDG_DATA_HOME: xdg });
     expect(add).toMatchObject({ code: 0, stdout: '1\n' });
     const db = join(xdg, 'crm', 'crm.db');
@@ -52,10 +53,10 @@ describe('bin/crm', () => {
     writeFileSync(garbage, 'this is not a database, just text that is long enough');
     const g = crm(['contact', 'list', '--db', garbage]);
     expect(g.code).toBe(1);
-    expect(g.stderr).toBe(`error: ${garbage} is not a SQLite database.\nhint: Point --db at a crm database, or at a new path to create one.\n`);
+    expect(g.stderr).toBe(`error: ${garbage} is not a SQLite database.\nhint: Point --db at a crm database, or create one with: crm init --db NEW-PATH\n`);
 
     const newer = join(dir, 'newer.db');
-    crm(['db', 'migrate', '--db', newer]);
+    crm(['init', '--db', newer]);
     spawnSync('sqlite3', [newer, 'PRAGMA user_version = 99']);
     const n = crm(['contact', 'list', '--db', newer]);
     expect(n.code).toBe(1);
@@ -65,18 +66,19 @@ describe('bin/crm', () => {
     rmSync(locked, { force: true, recursive: true });
     spawnSync('mkdir', [locked]);
     chmodSync(locked, 0o500);
-    const u = crm(['contact', 'list', '--db', join(locked, 'sub', 'x.db')]);
+    const u = crm(['init', '--db', join(locked, 'sub', 'x.db')]);
     // root ignores directory permissions; either way the command must not crash with a stack
     if (u.code !== 0) {
       expect(u.code).toBe(1);
       expect(u.stderr.split('\n')[0]).toMatch(/^error: Cannot create database/);
     }
-    const p = crm(['contact', 'list', '--db', '/etc/passwd/x.db']);
+    const p = crm(['init', '--db', '/etc/passwd/x.db']);
     expect(p.code).toBe(1);
     expect(p.stderr).toBe('error: Cannot create database /etc/passwd/x.db: ENOTDIR\nhint: Choose a writable location with --db PATH or CRM_DB.\n');
   });
 
   it('writes JSON errors on stderr under --json', () => {
+    expect(crm(['db', 'init', '--db', join(dir, 'x.db')]).code).toBe(0);
     const r = crm(['contact', 'show', '42', '--json', '--db', join(dir, 'x.db')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');

@@ -13,7 +13,7 @@ import { tempDb, useTempDb } from '../helpers/run-cli.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DATA = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
 
-const t = useTempDb();
+const t = useTempDb({ init: true });
 
 function crm(args: string[], threadBytes: string, db = t.db) {
   return spawnSync(process.execPath, [join(root, 'bin/crm'), ...args], {
@@ -30,6 +30,7 @@ describe('import through the parsing worker', () => {
     expect(threaded.stderr).not.toMatch(/internal error/);
     expect(threaded.status).toBe(0);
     const other = tempDb();
+    crm(['db', 'init'], '0', other.db);
     try {
       const inline = crm(['import', 'tickets', file, '--json'], '1000000000000', other.db);
       expect(JSON.parse(threaded.stdout).created).toBe(JSON.parse(inline.stdout).created);
@@ -109,6 +110,7 @@ describe('import through the parsing worker', () => {
     expect(threaded.status).toBe(1);
     expect(threaded.stderr).toContain('row 2, notes "ab": contains the control character U+0000 at position 2');
     const other = tempDb();
+    crm(['db', 'init'], '0', other.db);
     try {
       const direct = crm(['import', 'contacts', f], '1000000000000', other.db);
       expect(direct.status).toBe(1);

@@ -28,7 +28,7 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 8000): Pr
   }
 }
 
-const t = useTempDb();
+const t = useTempDb({ init: true });
 let exitFile: string;
 
 function start(args: string): void {

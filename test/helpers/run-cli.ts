@@ -2,12 +2,12 @@
  * The in-process harness of DESIGN.md §7: runCli(argv, {tty, now, db}) → {stdout, stderr, exitCode}.
  * Each call builds fresh IOStreams with string buffers; the database is a real file in a temp dir.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { main } from '../../src/cli.js';
+import { findCommandToken, main } from '../../src/cli.js';
 import { fixedClock } from '../../src/clock.js';
 import type { IOStreams } from '../../src/io.js';
 
@@ -76,13 +76,26 @@ export function tempDb(): { dir: string; db: string; cleanup(): void } {
 
 export type Cli = (argv: string[], opts?: RunOptions) => Promise<RunResult>;
 
-/** runCli bound to one database. */
+/**
+ * runCli bound to one database. A missing database is created first with `crm db init`, as a
+ * user must (other commands refuse a missing file), unless the command is one that creates or
+ * examines the file itself: `crm init`, `crm demo`, `crm db …`.
+ */
 export function cliFor(db: string, base: RunOptions = {}): Cli {
-  return (argv: string[], opts: RunOptions = {}) => runCli(argv, { ...base, ...opts, db, env: { ...base.env, ...opts.env } });
+  return async (argv: string[], opts: RunOptions = {}) => {
+    const noun = findCommandToken(argv);
+    if (noun !== 'init' && noun !== 'demo' && noun !== 'db' && !existsSync(db)) {
+      const init = await runCli(['db', 'init'], { db });
+      if (init.exitCode !== 0) throw new Error(`crm db init → ${init.exitCode}: ${init.stderr}`);
+    }
+    return runCli(argv, { ...base, ...opts, db, env: { ...base.env, ...opts.env } });
+  };
 }
 
 export interface TempDbOptions extends Omit<RunOptions, 'db'> {
-  /** Runs in the set-up hook once the temp dir exists (the database file is not created yet). */
+  /** Create the database with `crm db init` in the set-up hook, before seed (for tests that spawn bin/crm). */
+  init?: boolean;
+  /** Runs in the set-up hook once the temp dir exists (the database file is not created yet; crm() creates it with db init). */
   seed?: (t: TempDb) => unknown;
   /** One database for all tests of the enclosing suite (beforeAll/afterAll) instead of one per test. */
   shared?: boolean;
@@ -104,7 +117,7 @@ export interface TempDb {
 /** Registers hooks that give each test (with `shared`, the suite) a fresh temp database and remove it after;
  * after-hooks registered later run before that removal (vitest's default 'stack' order). */
 export function useTempDb(options: TempDbOptions = {}): TempDb {
-  const { seed, shared, timeout, ...base } = options;
+  const { seed, shared, timeout, init, ...base } = options;
   let current: ReturnType<typeof tempDb> | undefined;
   const live = () => {
     if (!current) throw new Error('useTempDb: the database exists only inside tests and hooks');
@@ -126,6 +139,7 @@ export function useTempDb(options: TempDbOptions = {}): TempDb {
   };
   (shared ? beforeAll : beforeEach)(async () => {
     current = tempDb();
+    if (init) await t.ok(['db', 'init']);
     await seed?.(t);
   }, timeout);
   (shared ? afterAll : afterEach)(() => {

@@ -7,6 +7,7 @@ import { CheckFailedError, CrmError } from '../../errors.js';
 import { info } from '../../io.js';
 import { emit, isJsonFormat, printRecord, toJson } from '../../output/render.js';
 import { examples } from '../common.js';
+import { keepCopyStep } from '../../db/sqlite-errors.js';
 import { openWith } from './open.js';
 
 export interface CheckOptions {
@@ -30,8 +31,10 @@ export function run(ctx: CliContext, o: CheckOptions): void {
       result = { path, ok: false, integrity: [err.message], foreignKeys: [], schemaVersion: null, journalMode: null };
     } else throw err;
   }
-  const header = path !== ':memory:' && existsSync(path) && statSync(path).size > 0 ? inspectHeader(path) : undefined;
-  if (header && header !== 'not-sqlite' && !result.integrity.some((l) => l.includes(header))) result = { ...result, ok: false, integrity: [`${path} is damaged: ${header}`, ...result.integrity] };
+  // SQLite's verdict decides; the header only explains it (a file cut short). Another process
+  // may be growing a healthy file while we look, so the header alone never fails the check.
+  const header = !result.ok && path !== ':memory:' && existsSync(path) && statSync(path).size > 0 ? inspectHeader(path) : undefined;
+  if (header && header !== 'not-sqlite' && !result.integrity.some((l) => l.includes(header))) result = { ...result, integrity: [`${path} is damaged: ${header}`, ...result.integrity] };
   if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(result) + '\n');
   else {
     printRecord(ctx.out, result, [
@@ -46,7 +49,7 @@ export function run(ctx: CliContext, o: CheckOptions): void {
   }
   if (!result.ok) {
     const n = result.integrity.length + result.foreignKeys.length;
-    throw new CheckFailedError(`${path} has ${n} problem(s).`, 'Restore the last good backup: crm db restore FILE --yes (crm db backup writes one; migrations leave <db>.v*.bak copies).', 'db_check_failed');
+    throw new CheckFailedError(`${path} has ${n} problem(s).`, `${keepCopyStep(path)}; then restore the last good backup: crm db restore FILE --yes (crm db backup writes one; migrations leave ${path}.v*.bak copies).`, 'db_check_failed');
   }
   info(ctx.io, `${path}: no problems found.`);
 }

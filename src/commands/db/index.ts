@@ -30,7 +30,7 @@ export function register(noun: Command, ctx: CliContext): void {
         { key: 'path', label: 'Path' },
         { key: 'exists', label: 'Exists', format: 'bool' },
       ]);
-      throw new CheckFailedError(`No database at ${path} yet.`, 'Create it with: crm db init (or crm demo for sample data)', 'db_missing');
+      throw new CheckFailedError(`No database at ${path} yet.`, 'Create it with: crm init (or crm demo for sample data)', 'db_missing');
     }
     const db = ctx.db();
     const version = schemaVersion(db.sqlite);

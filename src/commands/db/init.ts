@@ -16,7 +16,7 @@ export function run(ctx: CliContext, o: InitOptions): void {
   const path = ctx.dbPath();
   if (path === ':memory:') throw new UserError('An in-memory database needs no init.', 'Pass --db PATH.');
   const prepared = prepareDatabaseFile(path, { sharedGroup: o.sharedGroup });
-  const db = ctx.db(); // creates the schema (or upgrades it) and switches to WAL
+  const db = ctx.db({ create: true }); // creates the schema (or upgrades it) and switches to WAL
   alignCompanionPermissions(path);
   const result = { ...prepared, schemaVersion: schemaVersion(db.sqlite), journalMode: String(db.sqlite.pragma('journal_mode', { simple: true })) };
   if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(result) + '\n');
@@ -26,15 +26,19 @@ export function run(ctx: CliContext, o: InitOptions): void {
   info(ctx.io, `${prepared.created ? 'Created' : 'Checked'} ${path} (${access}, schema version ${result.schemaVersion}, journal ${result.journalMode}).`);
 }
 
-export function register(parent: Command, ctx: CliContext): void {
-  const cmd = parent
-    .command('init')
+/** The options, help and action of `crm init` and `crm db init` (one command under two names). */
+export function configure(cmd: Command, ctx: CliContext, name: string): void {
+  cmd
     .description('create the database file: private (0600), or shared with a group (0660)')
     .option('--shared-group <group>', 'make the file (and its -wal/-shm files) read-write for this group');
-  examples(cmd, ['crm db init', 'crm --db /srv/crm/team.db db init --shared-group sales', 'crm --db /srv/crm/team.db db init --shared-group sales   # again: fixes permissions of an existing file']);
+  examples(cmd, [`crm ${name}`, `crm --db /srv/crm/team.db ${name} --shared-group sales`, `crm --db /srv/crm/team.db ${name} --shared-group sales   # again: fixes permissions of an existing file`]);
   cmd.addHelpText(
     'after',
     '\nWith --shared-group the folder also gets the group and the setgid bit (g+rwxs) when you own\nit: SQLite creates the -wal and -shm files there, and each member must be able to write them.',
   );
   cmd.action((o: InitOptions) => run(ctx, o));
+}
+
+export function register(parent: Command, ctx: CliContext): void {
+  configure(parent.command('init'), ctx, 'db init');
 }

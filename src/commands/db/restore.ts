@@ -28,7 +28,7 @@ export async function run(ctx: CliContext, file: string, o: RestoreOptions): Pro
     const busyTimeoutMs = openOptionsFrom(ctx.globals, ctx.env).busyTimeoutMs ?? DEFAULT_LOCK_POLICY.busyTimeoutMs;
     result = replaceDamagedDatabase(path, source, { lock: { ...DEFAULT_LOCK_POLICY, busyTimeoutMs } });
   } else {
-    const db = openWith(ctx, { migrate: false });
+    const db = openWith(ctx, { migrate: false, create: true });
     try {
       result = restoreDatabase(db, source);
       result.migratedTo = schemaVersion(db.sqlite);

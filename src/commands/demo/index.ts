@@ -47,7 +47,7 @@ export function register(noun: Command, ctx: CliContext): void {
         for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
       }
       const started = Date.now();
-      const counts = await seedDemo(ctx.db(), { now: ctx.clock.now(), seed: o.seed });
+      const counts = await seedDemo(ctx.db({ create: true }), { now: ctx.clock.now(), seed: o.seed });
       if (isJsonFormat(ctx.out)) {
         emit(ctx.out, toJson({ path, counts }) + '\n');
         return;

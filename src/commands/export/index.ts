@@ -4,9 +4,10 @@
  * back unchanged. The pipeline lives in src/csv/export.ts.
  */
 import type { Command } from 'commander';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { openPrivateFile } from '../../output/files.js';
 import type { CliContext } from '../../context.js';
-import { UsageError, UserError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { info } from '../../io.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
@@ -94,11 +95,7 @@ export function register(noun: Command, ctx: CliContext): void {
     let fd: number | undefined;
     let sink: Sink;
     if (outFile) {
-      try {
-        fd = openSync(outFile, 'w');
-      } catch (err) {
-        throw new UserError(`Cannot write ${outFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'Choose a writable path for -o.');
-      }
+      fd = openPrivateFile(outFile, { overwrite: true });
       const file = fd;
       sink = { write: (chunk) => void writeSync(file, chunk) };
     } else {

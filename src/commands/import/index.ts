@@ -30,6 +30,7 @@ interface ImportFlags {
   dryRun?: boolean;
   skipInvalid?: boolean;
   rejects?: string;
+  force?: boolean;
   createMissing?: string[];
   encoding?: string;
   delimiter?: string;
@@ -100,6 +101,7 @@ function buildOptions(ctx: CliContext, entity: EntityName, o: ImportFlags): Impo
     dryRun: Boolean(o.dryRun),
     skipInvalid: Boolean(o.skipInvalid),
     rejectsPath: o.rejects,
+    replaceRejects: Boolean(o.force),
     createMissing: parseCreateMissing(o.createMissing),
     encoding: o.encoding,
     delimiter,
@@ -222,7 +224,8 @@ export function register(noun: Command, ctx: CliContext): void {
       .option('--match <key>', `natural key: ${ENTITIES[entity].matchKeys.join('|')} (default ${ENTITIES[entity].defaultMatch.join(', then ')})`)
       .option('--mode <mode>', 'create | update | upsert (default upsert)')
       .option('--skip-invalid', 'import the good rows; write the bad ones to FILE.rejects.csv')
-      .option('--rejects <file>', 'where --skip-invalid writes the rejected rows')
+      .option('--rejects <file>', 'where --skip-invalid writes the rejected rows (never over an existing file or through a link)')
+      .option('--force', 'replace an existing rejects file')
       .option('--create-missing <kinds>', 'create referenced users, companies or contacts that do not exist (comma list)', collect)
       .option('--date-format <order>', 'DMY | MDY | YMD for dates like 03/04/2026 (default: ISO only)')
       .option('--encoding <name>', 'file encoding when there is no BOM: utf-8 (default), windows-1252, latin1, shift_jis…')
