@@ -77,8 +77,12 @@ function jsonReplacer(_k: string, v: unknown): unknown {
   return typeof v === 'bigint' ? v.toString() : v;
 }
 
+const ENVELOPE_KEYS = ['schema', 'report', 'title', 'period', 'asOf', 'timeZone', 'owners', 'team', 'notes', 'explain'];
+
 /** The JSON body: report, title, scope, the report's own data, notes (and the explanation). */
 export function reportJson(model: ReportModel, explain: boolean): Record<string, unknown> {
+  const clash = ENVELOPE_KEYS.find((k) => k in model.data);
+  if (clash) throw new Error(`report ${model.report}: data.${clash} would overwrite the envelope's ${clash}`);
   return {
     schema: REPORT_SCHEMA,
     report: model.report,

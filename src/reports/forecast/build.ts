@@ -102,7 +102,7 @@ export function buildForecast(open: OpenByBucketRow[], won: WonByOwnerRow[], quo
         chart: 'weighted',
       },
       {
-        name: 'owners',
+        name: 'byOwner',
         title: 'By owner',
         columns: [
           { key: 'owner', label: 'Owner' },
@@ -129,6 +129,6 @@ export function buildForecast(open: OpenByBucketRow[], won: WonByOwnerRow[], quo
       'Quota = the owner\'s quota for the period (or the sum of its months/quarters, see crm report quota --explain). Won+weighted / quota = (won so far + weighted open value) ÷ quota, in the quota\'s currency.',
       describeScope(p.scope),
     ].join('\n'),
-    data: { months: monthRows, total: totals, owners: ownerRows, outside: { beforePeriod: outside.before.deals, afterPeriod: outside.after.deals, noCloseDate: outside.none.deals } },
+    data: { months: monthRows, total: totals, byOwner: ownerRows, outside: { beforePeriod: outside.before.deals, afterPeriod: outside.after.deals, noCloseDate: outside.none.deals } },
   };
 }
