@@ -4,6 +4,7 @@
  * common flags on every report, or a usage error where they mean nothing.
  */
 import { describe, expect, it } from 'vitest';
+import { dateRange } from '../../src/db/filter.js';
 import { resolvePeriod } from '../../src/domain/period.js';
 import { reportCatalog } from '../../src/reports/catalog.js';
 import { useTempDb } from '../helpers/run-cli.js';
@@ -92,6 +93,14 @@ describe('periods as people say them', () => {
     expect(resolvePeriod('last-week', new Date('2027-01-05T12:00:00Z'), 'UTC').label).toBe('2026-W53');
     // 2026-11-30T23:30Z is already December in Berlin
     expect(resolvePeriod('this-month', new Date('2026-11-30T23:30:00Z'), 'Europe/Berlin').label).toBe('2026-12');
+  });
+
+  it('a filter date (close:last-week) means the same range as --period', () => {
+    const env = { now: ref, timeZone: 'Europe/Berlin', actorUserId: 1, actorHandle: 'sara' };
+    for (const word of ['this-week', 'last-week', 'this-month', 'last-month', 'this-quarter', 'last-quarter', 'this-year', 'last-year', 'today', 'yesterday', 'last-30d', '2026-W48', '2026-W53', '2026-11', '2026-Q4', '2026-q1', '2026', '2026-11-20']) {
+      const p = resolvePeriod(word, ref, 'Europe/Berlin');
+      expect(dateRange(word, env), word).toEqual({ start: p.start, end: p.end });
+    }
   });
 
   it('relative periods count from --as-of when given', async () => {
