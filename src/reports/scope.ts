@@ -52,6 +52,12 @@ export function describePeriod(scope: ReportScope, period: Period = scope.period
   return `${period.label}, from ${period.start} (inclusive) to ${period.end} (exclusive), UTC instants of midnight in ${scope.timeZone}`;
 }
 
+/** "sara, team East" — whom --owner/--team narrowed the report to; null when everyone. */
+export function scopeOwners(scope: ReportScope): string | null {
+  if (scope.ownerIds === null) return null;
+  return [...(scope.owners ?? []), ...(scope.team ? [`team ${scope.team}`] : [])].join(', ');
+}
+
 export function describeScope(scope: ReportScope): string {
   const parts: string[] = [];
   parts.push(

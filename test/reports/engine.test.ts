@@ -126,6 +126,12 @@ describe('scope flags on every report where they mean something', () => {
     expect(text.stdout.split('\n')[1]).toContain('owner sara');
   });
 
+  it('sla and tickets keep their flat CSV: one row per group and a total; the per-agent table', async () => {
+    expect((await crm(['report', 'sla', '--format', 'csv'])).stdout.split('\n')[0]).toMatch(/^group,tickets,firstReplyAchieved,firstReplyBreached,firstReplyInProgress,firstReplyCompliance,/);
+    expect((await crm(['report', 'sla', '--format', 'csv'])).stdout.split('\n')[1]).toBe('total,0,0,0,0,,0,0,0,,0,0,0,,,,,,,,,');
+    expect((await crm(['report', 'tickets', '--format', 'tsv'])).stdout).toBe('agent\tsolved\tavgSatisfaction\tsatisfactionResponses\treopened\treopenRate\n');
+  });
+
   it('report tickets takes --as-of and --owner/--team', async () => {
     expect((await crm(['report', 'tickets', '--team', 'East', '--as-of', '2026-11-01', '--json'])).json()).toMatchObject({ report: 'tickets', team: 'East', requests: 0 });
   });

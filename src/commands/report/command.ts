@@ -15,9 +15,9 @@ const PERIOD_WORDS = 'this-week, last-week, this-month, last-month, this-quarter
 /** Adds the common and the report's own flags to `cmd` (also used by `crm pipeline`). */
 export function addReportOptions(cmd: Command, def: AnyReportDefinition): Command {
   const noPeriod = def.period === 'none';
-  const periodDefault = def.period === 'optional' ? 'none' : noPeriod ? '' : `this ${def.period}`;
+  const periodDefault = def.period === 'optional' ? 'none' : noPeriod ? '' : `this ${def.period}; with --as-of alone, the one containing it`;
   const common = [
-    new Option('--period <period>', `period: ${PERIOD_WORDS} (default: ${periodDefault}; with --as-of alone, the one containing it)`).hideHelp(noPeriod),
+    new Option('--period <period>', `period: ${PERIOD_WORDS} (default: ${periodDefault})`).hideHelp(noPeriod),
     new Option('--week <week>', 'an ISO week, e.g. 2026-W47 (or this-week, last-week)').hideHelp(noPeriod),
     new Option('--from <date>', 'first day included (YYYY-MM-DD)').hideHelp(noPeriod),
     new Option('--to <date>', 'last day included (YYYY-MM-DD)').hideHelp(noPeriod),

@@ -10,7 +10,7 @@ import { METRICS, type Metric } from '../../domain/sla/targets.js';
 import { attributesAt, slaOfRaw, type SlaContext } from '../../domain/ticket-sla.js';
 import { formatDuration } from '../../output/format.js';
 import type { ReportModel, ReportTable } from '../model.js';
-import { describePeriod, scopeInfo, type ReportScope } from '../scope.js';
+import { describePeriod, scopeInfo, scopeOwners, type ReportScope } from '../scope.js';
 
 export const SLA_GROUPINGS = ['priority', 'assignee', 'category', 'channel'] as const;
 export type SlaGrouping = (typeof SLA_GROUPINGS)[number];
@@ -50,7 +50,6 @@ export interface SlaReport {
   breaches: number;
   groups: SlaGroup[];
   total: SlaGroup;
-  explain?: string;
 }
 
 export const SLA_REPORT_EXPLAIN = `How the SLA report is computed
@@ -142,7 +141,6 @@ export interface SlaReportParams {
   period: { start: string; end: string; label: string };
   asOf: Date;
   by?: SlaGrouping;
-  explain?: boolean;
   /** users.id → handle, for the current assignee of tickets never reassigned. */
   handles: Map<number, string>;
 }
@@ -184,7 +182,6 @@ export function buildSlaReport(tickets: Iterable<StreamedTicket>, ctx: SlaContex
     breaches: METRICS.reduce((n, m) => n + totalGroup[m].breached, 0),
     groups: keys.map((k) => groups.get(k)!.finish(k)),
     total: totalGroup,
-    ...(p.explain ? { explain: SLA_REPORT_EXPLAIN } : {}),
   };
 }
 
@@ -254,13 +251,15 @@ export function slaModel(r: SlaReport, p: { scope: ReportScope }): ReportModel {
       empty: '  none',
     });
   }
-  const owners = p.scope.ownerIds === null ? [] : [`Only tickets assigned (now) to ${[...(p.scope.owners ?? []), ...(p.scope.team ? [`team ${p.scope.team}`] : [])].join(', ')}.`];
+  const who = scopeOwners(p.scope);
+  const owners = who === null ? [] : [`Only tickets now assigned to ${who}.`];
   return {
     report: 'sla',
     title: `SLA compliance — tickets created ${p.scope.period.label}: ${r.tickets}`,
     scope: scopeInfo(p.scope),
     summary: [],
     tables,
+    flat: slaFlat(r),
     notes: [`${r.breaches} breach${r.breaches === 1 ? '' : 'es'}. Compliance = met / (met + missed); in-progress clocks are left out. Definitions: crm report sla --explain`],
     explain: [SLA_REPORT_EXPLAIN, `  Period: ${describePeriod(p.scope)}.`, ...owners.map((o) => `  ${o}`)].join('\n'),
     data: { by: r.by, tickets: r.tickets, breaches: r.breaches, groups: r.groups, total: r.total },
@@ -269,4 +268,18 @@ export function slaModel(r: SlaReport, p: { scope: ReportScope }): ReportModel {
 
 function duration(seconds: number | null): string {
   return seconds === null ? '—' : formatDuration(seconds);
+}
+
+/** CSV/TSV/NDJSON: one row per group and a total, every metric in its own columns, numbers unformatted. */
+function slaFlat(r: SlaReport): ReportTable {
+  const keys: [string, (g: SlaGroup) => unknown][] = [
+    ['group', (g) => g.key ?? ''],
+    ['tickets', (g) => g.tickets],
+    ...METRICS.flatMap((m) => (['achieved', 'breached', 'inProgress', 'compliance'] as const).map((k): [string, (g: SlaGroup) => unknown] => [`${m}${k[0]!.toUpperCase()}${k.slice(1)}`, (g) => g[m][k]])),
+    ...(['firstReply', 'resolution'] as const).flatMap((m) =>
+      (['meanBusinessSeconds', 'medianBusinessSeconds', 'meanCalendarSeconds', 'medianCalendarSeconds'] as const).map((k): [string, (g: SlaGroup) => unknown] => [`${m}${k[0]!.toUpperCase()}${k.slice(1)}`, (g) => g[`${m}Time`][k]]),
+    ),
+  ];
+  const row = (g: SlaGroup) => Object.fromEntries(keys.map(([k, get]) => [k, get(g)]));
+  return { name: 'groups', columns: keys.map(([key]) => ({ key, label: key })), rows: [...r.groups, { ...r.total, key: 'total' }].map(row) };
 }

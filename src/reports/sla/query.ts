@@ -7,7 +7,7 @@ import { userHandles as handles } from '../query.js';
 import { buildSlaReport, type SlaGrouping, type SlaReport } from './build.js';
 
 /** assigneeIds: only tickets assigned to these users (the KPI screen's --owner/--team); null or absent: all. */
-export async function slaReport(s: Session, opts: { period: Period; asOf: Date; by?: SlaGrouping; explain?: boolean; assigneeIds?: number[] | null }): Promise<SlaReport> {
+export async function slaReport(s: Session, opts: { period: Period; asOf: Date; by?: SlaGrouping; assigneeIds?: number[] | null }): Promise<SlaReport> {
   const ctx = await slaContext(s.db.kysely);
   const users = await handles(s);
   const asOf = opts.asOf.toISOString();
@@ -27,6 +27,6 @@ export async function slaReport(s: Session, opts: { period: Period; asOf: Date; 
       : [];
     tickets = streamTicketsWithEvents(s.db, { ids: ids.map((r) => r.id), asOf });
   }
-  return buildSlaReport(tickets, ctx, { period: opts.period, asOf: opts.asOf, by: opts.by, explain: opts.explain, handles: users });
+  return buildSlaReport(tickets, ctx, { period: opts.period, asOf: opts.asOf, by: opts.by, handles: users });
 }
 

@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 import type { StreamedTicket } from '../../db/sqlite-tickets.js';
 import type { ReportModel } from '../model.js';
-import { describePeriod, scopeInfo, type ReportScope } from '../scope.js';
+import { describePeriod, scopeInfo, scopeOwners, type ReportScope } from '../scope.js';
 
 export const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -34,7 +34,6 @@ export interface TicketsReport {
   byDayOfMonth: CountRow[];
   byMonth: CountRow[];
   agents: AgentRow[];
-  explain?: string;
 }
 
 export const TICKETS_REPORT_EXPLAIN = `How the tickets report is computed
@@ -65,7 +64,6 @@ export interface TicketsReportParams {
   period: { start: string; end: string; label: string };
   timeZone: string;
   handles: Map<number, string>;
-  explain?: boolean;
   /** Events after this instant are left out (--as-of); default: all. */
   asOf?: string;
   /** Only these agents in "solved per agent" (--owner/--team); null: everyone. */
@@ -147,7 +145,6 @@ export function buildTicketsReport(created: Iterable<StreamedTicket>, solved: It
     byDayOfMonth: dom.map((n, i) => ({ key: String(i + 1), requests: n })),
     byMonth: monthRows,
     agents: agentRows,
-    ...(p.explain ? { explain: TICKETS_REPORT_EXPLAIN } : {}),
   };
 }
 
@@ -163,7 +160,8 @@ export function ticketsModel(r: TicketsReport, p: { scope: ReportScope }): Repor
     ],
     rows: rows as unknown as Record<string, unknown>[],
   });
-  const who = p.scope.ownerIds === null ? [] : [`  Only tickets now assigned to ${[...(p.scope.owners ?? []), ...(p.scope.team ? [`team ${p.scope.team}`] : [])].join(', ')}, and only their solves.`];
+  const owners = scopeOwners(p.scope);
+  const who = owners === null ? [] : [`  Only tickets now assigned to ${owners}, and only their solves.`];
   const asOf = p.scope.historical ? [`  As of ${p.scope.asOf}: tickets created, solved or reopened later are left out; satisfaction is the current rating.`] : [];
   return {
     report: 'tickets',
@@ -190,6 +188,12 @@ export function ticketsModel(r: TicketsReport, p: { scope: ReportScope }): Repor
         empty: '  none',
       },
     ],
+    // CSV/TSV/NDJSON: the per-agent table, numbers as in JSON.
+    flat: {
+      name: 'agents',
+      columns: ['agent', 'solved', 'avgSatisfaction', 'satisfactionResponses', 'reopened', 'reopenRate'].map((key) => ({ key, label: key })),
+      rows: r.agents as unknown as Record<string, unknown>[],
+    },
     notes: [],
     explain: [TICKETS_REPORT_EXPLAIN, `  Period: ${describePeriod(p.scope)}.`, ...who, ...asOf].join('\n'),
     data: { requests: r.requests, byWeekday: r.byWeekday, byDayOfMonth: r.byDayOfMonth, byMonth: r.byMonth, agents: r.agents },

@@ -9,7 +9,7 @@ import { buildTicketsReport, type TicketsReport } from './build.js';
  * `assigneeIds` (--owner/--team): only tickets now assigned to them, and only their solves;
  * `asOf`: nothing created, solved or reopened after it.
  */
-export async function ticketsReport(s: Session, opts: { period: Period; asOf: string; assigneeIds: number[] | null; explain?: boolean }): Promise<TicketsReport> {
+export async function ticketsReport(s: Session, opts: { period: Period; asOf: string; assigneeIds: number[] | null }): Promise<TicketsReport> {
   const users = await handles(s);
   const solvedIds = await s.db.kysely
     .selectFrom('ticket_events')
@@ -40,5 +40,5 @@ export async function ticketsReport(s: Session, opts: { period: Period; asOf: st
   }
   const solved = streamTicketsWithEvents(s.db, { ids: solvedIds.map((r) => r.ticket_id) });
   const agents = opts.assigneeIds === null ? null : new Set(opts.assigneeIds.map((id) => users.get(id)).filter((h): h is string => h !== undefined));
-  return buildTicketsReport(created, solved, { period: opts.period, timeZone: s.timeZone, handles: users, explain: opts.explain, asOf: opts.asOf, agents });
+  return buildTicketsReport(created, solved, { period: opts.period, timeZone: s.timeZone, handles: users, asOf: opts.asOf, agents });
 }

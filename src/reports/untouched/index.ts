@@ -16,7 +16,7 @@ export const definition = defineReport<{ days: number }>({
   period: 'none',
   asOf: 'a contact keeps only its latest touch (last_touched_at), so an earlier state cannot be rebuilt.',
   owners: true,
-  options: [{ flags: '--days <n>', description: 'how far back a touch counts (default 365)', parse: days, default: 365 }],
+  options: [{ flags: '--days <n>', description: 'how far back a touch counts', parse: days, default: 365 }],
   async run({ session, scope, flags }) {
     const cutoff = untouchedCutoff(scope.asOf, flags.days);
     return buildUntouched(await untouchedContacts(session.db, scope, cutoff), { scope, days: flags.days, cutoff });
