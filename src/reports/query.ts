@@ -3,6 +3,7 @@
  * tag: aggregates run in the database, money sums come back as text (exact past 2^53).
  */
 import { sql, type RawBuilder } from 'kysely';
+import { fold } from '../db/fold.js';
 import type { Session } from '../domain/session.js';
 import type { ReportScope } from './scope.js';
 
@@ -73,3 +74,17 @@ export async function userHandles(s: Session): Promise<Map<number, string>> {
   return new Map(rows.map((r) => [r.id, r.handle]));
 }
 
+/** The users of a team, named case- and accent-insensitively (--team). */
+export async function teamMembers(s: Session, team: string): Promise<{ id: number; team: string | null }[]> {
+  return s.db.kysely
+    .selectFrom('users')
+    .select(['id', 'team'])
+    .where(sql<string>`crm_fold(coalesce(team, ''))`, '=', fold(team.trim()))
+    .execute();
+}
+
+/** Every team name, sorted (for the hint of an unknown --team). */
+export async function teamNames(s: Session): Promise<string[]> {
+  const rows = await s.db.kysely.selectFrom('users').select('team').distinct().where('team', 'is not', null).orderBy('team').execute();
+  return rows.map((r) => r.team!);
+}

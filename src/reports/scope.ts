@@ -3,14 +3,13 @@
  * the instant it is computed as of, and an optional set of owners (--owner / --team) — and the
  * one resolver that turns the flags (--period/--week/--from/--to, --as-of, --owner, --team) into it.
  */
-import { sql } from 'kysely';
-import { fold } from '../db/fold.js';
 import { zonedMidnightUtc } from '../db/filter.js';
 import { UsageError, UserError } from '../errors.js';
 import { periodFromFlags, parseDay, type Period, type PeriodFlags } from '../domain/period.js';
 import type { Session } from '../domain/session.js';
 import { currentUser, getUser } from '../domain/users.js';
 import type { ReportScopeInfo } from './model.js';
+import { teamMembers, teamNames } from './query.js';
 
 export interface ReportScope {
   period: Period;
@@ -135,14 +134,10 @@ export async function resolveScope(s: Session, flags: ScopeFlags, fallback: Peri
   }
   let team: string | null = null;
   if (flags.team !== undefined) {
-    const members = await s.db.kysely
-      .selectFrom('users')
-      .select(['id', 'team'])
-      .where(sql<string>`crm_fold(coalesce(team, ''))`, '=', fold(flags.team.trim()))
-      .execute();
+    const members = await teamMembers(s, flags.team);
     if (members.length === 0) {
-      const teams = await s.db.kysely.selectFrom('users').select('team').distinct().where('team', 'is not', null).orderBy('team').execute();
-      throw new UserError(`No team "${flags.team}".`, teams.length ? `Teams: ${teams.map((t) => t.team).join(', ')}` : 'Set teams with: crm user edit HANDLE --team NAME');
+      const teams = await teamNames(s);
+      throw new UserError(`No team "${flags.team}".`, teams.length ? `Teams: ${teams.join(', ')}` : 'Set teams with: crm user edit HANDLE --team NAME');
     }
     team = members[0]!.team;
     const ids = members.map((m) => m.id);

@@ -3,6 +3,8 @@
  * JSON envelope; periods as people say them; --as-of alone picks the period containing it; the
  * common flags on every report, or a usage error where they mean nothing.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dateRange } from '../../src/db/filter.js';
 import { resolvePeriod } from '../../src/domain/period.js';
@@ -147,5 +149,22 @@ describe('scope flags on every report where they mean something', () => {
       expect(r.stderr).toContain(text);
       expect(r.stderr).toContain('hint:');
     }
+  });
+});
+
+describe('where report code lives (DESIGN §2)', () => {
+  const root = join(import.meta.dirname, '../../src');
+  const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+
+  it('every report is a folder with query/build/definition; in src/reports only query.ts files hold SQL', () => {
+    for (const { name } of reportCatalog) for (const f of ['index.ts', 'build.ts', 'query.ts']) expect(existsSync(join(root, 'reports', name, f)), `${name}/${f}`).toBe(true);
+    const sqlOutsideQueries = files(join(root, 'reports')).filter((f) => !f.endsWith('query.ts') && /from 'kysely'|\.selectFrom\(|sql`/.test(readFileSync(f, 'utf8')));
+    expect(sqlOutsideQueries).toEqual([]);
+  });
+
+  it('the old homes of report code are gone', () => {
+    expect(existsSync(join(root, 'db/reports'))).toBe(false);
+    expect(readdirSync(join(root, 'commands/report')).sort()).toEqual(['command.ts', 'index.ts']);
+    expect(readdirSync(join(root, 'domain')).filter((f) => /report|kpi/.test(f))).toEqual([]);
   });
 });

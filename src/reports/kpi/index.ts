@@ -3,8 +3,7 @@ import { defineReport } from '../engine.js';
 import { trailingMonths } from '../months.js';
 import { effectiveEnd } from '../scope.js';
 import { buildKpi } from './build.js';
-import { closedTotals, openPipeline, openTickets, overdueTasks, wonTrend } from './query.js';
-import { slaKpi } from './sla.js';
+import { closedTotals, openPipeline, openTickets, overdueTasks, slaKpi, wonTrend } from './query.js';
 
 export const definition = defineReport({
   name: 'kpi',
