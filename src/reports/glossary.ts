@@ -8,7 +8,8 @@ Every report: crm report NAME
   (or --week 2026-W47, or --from 2026-10-01 --to 2026-12-31, both days included).
   Periods are cut at midnight in your time zone (TZ); weeks are ISO weeks (Monday first).
   --owner HANDLE|me (repeatable)  --team NAME   only those owners' records
-  --as-of 2026-10-31 (end of that day) | 2026-10-31T18:00:00Z   recompute as of then:
+  --as-of 2026-10-31 | yesterday (end of that day) | 2026-10-31T18:00:00Z |
+          "2026-10-31 18:00" (in TZ)   recompute as of then:
       only records that existed, each deal in the stage it had (deal_stage_history),
       won/lost only if won_at/lost_at is at or before it. Without --period, the period
       is the one containing that moment (--as-of 2026-12-31: 2026-Q4, 2026-12…);

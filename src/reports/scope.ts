@@ -3,7 +3,7 @@
  * the instant it is computed as of, and an optional set of owners (--owner / --team) — and the
  * one resolver that turns the flags (--period/--week/--from/--to, --as-of, --owner, --team) into it.
  */
-import { zonedMidnightUtc } from '../db/filter.js';
+import { zonedDate, zonedMidnightUtc } from '../db/filter.js';
 import { UsageError, UserError } from '../errors.js';
 import { periodFromFlags, parseDay, type Period, type PeriodFlags } from '../domain/period.js';
 import type { Session } from '../domain/session.js';
@@ -99,20 +99,35 @@ function isBareDate(text: string): boolean {
 }
 
 /**
- * The instant a period is picked around: now, or the --as-of moment. A bare --as-of date is the
- * end of that day (the next midnight, exclusive), so the period is the one containing that day:
- * --as-of 2026-12-31 picks 2026-12 / 2026-Q4 / 2026, never January.
+ * --as-of as the resolver reads it: the strict forms of parseAsOf, else words such as
+ * "yesterday", "last friday 18:00" or "2026-11-15 18:00" (wall-clock time in the zone; chrono and
+ * luxon load only then). `day`: a day was named, and `at` is the end of it (the next midnight).
  */
-export function periodReference(asOfText: string | undefined, asOf: Date): Date {
-  return asOfText !== undefined && isBareDate(asOfText) ? new Date(asOf.getTime() - 1) : asOf;
+export async function resolveAsOf(text: string, now: Date, timeZone: string): Promise<{ at: Date; day: boolean }> {
+  try {
+    return { at: parseAsOf(text, timeZone), day: isBareDate(text) };
+  } catch (strict) {
+    const { parseWhen } = await import('../domain/dates.js');
+    const when = await parseWhen(text, { now, timeZone, what: '--as-of', defaultTime: { hour: 0, minute: 0 } }).catch(() => {
+      throw strict;
+    });
+    if (when.hasTime) return { at: new Date(when.iso), day: false };
+    const z = zonedDate(new Date(when.iso), timeZone);
+    const next = new Date(Date.UTC(z.y, z.m - 1, z.d + 1));
+    return { at: new Date(zonedMidnightUtc(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), timeZone)), day: true };
+  }
 }
 
 export type PeriodDefault = 'week' | 'month' | 'quarter' | 'year';
 
 export async function resolveScope(s: Session, flags: ScopeFlags, fallback: PeriodDefault): Promise<ReportScope> {
   const now = s.now();
-  const asOf = flags.asOf !== undefined ? parseAsOf(flags.asOf, s.timeZone) : now;
-  const period = periodFromFlags(flags, periodReference(flags.asOf, asOf), s.timeZone, fallback);
+  const given = flags.asOf !== undefined ? await resolveAsOf(flags.asOf, now, s.timeZone) : null;
+  const asOf = given?.at ?? now;
+  // The period is picked around the as-of moment; a named day is the end of it (the next
+  // midnight, exclusive), so --as-of 2026-12-31 picks 2026-12 / 2026-Q4 / 2026, never January.
+  const reference = given?.day ? new Date(asOf.getTime() - 1) : asOf;
+  const period = periodFromFlags(flags, reference, s.timeZone, fallback);
   const periodGiven = [flags.period, flags.week, flags.from, flags.to].some((v) => v !== undefined);
   let ownerIds: number[] | null = null;
   let owners: string[] | null = null;

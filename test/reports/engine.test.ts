@@ -60,6 +60,16 @@ describe('--as-of alone picks the period containing it', () => {
     expect(j.period.label).toBe(label);
   });
 
+  it('--as-of also takes words and wall-clock times in the user zone', async () => {
+    // now is 2026-11-20T17:55Z; "yesterday" is the end of 2026-11-19
+    expect((await crm(['report', 'kpi', '--as-of', 'yesterday', '--json'])).json()).toMatchObject({ asOf: '2026-11-20T00:00:00.000Z', period: { label: '2026-11' } });
+    const berlin = (await crm(['report', 'sla', '--as-of', '2026-11-15 18:00', '--json'], { env: { TZ: 'Europe/Berlin' } })).json();
+    expect(berlin.asOf).toBe('2026-11-15T17:00:00.000Z');
+    const bad = await crm(['report', 'sla', '--as-of', 'yesterday-ish']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('is not a time');
+  });
+
   it("the README's win-rate --as-of 2026-09-30 --explain reports 2026-Q3 and finds the deal won then", async () => {
     const r = await crm(['report', 'win-rate', '--as-of', '2026-09-30', '--explain']);
     expect(r.exitCode, r.stderr).toBe(0);
