@@ -228,7 +228,8 @@ export function compare(eb: AnyEB, col: string | Expression<any>, op: Op, nums: 
 /**
  * A date value as a half-open range of UTC instants [start, end): "2026-12-31" is that whole
  * day in the user's zone; "2026-11" a month; "2026" a year; also today, yesterday, tomorrow,
- * this-week, this-month, last-month, this-quarter, this-year, and "-30d" / "30d" (that many days ago).
+ * this-week, this-month, last-month, this-quarter, this-year, and "-30d" / "30d" (that many days ago);
+ * and the report period words: last-week, next-week, last-quarter, last-year, last-30d, 2026-Q4, 2026-W48.
  */
 export function dateRange(value: string, env: FilterEnv, token = value): { start: string; end: string } {
   const v = value.toLowerCase();
@@ -279,7 +280,46 @@ export function dateRange(value: string, env: FilterEnv, token = value): { start
     const iso = new Date(value).toISOString();
     return { start: iso, end: iso };
   }
-  throw badToken(token, `"${value}" is not a date: use YYYY-MM-DD, YYYY-MM, today, this-month, 30d`);
+  const period = periodWords(v, t, range, addDays);
+  if (period) return period;
+  throw badToken(token, `"${value}" is not a date: use YYYY-MM-DD, YYYY-MM, 2026-Q4, 2026-W48, today, this-month, last-week, last-30d, 30d`);
+}
+
+type Ymd3 = readonly [number, number, number];
+
+/**
+ * The period words reports take (--period, src/domain/period.ts resolvePeriod) that a filter
+ * date also understands: last-week, last-quarter, last-year, last-30d (the 30 days ending today),
+ * 2026-Q4 and ISO weeks such as 2026-W48.
+ */
+function periodWords(v: string, t: Ymd3, range: (a: Ymd3, b: Ymd3) => { start: string; end: string }, addDays: (y: number, m: number, d: number, n: number) => Ymd3): { start: string; end: string } | null {
+  const monday = (d: Ymd3) => addDays(...d, -((new Date(Date.UTC(d[0], d[1] - 1, d[2])).getUTCDay() + 6) % 7));
+  const quarter = (y: number, q: number): [Ymd3, Ymd3] => [[y, q * 3 + 1, 1], q === 3 ? [y + 1, 1, 1] : [y, q * 3 + 4, 1]];
+  let m: RegExpExecArray | null;
+  if (v === 'last-week') {
+    const mon = addDays(...monday(t), -7);
+    return range(mon, addDays(...mon, 7));
+  }
+  if (v === 'next-week') {
+    const mon = addDays(...monday(t), 7);
+    return range(mon, addDays(...mon, 7));
+  }
+  if (v === 'last-quarter') {
+    const q = Math.floor((t[1] - 1) / 3);
+    return range(...(q === 0 ? quarter(t[0] - 1, 3) : quarter(t[0], q - 1)));
+  }
+  if (v === 'last-year') return range([t[0] - 1, 1, 1], [t[0], 1, 1]);
+  if ((m = /^last-(\d{1,4})d$/.exec(v)) && Number(m[1]) > 0) return range(addDays(...t, 1 - Number(m[1])), addDays(...t, 1));
+  if ((m = /^(\d{4})-q([1-4])$/.exec(v))) return range(...quarter(Number(m[1]), Number(m[2]) - 1));
+  if ((m = /^(\d{4})-w(\d{2})$/.exec(v))) {
+    const y = Number(m[1]);
+    const week1 = monday([y, 1, 4]);
+    const mon = addDays(...week1, (Number(m[2]) - 1) * 7);
+    const thursday = addDays(...mon, 3);
+    if (Number(m[2]) < 1 || thursday[0] !== y) return null;
+    return range(mon, addDays(...mon, 7));
+  }
+  return null;
 }
 
 function validYmd(y: number, m: number, d: number): boolean {

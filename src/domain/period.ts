@@ -1,6 +1,8 @@
 /**
  * Reporting periods as half-open UTC ranges [start, end), cut in the user's time zone:
  *   --period 2026-Q4 | 2026-11 | 2026 | 2026-W47 | 2026-11-20   --week 2026-W47
+ *   --period this-week | last-week | this-month | last-month | this-quarter | last-quarter |
+ *            this-year | last-year | today | yesterday | last-30d (any last-Nd: N days to today)
  *   --from 2026-10-01 --to 2026-12-31 (both days included)
  * Weeks are ISO weeks (Monday first; week 1 holds the year's first Thursday).
  */
@@ -97,7 +99,57 @@ export function parsePeriod(text: string, tz: string): Period {
     const d = parseDay(v);
     return make(d, addDays(d, 1), v, tz, () => parsePeriod(fmt(addDays(d, -1)), tz));
   }
-  throw new UsageError(`Unknown period "${text}".`, 'Use 2026-Q4, 2026-11, 2026-W47, 2026 or 2026-11-20.', 'bad_period');
+  throw new UsageError(`Unknown period "${text}".`, PERIOD_HINT, 'bad_period');
+}
+
+const PERIOD_HINT = 'Use 2026-Q4, 2026-11, 2026-W47, 2026, 2026-11-20, or this-week, last-week, this-month, last-month, this-quarter, last-quarter, this-year, last-year, today, yesterday, last-30d.';
+
+function weekLabel(t: Ymd): string {
+  const w = isoWeekOf(t);
+  return `${w.year}-W${String(w.week).padStart(2, '0')}`;
+}
+
+function quarterLabel([y, m]: Ymd): string {
+  return `${y}-Q${Math.floor((m - 1) / 3) + 1}`;
+}
+
+/**
+ * A period as people say it, relative to `ref` (now, or --as-of) in the zone: this-week,
+ * last-month, last-30d (the 30 days ending with today)… or any named period parsePeriod knows.
+ */
+export function resolvePeriod(text: string, ref: Date, tz: string): Period {
+  const v = text.trim().toLowerCase();
+  const z = zonedDate(ref, tz);
+  const today: Ymd = [z.y, z.m, z.d];
+  let m: RegExpExecArray | null;
+  switch (v) {
+    case 'today':
+      return parsePeriod(fmt(today), tz);
+    case 'yesterday':
+      return parsePeriod(fmt(addDays(today, -1)), tz);
+    case 'this-week':
+      return parsePeriod(weekLabel(today), tz);
+    case 'last-week':
+      return parsePeriod(weekLabel(addDays(today, -7)), tz);
+    case 'this-month':
+      return parsePeriod(fmt(today).slice(0, 7), tz);
+    case 'last-month':
+      return parsePeriod(fmt(addMonths(today, -1)).slice(0, 7), tz);
+    case 'this-quarter':
+      return parsePeriod(quarterLabel(today), tz);
+    case 'last-quarter':
+      return parsePeriod(quarterLabel(addMonths(today, -3)), tz);
+    case 'this-year':
+      return parsePeriod(String(today[0]), tz);
+    case 'last-year':
+      return parsePeriod(String(today[0] - 1), tz);
+  }
+  if ((m = /^last-(\d{1,4})d$/.exec(v))) {
+    const n = Number(m[1]);
+    if (n < 1) throw new UsageError(`${text} is an empty period.`, 'Use last-1d or more, e.g. last-30d.', 'bad_period');
+    return rangePeriod(fmt(addDays(today, 1 - n)), fmt(today), tz);
+  }
+  return parsePeriod(text, tz);
 }
 
 /** --from/--to as days (both included) in a zone. */
@@ -123,8 +175,8 @@ export interface PeriodFlags {
 export function periodFromFlags(flags: PeriodFlags, now: Date, tz: string, fallback: 'week' | 'month' | 'quarter' | 'year' = 'month'): Period {
   const given = [flags.period, flags.week, flags.from ?? flags.to].filter((v) => v !== undefined).length;
   if (given > 1) throw new UsageError('Give one of --period, --week, or --from/--to.');
-  if (flags.week) return parsePeriod(/^\d{4}-W\d{2}$/i.test(flags.week) ? flags.week : `${flags.week}`, tz);
-  if (flags.period) return parsePeriod(flags.period, tz);
+  if (flags.week) return resolvePeriod(flags.week, now, tz);
+  if (flags.period) return resolvePeriod(flags.period, now, tz);
   const today = zonedDate(now, tz);
   const t: Ymd = [today.y, today.m, today.d];
   if (flags.from || flags.to) return rangePeriod(flags.from ?? '1970-01-01', flags.to ?? fmt(t), tz);

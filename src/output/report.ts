@@ -7,7 +7,7 @@ import { Money } from '../domain/money.js';
 import type { CellFormat, ReportModel, ReportTable } from '../reports/model.js';
 import { bar, sparkline } from './chart.js';
 import { colors } from './color.js';
-import { formatLocalDateTime } from './format.js';
+import { formatDuration, formatLocalDateTime } from './format.js';
 import { emit, parseFormat, toJson, type Output } from './render.js';
 import { csvRecords } from '../csv/formula.js';
 import { jsonEscaped, safeCell } from './safe.js';
@@ -18,7 +18,12 @@ export interface ReportRenderOptions {
   chart: boolean;
   /** Append the explanation of the formulas (--explain). */
   explain: boolean;
+  /** --no-chart: also no bars in tables whose bars are their content (layout 'bars'). */
+  noChart?: boolean;
 }
+
+/** The version of the JSON envelope every report is printed in (README: "The report envelope"). */
+export const REPORT_SCHEMA = 'crm.report/1';
 
 export type ReportFormat = 'text' | 'csv' | 'tsv' | 'json' | 'ndjson';
 
@@ -43,11 +48,12 @@ export function printReport(out: Output, model: ReportModel, opts: ReportRenderO
       emit(out, toJson(reportJson(model, opts.explain)) + '\n');
       return;
     case 'ndjson':
-      emit(out, (model.tables[0]?.rows ?? []).map((r) => jsonEscaped(JSON.stringify(r, jsonReplacer)) + '\n').join(''));
+      emit(out, ((model.flat ?? model.tables[0])?.rows ?? []).map((r) => jsonEscaped(JSON.stringify(r, jsonReplacer)) + '\n').join(''));
       return;
     case 'csv':
     case 'tsv':
-      emit(out, (model.tables.length ? model.tables : [summaryTable(model)]).map((t) => delimited(t, format, model.tables.length > 1)).join('\n'));
+      if (model.flat) emit(out, delimited(model.flat, format, false));
+      else emit(out, (model.tables.length ? model.tables : [summaryTable(model)]).map((t) => delimited(t, format, model.tables.length > 1)).join('\n'));
       if (opts.explain) out.io.stderr.write(model.explain.trimEnd() + '\n');
       return;
     default:
@@ -72,9 +78,14 @@ function jsonReplacer(_k: string, v: unknown): unknown {
   return typeof v === 'bigint' ? v.toString() : v;
 }
 
+const ENVELOPE_KEYS = ['schema', 'report', 'title', 'period', 'asOf', 'timeZone', 'owners', 'team', 'notes', 'explain'];
+
 /** The JSON body: report, title, scope, the report's own data, notes (and the explanation). */
 export function reportJson(model: ReportModel, explain: boolean): Record<string, unknown> {
+  const clash = ENVELOPE_KEYS.find((k) => k in model.data);
+  if (clash) throw new Error(`report ${model.report}: data.${clash} would overwrite the envelope's ${clash}`);
   return {
+    schema: REPORT_SCHEMA,
     report: model.report,
     title: model.title,
     period: model.scope.period,
@@ -99,6 +110,8 @@ export function formatCell(value: unknown, format: CellFormat | undefined, human
   switch (format) {
     case 'percent':
       return typeof value === 'number' ? (human ? `${(value * 100).toFixed(1)}%` : value.toFixed(4)) : String(value);
+    case 'duration':
+      return typeof value === 'number' ? (human ? formatDuration(value) : String(value)) : String(value);
     case 'days':
     case 'number':
       return typeof value === 'number' ? value.toFixed(1) : String(value);
@@ -181,6 +194,10 @@ export function reportText(out: Output, model: ReportModel, opts: ReportRenderOp
       text += (t.empty ?? 'Nothing to report.') + '\n';
       continue;
     }
+    if (t.layout === 'bars') {
+      text += barLines(t, !opts.noChart, (x) => c.cyan(x), tz);
+      continue;
+    }
     const headers = t.columns.map((col) => col.label);
     const align = t.columns.map((col) => (col.format && col.format !== 'text' && col.format !== 'date' && col.format !== 'datetime' ? 'right' : 'left') as 'left' | 'right');
     // A row whose money spans several currencies takes one line per currency (as in a ledger):
@@ -229,6 +246,22 @@ export function reportText(out: Output, model: ReportModel, opts: ReportRenderOp
   if (model.notes.length) text += '\n' + model.notes.map((n) => c.dim(`Note: ${n}`)).join('\n') + '\n';
   if (opts.explain) text += '\n' + c.bold('How this is computed') + '\n' + model.explain.trimEnd() + '\n';
   return text;
+}
+
+/**
+ * A table of counts drawn as "  key  count  ████" lines: the bars are its content, so they are
+ * drawn when piped too (cron mails) and left out only with --no-chart.
+ */
+function barLines(t: ReportTable, bars: boolean, paint: (s: string) => string, tz: string): string {
+  const [keyCol, valueCol] = t.columns;
+  const keys = t.rows.map((r) => formatCell(r[keyCol!.key], keyCol!.format, true, tz));
+  const values = t.rows.map((r) => formatCell(r[valueCol!.key], valueCol!.format, true, tz));
+  const max = Math.max(0, ...t.rows.map((r) => chartValue(r[valueCol!.key], undefined)));
+  const keyWidth = Math.max(...keys.map((k) => displayWidth(k)));
+  const numWidth = Math.max(...values.map((v) => displayWidth(v)));
+  return t.rows
+    .map((r, i) => `  ${pad(keys[i]!, keyWidth, 'right')}  ${pad(values[i]!, numWidth, 'right')}${bars ? '  ' + paint(bar(chartValue(r[valueCol!.key], undefined), max, 30)) : ''}`.trimEnd() + '\n')
+    .join('');
 }
 
 /** The last day included in a half-open period ending at `end` (local date of end − 1 ms). */

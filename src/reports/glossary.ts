@@ -2,15 +2,24 @@
 export const KPI_HELP = `Reports and KPIs: what each number means
 
 Every report: crm report NAME
-  --period 2026-Q4 | 2026-11 | 2026-W47 | 2026 | 2026-11-20   (or --week 2026-W47,
-  or --from 2026-10-01 --to 2026-12-31, both days included). Periods are cut at
-  midnight in your time zone (TZ); weeks are ISO weeks (Monday first).
+  --period last-week | this-week | last-month | this-month | this-quarter | last-quarter |
+           this-year | last-year | today | yesterday | last-30d (any last-Nd) |
+           2026-W48 | 2026-11 | 2026-Q4 | 2026 | 2026-11-20
+  (or --week 2026-W47, or --from 2026-10-01 --to 2026-12-31, both days included).
+  Periods are cut at midnight in your time zone (TZ); weeks are ISO weeks (Monday first).
   --owner HANDLE|me (repeatable)  --team NAME   only those owners' records
-  --as-of 2026-10-31 (end of that day) | 2026-10-31T18:00:00Z   recompute as of then:
+  --as-of 2026-10-31 | yesterday (end of that day) | 2026-10-31T18:00:00Z |
+          "2026-10-31 18:00" (in TZ)   recompute as of then:
       only records that existed, each deal in the stage it had (deal_stage_history),
-      won/lost only if won_at/lost_at is at or before it
-  --json | --format csv|tsv   --explain (the formulas, with the exact bounds used)
+      won/lost only if won_at/lost_at is at or before it. Without --period, the period
+      is the one containing that moment (--as-of 2026-12-31: 2026-Q4, 2026-12…);
+      relative periods (last-week) count from it.
+  --json | --format csv|tsv|ndjson   --explain (the formulas, with the exact bounds used)
   --no-chart   charts are drawn on a terminal only; piped, the layout stays readable
+  A flag a report cannot honour is a usage error (exit 2) saying why: untouched and
+  data-quality take no period; untouched takes no --as-of.
+  --json prints every report in one envelope (schema crm.report/1): schema, report,
+  title, period {label,start,end}, asOf, timeZone, owners, team, the report's fields, notes.
 
 Money is summed per currency in integer minor units; currencies are never mixed or
 converted. A ratio with nothing to divide by is shown as — (not 0%).
@@ -54,5 +63,5 @@ kpi           One screen for a cron mail: open pipeline (raw, weighted), won thi
 Also: crm report pipeline, sla, tickets, untouched (see their --help and --explain).
 
 Example cron line (Monday 7:00, last week's numbers):
-  0 7 * * 1  crm report kpi --period $(date -d 'last week' +%G-W%V) | mail -s KPIs team@example.com
+  0 7 * * 1  crm report kpi --period last-week | mail -s KPIs team@example.com
 `;

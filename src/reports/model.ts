@@ -1,12 +1,13 @@
 /**
  * The one intermediate model every report builds: a title, the period and scope it covers, a
  * few headline figures, tables of rows, notes, and the plain-words explanation of its formulas.
- * src/reports/render.ts turns it into text (human layout, also when piped), CSV/TSV, or JSON.
- * Builders are pure: (rows from src/db/reports, params incl. now) → ReportModel.
+ * src/output/report.ts turns it into text (human layout, also when piped), CSV/TSV, or JSON.
+ * Builders are pure: (rows from the report's query.ts, params incl. now) → ReportModel.
  */
 import { Money } from '../domain/money.js';
 
-export type CellFormat = 'text' | 'int' | 'money' | 'percent' | 'days' | 'date' | 'datetime' | 'number';
+/** duration: seconds, shown as 1h 20m. */
+export type CellFormat = 'text' | 'int' | 'money' | 'percent' | 'days' | 'duration' | 'date' | 'datetime' | 'number';
 
 export interface ReportColumn {
   /** Key in the row; also the JSON key and CSV header. */
@@ -27,6 +28,8 @@ export interface ReportTable {
   chart?: string;
   /** Shown in text when the table has no rows. */
   empty?: string;
+  /** 'bars': two columns (key, count) drawn as labelled bars — the bars are the content. */
+  layout?: 'table' | 'bars';
 }
 
 export interface SummaryItem {
@@ -57,6 +60,11 @@ export interface ReportModel {
   notes: string[];
   /** The exact formulas and definitions, in plain words (--explain). */
   explain: string;
+  /**
+   * One rectangular table for CSV, TSV and NDJSON instead of `tables` (e.g. one row per stage and
+   * currency), when the tables people read are not the rows a spreadsheet wants.
+   */
+  flat?: ReportTable;
   /** The JSON body (besides report/title/scope/notes): field names are an API. */
   data: Record<string, unknown>;
 }

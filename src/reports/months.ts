@@ -29,3 +29,14 @@ export function monthsOf(period: Period, timeZone: string): MonthBuckets {
   boundaries.push(period.end);
   return { labels, boundaries };
 }
+
+/**
+ * The `n` calendar months ending with the period's last month (for a trend such as the KPI
+ * sparkline): labels and UTC boundaries, the last month cut at the period's end.
+ */
+export function trailingMonths(period: Period, timeZone: string, n: number): MonthBuckets {
+  const last = zonedDate(new Date(new Date(period.end).getTime() - 1), timeZone);
+  const idx = last.y * 12 + (last.m - 1) - (n - 1);
+  const start = zonedMidnightUtc(Math.floor(idx / 12), (idx % 12) + 1, 1, timeZone);
+  return monthsOf({ start, end: period.end, label: '', previous: () => period }, timeZone);
+}

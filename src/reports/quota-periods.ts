@@ -4,7 +4,7 @@
  * the sum of the quotas of the periods it is made of (a quarter = its three months; a year = its
  * four quarters, else its twelve months).
  */
-import type { QuotaRow } from '../db/reports/forecast.js';
+import type { QuotaRow } from './quota/query.js';
 
 export function quotaCandidates(label: string): string[][] {
   let m: RegExpExecArray | null;

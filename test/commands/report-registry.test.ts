@@ -1,5 +1,5 @@
 /**
- * `crm report NAME` loads only NAME's module (src/commands/report/index.ts); help, a missing
+ * `crm report NAME` loads only NAME's definition (src/reports/catalog.ts); help, a missing
  * name and a mistyped one still see every report. In-process, so argv reaches register()
  * through main(argv), never process.argv.
  */

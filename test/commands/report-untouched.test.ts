@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { buildUntouched, untouchedCutoff } from '../../src/reports/untouched.js';
+import { buildUntouched, untouchedCutoff } from '../../src/reports/untouched/build.js';
 import { useTempDb } from '../helpers/run-cli.js';
 
 const t = useTempDb({

@@ -143,7 +143,7 @@ describe('report forecast and quota', () => {
       ['sara', { amount: '5000.00', currency: 'USD' }, { amount: '1000.00', currency: 'USD' }, 0.2, { amount: '4000.00', currency: 'USD' }],
     ]);
     const fc = (await crm(['report', 'forecast', '--json'])).json();
-    expect(fc.owners.find((o: any) => o.owner === 'sara').expectedAttainment).toBeCloseTo((1000 + 1500) / 5000, 10);
+    expect(fc.byOwner.find((o: any) => o.owner === 'sara').expectedAttainment).toBeCloseTo((1000 + 1500) / 5000, 10);
     const bad = await crm(['quota', 'set', 'sara', 'Q4', '10']);
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toContain('2026-Q4');

@@ -83,8 +83,9 @@ describe('crm report loads only the report it runs', () => {
 
   it('report lost-reasons: its own module, no other report, no luxon', () => {
     const sources = bundledSourcesOf(['report', 'lost-reasons', '--json']);
-    expect(sources.some((s) => s.endsWith('src/commands/report/lost-reasons.ts'))).toBe(true);
-    expect(sources.filter((s) => /src\/commands\/report\/(?!lost-reasons|common|index)[\w-]+\.ts$/.test(s))).toEqual([]);
+    // Each report is a folder src/reports/<name>/ (definition, query, builder).
+    expect(sources.some((s) => s.endsWith('src/reports/lost-reasons/index.ts'))).toBe(true);
+    expect(sources.filter((s) => /src\/reports\/(?!lost-reasons\/)[\w-]+\/[\w-]+\.ts$/.test(s))).toEqual([]);
     expect(sources.filter((s) => LUXON.test(s))).toEqual([]);
   });
 

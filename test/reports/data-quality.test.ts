@@ -1,7 +1,7 @@
 /** The duplicate checks of the data-quality builder, on hand-made contacts. */
 import { describe, expect, it } from 'vitest';
-import type { ContactLite, DataQualityRows } from '../../src/db/reports/data-quality.js';
-import { buildDataQuality } from '../../src/reports/data-quality.js';
+import type { ContactLite, DataQualityRows } from '../../src/reports/data-quality/query.js';
+import { buildDataQuality } from '../../src/reports/data-quality/build.js';
 import type { ReportScope } from '../../src/reports/scope.js';
 
 const none = { count: 0, examples: [] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPipelineReport } from '../../src/reports/pipeline.js';
+import { buildPipelineReport } from '../../src/reports/pipeline/build.js';
 
 const stages = [
   { id: 1, name: 'Prospecting', position: 1, probability: 10, kind: 'open' as const },

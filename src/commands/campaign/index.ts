@@ -2,14 +2,14 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { addCampaign, editCampaign, getCampaign, listCampaigns, toCampaignRecord, type CampaignInput, type CampaignRecord } from '../../domain/campaigns.js';
-import { resolveScope } from '../../domain/report-scope.js';
-import { leadsBySource, wonByCampaign } from '../../db/reports/sources.js';
+import { resolveScope } from '../../reports/scope.js';
+import { leadsBySource, wonByCampaign } from '../../reports/sources/query.js';
 import { UsageError } from '../../errors.js';
 import { info } from '../../io.js';
 import type { ListView } from '../../output/columns.js';
 import { printChanged, printCreated, printList, printRecord } from '../../output/render.js';
 import { effectiveEnd } from '../../reports/scope.js';
-import { CAMPAIGN_FORMULAS, campaignLines, type CampaignLine } from '../../reports/sources.js';
+import { CAMPAIGN_FORMULAS, campaignLines, type CampaignLine } from '../../reports/sources/build.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
 

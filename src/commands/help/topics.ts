@@ -19,8 +19,10 @@ export const FILTERS_HELP = `The filter language (every list, report and the TUI
   anything else       free text: names, emails, phones, company names
 
 Dates: 2026-12-31 (that day, in your time zone), 2026-12 (a month), 2026 (a year),
-today, yesterday, tomorrow, this-week, this-month, last-month, next-month,
-this-quarter, this-year, 30d (the day 30 days ago: created:>30d is "since then").
+2026-Q4, 2026-W48, today, yesterday, tomorrow, this-week, last-week, next-week,
+this-month, last-month, next-month, this-quarter, last-quarter, this-year, last-year,
+last-30d (the 30 days ending today — the same words as a report's --period),
+30d (the day 30 days ago: created:>30d is "since then").
 
 Terms are combined with AND. Quote terms with spaces for the shell: company:"acme ltd".
 A term the tool cannot read is a usage error (exit 2) naming the term and the fields

@@ -10,7 +10,9 @@ import type { ListView } from '../../output/columns.js';
 import { printCreated, printList } from '../../output/render.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
-import { runSummary, summaryExamples, summaryOptions, type SummaryOptions } from './summary.js';
+import { addReportOptions, showReport } from '../report/command.js';
+import { definition as pipelineReport } from '../../reports/pipeline/index.js';
+import type { CommonReportFlags } from '../../reports/engine.js';
 import type { PipelineRecord } from '../../domain/pipelines.js';
 
 const pipelineView: ListView<PipelineRecord> = [
@@ -23,9 +25,10 @@ const pipelineView: ListView<PipelineRecord> = [
 
 export function register(noun: Command, ctx: CliContext): void {
   noun.description('the pipeline per stage: deals, total and weighted total per currency (crm pipeline add|list to manage)');
-  summaryOptions(noun.argument('[filter...]', 'filter terms for the deals, e.g. owner:me +renewal'));
-  summaryExamples(noun, 'crm pipeline');
-  noun.action((filter: string[], o: SummaryOptions) => runSummary(ctx, filter, o));
+  // The same report as `crm report pipeline`, run by the report engine.
+  addReportOptions(noun.argument('[filter...]', pipelineReport.filterArgs!), pipelineReport);
+  examples(noun, pipelineReport.examples.map((e) => e.replace('crm report pipeline', 'crm pipeline')));
+  noun.action((filter: string[], o: CommonReportFlags) => showReport(ctx, pipelineReport, o, filter));
 
   const add = noun
     .command('add')

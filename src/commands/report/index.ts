@@ -1,14 +1,13 @@
 /**
- * `crm report <name>`: each report is a file exporting register(parent, ctx). Add yours to the
- * list below (one line, in the order `crm report --help` lists them); builders live in
- * src/reports and are pure (rows + now → model).
- *
- * Only the report named on the command line is loaded (its queries, builders, luxon for the
- * ticket and SLA reports…); help, a missing name or an unknown one load them all.
+ * `crm report <name>`: one subcommand per report definition (src/reports/catalog.ts), generated
+ * with the common flags by ./command.ts. Only the report named on the command line is loaded;
+ * help, a missing name or an unknown one load them all.
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
+import { reportCatalog } from '../../reports/catalog.js';
 import type { NounInvocation } from '../registry.js';
+import { reportCommand } from './command.js';
 
 export interface ReportModule {
   register(parent: Command, ctx: CliContext): void;
@@ -20,24 +19,16 @@ export interface ReportEntry {
   load: () => Promise<ReportModule>;
 }
 
-export const reports: ReportEntry[] = [
-  { name: 'pipeline', load: () => import('./pipeline.js') },
-  { name: 'win-rate', load: () => import('./win-rate.js') },
-  { name: 'cycle', load: () => import('./cycle.js') },
-  { name: 'forecast', load: () => import('./forecast.js') },
-  { name: 'quota', load: () => import('./quota.js') },
-  { name: 'lost-reasons', load: () => import('./lost-reasons.js') },
-  { name: 'untouched', load: () => import('./untouched.js') },
-  { name: 'sla', load: () => import('./sla.js') },
-  { name: 'tickets', load: () => import('./tickets.js') },
-  { name: 'activity', load: () => import('./activity.js') },
-  { name: 'kpi', load: () => import('./kpi.js') },
-  { name: 'data-quality', load: () => import('./data-quality.js') },
-  { name: 'sources', load: () => import('./sources.js') },
-];
+export const reports: ReportEntry[] = reportCatalog.map((e) => ({
+  name: e.name,
+  load: async () => {
+    const def = await e.load();
+    return { register: (parent: Command, ctx: CliContext) => void reportCommand(parent, ctx, def) };
+  },
+}));
 
 export async function register(noun: Command, ctx: CliContext, { verb }: NounInvocation): Promise<void> {
-  noun.description('reports and KPIs: every report has --json, --format csv and --explain');
+  noun.description('reports and KPIs: every report has --period, --as-of, --owner/--team, --json, --format csv and --explain');
   const named = reports.find((r) => r.name === verb);
   const modules = await Promise.all((named ? [named] : reports).map((r) => r.load()));
   for (const m of modules) m.register(noun, ctx);

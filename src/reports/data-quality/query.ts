@@ -1,0 +1,94 @@
+/** The raw material of the data-quality report: ids of records with each kind of problem. */
+import { sql } from 'kysely';
+import type { Db } from '../../db/sqlite.js';
+import type { ReportScope } from '../scope.js';
+import { dealExistsCondition, dealOpenCondition, ownerCondition, stageIdAt } from '../query.js';
+
+/** Records found by one check: how many, and the first few ids (in scan order, then sorted). */
+export interface Found {
+  count: number;
+  examples: number[];
+}
+
+export const EXAMPLES = 5;
+
+/** `fromWhere` is "FROM … WHERE …" selecting rows aliased `alias`; counted in SQL, never fetched whole. */
+async function found(db: Db, alias: string, fromWhere: ReturnType<typeof sql>): Promise<Found> {
+  const [n, ex] = await Promise.all([
+    sql<{ n: number }>`SELECT COUNT(*) AS "n" ${fromWhere}`.execute(db.kysely),
+    sql<{ id: number }>`SELECT ${sql.ref(alias + '.id')} AS "id" ${fromWhere} LIMIT ${sql.lit(EXAMPLES)}`.execute(db.kysely),
+  ]);
+  return { count: Number(n.rows[0]?.n ?? 0), examples: ex.rows.map((r) => Number(r.id)).sort((a, b) => a - b) };
+}
+
+export interface ContactLite {
+  id: number;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  phone: string | null;
+  mobile: string | null;
+  companyId: number | null;
+}
+
+export interface DataQualityRows {
+  contactsNoEmailOrPhone: Found;
+  contactsNoOwner: Found;
+  contacts: ContactLite[];
+  dealsNoOwner: Found;
+  openDealsNoAmount: Found;
+  openDealsNoCloseDate: Found;
+  openDealsPastClose: Found;
+  openDealsNoNextStep: Found;
+  contactsUntouched: Found;
+}
+
+/**
+ * `today` is the as-of day in the user's zone (YYYY-MM-DD); `yearAgo` the instant 365 days
+ * before the as-of instant.
+ */
+export async function dataQualityRows(db: Db, scope: ReportScope, today: string, yearAgo: string): Promise<DataQualityRows> {
+  // Without --as-of the current state is the state at the as-of moment: the time conditions
+  // are left out, which lets SQLite skip reading them for every row.
+  const contactScope = scope.historical
+    ? sql`c.archived_at IS NULL AND c.created_at <= ${scope.asOf}${ownerCondition('c.owner_id', scope)}`
+    : sql`c.archived_at IS NULL${ownerCondition('c.owner_id', scope)}`;
+  const openDeal = sql`FROM deals d JOIN stages s ON s.id = ${stageIdAt('d', scope)}
+    WHERE ${dealOpenCondition('d', 's', scope)} AND ${dealExistsCondition('d', scope)}${ownerCondition('d.owner_id', scope)}`;
+  const openTask = scope.historical
+    ? sql`a.created_at <= ${scope.asOf} AND (a.done_at IS NULL OR a.done_at > ${scope.asOf})`
+    : sql`a.done_at IS NULL`;
+  // One scan of the open deals for the three field checks; the checks a deal fails as bits
+  // (1 no amount, 2 no close date, 4 close date past): two values a row to hand over, not four.
+  const openDealFields = sql<{ id: number; f: number }>`
+    SELECT d.id AS "id", (CASE WHEN d.amount_minor <= 0 THEN 1 ELSE 0 END)
+      | (CASE WHEN d.expected_close IS NULL THEN 2 ELSE 0 END)
+      | (CASE WHEN d.expected_close < ${today} THEN 4 ELSE 0 END) AS "f"
+    ${openDeal} AND (d.amount_minor <= 0 OR d.expected_close IS NULL OR d.expected_close < ${today})`
+    .execute(db.kysely)
+    .then((r) => r.rows);
+  const [contactsNoEmailOrPhone, contactsNoOwner, contacts, dealsNoOwner, fields, openDealsNoNextStep, contactsUntouched] = await Promise.all([
+    found(db, 'c', sql`FROM contacts c WHERE ${contactScope} AND (c.email IS NULL OR c.email = '') AND (c.phone IS NULL OR c.phone = '') AND (c.mobile IS NULL OR c.mobile = '')`),
+    found(db, 'c', sql`FROM contacts c WHERE ${contactScope} AND c.owner_id IS NULL`),
+    sql<ContactLite>`SELECT c.id AS "id", c.first_name AS "firstName", c.last_name AS "lastName", c.email AS "email", c.phone AS "phone", c.mobile AS "mobile", c.company_id AS "companyId" FROM contacts c WHERE ${contactScope} ORDER BY c.id`
+      .execute(db.kysely)
+      .then((r) => r.rows),
+    found(db, 'd', sql`FROM deals d WHERE ${dealExistsCondition('d', scope)} AND d.owner_id IS NULL AND ${scope.ownerIds === null ? sql`1 = 1` : sql`1 = 0`}`),
+    openDealFields,
+    found(db, 'd', sql`${openDeal} AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.deal_id = d.id AND a.kind = 'task' AND ${openTask})`),
+    found(db, 'c', sql`FROM contacts c WHERE ${contactScope} AND c.lifecycle <> 'inactive' AND COALESCE(c.last_touched_at, c.created_at) < ${yearAgo}`),
+  ]);
+  const pick = (bit: number): Found => {
+    let count = 0;
+    const examples: number[] = [];
+    for (const r of fields) {
+      if (!(r.f & bit)) continue;
+      if (count++ < EXAMPLES) examples.push(Number(r.id));
+    }
+    return { count, examples: examples.sort((a, b) => a - b) };
+  };
+  const openDealsNoAmount = pick(1);
+  const openDealsNoCloseDate = pick(2);
+  const openDealsPastClose = pick(4);
+  return { contactsNoEmailOrPhone, contactsNoOwner, contacts, dealsNoOwner, openDealsNoAmount, openDealsNoCloseDate, openDealsPastClose, openDealsNoNextStep, contactsUntouched };
+}

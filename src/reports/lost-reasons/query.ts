@@ -1,0 +1,21 @@
+/** Deals lost in a window, counted and summed per reason and currency. */
+import { sql } from 'kysely';
+import type { Db } from '../../db/sqlite.js';
+import type { ReportScope } from '../scope.js';
+import { dealExistsCondition, ownerCondition, within } from '../query.js';
+
+export interface LostReasonRow {
+  reason: string | null;
+  currency: string;
+  deals: number;
+  valueMinor: string;
+}
+
+export async function lostByReason(db: Db, scope: ReportScope, start: string, end: string): Promise<LostReasonRow[]> {
+  const q = sql<LostReasonRow>`
+    SELECT d.lost_reason AS "reason", d.currency AS "currency", COUNT(*) AS "deals", CAST(SUM(d.amount_minor) AS TEXT) AS "valueMinor"
+    FROM deals d
+    WHERE ${within('d.lost_at', start, end)} AND ${dealExistsCondition('d', scope)}${ownerCondition('d.owner_id', scope)}
+    GROUP BY d.lost_reason, d.currency`;
+  return (await q.execute(db.kysely)).rows;
+}

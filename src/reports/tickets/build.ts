@@ -1,0 +1,201 @@
+/**
+ * The tickets report: requests per weekday, per day of month and per month (peaks such as
+ * month-end), and tickets solved per agent next to their average satisfaction and reopen rate —
+ * volume alone rewards closing fast and badly. Pure: rows, zone and period in, a model out.
+ */
+import { DateTime } from 'luxon';
+import type { StreamedTicket } from '../../db/sqlite-tickets.js';
+import type { ReportModel } from '../model.js';
+import { describePeriod, scopeInfo, scopeOwners, type ReportScope } from '../scope.js';
+
+export const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+export interface CountRow {
+  key: string;
+  requests: number;
+}
+
+export interface AgentRow {
+  agent: string | null;
+  solved: number;
+  /** Mean satisfaction (1–5, two decimals) over the solved tickets that have one; null if none. */
+  avgSatisfaction: number | null;
+  satisfactionResponses: number;
+  reopened: number;
+  /** Share of solved tickets reopened at least once, percent with one decimal. */
+  reopenRate: number | null;
+}
+
+export interface TicketsReport {
+  period: { from: string; to: string; label: string };
+  timeZone: string;
+  requests: number;
+  byWeekday: CountRow[];
+  byDayOfMonth: CountRow[];
+  byMonth: CountRow[];
+  agents: AgentRow[];
+}
+
+export const TICKETS_REPORT_EXPLAIN = `How the tickets report is computed
+  Requests: tickets created in the period, counted by the weekday, day of month and month of
+  their creation in your time zone (TZ).
+  Solved per agent: tickets whose last solve falls in the period, credited to the assignee at
+  that moment. Avg satisfaction: mean CSAT (crm ticket close --csat 1..5) of those tickets that
+  have one. Reopen rate = tickets reopened (solved → open) at least once / tickets solved.
+  Read volume next to satisfaction and reopen rate: closing fast and badly shows up there.`;
+
+/** Local calendar parts of an instant, cached per quarter hour (zone offsets are multiples of 15 min). */
+function localParts(timeZone: string) {
+  const cache = new Map<number, { weekday: number; day: number; month: string }>();
+  return (iso: string) => {
+    const ms = Date.parse(iso);
+    const bucket = Math.floor(ms / 900000);
+    let parts = cache.get(bucket);
+    if (!parts) {
+      const d = DateTime.fromMillis(bucket * 900000, { zone: timeZone });
+      parts = { weekday: d.weekday - 1, day: d.day, month: d.toFormat('yyyy-MM') };
+      cache.set(bucket, parts);
+    }
+    return parts;
+  };
+}
+
+export interface TicketsReportParams {
+  period: { start: string; end: string; label: string };
+  timeZone: string;
+  handles: Map<number, string>;
+  /** Events after this instant are left out (--as-of); default: all. */
+  asOf?: string;
+  /** Only these agents in "solved per agent" (--owner/--team); null: everyone. */
+  agents?: Set<string> | null;
+}
+
+/**
+ * `created`: tickets created in the period. `solved`: tickets with a solve in the period (their
+ * full event logs), whoever created them.
+ */
+export function buildTicketsReport(created: Iterable<StreamedTicket>, solved: Iterable<StreamedTicket>, p: TicketsReportParams): TicketsReport {
+  const parts = localParts(p.timeZone);
+  const asOf = p.asOf ?? '9999-12-31T23:59:59.999Z';
+  const weekday = new Array<number>(7).fill(0);
+  const dom = new Array<number>(31).fill(0);
+  const months = new Map<string, number>();
+  let requests = 0;
+  for (const t of created) {
+    if (t.createdAt > asOf) continue;
+    const lp = parts(t.createdAt);
+    requests++;
+    weekday[lp.weekday]!++;
+    dom[lp.day - 1]!++;
+    months.set(lp.month, (months.get(lp.month) ?? 0) + 1);
+  }
+  // Every month of the period, empty ones included, so peaks are visible.
+  const monthRows: CountRow[] = [];
+  let cursor = DateTime.fromISO(p.period.start, { zone: p.timeZone }).startOf('month');
+  const end = DateTime.fromISO(p.period.end, { zone: p.timeZone });
+  while (cursor < end && monthRows.length < 600) {
+    const key = cursor.toFormat('yyyy-MM');
+    monthRows.push({ key, requests: months.get(key) ?? 0 });
+    cursor = cursor.plus({ months: 1 });
+  }
+
+  const agents = new Map<string | null, { solved: number; csatSum: number; csatN: number; reopened: number }>();
+  for (const t of solved) {
+    let lastSolve: string | null = null;
+    let reopened = false;
+    for (const e of t.events) {
+      if (e.kind !== 'status' || e.at > asOf) continue;
+      if (e.to === 'solved' && e.at >= p.period.start && e.at < p.period.end) lastSolve = e.at;
+      if (e.from === 'solved' && e.to === 'open') reopened = true;
+    }
+    if (!lastSolve) continue;
+    let agent: string | null = t.assigneeId === null ? null : (p.handles.get(t.assigneeId) ?? null);
+    for (const e of t.events) {
+      if (e.kind === 'assign' && e.at > lastSolve) {
+        agent = e.from;
+        break;
+      }
+    }
+    if (p.agents && (agent === null || !p.agents.has(agent))) continue;
+    let a = agents.get(agent);
+    if (!a) agents.set(agent, (a = { solved: 0, csatSum: 0, csatN: 0, reopened: 0 }));
+    a.solved++;
+    if (t.satisfaction !== null) {
+      a.csatSum += t.satisfaction;
+      a.csatN++;
+    }
+    if (reopened) a.reopened++;
+  }
+  const agentRows: AgentRow[] = [...agents.entries()]
+    .map(([agent, a]) => ({
+      agent,
+      solved: a.solved,
+      avgSatisfaction: a.csatN ? Math.round((a.csatSum / a.csatN) * 100) / 100 : null,
+      satisfactionResponses: a.csatN,
+      reopened: a.reopened,
+      reopenRate: a.solved ? Math.round((a.reopened / a.solved) * 1000) / 10 : null,
+    }))
+    .sort((x, y) => y.solved - x.solved || (x.agent ?? '~').localeCompare(y.agent ?? '~'));
+
+  return {
+    period: { from: p.period.start, to: p.period.end, label: p.period.label },
+    timeZone: p.timeZone,
+    requests,
+    byWeekday: WEEKDAY_NAMES.map((key, i) => ({ key, requests: weekday[i]! })),
+    byDayOfMonth: dom.map((n, i) => ({ key: String(i + 1), requests: n })),
+    byMonth: monthRows,
+    agents: agentRows,
+  };
+}
+
+/** The tickets report as the model every report renders (JSON: its fields under the envelope). */
+export function ticketsModel(r: TicketsReport, p: { scope: ReportScope }): ReportModel {
+  const counts = (name: string, title: string, rows: CountRow[]) => ({
+    name,
+    title,
+    layout: 'bars' as const,
+    columns: [
+      { key: 'key', label: 'When' },
+      { key: 'requests', label: 'Requests', format: 'int' as const },
+    ],
+    rows: rows as unknown as Record<string, unknown>[],
+  });
+  const owners = scopeOwners(p.scope);
+  const who = owners === null ? [] : [`  Only tickets now assigned to ${owners}, and only their solves.`];
+  const asOf = p.scope.historical ? [`  As of ${p.scope.asOf}: tickets created, solved or reopened later are left out; satisfaction is the current rating.`] : [];
+  return {
+    report: 'tickets',
+    title: `Tickets — ${p.scope.period.label}, ${r.requests} request${r.requests === 1 ? '' : 's'}`,
+    scope: scopeInfo(p.scope),
+    summary: [],
+    tables: [
+      counts('byWeekday', 'Requests per weekday', r.byWeekday),
+      counts('byDayOfMonth', 'Requests per day of month', r.byDayOfMonth),
+      counts('byMonth', 'Requests per month', r.byMonth),
+      {
+        name: 'agents',
+        title: 'Solved per agent (read volume next to satisfaction and reopen rate)',
+        columns: [
+          { key: 'agent', label: 'Agent' },
+          { key: 'solved', label: 'Solved', format: 'int' },
+          { key: 'avgSatisfaction', label: 'Avg CSAT', format: 'number' },
+          { key: 'satisfactionResponses', label: 'CSAT answers', format: 'int' },
+          { key: 'reopened', label: 'Reopened', format: 'int' },
+          { key: 'reopenRate', label: 'Reopen rate', format: 'percent' },
+        ],
+        rows: r.agents.map((a) => ({ ...a, agent: a.agent ?? '(unassigned)', reopenRate: a.reopenRate === null ? null : a.reopenRate / 100 })),
+        chart: 'solved',
+        empty: '  none',
+      },
+    ],
+    // CSV/TSV/NDJSON: the per-agent table, numbers as in JSON.
+    flat: {
+      name: 'agents',
+      columns: ['agent', 'solved', 'avgSatisfaction', 'satisfactionResponses', 'reopened', 'reopenRate'].map((key) => ({ key, label: key })),
+      rows: r.agents as unknown as Record<string, unknown>[],
+    },
+    notes: [],
+    explain: [TICKETS_REPORT_EXPLAIN, `  Period: ${describePeriod(p.scope)}.`, ...who, ...asOf].join('\n'),
+    data: { requests: r.requests, byWeekday: r.byWeekday, byDayOfMonth: r.byDayOfMonth, byMonth: r.byMonth, agents: r.agents },
+  };
+}

@@ -1,0 +1,44 @@
+/** Loads the tickets the tickets report needs and hands them to the pure builder. */
+import { streamTicketsWithEvents } from '../../db/sqlite-tickets.js';
+import type { Period } from '../../domain/period.js';
+import type { Session } from '../../domain/session.js';
+import { userHandles as handles } from '../query.js';
+import { buildTicketsReport, type TicketsReport } from './build.js';
+
+/**
+ * `assigneeIds` (--owner/--team): only tickets now assigned to them, and only their solves;
+ * `asOf`: nothing created, solved or reopened after it.
+ */
+export async function ticketsReport(s: Session, opts: { period: Period; asOf: string; assigneeIds: number[] | null }): Promise<TicketsReport> {
+  const users = await handles(s);
+  const solvedIds = await s.db.kysely
+    .selectFrom('ticket_events')
+    .select('ticket_id')
+    .distinct()
+    .where('kind', '=', 'status')
+    .where('to_value', '=', 'solved')
+    .where('at', '>=', opts.period.start)
+    .where('at', '<', opts.period.end)
+    .where('at', '<=', opts.asOf)
+    .execute();
+  // The builder reads `created` to the end before it starts `solved`: one open cursor at a time.
+  let created;
+  if (opts.assigneeIds === null) {
+    created = streamTicketsWithEvents(s.db, { createdFrom: opts.period.start, createdTo: opts.period.end, asOf: opts.asOf });
+  } else {
+    const ids = opts.assigneeIds.length
+      ? await s.db.kysely
+          .selectFrom('tickets')
+          .select('id')
+          .where('created_at', '>=', opts.period.start)
+          .where('created_at', '<', opts.period.end)
+          .where('created_at', '<=', opts.asOf)
+          .where('assignee_id', 'in', opts.assigneeIds)
+          .execute()
+      : [];
+    created = streamTicketsWithEvents(s.db, { ids: ids.map((r) => r.id), asOf: opts.asOf });
+  }
+  const solved = streamTicketsWithEvents(s.db, { ids: solvedIds.map((r) => r.ticket_id) });
+  const agents = opts.assigneeIds === null ? null : new Set(opts.assigneeIds.map((id) => users.get(id)).filter((h): h is string => h !== undefined));
+  return buildTicketsReport(created, solved, { period: opts.period, timeZone: s.timeZone, handles: users, asOf: opts.asOf, agents });
+}

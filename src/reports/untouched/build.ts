@@ -1,0 +1,113 @@
+/**
+ * Untouched contacts: every active contact nobody has touched in the last N days — the classic
+ * rule that everyone in the database hears from us at least once a year — grouped by owner.
+ */
+import type { UntouchedRow } from './query.js';
+import { fullName } from '../../domain/validate.js';
+import type { ReportModel } from '../model.js';
+import { describeScope, scopeInfo, type ReportScope } from '../scope.js';
+
+export interface UntouchedParams {
+  scope: ReportScope;
+  days: number;
+  /** The cutoff instant: as-of − days (ISO UTC). */
+  cutoff: string;
+}
+
+export interface UntouchedContact {
+  id: number;
+  name: string;
+  email: string | null;
+  company: string | null;
+  owner: string | null;
+  lastTouchedAt: string | null;
+  /** Whole days since the last touch; null when never touched. */
+  daysSince: number | null;
+}
+
+export interface UntouchedOwner {
+  owner: string;
+  name: string | null;
+  untouched: number;
+  never: number;
+}
+
+export function untouchedCutoff(asOf: string, days: number): string {
+  return new Date(new Date(asOf).getTime() - days * 86_400_000).toISOString();
+}
+
+export function buildUntouched(rows: UntouchedRow[], p: UntouchedParams): ReportModel {
+  const asOf = new Date(p.scope.asOf).getTime();
+  const contacts: UntouchedContact[] = rows.map((r) => ({
+    id: r.id,
+    name: fullName(r.firstName, r.lastName),
+    email: r.email,
+    company: r.company,
+    owner: r.owner,
+    lastTouchedAt: r.lastTouchedAt,
+    daysSince: r.lastTouchedAt ? Math.floor((asOf - new Date(r.lastTouchedAt).getTime()) / 86_400_000) : null,
+  }));
+  const byOwner = new Map<string, UntouchedOwner>();
+  for (const [i, c] of contacts.entries()) {
+    const key = c.owner ?? '(none)';
+    let g = byOwner.get(key);
+    if (!g) byOwner.set(key, (g = { owner: key, name: rows[i]!.ownerName, untouched: 0, never: 0 }));
+    g.untouched++;
+    if (c.lastTouchedAt === null) g.never++;
+  }
+  const owners = [...byOwner.values()].sort((a, b) => b.untouched - a.untouched || a.owner.localeCompare(b.owner));
+  // Contacts listed owner by owner (same order as the summary), longest-untouched first.
+  const rank = new Map(owners.map((o, i) => [o.owner, i]));
+  const listed = [...contacts].sort((a, b) => rank.get(a.owner ?? '(none)')! - rank.get(b.owner ?? '(none)')! || (b.daysSince ?? Infinity) - (a.daysSince ?? Infinity) || a.id - b.id);
+  const never = contacts.filter((c) => c.lastTouchedAt === null).length;
+  const total = { owner: 'Total', name: null, untouched: contacts.length, never };
+  return {
+    report: 'untouched',
+    title: `Contacts nobody has touched in ${p.days} days`,
+    scope: scopeInfo(p.scope, false),
+    summary: [
+      { key: 'untouched', label: 'Untouched', value: contacts.length, format: 'int', detail: `no touch since ${p.cutoff.slice(0, 10)}` },
+      { key: 'never', label: 'Never touched', value: never, format: 'int' },
+    ],
+    tables: [
+      {
+        name: 'byOwner',
+        title: 'By owner',
+        columns: [
+          { key: 'owner', label: 'Owner' },
+          { key: 'name', label: 'Name' },
+          { key: 'untouched', label: 'Untouched', format: 'int' },
+          { key: 'never', label: 'Never touched', format: 'int' },
+        ],
+        rows: owners as unknown as Record<string, unknown>[],
+        total,
+        chart: 'untouched',
+        empty: `Everyone has been touched in the last ${p.days} days.`,
+      },
+      {
+        name: 'contacts',
+        title: 'Contacts',
+        columns: [
+          { key: 'owner', label: 'Owner' },
+          { key: 'id', label: 'ID', format: 'int' },
+          { key: 'name', label: 'Name' },
+          { key: 'email', label: 'Email' },
+          { key: 'company', label: 'Company' },
+          { key: 'lastTouchedAt', label: 'Last touched', format: 'datetime' },
+          { key: 'daysSince', label: 'Days', format: 'int' },
+        ],
+        rows: listed as unknown as Record<string, unknown>[],
+        empty: 'None.',
+      },
+    ],
+    notes: never ? [`${never} contact${never === 1 ? ' has' : 's have'} never been touched (no call, meeting, email or other touch logged).`] : [],
+    explain: [
+      `A contact is untouched when its last touch (last_touched_at) is empty or earlier than ${p.cutoff} — ${p.days} days before ${p.scope.asOf}.`,
+      'last_touched_at moves forward whenever a call, meeting, email, newsletter, letter, LinkedIn message or other touch is logged for the contact (crm log); internal notes and tasks do not count.',
+      'Only active contacts count: archived contacts and those with lifecycle "inactive" are left out. Contacts created recently and never touched are included ("never").',
+      'Grouped by the contact\'s owner ("(none)" when it has none); most untouched owners first.',
+      describeScope(p.scope),
+    ].join('\n'),
+    data: { days: p.days, cutoff: p.cutoff, total: contacts.length, never, byOwner: owners, contacts: listed },
+  };
+}
