@@ -15,7 +15,7 @@ import { matchPolicy } from '../domain/sla-policies.js';
 import { DateError, parseDate, parseDateTime } from './dates.js';
 import type { ImportEnv, ImportOptions, Row } from './importer.js';
 import { headerKey, type FieldDef, type Mapping } from './mapping.js';
-import type { MappedRow } from './row.js';
+import { RowError, type MappedRow } from './row.js';
 
 export type EntityName = 'contacts' | 'companies' | 'deals' | 'activities' | 'tickets' | 'users';
 export const ENTITY_NAMES: EntityName[] = ['contacts', 'companies', 'deals', 'activities', 'tickets', 'users'];
@@ -33,6 +33,11 @@ export interface Converted {
   keyValue?: string;
   /** Entity-specific values for the after-write hooks. */
   extra: Record<string, any>;
+  /**
+   * A required value (a contact's name, a deal's title) whose cell is empty: the row cannot
+   * create a record, but with --empty keep it may still update one it matches by key.
+   */
+  incomplete?: RowError;
 }
 
 export interface EntitySpec {
@@ -67,6 +72,8 @@ export interface EntitySpec {
   adjustMapping?(keys: string[]): Map<number, string>;
   checkMapping?(m: Mapping, opts: ImportOptions): void;
   fieldOfColumn?: Record<string, string>;
+  /** The stored columns a field feeds, where they are not just the field's own name (--empty keep). */
+  fieldColumns?: Record<string, string[]>;
 }
 
 const f = (name: string, ...aliases: string[]): FieldDef => ({ name, aliases: aliases.map(headerKey) });
@@ -218,6 +225,11 @@ function ownerOf(r: MappedRow, env: ImportEnv, field = 'owner'): number | null {
   return env.userId(v, r, field, handleFromName);
 }
 
+/** A required value is missing: the row may still update a record it matches (see Converted.incomplete). */
+function incomplete(r: MappedRow, field: string, reason: string): RowError {
+  return new RowError(r.column(field), '', reason);
+}
+
 function baseConverted(): Converted {
   return { cols: {}, createDefaults: {}, keys: {}, custom: null, extra: {} };
 }
@@ -314,6 +326,8 @@ const contacts: EntitySpec = {
   // email: normalizeEmail (trims) then lower-cased; external id: cleanText (trims).
   cellKeys: { email: 'email', 'external-id': 'external_id' },
   keyField: { email: 'email', 'external-id': 'external_id', name: 'name' },
+  fieldOfColumn: { owner_id: 'owner', company_id: 'company', email_norm: 'email' },
+  fieldColumns: { name: ['first_name', 'last_name'], email: ['email', 'email_norm'], company: ['company_id'], owner: ['owner_id'] },
   checkMapping(m) {
     if (!m.fields.has('name') && !m.fields.has('first_name') && !m.fields.has('last_name')) {
       throw new UsageError('The file has no column for the contact name.', 'Map one: --map "Full Name=name" (or first_name / last_name; see --show-mapping).');
@@ -333,9 +347,11 @@ const contacts: EntitySpec = {
     const name = r.get('name');
     if (first === null && last === null && name !== null) ({ first, last } = splitName(name));
     if (r.has('name') || r.has('first_name') || r.has('last_name')) {
-      if (!first && !last) r.fail(r.has('name') ? 'name' : 'last_name', 'a contact needs a name');
-      c.first_name = first ?? '';
-      c.last_name = last ?? '';
+      if (!first && !last) conv.incomplete = incomplete(r, r.has('name') ? 'name' : 'last_name', 'a contact needs a name');
+      else {
+        c.first_name = first ?? '';
+        c.last_name = last ?? '';
+      }
     } else {
       r.fail('name', 'a contact needs a name (map a column with --map "Column=name")');
     }
@@ -369,7 +385,7 @@ const contacts: EntitySpec = {
     if (Object.keys(kept).length) conv.custom = { ...conv.custom, ...kept };
     conv.tags = tagsOf(r);
     conv.keys = { email: (c.email_norm as string | null) ?? null, 'external-id': (c.external_id as string | null) ?? null };
-    if (env.opts.match?.includes('name')) conv.keys.name = fastFold(`${c.first_name} ${c.last_name}`);
+    if (env.opts.match?.includes('name') && !conv.incomplete) conv.keys.name = fastFold(`${c.first_name} ${c.last_name}`);
     return conv;
   },
   derive(values, existing) {
@@ -424,12 +440,14 @@ const companies: EntitySpec = {
     name: 'SELECT id FROM companies WHERE name_fold = ? ORDER BY archived_at IS NOT NULL, id LIMIT 1',
   },
   keyField: { 'external-id': 'external_id', name: 'name' },
+  fieldOfColumn: { owner_id: 'owner' },
+  fieldColumns: { owner: ['owner_id'] },
   convert(r: MappedRow, env: ImportEnv) {
     const conv = baseConverted();
     const c = conv.cols;
     const name = r.get('name');
-    if (name === null) r.fail('name', 'a company needs a name');
-    c.name = name;
+    if (name === null) conv.incomplete = incomplete(r, 'name', 'a company needs a name');
+    else c.name = name;
     if (r.has('domain')) c.domain = normalizeDomain(r);
     const kept: Record<string, string> = {};
     softPhone(r, env, c, 'phone', kept);
@@ -440,7 +458,7 @@ const companies: EntitySpec = {
     conv.custom = customOf(r);
     if (Object.keys(kept).length) conv.custom = { ...conv.custom, ...kept };
     conv.tags = tagsOf(r);
-    conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: fold(name) };
+    conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: name === null ? null : fold(name) };
     return conv;
   },
   derive(values) {
@@ -563,7 +581,15 @@ const deals: EntitySpec = {
     name: 'SELECT id FROM deals WHERE crm_fold(title) = ? ORDER BY archived_at IS NOT NULL, id LIMIT 1',
   },
   keyField: { 'external-id': 'external_id', name: 'title' },
-  fieldOfColumn: { amount_minor: 'amount', stage_id: 'stage', company_id: 'company', owner_id: 'owner', contact_id: 'contact', won_at: 'closed', lost_at: 'closed' },
+  fieldOfColumn: { amount_minor: 'amount', stage_id: 'stage', pipeline_id: 'stage', company_id: 'company', owner_id: 'owner', contact_id: 'contact', won_at: 'closed', lost_at: 'closed' },
+  fieldColumns: {
+    company: ['company_id'],
+    contact: ['contact_id'],
+    amount: ['amount_minor', 'currency'],
+    stage: ['stage_id', 'pipeline_id', 'won_at', 'lost_at'],
+    closed: ['won_at', 'lost_at'],
+    owner: ['owner_id'],
+  },
   checkMapping(m) {
     if (!m.fields.has('title')) throw new UsageError('The file has no column for the deal title.', 'Map one: --map "Product=title" (see --show-mapping).');
   },
@@ -571,8 +597,8 @@ const deals: EntitySpec = {
     const conv = baseConverted();
     const c = conv.cols;
     const title = r.get('title');
-    if (title === null) r.fail('title', 'a deal needs a title');
-    c.title = title;
+    if (title === null) conv.incomplete = incomplete(r, 'title', 'a deal needs a title');
+    else c.title = title;
     if (r.has('company')) {
       const co = r.get('company');
       c.company_id = co === null ? null : env.companyId(co, r, 'company', false, fold);
@@ -592,9 +618,10 @@ const deals: EntitySpec = {
       }
     } else if (currency) c.currency = currency;
     let kind = 'open';
-    if (r.has('stage')) {
-      const s = r.get('stage');
-      if (s === null) r.fail('stage', 'a deal needs a stage');
+    const s = r.get('stage');
+    // An empty stage cell is no stage given (--empty keep): a new deal starts in the first stage.
+    if (s === null && r.has('stage') && env.opts.empty === 'clear') r.fail('stage', 'a deal needs a stage');
+    if (s !== null) {
       const st = env.stage(s, r, 'stage', fold);
       c.stage_id = st.id;
       c.pipeline_id = st.pipelineId;
@@ -617,7 +644,7 @@ const deals: EntitySpec = {
     const closedRaw = r.has('closed') ? dateTime(r, env, 'closed') : null;
     const closed = closedRaw ?? (c.expected_close ? parseDateTime(c.expected_close as string, 'YMD', env.timeZone) : null);
     if (closed && created && closed < created) env.warn(r.row, r.column(closedRaw ? 'closed' : 'expected_close'), closed.slice(0, 10), `closes before the deal was created (${created.slice(0, 10)}); imported as given`);
-    if (r.has('stage')) {
+    if (c.stage_id !== undefined) {
       c.won_at = null;
       c.lost_at = null;
       if (kind === 'won' || kind === 'lost') {
@@ -634,7 +661,7 @@ const deals: EntitySpec = {
     conv.extra.movedAt = kind !== 'open' ? (closed ?? env.now) : env.now;
     conv.custom = customOf(r);
     conv.tags = tagsOf(r);
-    conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: fold(title) };
+    conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: title === null ? null : fold(title) };
     return conv;
   },
   derive(values, existing, conv) {
@@ -731,6 +758,16 @@ const tickets: EntitySpec = {
   },
   keyField: { 'external-id': 'external_id', name: 'subject' },
   fieldOfColumn: { contact_id: 'requester', assignee_id: 'assignee', company_id: 'company', solved_at: 'solved', closed_at: 'closed' },
+  fieldColumns: {
+    requester: ['contact_id'],
+    requester_email: ['contact_id'],
+    requester_name: ['contact_id'],
+    company: ['company_id'],
+    assignee: ['assignee_id'],
+    status: ['status', 'solved_at', 'closed_at'],
+    solved: ['solved_at', 'status'],
+    closed: ['closed_at', 'status'],
+  },
   convert(r: MappedRow, env: ImportEnv) {
     const conv = baseConverted();
     const c = conv.cols;
@@ -751,13 +788,14 @@ const tickets: EntitySpec = {
       if (!word) r.fail('priority', 'must be low, normal, high or urgent');
       c.priority = word;
     }
-    let status = 'new';
-    if (r.has('status')) {
-      const s = r.get('status');
-      const word = s === null ? 'new' : STATUS_WORDS[s.toLowerCase().replace(/[_-]+/g, ' ').trim()] ?? STATUS_WORDS[s.toLowerCase()];
+    // The status the file gives; null when it gives none (no column, or an empty cell kept).
+    let given: string | null = null;
+    const s = r.get('status');
+    if (s !== null) {
+      const word = STATUS_WORDS[s.toLowerCase().replace(/[_-]+/g, ' ').trim()] ?? STATUS_WORDS[s.toLowerCase()];
       if (!word) r.fail('status', 'must be new, open, pending, on_hold, solved or closed');
-      c.status = status = word;
-    }
+      given = word;
+    } else if (r.has('status') && env.opts.empty === 'clear') given = 'new';
     if (r.has('assignee')) c.assignee_id = ownerOf(r, env, 'assignee');
     text(r, c, 'channel', 'channel');
     text(r, c, 'category', 'category');
@@ -767,12 +805,22 @@ const tickets: EntitySpec = {
     const firstResponse = r.has('first_response') ? dateTime(r, env, 'first_response') : null;
     let solved = r.has('solved') ? dateTime(r, env, 'solved') : null;
     let closed = r.has('closed') ? dateTime(r, env, 'closed') : null;
+    // Without a status, the row's times say what it proves: a closing time closed, a resolution
+    // time solved (a ticket left "new" would drop them and breach every SLA); else a new ticket.
+    const status = given ?? (closed !== null ? 'closed' : solved !== null ? 'solved' : 'new');
+    if (given !== null || status !== 'new') c.status = status;
     const done = status === 'solved' || status === 'closed';
     if (done) {
       solved ??= closed ?? updated;
       if (status === 'closed') closed ??= solved;
     } else {
       // Reopened, or a state before resolution: the file's resolution times do not apply yet.
+      // An event log replays them with the row that solves the ticket; any other file is told.
+      if (!r.has('updated')) {
+        for (const [field, t] of [['solved', solved], ['closed', closed]] as const) {
+          if (t !== null) env.warn(r.row, r.column(field), r.get(field)!, `not imported: the status "${s ?? status}" says the ticket is not solved`);
+        }
+      }
       solved = null;
       closed = null;
     }
@@ -941,6 +989,7 @@ const activities: EntitySpec = {
   keySql: { 'external-id': 'SELECT id FROM activities WHERE external_id = ?' },
   keyField: { 'external-id': 'external_id' },
   fieldOfColumn: { contact_id: 'contact', company_id: 'company', deal_id: 'deal', owner_id: 'owner', occurred_at: 'occurred', due_at: 'due', done_at: 'done', duration_minutes: 'duration' },
+  fieldColumns: { contact: ['contact_id'], company: ['company_id'], deal: ['deal_id'], occurred: ['occurred_at', 'due_at'], due: ['due_at'], done: ['done_at'], duration: ['duration_minutes'], owner: ['owner_id'] },
   checkMapping(m) {
     if (!m.fields.has('kind')) throw new UsageError('The file has no column for the activity kind (call, meeting, email, note, task…).', 'Map one: --map "Type=kind" (see --show-mapping).');
   },
@@ -978,12 +1027,12 @@ const activities: EntitySpec = {
       else if (!/^(no|false|n|0)$/i.test(doneRaw)) done = dateTime(r, env, 'done');
     }
     if (kind === 'task') {
-      if (!due && !occurred) r.fail('due', 'a task needs a due date');
-      c.due_at = due ?? occurred;
+      if (!due && !occurred) conv.incomplete = incomplete(r, 'due', 'a task needs a due date');
+      else c.due_at = due ?? occurred;
       if (r.has('done')) c.done_at = done;
     } else {
-      if (!occurred) r.fail('occurred', `a logged ${kind} needs the time it happened`);
-      c.occurred_at = occurred;
+      if (!occurred) conv.incomplete = incomplete(r, 'occurred', `a logged ${kind} needs the time it happened`);
+      else c.occurred_at = occurred;
     }
     if (r.has('duration')) c.duration_minutes = integer(r, 'duration', 0, 100000);
     if (r.has('owner')) {

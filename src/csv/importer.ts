@@ -32,6 +32,8 @@ import { ENTITIES, type Converted, type EntityName, type EntitySpec, type MatchK
 
 export type Mode = 'create' | 'update' | 'upsert';
 export type CreateMissing = 'users' | 'companies' | 'contacts';
+/** What an empty cell means for a record that exists: no value given (keep), or clear the field. */
+export type EmptyCells = 'keep' | 'clear';
 
 export interface ImportOptions {
   entity: EntityName;
@@ -41,6 +43,8 @@ export interface ImportOptions {
   dateOrder?: DateOrder;
   match?: MatchKey[];
   mode: Mode;
+  /** --empty: keep (default) leaves a stored value alone when the cell is empty; clear empties it. */
+  empty: EmptyCells;
   dryRun: boolean;
   skipInvalid: boolean;
   rejectsPath?: string;
@@ -65,6 +69,8 @@ export interface RowOutcome {
   id?: number;
   key?: string;
   changes?: string[];
+  /** The changed fields that an empty cell clears (--empty clear). */
+  cleared?: string[];
   error?: RowIssue;
   note?: string;
 }
@@ -82,6 +88,10 @@ export interface FileResult {
   updated: number;
   unchanged: number;
   rejected: number;
+  /** All-empty records (a spreadsheet's trailing ",,,"): skipped, not counted in rows. */
+  skippedEmpty: number;
+  /** Stored values left as they were because the file's cell was empty (--empty keep). */
+  keptEmpty: number;
   createdReferences: { users: string[]; companies: string[]; contacts: number };
   mapping: { column: string; field: string }[];
   customColumns: string[];
@@ -338,6 +348,11 @@ const STAGE_SYNONYMS: Record<string, string> = {
   'contract sent': 'negotiation',
 };
 
+function allEmpty(cells: string[]): boolean {
+  for (const c of cells) if (c.trim() !== '') return false;
+  return true;
+}
+
 function foldKey(s: string): string {
   return s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
@@ -390,6 +405,8 @@ class Run {
       updated: 0,
       unchanged: 0,
       rejected: 0,
+      skippedEmpty: 0,
+      keptEmpty: 0,
       createdReferences: env.createdRefs,
       mapping: describeMapping(mapping),
       customColumns: mapping.custom.map((i) => mapping.header[i]!),
@@ -446,8 +463,10 @@ class Run {
       this.result.rejectsFile = path;
       writeSync(this.rejectsFd, stringify([[...this.mapping.header, 'crm_import_error']]));
     }
-    const padded = this.mapping.header.map((_h, i) => cells[i] ?? '');
-    writeSync(this.rejectsFd, stringify([[...padded, reason]]));
+    // Every cell of the row, in order (a row longer than the header keeps its extra cells, so it
+    // can be fixed from this file); a short row is padded to the header's width.
+    const all = cells.length >= this.mapping.header.length ? cells : this.mapping.header.map((_h, i) => cells[i] ?? '');
+    writeSync(this.rejectsFd, stringify([[...all, reason]]));
   }
 
   closeRejects(): void {
@@ -458,6 +477,7 @@ class Run {
     this.result.rows++;
     const width = this.mapping.header.length;
     if (cells.length !== width) {
+      if (allEmpty(cells)) return this.skipEmpty();
       this.reject(row, cells, { column: '', value: '', reason: `has ${cells.length} fields but the header has ${width} (a ragged row: check its quotes and delimiters)` });
       return;
     }
@@ -474,8 +494,16 @@ class Run {
       if (savepoint) this.env.sqlite.exec('ROLLBACK TO import_row; RELEASE import_row');
       if (!(err instanceof RowError)) throw err;
       if (refMarks) this.env.forgetSince(sideMark, refMarks);
+      // Every entity needs some value, so an all-empty record (a spreadsheet's trailing ",,,")
+      // always ends here: it is skipped and counted, at no cost to the rows that import.
+      if (allEmpty(cells)) return this.skipEmpty();
       this.reject(row, cells, { column: err.column, value: err.value, reason: err.reason });
     }
+  }
+
+  private skipEmpty(): void {
+    this.result.rows--;
+    this.result.skippedEmpty++;
   }
 
   private upsert(row: MappedRow, keySeen: boolean | undefined): void {
@@ -483,11 +511,14 @@ class Run {
     const conv = spec.convert(row, env);
     const found = this.findExisting(row, conv, keySeen);
     if (found === undefined) {
+      if (conv.incomplete) throw conv.incomplete;
       if (env.opts.mode === 'update') throw new RowError((conv.keyName ? row.column(spec.keyField[conv.keyName] ?? conv.keyName) : ''), conv.keyValue ?? '', `no existing ${spec.singular} matches (--mode update only changes existing records)`);
       this.queueInsert(conv, row.row);
       return;
     }
     const existing = env.stmt(`SELECT * FROM ${spec.table} WHERE id = ?`).get(found) as Row;
+    if (env.opts.empty === 'keep') this.keepStored(row, conv, existing);
+    else if (conv.incomplete) throw conv.incomplete;
     const changes = this.changedColumns(existing, conv);
     const earlier = this.rowOfCreated(found) ?? this.updatedRowOf.get(found);
     if (changes.length === 0) {
@@ -510,9 +541,56 @@ class Run {
     if (earlier !== undefined && rowTime === undefined) {
       throw new RowError((conv.keyName ? row.column(spec.keyField[conv.keyName] ?? conv.keyName) : ''), conv.keyValue ?? '', `conflicts with row ${earlier} (same ${conv.keyName ?? 'key'}, different ${changes.map((c) => spec.fieldOfColumn?.[c] ?? c).join(', ')})`);
     }
+    const cleared = env.opts.empty === 'clear' ? this.clearedFields(existing, conv, changes) : undefined;
     this.update(found, existing, conv, changes);
     this.updatedRowOf.set(found, row.row);
-    this.record({ row: row.row, outcome: 'updated', id: found, key: conv.keyValue ?? undefined, changes: changes.map((c) => spec.fieldOfColumn?.[c] ?? c) });
+    this.record({ row: row.row, outcome: 'updated', id: found, key: conv.keyValue ?? undefined, changes: this.fieldNames(changes), ...(cleared?.length ? { cleared } : {}) });
+  }
+
+  /** Stored column names → the field names users know (owner, not owner_id), each once. */
+  private fieldNames(columns: string[]): string[] {
+    return [...new Set(columns.map((c) => this.spec.fieldOfColumn?.[c] ?? c))];
+  }
+
+  /** The columns a field feeds (the field's own name unless the entity says otherwise). */
+  private columnsOf(field: string): string[] {
+    return this.spec.fieldColumns?.[field] ?? [field];
+  }
+
+  /**
+   * --empty keep, for a record that exists: a column fed only by empty cells of this row is left
+   * out of the update (an empty cell means "no value given"); a column some non-empty cell feeds
+   * (a stage moved to an open one clears won_at) is written. Only matched rows pay for this.
+   */
+  private keepStored(row: MappedRow, conv: Converted, existing: Row): void {
+    const given = new Set<string>();
+    const empty: string[] = [];
+    let tagsEmpty = false;
+    for (const field of this.mapping.fields.keys()) {
+      if (row.get(field) !== null) for (const col of this.columnsOf(field)) given.add(col);
+      else if (field === 'tags') tagsEmpty = true;
+      else empty.push(field);
+    }
+    const kept = new Set<string>();
+    for (const field of empty) {
+      for (const col of this.columnsOf(field)) {
+        if (given.has(col) || !(col in conv.cols)) continue;
+        if (!sameValue(existing[col], conv.cols[col])) kept.add(field);
+        delete conv.cols[col];
+      }
+    }
+    if (tagsEmpty && conv.tags !== undefined) {
+      const stored = this.env.stmt('SELECT 1 FROM tags WHERE entity_type = ? AND entity_id = ? LIMIT 1').get(this.spec.tagEntity, existing.id);
+      if (stored) kept.add('tags');
+      conv.tags = undefined;
+    }
+    this.result.keptEmpty += kept.size;
+  }
+
+  /** --empty clear: the changed fields whose new value is empty and whose stored one was not. */
+  private clearedFields(existing: Row, conv: Converted, changes: string[]): string[] {
+    const blank = (v: unknown) => v === null || v === undefined || v === '';
+    return this.fieldNames(changes.filter((c) => (c === 'tags' ? (conv.tags ?? []).length === 0 : c !== 'custom_fields' && blank(conv.cols[c]) && !blank(existing[c]))));
   }
 
   private findExisting(row: MappedRow, conv: Converted, keySeen: boolean | undefined): number | undefined {
@@ -552,6 +630,7 @@ class Run {
       return hit?.id;
     }
     this.flush();
+    if (conv.incomplete) throw conv.incomplete; // without a key, a row must be a whole record
     if (env.opts.match && env.opts.mode !== 'create') {
       throw new RowError(row.column(spec.keyField[env.opts.match[0]!] ?? env.opts.match[0]!), '', `has no ${env.opts.match.join(' or ')} to match on`);
     }
@@ -898,6 +977,7 @@ function runOptions(opts: ImportOptions): Record<string, unknown> {
     dateFormat: opts.dateOrder ?? null,
     match: opts.match ?? null,
     mode: opts.mode,
+    empty: opts.empty,
     skipInvalid: opts.skipInvalid,
     createMissing: [...opts.createMissing],
     encoding: opts.encoding ?? null,

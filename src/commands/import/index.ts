@@ -13,7 +13,7 @@ import { collect, examples, parseId, positiveInt } from '../common.js';
 import { sessionOf } from '../session.js';
 import { parseDateOrder, DateError } from '../../csv/dates.js';
 import { ENTITIES, ENTITY_NAMES, type EntityName, type MatchKey } from '../../csv/entities.js';
-import { importFile, prepareFile, type CreateMissing, type FileResult, type ImportOptions, type Mode } from '../../csv/importer.js';
+import { importFile, prepareFile, type CreateMissing, type EmptyCells, type FileResult, type ImportOptions, type Mode } from '../../csv/importer.js';
 import { describeMapping, parseMapFlags } from '../../csv/mapping.js';
 import { listImportRuns, undoImportRun, type ImportRunRecord } from '../../csv/undo.js';
 import { fold } from '../../db/fold.js';
@@ -27,6 +27,7 @@ interface ImportFlags {
   dateFormat?: string;
   match?: string;
   mode?: string;
+  empty?: string;
   dryRun?: boolean;
   skipInvalid?: boolean;
   rejects?: string;
@@ -76,6 +77,8 @@ function buildOptions(ctx: CliContext, entity: EntityName, o: ImportFlags): Impo
   }
   const mode = (o.mode ?? 'upsert') as Mode;
   if (!['create', 'update', 'upsert'].includes(mode)) throw new UsageError(`Unknown --mode "${o.mode}".`, 'Use create, update or upsert.');
+  const empty = (o.empty ?? 'keep') as EmptyCells;
+  if (empty !== 'keep' && empty !== 'clear') throw new UsageError(`Unknown --empty "${o.empty}".`, 'Use keep (an empty cell leaves the stored value) or clear (an empty cell clears it).');
   let dateOrder;
   if (o.dateFormat) {
     try {
@@ -97,6 +100,7 @@ function buildOptions(ctx: CliContext, entity: EntityName, o: ImportFlags): Impo
     dateOrder,
     match,
     mode,
+    empty,
     dryRun: Boolean(o.dryRun),
     skipInvalid: Boolean(o.skipInvalid),
     rejectsPath: o.rejects,
@@ -128,6 +132,8 @@ function humanSummary(r: FileResult): string {
   const verb = r.dryRun ? 'would be ' : '';
   lines.push(`${r.file} → ${r.entity}${r.dryRun ? ' (dry run: nothing written)' : r.committed ? ` (import run #${r.runId})` : ' (nothing written)'}`);
   lines.push(`  ${r.rows} rows: ${r.created} ${verb}created, ${r.updated} ${verb}updated, ${r.unchanged} unchanged, ${r.rejected} rejected`);
+  if (r.skippedEmpty) lines.push(`  skipped ${r.skippedEmpty} empty row${r.skippedEmpty === 1 ? '' : 's'}`);
+  if (r.keptEmpty) lines.push(`  ${r.keptEmpty} empty cell${r.keptEmpty === 1 ? '' : 's'} left the stored value as it is (--empty clear clears such fields)`);
   if (r.rows > 0 && r.unchanged === r.rows) lines.push('  Every row matches what is stored: nothing to change.');
   const refs = r.createdReferences;
   const refParts = [refs.companies.length ? `${refs.companies.length} companies` : '', refs.users.length ? `${refs.users.length} users (${refs.users.slice(0, 5).join(', ')}${refs.users.length > 5 ? ', …' : ''})` : '', refs.contacts ? `${refs.contacts} contacts` : ''].filter(Boolean);
@@ -136,7 +142,7 @@ function humanSummary(r: FileResult): string {
   const notImported = r.mapping.filter((m) => m.field.startsWith('not imported'));
   if (notImported.length) lines.push(`  not imported: ${notImported.map((m) => `${safeCell(m.column)} (${m.field.replace('not imported: ', '')})`).join(', ')}`);
   const updated = r.details.filter((d) => d.outcome === 'updated');
-  for (const d of updated.slice(0, SHOWN_DETAILS)) lines.push(`  row ${d.row}: ${verb}updated #${d.id}: ${d.changes!.join(', ')}`);
+  for (const d of updated.slice(0, SHOWN_DETAILS)) lines.push(`  row ${d.row}: ${verb}updated #${d.id}: ${d.changes!.map((c) => (d.cleared?.includes(c) ? `${c} (${verb}cleared)` : c)).join(', ')}`);
   if (updated.length > SHOWN_DETAILS) lines.push(`  … and ${updated.length - SHOWN_DETAILS} more updated rows (--json lists every row)`);
   return lines.join('\n') + '\n';
 }
@@ -178,7 +184,7 @@ async function runImport(ctx: CliContext, entity: EntityName, files: string[], o
   else emit(ctx.out, results.map(humanSummary).join(''));
   for (const r of results) {
     if (r.warningCount) {
-      ctx.io.stderr.write(`warning: ${r.file}: ${r.warningCount} value(s) kept in a weaker form:\n`);
+      ctx.io.stderr.write(`warning: ${r.file}: ${r.warningCount} value(s) not imported as given:\n`);
       for (const w of r.warnings.slice(0, SHOWN_DETAILS)) ctx.io.stderr.write(`  row ${w.row}, ${safeCell(w.column)} "${safeCell(w.value)}": ${w.reason}\n`);
       if (r.warningCount > SHOWN_DETAILS) ctx.io.stderr.write(`  … and ${r.warningCount - SHOWN_DETAILS} more (--json lists them)\n`);
     }
@@ -221,6 +227,7 @@ export function register(noun: Command, ctx: CliContext): void {
       .option('--dry-run', 'check every row and report what would happen; write nothing')
       .option('--match <key>', `natural key: ${ENTITIES[entity].matchKeys.join('|')} (default ${ENTITIES[entity].defaultMatch.join(', then ')})`)
       .option('--mode <mode>', 'create | update | upsert (default upsert)')
+      .option('--empty <what>', 'keep | clear: what an empty cell does to a stored value (default keep: leaves it)')
       .option('--skip-invalid', 'import the good rows; write the bad ones to FILE.rejects.csv')
       .option('--rejects <file>', 'where --skip-invalid writes the rejected rows')
       .option('--create-missing <kinds>', 'create referenced users, companies or contacts that do not exist (comma list)', collect)
