@@ -23,7 +23,7 @@ import type { Session } from '../domain/session.js';
 import { UserError } from '../errors.js';
 import type { DateOrder } from './dates.js';
 import { buildMapping, describeMapping, type Mapping, type UserMapping } from './mapping.js';
-import { TableReader, type RowSource } from './reader.js';
+import { ROWS_PENDING, TableReader, type RowSource } from './reader.js';
 import { ThreadedTableReader, workerScript } from './threaded-reader.js';
 import type { KeyColumns } from './key-cells.js';
 import { hashKey, IntSet } from './key-hash.js';
@@ -897,7 +897,7 @@ function keyColumnsOf(spec: EntitySpec, mapping: Mapping, opts: ImportOptions): 
 }
 
 /** Import one file in one transaction. */
-export function importFile(db: Db, s: Session, prepared: PreparedFile, opts: ImportOptions): FileResult {
+export async function importFile(db: Db, s: Session, prepared: PreparedFile, opts: ImportOptions): Promise<FileResult> {
   const spec = ENTITIES[opts.entity];
   const env = new ImportEnv(db, s, opts);
   const run = new Run(env, spec, prepared.mapping, prepared.reader);
@@ -909,7 +909,13 @@ export function importFile(db: Db, s: Session, prepared: PreparedFile, opts: Imp
     run.start();
     let n = 0;
     const collect = largeFileGc(reader.size);
-    for (let r = reader.next(); r; r = reader.next()) {
+    for (;;) {
+      const r = reader.next();
+      if (r === ROWS_PENDING) {
+        await reader.whenReady!(); // the parse worker is behind (or dead: this throws, and the file rolls back)
+        continue;
+      }
+      if (!r) break;
       run.processRow(r.row, r.cells, r.keySeen);
       if (++n % 2000 === 0) {
         opts.progress?.(reader.bytesRead, reader.size);

@@ -173,7 +173,7 @@ async function runImport(ctx: CliContext, entity: EntityName, files: string[], o
   let failed: FileResult | undefined;
   for (const file of files) {
     const prepared = prepareFile(spec, file, opts);
-    const result = importFile(s.db, s, prepared, { ...opts, progress: progressReporter(ctx, file) });
+    const result = await importFile(s.db, s, prepared, { ...opts, progress: progressReporter(ctx, file) });
     results.push(result);
     if (result.rejected > 0 && !opts.skipInvalid && !opts.dryRun) {
       failed = result;
