@@ -449,7 +449,7 @@ class Run {
 
   private reject(row: number, cells: string[], issue: RowIssue): void {
     this.record({ row, outcome: 'rejected', error: issue });
-    if (this.env.opts.skipInvalid && !this.env.opts.dryRun) this.writeReject(cells, `${issue.column}: ${issue.reason}`);
+    if (this.env.opts.skipInvalid && !this.env.opts.dryRun) this.writeReject(cells, issue.column ? `${issue.column}: ${issue.reason}` : issue.reason);
   }
 
   private writeReject(cells: string[], reason: string): void {
