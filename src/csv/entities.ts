@@ -345,12 +345,17 @@ const contacts: EntitySpec = {
     let first = r.get('first_name');
     let last = r.get('last_name');
     const name = r.get('name');
-    if (first === null && last === null && name !== null) ({ first, last } = splitName(name));
+    const split = first === null && last === null && name !== null;
+    if (split) ({ first, last } = splitName(name));
     if (r.has('name') || r.has('first_name') || r.has('last_name')) {
       if (!first && !last) conv.incomplete = incomplete(r, r.has('name') ? 'name' : 'last_name', 'a contact needs a name');
       else {
-        c.first_name = first ?? '';
-        c.last_name = last ?? '';
+        // A part no column gives (a file with first names only) is not given: '' for a new
+        // contact, the stored one otherwise.
+        if (split || r.has('first_name')) c.first_name = first ?? '';
+        else conv.createDefaults.first_name = '';
+        if (split || r.has('last_name')) c.last_name = last ?? '';
+        else conv.createDefaults.last_name = '';
       }
     } else {
       r.fail('name', 'a contact needs a name (map a column with --map "Column=name")');
@@ -385,7 +390,7 @@ const contacts: EntitySpec = {
     if (Object.keys(kept).length) conv.custom = { ...conv.custom, ...kept };
     conv.tags = tagsOf(r);
     conv.keys = { email: (c.email_norm as string | null) ?? null, 'external-id': (c.external_id as string | null) ?? null };
-    if (env.opts.match?.includes('name') && !conv.incomplete) conv.keys.name = fastFold(`${c.first_name} ${c.last_name}`);
+    if (env.opts.match?.includes('name') && !conv.incomplete) conv.keys.name = fastFold(`${first ?? ''} ${last ?? ''}`);
     return conv;
   },
   derive(values, existing) {
@@ -397,7 +402,7 @@ const contacts: EntitySpec = {
     }
   },
   contentCandidates(env, conv) {
-    return candidates(env, 'contacts', { first_name: conv.cols.first_name, last_name: conv.cols.last_name });
+    return candidates(env, 'contacts', { first_name: conv.cols.first_name ?? conv.createDefaults.first_name, last_name: conv.cols.last_name ?? conv.createDefaults.last_name });
   },
 };
 

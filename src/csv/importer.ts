@@ -490,8 +490,9 @@ class Run {
     try {
       this.upsert(mapped, keySeen);
       if (savepoint) this.env.sqlite.exec('RELEASE import_row');
-    } catch (err) {
+    } catch (caught) {
       if (savepoint) this.env.sqlite.exec('ROLLBACK TO import_row; RELEASE import_row');
+      const err = caught instanceof Error && (caught as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? this.uniqueClash(caught, mapped) : caught;
       if (!(err instanceof RowError)) throw err;
       if (refMarks) this.env.forgetSince(sideMark, refMarks);
       // Every entity needs some value, so an all-empty record (a spreadsheet's trailing ",,,")
@@ -499,6 +500,13 @@ class Run {
       if (allEmpty(cells)) return this.skipEmpty();
       this.reject(row, cells, { column: err.column, value: err.value, reason: err.reason });
     }
+  }
+
+  /** An update that would give a record another record's unique value (an email, an external id). */
+  private uniqueClash(err: Error, row: MappedRow): RowError {
+    const column = /UNIQUE constraint failed: \w+\.(\w+)/.exec(err.message)?.[1] ?? '';
+    const field = this.spec.fieldOfColumn?.[column] ?? column;
+    return new RowError(row.column(field), row.get(field) ?? '', `another ${this.spec.singular} already has this ${field.replace(/_/g, ' ')}`);
   }
 
   private skipEmpty(): void {
@@ -617,16 +625,22 @@ class Run {
         // for each wrote short batches through freshly prepared statements (0.2 s of 1M rows).
         if (this.queuedWithKey(first, value)) this.flush();
       } else {
-        // A queued row with this key must be written before the lookup can find it.
+        // A queued row with one of these keys must be written before a lookup can find it.
         const h0 = hashKey(first, value);
-        if (this.pendingKeys.has(h0)) this.flush();
-        this.pendingKeys.add(h0);
+        let queued = this.pendingKeys.has(h0);
+        const hashes = [h0];
         for (let i = order.indexOf(first) + 1; i < order.length; i++) {
           const other = conv.keys[order[i]!];
-          if (other !== undefined && other !== null) this.pendingKeys.add(hashKey(order[i]!, other));
+          if (other === undefined || other === null) continue;
+          const h = hashKey(order[i]!, other);
+          if (this.pendingKeys.has(h)) queued = true;
+          hashes.push(h);
         }
+        if (queued) this.flush();
+        for (const h of hashes) this.pendingKeys.add(h);
       }
       const hit = env.stmt(spec.keySql[first]!).get(value) as { id: number } | undefined;
+      if (!hit) this.checkExternalIdFree(row, conv, first);
       return hit?.id;
     }
     this.flush();
@@ -641,6 +655,20 @@ class Run {
       if (this.changedColumns(existing, conv).length === 0) return id;
     }
     return undefined;
+  }
+
+  /**
+   * A row matched by another key (a contact by email) that finds no record would be created with
+   * its external id — which must not belong to another record (a unique column): reject the row
+   * naming the holder, rather than fail the insert. Only rows carrying both keys pay the lookup.
+   */
+  private checkExternalIdFree(row: MappedRow, conv: Converted, matchedBy: MatchKey): void {
+    const ext = conv.keys['external-id'];
+    const sql = this.spec.keySql['external-id'];
+    if (matchedBy === 'external-id' || ext === undefined || ext === null || !sql) return;
+    if (this.bulk && this.queuedWithKey('external-id', ext)) this.flush();
+    const holder = this.env.stmt(sql).get(ext) as { id: number } | undefined;
+    if (holder) throw new RowError(row.column('external_id'), ext, `external id "${ext}" already belongs to ${this.spec.singular} #${holder.id}, whose ${matchedBy} is not this row's`);
   }
 
   /** A bulk load whose reader does not watch the key cells: whether a key of this row occurred in an earlier row (by hash). */

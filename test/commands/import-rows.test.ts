@@ -83,6 +83,20 @@ describe('all-empty records', () => {
   });
 });
 
+describe('unique values', () => {
+  it('a row whose external id belongs to another record is a rejected row naming it, not an internal error', async () => {
+    await ok(['import', 'contacts', file('s.csv', 'name,email,external_id\nA One,a@x.test,X-0\nB Two,b@x.test,\n')]);
+    const r = await crm(['import', 'contacts', file('u.csv', 'name,email,external_id\nB Two,b@x.test,X-0\nC New,c@x.test,X-0\n')]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(r.stderr).toContain('row 2, external_id "X-0": another contact already has this external id');
+    expect(r.stderr).toContain('row 3, external_id "X-0": external id "X-0" already belongs to contact #1, whose email is not this row\'s');
+    // Two new rows of one file with one external id: the second is refused the same way.
+    const w = await crm(['import', 'contacts', file('w.csv', 'name,email,external_id\nD,d@x.test,Y-1\nE,e@x.test,Y-1\n')]);
+    expect(w.stderr).toContain('row 3, external_id "Y-1": external id "Y-1" already belongs to contact #');
+  });
+});
+
 describe('the rejects file keeps every cell of a rejected row', () => {
   it('a row longer than the header keeps its extra cells, in order; a short row is padded', async () => {
     const f = file('p.csv', 'name,email\nAna Lima,ana@x.test\nBo Chen,bo@x.test,+1 555 0100,extra\nShort\n');

@@ -150,7 +150,7 @@ function humanSummary(r: FileResult): string {
 function rejectedLines(r: FileResult): string {
   return r.details
     .filter((d) => d.outcome === 'rejected')
-    .map((d) => `  row ${d.row}${d.error!.column ? `, ${safeCell(d.error!.column)}` : ''}${d.error!.value ? ` "${safeCell(d.error!.value)}"` : ''}: ${d.error!.reason}\n`)
+    .map((d) => `  row ${d.row}${d.error!.column ? `, ${safeCell(d.error!.column)}` : ''}${d.error!.value ? ` "${safeCell(d.error!.value)}"` : ''}: ${safeCell(d.error!.reason)}\n`)
     .join('');
 }
 
@@ -185,7 +185,7 @@ async function runImport(ctx: CliContext, entity: EntityName, files: string[], o
   for (const r of results) {
     if (r.warningCount) {
       ctx.io.stderr.write(`warning: ${r.file}: ${r.warningCount} value(s) not imported as given:\n`);
-      for (const w of r.warnings.slice(0, SHOWN_DETAILS)) ctx.io.stderr.write(`  row ${w.row}, ${safeCell(w.column)} "${safeCell(w.value)}": ${w.reason}\n`);
+      for (const w of r.warnings.slice(0, SHOWN_DETAILS)) ctx.io.stderr.write(`  row ${w.row}, ${safeCell(w.column)} "${safeCell(w.value)}": ${safeCell(w.reason)}\n`);
       if (r.warningCount > SHOWN_DETAILS) ctx.io.stderr.write(`  … and ${r.warningCount - SHOWN_DETAILS} more (--json lists them)\n`);
     }
     if (r.rejected && (opts.dryRun || opts.skipInvalid)) ctx.io.stderr.write(`${r.file}: ${r.rejected} rejected row(s):\n${rejectedLines(r)}`);
