@@ -6,7 +6,8 @@
 import { fold, phoneDigits } from '../db/fold.js';
 import { normalizeTag } from '../db/tags.js';
 import { LIFECYCLES, searchText } from '../domain/contacts.js';
-import { isCurrencyCode, parseMoney } from '../domain/money.js';
+import { parseAmount as parseDealAmount, parseOverride } from '../domain/deals.js';
+import { isCurrencyCode } from '../domain/money.js';
 import { handleFromName, normalizeHandle, ROLES, validateTimeZone } from '../domain/users.js';
 import { cleanText, normalizeEmail, normalizePhone, splitName } from '../domain/validate.js';
 import { CrmError, UsageError } from '../errors.js';
@@ -152,13 +153,14 @@ function customOf(r: MappedRow): Record<string, unknown> | null {
 }
 
 /**
- * Money in a cell, parsed by the domain's parseMoney: "1250", "1,250.50", "$1,250.50",
+ * A deal amount in a cell, parsed by the rule `crm deal add --amount` uses (the domain's
+ * parseAmount: no negative amounts, none too large): "1250", "1,250.50", "$1,250.50",
  * "1250 EUR", "500000.0". Exact: digits only, never a float. A currency in the cell wins over
  * --currency.
  */
 export function parseAmount(raw: string, fallbackCurrency: string | undefined): { minor: number; currency: string } | { error: string } {
   try {
-    const m = parseMoney(raw, { defaultCurrency: fallbackCurrency });
+    const m = parseDealAmount(raw, fallbackCurrency, undefined);
     const minor = Number(m.minor);
     if (!Number.isSafeInteger(minor)) return { error: `"${raw}" is too large` };
     return { minor, currency: m.currency };
@@ -636,7 +638,10 @@ const deals: EntitySpec = {
       conv.createDefaults.stage_id = st.id;
       conv.createDefaults.pipeline_id = st.pipelineId;
     }
-    if (r.has('probability')) c.probability = integer(r, 'probability', 0, 100);
+    if (r.has('probability')) {
+      const p = r.get('probability');
+      c.probability = p === null ? null : domainCall(r, 'probability', () => parseOverride(p) ?? null); // as deal add --probability
+    }
     if (r.has('expected_close')) c.expected_close = date(r, env, 'expected_close');
     if (r.has('owner')) c.owner_id = ownerOf(r, env);
     else conv.createDefaults.owner_id = env.actorUserId();
@@ -676,15 +681,18 @@ const deals: EntitySpec = {
     return candidates(env, 'deals', { title: conv.cols.title, company_id: conv.cols.company_id ?? null });
   },
   afterInsert(env, id, conv) {
-    const stageId = conv.cols.stage_id ?? conv.createDefaults.stage_id;
-    env.stmt('INSERT INTO deal_stage_history (deal_id, from_stage_id, to_stage_id, at, actor) VALUES (?, NULL, ?, ?, ?)').run(id, stageId, conv.extra.enteredAt, env.actor);
+    stageHistory(env, id, null, conv.cols.stage_id ?? conv.createDefaults.stage_id, conv.extra.enteredAt);
   },
   afterUpdate(env, id, existing, conv) {
     if (conv.cols.stage_id === undefined || conv.cols.stage_id === existing.stage_id) return [];
-    const res = env.stmt('INSERT INTO deal_stage_history (deal_id, from_stage_id, to_stage_id, at, actor) VALUES (?, ?, ?, ?, ?)').run(id, existing.stage_id, conv.cols.stage_id, conv.extra.movedAt, env.actor);
-    return [{ table: 'deal_stage_history', id: Number(res.lastInsertRowid) }];
+    return [{ table: 'deal_stage_history', id: stageHistory(env, id, existing.stage_id, conv.cols.stage_id, conv.extra.movedAt) }];
   },
 };
+
+/** A deal's move (from null: its creation) in deal_stage_history, as the domain's moves write it; its row id. */
+function stageHistory(env: ImportEnv, dealId: number, from: unknown, to: unknown, at: string): number {
+  return Number(env.stmt('INSERT INTO deal_stage_history (deal_id, from_stage_id, to_stage_id, at, actor) VALUES (?, ?, ?, ?, ?)').run(dealId, from ?? null, to, at, env.actor).lastInsertRowid);
+}
 
 // ---------------------------------------------------------------- tickets
 

@@ -21,6 +21,7 @@ import type { Db } from '../db/sqlite.js';
 import { beginImmediateSync, commitSync } from '../db/transaction.js';
 import type { Session } from '../domain/session.js';
 import { UserError } from '../errors.js';
+import { resolveStage } from '../domain/pipelines.js';
 import type { DateOrder } from './dates.js';
 import { buildMapping, describeMapping, type Mapping, type UserMapping } from './mapping.js';
 import { ROWS_PENDING, TableReader, type RowSource } from './reader.js';
@@ -118,7 +119,7 @@ export class ImportEnv {
   private stmts = new Map<string, Statement>();
   private userCache?: { byHandle: Map<string, number>; byName: Map<string, number | null> };
   private companyCache?: { byName: Map<string, number | null>; byExternal: Map<string, number> };
-  private stageCache?: Map<string, { id: number; kind: string; pipelineId: number }>;
+  private stageCache?: Map<string, { id: number; kind: string; pipelineId: number } | string>;
 
   constructor(
     readonly db: Db,
@@ -312,41 +313,47 @@ export class ImportEnv {
     return id;
   }
 
+  /**
+   * A stage by the domain's rule (resolveStage: name, unique prefix, synonym such as "Closed
+   * Won"), after --map-stage; the default pipeline first, then the others. Resolved once per
+   * distinct cell text.
+   */
   stage(name: string, row: MappedRow, field: string, fold: (s: string) => string): { id: number; kind: string; pipelineId: number } {
     if (!this.stageCache) {
       this.stageCache = new Map();
       const rows = this.stmt(
-        'SELECT s.id, s.name, s.kind, s.pipeline_id FROM stages s JOIN pipelines p ON p.id = s.pipeline_id WHERE s.archived_at IS NULL ORDER BY p.is_default DESC, p.id, s.position',
-      ).all() as { id: number; name: string; kind: string; pipeline_id: number }[];
-      for (const s of rows) if (!this.stageCache.has(fold(s.name))) this.stageCache.set(fold(s.name), { id: s.id, kind: s.kind, pipelineId: s.pipeline_id });
+        'SELECT s.id, s.name, s.kind, s.pipeline_id, p.name AS pipeline FROM stages s JOIN pipelines p ON p.id = s.pipeline_id WHERE s.archived_at IS NULL AND p.archived_at IS NULL ORDER BY p.is_default DESC, p.id, s.position, s.id',
+      ).all() as { id: number; name: string; kind: string; pipeline_id: number; pipeline: string }[];
+      const byPipeline = new Map<number, typeof rows>();
+      for (const r of rows) byPipeline.set(r.pipeline_id, [...(byPipeline.get(r.pipeline_id) ?? []), r]);
+      this.pipelineStages = [...byPipeline.values()];
     }
-    const mapped = this.opts.mapStage.get(fold(name)) ?? name;
-    const hit = this.stageCache.get(fold(mapped)) ?? this.stageCache.get(fold(STAGE_SYNONYMS[fold(mapped)] ?? ''));
-    if (!hit) {
-      const known = [...new Set([...this.stageCache.keys()])].join(', ');
-      row.fail(field, `unknown stage "${name}" (stages: ${known}); map it with --map-stage "${name}=Qualification"`);
+    const key = fold(name);
+    let hit = this.stageCache.get(key);
+    if (hit === undefined) {
+      const mapped = this.opts.mapStage.get(key) ?? name;
+      hit = `unknown stage "${name}" (stages: ${this.pipelineStages[0]?.map((st) => st.name).join(', ') ?? 'none'}); map it with --map-stage "${name}=Qualification"`;
+      for (const stages of this.pipelineStages) {
+        try {
+          const st = resolveStage(stages, mapped, stages[0]!.pipeline);
+          hit = { id: st.id, kind: st.kind, pipelineId: st.pipeline_id };
+          break;
+        } catch (err) {
+          if (!(err instanceof UserError)) throw err;
+          if (err.code !== 'unknown_stage') {
+            hit = `${err.message.replace(/\.$/, '')} (${err.hint ?? ''})`;
+            break;
+          }
+        }
+      }
+      this.stageCache.set(key, hit);
     }
+    if (typeof hit === 'string') row.fail(field, hit);
     return hit;
   }
-}
 
-/** Stage names of other tools that mean one of ours. */
-const STAGE_SYNONYMS: Record<string, string> = {
-  'closed won': 'won',
-  'closed-won': 'won',
-  closedwon: 'won',
-  'closed lost': 'lost',
-  'closed-lost': 'lost',
-  closedlost: 'lost',
-  'negotiation/review': 'negotiation',
-  'proposal/price quote': 'quote',
-  proposal: 'quote',
-  'appointment scheduled': 'prospecting',
-  'qualified to buy': 'qualification',
-  'presentation scheduled': 'quote',
-  'decision maker bought-in': 'negotiation',
-  'contract sent': 'negotiation',
-};
+  private pipelineStages: { id: number; name: string; kind: string; pipeline_id: number; pipeline: string }[][] = [];
+}
 
 function allEmpty(cells: string[]): boolean {
   for (const c of cells) if (c.trim() !== '') return false;
