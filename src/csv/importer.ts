@@ -28,7 +28,7 @@ import { ROWS_PENDING, TableReader, type RowSource } from './reader.js';
 import { ThreadedTableReader, workerScript } from './threaded-reader.js';
 import type { KeyColumns } from './key-cells.js';
 import { hashKey, IntSet } from './key-hash.js';
-import { MappedRow, RowError } from './row.js';
+import { isMissing, MappedRow, RowError } from './row.js';
 import { ENTITIES, type Converted, type EntityName, type EntitySpec, type MatchKey } from './entities.js';
 
 export type Mode = 'create' | 'update' | 'upsert';
@@ -578,6 +578,7 @@ class Run {
    * (a stage moved to an open one clears won_at) is written. Only matched rows pay for this.
    */
   private keepStored(row: MappedRow, conv: Converted, existing: Row): void {
+    if (!this.hasEmptyField(row)) return; // a full row (the usual case): nothing to keep
     const given = new Set<string>();
     const empty: string[] = [];
     let tagsEmpty = false;
@@ -600,6 +601,22 @@ class Run {
       conv.tags = undefined;
     }
     this.result.keptEmpty += kept.size;
+  }
+
+  /** Whether some mapped field has only empty cells in this row. */
+  private hasEmptyField(row: MappedRow): boolean {
+    const cells = row.cells;
+    for (const idxs of this.mapping.fields.values()) {
+      let empty = true;
+      for (const i of idxs) {
+        if (!isMissing(cells[i])) {
+          empty = false;
+          break;
+        }
+      }
+      if (empty) return true;
+    }
+    return false;
   }
 
   /** --empty clear: the changed fields whose new value is empty and whose stored one was not. */
@@ -634,17 +651,18 @@ class Run {
       } else {
         // A queued row with one of these keys must be written before a lookup can find it.
         const h0 = hashKey(first, value);
+        const rest = order.indexOf(first) + 1;
         let queued = this.pendingKeys.has(h0);
-        const hashes = [h0];
-        for (let i = order.indexOf(first) + 1; i < order.length; i++) {
+        for (let i = rest; i < order.length && !queued; i++) {
           const other = conv.keys[order[i]!];
-          if (other === undefined || other === null) continue;
-          const h = hashKey(order[i]!, other);
-          if (this.pendingKeys.has(h)) queued = true;
-          hashes.push(h);
+          if (other !== undefined && other !== null && this.pendingKeys.has(hashKey(order[i]!, other))) queued = true;
         }
         if (queued) this.flush();
-        for (const h of hashes) this.pendingKeys.add(h);
+        this.pendingKeys.add(h0);
+        for (let i = rest; i < order.length; i++) {
+          const other = conv.keys[order[i]!];
+          if (other !== undefined && other !== null) this.pendingKeys.add(hashKey(order[i]!, other));
+        }
       }
       const hit = env.stmt(spec.keySql[first]!).get(value) as { id: number } | undefined;
       if (!hit) this.checkExternalIdFree(row, conv, first);
