@@ -65,6 +65,8 @@ export interface EntitySpec {
   derive?(values: Row, existing: Row | null, conv: Converted): void;
   contentCandidates?(env: ImportEnv, conv: Converted): number[];
   afterInsert?(env: ImportEnv, id: number, conv: Converted): void;
+  /** Before an update is compared with the stored record: drop what must not change it. */
+  beforeUpdate?(existing: Row, conv: Converted): void;
   /** Returns ids of event rows it wrote (removed again by undo). */
   afterUpdate?(env: ImportEnv, id: number, existing: Row, conv: Converted): { table: string; id: number }[];
   /** Event-log files: a later row for the same record may change it (ITSM state changes). */
@@ -851,7 +853,7 @@ const tickets: EntitySpec = {
     conv.createDefaults.created_at = createdAt ?? env.now;
     conv.createDefaults.updated_at = updated ?? env.now;
     conv.createDefaults.sla_policy_id = policyFor(env, c);
-    conv.extra = { firstResponse, updated, status };
+    conv.extra = { firstResponse, updated, status, statusInferred: given === null };
     conv.custom = customOf(r);
     conv.tags = tagsOf(r);
     conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: fold(subject) };
@@ -875,6 +877,13 @@ const tickets: EntitySpec = {
       if (status === 'closed') ev.run(id, 'status', solved ? 'solved' : 'new', 'closed', env.actor, closed ?? solved ?? createdAt);
     } else if (status !== 'new') {
       ev.run(id, 'status', 'new', status, env.actor, conv.extra.updated ?? createdAt);
+    }
+  },
+  beforeUpdate(existing, conv) {
+    // A status inferred from a resolution time never takes a closed ticket back to solved.
+    if (conv.extra.statusInferred && existing.status === 'closed' && conv.cols.status === 'solved') {
+      delete conv.cols.status;
+      delete conv.cols.closed_at;
     }
   },
   afterUpdate(env, id, existing, conv) {

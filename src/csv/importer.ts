@@ -534,6 +534,7 @@ class Run {
     const existing = env.stmt(`SELECT * FROM ${spec.table} WHERE id = ?`).get(found) as Row;
     if (env.opts.empty === 'keep') this.keepStored(row, conv, existing);
     else if (conv.incomplete) throw conv.incomplete;
+    spec.beforeUpdate?.(existing, conv);
     const changes = this.changedColumns(existing, conv);
     const earlier = this.rowOfCreated(found) ?? this.updatedRowOf.get(found);
     if (changes.length === 0) {

@@ -61,6 +61,16 @@ describe('tickets imported without a status column', () => {
     ]);
   });
 
+  it('an inferred status solves a new ticket on re-import but never takes a closed one back to solved', async () => {
+    await ok(['import', 'tickets', file('a.csv', 'id,subject,status\nT-1,One,new\nT-2,Two,closed\n')]);
+    const r = await ok(['import', 'tickets', file('b.csv', 'id,subject,resolved at\nT-1,One,2026-11-02 10:00\nT-2,Two,2026-11-02 11:00\n')]);
+    expect(r.stdout).toContain('row 2: updated #1: status, solved');
+    expect((await tickets()).map((x) => [x.externalId, x.status, x.solved])).toEqual([
+      ['T-1', 'solved', '2026-11-02T10:00:00.000Z'],
+      ['T-2', 'closed', '2026-11-02T11:00:00.000Z'],
+    ]);
+  });
+
   it('a status that says "not solved" next to a resolution time is a warning naming the row, never a silent drop', async () => {
     const f = file('t.csv', 'id,subject,status,resolved at\nT-1,Broken,open,2026-11-02 10:00\nT-2,Fixed,,2026-11-03 10:00\n');
     const r = await ok(['import', 'tickets', f]);
