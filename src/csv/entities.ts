@@ -839,7 +839,10 @@ const tickets: EntitySpec = {
       solved = null;
       closed = null;
     }
-    if (status !== 'closed') closed = null;
+    if (status !== 'closed') {
+      if (closed !== null && done && !r.has('updated')) env.warn(r.row, r.column('closed'), r.get('closed')!, `not imported: the status "${s ?? status}" says the ticket is not closed`);
+      closed = null;
+    }
     // No creation time (the Kaggle file has none): the earliest time the file knows of.
     const known = [firstResponse, solved, closed, updated].filter((t): t is string => t !== null).sort();
     const createdAt = created ?? known[0] ?? null;

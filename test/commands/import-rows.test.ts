@@ -80,6 +80,8 @@ describe('tickets imported without a status column', () => {
       ['T-1', 'open', null],
       ['T-2', 'solved', '2026-11-03T10:00:00.000Z'],
     ]);
+    const closedTime = await ok(['import', 'tickets', file('c.csv', 'id,subject,status,closed at\nT-3,Done,solved,2026-11-04 10:00\n')]);
+    expect(closedTime.stderr).toContain('row 2, closed at "2026-11-04 10:00": not imported: the status "solved" says the ticket is not closed');
   });
 });
 
