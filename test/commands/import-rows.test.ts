@@ -21,15 +21,6 @@ function file(name: string, text: string): string {
   return f;
 }
 
-function query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(t.db, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
-
 type Ticket = { externalId: string; status: string; solved: string | null; closed: string | null };
 
 async function tickets(): Promise<Ticket[]> {
@@ -46,7 +37,10 @@ describe('tickets imported without a status column', () => {
     expect(byId.get('4')).toMatchObject({ status: 'solved', solved: '2023-06-01T01:57:00.000Z' });
     for (const id of ['1', '2', '6', '7']) expect(byId.get(id)).toMatchObject({ status: 'new', solved: null });
     // The SLA engine reads the event log: the solved ticket has its status change at the resolution time.
-    expect(query("SELECT e.to_value, e.at FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.external_id = '3' AND e.kind = 'status'")).toEqual([{ to_value: 'solved', at: '2023-06-01T18:05:00.000Z' }]);
+    const db = new Database(t.db, { readonly: true });
+    const events = db.prepare("SELECT e.to_value, e.at FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.external_id = '3' AND e.kind = 'status'").all();
+    db.close();
+    expect(events).toEqual([{ to_value: 'solved', at: '2023-06-01T18:05:00.000Z' }]);
     // Re-importing changes nothing.
     expect((await ok(['import', 'tickets', join(FIXTURES, 'kaggle-tickets-no-status.csv')])).stdout).toContain('6 rows: 0 created, 0 updated, 6 unchanged, 0 rejected');
   });
