@@ -19,7 +19,7 @@ function crm(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [join(root, 'bin/crm'), ...args], {
     env: { ...process.env, CRM_DB: t.db, CRM_USER: 'tester', TZ: 'UTC', NO_COLOR: '1', ...env },
     encoding: 'utf8',
-    timeout: 180_000,
+    timeout: 100_000,
     maxBuffer: 1 << 26,
   });
 }
@@ -53,7 +53,7 @@ describe('import of input that is not a sane CSV', () => {
     const r = crm(['import', 'contacts', f]);
     expectOneLineError(r, /big\.csv: a field at row 2 is larger than 8 MB — a stray quote\?$/);
     expectNothingImportedAndLockFree();
-  });
+  }, 120_000);
 
   it('a parse worker that dies (here: out of its heap) is reported in one line and the file rolls back', () => {
     const f = join(t.dir, 'wide.csv');
@@ -67,7 +67,7 @@ describe('import of input that is not a sane CSV', () => {
     const ok = crm(['import', 'contacts', f], { CRM_IMPORT_THREAD_BYTES: '0' });
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('12 rows: 12 created');
-  });
+  }, 120_000);
 
   it('/dev/zero, a directory and a FIFO are refused in one line', () => {
     expectOneLineError(crm(['import', 'contacts', '/dev/zero']), /^error: Cannot read \/dev\/zero: it is not a regular file \(a device, pipe or socket\), not a CSV file\.$/);
