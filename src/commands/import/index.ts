@@ -44,7 +44,7 @@ const EXAMPLES: Record<EntityName, string[]> = {
   deals: [
     'crm import deals sales_pipeline.csv --dry-run --currency USD --map-stage "Engaging=Qualification" \\\n    --map "opportunity_id=external-id,product=title,account=company,sales_agent=owner,deal_stage=stage,engage_date=created,close_date=closed,close_value=amount"',
   ],
-  contacts: ['crm import contacts google_contacts.csv', 'crm import contacts leads.csv --map "E-mail Address=email" --show-mapping', 'crm import contacts leads.csv --skip-invalid      # good rows in, bad rows to leads.rejects.csv'],
+  contacts: ['crm import contacts google_contacts.csv', 'crm import contacts leads.csv --map "E-mail Address=email" --show-mapping', 'crm import contacts leads.csv --skip-invalid      # good rows in, bad rows to leads.rejects.csv', 'crm import contacts weekly.csv --empty clear --dry-run   # which stored fields its empty cells would clear'],
   tickets: ['crm import tickets customer_support_tickets.csv', 'crm import tickets incident_event_log.csv --date-format DMY --create-missing users'],
   activities: ['crm import activities weekly/*.csv --rep-column "Rep"'],
 };
