@@ -6,7 +6,8 @@
 import { fold, phoneDigits } from '../db/fold.js';
 import { normalizeTag } from '../db/tags.js';
 import { LIFECYCLES, searchText } from '../domain/contacts.js';
-import { isCurrencyCode, parseMoney } from '../domain/money.js';
+import { parseAmount as parseDealAmount, parseOverride } from '../domain/deals.js';
+import { isCurrencyCode } from '../domain/money.js';
 import { handleFromName, normalizeHandle, ROLES, validateTimeZone } from '../domain/users.js';
 import { cleanText, normalizeEmail, normalizePhone, splitName } from '../domain/validate.js';
 import { CrmError, UsageError } from '../errors.js';
@@ -15,7 +16,7 @@ import { matchPolicy } from '../domain/sla-policies.js';
 import { DateError, parseDate, parseDateTime } from './dates.js';
 import type { ImportEnv, ImportOptions, Row } from './importer.js';
 import { headerKey, type FieldDef, type Mapping } from './mapping.js';
-import type { MappedRow } from './row.js';
+import { RowError, type MappedRow } from './row.js';
 
 export type EntityName = 'contacts' | 'companies' | 'deals' | 'activities' | 'tickets' | 'users';
 export const ENTITY_NAMES: EntityName[] = ['contacts', 'companies', 'deals', 'activities', 'tickets', 'users'];
@@ -33,6 +34,11 @@ export interface Converted {
   keyValue?: string;
   /** Entity-specific values for the after-write hooks. */
   extra: Record<string, any>;
+  /**
+   * A required value (a contact's name, a deal's title) whose cell is empty: the row cannot
+   * create a record, but with --empty keep it may still update one it matches by key.
+   */
+  incomplete?: RowError;
 }
 
 export interface EntitySpec {
@@ -59,6 +65,8 @@ export interface EntitySpec {
   derive?(values: Row, existing: Row | null, conv: Converted): void;
   contentCandidates?(env: ImportEnv, conv: Converted): number[];
   afterInsert?(env: ImportEnv, id: number, conv: Converted): void;
+  /** Before an update is compared with the stored record: drop what must not change it. */
+  beforeUpdate?(existing: Row, conv: Converted): void;
   /** Returns ids of event rows it wrote (removed again by undo). */
   afterUpdate?(env: ImportEnv, id: number, existing: Row, conv: Converted): { table: string; id: number }[];
   /** Event-log files: a later row for the same record may change it (ITSM state changes). */
@@ -67,6 +75,8 @@ export interface EntitySpec {
   adjustMapping?(keys: string[]): Map<number, string>;
   checkMapping?(m: Mapping, opts: ImportOptions): void;
   fieldOfColumn?: Record<string, string>;
+  /** The stored columns a field feeds, where they are not just the field's own name (--empty keep). */
+  fieldColumns?: Record<string, string[]>;
 }
 
 const f = (name: string, ...aliases: string[]): FieldDef => ({ name, aliases: aliases.map(headerKey) });
@@ -145,13 +155,14 @@ function customOf(r: MappedRow): Record<string, unknown> | null {
 }
 
 /**
- * Money in a cell, parsed by the domain's parseMoney: "1250", "1,250.50", "$1,250.50",
+ * A deal amount in a cell, parsed by the rule `crm deal add --amount` uses (the domain's
+ * parseAmount: no negative amounts, none too large): "1250", "1,250.50", "$1,250.50",
  * "1250 EUR", "500000.0". Exact: digits only, never a float. A currency in the cell wins over
  * --currency.
  */
 export function parseAmount(raw: string, fallbackCurrency: string | undefined): { minor: number; currency: string } | { error: string } {
   try {
-    const m = parseMoney(raw, { defaultCurrency: fallbackCurrency });
+    const m = parseDealAmount(raw, fallbackCurrency, undefined);
     const minor = Number(m.minor);
     if (!Number.isSafeInteger(minor)) return { error: `"${raw}" is too large` };
     return { minor, currency: m.currency };
@@ -216,6 +227,11 @@ function ownerOf(r: MappedRow, env: ImportEnv, field = 'owner'): number | null {
   const v = r.get(field);
   if (v === null || v.toLowerCase() === 'none') return null;
   return env.userId(v, r, field, handleFromName);
+}
+
+/** A required value is missing: the row may still update a record it matches (see Converted.incomplete). */
+function incomplete(r: MappedRow, field: string, reason: string): RowError {
+  return new RowError(r.column(field), '', reason);
 }
 
 function baseConverted(): Converted {
@@ -314,6 +330,8 @@ const contacts: EntitySpec = {
   // email: normalizeEmail (trims) then lower-cased; external id: cleanText (trims).
   cellKeys: { email: 'email', 'external-id': 'external_id' },
   keyField: { email: 'email', 'external-id': 'external_id', name: 'name' },
+  fieldOfColumn: { owner_id: 'owner', company_id: 'company', email_norm: 'email' },
+  fieldColumns: { name: ['first_name', 'last_name'], email: ['email', 'email_norm'], company: ['company_id'], owner: ['owner_id'] },
   checkMapping(m) {
     if (!m.fields.has('name') && !m.fields.has('first_name') && !m.fields.has('last_name')) {
       throw new UsageError('The file has no column for the contact name.', 'Map one: --map "Full Name=name" (or first_name / last_name; see --show-mapping).');
@@ -331,11 +349,18 @@ const contacts: EntitySpec = {
     let first = r.get('first_name');
     let last = r.get('last_name');
     const name = r.get('name');
-    if (first === null && last === null && name !== null) ({ first, last } = splitName(name));
+    const split = first === null && last === null && name !== null;
+    if (split) ({ first, last } = splitName(name));
     if (r.has('name') || r.has('first_name') || r.has('last_name')) {
-      if (!first && !last) r.fail(r.has('name') ? 'name' : 'last_name', 'a contact needs a name');
-      c.first_name = first ?? '';
-      c.last_name = last ?? '';
+      if (!first && !last) conv.incomplete = incomplete(r, r.has('name') ? 'name' : 'last_name', 'a contact needs a name');
+      else {
+        // A part no column gives (a file with first names only) is not given: '' for a new
+        // contact, the stored one otherwise.
+        if (split || r.has('first_name')) c.first_name = first ?? '';
+        else conv.createDefaults.first_name = '';
+        if (split || r.has('last_name')) c.last_name = last ?? '';
+        else conv.createDefaults.last_name = '';
+      }
     } else {
       r.fail('name', 'a contact needs a name (map a column with --map "Column=name")');
     }
@@ -369,7 +394,7 @@ const contacts: EntitySpec = {
     if (Object.keys(kept).length) conv.custom = { ...conv.custom, ...kept };
     conv.tags = tagsOf(r);
     conv.keys = { email: (c.email_norm as string | null) ?? null, 'external-id': (c.external_id as string | null) ?? null };
-    if (env.opts.match?.includes('name')) conv.keys.name = fastFold(`${c.first_name} ${c.last_name}`);
+    if (env.opts.match?.includes('name') && !conv.incomplete) conv.keys.name = fastFold(`${first ?? ''} ${last ?? ''}`);
     return conv;
   },
   derive(values, existing) {
@@ -381,7 +406,7 @@ const contacts: EntitySpec = {
     }
   },
   contentCandidates(env, conv) {
-    return candidates(env, 'contacts', { first_name: conv.cols.first_name, last_name: conv.cols.last_name });
+    return candidates(env, 'contacts', { first_name: conv.cols.first_name ?? conv.createDefaults.first_name, last_name: conv.cols.last_name ?? conv.createDefaults.last_name });
   },
 };
 
@@ -424,12 +449,14 @@ const companies: EntitySpec = {
     name: 'SELECT id FROM companies WHERE name_fold = ? ORDER BY archived_at IS NOT NULL, id LIMIT 1',
   },
   keyField: { 'external-id': 'external_id', name: 'name' },
+  fieldOfColumn: { owner_id: 'owner' },
+  fieldColumns: { owner: ['owner_id'] },
   convert(r: MappedRow, env: ImportEnv) {
     const conv = baseConverted();
     const c = conv.cols;
     const name = r.get('name');
-    if (name === null) r.fail('name', 'a company needs a name');
-    c.name = name;
+    if (name === null) conv.incomplete = incomplete(r, 'name', 'a company needs a name');
+    else c.name = name;
     if (r.has('domain')) c.domain = normalizeDomain(r);
     const kept: Record<string, string> = {};
     softPhone(r, env, c, 'phone', kept);
@@ -440,7 +467,7 @@ const companies: EntitySpec = {
     conv.custom = customOf(r);
     if (Object.keys(kept).length) conv.custom = { ...conv.custom, ...kept };
     conv.tags = tagsOf(r);
-    conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: fold(name) };
+    conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: name === null ? null : fold(name) };
     return conv;
   },
   derive(values) {
@@ -563,7 +590,15 @@ const deals: EntitySpec = {
     name: 'SELECT id FROM deals WHERE crm_fold(title) = ? ORDER BY archived_at IS NOT NULL, id LIMIT 1',
   },
   keyField: { 'external-id': 'external_id', name: 'title' },
-  fieldOfColumn: { amount_minor: 'amount', stage_id: 'stage', company_id: 'company', owner_id: 'owner', contact_id: 'contact', won_at: 'closed', lost_at: 'closed' },
+  fieldOfColumn: { amount_minor: 'amount', stage_id: 'stage', pipeline_id: 'stage', company_id: 'company', owner_id: 'owner', contact_id: 'contact', won_at: 'closed', lost_at: 'closed' },
+  fieldColumns: {
+    company: ['company_id'],
+    contact: ['contact_id'],
+    amount: ['amount_minor', 'currency'],
+    stage: ['stage_id', 'pipeline_id', 'won_at', 'lost_at'],
+    closed: ['won_at', 'lost_at'],
+    owner: ['owner_id'],
+  },
   checkMapping(m) {
     if (!m.fields.has('title')) throw new UsageError('The file has no column for the deal title.', 'Map one: --map "Product=title" (see --show-mapping).');
   },
@@ -571,8 +606,8 @@ const deals: EntitySpec = {
     const conv = baseConverted();
     const c = conv.cols;
     const title = r.get('title');
-    if (title === null) r.fail('title', 'a deal needs a title');
-    c.title = title;
+    if (title === null) conv.incomplete = incomplete(r, 'title', 'a deal needs a title');
+    else c.title = title;
     if (r.has('company')) {
       const co = r.get('company');
       c.company_id = co === null ? null : env.companyId(co, r, 'company', false, fold);
@@ -592,9 +627,10 @@ const deals: EntitySpec = {
       }
     } else if (currency) c.currency = currency;
     let kind = 'open';
-    if (r.has('stage')) {
-      const s = r.get('stage');
-      if (s === null) r.fail('stage', 'a deal needs a stage');
+    const s = r.get('stage');
+    // An empty stage cell is no stage given (--empty keep): a new deal starts in the first stage.
+    if (s === null && r.has('stage') && env.opts.empty === 'clear') r.fail('stage', 'a deal needs a stage');
+    if (s !== null) {
       const st = env.stage(s, r, 'stage', fold);
       c.stage_id = st.id;
       c.pipeline_id = st.pipelineId;
@@ -604,7 +640,10 @@ const deals: EntitySpec = {
       conv.createDefaults.stage_id = st.id;
       conv.createDefaults.pipeline_id = st.pipelineId;
     }
-    if (r.has('probability')) c.probability = integer(r, 'probability', 0, 100);
+    if (r.has('probability')) {
+      const p = r.get('probability');
+      c.probability = p === null ? null : domainCall(r, 'probability', () => parseOverride(p) ?? null); // as deal add --probability
+    }
     if (r.has('expected_close')) c.expected_close = date(r, env, 'expected_close');
     if (r.has('owner')) c.owner_id = ownerOf(r, env);
     else conv.createDefaults.owner_id = env.actorUserId();
@@ -617,7 +656,7 @@ const deals: EntitySpec = {
     const closedRaw = r.has('closed') ? dateTime(r, env, 'closed') : null;
     const closed = closedRaw ?? (c.expected_close ? parseDateTime(c.expected_close as string, 'YMD', env.timeZone) : null);
     if (closed && created && closed < created) env.warn(r.row, r.column(closedRaw ? 'closed' : 'expected_close'), closed.slice(0, 10), `closes before the deal was created (${created.slice(0, 10)}); imported as given`);
-    if (r.has('stage')) {
+    if (c.stage_id !== undefined) {
       c.won_at = null;
       c.lost_at = null;
       if (kind === 'won' || kind === 'lost') {
@@ -634,7 +673,7 @@ const deals: EntitySpec = {
     conv.extra.movedAt = kind !== 'open' ? (closed ?? env.now) : env.now;
     conv.custom = customOf(r);
     conv.tags = tagsOf(r);
-    conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: fold(title) };
+    conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: title === null ? null : fold(title) };
     return conv;
   },
   derive(values, existing, conv) {
@@ -644,15 +683,18 @@ const deals: EntitySpec = {
     return candidates(env, 'deals', { title: conv.cols.title, company_id: conv.cols.company_id ?? null });
   },
   afterInsert(env, id, conv) {
-    const stageId = conv.cols.stage_id ?? conv.createDefaults.stage_id;
-    env.stmt('INSERT INTO deal_stage_history (deal_id, from_stage_id, to_stage_id, at, actor) VALUES (?, NULL, ?, ?, ?)').run(id, stageId, conv.extra.enteredAt, env.actor);
+    stageHistory(env, id, null, conv.cols.stage_id ?? conv.createDefaults.stage_id, conv.extra.enteredAt);
   },
   afterUpdate(env, id, existing, conv) {
     if (conv.cols.stage_id === undefined || conv.cols.stage_id === existing.stage_id) return [];
-    const res = env.stmt('INSERT INTO deal_stage_history (deal_id, from_stage_id, to_stage_id, at, actor) VALUES (?, ?, ?, ?, ?)').run(id, existing.stage_id, conv.cols.stage_id, conv.extra.movedAt, env.actor);
-    return [{ table: 'deal_stage_history', id: Number(res.lastInsertRowid) }];
+    return [{ table: 'deal_stage_history', id: stageHistory(env, id, existing.stage_id, conv.cols.stage_id, conv.extra.movedAt) }];
   },
 };
+
+/** A deal's move (from null: its creation) in deal_stage_history, as the domain's moves write it; its row id. */
+function stageHistory(env: ImportEnv, dealId: number, from: unknown, to: unknown, at: string): number {
+  return Number(env.stmt('INSERT INTO deal_stage_history (deal_id, from_stage_id, to_stage_id, at, actor) VALUES (?, ?, ?, ?, ?)').run(dealId, from ?? null, to, at, env.actor).lastInsertRowid);
+}
 
 // ---------------------------------------------------------------- tickets
 
@@ -731,6 +773,16 @@ const tickets: EntitySpec = {
   },
   keyField: { 'external-id': 'external_id', name: 'subject' },
   fieldOfColumn: { contact_id: 'requester', assignee_id: 'assignee', company_id: 'company', solved_at: 'solved', closed_at: 'closed' },
+  fieldColumns: {
+    requester: ['contact_id'],
+    requester_email: ['contact_id'],
+    requester_name: ['contact_id'],
+    company: ['company_id'],
+    assignee: ['assignee_id'],
+    status: ['status', 'solved_at', 'closed_at'],
+    solved: ['solved_at', 'status'],
+    closed: ['closed_at', 'status'],
+  },
   convert(r: MappedRow, env: ImportEnv) {
     const conv = baseConverted();
     const c = conv.cols;
@@ -751,13 +803,14 @@ const tickets: EntitySpec = {
       if (!word) r.fail('priority', 'must be low, normal, high or urgent');
       c.priority = word;
     }
-    let status = 'new';
-    if (r.has('status')) {
-      const s = r.get('status');
-      const word = s === null ? 'new' : STATUS_WORDS[s.toLowerCase().replace(/[_-]+/g, ' ').trim()] ?? STATUS_WORDS[s.toLowerCase()];
+    // The status the file gives; null when it gives none (no column, or an empty cell kept).
+    let given: string | null = null;
+    const s = r.get('status');
+    if (s !== null) {
+      const word = STATUS_WORDS[s.toLowerCase().replace(/[_-]+/g, ' ').trim()] ?? STATUS_WORDS[s.toLowerCase()];
       if (!word) r.fail('status', 'must be new, open, pending, on_hold, solved or closed');
-      c.status = status = word;
-    }
+      given = word;
+    } else if (r.has('status') && env.opts.empty === 'clear') given = 'new';
     if (r.has('assignee')) c.assignee_id = ownerOf(r, env, 'assignee');
     text(r, c, 'channel', 'channel');
     text(r, c, 'category', 'category');
@@ -767,16 +820,29 @@ const tickets: EntitySpec = {
     const firstResponse = r.has('first_response') ? dateTime(r, env, 'first_response') : null;
     let solved = r.has('solved') ? dateTime(r, env, 'solved') : null;
     let closed = r.has('closed') ? dateTime(r, env, 'closed') : null;
+    // Without a status, the row's times say what it proves: a closing time closed, a resolution
+    // time solved (a ticket left "new" would drop them and breach every SLA); else a new ticket.
+    const status = given ?? (closed !== null ? 'closed' : solved !== null ? 'solved' : 'new');
+    if (given !== null || status !== 'new') c.status = status;
     const done = status === 'solved' || status === 'closed';
     if (done) {
       solved ??= closed ?? updated;
       if (status === 'closed') closed ??= solved;
     } else {
       // Reopened, or a state before resolution: the file's resolution times do not apply yet.
+      // An event log replays them with the row that solves the ticket; any other file is told.
+      if (!r.has('updated')) {
+        for (const [field, t] of [['solved', solved], ['closed', closed]] as const) {
+          if (t !== null) env.warn(r.row, r.column(field), r.get(field)!, `not imported: the status "${s ?? status}" says the ticket is not solved`);
+        }
+      }
       solved = null;
       closed = null;
     }
-    if (status !== 'closed') closed = null;
+    if (status !== 'closed') {
+      if (closed !== null && done && !r.has('updated')) env.warn(r.row, r.column('closed'), r.get('closed')!, `not imported: the status "${s ?? status}" says the ticket is not closed`);
+      closed = null;
+    }
     // No creation time (the Kaggle file has none): the earliest time the file knows of.
     const known = [firstResponse, solved, closed, updated].filter((t): t is string => t !== null).sort();
     const createdAt = created ?? known[0] ?? null;
@@ -790,7 +856,7 @@ const tickets: EntitySpec = {
     conv.createDefaults.created_at = createdAt ?? env.now;
     conv.createDefaults.updated_at = updated ?? env.now;
     conv.createDefaults.sla_policy_id = policyFor(env, c);
-    conv.extra = { firstResponse, updated, status };
+    conv.extra = { firstResponse, updated, status, statusInferred: given === null };
     conv.custom = customOf(r);
     conv.tags = tagsOf(r);
     conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: fold(subject) };
@@ -814,6 +880,13 @@ const tickets: EntitySpec = {
       if (status === 'closed') ev.run(id, 'status', solved ? 'solved' : 'new', 'closed', env.actor, closed ?? solved ?? createdAt);
     } else if (status !== 'new') {
       ev.run(id, 'status', 'new', status, env.actor, conv.extra.updated ?? createdAt);
+    }
+  },
+  beforeUpdate(existing, conv) {
+    // A status inferred from a resolution time never takes a closed ticket back to solved.
+    if (conv.extra.statusInferred && existing.status === 'closed' && conv.cols.status === 'solved') {
+      delete conv.cols.status;
+      delete conv.cols.closed_at;
     }
   },
   afterUpdate(env, id, existing, conv) {
@@ -941,6 +1014,7 @@ const activities: EntitySpec = {
   keySql: { 'external-id': 'SELECT id FROM activities WHERE external_id = ?' },
   keyField: { 'external-id': 'external_id' },
   fieldOfColumn: { contact_id: 'contact', company_id: 'company', deal_id: 'deal', owner_id: 'owner', occurred_at: 'occurred', due_at: 'due', done_at: 'done', duration_minutes: 'duration' },
+  fieldColumns: { contact: ['contact_id'], company: ['company_id'], deal: ['deal_id'], occurred: ['occurred_at', 'due_at'], due: ['due_at'], done: ['done_at'], duration: ['duration_minutes'], owner: ['owner_id'] },
   checkMapping(m) {
     if (!m.fields.has('kind')) throw new UsageError('The file has no column for the activity kind (call, meeting, email, note, task…).', 'Map one: --map "Type=kind" (see --show-mapping).');
   },
@@ -978,12 +1052,12 @@ const activities: EntitySpec = {
       else if (!/^(no|false|n|0)$/i.test(doneRaw)) done = dateTime(r, env, 'done');
     }
     if (kind === 'task') {
-      if (!due && !occurred) r.fail('due', 'a task needs a due date');
-      c.due_at = due ?? occurred;
+      if (!due && !occurred) conv.incomplete = incomplete(r, 'due', 'a task needs a due date');
+      else c.due_at = due ?? occurred;
       if (r.has('done')) c.done_at = done;
     } else {
-      if (!occurred) r.fail('occurred', `a logged ${kind} needs the time it happened`);
-      c.occurred_at = occurred;
+      if (!occurred) conv.incomplete = incomplete(r, 'occurred', `a logged ${kind} needs the time it happened`);
+      else c.occurred_at = occurred;
     }
     if (r.has('duration')) c.duration_minutes = integer(r, 'duration', 0, 100000);
     if (r.has('owner')) {

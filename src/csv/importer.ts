@@ -21,17 +21,21 @@ import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/sqlite.js';
 import { beginImmediateSync, commitSync } from '../db/transaction.js';
 import type { Session } from '../domain/session.js';
+import { UserError } from '../errors.js';
+import { resolveStage } from '../domain/pipelines.js';
 import type { DateOrder } from './dates.js';
 import { buildMapping, describeMapping, type Mapping, type UserMapping } from './mapping.js';
-import { TableReader, type RowSource } from './reader.js';
+import { ROWS_PENDING, TableReader, type RowSource } from './reader.js';
 import { ThreadedTableReader, workerScript } from './threaded-reader.js';
 import type { KeyColumns } from './key-cells.js';
 import { hashKey, IntSet } from './key-hash.js';
-import { MappedRow, RowError } from './row.js';
+import { isMissing, MappedRow, RowError } from './row.js';
 import { ENTITIES, type Converted, type EntityName, type EntitySpec, type MatchKey } from './entities.js';
 
 export type Mode = 'create' | 'update' | 'upsert';
 export type CreateMissing = 'users' | 'companies' | 'contacts';
+/** What an empty cell means for a record that exists: no value given (keep), or clear the field. */
+export type EmptyCells = 'keep' | 'clear';
 
 export interface ImportOptions {
   entity: EntityName;
@@ -41,6 +45,8 @@ export interface ImportOptions {
   dateOrder?: DateOrder;
   match?: MatchKey[];
   mode: Mode;
+  /** --empty: keep (default) leaves a stored value alone when the cell is empty; clear empties it. */
+  empty: EmptyCells;
   dryRun: boolean;
   skipInvalid: boolean;
   rejectsPath?: string;
@@ -67,6 +73,8 @@ export interface RowOutcome {
   id?: number;
   key?: string;
   changes?: string[];
+  /** The changed fields that an empty cell clears (--empty clear). */
+  cleared?: string[];
   error?: RowIssue;
   note?: string;
 }
@@ -84,6 +92,10 @@ export interface FileResult {
   updated: number;
   unchanged: number;
   rejected: number;
+  /** All-empty records (a spreadsheet's trailing ",,,"): skipped, not counted in rows. */
+  skippedEmpty: number;
+  /** Stored values left as they were because the file's cell was empty (--empty keep). */
+  keptEmpty: number;
   createdReferences: { users: string[]; companies: string[]; contacts: number };
   mapping: { column: string; field: string }[];
   customColumns: string[];
@@ -110,7 +122,7 @@ export class ImportEnv {
   private stmts = new Map<string, Statement>();
   private userCache?: { byHandle: Map<string, number>; byName: Map<string, number | null> };
   private companyCache?: { byName: Map<string, number | null>; byExternal: Map<string, number> };
-  private stageCache?: Map<string, { id: number; kind: string; pipelineId: number }>;
+  private stageCache?: Map<string, { id: number; kind: string; pipelineId: number } | string>;
 
   constructor(
     readonly db: Db,
@@ -304,41 +316,52 @@ export class ImportEnv {
     return id;
   }
 
+  /**
+   * A stage by the domain's rule (resolveStage: name, unique prefix, synonym such as "Closed
+   * Won"), after --map-stage; the default pipeline first, then the others. Resolved once per
+   * distinct cell text.
+   */
   stage(name: string, row: MappedRow, field: string, fold: (s: string) => string): { id: number; kind: string; pipelineId: number } {
     if (!this.stageCache) {
       this.stageCache = new Map();
       const rows = this.stmt(
-        'SELECT s.id, s.name, s.kind, s.pipeline_id FROM stages s JOIN pipelines p ON p.id = s.pipeline_id WHERE s.archived_at IS NULL ORDER BY p.is_default DESC, p.id, s.position',
-      ).all() as { id: number; name: string; kind: string; pipeline_id: number }[];
-      for (const s of rows) if (!this.stageCache.has(fold(s.name))) this.stageCache.set(fold(s.name), { id: s.id, kind: s.kind, pipelineId: s.pipeline_id });
+        'SELECT s.id, s.name, s.kind, s.pipeline_id, p.name AS pipeline FROM stages s JOIN pipelines p ON p.id = s.pipeline_id WHERE s.archived_at IS NULL AND p.archived_at IS NULL ORDER BY p.is_default DESC, p.id, s.position, s.id',
+      ).all() as { id: number; name: string; kind: string; pipeline_id: number; pipeline: string }[];
+      const byPipeline = new Map<number, typeof rows>();
+      for (const r of rows) byPipeline.set(r.pipeline_id, [...(byPipeline.get(r.pipeline_id) ?? []), r]);
+      this.pipelineStages = [...byPipeline.values()];
     }
-    const mapped = this.opts.mapStage.get(fold(name)) ?? name;
-    const hit = this.stageCache.get(fold(mapped)) ?? this.stageCache.get(fold(STAGE_SYNONYMS[fold(mapped)] ?? ''));
-    if (!hit) {
-      const known = [...new Set([...this.stageCache.keys()])].join(', ');
-      row.fail(field, `unknown stage "${name}" (stages: ${known}); map it with --map-stage "${name}=Qualification"`);
+    const key = fold(name);
+    let hit = this.stageCache.get(key);
+    if (hit === undefined) {
+      const mapped = this.opts.mapStage.get(key) ?? name;
+      hit = `unknown stage "${name}" (stages: ${this.pipelineStages[0]?.map((st) => st.name).join(', ') ?? 'none'}); map it with --map-stage "${name}=Qualification"`;
+      for (const stages of this.pipelineStages) {
+        try {
+          const st = resolveStage(stages, mapped, stages[0]!.pipeline);
+          hit = { id: st.id, kind: st.kind, pipelineId: st.pipeline_id };
+          break;
+        } catch (err) {
+          if (!(err instanceof UserError)) throw err;
+          if (err.code !== 'unknown_stage') {
+            hit = `${err.message.replace(/\.$/, '')} (${err.hint ?? ''})`;
+            break;
+          }
+        }
+      }
+      this.stageCache.set(key, hit);
     }
+    if (typeof hit === 'string') row.fail(field, hit);
     return hit;
   }
+
+  private pipelineStages: { id: number; name: string; kind: string; pipeline_id: number; pipeline: string }[][] = [];
 }
 
-/** Stage names of other tools that mean one of ours. */
-const STAGE_SYNONYMS: Record<string, string> = {
-  'closed won': 'won',
-  'closed-won': 'won',
-  closedwon: 'won',
-  'closed lost': 'lost',
-  'closed-lost': 'lost',
-  closedlost: 'lost',
-  'negotiation/review': 'negotiation',
-  'proposal/price quote': 'quote',
-  proposal: 'quote',
-  'appointment scheduled': 'prospecting',
-  'qualified to buy': 'qualification',
-  'presentation scheduled': 'quote',
-  'decision maker bought-in': 'negotiation',
-  'contract sent': 'negotiation',
-};
+function allEmpty(cells: string[]): boolean {
+  for (const c of cells) if (c.trim() !== '') return false;
+  return true;
+}
 
 function foldKey(s: string): string {
   return s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
@@ -392,6 +415,8 @@ class Run {
       updated: 0,
       unchanged: 0,
       rejected: 0,
+      skippedEmpty: 0,
+      keptEmpty: 0,
       createdReferences: env.createdRefs,
       mapping: describeMapping(mapping),
       customColumns: mapping.custom.map((i) => mapping.header[i]!),
@@ -434,7 +459,7 @@ class Run {
 
   private reject(row: number, cells: string[], issue: RowIssue): void {
     this.record({ row, outcome: 'rejected', error: issue });
-    if (this.env.opts.skipInvalid && !this.env.opts.dryRun) this.writeReject(cells, `${issue.column}: ${issue.reason}`);
+    if (this.env.opts.skipInvalid && !this.env.opts.dryRun) this.writeReject(cells, issue.column ? `${issue.column}: ${issue.reason}` : issue.reason);
   }
 
   private writeReject(cells: string[], reason: string): void {
@@ -445,8 +470,10 @@ class Run {
       this.result.rejectsFile = path;
       writeSync(this.rejectsFd, stringify([[...this.mapping.header, 'crm_import_error']]));
     }
-    const padded = this.mapping.header.map((_h, i) => cells[i] ?? '');
-    writeSync(this.rejectsFd, stringify([[...padded, reason]]));
+    // Every cell of the row, in order (a row longer than the header keeps its extra cells, so it
+    // can be fixed from this file); a short row is padded to the header's width.
+    const all = cells.length >= this.mapping.header.length ? cells : this.mapping.header.map((_h, i) => cells[i] ?? '');
+    writeSync(this.rejectsFd, stringify([[...all, reason]]));
   }
 
   closeRejects(): void {
@@ -457,6 +484,7 @@ class Run {
     this.result.rows++;
     const width = this.mapping.header.length;
     if (cells.length !== width) {
+      if (allEmpty(cells)) return this.skipEmpty();
       this.reject(row, cells, { column: '', value: '', reason: `has ${cells.length} fields but the header has ${width} (a ragged row: check its quotes and delimiters)` });
       return;
     }
@@ -469,12 +497,28 @@ class Run {
     try {
       this.upsert(mapped, keySeen);
       if (savepoint) this.env.sqlite.exec('RELEASE import_row');
-    } catch (err) {
+    } catch (caught) {
       if (savepoint) this.env.sqlite.exec('ROLLBACK TO import_row; RELEASE import_row');
+      const err = caught instanceof Error && (caught as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? this.uniqueClash(caught, mapped) : caught;
       if (!(err instanceof RowError)) throw err;
       if (refMarks) this.env.forgetSince(sideMark, refMarks);
+      // Every entity needs some value, so an all-empty record (a spreadsheet's trailing ",,,")
+      // always ends here: it is skipped and counted, at no cost to the rows that import.
+      if (allEmpty(cells)) return this.skipEmpty();
       this.reject(row, cells, { column: err.column, value: err.value, reason: err.reason });
     }
+  }
+
+  /** An update that would give a record another record's unique value (an email, an external id). */
+  private uniqueClash(err: Error, row: MappedRow): RowError {
+    const column = /UNIQUE constraint failed: \w+\.(\w+)/.exec(err.message)?.[1] ?? '';
+    const field = this.spec.fieldOfColumn?.[column] ?? column;
+    return new RowError(row.column(field), row.get(field) ?? '', `another ${this.spec.singular} already has this ${field.replace(/_/g, ' ')}`);
+  }
+
+  private skipEmpty(): void {
+    this.result.rows--;
+    this.result.skippedEmpty++;
   }
 
   private upsert(row: MappedRow, keySeen: boolean | undefined): void {
@@ -482,11 +526,15 @@ class Run {
     const conv = spec.convert(row, env);
     const found = this.findExisting(row, conv, keySeen);
     if (found === undefined) {
+      if (conv.incomplete) throw conv.incomplete;
       if (env.opts.mode === 'update') throw new RowError((conv.keyName ? row.column(spec.keyField[conv.keyName] ?? conv.keyName) : ''), conv.keyValue ?? '', `no existing ${spec.singular} matches (--mode update only changes existing records)`);
       this.queueInsert(conv, row.row);
       return;
     }
     const existing = env.stmt(`SELECT * FROM ${spec.table} WHERE id = ?`).get(found) as Row;
+    if (env.opts.empty === 'keep') this.keepStored(row, conv, existing);
+    else if (conv.incomplete) throw conv.incomplete;
+    spec.beforeUpdate?.(existing, conv);
     const changes = this.changedColumns(existing, conv);
     const earlier = this.rowOfCreated(found) ?? this.updatedRowOf.get(found);
     if (changes.length === 0) {
@@ -509,9 +557,73 @@ class Run {
     if (earlier !== undefined && rowTime === undefined) {
       throw new RowError((conv.keyName ? row.column(spec.keyField[conv.keyName] ?? conv.keyName) : ''), conv.keyValue ?? '', `conflicts with row ${earlier} (same ${conv.keyName ?? 'key'}, different ${changes.map((c) => spec.fieldOfColumn?.[c] ?? c).join(', ')})`);
     }
+    const cleared = env.opts.empty === 'clear' ? this.clearedFields(existing, conv, changes) : undefined;
     this.update(found, existing, conv, changes);
     this.updatedRowOf.set(found, row.row);
-    this.record({ row: row.row, outcome: 'updated', id: found, key: conv.keyValue ?? undefined, changes: changes.map((c) => spec.fieldOfColumn?.[c] ?? c) });
+    this.record({ row: row.row, outcome: 'updated', id: found, key: conv.keyValue ?? undefined, changes: this.fieldNames(changes), ...(cleared?.length ? { cleared } : {}) });
+  }
+
+  /** Stored column names → the field names users know (owner, not owner_id), each once. */
+  private fieldNames(columns: string[]): string[] {
+    return [...new Set(columns.map((c) => this.spec.fieldOfColumn?.[c] ?? c))];
+  }
+
+  /** The columns a field feeds (the field's own name unless the entity says otherwise). */
+  private columnsOf(field: string): string[] {
+    return this.spec.fieldColumns?.[field] ?? [field];
+  }
+
+  /**
+   * --empty keep, for a record that exists: a column fed only by empty cells of this row is left
+   * out of the update (an empty cell means "no value given"); a column some non-empty cell feeds
+   * (a stage moved to an open one clears won_at) is written. Only matched rows pay for this.
+   */
+  private keepStored(row: MappedRow, conv: Converted, existing: Row): void {
+    if (!this.hasEmptyField(row)) return; // a full row (the usual case): nothing to keep
+    const given = new Set<string>();
+    const empty: string[] = [];
+    let tagsEmpty = false;
+    for (const field of this.mapping.fields.keys()) {
+      if (row.get(field) !== null) for (const col of this.columnsOf(field)) given.add(col);
+      else if (field === 'tags') tagsEmpty = true;
+      else empty.push(field);
+    }
+    const kept = new Set<string>();
+    for (const field of empty) {
+      for (const col of this.columnsOf(field)) {
+        if (given.has(col) || !(col in conv.cols)) continue;
+        if (!sameValue(existing[col], conv.cols[col])) kept.add(field);
+        delete conv.cols[col];
+      }
+    }
+    if (tagsEmpty && conv.tags !== undefined) {
+      const stored = this.env.stmt('SELECT 1 FROM tags WHERE entity_type = ? AND entity_id = ? LIMIT 1').get(this.spec.tagEntity, existing.id);
+      if (stored) kept.add('tags');
+      conv.tags = undefined;
+    }
+    this.result.keptEmpty += kept.size;
+  }
+
+  /** Whether some mapped field has only empty cells in this row. */
+  private hasEmptyField(row: MappedRow): boolean {
+    const cells = row.cells;
+    for (const idxs of this.mapping.fields.values()) {
+      let empty = true;
+      for (const i of idxs) {
+        if (!isMissing(cells[i])) {
+          empty = false;
+          break;
+        }
+      }
+      if (empty) return true;
+    }
+    return false;
+  }
+
+  /** --empty clear: the changed fields whose new value is empty and whose stored one was not. */
+  private clearedFields(existing: Row, conv: Converted, changes: string[]): string[] {
+    const blank = (v: unknown) => v === null || v === undefined || v === '';
+    return this.fieldNames(changes.filter((c) => (c === 'tags' ? (conv.tags ?? []).length === 0 : c !== 'custom_fields' && blank(conv.cols[c]) && !blank(existing[c]))));
   }
 
   private findExisting(row: MappedRow, conv: Converted, keySeen: boolean | undefined): number | undefined {
@@ -538,19 +650,27 @@ class Run {
         // for each wrote short batches through freshly prepared statements (0.2 s of 1M rows).
         if (this.queuedWithKey(first, value)) this.flush();
       } else {
-        // A queued row with this key must be written before the lookup can find it.
+        // A queued row with one of these keys must be written before a lookup can find it.
         const h0 = hashKey(first, value);
-        if (this.pendingKeys.has(h0)) this.flush();
+        const rest = order.indexOf(first) + 1;
+        let queued = this.pendingKeys.has(h0);
+        for (let i = rest; i < order.length && !queued; i++) {
+          const other = conv.keys[order[i]!];
+          if (other !== undefined && other !== null && this.pendingKeys.has(hashKey(order[i]!, other))) queued = true;
+        }
+        if (queued) this.flush();
         this.pendingKeys.add(h0);
-        for (let i = order.indexOf(first) + 1; i < order.length; i++) {
+        for (let i = rest; i < order.length; i++) {
           const other = conv.keys[order[i]!];
           if (other !== undefined && other !== null) this.pendingKeys.add(hashKey(order[i]!, other));
         }
       }
       const hit = env.stmt(spec.keySql[first]!).get(value) as { id: number } | undefined;
+      if (!hit) this.checkExternalIdFree(row, conv, first);
       return hit?.id;
     }
     this.flush();
+    if (conv.incomplete) throw conv.incomplete; // without a key, a row must be a whole record
     if (env.opts.match && env.opts.mode !== 'create') {
       throw new RowError(row.column(spec.keyField[env.opts.match[0]!] ?? env.opts.match[0]!), '', `has no ${env.opts.match.join(' or ')} to match on`);
     }
@@ -561,6 +681,20 @@ class Run {
       if (this.changedColumns(existing, conv).length === 0) return id;
     }
     return undefined;
+  }
+
+  /**
+   * A row matched by another key (a contact by email) that finds no record would be created with
+   * its external id — which must not belong to another record (a unique column): reject the row
+   * naming the holder, rather than fail the insert. Only rows carrying both keys pay the lookup.
+   */
+  private checkExternalIdFree(row: MappedRow, conv: Converted, matchedBy: MatchKey): void {
+    const ext = conv.keys['external-id'];
+    const sql = this.spec.keySql['external-id'];
+    if (matchedBy === 'external-id' || ext === undefined || ext === null || !sql) return;
+    if (this.bulk && this.queuedWithKey('external-id', ext)) this.flush();
+    const holder = this.env.stmt(sql).get(ext) as { id: number } | undefined;
+    if (holder) throw new RowError(row.column('external_id'), ext, `external id "${ext}" already belongs to ${this.spec.singular} #${holder.id}, whose ${matchedBy} is not this row's`);
   }
 
   /** A bulk load whose reader does not watch the key cells: whether a key of this row occurred in an earlier row (by hash). */
@@ -817,7 +951,7 @@ function keyColumnsOf(spec: EntitySpec, mapping: Mapping, opts: ImportOptions): 
 }
 
 /** Import one file in one transaction. */
-export function importFile(db: Db, s: Session, prepared: PreparedFile, opts: ImportOptions): FileResult {
+export async function importFile(db: Db, s: Session, prepared: PreparedFile, opts: ImportOptions): Promise<FileResult> {
   const spec = ENTITIES[opts.entity];
   const env = new ImportEnv(db, s, opts);
   const run = new Run(env, spec, prepared.mapping, prepared.reader);
@@ -829,7 +963,13 @@ export function importFile(db: Db, s: Session, prepared: PreparedFile, opts: Imp
     run.start();
     let n = 0;
     const collect = largeFileGc(reader.size);
-    for (let r = reader.next(); r; r = reader.next()) {
+    for (;;) {
+      const r = reader.next();
+      if (r === ROWS_PENDING) {
+        await reader.whenReady!(); // the parse worker is behind (or dead: this throws, and the file rolls back)
+        continue;
+      }
+      if (!r) break;
       run.processRow(r.row, r.cells, r.keySeen);
       if (++n % 2000 === 0) {
         opts.progress?.(reader.bytesRead, reader.size);
@@ -897,6 +1037,7 @@ function runOptions(opts: ImportOptions): Record<string, unknown> {
     dateFormat: opts.dateOrder ?? null,
     match: opts.match ?? null,
     mode: opts.mode,
+    empty: opts.empty,
     skipInvalid: opts.skipInvalid,
     createMissing: [...opts.createMissing],
     encoding: opts.encoding ?? null,

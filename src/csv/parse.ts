@@ -32,6 +32,15 @@ const RD_LF = 1;
 const RD_CRLF = 2;
 const RD_CR = 3;
 
+/**
+ * The largest field and the most cells one record may hold. A spreadsheet cell holds at most
+ * 32,767 characters (Excel) or 50,000 (Google Sheets); a field of megabytes is nearly always a
+ * stray quote that swallowed the rest of the file, and growing it without bound ran the parse
+ * worker out of its heap. Checked once per chunk, so a record may pass a limit by a chunk.
+ */
+export const MAX_FIELD_CHARS = 8 << 20;
+export const MAX_RECORD_CELLS = 100_000;
+
 export class CsvParseError extends Error {
   readonly code: string;
   /** The line csv-parse reports (1-based). */
@@ -116,6 +125,10 @@ export class CsvParser {
     this.countBreaks(buf, p);
     if (p < len) this.leftover = buf.slice(p);
     this.buf = '';
+    if (this.part.length + this.leftover.length > MAX_FIELD_CHARS) {
+      throw new CsvParseError('CSV_FIELD_TOO_LARGE', `a field is larger than ${MAX_FIELD_CHARS >> 20} MB`, 1 + this.breaks - this.crlfs);
+    }
+    if (this.row.length > MAX_RECORD_CELLS) throw new CsvParseError('CSV_TOO_MANY_CELLS', `a row has more than ${MAX_RECORD_CELLS.toLocaleString('en')} cells`, 1 + this.breaks - this.crlfs);
   }
 
   /** Every "\r" and "\n" in buf before end, for the line number of an error. */

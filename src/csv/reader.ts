@@ -6,11 +6,11 @@
  *
  * Row numbers count the header as row 1, as a spreadsheet shows them.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { createDecoder, type ChunkDecoder } from './encodings.js';
 import { KeyCellWatch, type KeyColumns } from './key-cells.js';
-import { CsvParseError, CsvParser } from './parse.js';
+import { CsvParseError, CsvParser, MAX_FIELD_CHARS, MAX_RECORD_CELLS } from './parse.js';
 
 export interface RawRow {
   row: number;
@@ -42,6 +42,9 @@ export function sniffDelimiter(text: string): string {
   return best;
 }
 
+/** next() of a reader whose rows come from elsewhere: none yet, await whenReady() and ask again. */
+export const ROWS_PENDING = Symbol('rows pending');
+
 /** What the importer reads rows from: in this thread (TableReader) or a parsing worker. */
 export interface RowSource {
   readonly file: string;
@@ -50,7 +53,9 @@ export interface RowSource {
   readonly encoding: string;
   readonly bytesRead: number;
   readonly size: number;
-  next(): RawRow | undefined;
+  next(): RawRow | undefined | typeof ROWS_PENDING;
+  /** After next() gave ROWS_PENDING: resolves when it is worth asking again; throws when the rows will never come. */
+  whenReady?(): Promise<void>;
   /** Mark rows whose key cells repeat an earlier row's (RawRow.keySeen); before the first next(). */
   watchKeyCells?(columns: KeyColumns): void;
   close(): void;
@@ -80,16 +85,31 @@ export class TableReader implements RowSource {
   constructor(file: string, opts: TableReaderOptions = {}) {
     this.file = file;
     this.opts = opts;
+    const hint = 'crm import ENTITY FILE.csv reads a CSV file saved on disk; check the path.';
     try {
+      // Before opening: opening a FIFO blocks until someone writes to it, and a device such as
+      // /dev/zero never ends.
+      const kind = statSync(file);
+      if (kind.isDirectory()) throw new UserError(`Cannot read ${file}: it is a directory, not a CSV file.`, hint);
+      if (!kind.isFile()) throw new UserError(`Cannot read ${file}: it is not a regular file (a device, pipe or socket), not a CSV file.`, hint);
       this.fd = openSync(file, 'r');
       const st = fstatSync(this.fd);
-      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      if (!st.isFile()) {
+        closeSync(this.fd);
+        throw new UserError(`Cannot read ${file}: it is not a regular file, not a CSV file.`, hint);
+      }
       this.size = st.size;
     } catch (err) {
-      throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'Check the path; crm import ENTITY FILE.csv');
+      if (err instanceof UserError) throw err;
+      throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint);
     }
     this.buf = Buffer.alloc(opts.chunkSize ?? 1 << 20);
-    this.start();
+    try {
+      this.start();
+    } catch (err) {
+      this.close();
+      throw err;
+    }
   }
 
   private start(): void {
@@ -99,6 +119,10 @@ export class TableReader implements RowSource {
     this.decoder = createDecoder(this.file, first, this.opts.encoding);
     this.encoding = this.decoder.encoding;
     const text = this.decoder.write(first.subarray(this.decoder.bomLength), this.decoder.bomLength);
+    const lineEnd = text.search(/[\r\n]/);
+    if ((lineEnd < 0 ? text : text.slice(0, lineEnd)).includes('\u0000')) {
+      throw new UserError(`${this.file} is not a text CSV file: its first line holds NUL bytes.`, 'A spreadsheet (.xlsx, .ods) must be saved as CSV first; a UTF-16 file without a BOM needs --encoding utf-16le.', 'not_text');
+    }
     this.delimiter = this.opts.delimiter ?? sniffDelimiter(text);
     // As csv-parse with relax_quotes (a quote inside an unquoted field, 5" display, is text, as
     // spreadsheets read it), relax_column_count and skip_empty_lines.
@@ -113,10 +137,21 @@ export class TableReader implements RowSource {
   private feed(text: string): void {
     if (!text) return;
     if (!this.sawNul && text.includes('\u0000')) this.sawNul = true;
-    this.parser!.write(text, this.pending);
+    try {
+      this.parser!.write(text, this.pending);
+    } catch (err) {
+      if (err instanceof CsvParseError) this.throwParseError(err);
+      throw err;
+    }
   }
 
   private throwParseError(err: CsvParseError): never {
+    if (err.code === 'CSV_FIELD_TOO_LARGE' || err.code === 'CSV_TOO_MANY_CELLS') {
+      // The record being read: the ones taken, those parsed and waiting, then this one.
+      const row = this.records + this.pending.length - this.pendingAt + 1;
+      const what = err.code === 'CSV_FIELD_TOO_LARGE' ? `a field at row ${row} is larger than ${MAX_FIELD_CHARS >> 20} MB` : `row ${row} has more than ${MAX_RECORD_CELLS.toLocaleString('en')} cells`;
+      throw new UserError(`${this.file}: ${what} — a stray quote?`, 'A quote at the start of a field runs to the next quote: check the quotes on that row (a quote inside a field is doubled: "").', 'invalid_csv');
+    }
     const reason = err.message.replace(/\s+at line \d+.*$/, '');
     throw new UserError(`${this.file}: cannot read the CSV near line ${err.lines}: ${reason}`, 'Check the quotes around that line: a field with a quote, comma or line break must be quoted, and quotes inside doubled ("").', 'invalid_csv');
   }

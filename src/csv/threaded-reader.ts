@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import type { KeyColumns } from './key-cells.js';
-import { TableReader, type RawRow, type RowSource } from './reader.js';
+import { ROWS_PENDING, TableReader, type RawRow, type RowSource } from './reader.js';
 
 type Message =
   | { kind: 'rows'; first: number; cells: string[][]; seen?: Uint8Array; bytesRead: number }
@@ -41,6 +41,12 @@ const YOUNG_MB = 32;
  */
 const MAX_AHEAD = 32;
 
+/** The worker's old generation (CRM_IMPORT_WORKER_HEAP_MB changes it). */
+const HEAP_MB = Number(process.env.CRM_IMPORT_WORKER_HEAP_MB) || 48;
+
+/** How long one synchronous wait for a batch lasts before the event loop is let in (to see the worker's exit). */
+const WAIT_MS = 200;
+
 export class ThreadedTableReader implements RowSource {
   readonly file: string;
   header: string[] = [];
@@ -62,6 +68,9 @@ export class ThreadedTableReader implements RowSource {
   private at = 0;
   private first = 0;
   private done = false;
+  /** Set by the worker's exit or error event: why it stopped. Events need the event loop (whenReady). */
+  private death?: string;
+  private exited = false;
 
   constructor(file: string, script: string, opts: { encoding?: string; delimiter?: string }) {
     this.file = file;
@@ -69,8 +78,16 @@ export class ThreadedTableReader implements RowSource {
     this.counters = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(script, { workerData: { file, encoding: opts.encoding, delimiter: opts.delimiter, port: port2, counters: shared, batchRows: 2000, maxAhead: MAX_AHEAD }, transferList: [port2], resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: YOUNG_MB } });
+    this.worker = new Worker(script, { workerData: { file, encoding: opts.encoding, delimiter: opts.delimiter, port: port2, counters: shared, batchRows: 2000, maxAhead: MAX_AHEAD }, transferList: [port2], resourceLimits: { maxOldGenerationSizeMb: HEAP_MB, maxYoungGenerationSizeMb: YOUNG_MB } });
     this.worker.unref();
+    // A worker can die without a word (its heap limit, a crash): these events are how we learn.
+    this.worker.on('error', (err: Error & { code?: string }) => {
+      this.death ??= err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'it ran out of memory' : err.message;
+    });
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      if (!this.done) this.death ??= `it exited with code ${code}`;
+    });
     try {
       this.head = new TableReader(file, opts);
     } catch (err) {
@@ -85,7 +102,9 @@ export class ThreadedTableReader implements RowSource {
     this.headRows = this.head.bufferedRows();
   }
 
-  private receive(): Message {
+  /** The next message, or undefined when none came within one wait (see whenReady). */
+  private receive(): Message | undefined {
+    let waited = false;
     for (;;) {
       const got = receiveMessageOnPort(this.port);
       if (got) {
@@ -107,8 +126,28 @@ export class ThreadedTableReader implements RowSource {
       }
       const posted = Atomics.load(this.counters, 0);
       if (posted > this.received) continue; // posted but not yet visible on the port
-      Atomics.wait(this.counters, 0, posted, 200);
+      if (waited) return undefined;
+      Atomics.wait(this.counters, 0, posted, WAIT_MS);
+      waited = true;
     }
+  }
+
+  /**
+   * After next() gave ROWS_PENDING: lets the event loop run once, so a worker that died is
+   * reported (one line, within a wait or two) instead of waited for for ever with the file's
+   * write transaction open.
+   */
+  async whenReady(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.death === undefined && !this.exited) return;
+    if (Atomics.load(this.counters, 0) > this.received) return; // its last messages are still to be read
+    const why = this.death ?? 'it stopped';
+    this.close();
+    throw new UserError(
+      `Reading ${this.file} failed: the CSV parser stopped (${why}); nothing was imported.`,
+      'A stray quote can make one field swallow the rest of the file: check the quotes near the top. CRM_IMPORT_THREAD_BYTES=1e15 parses on the main thread.',
+      'parser_died',
+    );
   }
 
   /** The worker waits for this (or for the first next()) before it reads the rows. */
@@ -126,7 +165,7 @@ export class ThreadedTableReader implements RowSource {
     Atomics.notify(this.counters, 2);
   }
 
-  next(): RawRow | undefined {
+  next(): RawRow | undefined | typeof ROWS_PENDING {
     if (!this.keyPlanSent) this.sendKeyPlan(null);
     if (this.head) {
       const r = this.head.nextBuffered();
@@ -137,6 +176,7 @@ export class ThreadedTableReader implements RowSource {
     while (this.at >= this.batch.length) {
       if (this.done) return undefined;
       const m = this.receive();
+      if (m === undefined) return ROWS_PENDING;
       if (m.kind === 'end') {
         this.done = true;
         this.bytesRead = this.size;

@@ -256,7 +256,8 @@ async function resolveCampaignId(db: Trx, ref: string): Promise<number | null> {
   throw new NotFoundError(`No campaign "${ref}".`, all.length ? `Campaigns: ${all.slice(0, 12).map((c) => c.name).join(', ')}` : 'There are no campaigns yet.');
 }
 
-function parseOverride(text: string | undefined): number | null | undefined {
+/** A deal's probability override: a whole percentage, or empty / none / stage for the stage's own. */
+export function parseOverride(text: string | undefined): number | null | undefined {
   if (text === undefined) return undefined;
   if (text.trim() === '' || text.toLowerCase() === 'none' || text.toLowerCase() === 'stage') return null;
   return parseProbability(text);

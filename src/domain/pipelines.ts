@@ -124,8 +124,9 @@ export function parseStageSpec(spec: string): { name: string; probability: numbe
   return stages.map((st) => (fold(st.name) === 'won' ? { ...st, kind: 'won', probability: 100 } : fold(st.name) === 'lost' ? { ...st, kind: 'lost', probability: 0 } : st));
 }
 
+/** A whole percentage: "40", "40%", or "40.0" as spreadsheets and Salesforce export it. */
 export function parseProbability(text: string | number): number {
-  const t = String(text).trim().replace(/%$/, '');
+  const t = String(text).trim().replace(/%$/, '').replace(/(\d)\.0+$/, '$1');
   if (!/^\d{1,3}$/.test(t) || Number(t) > 100) throw new UserError(`Probability "${text}" is not a whole percentage from 0 to 100.`, 'e.g. --probability 40', 'invalid_probability');
   return Number(t);
 }
@@ -162,9 +163,35 @@ export async function stagesOf(db: Trx, pipelineId: number, includeArchived = fa
   return stageRows(db, pipelineId, includeArchived);
 }
 
-/** Resolve a stage name among a pipeline's stages: exact (case-insensitive), else a unique prefix. */
+/**
+ * Stage names of other tools (Salesforce, HubSpot) that mean one of the default stages. They
+ * apply where the name matches no stage: a pipeline with its own "Closed Won" stage keeps it.
+ */
+export const STAGE_SYNONYMS: Readonly<Record<string, string>> = {
+  'closed won': 'won',
+  'closed-won': 'won',
+  closedwon: 'won',
+  'closed lost': 'lost',
+  'closed-lost': 'lost',
+  closedlost: 'lost',
+  'negotiation/review': 'negotiation',
+  'proposal/price quote': 'quote',
+  proposal: 'quote',
+  'appointment scheduled': 'prospecting',
+  'qualified to buy': 'qualification',
+  'presentation scheduled': 'quote',
+  'decision maker bought-in': 'negotiation',
+  'contract sent': 'negotiation',
+};
+
+/**
+ * Resolve a stage name among a pipeline's stages: exact (case-insensitive), else a unique
+ * prefix, else a known synonym ("Closed Won"). The one rule for commands, import and the TUI.
+ */
 export function resolveStage<T extends { name: string; kind: string }>(stages: T[], ref: string, pipelineName: string): T {
-  const picked = pickByName(stages, ref, (st) => st.name);
+  let picked = pickByName(stages, ref, (st) => st.name);
+  const synonym = STAGE_SYNONYMS[fold(ref.trim())];
+  if (picked.length === 0 && synonym) picked = stages.filter((st) => fold(st.name) === synonym);
   if (picked.length === 1) return picked[0]!;
   const names = stages.map((st) => st.name).join(', ');
   if (picked.length > 1) {

@@ -238,7 +238,7 @@ describe('crm import: checking, dry runs, rejects and undo', () => {
   }
 
   it('lists every bad row with column, value and reason, writes nothing, exits 1', async () => {
-    const f = write('people.csv', 'Name,Email,Phone,Created\nAna Lima,ana@example.com,+49 30 1234,2026-03-04\nBad Mail,not-an-email,,\nNo Date,nd@example.com,,03/04/2026\n,,,\n"Ragged",x@example.com\n');
+    const f = write('people.csv', 'Name,Email,Phone,Created\nAna Lima,ana@example.com,+49 30 1234,2026-03-04\nBad Mail,not-an-email,,\nNo Date,nd@example.com,,03/04/2026\n,nn@example.com,,\n"Ragged",x@example.com\n');
     const r = await crm(['import', 'contacts', f]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('row 3, Email "not-an-email": "not-an-email" is not a valid email address');

@@ -13,7 +13,7 @@ import { collect, examples, parseId, positiveInt } from '../common.js';
 import { sessionOf } from '../session.js';
 import { parseDateOrder, DateError } from '../../csv/dates.js';
 import { ENTITIES, ENTITY_NAMES, type EntityName, type MatchKey } from '../../csv/entities.js';
-import { importFile, prepareFile, type CreateMissing, type FileResult, type ImportOptions, type Mode } from '../../csv/importer.js';
+import { importFile, prepareFile, type CreateMissing, type EmptyCells, type FileResult, type ImportOptions, type Mode } from '../../csv/importer.js';
 import { describeMapping, parseMapFlags } from '../../csv/mapping.js';
 import { listImportRuns, undoImportRun, type ImportRunRecord } from '../../csv/undo.js';
 import { fold } from '../../db/fold.js';
@@ -27,6 +27,7 @@ interface ImportFlags {
   dateFormat?: string;
   match?: string;
   mode?: string;
+  empty?: string;
   dryRun?: boolean;
   skipInvalid?: boolean;
   rejects?: string;
@@ -44,7 +45,7 @@ const EXAMPLES: Record<EntityName, string[]> = {
   deals: [
     'crm import deals sales_pipeline.csv --dry-run --currency USD --map-stage "Engaging=Qualification" \\\n    --map "opportunity_id=external-id,product=title,account=company,sales_agent=owner,deal_stage=stage,engage_date=created,close_date=closed,close_value=amount"',
   ],
-  contacts: ['crm import contacts google_contacts.csv', 'crm import contacts leads.csv --map "E-mail Address=email" --show-mapping', 'crm import contacts leads.csv --skip-invalid      # good rows in, bad rows to leads.rejects.csv'],
+  contacts: ['crm import contacts google_contacts.csv', 'crm import contacts leads.csv --map "E-mail Address=email" --show-mapping', 'crm import contacts leads.csv --skip-invalid      # good rows in, bad rows to leads.rejects.csv', 'crm import contacts weekly.csv --empty clear --dry-run   # which stored fields its empty cells would clear'],
   tickets: ['crm import tickets customer_support_tickets.csv', 'crm import tickets incident_event_log.csv --date-format DMY --create-missing users'],
   activities: ['crm import activities weekly/*.csv --rep-column "Rep"'],
 };
@@ -77,6 +78,8 @@ function buildOptions(ctx: CliContext, entity: EntityName, o: ImportFlags): Impo
   }
   const mode = (o.mode ?? 'upsert') as Mode;
   if (!['create', 'update', 'upsert'].includes(mode)) throw new UsageError(`Unknown --mode "${o.mode}".`, 'Use create, update or upsert.');
+  const empty = (o.empty ?? 'keep') as EmptyCells;
+  if (empty !== 'keep' && empty !== 'clear') throw new UsageError(`Unknown --empty "${o.empty}".`, 'Use keep (an empty cell leaves the stored value) or clear (an empty cell clears it).');
   let dateOrder;
   if (o.dateFormat) {
     try {
@@ -98,6 +101,7 @@ function buildOptions(ctx: CliContext, entity: EntityName, o: ImportFlags): Impo
     dateOrder,
     match,
     mode,
+    empty,
     dryRun: Boolean(o.dryRun),
     skipInvalid: Boolean(o.skipInvalid),
     rejectsPath: o.rejects,
@@ -130,6 +134,8 @@ function humanSummary(r: FileResult): string {
   const verb = r.dryRun ? 'would be ' : '';
   lines.push(`${r.file} → ${r.entity}${r.dryRun ? ' (dry run: nothing written)' : r.committed ? ` (import run #${r.runId})` : ' (nothing written)'}`);
   lines.push(`  ${r.rows} rows: ${r.created} ${verb}created, ${r.updated} ${verb}updated, ${r.unchanged} unchanged, ${r.rejected} rejected`);
+  if (r.skippedEmpty) lines.push(`  skipped ${r.skippedEmpty} empty row${r.skippedEmpty === 1 ? '' : 's'}`);
+  if (r.keptEmpty) lines.push(`  ${r.keptEmpty} empty cell${r.keptEmpty === 1 ? '' : 's'} left the stored value as it is (--empty clear clears such fields)`);
   if (r.rows > 0 && r.unchanged === r.rows) lines.push('  Every row matches what is stored: nothing to change.');
   const refs = r.createdReferences;
   const refParts = [refs.companies.length ? `${refs.companies.length} companies` : '', refs.users.length ? `${refs.users.length} users (${refs.users.slice(0, 5).join(', ')}${refs.users.length > 5 ? ', …' : ''})` : '', refs.contacts ? `${refs.contacts} contacts` : ''].filter(Boolean);
@@ -138,7 +144,7 @@ function humanSummary(r: FileResult): string {
   const notImported = r.mapping.filter((m) => m.field.startsWith('not imported'));
   if (notImported.length) lines.push(`  not imported: ${notImported.map((m) => `${safeCell(m.column)} (${m.field.replace('not imported: ', '')})`).join(', ')}`);
   const updated = r.details.filter((d) => d.outcome === 'updated');
-  for (const d of updated.slice(0, SHOWN_DETAILS)) lines.push(`  row ${d.row}: ${verb}updated #${d.id}: ${d.changes!.join(', ')}`);
+  for (const d of updated.slice(0, SHOWN_DETAILS)) lines.push(`  row ${d.row}: ${verb}updated #${d.id}: ${d.changes!.map((c) => (d.cleared?.includes(c) ? `${c} (${verb}cleared)` : c)).join(', ')}`);
   if (updated.length > SHOWN_DETAILS) lines.push(`  … and ${updated.length - SHOWN_DETAILS} more updated rows (--json lists every row)`);
   return lines.join('\n') + '\n';
 }
@@ -146,7 +152,7 @@ function humanSummary(r: FileResult): string {
 function rejectedLines(r: FileResult): string {
   return r.details
     .filter((d) => d.outcome === 'rejected')
-    .map((d) => `  row ${d.row}${d.error!.column ? `, ${safeCell(d.error!.column)}` : ''}${d.error!.value ? ` "${safeCell(d.error!.value)}"` : ''}: ${d.error!.reason}\n`)
+    .map((d) => `  row ${d.row}${d.error!.column ? `, ${safeCell(d.error!.column)}` : ''}${d.error!.value ? ` "${safeCell(d.error!.value)}"` : ''}: ${safeCell(d.error!.reason)}\n`)
     .join('');
 }
 
@@ -169,7 +175,7 @@ async function runImport(ctx: CliContext, entity: EntityName, files: string[], o
   let failed: FileResult | undefined;
   for (const file of files) {
     const prepared = prepareFile(spec, file, opts);
-    const result = importFile(s.db, s, prepared, { ...opts, progress: progressReporter(ctx, file) });
+    const result = await importFile(s.db, s, prepared, { ...opts, progress: progressReporter(ctx, file) });
     results.push(result);
     if (result.rejected > 0 && !opts.skipInvalid && !opts.dryRun) {
       failed = result;
@@ -180,8 +186,8 @@ async function runImport(ctx: CliContext, entity: EntityName, files: string[], o
   else emit(ctx.out, results.map(humanSummary).join(''));
   for (const r of results) {
     if (r.warningCount) {
-      ctx.io.stderr.write(`warning: ${r.file}: ${r.warningCount} value(s) kept in a weaker form:\n`);
-      for (const w of r.warnings.slice(0, SHOWN_DETAILS)) ctx.io.stderr.write(`  row ${w.row}, ${safeCell(w.column)} "${safeCell(w.value)}": ${w.reason}\n`);
+      ctx.io.stderr.write(`warning: ${r.file}: ${r.warningCount} value(s) not imported as given:\n`);
+      for (const w of r.warnings.slice(0, SHOWN_DETAILS)) ctx.io.stderr.write(`  row ${w.row}, ${safeCell(w.column)} "${safeCell(w.value)}": ${safeCell(w.reason)}\n`);
       if (r.warningCount > SHOWN_DETAILS) ctx.io.stderr.write(`  … and ${r.warningCount - SHOWN_DETAILS} more (--json lists them)\n`);
     }
     if (r.rejected && (opts.dryRun || opts.skipInvalid)) ctx.io.stderr.write(`${r.file}: ${r.rejected} rejected row(s):\n${rejectedLines(r)}`);
@@ -223,6 +229,7 @@ export function register(noun: Command, ctx: CliContext): void {
       .option('--dry-run', 'check every row and report what would happen; write nothing')
       .option('--match <key>', `natural key: ${ENTITIES[entity].matchKeys.join('|')} (default ${ENTITIES[entity].defaultMatch.join(', then ')})`)
       .option('--mode <mode>', 'create | update | upsert (default upsert)')
+      .option('--empty <what>', 'keep | clear: what an empty cell does to a stored value (default keep: leaves it)')
       .option('--skip-invalid', 'import the good rows; write the bad ones to FILE.rejects.csv')
       .option('--rejects <file>', 'where --skip-invalid writes the rejected rows (never over an existing file or through a link)')
       .option('--force', 'replace an existing rejects file')
