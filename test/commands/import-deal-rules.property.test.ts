@@ -80,6 +80,7 @@ describe('the examples of the issue', () => {
   it('"-500 EUR" is refused by import as by deal add; a stage prefix works in import; "closed won" works in deal move', async () => {
     const tmp = tempDb();
     try {
+      expect((await runCli(['db', 'init'], { db: tmp.db })).exitCode).toBe(0);
       const f = join(tmp.dir, 'd.csv');
       writeFileSync(f, 'external_id,title,amount,stage\nD-1,Refund,-500 EUR,qual\nD-2,Prefix,500 EUR,qual\n');
       const r = await runCli(['import', 'deals', f], { db: tmp.db });

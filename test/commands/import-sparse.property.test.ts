@@ -90,6 +90,7 @@ describe('property: a sparse or ragged update import never empties a stored valu
       fc.asyncProperty(scenario, async (sc) => {
         const tmp = tempDb();
         try {
+          expect((await runCli(['db', 'init'], { db: tmp.db })).exitCode).toBe(0);
           const seed = join(tmp.dir, 'seed.csv');
           writeFileSync(seed, stringify([['name', 'email', 'phone', 'title', 'company', 'source', 'notes', 'tags', 'external_id'], ...sc.stored.map((c, i) => [c.name, c.email, c.phone, c.title, c.company, c.source, c.notes, c.tags, i % 2 ? '' : `X-${i}`])]));
           const seeded = await runCli(['import', 'contacts', seed, '--create-missing', 'users'], { db: tmp.db });
