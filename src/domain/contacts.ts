@@ -12,7 +12,7 @@ import { findOrCreateCompany, type CompanyRecord } from './companies.js';
 import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
-import { updateIfVersion } from '../db/versioned.js';
+import { bumpVersion, updateIfVersion } from '../db/versioned.js';
 
 export const LIFECYCLES: Lifecycle[] = ['lead', 'prospect', 'customer', 'inactive'];
 
@@ -280,8 +280,9 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     // The row as it is under the write lock: only values that differ from it are written.
+    // Without --if-version the edit applies to this row and waits its turn: there is nothing to conflict with.
     const row = await trx.selectFrom('contacts').selectAll().where('id', '=', contact.id).executeTakeFirstOrThrow();
-    if (row.version !== contact.version) throw staleError(contact.id, row.version, expectVersion ?? contact.version);
+    if (expectVersion !== undefined && row.version !== expectVersion) throw staleError(contact.id, row.version, expectVersion);
     const before = await loadContactRecord(trx, contact.id);
     const given = cols;
     const changed = changedColumns(row as unknown as Record<string, unknown>, given);
@@ -293,7 +294,7 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
     if (!cleanText(merged.first_name as string) && !cleanText(merged.last_name as string)) throw new UserError('A contact needs a name.');
     if (!merged.email && !merged.phone && !merged.mobile) throw new UserError('A contact needs an email or a phone number; this edit would remove the last one.');
     if (Object.keys(changed).length) changed.search_text = searchText(merged);
-    if (!(await updateIfVersion(trx, 'contacts', contact.id, contact.version, changed, at))) throw staleError(contact.id, row.version, expectVersion ?? contact.version);
+    if (!(await updateIfVersion(trx, 'contacts', contact.id, row.version, changed, at))) throw staleError(contact.id, row.version, expectVersion ?? row.version);
     if (tags) await setTags(trx, 'contact', contact.id, tags);
     const after = await loadContactRecord(trx, contact.id);
     const changes = diff(auditView(before), auditView(after));
@@ -316,7 +317,7 @@ export async function setContactArchived(s: Session, ref: string, archived: bool
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     if (!archived) await assertEmailFree(trx, contact.email_norm, contact.id);
-    await trx.updateTable('contacts').set({ archived_at: archived ? at : null, updated_at: at, version: contact.version + 1 }).where('id', '=', contact.id).execute();
+    await trx.updateTable('contacts').set({ archived_at: archived ? at : null, updated_at: at, version: bumpVersion }).where('id', '=', contact.id).execute();
     await recordAudit(trx, { entity: 'contact', entityId: contact.id, action: archived ? 'archive' : 'restore', changes: { archivedAt: [contact.archived_at, archived ? at : null] }, actor: s.actor, at });
     return loadContactRecord(trx, contact.id);
   });
@@ -384,7 +385,7 @@ export async function mergeContacts(s: Session, refA: string, refB: string): Pro
       .set({ ...fill, search_text: searchText(merged), updated_at: at, version: a.version + 1 })
       .where('id', '=', a.id)
       .execute();
-    await trx.updateTable('contacts').set({ archived_at: b.archived_at ?? at, updated_at: at, version: b.version + 1 }).where('id', '=', b.id).execute();
+    await trx.updateTable('contacts').set({ archived_at: b.archived_at ?? at, updated_at: at, version: bumpVersion }).where('id', '=', b.id).execute();
     const after = await loadContactRecord(trx, a.id);
     await recordAudit(trx, { entity: 'contact', entityId: a.id, action: 'merge', changes: { ...diff(auditView(before), auditView(after)), mergedFrom: [null, b.id] }, actor: s.actor, at });
     await recordAudit(trx, { entity: 'contact', entityId: b.id, action: 'merged_into', changes: { mergedInto: [null, a.id], archivedAt: [b.archived_at, b.archived_at ?? at] }, actor: s.actor, at });

@@ -14,7 +14,7 @@ import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError, UserError, versionConflict } from '../errors.js';
 import { getContact } from './contacts.js';
 import { getCompany } from './companies.js';
-import { nowIso, type Session } from './session.js';
+import { nowIso, sessionIn, type Session } from './session.js';
 import { loadClockPolicies, matchPolicy, policyRows } from './sla-policies.js';
 import type { MetricClock, SlaResult } from './sla/clock.js';
 import { parseDuration, durationSeconds, PRIORITIES } from './sla/targets.js';
@@ -309,21 +309,19 @@ function checkVersion(t: Ticket, expectVersion: number | undefined): void {
 }
 
 /**
- * Read the ticket, plan the change from it, then write it in one BEGIN IMMEDIATE transaction
- * that only succeeds if the row is still at the version read. expectVersion (`--if-version`)
- * is checked again inside that transaction, under the write lock, so two writers holding the
- * same version cannot both succeed and the loser is told the current version.
+ * Read the ticket, plan the change from it and write it, all in one BEGIN IMMEDIATE transaction:
+ * a change waits its turn behind other writers and is planned from the ticket as it is then, so
+ * without expectVersion there is nothing to conflict with. expectVersion (`--if-version`, the
+ * TUI) is checked first, under the write lock, so two writers holding the same version cannot
+ * both succeed and the loser is told the current version. The plan reads through the session it
+ * is given (bound to the transaction) and must not open a transaction of its own.
  */
-async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, at: string) => Promise<Change> | Change, expectVersion?: number): Promise<TicketDetail> {
-  const t = await getTicketRow(s.db.kysely, ref);
-  checkVersion(t, expectVersion);
+async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, at: string, s: Session) => Promise<Change> | Change, expectVersion?: number): Promise<TicketDetail> {
   const at = nowIso(s);
-  const change = await plan(t, at);
-  await writeTransaction(s.db, async (trx) => {
-    if (expectVersion !== undefined) {
-      const current = await trx.selectFrom('tickets').select('version').where('id', '=', t.id).executeTakeFirst();
-      if (current && current.version !== expectVersion) throw ticketVersionConflict(t.id, current.version, expectVersion);
-    }
+  const id = await writeTransaction(s.db, async (trx) => {
+    const t = await getTicketRow(trx, ref);
+    checkVersion(t, expectVersion);
+    const change = await plan(t, at, sessionIn(s, trx));
     // The tags as they are now, under the write lock: an edit that changes nothing writes nothing.
     let tags: [string[], string[]] | undefined;
     if (change.tags) {
@@ -349,8 +347,9 @@ async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, a
     const changes = diff(before, change.set as Record<string, unknown>);
     if (tags) changes.tags = tags;
     await recordAudit(trx, { entity: 'ticket', entityId: t.id, action: change.action, changes, actor: s.actor, at });
+    return t.id;
   });
-  return showTicket(s, t.id);
+  return showTicket(s, id);
 }
 
 /** Re-resolve the policy after a change of priority, category or channel: a `policy` event if it differs. */
@@ -382,7 +381,7 @@ function requireText(text: string | undefined, what: string, example: string): s
 
 /** A public agent reply. Takes a new ticket to open and assigns an unassigned ticket to the replier. */
 export async function replyToTicket(s: Session, ref: string | number, text: string, expectVersion?: number): Promise<TicketDetail> {
-  return applyChange(s, ref, async (t, at) => {
+  return applyChange(s, ref, async (t, at, s) => {
     if (t.status === 'closed') throw closedError(t);
     const body = requireText(text, 'A reply', `crm ticket reply ${t.id} "We're on it"`);
     const change: Change = { set: {}, events: [{ kind: 'reply', body }], action: 'reply' };
@@ -406,7 +405,7 @@ export async function noteOnTicket(s: Session, ref: string | number, text: strin
 
 /** A message from the requester: a pending ticket goes back to open, a solved one reopens. */
 export async function messageOnTicket(s: Session, ref: string | number, text: string, expectVersion?: number): Promise<TicketDetail> {
-  return applyChange(s, ref, async (t, at) => {
+  return applyChange(s, ref, async (t, at, s) => {
     if (t.status === 'closed') throw closedError(t);
     const body = requireText(text, 'A message', `crm ticket message ${t.id} "Here is the serial number"`);
     let actor = 'requester';
@@ -447,7 +446,7 @@ export async function reopenTicket(s: Session, ref: string | number, expectVersi
 }
 
 export async function assignTicket(s: Session, ref: string | number, who: string, expectVersion?: number): Promise<TicketDetail> {
-  return applyChange(s, ref, async (t) => {
+  return applyChange(s, ref, async (t, _at, s) => {
     if (t.status === 'closed') throw closedError(t);
     const target = who.toLowerCase() === 'none' ? null : await resolveAssignee(s, who);
     if ((target?.id ?? null) === t.assignee_id) throw new UserError(`Ticket #${t.id} is already ${target ? `assigned to ${target.handle}` : 'unassigned'}.`, undefined, 'no_change');
@@ -458,7 +457,7 @@ export async function assignTicket(s: Session, ref: string | number, who: string
 
 export async function setTicketPriority(s: Session, ref: string | number, priority: string, expectVersion?: number): Promise<TicketDetail> {
   const p = parsePriority(priority)!;
-  return applyChange(s, ref, async (t) => {
+  return applyChange(s, ref, async (t, _at, s) => {
     if (t.status === 'closed') throw closedError(t);
     if (t.priority === p) throw new UserError(`Ticket #${t.id} is already ${p} priority.`, undefined, 'no_change');
     return withPolicy(s, t, { set: { priority: p }, events: [{ kind: 'priority', from: t.priority, to: p }], action: 'priority' });
@@ -475,7 +474,7 @@ export interface EditTicketInput {
 }
 
 export async function editTicket(s: Session, ref: string | number, input: EditTicketInput, expectVersion?: number): Promise<TicketDetail> {
-  return applyChange(s, ref, async (t) => {
+  return applyChange(s, ref, async (t, _at, s) => {
     if (t.status === 'closed') throw closedError(t);
     const set: Change['set'] = {};
     if (input.subject !== undefined) {
