@@ -224,12 +224,13 @@ export async function addContact(s: Session, input: ContactInput, fx: SideEffect
     const row = await trx.insertInto('contacts').values(values as never).returning('id').executeTakeFirstOrThrow();
     if (tags.length) await setTags(trx, 'contact', row.id, tags);
     const record = await loadContactRecord(trx, row.id);
-    await recordAudit(trx, { entity: 'contact', entityId: row.id, action: 'create', changes: diff({}, auditView(record)), actor: s.actor, at });
+    await recordAudit(trx, { entity: 'contact', entityId: row.id, action: 'create', changes: diff({}, contactAuditView(record)), actor: s.actor, at });
     return record;
   });
 }
 
-function auditView(r: ContactRecord): Record<string, unknown> {
+/** A contact as its audit entries show it. */
+export function contactAuditView(r: ContactRecord): Record<string, unknown> {
   const { id: _i, createdAt: _c, updatedAt: _u, version: _v, name: _n, ...rest } = r;
   return rest;
 }
@@ -297,7 +298,7 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
     if (!(await updateIfVersion(trx, 'contacts', contact.id, row.version, changed, at))) throw staleError(contact.id, row.version, expectVersion ?? row.version);
     if (tags) await setTags(trx, 'contact', contact.id, tags);
     const after = await loadContactRecord(trx, contact.id);
-    const changes = diff(auditView(before), auditView(after));
+    const changes = diff(contactAuditView(before), contactAuditView(after));
     // A value that differs only in form (custom fields in another key order): still nothing to change; rolled back.
     if (!Object.keys(changes).length) throw noChange();
     await recordAudit(trx, { entity: 'contact', entityId: contact.id, action: 'update', changes, actor: s.actor, at });
@@ -320,76 +321,6 @@ export async function setContactArchived(s: Session, ref: string, archived: bool
     await trx.updateTable('contacts').set({ archived_at: archived ? at : null, updated_at: at, version: bumpVersion }).where('id', '=', contact.id).execute();
     await recordAudit(trx, { entity: 'contact', entityId: contact.id, action: archived ? 'archive' : 'restore', changes: { archivedAt: [contact.archived_at, archived ? at : null] }, actor: s.actor, at });
     return loadContactRecord(trx, contact.id);
-  });
-}
-
-/** Tables whose rows point at a contact: merge moves them from B to A. */
-const CONTACT_LINKS: { table: 'deals' | 'tickets' | 'activities'; column: 'contact_id' }[] = [
-  { table: 'deals', column: 'contact_id' },
-  { table: 'tickets', column: 'contact_id' },
-  { table: 'activities', column: 'contact_id' },
-];
-
-const MERGE_FILL = ['prefix', 'title', 'email', 'phone', 'mobile', 'company_id', 'company_role', 'source', 'referred_by_id', 'owner_id', 'notes', 'external_id', 'last_touched_at'] as const;
-
-export interface MergeResult {
-  kept: ContactRecord;
-  archived: ContactRecord;
-  moved: Record<string, number>;
-}
-
-/** Keep A; move B's deals, tickets, activities, deal roles, referrals and tags to A; fill A's empty fields from B; archive B. */
-export async function mergeContacts(s: Session, refA: string, refB: string): Promise<MergeResult> {
-  const a = await getContact(s, refA);
-  const b = await getContact(s, refB);
-  if (a.id === b.id) throw new UserError('Cannot merge a contact into itself.');
-  if (a.archived_at) throw new UserError(`Contact #${a.id} (the one to keep) is archived.`, `Restore it first: crm contact restore ${a.id}`);
-  const at = nowIso(s);
-  return writeTransaction(s.db, async (trx) => {
-    const before = await loadContactRecord(trx, a.id);
-    const moved: Record<string, number> = {};
-    for (const link of CONTACT_LINKS) {
-      const res = await trx.updateTable(link.table).set({ contact_id: a.id }).where('contact_id', '=', b.id).executeTakeFirst();
-      moved[link.table] = Number(res.numUpdatedRows);
-    }
-    // Deal roles: move those A does not already hold on the same deal.
-    const roles = await trx.selectFrom('deal_contacts').selectAll().where('contact_id', '=', b.id).execute();
-    let movedRoles = 0;
-    for (const r of roles) {
-      const has = await trx.selectFrom('deal_contacts').select('deal_id').where('deal_id', '=', r.deal_id).where('contact_id', '=', a.id).executeTakeFirst();
-      if (!has) {
-        await trx.insertInto('deal_contacts').values({ deal_id: r.deal_id, contact_id: a.id, role: r.role }).execute();
-        movedRoles++;
-      }
-    }
-    await trx.deleteFrom('deal_contacts').where('contact_id', '=', b.id).execute();
-    moved.dealRoles = movedRoles;
-    const referrals = await trx.updateTable('contacts').set({ referred_by_id: a.id }).where('referred_by_id', '=', b.id).where('id', '!=', a.id).executeTakeFirst();
-    moved.referrals = Number(referrals.numUpdatedRows);
-    const bTags = (await tagsFor(trx, 'contact', [b.id])).get(b.id) ?? [];
-    await setTags(trx, 'contact', a.id, [...before.tags, ...bTags]);
-
-    const fill: Record<string, unknown> = {};
-    for (const col of MERGE_FILL) {
-      if ((a[col] === null || a[col] === '') && b[col] !== null && b[col] !== '' && !(col === 'referred_by_id' && b[col] === a.id)) fill[col] = b[col];
-    }
-    // B keeps its email while archived (unique index); A takes it only if A had none: free it first.
-    if (fill.email) {
-      await trx.updateTable('contacts').set({ email_norm: null }).where('id', '=', b.id).execute();
-      fill.email_norm = (fill.email as string).toLowerCase();
-    }
-    if (fill.last_touched_at === undefined && b.last_touched_at && a.last_touched_at && b.last_touched_at > a.last_touched_at) fill.last_touched_at = b.last_touched_at;
-    const merged = { ...a, ...fill };
-    await trx
-      .updateTable('contacts')
-      .set({ ...fill, search_text: searchText(merged), updated_at: at, version: a.version + 1 })
-      .where('id', '=', a.id)
-      .execute();
-    await trx.updateTable('contacts').set({ archived_at: b.archived_at ?? at, updated_at: at, version: bumpVersion }).where('id', '=', b.id).execute();
-    const after = await loadContactRecord(trx, a.id);
-    await recordAudit(trx, { entity: 'contact', entityId: a.id, action: 'merge', changes: { ...diff(auditView(before), auditView(after)), mergedFrom: [null, b.id] }, actor: s.actor, at });
-    await recordAudit(trx, { entity: 'contact', entityId: b.id, action: 'merged_into', changes: { mergedInto: [null, a.id], archivedAt: [b.archived_at, b.archived_at ?? at] }, actor: s.actor, at });
-    return { kept: after, archived: await loadContactRecord(trx, b.id), moved };
   });
 }
 
