@@ -118,14 +118,9 @@ function compileTerm(eb: AnyEB, term: FilterTerm, spec: FilterSpec, env: FilterE
   let cond: Cond;
   if (term.kind === 'tag') {
     if (!spec.tagEntity) throw badToken(term.token, `${spec.entity} records have no tags`);
-    cond = eb.exists(
-      eb
-        .selectFrom('tags')
-        .select(sql`1`.as('one'))
-        .where('tags.entity_type', '=', spec.tagEntity)
-        .where('tags.tag', '=', term.tag)
-        .where('tags.entity_id', '=', eb.ref(spec.idColumn)),
-    );
+    // A list subquery run once, not a correlated EXISTS: with stale statistics SQLite scanned
+    // the whole tags table for each row of the list (test/db/list-plans.test.ts).
+    cond = eb(eb.ref(spec.idColumn), 'in', eb.selectFrom('tags').select('tags.entity_id').where('tags.entity_type', '=', spec.tagEntity).where('tags.tag', '=', term.tag));
   } else if (term.kind === 'text') {
     if (!spec.text) throw badToken(term.token, `free text is not supported for ${spec.entity}`);
     cond = spec.text(eb, fold(term.text));

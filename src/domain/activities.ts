@@ -64,16 +64,19 @@ type ActivityRow = Activity & {
   owner_handle: string | null;
 };
 
+/** Linked names by scalar subqueries on the primary key, not joins: see contactQuery (domain/contacts.ts). */
 function activityQuery(db: Trx) {
   return db
     .selectFrom('activities as a')
-    .leftJoin('contacts as ac', 'ac.id', 'a.contact_id')
-    .leftJoin('companies as aco', 'aco.id', 'a.company_id')
-    .leftJoin('deals as ad', 'ad.id', 'a.deal_id')
-    .leftJoin('tickets as at', 'at.id', 'a.ticket_id')
-    .leftJoin('users as au', 'au.id', 'a.owner_id')
     .selectAll('a')
-    .select(['ac.first_name as contact_first', 'ac.last_name as contact_last', 'aco.name as company_name', 'ad.title as deal_title', 'at.subject as ticket_subject', 'au.handle as owner_handle']);
+    .select((eb) => [
+      eb.selectFrom('contacts as ac').select('ac.first_name').whereRef('ac.id', '=', 'a.contact_id').as('contact_first'),
+      eb.selectFrom('contacts as ac').select('ac.last_name').whereRef('ac.id', '=', 'a.contact_id').as('contact_last'),
+      eb.selectFrom('companies as aco').select('aco.name').whereRef('aco.id', '=', 'a.company_id').as('company_name'),
+      eb.selectFrom('deals as ad').select('ad.title').whereRef('ad.id', '=', 'a.deal_id').as('deal_title'),
+      eb.selectFrom('tickets as at').select('at.subject').whereRef('at.id', '=', 'a.ticket_id').as('ticket_subject'),
+      eb.selectFrom('users as au').select('au.handle').whereRef('au.id', '=', 'a.owner_id').as('owner_handle'),
+    ]);
 }
 
 export function toActivityRecord(r: ActivityRow): ActivityRecord {

@@ -129,8 +129,9 @@ function columnsFrom(input: CompanyInput): Record<string, unknown> {
   return cols;
 }
 
+/** The owner's handle by a scalar subquery, not a join: see contactQuery (domain/contacts.ts). */
 function companyQuery(db: Trx) {
-  return db.selectFrom('companies as co').leftJoin('users as ou', 'ou.id', 'co.owner_id').selectAll('co').select('ou.handle as owner_handle');
+  return db.selectFrom('companies as co').selectAll('co').select((eb) => eb.selectFrom('users as ou').select('ou.handle').whereRef('ou.id', '=', 'co.owner_id').as('owner_handle'));
 }
 
 export async function loadCompanyRecord(db: Trx, id: number): Promise<CompanyRecord> {
@@ -289,9 +290,8 @@ export async function listCompanies(s: Session, opts: ListOptions = {}): Promise
   if (where) base = base.where(where);
   const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   let q = base
-    .leftJoin('users as ou', 'ou.id', 'co.owner_id')
     .selectAll('co')
-    .select('ou.handle as owner_handle')
+    .select((eb) => eb.selectFrom('users as ou').select('ou.handle').whereRef('ou.id', '=', 'co.owner_id').as('owner_handle'))
     .select((eb) => eb.selectFrom('contacts').select(eb.fn.countAll<number>().as('n')).whereRef('contacts.company_id', '=', 'co.id').where('contacts.archived_at', 'is', null).as('contact_count'))
     .orderBy('co.name_fold')
     .orderBy('co.id');

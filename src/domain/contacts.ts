@@ -94,14 +94,22 @@ export function toContactRecord(c: ContactRow, tags: string[] = []): ContactReco
   };
 }
 
+/**
+ * Linked names are looked up by correlated scalar subqueries on the primary key, never LEFT JOINs:
+ * with stale planner statistics (an import, concurrent writers) SQLite judged a joined table tiny
+ * and scanned it once per row (`SCAN rb`, minutes on 400k contacts); a subquery by rowid can only
+ * be a SEARCH. test/db/list-plans.test.ts checks the plans with stale statistics.
+ */
 export function contactQuery(db: Trx) {
   return db
     .selectFrom('contacts as c')
-    .leftJoin('companies as co', 'co.id', 'c.company_id')
-    .leftJoin('users as ou', 'ou.id', 'c.owner_id')
-    .leftJoin('contacts as rb', 'rb.id', 'c.referred_by_id')
     .selectAll('c')
-    .select(['co.name as company_name', 'ou.handle as owner_handle', 'rb.first_name as referrer_first', 'rb.last_name as referrer_last']);
+    .select((eb) => [
+      eb.selectFrom('companies as co').select('co.name').whereRef('co.id', '=', 'c.company_id').as('company_name'),
+      eb.selectFrom('users as ou').select('ou.handle').whereRef('ou.id', '=', 'c.owner_id').as('owner_handle'),
+      eb.selectFrom('contacts as rb').select('rb.first_name').whereRef('rb.id', '=', 'c.referred_by_id').as('referrer_first'),
+      eb.selectFrom('contacts as rb').select('rb.last_name').whereRef('rb.id', '=', 'c.referred_by_id').as('referrer_last'),
+    ]);
 }
 
 export async function loadContactRecord(db: Trx, id: number): Promise<ContactRecord> {

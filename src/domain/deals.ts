@@ -104,27 +104,25 @@ export interface DealDetail extends DealRecord {
 /** Amounts are read back as JS numbers: keep them exact. */
 const MAX_MINOR = BigInt(Number.MAX_SAFE_INTEGER);
 
+/**
+ * Deals first (CROSS JOIN keeps them the outer loop), their stage joined; linked
+ * names by scalar subqueries on the primary key, not joins: see contactQuery (domain/contacts.ts).
+ */
 function dealQuery(db: Trx) {
   return db
     .selectFrom('deals as d')
-    .innerJoin('stages as st', 'st.id', 'd.stage_id')
-    .innerJoin('pipelines as p', 'p.id', 'd.pipeline_id')
-    .leftJoin('companies as co', 'co.id', 'd.company_id')
-    .leftJoin('contacts as c', 'c.id', 'd.contact_id')
-    .leftJoin('users as u', 'u.id', 'd.owner_id')
-    .leftJoin('campaigns as ca', 'ca.id', 'd.campaign_id')
+    .crossJoin('stages as st')
+    .whereRef('st.id', '=', 'd.stage_id')
     .selectAll('d')
-    .select([
-      'st.name as stage_name',
-      'st.kind as stage_kind',
-      'st.probability as stage_probability',
-      'p.name as pipeline_name',
-      'co.name as company_name',
-      'c.first_name as contact_first',
-      'c.last_name as contact_last',
-      'c.email as contact_email',
-      'u.handle as owner_handle',
-      'ca.name as campaign_name',
+    .select(['st.name as stage_name', 'st.kind as stage_kind', 'st.probability as stage_probability'])
+    .select((eb) => [
+      eb.selectFrom('pipelines as p').select('p.name').whereRef('p.id', '=', 'd.pipeline_id').as('pipeline_name'),
+      eb.selectFrom('companies as co').select('co.name').whereRef('co.id', '=', 'd.company_id').as('company_name'),
+      eb.selectFrom('contacts as c').select('c.first_name').whereRef('c.id', '=', 'd.contact_id').as('contact_first'),
+      eb.selectFrom('contacts as c').select('c.last_name').whereRef('c.id', '=', 'd.contact_id').as('contact_last'),
+      eb.selectFrom('contacts as c').select('c.email').whereRef('c.id', '=', 'd.contact_id').as('contact_email'),
+      eb.selectFrom('users as u').select('u.handle').whereRef('u.id', '=', 'd.owner_id').as('owner_handle'),
+      eb.selectFrom('campaigns as ca').select('ca.name').whereRef('ca.id', '=', 'd.campaign_id').as('campaign_name'),
     ]);
 }
 
@@ -142,7 +140,7 @@ function toDealRecord(r: DealRow, tags: string[], now: Date): DealRecord {
   return {
     id: r.id,
     title: r.title,
-    pipeline: { id: r.pipeline_id, name: r.pipeline_name },
+    pipeline: { id: r.pipeline_id, name: r.pipeline_name ?? '' },
     stage: { id: r.stage_id, name: r.stage_name, kind: r.stage_kind, probability: r.stage_probability },
     status,
     company: r.company_id !== null ? { id: r.company_id, name: r.company_name ?? '' } : null,
@@ -988,7 +986,8 @@ export interface DealListOptions {
 
 export async function listDeals(s: Session, opts: DealListOptions = {}): Promise<{ rows: DealRecord[]; total: number }> {
   const where = await compileDealFilter(s, opts.filter ?? []);
-  let base = s.db.kysely.selectFrom('deals as d').innerJoin('stages as st', 'st.id', 'd.stage_id');
+  // CROSS JOIN: deals stay the outer loop whatever the statistics say (see dealQuery).
+  let base = s.db.kysely.selectFrom('deals as d').crossJoin('stages as st').whereRef('st.id', '=', 'd.stage_id');
   base = opts.archived ? base.where('d.archived_at', 'is not', null) : base.where('d.archived_at', 'is', null);
   if (opts.companyId !== undefined) base = base.where('d.company_id', '=', opts.companyId);
   if (opts.contactId !== undefined) {

@@ -96,15 +96,19 @@ type TicketRow = Ticket & {
   policy_name: string | null;
 };
 
+/** Linked names by scalar subqueries on the primary key, not joins: see contactQuery (domain/contacts.ts). */
 function ticketQuery(db: Trx) {
   return db
     .selectFrom('tickets as t')
-    .leftJoin('contacts as c', 'c.id', 't.contact_id')
-    .leftJoin('companies as co', 'co.id', 't.company_id')
-    .leftJoin('users as u', 'u.id', 't.assignee_id')
-    .leftJoin('sla_policies as p', 'p.id', 't.sla_policy_id')
     .selectAll('t')
-    .select(['c.first_name as contact_first', 'c.last_name as contact_last', 'c.email as contact_email', 'co.name as company_name', 'u.handle as assignee_handle', 'p.name as policy_name']);
+    .select((eb) => [
+      eb.selectFrom('contacts as c').select('c.first_name').whereRef('c.id', '=', 't.contact_id').as('contact_first'),
+      eb.selectFrom('contacts as c').select('c.last_name').whereRef('c.id', '=', 't.contact_id').as('contact_last'),
+      eb.selectFrom('contacts as c').select('c.email').whereRef('c.id', '=', 't.contact_id').as('contact_email'),
+      eb.selectFrom('companies as co').select('co.name').whereRef('co.id', '=', 't.company_id').as('company_name'),
+      eb.selectFrom('users as u').select('u.handle').whereRef('u.id', '=', 't.assignee_id').as('assignee_handle'),
+      eb.selectFrom('sla_policies as p').select('p.name').whereRef('p.id', '=', 't.sla_policy_id').as('policy_name'),
+    ]);
 }
 
 function toRecord(r: TicketRow, tags: string[], sla: SlaResult | undefined): TicketRecord {
