@@ -15,8 +15,9 @@ const dir = mkdtempSync(join(tmpdir(), 'crm-concurrent-'));
 const db = join(dir, 'crm.db');
 const WRITERS = 6; // per kind of change; 4 kinds plus three moves run at the same time
 
+/** A long lock wait (about 80 s in all) so that a busy machine makes writers wait, never give up. */
 async function crm(args: string[]): Promise<Finished> {
-  return runCrm(['--db', db, ...args]).done;
+  return runCrm(['--db', db, ...args], { CRM_BUSY_TIMEOUT: '20000' }).done;
 }
 
 async function ok(args: string[]): Promise<string> {
