@@ -60,13 +60,26 @@ export function parseFilter(tokens: string[]): FilterTree {
       }
       const values = op === 'range' ? rest.split('..') : rest.split(',').map((v) => v.trim()).filter((v) => v !== '');
       if (values.length === 0) throw badToken(token, `Give a value after "${field}:"`);
+      if (values.length > MAX_TERM_VALUES) {
+        throw new UsageError(`The filter term "${field}:…" has ${values.length} values; one term takes at most ${MAX_TERM_VALUES}.`, `Split the values over several runs, or narrow the filter. See: crm help filters`, 'bad_filter');
+      }
       terms.push({ kind: 'field', field, op, values, negated, token });
       continue;
     }
     terms.push({ kind: 'text', text: body, negated, token });
   }
+  if (terms.length > MAX_FILTER_TERMS) {
+    throw new UsageError(`The filter has ${terms.length} terms; at most ${MAX_FILTER_TERMS} are allowed.`, 'Narrow the filter, or run it in parts. See: crm help filters', 'bad_filter');
+  }
   return { kind: 'and', terms };
 }
+
+/**
+ * Limits that keep every filter within SQLite's own (expression depth 1000, 32,766 bound
+ * values): the values of one term are OR-ed in a chain, and terms are AND-ed in a balanced tree.
+ */
+export const MAX_TERM_VALUES = 200;
+export const MAX_FILTER_TERMS = 5000;
 
 function badToken(token: string, hint: string): UsageError {
   return new UsageError(`Bad filter term "${token}".`, `${hint}. See: crm help filters`, 'bad_filter');
@@ -111,21 +124,27 @@ export interface FilterSpec {
 
 export function compileFilter(tree: FilterTree, spec: FilterSpec, env: FilterEnv): ((eb: AnyEB) => Cond) | undefined {
   if (tree.terms.length === 0) return undefined;
-  return (eb) => eb.and(tree.terms.map((t) => compileTerm(eb, t, spec, env)));
+  return (eb) => balancedAnd(eb, tree.terms.map((t) => compileTerm(eb, t, spec, env)));
+}
+
+/**
+ * `a AND b AND c …` parses as a tree as deep as the list is long, and SQLite refuses expressions
+ * deeper than 1000 ("Expression tree is too large"): a filter of 1,000 words failed. Nested
+ * halves keep the depth logarithmic.
+ */
+function balancedAnd(eb: AnyEB, conds: Cond[]): Cond {
+  if (conds.length <= 8) return eb.and(conds);
+  const mid = Math.ceil(conds.length / 2);
+  return eb.and([balancedAnd(eb, conds.slice(0, mid)), balancedAnd(eb, conds.slice(mid))]);
 }
 
 function compileTerm(eb: AnyEB, term: FilterTerm, spec: FilterSpec, env: FilterEnv): Cond {
   let cond: Cond;
   if (term.kind === 'tag') {
     if (!spec.tagEntity) throw badToken(term.token, `${spec.entity} records have no tags`);
-    cond = eb.exists(
-      eb
-        .selectFrom('tags')
-        .select(sql`1`.as('one'))
-        .where('tags.entity_type', '=', spec.tagEntity)
-        .where('tags.tag', '=', term.tag)
-        .where('tags.entity_id', '=', eb.ref(spec.idColumn)),
-    );
+    // A list subquery run once, not a correlated EXISTS: with stale statistics SQLite scanned
+    // the whole tags table for each row of the list (test/db/list-plans.test.ts).
+    cond = eb(eb.ref(spec.idColumn), 'in', eb.selectFrom('tags').select('tags.entity_id').where('tags.entity_type', '=', spec.tagEntity).where('tags.tag', '=', term.tag));
   } else if (term.kind === 'text') {
     if (!spec.text) throw badToken(term.token, `free text is not supported for ${spec.entity}`);
     cond = spec.text(eb, fold(term.text));

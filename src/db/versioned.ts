@@ -2,7 +2,7 @@
  * Optimistic concurrency for one row: the update applies only while the row is still at the
  * version the caller read, and raises it by one. Every versioned edit goes through here.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 /** Tables whose rows carry `version` and `updated_at`. */
@@ -19,3 +19,10 @@ export async function updateIfVersion(trx: Kysely<Database>, table: VersionedTab
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
 }
+
+/**
+ * `version = version + 1` for an update that does not check the version (archive, restore,
+ * lifecycle): one more than the row's version at the time of the write, never one more than a
+ * version read before the write lock was held (which could set a version back).
+ */
+export const bumpVersion = sql<number>`version + 1`;

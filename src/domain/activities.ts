@@ -64,16 +64,19 @@ type ActivityRow = Activity & {
   owner_handle: string | null;
 };
 
+/** Linked names by scalar subqueries on the primary key, not joins: see contactQuery (domain/contacts.ts). */
 function activityQuery(db: Trx) {
   return db
     .selectFrom('activities as a')
-    .leftJoin('contacts as ac', 'ac.id', 'a.contact_id')
-    .leftJoin('companies as aco', 'aco.id', 'a.company_id')
-    .leftJoin('deals as ad', 'ad.id', 'a.deal_id')
-    .leftJoin('tickets as at', 'at.id', 'a.ticket_id')
-    .leftJoin('users as au', 'au.id', 'a.owner_id')
     .selectAll('a')
-    .select(['ac.first_name as contact_first', 'ac.last_name as contact_last', 'aco.name as company_name', 'ad.title as deal_title', 'at.subject as ticket_subject', 'au.handle as owner_handle']);
+    .select((eb) => [
+      eb.selectFrom('contacts as ac').select('ac.first_name').whereRef('ac.id', '=', 'a.contact_id').as('contact_first'),
+      eb.selectFrom('contacts as ac').select('ac.last_name').whereRef('ac.id', '=', 'a.contact_id').as('contact_last'),
+      eb.selectFrom('companies as aco').select('aco.name').whereRef('aco.id', '=', 'a.company_id').as('company_name'),
+      eb.selectFrom('deals as ad').select('ad.title').whereRef('ad.id', '=', 'a.deal_id').as('deal_title'),
+      eb.selectFrom('tickets as at').select('at.subject').whereRef('at.id', '=', 'a.ticket_id').as('ticket_subject'),
+      eb.selectFrom('users as au').select('au.handle').whereRef('au.id', '=', 'a.owner_id').as('owner_handle'),
+    ]);
 }
 
 export function toActivityRecord(r: ActivityRow): ActivityRecord {
@@ -338,19 +341,28 @@ export async function addTask(s: Session, input: TaskInput): Promise<TaskResult>
   });
 }
 
-/** Version-checked update of one activity row, audited. Returns the record after. */
-async function updateActivity(s: Session, row: Activity, patch: Record<string, unknown>, action = 'update', expectVersion?: number): Promise<ActivityRecord> {
+/**
+ * Update one activity row, audited; returns the record after. `row` (read before) only names the
+ * activity and lets a stale `--if-version` fail early: the update applies to the row as it is
+ * under the write lock, so without expectVersion it waits its turn and never conflicts.
+ * `check` re-validates the change against that row (e.g. "already done").
+ */
+async function updateActivity(s: Session, row: Activity, patch: Record<string, unknown>, action = 'update', expectVersion?: number, check?: (current: Activity) => void): Promise<ActivityRecord> {
   if (expectVersion !== undefined && expectVersion !== row.version) throw staleError(row.id);
   const now = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
+    const current = await trx.selectFrom('activities').selectAll().where('id', '=', row.id).executeTakeFirst();
+    if (!current) throw new NotFoundError(`No activity #${row.id}.`, 'It was deleted meanwhile: crm activity list');
+    if (expectVersion !== undefined && expectVersion !== current.version) throw staleError(row.id);
+    check?.(current);
     const before = await loadActivity(trx, row.id);
-    if (!(await updateIfVersion(trx, 'activities', row.id, row.version, patch, now))) throw staleError(row.id);
+    if (!(await updateIfVersion(trx, 'activities', row.id, current.version, patch, now))) throw staleError(row.id);
     const after = await loadActivity(trx, row.id);
     await recordAudit(trx, { entity: 'activity', entityId: row.id, action, changes: diff(auditView(before), auditView(after)), actor: s.actor, at: now });
     // Moving or relinking a touch may change who was touched when.
     if ('occurred_at' in patch || 'contact_id' in patch || 'kind' in patch) {
-      await recomputeTouch(trx, row.contact_id, now);
-      if (after.contact && after.contact.id !== row.contact_id) await recomputeTouch(trx, after.contact.id, now);
+      await recomputeTouch(trx, current.contact_id, now);
+      if (after.contact && after.contact.id !== current.contact_id) await recomputeTouch(trx, after.contact.id, now);
     }
     return after;
   });
@@ -362,7 +374,11 @@ function staleError(id: number): ConflictError {
 
 export async function setTaskDone(s: Session, id: number, done: boolean): Promise<ActivityRecord> {
   const [row] = await checkTasksDone(s, [id], done);
-  return updateActivity(s, row!, { done_at: done ? nowIso(s) : null }, done ? 'done' : 'reopen');
+  return updateActivity(s, row!, { done_at: done ? nowIso(s) : null }, done ? 'done' : 'reopen', undefined, (current) => checkTaskDone(current, done));
+}
+
+function checkTaskDone(row: Activity, done: boolean): void {
+  if (Boolean(row.done_at) === done) throw new UserError(`Task #${row.id} is ${done ? 'already done' : 'not done'}.`, done ? `Reopen it with: crm task reopen ${row.id}` : undefined, 'no_change');
 }
 
 /** Check that every task exists and can be marked done (or reopened) before changing any. */
@@ -370,7 +386,7 @@ export async function checkTasksDone(s: Session, ids: number[], done: boolean): 
   const rows: Activity[] = [];
   for (const id of ids) {
     const row = await getActivityRow(s, id, 'task');
-    if (Boolean(row.done_at) === done) throw new UserError(`Task #${id} is ${done ? 'already done' : 'not done'}.`, done ? `Reopen it with: crm task reopen ${id}` : undefined, 'no_change');
+    checkTaskDone(row, done);
     rows.push(row);
   }
   return rows;
@@ -398,7 +414,10 @@ export async function snoozeTask(s: Session, id: number, when = 'tomorrow'): Pro
   const row = await getActivityRow(s, id, 'task');
   if (row.done_at) throw new UserError(`Task #${id} is done.`, `Reopen it first: crm task reopen ${id}`, 'no_change');
   const due = await parseWhen(when, { now: s.now(), timeZone: s.timeZone, what: 'snooze', forward: true });
-  return { task: await updateActivity(s, row, { due_at: due.iso }, 'snooze'), due };
+  const notDone = (current: Activity) => {
+    if (current.done_at) throw new UserError(`Task #${id} is done.`, `Reopen it first: crm task reopen ${id}`, 'no_change');
+  };
+  return { task: await updateActivity(s, row, { due_at: due.iso }, 'snooze', undefined, notDone), due };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { assertValidZone } from './sla/time-basis.js';
 import { parseDay } from './period.js';
 import type { CalendarDef } from './sla/policy.js';
 import { cleanText } from './validate.js';
-import { updateIfVersion } from '../db/versioned.js';
+import { bumpVersion, updateIfVersion } from '../db/versioned.js';
 
 export interface HolidayRecord {
   date: string;
@@ -119,8 +119,10 @@ export async function editCalendar(s: Session, ref: string, input: CalendarInput
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     if (patch.name && patch.name !== cal.name && (await findCalendar(trx, patch.name as string))) throw new ConflictError(`A calendar named "${String(patch.name)}" already exists.`, undefined, 'duplicate');
-    const [before] = await toRecords(trx, [cal]);
-    if (!(await updateIfVersion(trx, 'calendars', cal.id, cal.version, patch, at))) throw new ConflictError(`Calendar ${cal.name} was changed by someone else since you read it.`, `Look again: crm calendar show ${cal.name}`, 'stale');
+    // The row as it is under the write lock: the edit waits its turn and never conflicts.
+    const current = await getCalendar(trx, String(cal.id));
+    const [before] = await toRecords(trx, [current]);
+    if (!(await updateIfVersion(trx, 'calendars', cal.id, current.version, patch, at))) throw new ConflictError(`Calendar ${cal.name} was changed by someone else since you read it.`, `Look again: crm calendar show ${cal.name}`, 'stale');
     const [after] = await toRecords(trx, [(await trx.selectFrom('calendars').selectAll().where('id', '=', cal.id).executeTakeFirstOrThrow())]);
     const pick = (r: CalendarRecord) => ({ name: r.name, timezone: r.timezone, hours: r.hours });
     await recordAudit(trx, { entity: 'calendar', entityId: cal.id, action: 'update', changes: diff(pick(before!), pick(after!)), actor: s.actor, at });
@@ -136,7 +138,7 @@ export async function addHoliday(s: Session, ref: string, date: string, name?: s
     const exists = await trx.selectFrom('calendar_holidays').select('date').where('calendar_id', '=', cal.id).where('date', '=', day).executeTakeFirst();
     if (exists) throw new ConflictError(`${day} is already a holiday of ${cal.name}.`, `See them: crm calendar holiday list ${cal.name}`, 'duplicate');
     await trx.insertInto('calendar_holidays').values({ calendar_id: cal.id, date: day, name: cleanText(name) }).execute();
-    await trx.updateTable('calendars').set({ updated_at: at, version: cal.version + 1 }).where('id', '=', cal.id).execute();
+    await trx.updateTable('calendars').set({ updated_at: at, version: bumpVersion }).where('id', '=', cal.id).execute();
     await recordAudit(trx, { entity: 'calendar', entityId: cal.id, action: 'holiday_add', changes: { holiday: [null, day] }, actor: s.actor, at });
     return (await toRecords(trx, [cal]))[0]!;
   });
@@ -149,7 +151,7 @@ export async function removeHoliday(s: Session, ref: string, date: string): Prom
   return writeTransaction(s.db, async (trx) => {
     const res = await trx.deleteFrom('calendar_holidays').where('calendar_id', '=', cal.id).where('date', '=', day).executeTakeFirst();
     if (Number(res.numDeletedRows) === 0) throw new NotFoundError(`${day} is not a holiday of ${cal.name}.`, `See them: crm calendar holiday list ${cal.name}`);
-    await trx.updateTable('calendars').set({ updated_at: at, version: cal.version + 1 }).where('id', '=', cal.id).execute();
+    await trx.updateTable('calendars').set({ updated_at: at, version: bumpVersion }).where('id', '=', cal.id).execute();
     await recordAudit(trx, { entity: 'calendar', entityId: cal.id, action: 'holiday_remove', changes: { holiday: [day, null] }, actor: s.actor, at });
     return (await toRecords(trx, [cal]))[0]!;
   });

@@ -208,11 +208,11 @@ export async function editCampaign(s: Session, ref: string, input: CampaignInput
       const clash = await trx.selectFrom('campaigns').select('id').where('name', '=', cols.name as string).executeTakeFirst();
       if (clash) throw new ConflictError(`Campaign "${String(cols.name)}" already exists (#${clash.id}).`);
     }
-    const changes = diff(c as unknown as Record<string, unknown>, cols);
-    if (Object.keys(changes).length === 0) return toCampaignRecord(c);
-    // campaigns have no version column in 0001: the row is compared with what we read instead.
-    const row = await trx.updateTable('campaigns').set({ ...(cols as object), updated_at: at }).where('id', '=', c.id).where('updated_at', '=', c.updated_at).returningAll().executeTakeFirst();
-    if (!row) throw new ConflictError(`Campaign ${c.name} was changed by someone else meanwhile.`, `Look again with: crm campaign show ${c.id}`);
+    // The row as it is under the write lock: the edit waits its turn and never conflicts.
+    const current = await trx.selectFrom('campaigns').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow();
+    const changes = diff(current as unknown as Record<string, unknown>, cols);
+    if (Object.keys(changes).length === 0) return toCampaignRecord(current);
+    const row = await trx.updateTable('campaigns').set({ ...(cols as object), updated_at: at }).where('id', '=', c.id).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, { entity: 'campaign', entityId: c.id, action: input.archive ? 'archive' : input.restore ? 'restore' : 'update', changes, actor: s.actor, at });
     return toCampaignRecord(row);
   });

@@ -11,7 +11,7 @@ import { ConflictError, NotFoundError, UserError, versionConflict } from '../err
 import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, normalizePhone } from './validate.js';
-import { updateIfVersion } from '../db/versioned.js';
+import { bumpVersion, updateIfVersion } from '../db/versioned.js';
 
 export interface CompanyRecord {
   id: number;
@@ -129,8 +129,9 @@ function columnsFrom(input: CompanyInput): Record<string, unknown> {
   return cols;
 }
 
+/** The owner's handle by a scalar subquery, not a join: see contactQuery (domain/contacts.ts). */
 function companyQuery(db: Trx) {
-  return db.selectFrom('companies as co').leftJoin('users as ou', 'ou.id', 'co.owner_id').selectAll('co').select('ou.handle as owner_handle');
+  return db.selectFrom('companies as co').selectAll('co').select((eb) => eb.selectFrom('users as ou').select('ou.handle').whereRef('ou.id', '=', 'co.owner_id').as('owner_handle'));
 }
 
 export async function loadCompanyRecord(db: Trx, id: number): Promise<CompanyRecord> {
@@ -214,14 +215,15 @@ export async function editCompany(s: Session, ref: string, input: CompanyInput, 
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     // The row as it is under the write lock: only values that differ from it are written.
+    // Without --if-version the edit applies to this row and waits its turn: there is nothing to conflict with.
     const row = await trx.selectFrom('companies').selectAll().where('id', '=', company.id).executeTakeFirstOrThrow();
-    if (row.version !== company.version) throw stale(row.version);
+    if (expectVersion !== undefined && row.version !== expectVersion) throw stale(row.version);
     const before = await loadCompanyRecord(trx, company.id);
     const changed = changedColumns(row as unknown as Record<string, unknown>, cols);
     const tags = nextTags(before.tags, input);
     const noChange = () => noChangeError('company', `#${company.id}`, cols, input, `crm company show ${company.id}`);
     if (!Object.keys(changed).length && !tags) throw noChange();
-    if (!(await updateIfVersion(trx, 'companies', company.id, company.version, changed, at))) throw stale(row.version);
+    if (!(await updateIfVersion(trx, 'companies', company.id, row.version, changed, at))) throw stale(row.version);
     if (tags) await setTags(trx, 'company', company.id, tags);
     const after = await loadCompanyRecord(trx, company.id);
     const changes = diff(recordForAudit(before), recordForAudit(after));
@@ -241,7 +243,7 @@ export async function setCompanyArchived(s: Session, ref: string, archived: bool
   return writeTransaction(s.db, async (trx) => {
     await trx
       .updateTable('companies')
-      .set({ archived_at: archived ? at : null, updated_at: at, version: company.version + 1 })
+      .set({ archived_at: archived ? at : null, updated_at: at, version: bumpVersion })
       .where('id', '=', company.id)
       .execute();
     await recordAudit(trx, { entity: 'company', entityId: company.id, action: archived ? 'archive' : 'restore', changes: { archivedAt: [company.archived_at, archived ? at : null] }, actor: s.actor, at });
@@ -288,9 +290,8 @@ export async function listCompanies(s: Session, opts: ListOptions = {}): Promise
   if (where) base = base.where(where);
   const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   let q = base
-    .leftJoin('users as ou', 'ou.id', 'co.owner_id')
     .selectAll('co')
-    .select('ou.handle as owner_handle')
+    .select((eb) => eb.selectFrom('users as ou').select('ou.handle').whereRef('ou.id', '=', 'co.owner_id').as('owner_handle'))
     .select((eb) => eb.selectFrom('contacts').select(eb.fn.countAll<number>().as('n')).whereRef('contacts.company_id', '=', 'co.id').where('contacts.archived_at', 'is', null).as('contact_count'))
     .orderBy('co.name_fold')
     .orderBy('co.id');

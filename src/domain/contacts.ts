@@ -12,7 +12,7 @@ import { findOrCreateCompany, type CompanyRecord } from './companies.js';
 import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
-import { updateIfVersion } from '../db/versioned.js';
+import { bumpVersion, updateIfVersion } from '../db/versioned.js';
 
 export const LIFECYCLES: Lifecycle[] = ['lead', 'prospect', 'customer', 'inactive'];
 
@@ -94,14 +94,22 @@ export function toContactRecord(c: ContactRow, tags: string[] = []): ContactReco
   };
 }
 
+/**
+ * Linked names are looked up by correlated scalar subqueries on the primary key, never LEFT JOINs:
+ * with stale planner statistics (an import, concurrent writers) SQLite judged a joined table tiny
+ * and scanned it once per row (`SCAN rb`, minutes on 400k contacts); a subquery by rowid can only
+ * be a SEARCH. test/db/list-plans.test.ts checks the plans with stale statistics.
+ */
 export function contactQuery(db: Trx) {
   return db
     .selectFrom('contacts as c')
-    .leftJoin('companies as co', 'co.id', 'c.company_id')
-    .leftJoin('users as ou', 'ou.id', 'c.owner_id')
-    .leftJoin('contacts as rb', 'rb.id', 'c.referred_by_id')
     .selectAll('c')
-    .select(['co.name as company_name', 'ou.handle as owner_handle', 'rb.first_name as referrer_first', 'rb.last_name as referrer_last']);
+    .select((eb) => [
+      eb.selectFrom('companies as co').select('co.name').whereRef('co.id', '=', 'c.company_id').as('company_name'),
+      eb.selectFrom('users as ou').select('ou.handle').whereRef('ou.id', '=', 'c.owner_id').as('owner_handle'),
+      eb.selectFrom('contacts as rb').select('rb.first_name').whereRef('rb.id', '=', 'c.referred_by_id').as('referrer_first'),
+      eb.selectFrom('contacts as rb').select('rb.last_name').whereRef('rb.id', '=', 'c.referred_by_id').as('referrer_last'),
+    ]);
 }
 
 export async function loadContactRecord(db: Trx, id: number): Promise<ContactRecord> {
@@ -224,12 +232,13 @@ export async function addContact(s: Session, input: ContactInput, fx: SideEffect
     const row = await trx.insertInto('contacts').values(values as never).returning('id').executeTakeFirstOrThrow();
     if (tags.length) await setTags(trx, 'contact', row.id, tags);
     const record = await loadContactRecord(trx, row.id);
-    await recordAudit(trx, { entity: 'contact', entityId: row.id, action: 'create', changes: diff({}, auditView(record)), actor: s.actor, at });
+    await recordAudit(trx, { entity: 'contact', entityId: row.id, action: 'create', changes: diff({}, contactAuditView(record)), actor: s.actor, at });
     return record;
   });
 }
 
-function auditView(r: ContactRecord): Record<string, unknown> {
+/** A contact as its audit entries show it. */
+export function contactAuditView(r: ContactRecord): Record<string, unknown> {
   const { id: _i, createdAt: _c, updatedAt: _u, version: _v, name: _n, ...rest } = r;
   return rest;
 }
@@ -280,8 +289,9 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     // The row as it is under the write lock: only values that differ from it are written.
+    // Without --if-version the edit applies to this row and waits its turn: there is nothing to conflict with.
     const row = await trx.selectFrom('contacts').selectAll().where('id', '=', contact.id).executeTakeFirstOrThrow();
-    if (row.version !== contact.version) throw staleError(contact.id, row.version, expectVersion ?? contact.version);
+    if (expectVersion !== undefined && row.version !== expectVersion) throw staleError(contact.id, row.version, expectVersion);
     const before = await loadContactRecord(trx, contact.id);
     const given = cols;
     const changed = changedColumns(row as unknown as Record<string, unknown>, given);
@@ -293,10 +303,10 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
     if (!cleanText(merged.first_name as string) && !cleanText(merged.last_name as string)) throw new UserError('A contact needs a name.');
     if (!merged.email && !merged.phone && !merged.mobile) throw new UserError('A contact needs an email or a phone number; this edit would remove the last one.');
     if (Object.keys(changed).length) changed.search_text = searchText(merged);
-    if (!(await updateIfVersion(trx, 'contacts', contact.id, contact.version, changed, at))) throw staleError(contact.id, row.version, expectVersion ?? contact.version);
+    if (!(await updateIfVersion(trx, 'contacts', contact.id, row.version, changed, at))) throw staleError(contact.id, row.version, expectVersion ?? row.version);
     if (tags) await setTags(trx, 'contact', contact.id, tags);
     const after = await loadContactRecord(trx, contact.id);
-    const changes = diff(auditView(before), auditView(after));
+    const changes = diff(contactAuditView(before), contactAuditView(after));
     // A value that differs only in form (custom fields in another key order): still nothing to change; rolled back.
     if (!Object.keys(changes).length) throw noChange();
     await recordAudit(trx, { entity: 'contact', entityId: contact.id, action: 'update', changes, actor: s.actor, at });
@@ -316,79 +326,9 @@ export async function setContactArchived(s: Session, ref: string, archived: bool
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     if (!archived) await assertEmailFree(trx, contact.email_norm, contact.id);
-    await trx.updateTable('contacts').set({ archived_at: archived ? at : null, updated_at: at, version: contact.version + 1 }).where('id', '=', contact.id).execute();
+    await trx.updateTable('contacts').set({ archived_at: archived ? at : null, updated_at: at, version: bumpVersion }).where('id', '=', contact.id).execute();
     await recordAudit(trx, { entity: 'contact', entityId: contact.id, action: archived ? 'archive' : 'restore', changes: { archivedAt: [contact.archived_at, archived ? at : null] }, actor: s.actor, at });
     return loadContactRecord(trx, contact.id);
-  });
-}
-
-/** Tables whose rows point at a contact: merge moves them from B to A. */
-const CONTACT_LINKS: { table: 'deals' | 'tickets' | 'activities'; column: 'contact_id' }[] = [
-  { table: 'deals', column: 'contact_id' },
-  { table: 'tickets', column: 'contact_id' },
-  { table: 'activities', column: 'contact_id' },
-];
-
-const MERGE_FILL = ['prefix', 'title', 'email', 'phone', 'mobile', 'company_id', 'company_role', 'source', 'referred_by_id', 'owner_id', 'notes', 'external_id', 'last_touched_at'] as const;
-
-export interface MergeResult {
-  kept: ContactRecord;
-  archived: ContactRecord;
-  moved: Record<string, number>;
-}
-
-/** Keep A; move B's deals, tickets, activities, deal roles, referrals and tags to A; fill A's empty fields from B; archive B. */
-export async function mergeContacts(s: Session, refA: string, refB: string): Promise<MergeResult> {
-  const a = await getContact(s, refA);
-  const b = await getContact(s, refB);
-  if (a.id === b.id) throw new UserError('Cannot merge a contact into itself.');
-  if (a.archived_at) throw new UserError(`Contact #${a.id} (the one to keep) is archived.`, `Restore it first: crm contact restore ${a.id}`);
-  const at = nowIso(s);
-  return writeTransaction(s.db, async (trx) => {
-    const before = await loadContactRecord(trx, a.id);
-    const moved: Record<string, number> = {};
-    for (const link of CONTACT_LINKS) {
-      const res = await trx.updateTable(link.table).set({ contact_id: a.id }).where('contact_id', '=', b.id).executeTakeFirst();
-      moved[link.table] = Number(res.numUpdatedRows);
-    }
-    // Deal roles: move those A does not already hold on the same deal.
-    const roles = await trx.selectFrom('deal_contacts').selectAll().where('contact_id', '=', b.id).execute();
-    let movedRoles = 0;
-    for (const r of roles) {
-      const has = await trx.selectFrom('deal_contacts').select('deal_id').where('deal_id', '=', r.deal_id).where('contact_id', '=', a.id).executeTakeFirst();
-      if (!has) {
-        await trx.insertInto('deal_contacts').values({ deal_id: r.deal_id, contact_id: a.id, role: r.role }).execute();
-        movedRoles++;
-      }
-    }
-    await trx.deleteFrom('deal_contacts').where('contact_id', '=', b.id).execute();
-    moved.dealRoles = movedRoles;
-    const referrals = await trx.updateTable('contacts').set({ referred_by_id: a.id }).where('referred_by_id', '=', b.id).where('id', '!=', a.id).executeTakeFirst();
-    moved.referrals = Number(referrals.numUpdatedRows);
-    const bTags = (await tagsFor(trx, 'contact', [b.id])).get(b.id) ?? [];
-    await setTags(trx, 'contact', a.id, [...before.tags, ...bTags]);
-
-    const fill: Record<string, unknown> = {};
-    for (const col of MERGE_FILL) {
-      if ((a[col] === null || a[col] === '') && b[col] !== null && b[col] !== '' && !(col === 'referred_by_id' && b[col] === a.id)) fill[col] = b[col];
-    }
-    // B keeps its email while archived (unique index); A takes it only if A had none: free it first.
-    if (fill.email) {
-      await trx.updateTable('contacts').set({ email_norm: null }).where('id', '=', b.id).execute();
-      fill.email_norm = (fill.email as string).toLowerCase();
-    }
-    if (fill.last_touched_at === undefined && b.last_touched_at && a.last_touched_at && b.last_touched_at > a.last_touched_at) fill.last_touched_at = b.last_touched_at;
-    const merged = { ...a, ...fill };
-    await trx
-      .updateTable('contacts')
-      .set({ ...fill, search_text: searchText(merged), updated_at: at, version: a.version + 1 })
-      .where('id', '=', a.id)
-      .execute();
-    await trx.updateTable('contacts').set({ archived_at: b.archived_at ?? at, updated_at: at, version: b.version + 1 }).where('id', '=', b.id).execute();
-    const after = await loadContactRecord(trx, a.id);
-    await recordAudit(trx, { entity: 'contact', entityId: a.id, action: 'merge', changes: { ...diff(auditView(before), auditView(after)), mergedFrom: [null, b.id] }, actor: s.actor, at });
-    await recordAudit(trx, { entity: 'contact', entityId: b.id, action: 'merged_into', changes: { mergedInto: [null, a.id], archivedAt: [b.archived_at, b.archived_at ?? at] }, actor: s.actor, at });
-    return { kept: after, archived: await loadContactRecord(trx, b.id), moved };
   });
 }
 

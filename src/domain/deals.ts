@@ -21,7 +21,7 @@ import { getPipeline, parseProbability, pickByName, resolveStage, stagesOf, type
 import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, requireDate } from './validate.js';
-import { updateIfVersion } from '../db/versioned.js';
+import { bumpVersion, updateIfVersion } from '../db/versioned.js';
 
 export type DealStatus = 'open' | 'won' | 'lost';
 export const DEAL_STATUSES: DealStatus[] = ['open', 'won', 'lost'];
@@ -104,27 +104,25 @@ export interface DealDetail extends DealRecord {
 /** Amounts are read back as JS numbers: keep them exact. */
 const MAX_MINOR = BigInt(Number.MAX_SAFE_INTEGER);
 
+/**
+ * Deals first (CROSS JOIN keeps them the outer loop), their stage joined; linked
+ * names by scalar subqueries on the primary key, not joins: see contactQuery (domain/contacts.ts).
+ */
 function dealQuery(db: Trx) {
   return db
     .selectFrom('deals as d')
-    .innerJoin('stages as st', 'st.id', 'd.stage_id')
-    .innerJoin('pipelines as p', 'p.id', 'd.pipeline_id')
-    .leftJoin('companies as co', 'co.id', 'd.company_id')
-    .leftJoin('contacts as c', 'c.id', 'd.contact_id')
-    .leftJoin('users as u', 'u.id', 'd.owner_id')
-    .leftJoin('campaigns as ca', 'ca.id', 'd.campaign_id')
+    .crossJoin('stages as st')
+    .whereRef('st.id', '=', 'd.stage_id')
     .selectAll('d')
-    .select([
-      'st.name as stage_name',
-      'st.kind as stage_kind',
-      'st.probability as stage_probability',
-      'p.name as pipeline_name',
-      'co.name as company_name',
-      'c.first_name as contact_first',
-      'c.last_name as contact_last',
-      'c.email as contact_email',
-      'u.handle as owner_handle',
-      'ca.name as campaign_name',
+    .select(['st.name as stage_name', 'st.kind as stage_kind', 'st.probability as stage_probability'])
+    .select((eb) => [
+      eb.selectFrom('pipelines as p').select('p.name').whereRef('p.id', '=', 'd.pipeline_id').as('pipeline_name'),
+      eb.selectFrom('companies as co').select('co.name').whereRef('co.id', '=', 'd.company_id').as('company_name'),
+      eb.selectFrom('contacts as c').select('c.first_name').whereRef('c.id', '=', 'd.contact_id').as('contact_first'),
+      eb.selectFrom('contacts as c').select('c.last_name').whereRef('c.id', '=', 'd.contact_id').as('contact_last'),
+      eb.selectFrom('contacts as c').select('c.email').whereRef('c.id', '=', 'd.contact_id').as('contact_email'),
+      eb.selectFrom('users as u').select('u.handle').whereRef('u.id', '=', 'd.owner_id').as('owner_handle'),
+      eb.selectFrom('campaigns as ca').select('ca.name').whereRef('ca.id', '=', 'd.campaign_id').as('campaign_name'),
     ]);
 }
 
@@ -142,7 +140,7 @@ function toDealRecord(r: DealRow, tags: string[], now: Date): DealRecord {
   return {
     id: r.id,
     title: r.title,
-    pipeline: { id: r.pipeline_id, name: r.pipeline_name },
+    pipeline: { id: r.pipeline_id, name: r.pipeline_name ?? '' },
     stage: { id: r.stage_id, name: r.stage_name, kind: r.stage_kind, probability: r.stage_probability },
     status,
     company: r.company_id !== null ? { id: r.company_id, name: r.company_name ?? '' } : null,
@@ -272,7 +270,7 @@ function parseClose(text: string | undefined): string | null | undefined {
 async function promoteContact(trx: Trx, s: Session, contactId: number, from: string[], to: 'prospect' | 'customer', dealId: number, at: string): Promise<void> {
   const c = await trx.selectFrom('contacts').select(['id', 'lifecycle', 'version']).where('id', '=', contactId).executeTakeFirst();
   if (!c || !from.includes(c.lifecycle)) return;
-  await trx.updateTable('contacts').set({ lifecycle: to, updated_at: at, version: c.version + 1 }).where('id', '=', c.id).execute();
+  await trx.updateTable('contacts').set({ lifecycle: to, updated_at: at, version: bumpVersion }).where('id', '=', c.id).execute();
   await recordAudit(trx, { entity: 'contact', entityId: c.id, action: 'lifecycle', changes: { lifecycle: [c.lifecycle, to], deal: [null, dealId] }, actor: s.actor, at });
 }
 
@@ -346,12 +344,19 @@ function checkVersion(deal: { id: number; version: number }, expectVersion: numb
 }
 
 /**
- * First thing inside the BEGIN IMMEDIATE transaction, under the write lock: the deal must still
- * be at the version the change was planned from (`deal`, read before the transaction). With
- * expectVersion (`--if-version`, equal to deal.version once checkVersion passed) the conflict
- * names the current version, so of two writers holding the same version exactly one succeeds
- * and the other is told what the deal is at now.
+ * The deal as it is under the write lock (first thing inside the BEGIN IMMEDIATE transaction).
+ * Without expectVersion there is nothing to conflict with: the change is planned from this row
+ * and waits its turn behind other writers. With expectVersion (`--if-version`, the TUI) the deal
+ * must still be at it, so of two writers holding the same version exactly one succeeds and the
+ * other is told what the deal is at now.
  */
+async function lockedDeal(trx: Trx, ref: string | number, expectVersion?: number): Promise<Deal> {
+  const deal = await getDealRow(trx, ref);
+  checkVersion(deal, expectVersion);
+  return deal;
+}
+
+/** Inside the transaction, for changes that do not rewrite the deal row: only `--if-version` can conflict. */
 async function assertUnchanged(trx: Trx, deal: { id: number; version: number }, expectVersion?: number): Promise<void> {
   const row = await trx.selectFrom('deals').select('version').where('id', '=', deal.id).executeTakeFirst();
   if (row && row.version === deal.version) return;
@@ -365,22 +370,27 @@ function archivedError(id: number): UserError {
 
 export async function editDeal(s: Session, ref: string, input: DealInput, fx: DealSideEffects = {}, expectVersion?: number): Promise<DealRecord> {
   const db = s.db.kysely;
-  const deal = await getDealRow(db, ref);
-  checkVersion(deal, expectVersion);
-  if (deal.archived_at) throw archivedError(deal.id);
+  // Read first only to refuse early (a stale --if-version, an archived deal, a bad value) and to
+  // resolve other records; the change itself is planned from the row read under the write lock.
+  const first = await getDealRow(db, ref);
+  checkVersion(first, expectVersion);
+  if (first.archived_at) throw archivedError(first.id);
   const cols: Record<string, unknown> = {};
   if (input.title !== undefined) {
     const title = cleanText(input.title);
     if (!title) throw new UserError('A deal needs a title.');
     cols.title = title;
   }
-  if (input.amount !== undefined) {
-    const m = parseAmount(input.amount, input.currency ?? deal.currency, input.locale);
+  if (input.amount === undefined && input.currency !== undefined) {
+    throw new UsageError('--currency changes the unit of --amount; give both.', `e.g. crm deal edit ${first.id} --amount "12500 EUR"`);
+  }
+  const amountIn = (currency: string) => {
+    if (input.amount === undefined) return;
+    const m = parseAmount(input.amount, input.currency ?? currency, input.locale);
     cols.amount_minor = Number(m.minor);
     cols.currency = m.currency;
-  } else if (input.currency !== undefined) {
-    throw new UsageError('--currency changes the unit of --amount; give both.', `e.g. crm deal edit ${deal.id} --amount "12500 EUR"`);
-  }
+  };
+  amountIn(first.currency);
   if (input.probability !== undefined) cols.probability = parseOverride(input.probability);
   if (input.close !== undefined) cols.expected_close = parseClose(input.close);
   if (input.owner !== undefined) cols.owner_id = await resolveOwnerId(s, input.owner);
@@ -396,38 +406,37 @@ export async function editDeal(s: Session, ref: string, input: DealInput, fx: De
     }
   }
   if (input.stage !== undefined || input.pipeline !== undefined) {
-    throw new UsageError('Stages change with crm deal move, win, lose or reopen.', `e.g. crm deal move ${deal.id} quote`);
+    throw new UsageError('Stages change with crm deal move, win, lose or reopen.', `e.g. crm deal move ${first.id} quote`);
   }
   if (input.company !== undefined) {
     cols.company_id = !cleanText(input.company) || input.company.toLowerCase() === 'none' ? null : await findOrCreateCompany(s, input.company, (c) => fx.companyCreated?.(c));
   }
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    // Also covers a change of tags only, whose UPDATE below would not check the version.
-    await assertUnchanged(trx, deal, expectVersion);
     // The row as it is under the write lock: only values that differ from it are written.
-    const row = await trx.selectFrom('deals').selectAll().where('id', '=', deal.id).executeTakeFirstOrThrow();
-    const before = await loadDealRecord(trx, deal.id, s.now());
+    const row = await lockedDeal(trx, first.id, expectVersion);
+    if (row.archived_at) throw archivedError(row.id);
+    amountIn(row.currency);
+    const before = await loadDealRecord(trx, row.id, s.now());
     const changed = changedColumns(row as unknown as Record<string, unknown>, cols);
     const tags = nextTags(before.tags, input);
-    const noChange = () => noChangeError('deal', `#${deal.id}`, cols, input, `crm deal show ${deal.id}`);
+    const noChange = () => noChangeError('deal', `#${row.id}`, cols, input, `crm deal show ${row.id}`);
     if (!Object.keys(changed).length && !tags) throw noChange();
-    if (!(await updateIfVersion(trx, 'deals', deal.id, deal.version, changed, at))) throw staleError(deal.id);
-    if (tags) await setTags(trx, 'deal', deal.id, tags);
-    const after = await loadDealRecord(trx, deal.id, s.now());
+    if (!(await updateIfVersion(trx, 'deals', row.id, row.version, changed, at))) throw staleError(row.id);
+    if (tags) await setTags(trx, 'deal', row.id, tags);
+    const after = await loadDealRecord(trx, row.id, s.now());
     const changes = diff(auditView(before), auditView(after));
     // A value that differs only in form: still nothing to change (rolled back).
     if (!Object.keys(changes).length) throw noChange();
-    await recordAudit(trx, { entity: 'deal', entityId: deal.id, action: 'update', changes, actor: s.actor, at });
+    await recordAudit(trx, { entity: 'deal', entityId: row.id, action: 'update', changes, actor: s.actor, at });
     return after;
   });
 }
 
 type Deal = Awaited<ReturnType<typeof getDealRow>>;
 
-/** Inside a transaction: change the stage, append the history row, audit it. expectVersion as in moveDeal. */
-async function applyMove(trx: Trx, s: Session, deal: Deal, from: StageRow, to: StageRow, at: string, action: string, extra: Record<string, unknown> = {}, expectVersion?: number): Promise<void> {
-  await assertUnchanged(trx, deal, expectVersion);
+/** Inside the transaction, on the deal read there (moveContext): change the stage, append the history row, audit it. */
+async function applyMove(trx: Trx, s: Session, deal: Deal, from: StageRow, to: StageRow, at: string, action: string, extra: Record<string, unknown> = {}): Promise<void> {
   if (!(await updateIfVersion(trx, 'deals', deal.id, deal.version, { stage_id: to.id, stage_entered_at: at, ...extra }, at))) throw staleError(deal.id);
   await trx.insertInto('deal_stage_history').values({ deal_id: deal.id, from_stage_id: from.id, to_stage_id: to.id, at, actor: s.actor }).execute();
   const changes: Record<string, [unknown, unknown]> = { stage: [from.name, to.name] };
@@ -440,16 +449,12 @@ async function applyMove(trx: Trx, s: Session, deal: Deal, from: StageRow, to: S
 }
 
 /**
- * The deal and its stages for a move. expectVersion (the version the caller showed the user):
- * refuse with a `stale` conflict naming the current version unless the deal is still at it —
- * checked before any other check, so a deal moved, won or archived meanwhile reports that rather
- * than a state the caller never saw — and again by applyMove inside the BEGIN IMMEDIATE
- * transaction, which makes the check atomic with the write.
+ * The deal and its stages for a move, read inside the move's write transaction (lockedDeal):
+ * a stale expectVersion is refused before any other check, so a deal moved, won or archived
+ * meanwhile reports that rather than a state the caller never saw.
  */
-async function moveContext(s: Session, ref: string, expectVersion?: number) {
-  const db = s.db.kysely;
-  const deal = await getDealRow(db, ref);
-  checkVersion(deal, expectVersion);
+async function moveContext(db: Trx, ref: string | number, expectVersion?: number) {
+  const deal = await lockedDeal(db, ref, expectVersion);
   if (deal.archived_at) throw archivedError(deal.id);
   const pipeline = await getPipeline(db, String(deal.pipeline_id));
   const stages = await stagesOf(db, pipeline.id, true);
@@ -458,33 +463,37 @@ async function moveContext(s: Session, ref: string, expectVersion?: number) {
   return { deal, pipeline, stages: live, current };
 }
 
+type MoveContext = Awaited<ReturnType<typeof moveContext>>;
+
 /** expectVersion: refuse (code `stale`, nothing changed) unless the deal is still at this version. */
 export async function moveDeal(s: Session, ref: string, stageRef: string, expectVersion?: number): Promise<DealRecord> {
-  const { deal, pipeline, stages, current } = await moveContext(s, ref, expectVersion);
-  const to = resolveStage(stages, stageRef, pipeline.name);
-  if (to.kind === 'won') return winDeal(s, ref, expectVersion);
-  if (to.kind === 'lost') throw new UserError(`Losing a deal needs a reason.`, `crm deal lose ${deal.id} --reason price   (reasons: crm deal reasons)`, 'reason_required');
-  if (current.kind !== 'open') throw new UserError(`Deal #${deal.id} is ${current.kind}.`, `Reopen it into that stage: crm deal reopen ${deal.id} --stage ${to.name.toLowerCase()}`, 'closed');
-  if (to.id === current.id) throw new UserError(`Deal #${deal.id} is already in ${to.name}.`, undefined, 'no_change');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    await applyMove(trx, s, deal, current, to, at, 'move', {}, expectVersion);
+    const ctx = await moveContext(trx, ref, expectVersion);
+    const { deal, pipeline, stages, current } = ctx;
+    const to = resolveStage(stages, stageRef, pipeline.name);
+    if (to.kind === 'won') return applyWin(trx, s, ctx, at);
+    if (to.kind === 'lost') throw new UserError(`Losing a deal needs a reason.`, `crm deal lose ${deal.id} --reason price   (reasons: crm deal reasons)`, 'reason_required');
+    if (current.kind !== 'open') throw new UserError(`Deal #${deal.id} is ${current.kind}.`, `Reopen it into that stage: crm deal reopen ${deal.id} --stage ${to.name.toLowerCase()}`, 'closed');
+    if (to.id === current.id) throw new UserError(`Deal #${deal.id} is already in ${to.name}.`, undefined, 'no_change');
+    await applyMove(trx, s, deal, current, to, at, 'move');
     return loadDealRecord(trx, deal.id, s.now());
   });
 }
 
-export async function winDeal(s: Session, ref: string, expectVersion?: number): Promise<DealRecord> {
-  const { deal, pipeline, stages, current } = await moveContext(s, ref, expectVersion);
+async function applyWin(trx: Trx, s: Session, { deal, pipeline, stages, current }: MoveContext, at: string): Promise<DealRecord> {
   if (current.kind === 'won') throw new UserError(`Deal #${deal.id} is already won (${deal.won_at?.slice(0, 10)}).`, undefined, 'no_change');
   if (current.kind === 'lost') throw new UserError(`Deal #${deal.id} is lost.`, `Reopen it first: crm deal reopen ${deal.id} — then crm deal win ${deal.id}`, 'closed');
   const won = stages.find((st) => st.kind === 'won');
   if (!won) throw new UserError(`Pipeline ${pipeline.name} has no won stage.`, 'Add one: crm stage add Won --kind won');
+  await applyMove(trx, s, deal, current, won, at, 'win', { won_at: at });
+  if (deal.contact_id !== null) await promoteContact(trx, s, deal.contact_id, ['lead', 'prospect'], 'customer', deal.id, at);
+  return loadDealRecord(trx, deal.id, s.now());
+}
+
+export async function winDeal(s: Session, ref: string, expectVersion?: number): Promise<DealRecord> {
   const at = nowIso(s);
-  return writeTransaction(s.db, async (trx) => {
-    await applyMove(trx, s, deal, current, won, at, 'win', { won_at: at }, expectVersion);
-    if (deal.contact_id !== null) await promoteContact(trx, s, deal.contact_id, ['lead', 'prospect'], 'customer', deal.id, at);
-    return loadDealRecord(trx, deal.id, s.now());
-  });
+  return writeTransaction(s.db, async (trx) => applyWin(trx, s, await moveContext(trx, ref, expectVersion), at));
 }
 
 export interface LostReasonRecord {
@@ -546,12 +555,17 @@ export async function removeLostReason(s: Session, ref: string): Promise<LostRea
   return (await listLostReasons(s, { all: true })).find((r) => r.id === id)!;
 }
 
-/** Check a deal can be lost (before prompting for a reason); expectVersion as in moveDeal. */
-export async function assertLosable(s: Session, ref: string, expectVersion?: number): Promise<void> {
-  const { deal, pipeline, stages, current } = await moveContext(s, ref, expectVersion);
+function checkLosable({ deal, pipeline, stages, current }: MoveContext): StageRow {
   if (current.kind === 'lost') throw new UserError(`Deal #${deal.id} is already lost (${deal.lost_reason}).`, undefined, 'no_change');
   if (current.kind === 'won') throw new UserError(`Deal #${deal.id} is won.`, `Reopen it first: crm deal reopen ${deal.id}`, 'closed');
-  if (!stages.some((st) => st.kind === 'lost')) throw new UserError(`Pipeline ${pipeline.name} has no lost stage.`, 'Add one: crm stage add Lost --kind lost');
+  const lost = stages.find((st) => st.kind === 'lost');
+  if (!lost) throw new UserError(`Pipeline ${pipeline.name} has no lost stage.`, 'Add one: crm stage add Lost --kind lost');
+  return lost;
+}
+
+/** Check a deal can be lost (before prompting for a reason; loseDeal checks again under the write lock). */
+export async function assertLosable(s: Session, ref: string, expectVersion?: number): Promise<void> {
+  checkLosable(await moveContext(s.db.kysely, ref, expectVersion));
 }
 
 export async function loseDeal(s: Session, ref: string, reasonRef: string | undefined, note?: string, expectVersion?: number): Promise<DealRecord> {
@@ -561,12 +575,12 @@ export async function loseDeal(s: Session, ref: string, reasonRef: string | unde
     throw new UserError('Losing a deal needs a reason.', `crm deal lose ${ref} --reason price [--note "…"]   (reasons: ${names})`, 'reason_required');
   }
   const reason = await resolveLostReason(s, reasonRef);
-  const { deal, stages, current } = await moveContext(s, ref, expectVersion);
-  const lost = stages.find((st) => st.kind === 'lost')!;
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    await applyMove(trx, s, deal, current, lost, at, 'lose', { lost_at: at, lost_reason: reason, lost_note: cleanText(note) }, expectVersion);
-    return loadDealRecord(trx, deal.id, s.now());
+    const ctx = await moveContext(trx, ref, expectVersion);
+    const lost = checkLosable(ctx);
+    await applyMove(trx, s, ctx.deal, ctx.current, lost, at, 'lose', { lost_at: at, lost_reason: reason, lost_note: cleanText(note) });
+    return loadDealRecord(trx, ctx.deal.id, s.now());
   });
 }
 
@@ -575,33 +589,31 @@ export async function loseDeal(s: Session, ref: string, reasonRef: string | unde
  * expectVersion as in moveDeal.
  */
 export async function reopenDeal(s: Session, ref: string, stageRef?: string, expectVersion?: number): Promise<DealRecord> {
-  const { deal, pipeline, stages, current } = await moveContext(s, ref, expectVersion);
-  if (current.kind === 'open') throw new UserError(`Deal #${deal.id} is open (in ${current.name}).`, `Move it instead: crm deal move ${deal.id} STAGE`, 'no_change');
-  const open = stages.filter((st) => st.kind === 'open');
-  let to: StageRow | undefined;
-  if (stageRef) {
-    to = resolveStage(stages, stageRef, pipeline.name);
-    if (to.kind !== 'open') throw new UserError(`Reopen into an open stage; ${to.name} is ${to.kind}.`, `Open stages: ${open.map((st) => st.name).join(', ')}`);
-  } else {
-    const history = await s.db.kysely.selectFrom('deal_stage_history').select(['to_stage_id']).where('deal_id', '=', deal.id).orderBy('at', 'desc').orderBy('id', 'desc').execute();
-    to = history.map((h) => open.find((st) => st.id === h.to_stage_id)).find(Boolean) ?? open[0];
-  }
-  if (!to) throw new UserError(`Pipeline ${pipeline.name} has no open stage.`);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    await applyMove(trx, s, deal, current, to, at, 'reopen', { won_at: null, lost_at: null, lost_reason: null, lost_note: null }, expectVersion);
+    const { deal, pipeline, stages, current } = await moveContext(trx, ref, expectVersion);
+    if (current.kind === 'open') throw new UserError(`Deal #${deal.id} is open (in ${current.name}).`, `Move it instead: crm deal move ${deal.id} STAGE`, 'no_change');
+    const open = stages.filter((st) => st.kind === 'open');
+    let to: StageRow | undefined;
+    if (stageRef) {
+      to = resolveStage(stages, stageRef, pipeline.name);
+      if (to.kind !== 'open') throw new UserError(`Reopen into an open stage; ${to.name} is ${to.kind}.`, `Open stages: ${open.map((st) => st.name).join(', ')}`);
+    } else {
+      const history = await trx.selectFrom('deal_stage_history').select(['to_stage_id']).where('deal_id', '=', deal.id).orderBy('at', 'desc').orderBy('id', 'desc').execute();
+      to = history.map((h) => open.find((st) => st.id === h.to_stage_id)).find(Boolean) ?? open[0];
+    }
+    if (!to) throw new UserError(`Pipeline ${pipeline.name} has no open stage.`);
+    await applyMove(trx, s, deal, current, to, at, 'reopen', { won_at: null, lost_at: null, lost_reason: null, lost_note: null });
     return loadDealRecord(trx, deal.id, s.now());
   });
 }
 
 /** Archive or restore. expectVersion as in moveDeal (checked before "already archived"). */
 export async function setDealArchived(s: Session, ref: string, archived: boolean, expectVersion?: number): Promise<DealRecord> {
-  const deal = await getDealRow(s.db.kysely, ref);
-  checkVersion(deal, expectVersion);
-  if (Boolean(deal.archived_at) === archived) throw new UserError(`Deal #${deal.id} is ${archived ? 'already archived' : 'not archived'}.`, undefined, 'no_change');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    await assertUnchanged(trx, deal, expectVersion);
+    const deal = await lockedDeal(trx, ref, expectVersion);
+    if (Boolean(deal.archived_at) === archived) throw new UserError(`Deal #${deal.id} is ${archived ? 'already archived' : 'not archived'}.`, undefined, 'no_change');
     if (!(await updateIfVersion(trx, 'deals', deal.id, deal.version, { archived_at: archived ? at : null }, at))) throw staleError(deal.id);
     await recordAudit(trx, { entity: 'deal', entityId: deal.id, action: archived ? 'archive' : 'restore', changes: { archivedAt: [deal.archived_at, archived ? at : null] }, actor: s.actor, at });
     return loadDealRecord(trx, deal.id, s.now());
@@ -975,7 +987,8 @@ export interface DealListOptions {
 
 export async function listDeals(s: Session, opts: DealListOptions = {}): Promise<{ rows: DealRecord[]; total: number }> {
   const where = await compileDealFilter(s, opts.filter ?? []);
-  let base = s.db.kysely.selectFrom('deals as d').innerJoin('stages as st', 'st.id', 'd.stage_id');
+  // CROSS JOIN: deals stay the outer loop whatever the statistics say (see dealQuery).
+  let base = s.db.kysely.selectFrom('deals as d').crossJoin('stages as st').whereRef('st.id', '=', 'd.stage_id');
   base = opts.archived ? base.where('d.archived_at', 'is not', null) : base.where('d.archived_at', 'is', null);
   if (opts.companyId !== undefined) base = base.where('d.company_id', '=', opts.companyId);
   if (opts.contactId !== undefined) {

@@ -4,6 +4,7 @@
  * is archived only with --move-to, which moves the deals and records each move.
  */
 import { sql } from 'kysely';
+import { bumpVersion } from '../db/versioned.js';
 import { diff, recordAudit } from '../db/audit.js';
 import { fold } from '../db/fold.js';
 import type { StageKind } from '../db/schema.js';
@@ -347,7 +348,7 @@ export async function archiveStage(s: Session, ref: string, opts: { moveTo?: str
       );
     }
     for (const d of deals) {
-      await trx.updateTable('deals').set({ stage_id: target!.id, stage_entered_at: at, updated_at: at, version: d.version + 1 }).where('id', '=', d.id).execute();
+      await trx.updateTable('deals').set({ stage_id: target!.id, stage_entered_at: at, updated_at: at, version: bumpVersion }).where('id', '=', d.id).execute();
       await trx.insertInto('deal_stage_history').values({ deal_id: d.id, from_stage_id: stage.id, to_stage_id: target!.id, at, actor: s.actor }).execute();
       await recordAudit(trx, { entity: 'deal', entityId: d.id, action: 'move', changes: { stage: [stage.name, target!.name] }, actor: s.actor, at });
     }

@@ -3,6 +3,7 @@
  * The CLI builds it from CliContext; the TUI and tests build the same thing.
  */
 import type { Db } from '../db/sqlite.js';
+import type { Trx } from '../db/transaction.js';
 
 export interface Session {
   db: Db;
@@ -13,4 +14,13 @@ export interface Session {
 
 export function nowIso(s: Session): string {
   return s.now().toISOString();
+}
+
+/**
+ * The same session reading and writing through `trx`, for planning a change inside its write
+ * transaction from the rows as they are under the lock. Code given this session must not start a
+ * transaction of its own (writeTransaction would wait for the connection `trx` holds).
+ */
+export function sessionIn(s: Session, trx: Trx): Session {
+  return { ...s, db: { ...s.db, kysely: trx } };
 }

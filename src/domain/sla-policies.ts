@@ -13,7 +13,7 @@ import { toClockPolicy } from './sla/policy.js';
 import { METRIC_FLAGS, METRICS, PRIORITIES, emptyTargets, formatTargetList, parseTargetList, parseTargetsJson, type Metric, type PolicyTargets } from './sla/targets.js';
 import type { BusinessCalendar } from './sla/time-basis.js';
 import { cleanText } from './validate.js';
-import { updateIfVersion } from '../db/versioned.js';
+import { bumpVersion, updateIfVersion } from '../db/versioned.js';
 
 export const CONDITION_KEYS = ['priority', 'category', 'tier', 'channel'] as const;
 export type ConditionKey = (typeof CONDITION_KEYS)[number];
@@ -191,25 +191,26 @@ function auditView(r: PolicyRecord) {
   return { name: r.name, conditions: r.conditions, calendar: r.calendar?.name ?? null, targets: r.targets };
 }
 
+/** Planned from the policy as it is under the write lock (targets and conditions merge into it): it waits its turn, never conflicts. */
 export async function editPolicy(s: Session, ref: string, input: PolicyInput): Promise<PolicyRecord> {
-  const row = await getPolicy(s.db.kysely, ref);
-  const patch: Record<string, unknown> = {};
-  if (row.is_default && (input.name !== undefined || CONDITION_KEYS.some((k) => input[k] !== undefined))) {
-    throw new UserError('The default policy matches every ticket no other policy matches: it has no conditions and keeps its name.', 'Add a policy with conditions instead: crm sla policy add vip --tier A --first-reply "all=30m"');
-  }
-  if (input.name !== undefined) {
-    const name = cleanText(input.name);
-    if (!name || /^#?\d+$/.test(name)) throw new UserError('A policy needs a name that is not a number.');
-    patch.name = name;
-  }
-  const targets = targetsFrom(input, parseTargetsJson(row.targets));
-  if (!hasTargets(targets)) throw new UserError('A policy needs at least one target.', undefined, 'missing_field');
-  patch.targets = JSON.stringify(targets);
-  patch.conditions = JSON.stringify(conditionsFrom(input, JSON.parse(row.conditions || '{}') as PolicyConditions));
-  const calendarId = await calendarIdFrom(s.db.kysely, input.calendar);
-  if (calendarId !== undefined) patch.calendar_id = calendarId;
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
+    const row = await getPolicy(trx, ref);
+    const patch: Record<string, unknown> = {};
+    if (row.is_default && (input.name !== undefined || CONDITION_KEYS.some((k) => input[k] !== undefined))) {
+      throw new UserError('The default policy matches every ticket no other policy matches: it has no conditions and keeps its name.', 'Add a policy with conditions instead: crm sla policy add vip --tier A --first-reply "all=30m"');
+    }
+    if (input.name !== undefined) {
+      const name = cleanText(input.name);
+      if (!name || /^#?\d+$/.test(name)) throw new UserError('A policy needs a name that is not a number.');
+      patch.name = name;
+    }
+    const targets = targetsFrom(input, parseTargetsJson(row.targets));
+    if (!hasTargets(targets)) throw new UserError('A policy needs at least one target.', undefined, 'missing_field');
+    patch.targets = JSON.stringify(targets);
+    patch.conditions = JSON.stringify(conditionsFrom(input, JSON.parse(row.conditions || '{}') as PolicyConditions));
+    const calendarId = await calendarIdFrom(trx, input.calendar);
+    if (calendarId !== undefined) patch.calendar_id = calendarId;
     if (patch.name && patch.name !== row.name && (await trx.selectFrom('sla_policies').select('id').where('name', '=', patch.name as string).executeTakeFirst())) {
       throw new ConflictError(`An SLA policy named "${String(patch.name)}" already exists.`, undefined, 'duplicate');
     }
@@ -239,7 +240,7 @@ export async function reorderPolicies(s: Session, refs: string[]): Promise<Polic
   await writeTransaction(s.db, async (trx) => {
     for (const [i, row] of order.entries()) {
       if (row.position === i + 1) continue;
-      await trx.updateTable('sla_policies').set({ position: i + 1, updated_at: at, version: row.version + 1 }).where('id', '=', row.id).execute();
+      await trx.updateTable('sla_policies').set({ position: i + 1, updated_at: at, version: bumpVersion }).where('id', '=', row.id).execute();
       await recordAudit(trx, { entity: 'sla_policy', entityId: row.id, action: 'reorder', changes: { position: [row.position, i + 1] }, actor: s.actor, at });
     }
   });

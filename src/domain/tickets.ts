@@ -14,7 +14,7 @@ import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError, UserError, versionConflict } from '../errors.js';
 import { getContact } from './contacts.js';
 import { getCompany } from './companies.js';
-import { nowIso, type Session } from './session.js';
+import { nowIso, sessionIn, type Session } from './session.js';
 import { loadClockPolicies, matchPolicy, policyRows } from './sla-policies.js';
 import type { MetricClock, SlaResult } from './sla/clock.js';
 import { parseDuration, durationSeconds, PRIORITIES } from './sla/targets.js';
@@ -96,15 +96,19 @@ type TicketRow = Ticket & {
   policy_name: string | null;
 };
 
+/** Linked names by scalar subqueries on the primary key, not joins: see contactQuery (domain/contacts.ts). */
 function ticketQuery(db: Trx) {
   return db
     .selectFrom('tickets as t')
-    .leftJoin('contacts as c', 'c.id', 't.contact_id')
-    .leftJoin('companies as co', 'co.id', 't.company_id')
-    .leftJoin('users as u', 'u.id', 't.assignee_id')
-    .leftJoin('sla_policies as p', 'p.id', 't.sla_policy_id')
     .selectAll('t')
-    .select(['c.first_name as contact_first', 'c.last_name as contact_last', 'c.email as contact_email', 'co.name as company_name', 'u.handle as assignee_handle', 'p.name as policy_name']);
+    .select((eb) => [
+      eb.selectFrom('contacts as c').select('c.first_name').whereRef('c.id', '=', 't.contact_id').as('contact_first'),
+      eb.selectFrom('contacts as c').select('c.last_name').whereRef('c.id', '=', 't.contact_id').as('contact_last'),
+      eb.selectFrom('contacts as c').select('c.email').whereRef('c.id', '=', 't.contact_id').as('contact_email'),
+      eb.selectFrom('companies as co').select('co.name').whereRef('co.id', '=', 't.company_id').as('company_name'),
+      eb.selectFrom('users as u').select('u.handle').whereRef('u.id', '=', 't.assignee_id').as('assignee_handle'),
+      eb.selectFrom('sla_policies as p').select('p.name').whereRef('p.id', '=', 't.sla_policy_id').as('policy_name'),
+    ]);
 }
 
 function toRecord(r: TicketRow, tags: string[], sla: SlaResult | undefined): TicketRecord {
@@ -309,21 +313,19 @@ function checkVersion(t: Ticket, expectVersion: number | undefined): void {
 }
 
 /**
- * Read the ticket, plan the change from it, then write it in one BEGIN IMMEDIATE transaction
- * that only succeeds if the row is still at the version read. expectVersion (`--if-version`)
- * is checked again inside that transaction, under the write lock, so two writers holding the
- * same version cannot both succeed and the loser is told the current version.
+ * Read the ticket, plan the change from it and write it, all in one BEGIN IMMEDIATE transaction:
+ * a change waits its turn behind other writers and is planned from the ticket as it is then, so
+ * without expectVersion there is nothing to conflict with. expectVersion (`--if-version`, the
+ * TUI) is checked first, under the write lock, so two writers holding the same version cannot
+ * both succeed and the loser is told the current version. The plan reads through the session it
+ * is given (bound to the transaction) and must not open a transaction of its own.
  */
-async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, at: string) => Promise<Change> | Change, expectVersion?: number): Promise<TicketDetail> {
-  const t = await getTicketRow(s.db.kysely, ref);
-  checkVersion(t, expectVersion);
+async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, at: string, s: Session) => Promise<Change> | Change, expectVersion?: number): Promise<TicketDetail> {
   const at = nowIso(s);
-  const change = await plan(t, at);
-  await writeTransaction(s.db, async (trx) => {
-    if (expectVersion !== undefined) {
-      const current = await trx.selectFrom('tickets').select('version').where('id', '=', t.id).executeTakeFirst();
-      if (current && current.version !== expectVersion) throw ticketVersionConflict(t.id, current.version, expectVersion);
-    }
+  const id = await writeTransaction(s.db, async (trx) => {
+    const t = await getTicketRow(trx, ref);
+    checkVersion(t, expectVersion);
+    const change = await plan(t, at, sessionIn(s, trx));
     // The tags as they are now, under the write lock: an edit that changes nothing writes nothing.
     let tags: [string[], string[]] | undefined;
     if (change.tags) {
@@ -349,8 +351,9 @@ async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, a
     const changes = diff(before, change.set as Record<string, unknown>);
     if (tags) changes.tags = tags;
     await recordAudit(trx, { entity: 'ticket', entityId: t.id, action: change.action, changes, actor: s.actor, at });
+    return t.id;
   });
-  return showTicket(s, t.id);
+  return showTicket(s, id);
 }
 
 /** Re-resolve the policy after a change of priority, category or channel: a `policy` event if it differs. */
@@ -382,7 +385,7 @@ function requireText(text: string | undefined, what: string, example: string): s
 
 /** A public agent reply. Takes a new ticket to open and assigns an unassigned ticket to the replier. */
 export async function replyToTicket(s: Session, ref: string | number, text: string, expectVersion?: number): Promise<TicketDetail> {
-  return applyChange(s, ref, async (t, at) => {
+  return applyChange(s, ref, async (t, at, s) => {
     if (t.status === 'closed') throw closedError(t);
     const body = requireText(text, 'A reply', `crm ticket reply ${t.id} "We're on it"`);
     const change: Change = { set: {}, events: [{ kind: 'reply', body }], action: 'reply' };
@@ -406,7 +409,7 @@ export async function noteOnTicket(s: Session, ref: string | number, text: strin
 
 /** A message from the requester: a pending ticket goes back to open, a solved one reopens. */
 export async function messageOnTicket(s: Session, ref: string | number, text: string, expectVersion?: number): Promise<TicketDetail> {
-  return applyChange(s, ref, async (t, at) => {
+  return applyChange(s, ref, async (t, at, s) => {
     if (t.status === 'closed') throw closedError(t);
     const body = requireText(text, 'A message', `crm ticket message ${t.id} "Here is the serial number"`);
     let actor = 'requester';
@@ -447,7 +450,7 @@ export async function reopenTicket(s: Session, ref: string | number, expectVersi
 }
 
 export async function assignTicket(s: Session, ref: string | number, who: string, expectVersion?: number): Promise<TicketDetail> {
-  return applyChange(s, ref, async (t) => {
+  return applyChange(s, ref, async (t, _at, s) => {
     if (t.status === 'closed') throw closedError(t);
     const target = who.toLowerCase() === 'none' ? null : await resolveAssignee(s, who);
     if ((target?.id ?? null) === t.assignee_id) throw new UserError(`Ticket #${t.id} is already ${target ? `assigned to ${target.handle}` : 'unassigned'}.`, undefined, 'no_change');
@@ -458,7 +461,7 @@ export async function assignTicket(s: Session, ref: string | number, who: string
 
 export async function setTicketPriority(s: Session, ref: string | number, priority: string, expectVersion?: number): Promise<TicketDetail> {
   const p = parsePriority(priority)!;
-  return applyChange(s, ref, async (t) => {
+  return applyChange(s, ref, async (t, _at, s) => {
     if (t.status === 'closed') throw closedError(t);
     if (t.priority === p) throw new UserError(`Ticket #${t.id} is already ${p} priority.`, undefined, 'no_change');
     return withPolicy(s, t, { set: { priority: p }, events: [{ kind: 'priority', from: t.priority, to: p }], action: 'priority' });
@@ -475,7 +478,7 @@ export interface EditTicketInput {
 }
 
 export async function editTicket(s: Session, ref: string | number, input: EditTicketInput, expectVersion?: number): Promise<TicketDetail> {
-  return applyChange(s, ref, async (t) => {
+  return applyChange(s, ref, async (t, _at, s) => {
     if (t.status === 'closed') throw closedError(t);
     const set: Change['set'] = {};
     if (input.subject !== undefined) {

@@ -185,15 +185,16 @@ export async function editUser(s: Session, ref: string, input: UserInput, expect
     }
     // The row as it is under the write lock: only values that differ from it are written.
     const current = await trx.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
-    if (current.version !== user.version) throw stale(current.version);
+    // Without --if-version the edit applies to this row and waits its turn: there is nothing to conflict with.
+    if (expectVersion !== undefined && current.version !== expectVersion) throw stale(current.version);
     const changed = changedColumns(current as unknown as Record<string, unknown>, patch);
     if (!Object.keys(changed).length) throw noChangeError('user', user.handle, patch, {}, `crm user show ${user.handle}`);
     const changes = diff(current as unknown as Record<string, unknown>, changed);
     const row = await trx
       .updateTable('users')
-      .set({ ...(changed as object), updated_at: at, version: user.version + 1 })
+      .set({ ...(changed as object), updated_at: at, version: current.version + 1 })
       .where('id', '=', user.id)
-      .where('version', '=', user.version)
+      .where('version', '=', current.version)
       .returningAll()
       .executeTakeFirst();
     if (!row) throw stale(current.version);

@@ -158,6 +158,30 @@ describe('contact merge', () => {
     expect((await crm(['contact', 'list', '--json'])).json()).toHaveLength(1);
   });
 
+  it('says what happened: gaps filled, notes appended, values kept only in history (terminal and --json); an external id does not crash it', async () => {
+    await crm(['contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com', '--title', 'CEO', '--notes', 'met at fair', '--external-id', 'hub-1']);
+    await crm(['contact', 'add', 'S Rahimi', '--email', 's.rahimi@example.com', '--phone', '+98 21 5555 0101', '--title', 'CTO', '--notes', 'prefers calls', '--external-id', 'hub-2']);
+    await crm(['contact', 'add', 'Third Person', '--email', 'third@example.com']);
+    await crm(['contact', 'add', 'Third Dup', '--phone', '+98 21 5555 0102', '--external-id', 'hub-3']);
+    const r = await crm(['contact', 'merge', '1', '2', '--yes']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toBe(
+      'Merged #2 into #1; #2 is archived.\n' +
+        '  #1 took from #2: phone.\n' +
+        "  #2's notes were appended to #1's.\n" +
+        '  Kept #1\'s values; #2\'s differing name "S Rahimi"; title "CTO"; email "s.rahimi@example.com"; externalId "hub-2" — in the history: crm history contact 1\n',
+    );
+    const shown = (await crm(['contact', 'show', '1', '--json'])).json();
+    expect(shown).toMatchObject({ title: 'CEO', phone: '+98 21 5555 0101', externalId: 'hub-1' });
+    expect(shown.notes).toContain('prefers calls');
+    const history = (await crm(['history', 'contact', '1', '--json'])).json();
+    expect(history.at(-1).changes['#2 title']).toEqual(['CTO', 'CEO']);
+
+    const j = await crm(['contact', 'merge', '3', '4', '--yes', '--json']);
+    expect(j.exitCode, j.stderr).toBe(0);
+    expect(j.json()).toMatchObject({ kept: { id: 3, externalId: 'hub-3', phone: '+98 21 5555 0102' }, filled: ['phone', 'externalId'], notesAppended: false });
+  });
+
   it('asks on a terminal', async () => {
     await crm(['contact', 'add', 'A', '--email', 'a@example.com']);
     await crm(['contact', 'add', 'B', '--email', 'b@example.com']);

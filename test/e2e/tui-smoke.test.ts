@@ -20,7 +20,8 @@ function tmux(...args: string[]): string {
 const screen = () => tmux('capture-pane', '-p', '-t', 'crm');
 const paneFlag = (name: string) => tmux('display', '-p', '-t', 'crm', `#{${name}}`).trim();
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 8000): Promise<void> {
+/** A condition on the screen, polled; the bound only matters when it never comes (generous for a busy machine). */
+async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
   const start = Date.now();
   while (!check()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/sqlite.js';
 import { addContact } from '../../src/domain/contacts.js';
 import { App, appReducer } from '../../src/tui/app.js';
-import { tick, tuiSession, waitForFrame } from './helpers.js';
+import { press, tuiSession, waitForFrame } from './helpers.js';
 
 let t: ReturnType<typeof tuiSession>;
 beforeEach(() => {
@@ -83,16 +83,14 @@ describe('contacts screen', () => {
     await addContact(t.session, { name: 'Lin Wei', phone: '+86 10 5555 0199' });
     const app = open();
     await waitForFrame(app.lastFrame, (f) => f.includes('Lin Wei') && f.includes('Sara Rahimi'));
-    app.stdin.write('/');
-    await tick();
+    await press(app, '/');
     app.stdin.write('rah');
     let f = await waitForFrame(app.lastFrame, (f) => !f.includes('Lin Wei'));
     expect(f).toContain('Sara Rahimi');
     expect(f).toContain('Search: rah');
     app.stdin.write('\x1b');
     await waitForFrame(app.lastFrame, (f) => f.includes('Lin Wei'));
-    app.stdin.write('/');
-    await tick();
+    await press(app, '/');
     app.stdin.write('رحيمي'); // Arabic yeh: folded to match the Persian spelling
     f = await waitForFrame(app.lastFrame, (f) => f.includes('1 contact') && !f.includes('Sara Rahimi'));
     expect(f).toContain('سارا رحیمی');
@@ -131,12 +129,10 @@ describe('contacts: logging from the keyboard', () => {
     await waitForFrame(app.lastFrame, (f) => f.includes('Timeline: nothing yet'));
     app.stdin.write('c');
     await waitForFrame(app.lastFrame, (f) => f.includes('Log a call with Sara Rahimi'));
-    app.stdin.write('Discussed pricing');
-    await tick();
+    await press(app, 'Discussed pricing');
     app.stdin.write('\r');
     await waitForFrame(app.lastFrame, (f) => f.includes('Follow-up task (optional)'));
-    app.stdin.write('Send quote');
-    await tick();
+    await press(app, 'Send quote');
     app.stdin.write('\r');
     const f = await waitForFrame(app.lastFrame, (f) => f.includes('Logged call #1, follow-up task #2.') && f.includes('Send quote') && !f.includes('Log a call with'));
     expect(f).toMatch(/2026-11-20 17:55 ☎ call\s+Discussed pricing/);
@@ -154,14 +150,11 @@ describe('contacts: logging from the keyboard', () => {
     await waitForFrame(app.lastFrame, (f) => !f.includes('Note on Lin Wei'));
     app.stdin.write('t');
     await waitForFrame(app.lastFrame, (f) => f.includes('Follow-up task for Lin Wei'));
-    app.stdin.write('Send catalogue');
-    await tick();
+    await press(app, 'Send catalogue');
     app.stdin.write('\r');
     await waitForFrame(app.lastFrame, (f) => f.includes('Due: tomorrow'));
-    app.stdin.write('\x15'); // ctrl-u clears the prefilled "tomorrow"
-    await tick();
-    app.stdin.write('2026-11-27 09:00');
-    await tick();
+    await press(app, '\x15'); // ctrl-u clears the prefilled "tomorrow"
+    await press(app, '2026-11-27 09:00');
     app.stdin.write('\r');
     await waitForFrame(app.lastFrame, (f) => /Added task #1 "Send catalogue" due .*2026-11-27 09:00/.test(f));
     app.unmount();

@@ -14,7 +14,7 @@ import { openPrompt } from '../../src/tui/prompt.js';
 import { staleMessage } from '../../src/tui/screens/board/conflict.js';
 import { boardKeyToEvent } from '../../src/tui/screens/board/input.js';
 import { boardReducer, initialBoardState, selectedCard, type BoardState } from '../../src/tui/screens/board/state.js';
-import { addBoardUsers, asOther, tick, tuiSession, waitForFrame, seedBoard } from './helpers.js';
+import { addBoardUsers, asOther, press, seedBoard, tuiSession, waitForFrame } from './helpers.js';
 
 let t: ReturnType<typeof tuiSession>;
 beforeEach(async () => {
@@ -154,8 +154,7 @@ describe('board screen: a deal changed by someone else after the board drew it',
     await seed();
     const app = render(<App session={t.session} color={false} initialScreen="board" size={SIZE} pollMs={0} tickMs={0} />);
     await waitForFrame(app.lastFrame, (f) => f.includes('Acme renewal') && /Qualification \(2\)/.test(f));
-    app.stdin.write('l'); // the Qualification column, on Acme renewal
-    await tick();
+    await press(app, 'l'); // the Qualification column, on Acme renewal
     return app;
   }
 
@@ -234,8 +233,7 @@ describe('board screen: a deal changed by someone else after the board drew it',
     app.stdin.write('x');
     await waitForFrame(app.lastFrame, (f) => f.includes('Lose deal #1 Acme renewal') && f.includes('competitor'));
     await asSara((s) => moveDeal(s, '1', 'Quote'));
-    app.stdin.write('comp');
-    await tick();
+    await press(app, 'comp');
     app.stdin.write('\r');
     await waitForFrame(app.lastFrame, (f) => f.includes('Note (optional)'));
     app.stdin.write('\r');
@@ -251,8 +249,7 @@ describe('board screen: a deal changed by someone else after the board drew it',
     await seed();
     const app = render(<App session={t.session} color={false} initialScreen="board" size={{ columns: 80, rows: 24 }} pollMs={0} tickMs={0} />);
     await waitForFrame(app.lastFrame, (f) => f.includes('Acme renewal'));
-    app.stdin.write('l');
-    await tick();
+    await press(app, 'l');
     await asSara((s) => moveDeal(s, '1', 'Quote'));
     app.stdin.write('L');
     const f = await waitForFrame(app.lastFrame, (f) => statusLine(f).startsWith("Deal 'Acme renewal' changed meanwhile (now in Quote, by sara)"));

@@ -7,7 +7,7 @@ import { App } from '../../src/tui/app.js';
 import { boardKeyToEvent } from '../../src/tui/screens/board/input.js';
 import { boardReducer, filterTokens, initialBoardState, selectedCard, type BoardState } from '../../src/tui/screens/board/state.js';
 import { columnLayout, shortMoney } from '../../src/tui/screens/board/view.js';
-import { addBoardUsers, tick, tuiSession, waitForFrame, seedBoard } from './helpers.js';
+import { addBoardUsers, press, seedBoard, tuiSession, waitForFrame } from './helpers.js';
 
 let t: ReturnType<typeof tuiSession>;
 beforeEach(async () => {
@@ -113,8 +113,7 @@ describe('board screen', () => {
     await seed();
     const app = openBoard();
     await waitForFrame(app.lastFrame, (f) => f.includes('Acme renewal'));
-    app.stdin.write('l');
-    await tick();
+    await press(app, 'l');
     app.stdin.write('L');
     await waitForFrame(app.lastFrame, (f) => f.includes('Moved #1 Acme renewal to Quote.') && /Quote \(2\)/.test(f));
     const deal = await showDeal(t.session, '1');
@@ -127,12 +126,10 @@ describe('board screen', () => {
     await seed();
     const app = openBoard();
     await waitForFrame(app.lastFrame, (f) => f.includes('Acme renewal'));
-    app.stdin.write('l');
-    await tick();
+    await press(app, 'l');
     app.stdin.write('x');
     await waitForFrame(app.lastFrame, (f) => f.includes('Lose deal #1 Acme renewal') && f.includes('competitor'));
-    app.stdin.write('comp');
-    await tick();
+    await press(app, 'comp');
     app.stdin.write('\r');
     await waitForFrame(app.lastFrame, (f) => f.includes('Note (optional)'));
     app.stdin.write('\r');
@@ -145,19 +142,15 @@ describe('board screen', () => {
     await seed();
     const app = openBoard();
     await waitForFrame(app.lastFrame, (f) => f.includes('Acme renewal'));
-    app.stdin.write('/');
-    await tick();
-    app.stdin.write('owner:sara');
-    await tick();
+    await press(app, '/');
+    await press(app, 'owner:sara');
     app.stdin.write('\r');
     let f = await waitForFrame(app.lastFrame, (f) => f.includes('Filter: owner:sara') && !f.includes('Acme renewal'));
     expect(f).toContain('Globex pumps');
     app.stdin.write('\x1b');
     await waitForFrame(app.lastFrame, (f) => f.includes('Acme renewal'));
-    app.stdin.write('/');
-    await tick();
-    app.stdin.write('amount:>>x');
-    await tick();
+    await press(app, '/');
+    await press(app, 'amount:>>x');
     app.stdin.write('\r');
     f = await waitForFrame(app.lastFrame, (f) => /amount/i.test(f.split('\n').at(-1) ?? ''));
     app.unmount();
@@ -167,8 +160,7 @@ describe('board screen', () => {
     await seed();
     const app = openBoard();
     await waitForFrame(app.lastFrame, (f) => f.includes('Acme renewal'));
-    app.stdin.write('l');
-    await tick();
+    await press(app, 'l');
     app.stdin.write('\r');
     const f = await waitForFrame(app.lastFrame, (f) => f.includes('Deal #1 Acme renewal') && f.includes('Timeline'));
     expect(f).toMatch(/Amount\s+12,500.50 EUR/);

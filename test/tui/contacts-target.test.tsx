@@ -9,13 +9,14 @@ import { render } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { logActivity } from '../../src/domain/activities.js';
 import { contactStanding } from '../../src/domain/contact-standing.js';
-import { addContact, editContact, listContacts, mergeContacts, setContactArchived } from '../../src/domain/contacts.js';
+import { mergeContacts } from '../../src/domain/contact-merge.js';
+import { addContact, editContact, listContacts, setContactArchived } from '../../src/domain/contacts.js';
 import type { Session } from '../../src/domain/session.js';
 import { App } from '../../src/tui/app.js';
 import { contactsKeyToEvent } from '../../src/tui/screens/contacts/input.js';
 import { archivedContactNotice } from '../../src/tui/screens/contacts/screen.js';
 import { contactsReducer, initialContactsState, selectedContact, type ContactsState } from '../../src/tui/screens/contacts/state.js';
-import { asOther, tick, tuiSession, waitForFrame } from './helpers.js';
+import { asOther, press, tick, tuiSession, waitForFrame } from './helpers.js';
 
 const NOW = '2026-11-20T17:55:00Z';
 const SIZE = { columns: 160, rows: 30 };
@@ -43,18 +44,14 @@ async function loaded(query = ''): Promise<ContactsState> {
 async function callFormOnBob(pollMs: number) {
   const app = render(<App session={t.session} color={false} initialScreen="contacts" size={SIZE} pollMs={pollMs} tickMs={0} />);
   await waitForFrame(app.lastFrame, (f) => f.includes('Ann Smithers') && f.includes('Bob Smith'));
-  app.stdin.write('/');
-  await tick();
+  await press(app, '/');
   app.stdin.write('smith');
   await waitForFrame(app.lastFrame, (f) => f.includes('Search: smith') && f.includes('2 contacts'));
-  app.stdin.write('\r');
-  await tick();
-  app.stdin.write('j');
-  await tick();
+  await press(app, '\r');
+  await press(app, 'j');
   app.stdin.write('c');
   await waitForFrame(app.lastFrame, (f) => f.includes('Log a call with Bob Smith'));
-  app.stdin.write('Discussed pricing');
-  await tick();
+  await press(app, 'Discussed pricing');
   app.stdin.write('\r'); // to the optional follow-up field
   await waitForFrame(app.lastFrame, (f) => f.includes('Follow-up task (optional)'));
   return app;
@@ -148,22 +145,18 @@ describe('contacts screen: the list changes while a form is open', () => {
   it('the detail acts on the contact it shows, even after a reload dropped it from the search', async () => {
     const app = render(<App session={t.session} color={false} initialScreen="contacts" size={SIZE} pollMs={20} tickMs={0} />);
     await waitForFrame(app.lastFrame, (f) => f.includes('Bob Smith'));
-    app.stdin.write('/');
-    await tick();
+    await press(app, '/');
     app.stdin.write('smith');
     await waitForFrame(app.lastFrame, (f) => f.includes('2 contacts'));
-    app.stdin.write('\r');
-    await tick();
-    app.stdin.write('j');
-    await tick();
+    await press(app, '\r');
+    await press(app, 'j');
     app.stdin.write('\r');
     await waitForFrame(app.lastFrame, (f) => f.includes('#2 Bob Smith') && f.includes('Timeline: nothing yet'));
     await asSara((s) => editContact(s, 'bob@example.com', { name: 'Bob Jones' }));
     await waitForFrame(app.lastFrame, (f) => f.includes('#2 Bob Jones'));
     app.stdin.write('n');
     await waitForFrame(app.lastFrame, (f) => f.includes('Note on Bob Jones'));
-    app.stdin.write('Prefers email');
-    await tick();
+    await press(app, 'Prefers email');
     app.stdin.write('\r');
     await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('Logged note #1.') && /✎ note\s+Prefers email/.test(f));
     expect(await activities()).toEqual([{ kind: 'note', subject: 'Prefers email', contact_id: 2 }]);
@@ -172,8 +165,7 @@ describe('contacts screen: the list changes while a form is open', () => {
 
   it('the normal path: a call from the list goes on the selected contact', async () => {
     const app = await callFormOnBob(0);
-    app.stdin.write('Send quote');
-    await tick();
+    await press(app, 'Send quote');
     app.stdin.write('\r');
     await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('Logged call #1, follow-up task #2.'));
     expect(await activities()).toEqual([

@@ -42,8 +42,12 @@ export function tuiSession(now = DEFAULT_NOW, actor = 'tester'): { session: Sess
   };
 }
 
-/** Wait until the last frame satisfies `check` (Ink renders asynchronously after input and loads). */
-export async function waitForFrame(lastFrame: () => string | undefined, check: (frame: string) => boolean, timeoutMs = 3000): Promise<string> {
+/**
+ * Wait until the last frame satisfies `check` (Ink renders asynchronously after input and loads).
+ * The bound is generous on purpose: it only matters when the frame never comes, and a busy CI
+ * machine took over 3 s (the old bound) for a first frame that loads from the database.
+ */
+export async function waitForFrame(lastFrame: () => string | undefined, check: (frame: string) => boolean, timeoutMs = 20_000): Promise<string> {
   const start = Date.now();
   for (;;) {
     const f = lastFrame() ?? '';
@@ -54,3 +58,17 @@ export async function waitForFrame(lastFrame: () => string | undefined, check: (
 }
 
 export const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Type keys, then wait until Ink has drawn their effect (the frame changed) before the next input.
+ * A fixed 20 ms pause raced the render on a busy machine: the next key could reach the old state
+ * (a search typed before the search box opened, Enter before the typed text was in the form).
+ * Some keys change nothing a colourless frame shows (a cursor move); for those the wait ends
+ * after `quietMs` — ten times the old pause — as the frame stays as it was.
+ */
+export async function press(app: { lastFrame: () => string | undefined; stdin: { write: (data: string) => void } }, keys: string, quietMs = 200): Promise<void> {
+  const before = app.lastFrame() ?? '';
+  app.stdin.write(keys);
+  const start = Date.now();
+  while ((app.lastFrame() ?? '') === before && Date.now() - start < quietMs) await new Promise((r) => setTimeout(r, 5));
+}

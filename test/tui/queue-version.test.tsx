@@ -16,7 +16,7 @@ import { App } from '../../src/tui/app.js';
 import { ticketStaleMessage } from '../../src/tui/screens/queue/conflict.js';
 import { queueKeyToEvent } from '../../src/tui/screens/queue/input.js';
 import { actionTarget, initialQueueState, queueReducer, selectedTicket, type QueueState } from '../../src/tui/screens/queue/state.js';
-import { asOther, tick, tuiSession, waitForFrame } from './helpers.js';
+import { asOther, press, tick, tuiSession, waitForFrame } from './helpers.js';
 
 const NOW = '2026-11-20T17:55:00Z';
 let t: ReturnType<typeof tuiSession>;
@@ -135,16 +135,13 @@ describe('queue screen: the list changes while a prompt is open', () => {
     // Live reload on, as in a real terminal.
     const app = render(<App session={t.session} color={false} initialScreen="queue" size={{ columns: 120, rows: 30 }} pollMs={20} tickMs={0} />);
     await waitForFrame(app.lastFrame, (f) => f.includes('Printer on fire') && f.includes('Manual please'));
-    app.stdin.write('/');
-    await tick();
-    app.stdin.write('company:acme');
-    await tick();
+    await press(app, '/');
+    await press(app, 'company:acme');
     app.stdin.write('\r');
     await waitForFrame(app.lastFrame, (f) => f.includes('Filter: company:acme'));
     app.stdin.write('r'); // on Printer on fire, the top row
     await waitForFrame(app.lastFrame, (f) => f.includes('Public reply on #1 Printer on fire'));
-    app.stdin.write('On our way');
-    await tick();
+    await press(app, 'On our way');
     // Meanwhile: #1's company is renamed (so the filter drops #1, its version unchanged) and a
     // breached ticket arrives at the top. The live reload lands while the form is open.
     await asAnna(async (x) => {
@@ -194,8 +191,7 @@ describe('queue screen: a ticket changed by someone else after the queue drew it
     const app = await queue();
     app.stdin.write('r');
     await waitForFrame(app.lastFrame, (f) => f.includes('Public reply on #1 Printer on fire'));
-    app.stdin.write('On our way');
-    await tick();
+    await press(app, 'On our way');
     await asAnna((s) => setTicketStatus(s, 1, 'solved'));
     app.stdin.write('\r');
     const f = await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('changed meanwhile') && f.includes('Public reply on #1'));
@@ -215,8 +211,7 @@ describe('queue screen: a ticket changed by someone else after the queue drew it
     const app = await queue();
     app.stdin.write('n');
     await waitForFrame(app.lastFrame, (f) => f.includes('Internal note on #1'));
-    app.stdin.write('Toner checked');
-    await tick();
+    await press(app, 'Toner checked');
     await asAnna((s) => assignTicket(s, 1, 'anna'));
     app.stdin.write('\r');
     await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('Your note was not sent: ticket #1 changed meanwhile (taken by anna) — it is back in the form.') && f.includes('Note: Toner checked'));
@@ -243,8 +238,7 @@ describe('queue screen: a ticket changed by someone else after the queue drew it
 
   it('a ticket solved meanwhile: s refuses, the ticket leaves the list, and the message does not offer s again', async () => {
     const app = await queue();
-    app.stdin.write('j'); // Manual please
-    await tick();
+    await press(app, 'j'); // Manual please
     await asAnna((s) => setTicketStatus(s, 2, 'solved'));
     app.stdin.write('s');
     const f = await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('changed meanwhile') && !f.includes('Manual please'));
@@ -265,14 +259,12 @@ describe('queue screen: a ticket changed by someone else after the queue drew it
 
   it('the normal path: a note from the detail goes on the ticket shown', async () => {
     const app = await queue();
-    app.stdin.write('j');
-    await tick();
+    await press(app, 'j');
     app.stdin.write('\r');
     await waitForFrame(app.lastFrame, (f) => f.includes('Ticket #2 Manual please') && f.includes('Events'));
     app.stdin.write('n');
     await waitForFrame(app.lastFrame, (f) => f.includes('Internal note on #2 Manual please'));
-    app.stdin.write('Sent the PDF');
-    await tick();
+    await press(app, 'Sent the PDF');
     app.stdin.write('\r');
     await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('Internal note added to ticket #2.') && /note\s+tester\s+Sent the PDF/.test(f));
     expect((await kinds(2)).at(-1)).toBe('note tester Sent the PDF');

@@ -8,7 +8,7 @@ import { App } from '../../src/tui/app.js';
 import { queueKeyToEvent } from '../../src/tui/screens/queue/input.js';
 import { countdown, initialQueueState, queueReducer, slaMood } from '../../src/tui/screens/queue/state.js';
 import { eventLine } from '../../src/tui/screens/queue/view.js';
-import { tick, tuiSession, waitForFrame } from './helpers.js';
+import { press, tuiSession, waitForFrame } from './helpers.js';
 
 const NOW = '2026-11-20T17:55:00Z';
 let t: ReturnType<typeof tuiSession>;
@@ -83,8 +83,7 @@ describe('queue screen', () => {
     await waitForFrame(app.lastFrame, (f) => f.includes('Ticket #1 assigned to tester.') && /Printer on fire\s+Bob Smith\s+tester/.test(f));
     app.stdin.write('r');
     await waitForFrame(app.lastFrame, (f) => f.includes('Public reply on #1'));
-    app.stdin.write('On our way');
-    await tick();
+    await press(app, 'On our way');
     app.stdin.write('\r');
     await waitForFrame(app.lastFrame, (f) => f.includes('Replied on ticket #1.'));
     app.stdin.write('p');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { getContact, mergeContacts } from '../../domain/contacts.js';
+import { mergeContacts, type MergeResult } from '../../domain/contact-merge.js';
+import { getContact } from '../../domain/contacts.js';
 import { fullName } from '../../domain/validate.js';
 import { confirmOrRequireYes, info } from '../../io.js';
 import { printChanged } from '../../output/render.js';
@@ -19,8 +20,24 @@ export async function run(ctx: CliContext, refA: string, refB: string, o: { yes?
   );
   const result = await mergeContacts(s, String(a.id), String(b.id));
   printChanged(ctx.out, result);
+  for (const line of mergeSummary(a.id, b.id, result)) info(ctx.io, line);
+}
+
+/** What the merge did, for a person: moved links, filled gaps, appended notes, values kept in history only. */
+export function mergeSummary(keptId: number, otherId: number, result: MergeResult): string[] {
   const moved = Object.entries(result.moved).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
-  info(ctx.io, `Merged #${b.id} into #${a.id}${moved ? ` (moved ${moved})` : ''}; #${b.id} is archived.`);
+  const lines = [`Merged #${otherId} into #${keptId}${moved ? ` (moved ${moved})` : ''}; #${otherId} is archived.`];
+  if (result.filled.length) lines.push(`  #${keptId} took from #${otherId}: ${result.filled.join(', ')}.`);
+  if (result.notesAppended) lines.push(`  #${otherId}'s notes were appended to #${keptId}'s.`);
+  if (result.notKept.length) {
+    const values = result.notKept.map((n) => `${n.field} ${show(n.other)}`).join('; ');
+    lines.push(`  Kept #${keptId}'s values; #${otherId}'s differing ${values} — in the history: crm history contact ${keptId}`);
+  }
+  return lines;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v ?? null);
 }
 
 export function register(parent: Command, ctx: CliContext): void {

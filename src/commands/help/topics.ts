@@ -91,8 +91,10 @@ export const SHARING_HELP = `Sharing one database file (people and cron jobs on 
 Writers take turns: each write waits for the lock (CRM_BUSY_TIMEOUT, 5 s by default,
 then up to 3 retries, about 20 s in all) and otherwise fails with "locked by another
 process" and changes nothing. Readers never wait (WAL mode). A process killed mid-write
-leaves nothing half-done. Edits are version-checked: if a colleague saved the record
-after you read it, yours is refused (exit 1) instead of overwriting theirs.
+leaves nothing half-done. A change reads the record inside its write transaction, so
+changes by several people at once all apply, one after the other, none lost. With
+--if-version N (and in the TUI) a change is refused (exit 1) if a colleague saved the
+record since you read version N, instead of overwriting theirs.
 
 Network file systems (NFS, SMB/CIFS, 9p, sshfs, ...): crm refuses WAL there because its
 shared-memory index only works between processes of one host; two machines would corrupt
