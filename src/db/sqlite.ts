@@ -20,6 +20,7 @@ export type SqliteDatabase = BetterSqlite3.Database;
 export type { LockPolicy } from './sqlite-errors.js';
 
 export interface Db {
+  engine: 'sqlite';
   path: string;
   sqlite: SqliteDatabase;
   kysely: Kysely<Database>;
@@ -123,6 +124,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   }
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
+    engine: 'sqlite',
     path,
     sqlite,
     kysely,

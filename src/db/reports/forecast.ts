@@ -1,6 +1,6 @@
 /** Open deals at the as-of instant, by expected-close month and by owner; won value and quotas. */
 import { sql } from 'kysely';
-import type { Db } from '../sqlite.js';
+import type { AnyDb } from '../engine.js';
 import type { ReportScope } from '../../reports/scope.js';
 import { dealExistsCondition, dealOpenCondition, ownerCondition, stageIdAt, within } from './common.js';
 
@@ -19,7 +19,7 @@ export interface OpenByBucketRow {
  * Open deals grouped by the month of their expected close (YYYY-MM, a calendar date already in
  * the user's terms) and owner. `before`/`after`/`none` buckets for dates outside [fromDate, toDate).
  */
-export async function openDealsByCloseMonth(db: Db, scope: ReportScope, fromDate: string, toDate: string): Promise<OpenByBucketRow[]> {
+export async function openDealsByCloseMonth(db: AnyDb, scope: ReportScope, fromDate: string, toDate: string): Promise<OpenByBucketRow[]> {
   const q = sql<OpenByBucketRow>`
     SELECT CASE WHEN d.expected_close IS NULL THEN 'none'
                 WHEN d.expected_close < ${fromDate} THEN 'before'
@@ -45,7 +45,7 @@ export interface WonByOwnerRow {
   wonMinor: string;
 }
 
-export async function wonByOwner(db: Db, scope: ReportScope, start: string, end: string): Promise<WonByOwnerRow[]> {
+export async function wonByOwner(db: AnyDb, scope: ReportScope, start: string, end: string): Promise<WonByOwnerRow[]> {
   const q = sql<WonByOwnerRow>`
     SELECT d.owner_id AS "ownerId", u.handle AS "owner", d.currency AS "currency", COUNT(*) AS "deals", CAST(SUM(d.amount_minor) AS TEXT) AS "wonMinor"
     FROM deals d LEFT JOIN users u ON u.id = d.owner_id
@@ -62,7 +62,7 @@ export interface QuotaRow {
   currency: string;
 }
 
-export async function quotasFor(db: Db, scope: ReportScope, periods: string[]): Promise<QuotaRow[]> {
+export async function quotasFor(db: AnyDb, scope: ReportScope, periods: string[]): Promise<QuotaRow[]> {
   if (periods.length === 0) return [];
   const q = sql<QuotaRow>`
     SELECT q.owner_id AS "ownerId", u.handle AS "owner", q.period AS "period", q.amount_minor AS "amountMinor", q.currency AS "currency"

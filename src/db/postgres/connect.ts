@@ -1,0 +1,105 @@
+/**
+ * The one place that opens a PostgreSQL database: the pool (with type parsers so rows read back
+ * exactly as SQLite's do), the Kysely dialect, the version check and migrations. Loaded with
+ * import() only when --db / CRM_DB is a postgres:// URL, so SQLite commands never load pg.
+ *
+ * Connection settings come from the URL; a field the URL leaves out comes from the standard
+ * PG* variables (PGHOST, PGUSER, PGPASSWORD, PGSSLMODE …) and the password from ~/.pgpass, as
+ * in psql (node-postgres does both).
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { UserError } from '../../errors.js';
+import type { Migration } from '../migrations/index.js';
+import type { Database } from '../schema.js';
+import { translatePgError } from './errors.js';
+import { migratePostgres, pgSchemaVersion, type PgMigrateResult } from './migrate.js';
+import { pgMigrations } from './migrations/index.js';
+import { serializableTransaction } from './transaction.js';
+import type { PgDb } from './types.js';
+import { redactUrl } from './url.js';
+
+export interface PgOpenOptions {
+  /** Apply pending migrations (default). With false, an out-of-date database is opened as is. */
+  migrate?: boolean;
+  /** The migration list (tests inject one); default: the shipped ones. */
+  migrations?: Migration[];
+}
+
+/** Type OIDs (pg_type) whose text crm reads its own way. */
+const OID = { bool: 16, int8: 20, json: 114, date: 1082, timestamp: 1114, timestamptz: 1184, numeric: 1700, jsonb: 3802 } as const;
+
+const defaultTimestamptz = pg.types.getTypeParser(OID.timestamptz, 'text') as (s: string) => Date;
+
+/** Rows as SQLite gives them: ISO-8601 UTC timestamps with milliseconds, numbers, 1/0 flags, JSON text, YYYY-MM-DD dates. */
+const parsers: Record<number, (text: string) => unknown> = {
+  [OID.bool]: (s) => (s === 't' ? 1 : 0),
+  [OID.int8]: Number,
+  [OID.numeric]: Number,
+  [OID.json]: (s) => s,
+  [OID.jsonb]: (s) => s,
+  [OID.date]: (s) => s,
+  [OID.timestamptz]: (s) => defaultTimestamptz(s).toISOString(),
+  [OID.timestamp]: (s) => defaultTimestamptz(`${s}+00`).toISOString(),
+};
+
+export const crmTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) => (format !== 'binary' && parsers[oid]) || pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** A pool configured the way every crm connection is: UTC session, crm's type parsers. */
+export function createPool(url: string, max = 4): pg.Pool {
+  return new pg.Pool({
+    connectionString: url,
+    max,
+    types: crmTypes,
+    // Timestamps compare as UTC, like SQLite's ISO strings ("created_at >= '2026-01-01'").
+    options: '-c TimeZone=UTC',
+    application_name: 'crm',
+    connectionTimeoutMillis: 15_000,
+    idleTimeoutMillis: 1_000,
+  });
+}
+
+export async function openPostgres(url: string, opts: PgOpenOptions = {}): Promise<PgDb> {
+  const shown = redactUrl(url);
+  const list = opts.migrations ?? pgMigrations;
+  const latest = list.length ? list[list.length - 1]!.version : 0;
+  const pool = createPool(url);
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  try {
+    const current = await pgSchemaVersion(pool);
+    if (current > latest) {
+      throw new UserError(
+        `PostgreSQL at ${shown} has schema version ${current}, newer than this crm knows (${latest}).`,
+        'Upgrade crm (git pull && npm install) before using this database.',
+        'db_too_new',
+      );
+    }
+    if (current < latest && opts.migrate !== false) await migratePostgres(pool, shown, list);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw translatePgError(err, shown);
+  }
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    engine: 'postgres',
+    path: shown,
+    kysely,
+    writeTransaction: (fn) => serializableTransaction(kysely, shown, fn),
+    schemaVersion: () => pgSchemaVersion(pool),
+    migrations: list,
+    async serverInfo() {
+      const res = await pool.query<{ v: string; size: number }>("SELECT current_setting('server_version') AS v, pg_database_size(current_database()) AS size");
+      return { serverVersion: res.rows[0]!.v, sizeBytes: res.rows[0]!.size };
+    },
+    migrate: (): Promise<PgMigrateResult> => migratePostgres(pool, shown, list),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await kysely.destroy(); // ends the pool
+    },
+  };
+}
