@@ -281,7 +281,9 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
   return writeTransaction(s.db, async (trx) => {
     // The row as it is under the write lock: only values that differ from it are written.
     const row = await trx.selectFrom('contacts').selectAll().where('id', '=', contact.id).executeTakeFirstOrThrow();
-    if (row.version !== contact.version) throw staleError(contact.id, row.version, expectVersion ?? contact.version);
+    // Only --if-version checks the version read before: without it the edit applies to the row as it is now.
+    const version = expectVersion ?? row.version;
+    if (row.version !== version) throw staleError(contact.id, row.version, version);
     const before = await loadContactRecord(trx, contact.id);
     const given = cols;
     const changed = changedColumns(row as unknown as Record<string, unknown>, given);
@@ -293,7 +295,7 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
     if (!cleanText(merged.first_name as string) && !cleanText(merged.last_name as string)) throw new UserError('A contact needs a name.');
     if (!merged.email && !merged.phone && !merged.mobile) throw new UserError('A contact needs an email or a phone number; this edit would remove the last one.');
     if (Object.keys(changed).length) changed.search_text = searchText(merged);
-    if (!(await updateIfVersion(trx, 'contacts', contact.id, contact.version, changed, at))) throw staleError(contact.id, row.version, expectVersion ?? contact.version);
+    if (!(await updateIfVersion(trx, 'contacts', contact.id, version, changed, at))) throw staleError(contact.id, row.version, version);
     if (tags) await setTags(trx, 'contact', contact.id, tags);
     const after = await loadContactRecord(trx, contact.id);
     const changes = diff(auditView(before), auditView(after));
