@@ -95,3 +95,57 @@ describe.each(ENGINES)('on %s', (engine) => {
     expect(JSON.parse(r.stdout)).toMatchObject({ version: 8, latestVersion: 8, pending: [] });
   });
 });
+
+describe('on PostgreSQL only', () => {
+  const db = useEngineDb('postgres', 'pgonly');
+
+  it('crm db status never prints the password of the URL', () => {
+    const password = new URL(db.url).password;
+    expect(password.length).toBeGreaterThan(3);
+    for (const args of [['db', 'migrate'], ['db', 'status'], ['db', 'status', '--json']]) {
+      const r = crmOn(db.url, args);
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain(password);
+      expect(r.stdout + r.stderr).toContain(':***@');
+    }
+  });
+
+  it('a command not ported yet exits 1 with one line naming the issue, before touching the database', () => {
+    for (const [args, name] of [
+      [['deal', 'list'], 'crm deal list'],
+      [['import', 'contacts', 'x.csv'], 'crm import contacts'],
+      [['contact', 'merge', '1', '2'], 'crm contact merge'],
+      [['tui'], 'crm tui'],
+    ] as const) {
+      const r = crmOn(db.url, [...args]);
+      expect({ code: r.code, stdout: r.stdout, stderr: r.stderr.split('\n')[0] }).toEqual({ code: 1, stdout: '', stderr: `error: \`${name}\` does not run on PostgreSQL yet (issue #15).` });
+    }
+    // Refused before connecting: the same line for a server that is not even there.
+    expect(crmOn('postgres://crm@127.0.0.1:1/crm', ['deal', 'list']).stderr.split('\n')[0]).toBe('error: `crm deal list` does not run on PostgreSQL yet (issue #15).');
+    const json = crmOn(db.url, ['report', 'win-rate', '--json']);
+    expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: 'not_on_postgres' } });
+  });
+
+  it('connection failures are one line with a hint, password hidden, no stack', () => {
+    const url = new URL(db.url);
+    url.password = 'hunter22secret';
+    const r = crmOn(url.toString(), ['contact', 'list']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/\w+ refused the password\.\nhint: .+\n$/);
+    const missing = new URL(db.url);
+    missing.pathname = '/no_such_database';
+    const m = crmOn(missing.toString(), ['user', 'list']);
+    expect(m.code).toBe(1);
+    expect(m.stderr).toMatch(/^error: PostgreSQL at .*: database "no_such_database" does not exist\.\nhint: .*crm db migrate\n$/);
+    expect(m.stderr).not.toContain(new URL(db.url).password);
+  });
+
+  it('PG* variables fill what the URL leaves out (here the password)', () => {
+    const url = new URL(db.url);
+    const password = url.password;
+    url.password = '';
+    const r = crmOn(url.toString(), ['user', 'list', '--json'], { PGPASSWORD: password });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(r.stdout)).toEqual([]);
+  });
+});
