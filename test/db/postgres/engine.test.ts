@@ -17,6 +17,7 @@ import { openDatabase } from '../../../src/db/sqlite.js';
 import { writeTransaction } from '../../../src/db/transaction.js';
 import { UserError } from '../../../src/errors.js';
 import { createTestPgDatabase, pgQuery, pgUrlFor } from '../../helpers/postgres.js';
+import { runCli } from '../../helpers/run-cli.js';
 
 let url: string;
 let db: PgDb;
@@ -215,5 +216,41 @@ describe('connection failures are one line, with a hint and without the password
     expect(err.message).toContain('database "no_such_db" does not exist');
     expect(err.message).not.toContain(new URL(missing).password);
     expect(err.hint).toMatch(/crm db migrate/);
+  });
+});
+
+describe('privileges (README, "Running on PostgreSQL")', () => {
+  it('the database owner migrates; a role with only SELECT, INSERT, UPDATE, DELETE on the tables works day to day', async () => {
+    const ownerDb = await createTestPgDatabase('privs');
+    const name = new URL(ownerDb).pathname.slice(1);
+    const role = `${name}_app`;
+    const owner = `${name}_owner`;
+    await pgQuery(ownerDb, `CREATE ROLE ${owner} LOGIN PASSWORD 'ownerpw'`);
+    await pgQuery(ownerDb, `ALTER DATABASE ${name} OWNER TO ${owner}`);
+    // PostgreSQL 15+: schema public belongs to the database owner (pg_database_owner).
+    const asOwner = new URL(ownerDb);
+    asOwner.username = owner;
+    asOwner.password = 'ownerpw';
+    const migrated = await runCli(['db', 'migrate', '--json'], { db: asOwner.toString() });
+    expect(migrated.exitCode).toBe(0);
+    expect(migrated.json()).toEqual({ from: 0, to: 8 });
+    await pgQuery(ownerDb, `CREATE ROLE ${role} LOGIN PASSWORD 'apppw'`);
+    for (const grant of [
+      `GRANT CONNECT ON DATABASE ${name} TO ${role}`,
+      `GRANT USAGE ON SCHEMA public TO ${role}`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`,
+    ]) {
+      await pgQuery(asOwner.toString(), grant);
+    }
+    const asApp = new URL(ownerDb);
+    asApp.username = role;
+    asApp.password = 'apppw';
+    const app = asApp.toString();
+    for (const argv of [['user', 'add', 'sara', '--name', 'Sara Rahimi'], ['contact', 'add', 'Ana Lima', '--email', 'ana@example.com', '--company', 'Acme'], ['contact', 'edit', '1', '--add-tag', 'vip'], ['contact', 'find', 'lima'], ['history', 'contact', '1'], ['db', 'status']]) {
+      const r = await runCli(argv, { db: app });
+      expect({ argv, exitCode: r.exitCode, stderr: r.exitCode ? r.stderr : '' }).toEqual({ argv, exitCode: 0, stderr: '' });
+    }
+    // …and it cannot change the schema.
+    await expect(pgQuery(app, 'CREATE TABLE x (id int)')).rejects.toThrow(/permission denied/);
   });
 });
