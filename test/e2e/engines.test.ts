@@ -108,6 +108,13 @@ describe.each(ENGINES)('on %s', (engine) => {
 describe('on PostgreSQL only', () => {
   const db = useEngineDb('postgres', 'pgonly');
 
+  it('crm --no-migrate db status on a new database: version 0, the baseline pending, exit 3', () => {
+    const r = crmOn(db.url, ['--no-migrate', 'db', 'status', '--json']);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout)).toMatchObject({ engine: 'postgres', version: 0, latestVersion: 8, pending: [{ version: 8 }] });
+    expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'migrations_pending', hint: 'Apply them with: crm db migrate' } });
+  });
+
   it('crm db status never prints the password of the URL', () => {
     const password = new URL(db.url).password;
     expect(password.length).toBeGreaterThan(3);
