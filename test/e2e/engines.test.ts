@@ -3,6 +3,9 @@
  * engines: one script of bin/crm command lines runs against a fresh SQLite file and a fresh
  * PostgreSQL database, and every step's exit code, stdout and stderr must be identical.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crmOn, ENGINES, freshDatabase, useEngineDb, type CrmResult } from '../helpers/engines.js';
 
@@ -154,6 +157,20 @@ describe('on PostgreSQL only', () => {
     expect(m.code).toBe(1);
     expect(m.stderr).toMatch(/^error: PostgreSQL at .*: database "no_such_database" does not exist\.\nhint: .*crm db migrate\n$/);
     expect(m.stderr).not.toContain(new URL(db.url).password);
+  });
+
+  it('the password may come from ~/.pgpass (here PGPASSFILE), as in psql', () => {
+    const url = new URL(db.url);
+    const dir = mkdtempSync(join(tmpdir(), 'crm-pgpass-'));
+    try {
+      const file = join(dir, 'pgpass');
+      writeFileSync(file, `${url.hostname}:${url.port}:${url.pathname.slice(1)}:${url.username}:${url.password}\n`, { mode: 0o600 });
+      url.password = '';
+      const r = crmOn(url.toString(), ['user', 'list', '--json'], { PGPASSFILE: file });
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('PG* variables fill what the URL leaves out (here the password)', () => {

@@ -7,6 +7,7 @@
  * PG* variables (PGHOST, PGUSER, PGPASSWORD, PGSSLMODE …) and the password from ~/.pgpass, as
  * in psql (node-postgres does both).
  */
+import { createRequire } from 'node:module';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { UserError } from '../../errors.js';
@@ -47,15 +48,42 @@ export const crmTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: string) => (format !== 'binary' && parsers[oid]) || pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+/**
+ * pg's own helpers, resolved from where pg is installed (they are its dependencies): the URL
+ * parser it uses for connectionString, and the ~/.pgpass reader.
+ */
+const requireFromPg = createRequire(createRequire(import.meta.url).resolve('pg'));
+
+type ConnectionConfig = Omit<pg.PoolConfig, 'password'> & { password?: pg.PoolConfig['password'] | null };
+
+/**
+ * The URL as a pool config. A password the URL and PGPASSWORD leave out is looked up in
+ * ~/.pgpass (PGPASSFILE) by crm itself, as psql does: pg still does that, but prints a
+ * deprecation warning on stderr each time (pg 8.23; its lookup goes away in pg 9).
+ */
+function connectionConfig(url: string): ConnectionConfig {
+  const { parse } = requireFromPg('pg-connection-string') as { parse(url: string): ConnectionConfig };
+  const config: ConnectionConfig = { ...parse(url) };
+  if (!config.password && !process.env.PGPASSWORD) {
+    const pgPass = requireFromPg('pgpass') as (params: unknown, done: (password: string | undefined) => void) => void;
+    // pg calls it with the connection's parameters (host, port, database, user) when the server asks;
+    // undefined means none was found, which pg reports as such.
+    config.password = (...args: unknown[]) => new Promise<string>((resolve) => pgPass(args[0], (password) => resolve(password as string)));
+  }
+  return config;
+}
+
 /** A pool configured the way every crm connection is: UTC session, crm's type parsers. */
 export function createPool(url: string, max = 4): pg.Pool {
+  const config = connectionConfig(url) as pg.PoolConfig;
   return new pg.Pool({
-    connectionString: url,
+    ...config,
     max,
     types: crmTypes,
-    // Timestamps compare as UTC, like SQLite's ISO strings ("created_at >= '2026-01-01'").
-    options: '-c TimeZone=UTC',
-    application_name: 'crm',
+    // Timestamps compare as UTC, like SQLite's ISO strings ("created_at >= '2026-01-01'"); after
+    // any options the URL gives, so this one wins.
+    options: [config.options, '-c TimeZone=UTC'].filter(Boolean).join(' '),
+    application_name: config.application_name || 'crm',
     connectionTimeoutMillis: 15_000,
     idleTimeoutMillis: 1_000,
   });
