@@ -23,12 +23,16 @@ const CREATE_VERSION_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at timestamptz NOT NULL DEFAULT now()
 )`;
 
-/** The applied schema version (0: an empty database, no schema_migrations yet). */
+/** The applied schema version (0: an empty database, no schema_migrations yet). One round trip. */
 export async function pgSchemaVersion(client: pg.ClientBase | pg.Pool): Promise<number> {
-  const exists = await client.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t");
-  if (!exists.rows[0]?.t) return 0;
-  const res = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
-  return Number(res.rows[0]?.v ?? 0);
+  try {
+    const res = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+    return Number(res.rows[0]?.v ?? 0);
+  } catch (err) {
+    // undefined_table; only ever outside a transaction (migratePostgres creates the table first).
+    if ((err as { code?: string }).code === '42P01') return 0;
+    throw err;
+  }
 }
 
 export interface PgMigrateResult {
