@@ -10,7 +10,7 @@ import { findNoun, nouns } from './commands/registry.js';
 import { sqliteCode, translateSqliteError } from './db/sqlite-errors.js';
 import type { Db, OpenOptions } from './db/sqlite.js';
 import { isPostgresUrl, redactUrl } from './db/postgres/url.js';
-import { notOnPostgres, opensWithoutMigrating, runsOnPostgres } from './db/postgres/support.js';
+import { needsNoDatabase, notOnPostgres, opensWithoutMigrating, runsOnPostgres } from './db/postgres/support.js';
 
 export interface MainDeps {
   io?: IOStreams;
@@ -100,9 +100,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found proble
     ctx.globals = actionCommand.optsWithGlobals();
     ctx.io.color = ctx.io.color && ctx.globals.color !== false;
     ctx.io.quiet = Boolean(ctx.globals.quiet);
-    if (ctx.engine() === 'postgres') {
+    const command = commandPath(actionCommand);
+    if (ctx.engine() === 'postgres' && !needsNoDatabase(command)) {
       // Only commands ported to PostgreSQL run there (db/postgres/support.ts); the rest say so.
-      const command = commandPath(actionCommand);
       if (!runsOnPostgres(command)) throw notOnPostgres(command);
       if (opensWithoutMigrating(command)) ctx.globals.migrate = false;
       await ctx.openDb();

@@ -141,6 +141,8 @@ describe('on PostgreSQL only', () => {
     }
     // Refused before connecting: the same line for a server that is not even there.
     expect(crmOn('postgres://crm@127.0.0.1:1/crm', ['deal', 'list']).stderr.split('\n')[0]).toBe('error: `crm deal list` does not run on PostgreSQL yet (issue #15).');
+    // Help needs no database at all.
+    expect(crmOn('postgres://crm@127.0.0.1:1/crm', ['help', 'filters'])).toMatchObject({ code: 0, stderr: '' });
     const json = crmOn(db.url, ['report', 'win-rate', '--json']);
     expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: 'not_on_postgres' } });
   });

@@ -29,6 +29,13 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'history',
 ]);
 
+/** Commands that never open the database: they run whatever --db names. */
+const NEEDS_NO_DATABASE: ReadonlySet<string> = new Set(['help']);
+
+export function needsNoDatabase(command: string): boolean {
+  return NEEDS_NO_DATABASE.has(command);
+}
+
 /** Commands that open the database without applying migrations first (they report or apply them). */
 const OPENS_WITHOUT_MIGRATING: ReadonlySet<string> = new Set(['db migrate']);
 
