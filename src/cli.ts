@@ -164,7 +164,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     // so is a PostgreSQL connection, authentication or permission failure.
     let translated = sqliteCode(err) ? translateSqliteError(err, ctx ? safePath(ctx) : 'the database') : err;
     const target = ctx ? safePath(ctx) : undefined;
-    if (translated === err && isPostgresUrl(target)) translated = (await import('./db/postgres/errors.js')).translatePgError(err, redactUrl(target));
+    if (translated === err && !(err instanceof CommanderError) && isPostgresUrl(target)) translated = (await import('./db/postgres/errors.js')).translatePgError(err, redactUrl(target));
     return reportError(io, translated, jsonRequested || Boolean(ctx?.globals.json), env);
   } finally {
     try {

@@ -161,6 +161,16 @@ describe('on PostgreSQL only', () => {
     expect(m.stderr).not.toContain(new URL(db.url).password);
   });
 
+  it('sslmode has its psql meaning, with no warning on stderr: require against a server without SSL is one line', () => {
+    const url = new URL(db.url);
+    url.searchParams.set('sslmode', 'require');
+    const r = crmOn(url.toString(), ['user', 'list']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: Cannot connect to PostgreSQL at .*\?sslmode=require: The server does not support SSL connections\.\nhint: .*sslmode.*\n$/);
+    url.searchParams.set('sslmode', 'disable');
+    expect(crmOn(url.toString(), ['user', 'list'])).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it('the password may come from ~/.pgpass (here PGPASSFILE), as in psql', () => {
     const url = new URL(db.url);
     const dir = mkdtempSync(join(tmpdir(), 'crm-pgpass-'));

@@ -57,13 +57,15 @@ const requireFromPg = createRequire(createRequire(import.meta.url).resolve('pg')
 type ConnectionConfig = Omit<pg.PoolConfig, 'password'> & { password?: pg.PoolConfig['password'] | null };
 
 /**
- * The URL as a pool config. A password the URL and PGPASSWORD leave out is looked up in
+ * The URL as a pool config, read by pg's own parser. A password the URL and PGPASSWORD leave out is looked up in
  * ~/.pgpass (PGPASSFILE) by crm itself, as psql does: pg still does that, but prints a
  * deprecation warning on stderr each time (pg 8.23; its lookup goes away in pg 9).
  */
 function connectionConfig(url: string): ConnectionConfig {
-  const { parse } = requireFromPg('pg-connection-string') as { parse(url: string): ConnectionConfig };
-  const config: ConnectionConfig = { ...parse(url) };
+  const { parse } = requireFromPg('pg-connection-string') as { parse(url: string, options?: { useLibpqCompat?: boolean }): ConnectionConfig };
+  // sslmode means what it means to psql (libpq): require encrypts, verify-full also checks the
+  // certificate. pg 8 reads require as verify-full and warns on stderr about the coming change.
+  const config: ConnectionConfig = { ...parse(url, { useLibpqCompat: !/[?&]uselibpqcompat=/i.test(url) }) };
   if (!config.password && !process.env.PGPASSWORD) {
     const pgPass = requireFromPg('pgpass') as (params: unknown, done: (password: string | undefined) => void) => void;
     // pg calls it with the connection's parameters (host, port, database, user) when the server asks;

@@ -50,13 +50,13 @@ export function translatePgError(err: unknown, shown: string): unknown {
     case '57P03':
       return new UserError(`${at} is not accepting connections now: ${firstLine(msg)}.`, 'Try again in a moment; if it persists, ask the database administrator.', 'db_connect');
   }
-  if (/password must be a string|no password supplied|SASL/i.test(msg)) {
+  if (/^SASL: .*password must be a string|^no password supplied/i.test(msg)) {
     return new UserError(`${at} asks for a password and none was given.`, 'Put it in ~/.pgpass (chmod 600) or PGPASSWORD — better than in the URL.', 'db_auth');
   }
-  if (/does not support SSL|SSL connection|self[- ]signed certificate|certificate/i.test(msg)) {
+  if (/^The server does not support SSL connections|^self[- ]signed certificate|certificate (has expired|verify failed)|^unable to (get|verify) .*certificate|^Hostname\/IP does not match certificate/i.test(msg)) {
     return new UserError(`Cannot connect to ${at}: ${firstLine(msg)}.`, 'Match sslmode in the URL to the server (e.g. sslmode=require, or sslmode=disable on a local server).', 'db_connect');
   }
-  if (/timeout|terminated unexpectedly|Connection terminated/i.test(msg)) {
+  if (/^(Connection terminated|timeout exceeded when trying to connect|timeout expired)/i.test(msg)) {
     return new UserError(`Cannot connect to ${at}: ${firstLine(msg)}.`, 'Check that the server is up and reachable, then try again.', 'db_connect');
   }
   return err;
