@@ -25,6 +25,18 @@ describe('concurrent writers on PostgreSQL', () => {
     expect(await pgQuery(url, "SELECT count(*)::int AS n FROM audit_log WHERE entity = 'contact' AND action = 'update'")).toEqual([{ n }]);
   });
 
+  it('6 processes adding a contact with the same email: one is created, the others get the duplicate error, none an internal one', async () => {
+    const { url } = await freshDatabase('postgres', 'same_email');
+    expect(crmOn(url, ['db', 'migrate']).code).toBe(0);
+    const finished = await Promise.all(Array.from({ length: 6 }, (_, i) => runCrm(['contact', 'add', `Person ${i}`, '--email', 'same@example.com'], { ...env, CRM_DB: url }).done));
+    expect(finished.filter((f) => f.code === 0)).toHaveLength(1);
+    const refused = finished.filter((f) => f.code !== 0);
+    expect(refused.map((f) => ({ code: f.code, line: f.stderr.split('\n')[0]!.replace(/#\d+ Person \d/, '#N …') }))).toEqual(
+      Array.from({ length: 5 }, () => ({ code: 1, line: 'error: A contact with email same@example.com already exists: #N ….' })),
+    );
+    expect(await pgQuery(url, 'SELECT count(*)::int AS n FROM contacts')).toEqual([{ n: 1 }]);
+  });
+
   it('5 processes running crm db migrate on a new database: all succeed, the migration is applied once', async () => {
     const { url } = await freshDatabase('postgres', 'migrate_race');
     const finished = await Promise.all(Array.from({ length: 5 }, () => runCrm(['db', 'migrate', '--json'], { ...env, CRM_DB: url }).done));
