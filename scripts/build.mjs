@@ -44,7 +44,8 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  external: [...ESM_PACKAGES, 'better-sqlite3', 'ink-testing-library'],
+  // pg (PostgreSQL) stays a package too: loaded with the postgres chunk only, for a postgres:// URL.
+  external: [...ESM_PACKAGES, 'better-sqlite3', 'ink-testing-library', 'pg', 'pg-copy-streams'],
   jsx: 'automatic',
   plugins: [lazySegmenter],
 });

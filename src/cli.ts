@@ -11,6 +11,8 @@ import { rejectControlChars } from './domain/validate.js';
 import { findNoun, nouns } from './commands/registry.js';
 import { sqliteCode, translateSqliteError } from './db/sqlite-errors.js';
 import type { Db, OpenOptions } from './db/sqlite.js';
+import { isPostgresUrl, redactUrl } from './db/postgres/url.js';
+import { needsNoDatabase, notOnPostgres, opensWithoutMigrating, runsOnPostgres } from './db/postgres/support.js';
 
 export interface MainDeps {
   io?: IOStreams;
@@ -63,7 +65,7 @@ export async function buildProgram(ctx: CliContext, argv: string[]): Promise<Com
   program
     .description('A terminal-first CRM: contacts, pipeline, tickets with SLAs, reports — in one SQLite file.')
     .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
-    .option('--db <path>', 'database file (default: $CRM_DB, else ~/.local/share/crm/crm.db)')
+    .option('--db <path>', 'database file or postgres:// URL (default: $CRM_DB, else ~/.local/share/crm/crm.db)')
     .option('--as <user>', 'act as this user (default: $CRM_USER, else your login name)')
     .option('--json', 'print JSON (same as --format json)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'tsv', 'csv', 'json', 'ndjson']))
@@ -97,10 +99,17 @@ e.g. 2026-11-20T17:55:00Z), NO_COLOR / FORCE_COLOR, CRM_DEBUG=1 (stack traces).
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found problems.`,
     );
 
-  program.hook('preAction', (_this, actionCommand) => {
+  program.hook('preAction', async (_this, actionCommand) => {
     ctx.globals = actionCommand.optsWithGlobals();
     ctx.io.color = ctx.io.color && ctx.globals.color !== false;
     ctx.io.quiet = Boolean(ctx.globals.quiet);
+    const command = commandPath(actionCommand);
+    if (ctx.engine() === 'postgres' && !needsNoDatabase(command)) {
+      // Only commands ported to PostgreSQL run there (db/postgres/support.ts); the rest say so.
+      if (!runsOnPostgres(command)) throw notOnPostgres(command);
+      if (opensWithoutMigrating(command)) ctx.globals.migrate = false;
+      await ctx.openDb();
+    }
   });
 
   const wanted = findNoun(findCommandToken(argv));
@@ -108,13 +117,30 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found proble
     const cmd = program.command(noun.name).description(noun.summary).helpCommand(false);
     for (const alias of noun.aliases ?? []) cmd.alias(alias);
     if (noun === wanted) {
-      const [mod] = await Promise.all([noun.load(), preloadDatabase()]);
+      const [mod] = await Promise.all([noun.load(), isPostgresUrl(dbTargetOf(argv, ctx.env)) ? undefined : preloadDatabase()]);
       await mod.register(cmd, ctx, { verb: findVerbToken(argv, program) });
       // Nouns with verbs: point at the verbs' own --help, where the examples live.
       if (cmd.commands.length > 0) cmd.addHelpText('after', `\nEach verb has examples: crm ${noun.name} <verb> --help`);
     }
   }
   return program;
+}
+
+/** `noun verb` of a command (the noun alone for a noun without verbs), by primary names. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** --db's value on the command line, else CRM_DB: read before parsing, to load only the engine it names. */
+function dbTargetOf(argv: string[], env: NodeJS.ProcessEnv): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') break;
+    if (argv[i] === '--db') return argv[i + 1];
+    if (argv[i]!.startsWith('--db=')) return argv[i]!.slice(5);
+  }
+  return env.CRM_DB;
 }
 
 export interface RunResult {
@@ -131,7 +157,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     const clock = deps.clock ?? clockFromEnv(env);
     // Input boundary: no argument (a name, an email, a subject, a filter…) may hold a control character.
     for (const arg of argv) rejectControlChars(arg, 'The argument');
-    ctx = createContext({ io, env, clock, openDb: lazyOpen });
+    ctx = createContext({ io, env, clock, openDb: lazyOpen, openPostgres });
     const program = await buildProgram(ctx, argv);
     if (argv.length === 0) {
       program.outputHelp();
@@ -140,12 +166,15 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     await program.parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? 0) || EXIT_OK;
   } catch (err) {
-    // A SQLite failure a user can act on (locked, damaged, read-only, disk full) is a UserError.
-    const translated = sqliteCode(err) ? translateSqliteError(err, ctx ? safePath(ctx) : 'the database') : err;
+    // A SQLite failure a user can act on (locked, damaged, read-only, disk full) is a UserError;
+    // so is a PostgreSQL connection, authentication or permission failure.
+    let translated = sqliteCode(err) ? translateSqliteError(err, ctx ? safePath(ctx) : 'the database') : err;
+    const target = ctx ? safePath(ctx) : undefined;
+    if (translated === err && !(err instanceof CommanderError) && isPostgresUrl(target)) translated = (await import('./db/postgres/errors.js')).translatePgError(err, redactUrl(target));
     return reportError(io, translated, jsonRequested || Boolean(ctx?.globals.json), env);
   } finally {
     try {
-      ctx?.close();
+      await ctx?.close();
     } catch {
       // closing must never mask the command's own result
     }
@@ -166,6 +195,11 @@ let openDatabaseFn: ((path: string, opts: OpenOptions) => Db) | undefined;
 function lazyOpen(path: string, opts: OpenOptions): Db {
   if (!openDatabaseFn) throw new Error('database module not preloaded');
   return openDatabaseFn(path, opts);
+}
+
+/** The PostgreSQL engine (pg, its pool and migrations) is imported only for a postgres:// URL. */
+async function openPostgres(url: string, opts: { migrate?: boolean }) {
+  return (await import('./db/postgres/connect.js')).openPostgres(url, opts);
 }
 
 /** Load the database module along with the noun that will use it. */

@@ -7,9 +7,11 @@ import type { Clock } from './clock.js';
 import type { IOStreams } from './io.js';
 import type { Output } from './output/render.js';
 import type { Db, OpenOptions } from './db/sqlite.js';
+import type { AnyDb, Engine, PgDb } from './db/engine.js';
 import { resolveDbPath } from './db/path.js';
 import { isTimeZone } from './domain/dates.js';
-import { UsageError } from './errors.js';
+import { isPostgresUrl, redactUrl } from './db/postgres/url.js';
+import { UsageError, UserError } from './errors.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -33,16 +35,26 @@ export interface CliContext {
   /** IANA zone used to show times and to cut days, weeks and months (TZ, else the system's). */
   readonly timeZone: string;
   dbPath(): string;
+  /** Which engine --db / CRM_DB names: a postgres:// URL is PostgreSQL, anything else a SQLite file. */
+  engine(): Engine;
   /**
-   * Open (and migrate) the database on first use. A missing file is a db_missing error unless
-   * `create` (only `crm init`, `crm db init`, `crm demo` and `crm db restore` pass it).
+   * Open (and migrate) the database before the command runs, when opening is asynchronous
+   * (PostgreSQL; src/cli.ts calls it for commands that run there). SQLite opens lazily in db().
+   */
+  openDb(): Promise<void>;
+  /** The open database of either engine: what domain sessions use. */
+  anyDb(): AnyDb;
+  /**
+   * The SQLite database, opened (and migrated) on first use; on PostgreSQL a "not yet" error.
+   * A missing file is a db_missing error unless `create` (only `crm init`, `crm db init`,
+   * `crm demo` and `crm db restore` pass it).
    */
   db(opts?: { create?: boolean }): Db;
   /** Whether db() has been called (so close() knows). */
   hasDb(): boolean;
   /** The acting user's handle: --as, else CRM_USER, else the OS login name. */
   actor(): string;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface ContextDeps {
@@ -51,10 +63,13 @@ export interface ContextDeps {
   clock: Clock;
   /** Opens the database; injected so the sqlite module (and Kysely) load only when needed. */
   openDb: (path: string, opts: OpenOptions) => Db;
+  /** Opens a PostgreSQL database; injected so pg loads only for a postgres:// URL. */
+  openPostgres?: (url: string, opts: { migrate?: boolean }) => Promise<PgDb>;
 }
 
 export function createContext(deps: ContextDeps): CliContext {
   let db: Db | undefined;
+  let pgDb: PgDb | undefined;
   const ctx: CliContext = {
     io: deps.io,
     env: deps.env,
@@ -70,21 +85,38 @@ export function createContext(deps: ContextDeps): CliContext {
       return timeZoneFrom(deps.env);
     },
     dbPath: () => resolveDbPath(ctx.globals.db, deps.env),
+    engine: () => (isPostgresUrl(ctx.dbPath()) ? 'postgres' : 'sqlite'),
+    async openDb() {
+      if (pgDb || ctx.engine() !== 'postgres') return;
+      if (!deps.openPostgres) throw new UserError(`Cannot open ${redactUrl(ctx.dbPath())}: PostgreSQL is not available here.`);
+      pgDb = await deps.openPostgres(ctx.dbPath(), { migrate: ctx.globals.migrate !== false });
+    },
+    anyDb() {
+      if (ctx.engine() !== 'postgres') return ctx.db();
+      if (!pgDb) throw new Error('PostgreSQL database used before ctx.openDb()');
+      return pgDb;
+    },
     db(opts) {
       if (!db) {
+        if (ctx.engine() === 'postgres') throw new UserError('This command does not run on PostgreSQL yet (issue #15).', 'Use a SQLite database for it (--db FILE).', 'not_on_postgres');
         db = deps.openDb(ctx.dbPath(), { ...openOptionsFrom(ctx.globals, deps.env), create: Boolean(opts?.create) });
       }
       return db;
     },
-    hasDb: () => db !== undefined,
+    hasDb: () => db !== undefined || pgDb !== undefined,
     actor() {
       const handle = ctx.globals.as || deps.env.CRM_USER || safeLogin();
       return handle;
     },
-    close() {
+    async close() {
       if (db) {
         db.close();
         db = undefined;
+      }
+      if (pgDb) {
+        const open = pgDb;
+        pgDb = undefined;
+        await open.close();
       }
     },
   };

@@ -4,6 +4,7 @@
  * statements, raw rows; SQLite-specific (json_each), hence the file name.
  */
 import type { Statement } from 'better-sqlite3';
+import { sqliteOnly, type AnyDb } from './engine.js';
 import type { Db } from './sqlite.js';
 
 export interface StreamedEvent {
@@ -95,7 +96,8 @@ function* merge(tickets: unknown[][], events: unknown[][]): Generator<StreamedTi
  * cached statements per chunk, never one query per ticket). No cursor stays open between
  * yields, so callers may run other queries while consuming.
  */
-export function* streamTicketsWithEvents(db: Db, range: TicketStreamRange): Generator<StreamedTicket> {
+export function* streamTicketsWithEvents(anyDb: AnyDb, range: TicketStreamRange): Generator<StreamedTicket> {
+  const db = sqliteOnly(anyDb, 'Ticket SLA state');
   const asOf = range.asOf ?? '9999-12-31T23:59:59.999Z';
   if (range.ids) {
     const ids = [...new Set(range.ids)].sort((a, b) => a - b);

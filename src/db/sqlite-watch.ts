@@ -3,8 +3,8 @@
  * whenever ANOTHER connection commits to the file; our own writes do not change it, so the
  * caller reloads after its own writes anyway. Cheap: no table is read.
  */
-import type { Db } from './sqlite.js';
+import { sqliteOnly, type AnyDb } from './engine.js';
 
-export function dataVersion(db: Db): number {
-  return Number(db.sqlite.pragma('data_version', { simple: true }));
+export function dataVersion(db: AnyDb): number {
+  return Number(sqliteOnly(db, 'The live TUI').sqlite.pragma('data_version', { simple: true }));
 }

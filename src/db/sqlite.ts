@@ -22,6 +22,7 @@ export type SqliteDatabase = BetterSqlite3.Database;
 export type { LockPolicy } from './sqlite-errors.js';
 
 export interface Db {
+  engine: 'sqlite';
   path: string;
   sqlite: SqliteDatabase;
   kysely: Kysely<Database>;
@@ -130,6 +131,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   }
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
+    engine: 'sqlite',
     path,
     sqlite,
     kysely,

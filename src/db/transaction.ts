@@ -15,6 +15,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Db, SqliteDatabase } from './sqlite.js';
+import type { AnyDb } from './engine.js';
 import type { Database } from './schema.js';
 import { backoffDelayMs, busyError, DEFAULT_LOCK_POLICY, isBusyError, maxLockWaitMs, type LockPolicy } from './sqlite-errors.js';
 
@@ -102,9 +103,12 @@ export function commitSync(sqlite: SqliteDatabase, path: string, policy: LockPol
 
 /**
  * Run fn in BEGIN IMMEDIATE … COMMIT on the Kysely connection. Inside fn use only `trx`:
- * the outer db.kysely would wait for the connection this transaction holds.
+ * the outer db.kysely would wait for the connection this transaction holds. On PostgreSQL:
+ * a SERIALIZABLE transaction, run again on a serialization failure (src/db/postgres/transaction.ts),
+ * so fn may run more than once and must do nothing but database work.
  */
-export async function writeTransaction<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
+export async function writeTransaction<T>(db: AnyDb, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  if (db.engine === 'postgres') return db.writeTransaction(fn);
   const policy = policyOf(db);
   return db.kysely.connection().execute(async (conn) => {
     await withLockRetry(db.sqlite, 'BEGIN IMMEDIATE', db.path, policy);

@@ -2,11 +2,11 @@
  * What domain functions need from the world: the database, "now", the acting user and zone.
  * The CLI builds it from CliContext; the TUI and tests build the same thing.
  */
-import type { Db } from '../db/sqlite.js';
+import type { AnyDb } from '../db/engine.js';
 import type { Trx } from '../db/transaction.js';
 
 export interface Session {
-  db: Db;
+  db: AnyDb;
   now(): Date;
   actor: string;
   timeZone: string;

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { createTestPgDatabase } from '../helpers/postgres.js';
 import { useTempDb } from '../helpers/run-cli.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,14 +15,14 @@ const hook = fileURLToPath(new URL('../fixtures/record-imports.mjs', import.meta
 
 const t = useTempDb();
 
-function importsOf(args: string[]): string[] {
-  return importLog(args).map((l) => l.specifier);
+function importsOf(args: string[], db?: string): string[] {
+  return importLog(args, db).map((l) => l.specifier);
 }
 
-function importLog(args: string[]): { specifier: string; url: string }[] {
-  const log = join(t.dir, `imports-${args.join('-').replace(/\W+/g, '_')}.log`);
+function importLog(args: string[], db = t.db): { specifier: string; url: string }[] {
+  const log = join(t.dir, `imports-${args.join('-').replace(/\W+/g, '_')}-${db === t.db ? 'sqlite' : 'pg'}.log`);
   const r = spawnSync(process.execPath, ['--import', hook, join(root, 'bin/crm'), ...args], {
-    env: { ...process.env, CRM_IMPORT_LOG: log, CRM_DB: t.db, CRM_USER: 'tester', NO_COLOR: '1' },
+    env: { ...process.env, CRM_IMPORT_LOG: log, CRM_DB: db, CRM_USER: 'tester', NO_COLOR: '1' },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -75,6 +76,24 @@ describe('non-TUI commands never load Ink or React', () => {
 
   it('crm tui without a terminal refuses before loading them, pointing at --json', () => {
     expect(importsOf(['tui']).filter((s) => UI_PACKAGES.test(s))).toEqual([]);
+  });
+});
+
+describe('the PostgreSQL driver loads only for a postgres:// URL', () => {
+  const PG_PACKAGES = /^(pg|pg-pool|pg-protocol|pg-types|pg-connection-string|pgpass|pg-copy-streams)$/;
+  const PG_CHUNK = /^\.\/connect-\w+\.cjs$/;
+
+  it.each([[['--help']], [['contact', 'list']], [['contact', 'add', 'Ana Lima', '--email', 'ana@example.com']], [['db', 'status']], [['report', 'lost-reasons', '--json']]])('SQLite: crm %j loads no pg', (args) => {
+    const specifiers = importsOf(args);
+    expect(specifiers.filter((s) => PG_PACKAGES.test(s) || PG_CHUNK.test(s))).toEqual([]);
+  });
+
+  it('the check would see pg: crm contact list on PostgreSQL loads it, and not better-sqlite3', async () => {
+    const url = await createTestPgDatabase('lazy');
+    const specifiers = importsOf(['contact', 'list'], url);
+    expect(specifiers).toContain('pg');
+    expect(specifiers.some((s) => PG_CHUNK.test(s))).toBe(true);
+    expect(specifiers).not.toContain('better-sqlite3');
   });
 });
 

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { findCommandToken, main } from '../../src/cli.js';
 import { fixedClock } from '../../src/clock.js';
 import type { IOStreams } from '../../src/io.js';
+import { createTestPgDatabase } from './postgres.js';
 
 export interface RunOptions {
   tty?: boolean;
@@ -84,7 +85,7 @@ export type Cli = (argv: string[], opts?: RunOptions) => Promise<RunResult>;
 export function cliFor(db: string, base: RunOptions = {}): Cli {
   return async (argv: string[], opts: RunOptions = {}) => {
     const noun = findCommandToken(argv);
-    if (noun !== 'init' && noun !== 'demo' && noun !== 'db' && !existsSync(db)) {
+    if (noun !== 'init' && noun !== 'demo' && noun !== 'db' && !/^postgres(ql)?:\/\//.test(db) && !existsSync(db)) {
       const init = await runCli(['db', 'init'], { db });
       if (init.exitCode !== 0) throw new Error(`crm db init → ${init.exitCode}: ${init.stderr}`);
     }
@@ -101,6 +102,13 @@ export interface TempDbOptions extends Omit<RunOptions, 'db'> {
   shared?: boolean;
   /** Timeout of the set-up hook in ms (the config's hookTimeout if not given). */
   timeout?: number;
+  /**
+   * The engine: 'sqlite' (a file in the temp dir) or 'postgres' (a fresh database on the run's
+   * server; `db` is its URL, `dir` still a temp dir). Default: CRM_TEST_ENGINE, else sqlite —
+   * `CRM_TEST_ENGINE=postgres npx vitest run test/commands/x.test.ts` shows what a command
+   * still lacks on PostgreSQL.
+   */
+  engine?: 'sqlite' | 'postgres';
 }
 
 /** The current test's temp database. dir and db throw outside tests and hooks; crm and ok look the
@@ -117,7 +125,7 @@ export interface TempDb {
 /** Registers hooks that give each test (with `shared`, the suite) a fresh temp database and remove it after;
  * after-hooks registered later run before that removal (vitest's default 'stack' order). */
 export function useTempDb(options: TempDbOptions = {}): TempDb {
-  const { seed, shared, timeout, init, ...base } = options;
+  const { seed, shared, timeout, init, engine = process.env.CRM_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite', ...base } = options;
   let current: ReturnType<typeof tempDb> | undefined;
   const live = () => {
     if (!current) throw new Error('useTempDb: the database exists only inside tests and hooks');
@@ -139,7 +147,8 @@ export function useTempDb(options: TempDbOptions = {}): TempDb {
   };
   (shared ? beforeAll : beforeEach)(async () => {
     current = tempDb();
-    if (init) await t.ok(['db', 'init']);
+    if (engine === 'postgres') current.db = await createTestPgDatabase('t');
+    else if (init) await t.ok(['db', 'init']);
     await seed?.(t);
   }, timeout);
   (shared ? afterAll : afterEach)(() => {

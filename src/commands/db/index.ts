@@ -22,7 +22,8 @@ export function register(noun: Command, ctx: CliContext): void {
 
   const status = noun.command('status').description('schema version and pending migrations; exit 3 if out of date');
   examples(status, ['crm db status', 'crm --no-migrate db status   # check without upgrading', 'crm db status --json']);
-  status.action(() => {
+  status.action(async () => {
+    if (ctx.engine() === 'postgres') return postgresStatus(ctx);
     const path = ctx.dbPath();
     if (path !== ':memory:' && !existsSync(path)) {
       const record = { path, exists: false, version: 0, latestVersion, pending: migrations.map((m) => ({ version: m.version, name: m.name })) };
@@ -57,7 +58,8 @@ export function register(noun: Command, ctx: CliContext): void {
 
   const mig = noun.command('migrate').description('apply pending migrations (a backup copy is written first when the database holds data)');
   examples(mig, ['crm db migrate', 'crm db migrate --db team.db']);
-  mig.action(() => {
+  mig.action(async () => {
+    if (ctx.engine() === 'postgres') return postgresMigrate(ctx);
     ctx.globals.migrate = false;
     const db = ctx.db();
     const result = migrate(db.sqlite, db.path, { lock: db.lock });
@@ -71,4 +73,33 @@ export function register(noun: Command, ctx: CliContext): void {
   restore.register(noun, ctx);
   check.register(noun, ctx);
   vacuum.register(noun, ctx);
+}
+
+/** `crm db status` on PostgreSQL: the same record, with the server's version instead of the journal mode. */
+async function postgresStatus(ctx: CliContext): Promise<void> {
+  const db = ctx.anyDb();
+  if (db.engine !== 'postgres') return;
+  const version = await db.schemaVersion();
+  const pending = db.migrations.filter((m) => m.version > version).map((m) => ({ version: m.version, name: m.name }));
+  const { serverVersion, sizeBytes } = await db.serverInfo();
+  const record = { path: db.path, engine: 'postgres', exists: true, version, latestVersion: db.migrations.at(-1)?.version ?? 0, pending, serverVersion, sizeBytes };
+  printRecord(ctx.out, record, [
+    { key: 'path', label: 'Database' },
+    { key: 'version', label: 'Schema version', format: 'int' },
+    { key: 'latestVersion', label: 'Latest known', format: 'int' },
+    { key: 'pending', label: 'Pending', get: (r) => (r.pending.length ? r.pending.map((p) => `${p.version} ${p.name}`).join(', ') : 'none') },
+    { key: 'serverVersion', label: 'PostgreSQL' },
+    { key: 'sizeBytes', label: 'Size (bytes)', format: 'int' },
+  ]);
+  if (pending.length) throw new CheckFailedError(`${pending.length} migration(s) pending.`, 'Apply them with: crm db migrate', 'migrations_pending');
+}
+
+/** `crm db migrate` on PostgreSQL: under the advisory lock; the server's own backups apply (no copy is written). */
+async function postgresMigrate(ctx: CliContext): Promise<void> {
+  const db = ctx.anyDb();
+  if (db.engine !== 'postgres') return;
+  const result = await db.migrate();
+  if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(result) + '\n');
+  if (result.from === result.to) info(ctx.io, `Database is up to date (schema version ${result.to}).`);
+  else info(ctx.io, `Migrated ${db.path} from version ${result.from} to ${result.to}.`);
 }

@@ -17,6 +17,7 @@ import { importFile, prepareFile, type CreateMissing, type EmptyCells, type File
 import { describeMapping, parseMapFlags } from '../../csv/mapping.js';
 import { listImportRuns, undoImportRun, type ImportRunRecord } from '../../csv/undo.js';
 import { fold } from '../../db/fold.js';
+import { sqliteOnly } from '../../db/engine.js';
 import { isCurrencyCode } from '../../domain/money.js';
 import { confirmOrRequireYes } from '../../io.js';
 
@@ -175,7 +176,7 @@ async function runImport(ctx: CliContext, entity: EntityName, files: string[], o
   let failed: FileResult | undefined;
   for (const file of files) {
     const prepared = prepareFile(spec, file, opts);
-    const result = await importFile(s.db, s, prepared, { ...opts, progress: progressReporter(ctx, file) });
+    const result = await importFile(sqliteOnly(s.db, '`crm import`'), s, prepared, { ...opts, progress: progressReporter(ctx, file) });
     results.push(result);
     if (result.rejected > 0 && !opts.skipInvalid && !opts.dryRun) {
       failed = result;

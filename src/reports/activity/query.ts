@@ -1,6 +1,6 @@
 /** Per-owner counts for the weekly activity report: activities, contacts, deals, stage moves, tasks. */
 import { sql } from 'kysely';
-import type { Db } from '../../db/sqlite.js';
+import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
 import { ownerCondition, within } from '../query.js';
 
@@ -19,7 +19,7 @@ export interface OwnerMetricRow {
 }
 
 /** Users who should appear even with zero activity: active reps and managers (within --owner/--team). */
-export async function reportableReps(db: Db, scope: ReportScope): Promise<RepRow[]> {
+export async function reportableReps(db: AnyDb, scope: ReportScope): Promise<RepRow[]> {
   const q = sql<RepRow>`
     SELECT u.id AS "id", u.handle AS "handle", u.name AS "name", u.role AS "role", u.active AS "active"
     FROM users u
@@ -28,7 +28,7 @@ export async function reportableReps(db: Db, scope: ReportScope): Promise<RepRow
   return (await q.execute(db.kysely)).rows;
 }
 
-export async function activityMetrics(db: Db, scope: ReportScope, start: string, end: string): Promise<OwnerMetricRow[]> {
+export async function activityMetrics(db: AnyDb, scope: ReportScope, start: string, end: string): Promise<OwnerMetricRow[]> {
   const occurred = within('a.occurred_at', start, end);
   const created = within('a.created_at', start, end);
   const q = sql<OwnerMetricRow>`
@@ -50,7 +50,7 @@ export interface DealMetricRow {
   lost: number;
 }
 
-export async function dealMetrics(db: Db, scope: ReportScope, start: string, end: string): Promise<DealMetricRow[]> {
+export async function dealMetrics(db: AnyDb, scope: ReportScope, start: string, end: string): Promise<DealMetricRow[]> {
   const c = within('d.created_at', start, end);
   const w = within('d.won_at', start, end);
   const l = within('d.lost_at', start, end);
@@ -66,7 +66,7 @@ export async function dealMetrics(db: Db, scope: ReportScope, start: string, end
 }
 
 /** Deals moved forward (to a later open stage) in the window, counted once per deal. */
-export async function dealsAdvanced(db: Db, scope: ReportScope, start: string, end: string): Promise<{ ownerId: number | null; n: number }[]> {
+export async function dealsAdvanced(db: AnyDb, scope: ReportScope, start: string, end: string): Promise<{ ownerId: number | null; n: number }[]> {
   const q = sql<{ ownerId: number | null; n: number }>`
     SELECT d.owner_id AS "ownerId", COUNT(DISTINCT h.deal_id) AS "n"
     FROM deal_stage_history h

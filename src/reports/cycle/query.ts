@@ -1,6 +1,6 @@
 /** Won deals of a window with their creation, first-stage and won instants, and their stage moves. */
 import { sql } from 'kysely';
-import type { Db } from '../../db/sqlite.js';
+import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
 import { dealExistsCondition, ownerCondition, within, type Frag } from '../query.js';
 
@@ -26,7 +26,7 @@ function wonIn(start: string, end: string): Frag {
 }
 
 /** `withFirstStage`: also look up each deal's first stage-history entry (for --start first-stage). */
-export async function wonDealTimes(db: Db, scope: ReportScope, by: CycleGroup, start: string, end: string, withFirstStage = false): Promise<WonDealTimes[]> {
+export async function wonDealTimes(db: AnyDb, scope: ReportScope, by: CycleGroup, start: string, end: string, withFirstStage = false): Promise<WonDealTimes[]> {
   const label = by === 'owner' ? sql`u.handle` : sql`d.source`;
   const q = sql<WonDealTimes>`
     SELECT d.id AS "id", ${label} AS "label", d.created_at AS "createdAt",
@@ -38,7 +38,7 @@ export async function wonDealTimes(db: Db, scope: ReportScope, by: CycleGroup, s
 }
 
 /** Every stage move of the deals won in the window, in order (for time in stage). */
-export async function wonDealMoves(db: Db, scope: ReportScope, start: string, end: string): Promise<StageMove[]> {
+export async function wonDealMoves(db: AnyDb, scope: ReportScope, start: string, end: string): Promise<StageMove[]> {
   const q = sql<StageMove>`
     SELECT h.deal_id AS "dealId", s.name AS "stage", s.position AS "position", h.at AS "at"
     FROM deal_stage_history h

@@ -1,6 +1,6 @@
 /** The raw material of the data-quality report: ids of records with each kind of problem. */
 import { sql } from 'kysely';
-import type { Db } from '../../db/sqlite.js';
+import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
 import { dealExistsCondition, dealOpenCondition, ownerCondition, stageIdAt } from '../query.js';
 
@@ -13,7 +13,7 @@ export interface Found {
 export const EXAMPLES = 5;
 
 /** `fromWhere` is "FROM … WHERE …" selecting rows aliased `alias`; counted in SQL, never fetched whole. */
-async function found(db: Db, alias: string, fromWhere: ReturnType<typeof sql>): Promise<Found> {
+async function found(db: AnyDb, alias: string, fromWhere: ReturnType<typeof sql>): Promise<Found> {
   const [n, ex] = await Promise.all([
     sql<{ n: number }>`SELECT COUNT(*) AS "n" ${fromWhere}`.execute(db.kysely),
     sql<{ id: number }>`SELECT ${sql.ref(alias + '.id')} AS "id" ${fromWhere} LIMIT ${sql.lit(EXAMPLES)}`.execute(db.kysely),
@@ -47,7 +47,7 @@ export interface DataQualityRows {
  * `today` is the as-of day in the user's zone (YYYY-MM-DD); `yearAgo` the instant 365 days
  * before the as-of instant.
  */
-export async function dataQualityRows(db: Db, scope: ReportScope, today: string, yearAgo: string): Promise<DataQualityRows> {
+export async function dataQualityRows(db: AnyDb, scope: ReportScope, today: string, yearAgo: string): Promise<DataQualityRows> {
   // Without --as-of the current state is the state at the as-of moment: the time conditions
   // are left out, which lets SQLite skip reading them for every row.
   const contactScope = scope.historical

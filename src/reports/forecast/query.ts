@@ -1,6 +1,6 @@
 /** Open deals at the as-of instant, by expected-close month and by owner (won value and quotas: ../quota/query.ts). */
 import { sql } from 'kysely';
-import type { Db } from '../../db/sqlite.js';
+import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
 import { dealExistsCondition, dealOpenCondition, ownerCondition, stageIdAt } from '../query.js';
 
@@ -19,7 +19,7 @@ export interface OpenByBucketRow {
  * Open deals grouped by the month of their expected close (YYYY-MM, a calendar date already in
  * the user's terms) and owner. `before`/`after`/`none` buckets for dates outside [fromDate, toDate).
  */
-export async function openDealsByCloseMonth(db: Db, scope: ReportScope, fromDate: string, toDate: string): Promise<OpenByBucketRow[]> {
+export async function openDealsByCloseMonth(db: AnyDb, scope: ReportScope, fromDate: string, toDate: string): Promise<OpenByBucketRow[]> {
   const q = sql<OpenByBucketRow>`
     SELECT CASE WHEN d.expected_close IS NULL THEN 'none'
                 WHEN d.expected_close < ${fromDate} THEN 'before'

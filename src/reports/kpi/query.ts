@@ -1,6 +1,6 @@
 /** The few aggregates of the KPI screen, and its SLA figures from the ticket SLA clock. */
 import { sql } from 'kysely';
-import type { Db } from '../../db/sqlite.js';
+import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
 import { bucketCase, dealExistsCondition, dealOpenCondition, ownerCondition, stageIdAt, within } from '../query.js';
 import { streamTicketsWithEvents } from '../../db/sqlite-tickets.js';
@@ -17,7 +17,7 @@ export interface PipelineRow {
   weightedMinorTimes100: string;
 }
 
-export async function openPipeline(db: Db, scope: ReportScope): Promise<PipelineRow[]> {
+export async function openPipeline(db: AnyDb, scope: ReportScope): Promise<PipelineRow[]> {
   const q = sql<PipelineRow>`
     SELECT d.currency AS "currency", COUNT(*) AS "deals", CAST(SUM(d.amount_minor) AS TEXT) AS "rawMinor",
       CAST(SUM(d.amount_minor * COALESCE(d.probability, s.probability)) AS TEXT) AS "weightedMinorTimes100"
@@ -34,7 +34,7 @@ export interface ClosedTotalsRow {
   wonMinor: string;
 }
 
-export async function closedTotals(db: Db, scope: ReportScope, start: string, end: string): Promise<ClosedTotalsRow[]> {
+export async function closedTotals(db: AnyDb, scope: ReportScope, start: string, end: string): Promise<ClosedTotalsRow[]> {
   const w = within('d.won_at', start, end);
   const l = within('d.lost_at', start, end);
   const q = sql<ClosedTotalsRow>`
@@ -47,7 +47,7 @@ export async function closedTotals(db: Db, scope: ReportScope, start: string, en
 }
 
 /** Won value per bucket (e.g. the last six months) and currency, for the trend sparkline. */
-export async function wonTrend(db: Db, scope: ReportScope, boundaries: string[]): Promise<{ bucket: number; currency: string; wonMinor: string }[]> {
+export async function wonTrend(db: AnyDb, scope: ReportScope, boundaries: string[]): Promise<{ bucket: number; currency: string; wonMinor: string }[]> {
   const justAfter = new Date(Date.parse(scope.asOf) + 1).toISOString();
   const end = boundaries[boundaries.length - 1]! < justAfter ? boundaries[boundaries.length - 1]! : justAfter;
   const q = sql<{ bucket: number; currency: string; wonMinor: string }>`
@@ -59,7 +59,7 @@ export async function wonTrend(db: Db, scope: ReportScope, boundaries: string[])
 }
 
 /** Open tasks whose due time has passed at the as-of instant. */
-export async function overdueTasks(db: Db, scope: ReportScope): Promise<number> {
+export async function overdueTasks(db: AnyDb, scope: ReportScope): Promise<number> {
   const q = sql<{ n: number }>`
     SELECT COUNT(*) AS "n" FROM activities a
     WHERE a.kind = 'task' AND a.due_at < ${scope.asOf} AND a.created_at <= ${scope.asOf}
@@ -68,7 +68,7 @@ export async function overdueTasks(db: Db, scope: ReportScope): Promise<number> 
 }
 
 /** Tickets not solved or closed (current state; ticket status history lives in ticket_events). */
-export async function openTickets(db: Db, scope: ReportScope): Promise<number> {
+export async function openTickets(db: AnyDb, scope: ReportScope): Promise<number> {
   const q = sql<{ n: number }>`
     SELECT COUNT(*) AS "n" FROM tickets t
     WHERE t.status NOT IN ('solved', 'closed') AND t.created_at <= ${scope.asOf}${ownerCondition('t.assignee_id', scope)}`;

@@ -1,6 +1,6 @@
 /** Deals lost in a window, counted and summed per reason and currency. */
 import { sql } from 'kysely';
-import type { Db } from '../../db/sqlite.js';
+import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
 import { dealExistsCondition, ownerCondition, within } from '../query.js';
 
@@ -11,7 +11,7 @@ export interface LostReasonRow {
   valueMinor: string;
 }
 
-export async function lostByReason(db: Db, scope: ReportScope, start: string, end: string): Promise<LostReasonRow[]> {
+export async function lostByReason(db: AnyDb, scope: ReportScope, start: string, end: string): Promise<LostReasonRow[]> {
   const q = sql<LostReasonRow>`
     SELECT d.lost_reason AS "reason", d.currency AS "currency", COUNT(*) AS "deals", CAST(SUM(d.amount_minor) AS TEXT) AS "valueMinor"
     FROM deals d

@@ -1,6 +1,6 @@
 /** Won value per owner in a window, and the quota rows that may apply to a period. */
 import { sql } from 'kysely';
-import type { Db } from '../../db/sqlite.js';
+import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
 import { dealExistsCondition, ownerCondition, within } from '../query.js';
 
@@ -12,7 +12,7 @@ export interface WonByOwnerRow {
   wonMinor: string;
 }
 
-export async function wonByOwner(db: Db, scope: ReportScope, start: string, end: string): Promise<WonByOwnerRow[]> {
+export async function wonByOwner(db: AnyDb, scope: ReportScope, start: string, end: string): Promise<WonByOwnerRow[]> {
   const q = sql<WonByOwnerRow>`
     SELECT d.owner_id AS "ownerId", u.handle AS "owner", d.currency AS "currency", COUNT(*) AS "deals", CAST(SUM(d.amount_minor) AS TEXT) AS "wonMinor"
     FROM deals d LEFT JOIN users u ON u.id = d.owner_id
@@ -29,7 +29,7 @@ export interface QuotaRow {
   currency: string;
 }
 
-export async function quotasFor(db: Db, scope: ReportScope, periods: string[]): Promise<QuotaRow[]> {
+export async function quotasFor(db: AnyDb, scope: ReportScope, periods: string[]): Promise<QuotaRow[]> {
   if (periods.length === 0) return [];
   const q = sql<QuotaRow>`
     SELECT q.owner_id AS "ownerId", u.handle AS "owner", q.period AS "period", q.amount_minor AS "amountMinor", q.currency AS "currency"

@@ -1,6 +1,6 @@
 /** Leads, customers and won deals per lead source and per campaign. */
 import { sql } from 'kysely';
-import type { Db } from '../../db/sqlite.js';
+import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
 import { dealExistsCondition, ownerCondition, within } from '../query.js';
 
@@ -12,7 +12,7 @@ export interface LeadsRow {
 }
 
 /** Contacts created in the window, per source (compared trimmed and case-insensitively). */
-export async function leadsBySource(db: Db, scope: ReportScope, start: string, end: string): Promise<LeadsRow[]> {
+export async function leadsBySource(db: AnyDb, scope: ReportScope, start: string, end: string): Promise<LeadsRow[]> {
   const q = sql<LeadsRow>`
     SELECT LOWER(TRIM(c.source)) AS "key", MIN(c.source) AS "label", COUNT(*) AS "leads",
       SUM(CASE WHEN c.lifecycle = 'customer' THEN 1 ELSE 0 END) AS "customers"
@@ -30,7 +30,7 @@ export interface WonRow {
   wonMinor: string;
 }
 
-export async function wonBySource(db: Db, scope: ReportScope, start: string, end: string): Promise<WonRow[]> {
+export async function wonBySource(db: AnyDb, scope: ReportScope, start: string, end: string): Promise<WonRow[]> {
   const q = sql<WonRow>`
     SELECT LOWER(TRIM(d.source)) AS "key", MIN(d.source) AS "label", d.currency AS "currency", COUNT(*) AS "deals", CAST(SUM(d.amount_minor) AS TEXT) AS "wonMinor"
     FROM deals d
@@ -39,7 +39,7 @@ export async function wonBySource(db: Db, scope: ReportScope, start: string, end
   return (await q.execute(db.kysely)).rows;
 }
 
-export async function wonByCampaign(db: Db, scope: ReportScope, start: string, end: string): Promise<WonRow[]> {
+export async function wonByCampaign(db: AnyDb, scope: ReportScope, start: string, end: string): Promise<WonRow[]> {
   const q = sql<WonRow>`
     SELECT d.campaign_id AS "key", NULL AS "label", d.currency AS "currency", COUNT(*) AS "deals", CAST(SUM(d.amount_minor) AS TEXT) AS "wonMinor"
     FROM deals d

@@ -1,6 +1,6 @@
 /** Active contacts nobody has touched since a cutoff (last_touched_at empty or older). */
 import { sql } from 'kysely';
-import type { Db } from '../../db/sqlite.js';
+import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
 import { ownerCondition } from '../query.js';
 
@@ -17,7 +17,7 @@ export interface UntouchedRow {
   createdAt: string;
 }
 
-export async function untouchedContacts(db: Db, scope: ReportScope, cutoff: string): Promise<UntouchedRow[]> {
+export async function untouchedContacts(db: AnyDb, scope: ReportScope, cutoff: string): Promise<UntouchedRow[]> {
   const q = sql<UntouchedRow>`
     SELECT c.id AS "id", c.first_name AS "firstName", c.last_name AS "lastName", c.email AS "email",
       co.name AS "company", c.owner_id AS "ownerId", u.handle AS "owner", u.name AS "ownerName",

@@ -1,6 +1,6 @@
 /** Deals closed (won or lost) in a window, counted and summed per group and currency. */
 import { sql } from 'kysely';
-import type { Db } from '../../db/sqlite.js';
+import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
 import { bucketCase, dealExistsCondition, ownerCondition, within, type Frag } from '../query.js';
 
@@ -23,7 +23,7 @@ export interface ClosedWindow {
   boundaries?: string[];
 }
 
-export async function closedDealsByGroup(db: Db, scope: ReportScope, by: WinRateGroup, w: ClosedWindow): Promise<ClosedDealsRow[]> {
+export async function closedDealsByGroup(db: AnyDb, scope: ReportScope, by: WinRateGroup, w: ClosedWindow): Promise<ClosedDealsRow[]> {
   const wonIn = within('d.won_at', w.start, w.end);
   const lostIn = within('d.lost_at', w.start, w.end);
   let key: Frag;

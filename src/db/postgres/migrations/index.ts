@@ -1,0 +1,11 @@
+/**
+ * PostgreSQL migrations, numbered together with SQLite's (src/db/migrations): version N means
+ * the same schema on both engines. A new migration is added to both lists under one number
+ * (test/db/postgres/migrations.test.ts fails until the two agree). Never edit a shipped one.
+ */
+import type { Migration } from '../../migrations/index.js';
+import * as m0008 from './0008_baseline.js';
+
+export const pgMigrations: Migration[] = [m0008];
+
+export const pgLatestVersion = pgMigrations[pgMigrations.length - 1]!.version;

@@ -1,0 +1,57 @@
+/**
+ * Which commands run on PostgreSQL today (issue #15 is ported command by command). One explicit
+ * list, checked before a command runs, so nothing half-works silently on a server: every other
+ * command exits 1 with one line saying so. Loads nothing of the driver.
+ */
+import { UserError } from '../../errors.js';
+
+/** `noun verb` (or the noun alone, for nouns without verbs) of every command ported to PostgreSQL. */
+export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
+  'db status',
+  'db migrate',
+  'user add',
+  'user list',
+  'user show',
+  'user edit',
+  'contact add',
+  'contact list',
+  'contact show',
+  'contact edit',
+  'contact find',
+  'contact archive',
+  'contact restore',
+  'company add',
+  'company list',
+  'company show',
+  'company edit',
+  'company archive',
+  'company restore',
+  'history',
+]);
+
+/** Commands that never open the database: they run whatever --db names. */
+const NEEDS_NO_DATABASE: ReadonlySet<string> = new Set(['help']);
+
+export function needsNoDatabase(command: string): boolean {
+  return NEEDS_NO_DATABASE.has(command);
+}
+
+/** Commands that open the database without applying migrations first (they report or apply them). */
+const OPENS_WITHOUT_MIGRATING: ReadonlySet<string> = new Set(['db migrate']);
+
+export function opensWithoutMigrating(command: string): boolean {
+  return OPENS_WITHOUT_MIGRATING.has(command);
+}
+
+export function runsOnPostgres(command: string): boolean {
+  return POSTGRES_COMMANDS.has(command);
+}
+
+export function notOnPostgres(command: string): UserError {
+  const name = command.startsWith('crm ') ? command : `crm ${command}`;
+  return new UserError(
+    `\`${name}\` does not run on PostgreSQL yet (issue #15).`,
+    'Use a SQLite database for it (--db FILE), or see README "Running on PostgreSQL" for what runs today.',
+    'not_on_postgres',
+  );
+}

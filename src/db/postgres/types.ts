@@ -1,0 +1,25 @@
+/**
+ * The open PostgreSQL database as the rest of crm sees it. Type-only: nothing here loads the
+ * driver, so src/db/engine.ts and src/context.ts can name it at no start-up cost.
+ */
+import type { Kysely } from 'kysely';
+import type { Migration } from '../migrations/index.js';
+import type { Database } from '../schema.js';
+
+export interface PgDb {
+  engine: 'postgres';
+  /** The URL as shown to people: password replaced by *** (redactUrl). */
+  path: string;
+  kysely: Kysely<Database>;
+  /** writeTransaction's PostgreSQL half: SERIALIZABLE, serialization failures and deadlocks retried (postgres/transaction.ts). */
+  writeTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** The schema version recorded in schema_migrations (0: none yet). */
+  schemaVersion(): Promise<number>;
+  /** The migrations this crm knows for PostgreSQL (numbered with SQLite's). */
+  migrations: Migration[];
+  /** The server's version and the database's size, for `crm db status`. */
+  serverInfo(): Promise<{ serverVersion: string; sizeBytes: number }>;
+  /** Apply pending migrations under the advisory lock (postgres/migrate.ts). */
+  migrate(): Promise<{ from: number; to: number }>;
+  close(): Promise<void>;
+}
