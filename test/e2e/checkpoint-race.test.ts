@@ -34,10 +34,13 @@ async function worker(name: string, args: string[]): Promise<Running> {
   return w;
 }
 
-/** Run one crm command after another until the deadline; collect what each printed on stderr. */
+/**
+ * Run one crm command after another until the deadline, and at least twice however slow the
+ * machine is; collect what each printed on stderr.
+ */
 async function loop(until: number, args: (n: number) => string[]): Promise<Finished[]> {
   const done: Finished[] = [];
-  for (let n = 0; Date.now() < until; n++) {
+  for (let n = 0; n < 2 || Date.now() < until; n++) {
     const p = runCrm(['--db', t.db, ...args(n)]);
     children.push(p);
     done.push(await p.done);
@@ -95,7 +98,7 @@ describe('checkpoints by other processes (issue 22)', () => {
       // The race really was exercised: files opened while checkpoints ran.
       expect(results.find((r) => r.role === 'checkpoint').checkpoints).toBeGreaterThan(0);
       expect(openers.reduce((a, o) => a + o.opens, 0)).toBeGreaterThan(0);
-      expect(runs.length).toBeGreaterThan(3);
+      expect(runs.length).toBeGreaterThanOrEqual(6);
       const raw = new BetterSqlite3(t.db, { readonly: true });
       expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
       raw.close();

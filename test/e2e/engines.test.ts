@@ -82,7 +82,8 @@ describe('the ported commands give identical results on SQLite and PostgreSQL', 
     for (const r of steps) expect(r.stderr).not.toMatch(/internal error|at .*\.(c?js|ts):\d+/);
     const failing = SCRIPT.flatMap((args, i) => (steps[i]!.code === 0 ? [] : [`${args.slice(0, 2).join(' ')}: ${steps[i]!.code}`]));
     expect(failing).toEqual(['user add: 1', 'contact add: 1', 'contact list: 2', 'contact edit: 1', 'contact edit: 1', 'contact show: 1']);
-  });
+  }, 300_000); // ~55 processes one after another: generous for a loaded machine
+
 
   it('every step printed the same on both (exit code, stdout, stderr)', () => {
     const [sqlite, postgres] = [results.get('sqlite')!, results.get('postgres')!];

