@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../db/audit.js';
 import { compileFilter, parseFilter, zonedDate, zonedMidnightUtc, type AnyEB, type FilterSpec } from '../db/filter.js';
+import { filterSpecFor } from './field-filters.js';
 import { fold } from '../db/fold.js';
 import type { Activity } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
@@ -533,9 +534,14 @@ export interface ActivityListOptions {
   status?: 'open' | 'done' | 'all';
 }
 
+/** The activity filter with the team's custom fields and segments. */
+export function activityFilterSpecFor(s: Session): Promise<FilterSpec> {
+  return filterSpecFor(s, activityFilterSpec, { entity: 'activity', column: 'a.custom_fields' });
+}
+
 export async function listActivities(s: Session, opts: ActivityListOptions = {}): Promise<{ rows: ActivityRecord[]; total: number }> {
   const me = await currentUser(s);
-  const where = compileFilter(parseFilter(opts.filter ?? []), activityFilterSpec, { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  const where = compileFilter(parseFilter(opts.filter ?? []), await activityFilterSpecFor(s), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
   let base = activityQuery(s.db.kysely);
   const scope = opts.scope ?? 'all';
   if (scope === 'tasks') {

@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import { diff, lastAuditEntry, recordAudit } from '../db/audit.js';
+import { filterSpecFor } from './field-filters.js';
 import { compileFilter, dateRange, parseFilter, zonedDay, type AnyEB, type Cond, type FilterEnv, type FilterSpec, type FilterTerm } from '../db/filter.js';
 import { fold } from '../db/fold.js';
 import type { StageKind } from '../db/schema.js';
@@ -968,10 +969,15 @@ function numberCond(eb: AnyEB, expr: ReturnType<typeof sql>, term: Extract<Filte
 }
 
 /** The compiled deal filter, for lists and the pipeline summary (which share it). */
-export async function compileDealFilter(s: Session, filter: string[]) {
+/** The deal filter with the current stages and the team's custom fields and segments. */
+export async function dealFilterSpecFor(s: Session): Promise<FilterSpec> {
   const stages = await s.db.kysely.selectFrom('stages').select(['id', 'name', 'kind']).where('archived_at', 'is', null).execute();
+  return filterSpecFor(s, dealFilterSpec(stages), { entity: 'deal', column: 'd.custom_fields' });
+}
+
+export async function compileDealFilter(s: Session, filter: string[]) {
   const me = await currentUser(s);
-  return compileFilter(parseFilter(filter), dealFilterSpec(stages), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  return compileFilter(parseFilter(filter), await dealFilterSpecFor(s), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
 }
 
 export const DEAL_SORTS = ['id', 'close', 'amount', 'stage', 'created', 'updated', 'stale'] as const;

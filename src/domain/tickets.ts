@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../db/audit.js';
 import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
+import { filterSpecFor } from './field-filters.js';
 import { fold } from '../db/fold.js';
 import type { Ticket, TicketPriority, TicketStatus } from '../db/schema.js';
 import { streamTicketsWithEvents, type StreamedTicket } from '../db/sqlite-tickets.js';
@@ -564,11 +565,16 @@ export function parseDueWithin(text: string): number {
 
 const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 
+/** The ticket filter with the team's custom fields and segments. */
+export function ticketFilterSpecFor(s: Session): Promise<FilterSpec> {
+  return filterSpecFor(s, ticketFilterSpec, { entity: 'ticket', column: 't.custom_fields' });
+}
+
 /** Tickets matching a filter (unsolved unless a status: term says otherwise), with SLA states. */
 export async function listTickets(s: Session, opts: TicketListOptions = {}): Promise<{ rows: TicketRecord[]; total: number }> {
   const tree = parseFilter(opts.filter ?? []);
   const me = await currentUser(s);
-  const where = compileFilter(tree, ticketFilterSpec, { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  const where = compileFilter(tree, await ticketFilterSpecFor(s), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
   let q = ticketQuery(s.db.kysely);
   if (!tree.terms.some((t) => t.kind === 'field' && t.field === 'status')) q = q.where('t.status', 'in', ['new', 'open', 'pending', 'on_hold']);
   if (where) q = q.where(where as never);
