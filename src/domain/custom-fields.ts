@@ -195,7 +195,8 @@ const t = (name: string, label: string, type: FieldType = 'text', choices: strin
 /**
  * The person and company record of the source documents. Fields it lists that are already
  * columns (a person's names, title, phone, mobile, email; a company's name, industry — its field
- * of activity —, phone, website, address, city, province, postal code) are not repeated here.
+ * of activity —, phone, website, address, city, region — its province —, postal code) are not
+ * repeated here.
  */
 export const BUILTIN_FIELDS: Partial<Record<FieldEntity, Builtin[]>> = {
   contact: [
@@ -217,7 +218,6 @@ export const BUILTIN_FIELDS: Partial<Record<FieldEntity, Builtin[]>> = {
     t('code', 'Code'),
     t('fax', 'Fax', 'phone'),
     t('email', 'Email', 'email'),
-    t('province', 'Province'),
     t('po_box', 'P.O. box'),
     t('founding_date', 'Founding date', 'date'),
   ],
@@ -225,7 +225,7 @@ export const BUILTIN_FIELDS: Partial<Record<FieldEntity, Builtin[]>> = {
 
 // ---------------------------------------------------------------- definitions in the database
 
-interface DefRow {
+export interface DefRow {
   entity: string;
   name: string;
   label: string;
@@ -235,7 +235,8 @@ interface DefRow {
   builtin: number;
 }
 
-function toDefinition(r: DefRow): FieldDefinition {
+/** A field_definitions row as a definition (the importer reads the rows itself, synchronously). */
+export function toDefinition(r: DefRow): FieldDefinition {
   return { entity: r.entity as FieldEntity, name: r.name, label: r.label, type: r.type as FieldType, choices: r.choices ? (JSON.parse(r.choices) as string[]) : null, required: r.required === 1, builtin: r.builtin === 1 };
 }
 

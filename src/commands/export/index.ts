@@ -14,6 +14,9 @@ import { sessionOf } from '../session.js';
 import { ENTITY_NAMES, entityByName, type EntityName } from '../../csv/entities.js';
 import { exportAlias, exportEntity, type ExportFormat, type Sink } from '../../csv/export.js';
 import { compileFilter, parseFilter, type FilterSpec } from '../../db/filter.js';
+import { fieldDefinitions, type FieldEntity } from '../../domain/custom-fields.js';
+
+const FIELD_ENTITY_OF: Partial<Record<string, FieldEntity>> = { contacts: 'contact', companies: 'company', deals: 'deal', tickets: 'ticket', activities: 'activity' };
 import { currentUser } from '../../domain/users.js';
 
 interface ExportFlags {
@@ -106,7 +109,9 @@ export function register(noun: Command, ctx: CliContext): void {
       };
     }
     try {
-      const count = await exportEntity(db, entity, { format, raw: Boolean(o.raw), excel: Boolean(o.excel), where }, sink);
+      const fieldEntity = FIELD_ENTITY_OF[entity];
+      const fields = fieldEntity ? await fieldDefinitions(db.kysely, fieldEntity) : [];
+      const count = await exportEntity(db, entity, { format, raw: Boolean(o.raw), excel: Boolean(o.excel), where, fields }, sink);
       if (outFile) info(ctx.io, `Exported ${count} ${entity} to ${outFile}`);
     } finally {
       if (fd !== undefined) closeSync(fd);
