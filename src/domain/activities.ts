@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { diff, recordAudit } from '../db/audit.js';
 import { compileFilter, parseFilter, zonedDate, zonedMidnightUtc, type AnyEB, type FilterSpec } from '../db/filter.js';
 import { filterSpecFor } from './field-filters.js';
+import { fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
 import { fold } from '../db/fold.js';
 import type { Activity } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
@@ -51,6 +52,7 @@ export interface ActivityRecord {
   createdBy: string;
   followUpOfId: number | null;
   externalId: string | null;
+  customFields: Record<string, unknown> | null;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -104,6 +106,7 @@ export function toActivityRecord(r: ActivityRow): ActivityRecord {
     createdBy: r.created_by,
     followUpOfId: r.follow_up_of_id,
     externalId: r.external_id,
+    customFields: r.custom_fields ? (JSON.parse(r.custom_fields) as Record<string, unknown>) : null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     version: r.version,
@@ -431,6 +434,8 @@ export interface ActivityEdit {
   duration?: string;
   kind?: string;
   owner?: string;
+  /** Custom field values as typed (`--set name=value`). */
+  setFields?: Record<string, string>;
 }
 
 export async function editActivity(s: Session, id: number, input: ActivityEdit, expectVersion?: number): Promise<{ activity: ActivityRecord; at: ParsedWhen | null }> {
@@ -457,6 +462,8 @@ export async function editActivity(s: Session, id: number, input: ActivityEdit, 
     patch.kind = k;
   }
   if (input.owner !== undefined) patch.owner_id = await resolveOwnerId(s, input.owner);
+  const fieldValues = await fieldValuesFromSets(s, 'activity', input.setFields);
+  if (fieldValues) patch.custom_fields = mergeFieldValues(row.custom_fields, fieldValues);
   if (Object.keys(patch).length === 0) throw new UsageError('Nothing to change.', `Give a field to change, e.g. crm activity edit ${id} --subject "…"`);
   return { activity: await updateActivity(s, row, patch, 'update', expectVersion), at };
 }
