@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import { recordAudit } from '../db/audit.js';
+import { isMissingTable } from '../db/missing-table.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.js';
 import { Money, parseMoney } from './money.js';
@@ -244,7 +245,12 @@ export function toDefinition(r: DefRow): FieldDefinition {
 export async function fieldDefinitions(db: Trx, entity?: FieldEntity): Promise<FieldDefinition[]> {
   let q = db.selectFrom('field_definitions').select(['entity', 'name', 'label', 'type', 'choices', 'required', 'builtin']).orderBy('entity').orderBy('id');
   if (entity) q = q.where('entity', '=', entity);
-  return (await q.execute()).map(toDefinition);
+  try {
+    return (await q.execute()).map(toDefinition);
+  } catch (err) {
+    if (isMissingTable(err, 'field_definitions')) return [];
+    throw err;
+  }
 }
 
 export async function getFieldDefinition(db: Trx, entity: FieldEntity, name: string): Promise<FieldDefinition> {

@@ -7,6 +7,7 @@
 import { compileFilter, parseFilter, type AnyEB, type Cond, type FilterField, type FilterSpec, type FilterTerm } from '../db/filter.js';
 import { jsonArrayHas, jsonIsTrue, jsonNumber, jsonText } from '../db/json-fields.js';
 import { UsageError } from '../errors.js';
+import { isMissingTable } from '../db/missing-table.js';
 import { fieldDefinitions, type FieldDefinition, type FieldEntity } from './custom-fields.js';
 import type { Session } from './session.js';
 
@@ -21,7 +22,13 @@ export interface SegmentRecord {
 }
 
 export async function loadSegments(s: Session): Promise<SegmentRecord[]> {
-  const rows = await s.db.kysely.selectFrom('segments').selectAll().orderBy('name').execute();
+  let rows;
+  try {
+    rows = await s.db.kysely.selectFrom('segments').selectAll().orderBy('name').execute();
+  } catch (err) {
+    if (isMissingTable(err, 'segments')) return [];
+    throw err;
+  }
   return rows.map((r) => ({ id: r.id, name: r.name, entity: r.entity as FieldEntity, filter: r.filter, description: r.description, createdAt: r.created_at, updatedAt: r.updated_at }));
 }
 
