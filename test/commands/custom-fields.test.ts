@@ -127,6 +127,14 @@ describe('custom field values on records', () => {
     expect(bad.stderr).toContain('gender is one of: f, m, x');
   });
 
+  it('a merge keeps the other contact\'s field values where the kept one has none, and find finds them', async () => {
+    await seed();
+    await ok(['contact', 'add', 'Sara W.', '--email', 'sara.w@example.com', '--set', 'national_id=0012345679', '--set', 'gender=m']);
+    await ok(['contact', 'merge', 'sara@example.com', 'sara.w@example.com', '--yes']);
+    expect((await crm(['contact', 'show', 'sara@example.com', '--json'])).json().customFields).toMatchObject({ gender: 'f', national_id: '0012345679', langs: ['de'] });
+    expect(await ids(['contact', 'find', '0012345679'])).toEqual([1, 2]);
+  });
+
   it('contact filters reach their company, its custom fields included', async () => {
     await seed();
     await ok(['field', 'enable', 'company', 'po_box']);
