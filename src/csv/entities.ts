@@ -1118,3 +1118,9 @@ export function entityByName(name: string): EntitySpec {
 }
 
 export { phoneDigits };
+
+/** The import field a column headed `header` maps to on its own (by name or alias), if any. */
+export function importFieldOfHeader(entity: EntityName, header: string): string | undefined {
+  const key = headerKey(header);
+  return ENTITIES[entity].fields.find((f) => headerKey(f.name) === key || f.aliases.includes(key))?.name;
+}

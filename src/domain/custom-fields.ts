@@ -60,6 +60,11 @@ const RESERVED: Record<FieldEntity, string[]> = {
   activity: ['id', 'kind', 'subject', 'body', 'contact', 'company', 'deal', 'ticket', 'occurred', 'duration', 'due', 'done', 'owner', 'external_id', 'created', 'custom_fields', 'segment'],
 };
 
+/** A name the entity has already (a column or a filter word). */
+export function isReservedFieldName(entity: FieldEntity, name: string): boolean {
+  return RESERVED[entity].includes(name);
+}
+
 // ---------------------------------------------------------------- the validators, one per type
 
 /** Persian (۰–۹) and Arabic-Indic (٠–٩) digits as ASCII: people type national IDs with either. */

@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliFor, tempDb, useTempDb } from '../helpers/run-cli.js';
+import { importFieldOfHeader } from '../../src/csv/entities.js';
+import { BUILTIN_FIELDS } from '../../src/domain/custom-fields.js';
 
 const t = useTempDb();
 const { crm } = t;
@@ -51,10 +53,18 @@ describe('crm field', () => {
       expect(r.exitCode, argv.join(' ')).toBe(code);
       expect(r.stderr.split('\n')[0]).toBe(`error: ${message}`);
     }
+    const alias = await crm(['field', 'add', 'contact', 'description']);
+    expect(alias.exitCode).toBe(1);
+    expect(alias.stderr.split('\n')[0]).toBe('error: A contact column named "description" imports into notes; a custom field cannot take that name.');
     await ok(['field', 'add', 'contact', 'code']);
     const dup = await crm(['field', 'add', 'contact', 'code']);
     expect(dup.exitCode).toBe(1);
     expect(dup.stderr).toContain('The contact field "code" exists already.');
+  });
+
+  it('no built-in field has a name the importer maps to one of its own columns (so its export column imports back)', () => {
+    for (const f of BUILTIN_FIELDS.contact!) expect(importFieldOfHeader('contacts', f.name), f.name).toBeUndefined();
+    for (const f of BUILTIN_FIELDS.company!) expect(importFieldOfHeader('companies', f.name), f.name).toBeUndefined();
   });
 
   it('edit changes choices and required; it refuses a type change that stored values would fail', async () => {

@@ -1,14 +1,18 @@
 /** `crm field add|list|edit|remove|enable`: typed custom fields per entity (crm help fields). */
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { addField, BUILTIN_FIELDS, editField, enableFields, FIELD_ENTITIES, FIELD_TYPES, fieldDefinitions, parseFieldEntity, removeField, type FieldDefinition } from '../../domain/custom-fields.js';
+import { addField, BUILTIN_FIELDS, editField, enableFields, FIELD_ENTITIES, FIELD_TYPES, fieldDefinitions, parseFieldEntity, isReservedFieldName, removeField, type FieldDefinition, type FieldEntity } from '../../domain/custom-fields.js';
 import { confirmOrRequireYes, info } from '../../io.js';
+import { importFieldOfHeader, type EntityName } from '../../csv/entities.js';
+import { UserError } from '../../errors.js';
 import type { ListView } from '../../output/columns.js';
 import { printChanged, printCreated, printList } from '../../output/render.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
 
 type FieldRow = FieldDefinition & { enabled: boolean };
+
+const PLURAL: Record<FieldEntity, EntityName> = { contact: 'contacts', company: 'companies', deal: 'deals', ticket: 'tickets', activity: 'activities' };
 
 const fieldListView: ListView<FieldRow> = [
   { key: 'entity', label: 'Entity' },
@@ -46,7 +50,11 @@ export function register(noun: Command, ctx: CliContext): void {
     'crm contact edit 12 --set national_id=0012345679',
   ]);
   add.action(async (entity: string, name: string, o: FieldFlags) => {
-    const def = await addField(sessionOf(ctx), parseFieldEntity(entity), name, o);
+    const e = parseFieldEntity(entity);
+    // Its export column must import back into the field, not into a column the importer knows by that name.
+    const taken = isReservedFieldName(e, name) ? undefined : importFieldOfHeader(PLURAL[e], name);
+    if (taken) throw new UserError(`A ${e} column named "${name}" imports into ${taken}; a custom field cannot take that name.`, `Pick another name, e.g. ${name.replace(/-/g, '_')}_2.`, 'reserved_field');
+    const def = await addField(sessionOf(ctx), e, name, o);
     printCreated(ctx.out, def.name, def);
     info(ctx.io, `Added ${def.entity} field ${def.name} (${def.type}); set it with --set ${def.name}=…`);
   });
