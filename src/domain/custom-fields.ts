@@ -219,6 +219,8 @@ export const BUILTIN_FIELDS: Partial<Record<FieldEntity, Builtin[]>> = {
     t('wedding_date', 'Wedding date', 'date'),
     t('field_of_study', 'Field of study'),
     t('degree', 'Degree', 'choice', ['diploma', 'associate', 'bachelor', 'master', 'doctorate']),
+    // A company's people: their responsibility is the contact's role (--role); their unit is this.
+    t('org_unit', 'Organizational unit'),
   ],
   company: [
     t('code', 'Code'),

@@ -87,7 +87,7 @@ or "National ID") and field edit --type (refused while stored values would fail 
 crm export writes each field as its own column; import reads it back.
 
 Built-in fields: contact code gender fax website province city address birth_certificate_no
-national_id birth_date wedding_date field_of_study degree; company code fax email po_box
+national_id birth_date wedding_date field_of_study degree org_unit; company code fax email po_box
 founding_date.
 
 Segments: crm segment add NAME 'FILTER…' [--for ENTITY] saves a filter (checked now);
