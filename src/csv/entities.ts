@@ -8,6 +8,7 @@ import { normalizeTag } from '../db/tags.js';
 import { LIFECYCLES, searchText } from '../domain/contacts.js';
 import { parseAmount as parseDealAmount, parseOverride } from '../domain/deals.js';
 import { isCurrencyCode } from '../domain/money.js';
+import { customSearchText, parseFieldValue } from '../domain/custom-fields.js';
 import { handleFromName, normalizeHandle, ROLES, validateTimeZone } from '../domain/users.js';
 import { cleanText, normalizeEmail, normalizePhone, splitName } from '../domain/validate.js';
 import { CrmError, UsageError } from '../errors.js';
@@ -138,7 +139,7 @@ function tagsOf(r: MappedRow, field = 'tags'): string[] | undefined {
     .map((t) => domainCall(r, field, () => normalizeTag(t.replace(/\s+/g, '-'))));
 }
 
-function customOf(r: MappedRow): Record<string, unknown> | null {
+function customOf(r: MappedRow, env: ImportEnv): Record<string, unknown> | null {
   let custom: Record<string, unknown> | null = r.custom();
   const json = r.get('custom_fields');
   if (json !== null) {
@@ -151,7 +152,33 @@ function customOf(r: MappedRow): Record<string, unknown> | null {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) r.fail('custom_fields', 'is not a JSON object');
     custom = { ...(parsed as Record<string, unknown>), ...custom };
   }
-  return custom;
+  return custom && typedCustom(custom, env);
+}
+
+/**
+ * Cells of columns named like a custom field (its name, or "National ID" for national_id) are
+ * checked by the field's own validator, the one --set uses, and kept under the field's name.
+ * Values from a custom_fields JSON cell are already typed and stay as they are.
+ */
+function typedCustom(custom: Record<string, unknown>, env: ImportEnv): Record<string, unknown> | null {
+  const defs = env.fieldDefinitions();
+  if (!defs.length) return custom;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(custom)) {
+    const def = typeof value === 'string' ? defs.find((d) => headerKey(d.name) === headerKey(key)) : undefined;
+    if (!def) {
+      out[key] = value;
+      continue;
+    }
+    try {
+      const parsed = parseFieldValue(def, value as string);
+      if (parsed !== null) out[def.name] = parsed;
+    } catch (err) {
+      if (err instanceof CrmError) throw new RowError(key, value as string, err.message.replace(/^[a-z0-9_]+: "[^"]*" /, '').replace(/\.$/, ''));
+      throw err;
+    }
+  }
+  return Object.keys(out).length ? out : null;
 }
 
 /**
@@ -390,7 +417,7 @@ const contacts: EntitySpec = {
     if (r.has('owner')) c.owner_id = ownerOf(r, env);
     else conv.createDefaults.owner_id = env.actorUserId();
     stamp(conv, env, r.has('created') ? dateTime(r, env, 'created') : null);
-    conv.custom = customOf(r);
+    conv.custom = customOf(r, env);
     if (Object.keys(kept).length) conv.custom = { ...conv.custom, ...kept };
     conv.tags = tagsOf(r);
     conv.keys = { email: (c.email_norm as string | null) ?? null, 'external-id': (c.external_id as string | null) ?? null };
@@ -400,7 +427,9 @@ const contacts: EntitySpec = {
   derive(values, existing) {
     if (!existing) {
       values.search_text = fastSearchText(values.first_name as string, values.last_name as string, values.email as string | null, values.phone as string | null, values.mobile as string | null, values.email_norm as string | null);
-    } else if (['first_name', 'last_name', 'email', 'phone', 'mobile'].some((k) => k in values)) {
+      // Custom field values are searchable too (crm contact find), as addContact makes them.
+      if (values.custom_fields) values.search_text = [values.search_text, fold(customSearchText(values.custom_fields as string))].filter(Boolean).join(' ');
+    } else if (['first_name', 'last_name', 'email', 'phone', 'mobile', 'custom_fields'].some((k) => k in values)) {
       const merged = { ...existing, ...values } as Parameters<typeof searchText>[0];
       values.search_text = searchText(merged);
     }
@@ -464,7 +493,7 @@ const companies: EntitySpec = {
     if (r.has('owner')) c.owner_id = ownerOf(r, env);
     else conv.createDefaults.owner_id = env.actorUserId();
     stamp(conv, env, r.has('created') ? dateTime(r, env, 'created') : null);
-    conv.custom = customOf(r);
+    conv.custom = customOf(r, env);
     if (Object.keys(kept).length) conv.custom = { ...conv.custom, ...kept };
     conv.tags = tagsOf(r);
     conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: name === null ? null : fold(name) };
@@ -671,7 +700,7 @@ const deals: EntitySpec = {
     conv.extra.enteredAt = kind !== 'open' ? (closed ?? created ?? env.now) : (created ?? env.now);
     conv.createDefaults.stage_entered_at = conv.extra.enteredAt;
     conv.extra.movedAt = kind !== 'open' ? (closed ?? env.now) : env.now;
-    conv.custom = customOf(r);
+    conv.custom = customOf(r, env);
     conv.tags = tagsOf(r);
     conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: title === null ? null : fold(title) };
     return conv;
@@ -857,7 +886,7 @@ const tickets: EntitySpec = {
     conv.createDefaults.updated_at = updated ?? env.now;
     conv.createDefaults.sla_policy_id = policyFor(env, c);
     conv.extra = { firstResponse, updated, status, statusInferred: given === null };
-    conv.custom = customOf(r);
+    conv.custom = customOf(r, env);
     conv.tags = tagsOf(r);
     conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: fold(subject) };
     return conv;
@@ -1069,7 +1098,7 @@ const activities: EntitySpec = {
     }
     text(r, c, 'external_id', 'external_id');
     stamp(conv, env, r.has('created') ? dateTime(r, env, 'created') : null);
-    conv.custom = customOf(r);
+    conv.custom = customOf(r, env);
     conv.keys = { 'external-id': (c.external_id as string | null) ?? null };
     return conv;
   },
@@ -1089,3 +1118,9 @@ export function entityByName(name: string): EntitySpec {
 }
 
 export { phoneDigits };
+
+/** The import field a column headed `header` maps to on its own (by name or alias), if any. */
+export function importFieldOfHeader(entity: EntityName, header: string): string | undefined {
+  const key = headerKey(header);
+  return ENTITIES[entity].fields.find((f) => headerKey(f.name) === key || f.aliases.includes(key))?.name;
+}

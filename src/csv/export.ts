@@ -9,6 +9,7 @@
  */
 import type { Db } from '../db/sqlite.js';
 import { Money } from '../domain/money.js';
+import { formatFieldValue, type FieldDefinition } from '../domain/custom-fields.js';
 import type { EntityName } from './entities.js';
 import { csvRecords } from './formula.js';
 import { jsonEscaped } from '../output/safe.js';
@@ -23,6 +24,8 @@ export interface ExportOptions {
   excel: boolean;
   /** SQL condition on the entity's alias (from the filter language) and its parameters. */
   where?: { sql: string; params: unknown[] };
+  /** The entity's custom fields: in CSV each is a column of its own, before custom_fields (which keeps the other keys). */
+  fields?: FieldDefinition[];
 }
 
 export interface Sink {
@@ -75,8 +78,20 @@ const SPECS: Record<EntityName, ExportSpec> = {
   },
 };
 
-export function exportColumns(entity: EntityName): string[] {
-  return SPECS[entity].columns;
+export function exportColumns(entity: EntityName, fields: FieldDefinition[] = []): string[] {
+  const columns = SPECS[entity].columns;
+  if (!fields.length || !columns.includes('custom_fields')) return columns;
+  return [...columns.filter((c) => c !== 'custom_fields'), ...fields.map((f) => f.name), 'custom_fields'];
+}
+
+/** A CSV row's custom field columns from its custom_fields JSON; the JSON keeps the keys no field names. */
+function splitCustomFields(r: Record<string, unknown>, fields: FieldDefinition[]): void {
+  const obj = r.custom_fields ? (JSON.parse(String(r.custom_fields)) as Record<string, unknown>) : {};
+  for (const f of fields) {
+    r[f.name] = formatFieldValue(f, obj[f.name]);
+    delete obj[f.name];
+  }
+  r.custom_fields = Object.keys(obj).length ? JSON.stringify(obj) : null;
 }
 
 export function exportAlias(entity: EntityName): string {
@@ -112,6 +127,8 @@ export async function exportEntity(db: Db, entity: EntityName, opts: ExportOptio
   const stmt = db.sqlite.prepare(sql);
   const iter = stmt.iterate(...(opts.where?.params ?? [])) as IterableIterator<Rec>;
   const eol = opts.excel ? '\r\n' : '\n';
+  const fields = opts.fields ?? [];
+  const columns = exportColumns(entity, fields);
   let count = 0;
   let batch: unknown[][] = [];
   let jsonFirst = true;
@@ -122,7 +139,7 @@ export async function exportEntity(db: Db, entity: EntityName, opts: ExportOptio
     batch = [];
   };
   if (opts.format === 'csv') {
-    await sink.write((opts.excel ? '\uFEFF' : '') + csvRecords([spec.columns], { eol }));
+    await sink.write((opts.excel ? '\uFEFF' : '') + csvRecords([columns], { eol }));
   } else if (opts.format === 'json') {
     await sink.write('[');
   }
@@ -131,8 +148,9 @@ export async function exportEntity(db: Db, entity: EntityName, opts: ExportOptio
     count++;
     if (opts.format === 'csv') {
       if (entity === 'deals') r.amount = amountText(r.amount, r.currency);
+      if (fields.length) splitCustomFields(r, fields);
       batch.push(
-        spec.columns.map((c) => {
+        columns.map((c) => {
           const v = r[c];
           return v === null || v === undefined ? '' : String(v);
         }),

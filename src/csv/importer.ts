@@ -11,6 +11,7 @@
  * every updated record, each record created on the side (a company, a user, a requester) and
  * the id range of the records the run created, so `crm import undo` can revert it.
  */
+import { toDefinition, type DefRow, type FieldDefinition } from '../domain/custom-fields.js';
 import type { Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import v8 from 'node:v8';
@@ -110,6 +111,8 @@ type SqlValue = string | number | null;
 export type Row = Record<string, SqlValue>;
 
 /** What entity converters may call: lookups and side creations inside the import transaction. */
+const FIELD_ENTITY_OF: Partial<Record<EntityName, string>> = { contacts: 'contact', companies: 'company', deals: 'deal', tickets: 'ticket', activities: 'activity' };
+
 export class ImportEnv {
   readonly sqlite: Db['sqlite'];
   readonly now: string;
@@ -122,6 +125,7 @@ export class ImportEnv {
   private stmts = new Map<string, Statement>();
   private userCache?: { byHandle: Map<string, number>; byName: Map<string, number | null> };
   private companyCache?: { byName: Map<string, number | null>; byExternal: Map<string, number> };
+  private fieldCache?: FieldDefinition[];
   private stageCache?: Map<string, { id: number; kind: string; pipelineId: number } | string>;
 
   constructor(
@@ -134,6 +138,15 @@ export class ImportEnv {
     this.actor = s.actor;
     this.timeZone = s.timeZone;
     this.opts = opts;
+  }
+
+  /** The custom fields of the entity being imported (typed columns, checked per cell). */
+  fieldDefinitions(): FieldDefinition[] {
+    if (!this.fieldCache) {
+      const entity = FIELD_ENTITY_OF[this.opts.entity];
+      this.fieldCache = entity ? (this.stmt('SELECT entity, name, label, type, choices, required, builtin FROM field_definitions WHERE entity = ? ORDER BY id').all(entity) as DefRow[]).map(toDefinition) : [];
+    }
+    return this.fieldCache;
   }
 
   stmt(sql: string): Statement {

@@ -104,6 +104,8 @@ export interface FilterField {
   type: FieldType;
   /** Qualified column reference, e.g. "c.city". */
   column?: string;
+  /** Or an expression standing for the column (a custom field's value: src/db/json-fields.ts). */
+  expr?: Expression<any>;
   /** Allowed values for enum fields (checked, so typos are usage errors). */
   values?: string[];
   description?: string;
@@ -118,6 +120,8 @@ export interface FilterSpec {
   /** entity_type in the tags table; omit if the entity has no tags. */
   tagEntity?: string;
   fields: FilterField[];
+  /** Fields named at filter time (`company.city`): asked when no field above has the name. */
+  resolve?: (name: string) => FilterField | undefined;
   /** Free-text search condition. */
   text?: (eb: AnyEB, folded: string) => Cond;
 }
@@ -149,7 +153,7 @@ function compileTerm(eb: AnyEB, term: FilterTerm, spec: FilterSpec, env: FilterE
     if (!spec.text) throw badToken(term.token, `free text is not supported for ${spec.entity}`);
     cond = spec.text(eb, fold(term.text));
   } else {
-    const field = spec.fields.find((f) => f.name === term.field || f.aliases?.includes(term.field));
+    const field = spec.fields.find((f) => f.name === term.field || f.aliases?.includes(term.field)) ?? spec.resolve?.(term.field);
     if (!field) {
       const names = spec.fields.map((f) => f.name);
       const close = closest(term.field, names);
@@ -162,7 +166,8 @@ function compileTerm(eb: AnyEB, term: FilterTerm, spec: FilterSpec, env: FilterE
 
 function compileField(eb: AnyEB, field: FilterField, term: Extract<FilterTerm, { kind: 'field' }>, env: FilterEnv): Cond {
   if (field.compile) return field.compile(eb, term, env);
-  const col = field.column!;
+  const col: any = field.column ?? field.expr!;
+  const colSql = typeof col === 'string' ? sql.ref(col) : col;
   const [first] = term.values;
   if (term.op === '=' && term.values.length === 1 && (first === 'none' || first === 'any')) {
     const empty = eb.or([eb(col, 'is', null), eb(col, '=', '')]);
@@ -171,10 +176,10 @@ function compileField(eb: AnyEB, field: FilterField, term: Extract<FilterTerm, {
   switch (field.type) {
     case 'text':
       requireEq(field, term);
-      return eb.or(term.values.map((v) => eb(sql`instr(crm_fold(${sql.ref(col)}), ${fold(v)})`, '>', 0)));
+      return eb.or(term.values.map((v) => eb(sql`instr(crm_fold(${colSql}), ${fold(v)})`, '>', 0)));
     case 'exact':
       requireEq(field, term);
-      return eb(sql`crm_fold(${sql.ref(col)})`, 'in', term.values.map(fold));
+      return eb(sql`crm_fold(${colSql})`, 'in', term.values.map(fold));
     case 'enum': {
       requireEq(field, term);
       const values = term.values.map((v) => v.toLowerCase());

@@ -314,6 +314,30 @@ export interface AuditLogTable {
   at: string;
 }
 
+export interface FieldDefinitionsTable {
+  id: Generated<number>;
+  entity: string;
+  name: string;
+  label: string;
+  type: string;
+  /** JSON array of the allowed values of a choice or multi field. */
+  choices: string | null;
+  required: Generated<number>;
+  builtin: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SegmentsTable {
+  id: Generated<number>;
+  name: string;
+  entity: string;
+  filter: string;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -344,6 +368,8 @@ export interface Database {
   import_run_rows: ImportRunRowsTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
+  field_definitions: FieldDefinitionsTable;
+  segments: SegmentsTable;
 }
 
 export type User = Selectable<UsersTable>;

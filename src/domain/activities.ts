@@ -6,6 +6,8 @@
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../db/audit.js';
 import { compileFilter, parseFilter, zonedDate, zonedMidnightUtc, type AnyEB, type FilterSpec } from '../db/filter.js';
+import { filterSpecFor } from './field-filters.js';
+import { fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
 import { fold } from '../db/fold.js';
 import type { Activity } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
@@ -50,6 +52,7 @@ export interface ActivityRecord {
   createdBy: string;
   followUpOfId: number | null;
   externalId: string | null;
+  customFields: Record<string, unknown> | null;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -103,6 +106,7 @@ export function toActivityRecord(r: ActivityRow): ActivityRecord {
     createdBy: r.created_by,
     followUpOfId: r.follow_up_of_id,
     externalId: r.external_id,
+    customFields: r.custom_fields ? (JSON.parse(r.custom_fields) as Record<string, unknown>) : null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     version: r.version,
@@ -430,6 +434,8 @@ export interface ActivityEdit {
   duration?: string;
   kind?: string;
   owner?: string;
+  /** Custom field values as typed (`--set name=value`). */
+  setFields?: Record<string, string>;
 }
 
 export async function editActivity(s: Session, id: number, input: ActivityEdit, expectVersion?: number): Promise<{ activity: ActivityRecord; at: ParsedWhen | null }> {
@@ -456,6 +462,8 @@ export async function editActivity(s: Session, id: number, input: ActivityEdit, 
     patch.kind = k;
   }
   if (input.owner !== undefined) patch.owner_id = await resolveOwnerId(s, input.owner);
+  const fieldValues = await fieldValuesFromSets(s, 'activity', input.setFields);
+  if (fieldValues) patch.custom_fields = mergeFieldValues(row.custom_fields, fieldValues);
   if (Object.keys(patch).length === 0) throw new UsageError('Nothing to change.', `Give a field to change, e.g. crm activity edit ${id} --subject "…"`);
   return { activity: await updateActivity(s, row, patch, 'update', expectVersion), at };
 }
@@ -533,9 +541,14 @@ export interface ActivityListOptions {
   status?: 'open' | 'done' | 'all';
 }
 
+/** The activity filter with the team's custom fields and segments. */
+export function activityFilterSpecFor(s: Session): Promise<FilterSpec> {
+  return filterSpecFor(s, activityFilterSpec, { entity: 'activity', column: 'a.custom_fields' });
+}
+
 export async function listActivities(s: Session, opts: ActivityListOptions = {}): Promise<{ rows: ActivityRecord[]; total: number }> {
   const me = await currentUser(s);
-  const where = compileFilter(parseFilter(opts.filter ?? []), activityFilterSpec, { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  const where = compileFilter(parseFilter(opts.filter ?? []), await activityFilterSpecFor(s), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
   let base = activityQuery(s.db.kysely);
   const scope = opts.scope ?? 'all';
   if (scope === 'tasks') {

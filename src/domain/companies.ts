@@ -2,6 +2,8 @@
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../db/audit.js';
 import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
+import { filterSpecFor } from './field-filters.js';
+import { assertRequiredFields, fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
 import { fold } from '../db/fold.js';
 import type { Company } from '../db/schema.js';
 import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
@@ -60,6 +62,8 @@ export interface CompanyInput {
   addTags?: string[];
   removeTags?: string[];
   customFields?: Record<string, unknown>;
+  /** Custom field values as typed (`--set name=value`), checked against the field definitions. */
+  setFields?: Record<string, string>;
 }
 
 type CompanyRow = Company & { owner_handle?: string | null };
@@ -140,8 +144,12 @@ export async function loadCompanyRecord(db: Trx, id: number): Promise<CompanyRec
   return toCompanyRecord(row, tags);
 }
 
-export async function addCompany(s: Session, input: CompanyInput & { name: string }, opts: { allowDuplicate?: boolean } = {}): Promise<CompanyRecord> {
+export async function addCompany(s: Session, input: CompanyInput & { name: string }, opts: { allowDuplicate?: boolean; allowMissingRequired?: boolean } = {}): Promise<CompanyRecord> {
   const cols = columnsFrom(input);
+  const fieldValues = await fieldValuesFromSets(s, 'company', input.setFields);
+  if (fieldValues) cols.custom_fields = mergeFieldValues((cols.custom_fields as string | null) ?? null, fieldValues);
+  // A company made on the side (contact add --company NEW) waits for its required fields: data-quality lists it.
+  if (!opts.allowMissingRequired) await assertRequiredFields(s, 'company', (cols.custom_fields as string | null) ?? null);
   const ownerId = await resolveOwnerId(s, input.owner);
   const tags = (input.tags ?? []).map(normalizeTag);
   const at = nowIso(s);
@@ -195,7 +203,7 @@ export async function findOrCreateCompany(s: Session, ref: string, onCreate: (c:
     return existing.id;
   }
   if (/^#?\d+$/.test(ref.trim())) throw new NotFoundError(`No company #${ref.replace('#', '')}.`, 'List companies with: crm company list');
-  const created = await addCompany(s, { name: ref });
+  const created = await addCompany(s, { name: ref }, { allowMissingRequired: true });
   onCreate(created);
   return created.id;
 }
@@ -211,6 +219,7 @@ export async function editCompany(s: Session, ref: string, input: CompanyInput, 
   const stale = (current: number) => versionConflict(`Company #${company.id}`, `crm company show ${company.id}`, current, expectVersion ?? company.version);
   if (expectVersion !== undefined && expectVersion !== company.version) throw stale(company.version);
   const cols = columnsFrom(input);
+  const fieldValues = await fieldValuesFromSets(s, 'company', input.setFields);
   if (input.owner !== undefined) cols.owner_id = await resolveOwnerId(s, input.owner);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
@@ -219,6 +228,7 @@ export async function editCompany(s: Session, ref: string, input: CompanyInput, 
     const row = await trx.selectFrom('companies').selectAll().where('id', '=', company.id).executeTakeFirstOrThrow();
     if (expectVersion !== undefined && row.version !== expectVersion) throw stale(row.version);
     const before = await loadCompanyRecord(trx, company.id);
+    if (fieldValues) cols.custom_fields = mergeFieldValues((cols.custom_fields as string | null | undefined) ?? row.custom_fields, fieldValues);
     const changed = changedColumns(row as unknown as Record<string, unknown>, cols);
     const tags = nextTags(before.tags, input);
     const noChange = () => noChangeError('company', `#${company.id}`, cols, input, `crm company show ${company.id}`);
@@ -272,6 +282,11 @@ export const companyFilterSpec: FilterSpec = {
   text: (eb, folded) => eb(sql`instr(co.name_fold || ' ' || coalesce(co.domain, ''), ${folded})`, '>', 0),
 };
 
+/** The company filter with the team's custom fields and segments. */
+export function companyFilterSpecFor(s: Session): Promise<FilterSpec> {
+  return filterSpecFor(s, companyFilterSpec, { entity: 'company', column: 'co.custom_fields' });
+}
+
 export interface ListOptions {
   filter?: string[];
   limit?: number;
@@ -284,7 +299,7 @@ export interface CompanyListItem extends CompanyRecord {
 
 export async function listCompanies(s: Session, opts: ListOptions = {}): Promise<{ rows: CompanyListItem[]; total: number }> {
   const me = await currentUser(s);
-  const where = compileFilter(parseFilter(opts.filter ?? []), companyFilterSpec, { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  const where = compileFilter(parseFilter(opts.filter ?? []), await companyFilterSpecFor(s), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
   let base = s.db.kysely.selectFrom('companies as co');
   base = opts.archived ? base.where('co.archived_at', 'is not', null) : base.where('co.archived_at', 'is', null);
   if (where) base = base.where(where);

@@ -180,7 +180,7 @@ export async function mergeContacts(s: Session, refA: string, refB: string): Pro
     const merged = { ...a, ...fill };
     await trx
       .updateTable('contacts')
-      .set({ ...fill, notes, custom_fields: customFields, search_text: searchText(merged), updated_at: at, version: bumpVersion })
+      .set({ ...fill, notes, custom_fields: customFields, search_text: searchText({ ...merged, custom_fields: customFields }), updated_at: at, version: bumpVersion })
       .where('id', '=', a.id)
       .execute();
     await trx.updateTable('contacts').set({ archived_at: b.archived_at ?? at, updated_at: at, version: bumpVersion }).where('id', '=', b.id).execute();

@@ -2,13 +2,15 @@
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../db/audit.js';
 import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
+import { filterSpecFor } from './field-filters.js';
+import { assertRequiredFields, customSearchText, fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
 import { fold, phoneDigits } from '../db/fold.js';
 import type { Contact, Lifecycle } from '../db/schema.js';
 import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { changedColumns, nextTags, noChangeError } from './no-change.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UserError, versionConflict } from '../errors.js';
-import { findOrCreateCompany, type CompanyRecord } from './companies.js';
+import { companyFilterSpec, findOrCreateCompany, type CompanyRecord } from './companies.js';
 import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
@@ -117,8 +119,9 @@ export async function loadContactRecord(db: Trx, id: number): Promise<ContactRec
   return toContactRecord(row, (await tagsFor(db, 'contact', [id])).get(id) ?? []);
 }
 
-export function searchText(c: { first_name?: string | null; last_name?: string | null; email?: string | null; phone?: string | null; mobile?: string | null }): string {
-  return [fold(c.first_name), fold(c.last_name), fold(c.email), c.phone ?? '', phoneDigits(c.phone), c.mobile ?? '', phoneDigits(c.mobile)].filter(Boolean).join(' ');
+export function searchText(c: { first_name?: string | null; last_name?: string | null; email?: string | null; phone?: string | null; mobile?: string | null; custom_fields?: string | null }): string {
+  // Custom field values too (a national ID, a city), so `crm contact find` finds them.
+  return [fold(c.first_name), fold(c.last_name), fold(c.email), c.phone ?? '', phoneDigits(c.phone), c.mobile ?? '', phoneDigits(c.mobile), fold(customSearchText(c.custom_fields))].filter(Boolean).join(' ');
 }
 
 export interface ContactInput {
@@ -142,6 +145,8 @@ export interface ContactInput {
   addTags?: string[];
   removeTags?: string[];
   customFields?: Record<string, unknown>;
+  /** Custom field values as typed (`--set name=value`), checked against the field definitions. */
+  setFields?: Record<string, string>;
 }
 
 function parseLifecycle(v: string | undefined): Lifecycle | undefined {
@@ -223,7 +228,10 @@ export async function addContact(s: Session, input: ContactInput, fx: SideEffect
   const ownerId = await resolveOwnerId(s, input.owner);
   const emailNorm = cleanText(input.email)?.toLowerCase();
   await assertEmailFree(s.db.kysely, emailNorm);
+  const fieldValues = await fieldValuesFromSets(s, 'contact', input.setFields);
   const cols = await columnsFrom(s, input, fx);
+  if (fieldValues) cols.custom_fields = mergeFieldValues((cols.custom_fields as string | null) ?? null, fieldValues);
+  await assertRequiredFields(s, 'contact', (cols.custom_fields as string | null) ?? null);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     await assertEmailFree(trx, cols.email_norm as string | null);
@@ -283,6 +291,7 @@ export async function showContact(s: Session, ref: string): Promise<ContactRecor
 export async function editContact(s: Session, ref: string, input: ContactInput, fx: SideEffects = {}, expectVersion?: number): Promise<ContactRecord> {
   const contact = await getContact(s, ref);
   if (expectVersion !== undefined && expectVersion !== contact.version) throw staleError(contact.id, contact.version, expectVersion);
+  const fieldValues = await fieldValuesFromSets(s, 'contact', input.setFields);
   const cols = await columnsFrom(s, input, fx);
   if (input.owner !== undefined) cols.owner_id = await resolveOwnerId(s, input.owner);
   if (cols.referred_by_id === contact.id) throw new UserError('A contact cannot refer themselves.');
@@ -293,6 +302,7 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
     const row = await trx.selectFrom('contacts').selectAll().where('id', '=', contact.id).executeTakeFirstOrThrow();
     if (expectVersion !== undefined && row.version !== expectVersion) throw staleError(contact.id, row.version, expectVersion);
     const before = await loadContactRecord(trx, contact.id);
+    if (fieldValues) cols.custom_fields = mergeFieldValues((cols.custom_fields as string | null | undefined) ?? row.custom_fields, fieldValues);
     const given = cols;
     const changed = changedColumns(row as unknown as Record<string, unknown>, given);
     const tags = nextTags(before.tags, input);
@@ -358,6 +368,11 @@ export const contactFilterSpec: FilterSpec = {
     ]),
 };
 
+/** The contact filter with the team's custom fields, segments and `company.FIELD`. */
+export function contactFilterSpecFor(s: Session): Promise<FilterSpec> {
+  return filterSpecFor(s, contactFilterSpec, { entity: 'contact', column: 'c.custom_fields', company: { spec: companyFilterSpec, link: 'c.company_id' } });
+}
+
 export interface ContactListOptions {
   filter?: string[];
   limit?: number;
@@ -369,7 +384,7 @@ export interface ContactListOptions {
 
 export async function listContacts(s: Session, opts: ContactListOptions = {}): Promise<{ rows: ContactRecord[]; total: number }> {
   const me = await currentUser(s);
-  const where = compileFilter(parseFilter(opts.filter ?? []), contactFilterSpec, { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  const where = compileFilter(parseFilter(opts.filter ?? []), await contactFilterSpecFor(s), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
   let base = contactQuery(s.db.kysely);
   base = opts.archived ? base.where('c.archived_at', 'is not', null) : base.where('c.archived_at', 'is', null);
   if (opts.companyId !== undefined) base = base.where('c.company_id', '=', opts.companyId);

@@ -6,6 +6,8 @@
  */
 import { sql } from 'kysely';
 import { diff, lastAuditEntry, recordAudit } from '../db/audit.js';
+import { filterSpecFor } from './field-filters.js';
+import { assertRequiredFields, fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
 import { compileFilter, dateRange, parseFilter, zonedDay, type AnyEB, type Cond, type FilterEnv, type FilterSpec, type FilterTerm } from '../db/filter.js';
 import { fold } from '../db/fold.js';
 import type { StageKind } from '../db/schema.js';
@@ -54,6 +56,7 @@ export interface DealRecord {
   daysInStage: number;
   tags: string[];
   externalId: string | null;
+  customFields: Record<string, unknown> | null;
   createdAt: string;
   updatedAt: string;
   archivedAt: string | null;
@@ -161,6 +164,7 @@ function toDealRecord(r: DealRow, tags: string[], now: Date): DealRecord {
     daysInStage: Math.max(0, Math.floor((now.getTime() - Date.parse(r.stage_entered_at)) / 86400000)),
     tags,
     externalId: r.external_id,
+    customFields: r.custom_fields ? (JSON.parse(r.custom_fields) as Record<string, unknown>) : null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     archivedAt: r.archived_at,
@@ -193,6 +197,7 @@ function auditView(r: DealRecord): Record<string, unknown> {
     lostAt: r.lostAt,
     tags: r.tags,
     externalId: r.externalId,
+    customFields: r.customFields,
     archivedAt: r.archivedAt,
   };
 }
@@ -224,6 +229,8 @@ export interface DealInput {
   tags?: string[];
   addTags?: string[];
   removeTags?: string[];
+  /** Custom field values as typed (`--set name=value`), checked against the field definitions. */
+  setFields?: Record<string, string>;
 }
 
 export interface DealSideEffects {
@@ -293,6 +300,9 @@ export async function addDeal(s: Session, input: DealInput, fx: DealSideEffects 
   if (contact?.archived_at) throw new UserError(`Contact #${contact.id} is archived.`, `Restore it first: crm contact restore ${contact.id}`);
   const campaignId = input.campaign !== undefined ? await resolveCampaignId(db, input.campaign) : null;
   const tags = (input.tags ?? []).map(normalizeTag);
+  const fieldValues = await fieldValuesFromSets(s, 'deal', input.setFields);
+  const customFields = fieldValues ? mergeFieldValues(null, fieldValues) : null;
+  await assertRequiredFields(s, 'deal', customFields);
   let companyId: number | null = contact?.company_id ?? null;
   if (input.company !== undefined && cleanText(input.company) && input.company.toLowerCase() !== 'none') {
     companyId = await findOrCreateCompany(s, input.company, (c) => fx.companyCreated?.(c));
@@ -316,6 +326,7 @@ export async function addDeal(s: Session, input: DealInput, fx: DealSideEffects 
         campaign_id: campaignId,
         stage_entered_at: at,
         external_id: cleanText(input.externalId),
+        custom_fields: customFields,
         created_at: at,
         updated_at: at,
       })
@@ -411,12 +422,14 @@ export async function editDeal(s: Session, ref: string, input: DealInput, fx: De
   if (input.company !== undefined) {
     cols.company_id = !cleanText(input.company) || input.company.toLowerCase() === 'none' ? null : await findOrCreateCompany(s, input.company, (c) => fx.companyCreated?.(c));
   }
+  const fieldValues = await fieldValuesFromSets(s, 'deal', input.setFields);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     // The row as it is under the write lock: only values that differ from it are written.
     const row = await lockedDeal(trx, first.id, expectVersion);
     if (row.archived_at) throw archivedError(row.id);
     amountIn(row.currency);
+    if (fieldValues) cols.custom_fields = mergeFieldValues(row.custom_fields, fieldValues);
     const before = await loadDealRecord(trx, row.id, s.now());
     const changed = changedColumns(row as unknown as Record<string, unknown>, cols);
     const tags = nextTags(before.tags, input);
@@ -968,10 +981,15 @@ function numberCond(eb: AnyEB, expr: ReturnType<typeof sql>, term: Extract<Filte
 }
 
 /** The compiled deal filter, for lists and the pipeline summary (which share it). */
-export async function compileDealFilter(s: Session, filter: string[]) {
+/** The deal filter with the current stages and the team's custom fields and segments. */
+export async function dealFilterSpecFor(s: Session): Promise<FilterSpec> {
   const stages = await s.db.kysely.selectFrom('stages').select(['id', 'name', 'kind']).where('archived_at', 'is', null).execute();
+  return filterSpecFor(s, dealFilterSpec(stages), { entity: 'deal', column: 'd.custom_fields' });
+}
+
+export async function compileDealFilter(s: Session, filter: string[]) {
   const me = await currentUser(s);
-  return compileFilter(parseFilter(filter), dealFilterSpec(stages), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  return compileFilter(parseFilter(filter), await dealFilterSpecFor(s), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
 }
 
 export const DEAL_SORTS = ['id', 'close', 'amount', 'stage', 'created', 'updated', 'stale'] as const;

@@ -6,6 +6,8 @@
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../db/audit.js';
 import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
+import { filterSpecFor } from './field-filters.js';
+import { assertRequiredFields, fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
 import { fold } from '../db/fold.js';
 import type { Ticket, TicketPriority, TicketStatus } from '../db/schema.js';
 import { streamTicketsWithEvents, type StreamedTicket } from '../db/sqlite-tickets.js';
@@ -72,6 +74,7 @@ export interface TicketRecord {
   tags: string[];
   policy: string | null;
   externalId: string | null;
+  customFields: Record<string, unknown> | null;
   createdAt: string;
   updatedAt: string;
   solvedAt: string | null;
@@ -127,6 +130,7 @@ function toRecord(r: TicketRow, tags: string[], sla: SlaResult | undefined): Tic
     tags,
     policy: r.policy_name,
     externalId: r.external_id,
+    customFields: r.custom_fields ? (JSON.parse(r.custom_fields) as Record<string, unknown>) : null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     solvedAt: r.solved_at,
@@ -210,6 +214,8 @@ export interface OpenTicketInput {
   assignee?: string;
   tags?: string[];
   externalId?: string;
+  /** Custom field values as typed (`--set name=value`), checked against the field definitions. */
+  setFields?: Record<string, string>;
 }
 
 export async function openTicket(s: Session, input: OpenTicketInput): Promise<TicketDetail> {
@@ -220,6 +226,9 @@ export async function openTicket(s: Session, input: OpenTicketInput): Promise<Ti
   const companyId = input.company !== undefined ? (await getCompany(s, input.company)).id : (contact?.company_id ?? null);
   const assignee = input.assignee !== undefined && input.assignee.toLowerCase() !== 'none' ? await resolveAssignee(s, input.assignee) : null;
   const tags = (input.tags ?? []).map(normalizeTag);
+  const fieldValues = await fieldValuesFromSets(s, 'ticket', input.setFields);
+  const customFields = fieldValues ? mergeFieldValues(null, fieldValues) : null;
+  await assertRequiredFields(s, 'ticket', customFields);
   const at = nowIso(s);
   const values = {
     subject,
@@ -232,6 +241,7 @@ export async function openTicket(s: Session, input: OpenTicketInput): Promise<Ti
     channel: cleanLabel(input.channel) ?? null,
     category: cleanLabel(input.category) ?? null,
     external_id: cleanText(input.externalId),
+    custom_fields: customFields,
     created_at: at,
     updated_at: at,
   };
@@ -269,7 +279,7 @@ interface NewEvent {
 }
 
 interface Change {
-  set: Partial<Record<'status' | 'priority' | 'assignee_id' | 'sla_policy_id' | 'satisfaction' | 'solved_at' | 'closed_at' | 'subject' | 'category' | 'channel' | 'description', unknown>>;
+  set: Partial<Record<'status' | 'priority' | 'assignee_id' | 'sla_policy_id' | 'satisfaction' | 'solved_at' | 'closed_at' | 'subject' | 'category' | 'channel' | 'description' | 'custom_fields', unknown>>;
   events: NewEvent[];
   action: string;
   tags?: { add: string[]; remove: string[] };
@@ -475,9 +485,12 @@ export interface EditTicketInput {
   channel?: string;
   addTags?: string[];
   removeTags?: string[];
+  /** Custom field values as typed (`--set name=value`). */
+  setFields?: Record<string, string>;
 }
 
 export async function editTicket(s: Session, ref: string | number, input: EditTicketInput, expectVersion?: number): Promise<TicketDetail> {
+  const fieldValues = await fieldValuesFromSets(s, 'ticket', input.setFields);
   return applyChange(s, ref, async (t, _at, s) => {
     if (t.status === 'closed') throw closedError(t);
     const set: Change['set'] = {};
@@ -492,6 +505,10 @@ export async function editTicket(s: Session, ref: string | number, input: EditTi
     if (category !== undefined && category !== t.category) set.category = category;
     const channel = cleanLabel(input.channel);
     if (channel !== undefined && channel !== t.channel) set.channel = channel;
+    if (fieldValues) {
+      const custom = mergeFieldValues(t.custom_fields, fieldValues);
+      if (custom !== t.custom_fields) set.custom_fields = custom;
+    }
     const tags = input.addTags || input.removeTags ? { add: (input.addTags ?? []).map(normalizeTag), remove: (input.removeTags ?? []).map(normalizeTag) } : undefined;
     // Every value given is the stored one (the tags are checked in the transaction).
     const noChange = () => {
@@ -500,6 +517,7 @@ export async function editTicket(s: Session, ref: string | number, input: EditTi
         ...(description !== undefined ? [description === null ? 'no description' : 'that description'] : []),
         ...(category !== undefined ? [category === null ? 'no category' : `category ${category}`] : []),
         ...(channel !== undefined ? [channel === null ? 'no channel' : `channel ${channel}`] : []),
+        ...(fieldValues ? ['those field values'] : []),
         ...(tags?.add.length ? [`${tags.add.length > 1 ? 'tags' : 'tag'} ${tags.add.join(', ')}`] : []),
         ...(tags?.remove.length ? [`no ${tags.remove.length > 1 ? 'tags' : 'tag'} ${tags.remove.join(', ')}`] : []),
       ];
@@ -564,11 +582,16 @@ export function parseDueWithin(text: string): number {
 
 const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 
+/** The ticket filter with the team's custom fields and segments. */
+export function ticketFilterSpecFor(s: Session): Promise<FilterSpec> {
+  return filterSpecFor(s, ticketFilterSpec, { entity: 'ticket', column: 't.custom_fields' });
+}
+
 /** Tickets matching a filter (unsolved unless a status: term says otherwise), with SLA states. */
 export async function listTickets(s: Session, opts: TicketListOptions = {}): Promise<{ rows: TicketRecord[]; total: number }> {
   const tree = parseFilter(opts.filter ?? []);
   const me = await currentUser(s);
-  const where = compileFilter(tree, ticketFilterSpec, { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  const where = compileFilter(tree, await ticketFilterSpecFor(s), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
   let q = ticketQuery(s.db.kysely);
   if (!tree.terms.some((t) => t.kind === 'field' && t.field === 'status')) q = q.where('t.status', 'in', ['new', 'open', 'pending', 'on_hold']);
   if (where) q = q.where(where as never);

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crmOn, ENGINES, freshDatabase, useEngineDb, type CrmResult } from '../helpers/engines.js';
+import { latestVersion } from '../../src/db/migrations/index.js';
+import { pgMigrations } from '../../src/db/postgres/migrations/index.js';
 
 /** Users, companies, contacts in several scripts; lists, filters, search, edits, archive, history, errors. */
 const SCRIPT: string[][] = [
@@ -72,7 +74,7 @@ describe('the ported commands give identical results on SQLite and PostgreSQL', 
     try {
       const migrate = crmOn(db.url, ['db', 'migrate', '--json']);
       expect(migrate.code).toBe(0);
-      expect(JSON.parse(migrate.stdout)).toMatchObject({ from: 0, to: 8 });
+      expect(JSON.parse(migrate.stdout)).toMatchObject({ from: 0, to: latestVersion });
       results.set(engine, SCRIPT.map((args) => crmOn(db.url, args)));
     } finally {
       db.cleanup();
@@ -105,7 +107,7 @@ describe.each(ENGINES)('on %s', (engine) => {
     expect(crmOn(db.url, ['user', 'list']).code).toBe(0);
     const r = crmOn(db.url, ['db', 'status', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ version: 8, latestVersion: 8, pending: [] });
+    expect(JSON.parse(r.stdout)).toMatchObject({ version: latestVersion, latestVersion, pending: [] });
   });
 });
 
@@ -115,7 +117,7 @@ describe('on PostgreSQL only', () => {
   it('crm --no-migrate db status on a new database: version 0, the baseline pending, exit 3', () => {
     const r = crmOn(db.url, ['--no-migrate', 'db', 'status', '--json']);
     expect(r.code).toBe(3);
-    expect(JSON.parse(r.stdout)).toMatchObject({ engine: 'postgres', version: 0, latestVersion: 8, pending: [{ version: 8 }] });
+    expect(JSON.parse(r.stdout)).toMatchObject({ engine: 'postgres', version: 0, latestVersion, pending: pgMigrations.map((m) => ({ version: m.version })) });
     expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'migrations_pending', hint: 'Apply them with: crm db migrate' } });
   });
 

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { crmOn, freshDatabase } from '../helpers/engines.js';
 import { pgQuery } from '../helpers/postgres.js';
 import { runCrm } from '../helpers/processes.js';
+import { latestVersion } from '../../src/db/migrations/index.js';
+import { pgMigrations } from '../../src/db/postgres/migrations/index.js';
 
 const env = { CRM_NOW: '2026-11-20T17:55:00Z', NO_COLOR: '1' };
 
@@ -42,9 +44,9 @@ describe('concurrent writers on PostgreSQL', () => {
     const finished = await Promise.all(Array.from({ length: 5 }, () => runCrm(['db', 'migrate', '--json'], { ...env, CRM_DB: url }).done));
     expect(finished.map((f) => f.code)).toEqual([0, 0, 0, 0, 0]);
     const results = finished.map((f) => JSON.parse(f.stdout) as { from: number; to: number });
-    expect(results.filter((r) => r.from === 0 && r.to === 8)).toHaveLength(1);
-    expect(results.filter((r) => r.from === 8 && r.to === 8)).toHaveLength(4);
-    expect(await pgQuery(url, 'SELECT version FROM schema_migrations')).toEqual([{ version: 8 }]);
+    expect(results.filter((r) => r.from === 0 && r.to === latestVersion)).toHaveLength(1);
+    expect(results.filter((r) => r.from === latestVersion && r.to === latestVersion)).toHaveLength(4);
+    expect(await pgQuery(url, 'SELECT version FROM schema_migrations')).toEqual(pgMigrations.map((m) => ({ version: m.version })));
     expect(await pgQuery(url, 'SELECT count(*)::int AS n FROM pipelines')).toEqual([{ n: 1 }]);
   });
 });

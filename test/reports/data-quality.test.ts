@@ -23,6 +23,7 @@ function checks(contacts: ContactLite[]): Record<string, { count: number; exampl
     openDealsPastClose: none,
     openDealsNoNextStep: none,
     contactsUntouched: none,
+    requiredMissing: [],
   };
   const model = buildDataQuality(rows, { scope });
   const list = (model.data as { checks: { check: string; count: number; examples: unknown[] }[] }).checks;

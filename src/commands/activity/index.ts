@@ -6,6 +6,8 @@ import { confirmOrRequireYes, info } from '../../io.js';
 import { printChanged, printList, printRecord } from '../../output/render.js';
 import { effectiveLimit, examples, noteTruncated, parseId, positiveInt } from '../common.js';
 import { sessionOf } from '../session.js';
+import { parseSetFlags } from '../../domain/custom-fields.js';
+import { customFieldRows, setOption } from '../custom-fields.js';
 import { activityFields, activityListView } from './views.js';
 
 export function register(noun: Command, ctx: CliContext): void {
@@ -30,8 +32,9 @@ export function register(noun: Command, ctx: CliContext): void {
   const show = noun.command('show').description('show one activity or task').argument('<id>', 'activity id');
   examples(show, ['crm activity show 12', 'crm activity show 12 --json']);
   show.action(async (id: string) => {
-    const record = await getActivity(sessionOf(ctx), parseId(id, 'Activity'));
-    printRecord(ctx.out, record, activityFields, [{ title: 'Details', text: record.body ?? '' }]);
+    const s = sessionOf(ctx);
+    const record = await getActivity(s, parseId(id, 'Activity'));
+    printRecord(ctx.out, record, [...activityFields, ...(await customFieldRows(s, 'activity', record))], [{ title: 'Details', text: record.body ?? '' }]);
   });
 
   const edit = noun
@@ -45,9 +48,11 @@ export function register(noun: Command, ctx: CliContext): void {
     .option('--kind <kind>', 'call, meeting, email, note, newsletter, letter, linkedin, touch')
     .option('--owner <user>', 'owning user')
     .option('--if-version <n>', 'refuse if the activity is no longer at this version', positiveInt('--if-version'));
+  setOption(edit);
   examples(edit, ['crm activity edit 12 --at "yesterday 16:00" --duration 45m', 'crm activity edit 12 --kind meeting']);
-  edit.action(async (id: string, o: { subject?: string; body?: string; at?: string; duration?: string; kind?: string; owner?: string; ifVersion?: number }) => {
-    const r = await editActivity(sessionOf(ctx), parseId(id, 'Activity'), o, o.ifVersion);
+  edit.action(async (id: string, o: { subject?: string; body?: string; at?: string; duration?: string; kind?: string; owner?: string; ifVersion?: number; set?: string[] }) => {
+    const { set, ...flags } = o;
+    const r = await editActivity(sessionOf(ctx), parseId(id, 'Activity'), { ...flags, setFields: parseSetFlags(set) }, o.ifVersion);
     printChanged(ctx.out, r.activity);
     if (r.at) info(ctx.io, `At: ${r.at.display}`);
     info(ctx.io, `Updated ${r.activity.kind} #${r.activity.id} ${r.activity.subject}`);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { customFieldRows } from '../custom-fields.js';
 import type { CliContext } from '../../context.js';
 import { addCompany, editCompany, listCompanies, setCompanyArchived, showCompany } from '../../domain/companies.js';
 import { listContacts } from '../../domain/contacts.js';
@@ -50,7 +51,7 @@ export function register(noun: Command, ctx: CliContext): void {
     const people = (await listContacts(s, { companyId: record.id })).rows;
     const deals = (await listDeals(s, { companyId: record.id })).rows;
     const timeline = await timelineFor(s, { companyId: record.id }, { limit: o.timelineLimit });
-    printRecord(ctx.out, { ...record, people, deals, timeline }, companyFields, [
+    printRecord(ctx.out, { ...record, people, deals, timeline }, [...companyFields, ...(await customFieldRows(s, 'company', record))], [
       { title: 'People', view: contactListView.filter((c) => c.key !== 'company'), rows: people },
       { title: 'Deals', view: dealListView.filter((c) => c.key !== 'company' && c.key !== 'tags'), rows: deals },
       { title: 'Notes', text: record.notes ?? '' },

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import type { CompanyInput } from '../../domain/companies.js';
+import { parseSetFlags } from '../../domain/custom-fields.js';
+import { setOption } from '../custom-fields.js';
 
 export function companyFieldOptions(cmd: Command): Command {
-  return cmd
+  return setOption(cmd)
     .option('--domain <domain>', 'web domain, e.g. acme.example')
     .option('--industry <industry>', 'industry or sector')
     .option('--phone <phone>', 'main phone number')
@@ -20,9 +22,9 @@ export function companyFieldOptions(cmd: Command): Command {
     .option('--external-id <id>', 'id in another system');
 }
 
-export type CompanyFlagValues = Omit<CompanyInput, 'tags' | 'addTags' | 'removeTags' | 'customFields'> & { state?: string };
+export type CompanyFlagValues = Omit<CompanyInput, 'tags' | 'addTags' | 'removeTags' | 'customFields' | 'setFields'> & { state?: string; set?: string[] };
 
 export function companyInputFrom(o: CompanyFlagValues): CompanyInput {
-  const { state, ...rest } = o;
-  return { ...rest, region: o.region ?? state, name: o.name };
+  const { state, set, ...rest } = o;
+  return { ...rest, region: o.region ?? state, name: o.name, setFields: parseSetFlags(set) };
 }

@@ -2,9 +2,11 @@
 import type { Command } from 'commander';
 import type { ContactInput } from '../../domain/contacts.js';
 import { collect } from '../common.js';
+import { parseSetFlags } from '../../domain/custom-fields.js';
+import { setOption } from '../custom-fields.js';
 
 export function contactFieldOptions(cmd: Command): Command {
-  return cmd
+  return setOption(cmd)
     .option('--email <email>', 'email address (unique, case-insensitive)')
     .option('--phone <phone>', 'phone number')
     .option('--mobile <phone>', 'mobile number')
@@ -39,6 +41,7 @@ export interface ContactFlagValues {
   notes?: string;
   externalId?: string;
   tag?: string[];
+  set?: string[];
 }
 
 export function contactInputFrom(o: ContactFlagValues): ContactInput {
@@ -58,6 +61,7 @@ export function contactInputFrom(o: ContactFlagValues): ContactInput {
     owner: o.owner,
     notes: o.notes,
     externalId: o.externalId,
+    setFields: parseSetFlags(o.set),
   };
 }
 

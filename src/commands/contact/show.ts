@@ -9,6 +9,7 @@ import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
 import { dealListView } from '../deal/views.js';
 import { contactFields } from './views.js';
+import { customFieldRows } from '../custom-fields.js';
 
 export async function run(ctx: CliContext, ref: string, o: { timelineLimit?: number } = {}): Promise<void> {
   const s = sessionOf(ctx);
@@ -20,7 +21,7 @@ export async function run(ctx: CliContext, ref: string, o: { timelineLimit?: num
     { title: 'Notes', text: record.notes ?? '' },
   ];
   if (o.timelineLimit !== 0) sections.push(timelineSection(timeline));
-  printRecord(ctx.out, { ...record, deals, timeline }, contactFields, sections);
+  printRecord(ctx.out, { ...record, deals, timeline }, [...contactFields, ...(await customFieldRows(s, 'contact', record))], sections);
 }
 
 export function register(parent: Command, ctx: CliContext): void {

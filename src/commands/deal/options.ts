@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import type { DealInput } from '../../domain/deals.js';
 import { positiveInt } from '../common.js';
+import { parseSetFlags } from '../../domain/custom-fields.js';
+import { setOption } from '../custom-fields.js';
 
 /** --if-version on every verb that changes the deal: checked again inside the write transaction. */
 export function ifVersionOption(cmd: Command, what = 'the deal'): Command {
@@ -11,7 +13,7 @@ export function ifVersionOption(cmd: Command, what = 'the deal'): Command {
 export type IfVersion = { ifVersion?: number };
 
 export function dealFieldOptions(cmd: Command): Command {
-  return cmd
+  return setOption(cmd)
     .option('--company <company>', 'company id or name (created if new; default: the contact\'s company)')
     .option('--contact <contact>', 'primary contact: id, email or unique name')
     .option('--amount <amount>', 'amount with currency: "12500.50 EUR", "EUR 12,500.50", "$1,250", "¥1200"')
@@ -26,7 +28,7 @@ export function dealFieldOptions(cmd: Command): Command {
 }
 
 /** The flags shared by `deal add` and `deal edit`: the matching fields of DealInput. */
-export type DealFlagValues = Pick<DealInput, 'company' | 'contact' | 'amount' | 'currency' | 'locale' | 'probability' | 'close' | 'owner' | 'source' | 'campaign' | 'externalId'>;
+export type DealFlagValues = Pick<DealInput, 'company' | 'contact' | 'amount' | 'currency' | 'locale' | 'probability' | 'close' | 'owner' | 'source' | 'campaign' | 'externalId'> & { set?: string[] };
 
 export function dealInputFrom(o: DealFlagValues): DealInput {
   return {
@@ -41,5 +43,6 @@ export function dealInputFrom(o: DealFlagValues): DealInput {
     source: o.source,
     campaign: o.campaign,
     externalId: o.externalId,
+    setFields: parseSetFlags(o.set),
   };
 }

@@ -6,13 +6,14 @@ import { printRecord } from '../../output/render.js';
 import { timelineOption, timelineSection } from '../activity/timeline.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
+import { customFieldRows } from '../custom-fields.js';
 import { dealContactView, dealFields, historyView, milestoneView, stageTimeView } from './views.js';
 
 export async function run(ctx: CliContext, ref: string, o: { timelineLimit?: number } = {}): Promise<void> {
   const s = sessionOf(ctx);
   const d = await showDeal(s, ref);
   const timeline = await timelineFor(s, { dealId: d.id }, { limit: o.timelineLimit });
-  printRecord(ctx.out, { ...d, timeline }, dealFields, [
+  printRecord(ctx.out, { ...d, timeline }, [...dealFields, ...(await customFieldRows(s, 'deal', d))], [
     { title: 'Contacts', view: dealContactView, rows: d.contacts },
     { title: 'Milestones', view: milestoneView, rows: d.milestones },
     { title: 'Stage history', view: historyView, rows: d.history },

@@ -14,6 +14,9 @@ import { sessionOf } from '../session.js';
 import { ENTITY_NAMES, entityByName, type EntityName } from '../../csv/entities.js';
 import { exportAlias, exportEntity, type ExportFormat, type Sink } from '../../csv/export.js';
 import { compileFilter, parseFilter, type FilterSpec } from '../../db/filter.js';
+import { fieldDefinitions, type FieldEntity } from '../../domain/custom-fields.js';
+
+const FIELD_ENTITY_OF: Partial<Record<string, FieldEntity>> = { contacts: 'contact', companies: 'company', deals: 'deal', tickets: 'ticket', activities: 'activity' };
 import { currentUser } from '../../domain/users.js';
 
 interface ExportFlags {
@@ -35,25 +38,24 @@ async function whereFor(ctx: CliContext, entity: EntityName, filter: string[]): 
   let base: any;
   switch (entity) {
     case 'contacts':
-      spec = (await import('../../domain/contacts.js')).contactFilterSpec;
+      spec = await (await import('../../domain/contacts.js')).contactFilterSpecFor(s);
       base = db.selectFrom('contacts as c');
       break;
     case 'companies':
-      spec = (await import('../../domain/companies.js')).companyFilterSpec;
+      spec = await (await import('../../domain/companies.js')).companyFilterSpecFor(s);
       base = db.selectFrom('companies as co');
       break;
     case 'deals': {
-      const stages = await s.db.kysely.selectFrom('stages').select(['id', 'name', 'kind']).where('archived_at', 'is', null).execute();
-      spec = (await import('../../domain/deals.js')).dealFilterSpec(stages);
+      spec = await (await import('../../domain/deals.js')).dealFilterSpecFor(s);
       base = db.selectFrom('deals as d').innerJoin('stages as st', 'st.id', 'd.stage_id');
       break;
     }
     case 'tickets':
-      spec = (await import('../../domain/tickets.js')).ticketFilterSpec;
+      spec = await (await import('../../domain/tickets.js')).ticketFilterSpecFor(s);
       base = db.selectFrom('tickets as t').leftJoin('contacts as c', 'c.id', 't.contact_id').leftJoin('companies as co', 'co.id', 't.company_id').leftJoin('users as u', 'u.id', 't.assignee_id').leftJoin('sla_policies as p', 'p.id', 't.sla_policy_id');
       break;
     case 'activities':
-      spec = (await import('../../domain/activities.js')).activityFilterSpec;
+      spec = await (await import('../../domain/activities.js')).activityFilterSpecFor(s);
       base = db.selectFrom('activities as a');
       break;
     default:
@@ -107,7 +109,9 @@ export function register(noun: Command, ctx: CliContext): void {
       };
     }
     try {
-      const count = await exportEntity(db, entity, { format, raw: Boolean(o.raw), excel: Boolean(o.excel), where }, sink);
+      const fieldEntity = FIELD_ENTITY_OF[entity];
+      const fields = fieldEntity ? await fieldDefinitions(db.kysely, fieldEntity) : [];
+      const count = await exportEntity(db, entity, { format, raw: Boolean(o.raw), excel: Boolean(o.excel), where, fields }, sink);
       if (outFile) info(ctx.io, `Exported ${count} ${entity} to ${outFile}`);
     } finally {
       if (fd !== undefined) closeSync(fd);

@@ -54,6 +54,45 @@ Deals:
                       (stale:>=14, stale:<7d, stale:7d..30d)
   won:this-quarter    won (or lost:) in a period;  reason:price  the lost reason
   contact:sara@example.com   primary contact or any contact on the deal
+
+Custom fields (crm help fields) filter by their name and type: national_id:0012,
+birth_date:<1990, gender:f, shoe_size:>40, langs:fa,en, rma:yes, code:none.
+segment:NAME        the records a saved filter selects (crm segment list)
+company.FIELD:v     contacts whose company matches (company.city:Tehran, company.industry:retail)
+`;
+
+export const FIELDS_HELP = `Custom fields and segments
+
+  crm field add ENTITY NAME --type TYPE [--choices a,b] [--required] [--label TEXT]
+  crm field enable contact gender birth_date national_id     (built-in definitions)
+  crm field list [ENTITY] [--available] | edit ENTITY NAME … | remove ENTITY NAME [--purge]
+  crm contact edit 12 --set national_id=0012345679 --set birth_date=   (empty clears)
+
+ENTITY is contact, company, deal, ticket or activity. Types and what they accept:
+  text             any text
+  number           42, -3.5, 1,250
+  money            an amount with its currency: "1250.00 EUR", "IRR 5000000"
+  date             YYYY-MM-DD
+  bool             true/false, yes/no, 1/0
+  choice, multi    one (or, for multi, several comma-separated) of --choices
+  url              https://example.com (https:// is added when missing)
+  email, phone     as the email and phone of a contact
+  ir-national-id   the Iranian national ID: ten digits, the last a check digit (the sum of
+                   the first nine weighted 10…2, modulo 11 = r; check = r if r < 2, else 11 − r);
+                   Persian digits and dropped leading zeros are accepted
+
+The same validator checks --set, crm import (a column named like the field, e.g. national_id
+or "National ID") and field edit --type (refused while stored values would fail it).
+--required: add refuses a record without it; crm report data-quality lists those that lack it.
+crm export writes each field as its own column; import reads it back.
+
+Built-in fields: contact code gender fax website province city address birth_certificate_no
+national_id birth_date wedding_date field_of_study degree org_unit; company code fax email po_box
+founding_date.
+
+Segments: crm segment add NAME 'FILTER…' [--for ENTITY] saves a filter (checked now);
+segment:NAME then works in every list and export of that entity and in other segments.
+crm segment list | show NAME | remove NAME.
 `;
 
 export const DATES_HELP = `Dates and references in crm log, crm task and crm agenda
@@ -107,6 +146,7 @@ export const topics: Record<string, { summary: string; text: string }> = {
   kpi: { summary: 'every report and KPI formula in plain words; periods, --as-of, --explain', text: KPI_HELP },
   dates: { summary: 'natural-language dates and record references (crm log, crm task)', text: DATES_HELP },
   filters: { summary: 'the filter language used by every list and report', text: FILTERS_HELP },
+  fields: { summary: 'typed custom fields (crm field), built-in person/company fields, segments', text: FIELDS_HELP },
   lifecycle: { summary: 'lead → prospect → customer, or inactive: what each means', text: LIFECYCLE_HELP },
   sla: { summary: 'SLA metrics (first reply, next reply, resolution), pauses, business time', text: SLA_HELP },
   sharing: { summary: 'one database for a team: locking, backups, network drives, permissions', text: SHARING_HELP },

@@ -14,6 +14,8 @@ import {
   type TicketDetail,
 } from '../../domain/tickets.js';
 import { info } from '../../io.js';
+import { parseSetFlags } from '../../domain/custom-fields.js';
+import { setOption } from '../custom-fields.js';
 import { formatLocalDateTime } from '../../output/format.js';
 import { printChanged } from '../../output/render.js';
 import { collect, examples, positiveInt } from '../common.js';
@@ -99,9 +101,10 @@ export function register(parent: Command, ctx: CliContext): void {
     .option('--channel <channel>', 'channel (none to clear)')
     .option('--tag <tag>', 'add a tag (repeatable)', collect)
     .option('--untag <tag>', 'remove a tag (repeatable)', collect);
+  setOption(edit);
   ifVersion(edit);
   examples(edit, ['crm ticket edit 1 --category billing --tag vip', 'crm ticket edit 1 --subject "Printer on fire (2nd floor)" --if-version 4   # fails if someone changed it since version 4']);
-  edit.action(async (id: string, o: { subject?: string; description?: string; category?: string; channel?: string; tag?: string[]; untag?: string[] } & IfVersion) =>
-    done(ctx, await editTicket(sessionOf(ctx), id, { subject: o.subject, description: o.description, category: o.category, channel: o.channel, addTags: o.tag, removeTags: o.untag }, o.ifVersion), 'changed'),
+  edit.action(async (id: string, o: { subject?: string; description?: string; category?: string; channel?: string; tag?: string[]; untag?: string[]; set?: string[] } & IfVersion) =>
+    done(ctx, await editTicket(sessionOf(ctx), id, { subject: o.subject, description: o.description, category: o.category, channel: o.channel, addTags: o.tag, removeTags: o.untag, setFields: parseSetFlags(o.set) }, o.ifVersion), 'changed'),
   );
 }

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { parseSetFlags } from '../../domain/custom-fields.js';
+import { setOption } from '../custom-fields.js';
 import type { CliContext } from '../../context.js';
 import { openTicket, type OpenTicketInput } from '../../domain/tickets.js';
 import { info } from '../../io.js';
@@ -17,10 +19,11 @@ export interface OpenOptions {
   description?: string;
   tag?: string[];
   externalId?: string;
+  set?: string[];
 }
 
 export async function run(ctx: CliContext, subject: string, o: OpenOptions): Promise<void> {
-  const input: OpenTicketInput = { subject, contact: o.contact, company: o.company, priority: o.priority, channel: o.channel, category: o.category, assignee: o.assignee, description: o.description, tags: o.tag, externalId: o.externalId };
+  const input: OpenTicketInput = { subject, contact: o.contact, company: o.company, priority: o.priority, channel: o.channel, category: o.category, assignee: o.assignee, description: o.description, tags: o.tag, externalId: o.externalId, setFields: parseSetFlags(o.set) };
   const t = await openTicket(sessionOf(ctx), input);
   printCreated(ctx.out, t.id, t);
   const due = t.nextDeadline ? `; ${t.sla.firstReply ? 'first reply' : 'next deadline'} due ${formatLocalDateTime(t.nextDeadline, ctx.timeZone)}` : '';
@@ -42,6 +45,7 @@ export function register(parent: Command, ctx: CliContext): void {
     .option('--description <text>', 'the request in full')
     .option('--tag <tag>', 'tag (repeatable, or comma-separated)', collect)
     .option('--external-id <id>', 'id in another system');
+  setOption(cmd);
   examples(cmd, [
     'crm ticket open "Printer on fire" --contact sara@example.com --priority high',
     'crm ticket open "Invoice 2041 is wrong" --contact 12 --category billing --channel email --assignee me',

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { customFieldRows } from '../custom-fields.js';
 import type { CliContext } from '../../context.js';
 import { listActivities } from '../../domain/activities.js';
 import { showTicket, type TicketEventRecord } from '../../domain/tickets.js';
@@ -20,7 +21,7 @@ export async function run(ctx: CliContext, ref: string, o: { timelineLimit?: num
   ].sort((a, b) => a.at.localeCompare(b.at));
   const shown = o.timelineLimit === undefined ? rows : rows.slice(Math.max(0, rows.length - o.timelineLimit));
   const timeline = await timelineFor(s, { ticketId: t.id }, { limit: o.timelineLimit });
-  printRecord(ctx.out, { ...t, timeline }, ticketFields, [
+  printRecord(ctx.out, { ...t, timeline }, [...ticketFields, ...(await customFieldRows(s, 'ticket', t))], [
     { title: 'Description', text: t.description ?? '' },
     { title: 'SLA', view: slaView, rows: slaRows(t, ctx.timeZone) },
     ...(o.timelineLimit === 0 ? [] : [{ title: 'Timeline', view: timelineView, rows: shown }]),

@@ -50,6 +50,11 @@ function duplicates(contacts: ContactLite[], keyOf: (c: ContactLite) => (string 
   return out;
 }
 
+function plural(entity: string): string {
+  const p = entity === 'company' ? 'Companies' : entity === 'activity' ? 'Activities' : `${entity}s`;
+  return p[0]!.toUpperCase() + p.slice(1);
+}
+
 export function buildDataQuality(rows: DataQualityRows, p: { scope: ReportScope }): ReportModel {
   const invalidEmails = rows.contacts.filter((c) => c.email && !isPlausibleEmail(c.email)).map((c) => c.id);
   const dupEmail = duplicates(rows.contacts, (c) => [c.email ? c.email.trim().toLowerCase() : null]);
@@ -74,6 +79,7 @@ export function buildDataQuality(rows: DataQualityRows, p: { scope: ReportScope 
     mk('open-deal-past-close', 'Open deals past their expected close date', rows.openDealsPastClose, 'crm deal edit ID --close … (or mark it won/lost)'),
     mk('open-deal-no-next-step', 'Open deals with no next step (no open task)', rows.openDealsNoNextStep, 'crm task add "…" --deal ID --due …'),
     mk('contact-untouched-year', 'Contacts untouched for a year', rows.contactsUntouched, 'crm log call ID "…", or crm contact edit ID --lifecycle inactive'),
+    ...rows.requiredMissing.map((m) => mk(`missing-${m.field.entity}-${m.field.name}`, `${plural(m.field.entity)} missing ${m.field.name} (required)`, m.found, `crm ${m.field.entity} edit ID --set ${m.field.name}=…`)),
   ];
   const issues = checks.reduce((s, c) => s + c.count, 0);
   const failing = checks.filter((c) => c.count > 0);
@@ -105,6 +111,7 @@ export function buildDataQuality(rows: DataQualityRows, p: { scope: ReportScope 
       '- open deals with no amount (0), with no expected close date, or with an expected close date before today (in your zone).',
       '- open deals with no next step: no task linked to the deal that is still open.',
       '- contacts untouched for a year: the last touch (else the creation) is more than 365 days before the as-of moment; inactive contacts are left out.',
+      '- missing required fields: one check per custom field marked --required (crm field list), counting records whose value is empty.',
       '--fail-on-issues exits with status 3 when any check finds something (for CI and cron).',
       describeScope(p.scope),
     ].join('\n'),

@@ -1,6 +1,8 @@
 /** The raw material of the data-quality report: ids of records with each kind of problem. */
 import { sql } from 'kysely';
 import type { AnyDb } from '../../db/engine.js';
+import { jsonText } from '../../db/json-fields.js';
+import { ENTITY_TABLES, fieldDefinitions, type FieldDefinition } from '../../domain/custom-fields.js';
 import type { ReportScope } from '../scope.js';
 import { dealExistsCondition, dealOpenCondition, ownerCondition, stageIdAt } from '../query.js';
 
@@ -41,6 +43,8 @@ export interface DataQualityRows {
   openDealsPastClose: Found;
   openDealsNoNextStep: Found;
   contactsUntouched: Found;
+  /** Per required custom field: the records without a value. */
+  requiredMissing: { field: FieldDefinition; found: Found }[];
 }
 
 /**
@@ -90,5 +94,20 @@ export async function dataQualityRows(db: AnyDb, scope: ReportScope, today: stri
   const openDealsNoAmount = pick(1);
   const openDealsNoCloseDate = pick(2);
   const openDealsPastClose = pick(4);
-  return { contactsNoEmailOrPhone, contactsNoOwner, contacts, dealsNoOwner, openDealsNoAmount, openDealsNoCloseDate, openDealsPastClose, openDealsNoNextStep, contactsUntouched };
+  const requiredMissing = await requiredFieldsMissing(db, contactScope);
+  return { contactsNoEmailOrPhone, contactsNoOwner, contacts, dealsNoOwner, openDealsNoAmount, openDealsNoCloseDate, openDealsPastClose, openDealsNoNextStep, contactsUntouched, requiredMissing };
+}
+
+const ALIAS = { contact: 'c', company: 'co', deal: 'd', ticket: 't', activity: 'a' } as const;
+
+/** Records (not archived; contacts in the report's scope) lacking a value of a required custom field. */
+async function requiredFieldsMissing(db: AnyDb, contactScope: ReturnType<typeof sql>): Promise<{ field: FieldDefinition; found: Found }[]> {
+  const out: { field: FieldDefinition; found: Found }[] = [];
+  for (const field of (await fieldDefinitions(db.kysely)).filter((d) => d.required)) {
+    const alias = ALIAS[field.entity];
+    const value = jsonText(`${alias}.custom_fields`, field.name);
+    const live = field.entity === 'contact' ? contactScope : field.entity === 'company' || field.entity === 'deal' ? sql`${sql.ref(alias + '.archived_at')} IS NULL` : sql`1 = 1`;
+    out.push({ field, found: await found(db, alias, sql`FROM ${sql.table(ENTITY_TABLES[field.entity])} AS ${sql.ref(alias)} WHERE ${live} AND (${value} IS NULL OR ${value} = '')`) });
+  }
+  return out;
 }
