@@ -270,7 +270,7 @@ function duration(seconds: number | null): string {
   return seconds === null ? '—' : formatDuration(seconds);
 }
 
-/** CSV/TSV/NDJSON: one row per group and a total, every metric in its own columns, numbers unformatted. */
+/** CSV/TSV/NDJSON: one row per group (without --by, one row: all tickets), every metric in its own columns, numbers unformatted; the total row with --totals. */
 function slaFlat(r: SlaReport): ReportTable {
   const keys: [string, (g: SlaGroup) => unknown][] = [
     ['group', (g) => g.key ?? ''],
@@ -281,5 +281,7 @@ function slaFlat(r: SlaReport): ReportTable {
     ),
   ];
   const row = (g: SlaGroup) => Object.fromEntries(keys.map(([k, get]) => [k, get(g)]));
-  return { name: 'groups', columns: keys.map(([key]) => ({ key, label: key })), rows: [...r.groups, { ...r.total, key: 'total' }].map(row) };
+  const columns = keys.map(([key]) => ({ key, label: key }));
+  if (!r.by) return { name: 'groups', columns, rows: [row({ ...r.total, key: 'all' })] };
+  return { name: 'groups', columns, rows: r.groups.map(row), total: row({ ...r.total, key: 'total' }) };
 }
