@@ -270,7 +270,7 @@ function duration(seconds: number | null): string {
   return seconds === null ? '—' : formatDuration(seconds);
 }
 
-/** CSV/TSV/NDJSON: one row per group (without --by, one row: all tickets), every metric in its own columns, numbers unformatted; the total row with --totals. */
+/** CSV/TSV/NDJSON: one row per group (without --by, one: the total), every metric in its own columns, numbers unformatted; the total row with --totals. */
 function slaFlat(r: SlaReport): ReportTable {
   const keys: [string, (g: SlaGroup) => unknown][] = [
     ['group', (g) => g.key ?? ''],
@@ -282,6 +282,6 @@ function slaFlat(r: SlaReport): ReportTable {
   ];
   const row = (g: SlaGroup) => Object.fromEntries(keys.map(([k, get]) => [k, get(g)]));
   const columns = keys.map(([key]) => ({ key, label: key }));
-  if (!r.by) return { name: 'groups', columns, rows: [row({ ...r.total, key: 'all' })] };
+  if (!r.by) return { name: 'groups', columns, rows: [row({ ...r.total, key: 'total' })] };
   return { name: 'groups', columns, rows: r.groups.map(row), total: row({ ...r.total, key: 'total' }) };
 }
