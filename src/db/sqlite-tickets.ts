@@ -36,6 +36,15 @@ export interface TicketStreamRange {
   asOf?: string;
   /** Exactly these tickets instead of a creation range. */
   ids?: number[];
+  /** With a creation range: only ids in [idFrom, idTo] (a share of the range for another thread). */
+  idFrom?: number;
+  idTo?: number;
+}
+
+/** The lowest and highest id of the tickets created in [from, to), or null when there are none. */
+export function ticketIdBounds(db: Db, from: string, to: string): [number, number] | null {
+  const [lo, hi] = statement(db, 'bounds').get({ from, to }) as [number | null, number | null];
+  return lo === null || hi === null ? null : [lo, hi];
 }
 
 const TICKET_COLUMNS = 't.id, t.created_at, t.priority, t.status, t.sla_policy_id, t.assignee_id, t.category, t.channel, t.company_id, t.satisfaction';
@@ -138,8 +147,10 @@ export function* streamTicketsWithEvents(db: Db, range: TicketStreamRange): Gene
   }
   const from = range.createdFrom ?? '0000';
   const to = range.createdTo ?? '9999-12-31T23:59:59.999Z';
-  const [lo, hi] = statement(db, 'bounds').get({ from, to }) as [number | null, number | null];
-  if (lo === null || hi === null) return;
+  const bounds = ticketIdBounds(db, from, to);
+  if (!bounds) return;
+  const lo = Math.max(bounds[0], range.idFrom ?? -Infinity);
+  const hi = Math.min(bounds[1], range.idTo ?? Infinity);
   for (let a = lo; a <= hi; a += CHUNK) {
     const tickets = statement(db, 'ticketsRange').all({ lo: a, hi: Math.min(a + CHUNK, hi + 1), from, to, asOf }) as unknown[][];
     if (!tickets.length) continue;
