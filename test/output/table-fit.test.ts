@@ -28,11 +28,11 @@ describe('fitTable', () => {
 
   it('narrower still: the highest priority number goes first, and priority 0 never', () => {
     const t = fitTable({ ...base, width: 40 });
-    expect(t.hidden).toEqual(['Tags', 'Owner']);
+    expect(t.hidden).toEqual(['Owner', 'Tags']);
     expect(t.text).toContain('1,234,567.89 EUR');
     for (const line of t.text.trimEnd().split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(40);
     const tiny = fitTable({ ...base, width: 10 });
-    expect(tiny.hidden).toEqual(['Tags', 'Owner']);
+    expect(tiny.hidden).toEqual(['Owner', 'Tags']);
     expect(tiny.text).toContain('1,234,567.89 EUR');
   });
 
