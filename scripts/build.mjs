@@ -34,7 +34,7 @@ rmSync(dist, { recursive: true, force: true });
 
 // 1. Bundle and split as ES modules (esbuild splits no other format) into a staging folder.
 await build({
-  entryPoints: ['src/cli.ts', 'src/csv/parse-worker.ts'],
+  entryPoints: ['src/cli.ts', 'src/csv/parse-worker.ts', 'src/reports/sla/sla-worker.ts'],
   outdir: stage,
   entryNames: '[name]',
   bundle: true,

@@ -70,6 +70,7 @@ export async function buildProgram(ctx: CliContext, argv: string[]): Promise<Com
     .option('--json', 'print JSON (same as --format json)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'tsv', 'csv', 'json', 'ndjson']))
     .option('-o, --output <file>', 'write results to a file instead of stdout')
+    .option('--wide', 'tables: every column whole, however wide the terminal (default: fit it)')
     .option('--no-color', 'no colours (also NO_COLOR=1)')
     .option('-q, --quiet', 'no confirmations or progress on stderr')
     .option('--no-migrate', 'do not apply pending migrations on open')

@@ -23,6 +23,7 @@ export interface GlobalOptions {
   quiet?: boolean;
   migrate?: boolean;
   journal?: string;
+  wide?: boolean;
 }
 
 export interface CliContext {
@@ -78,7 +79,7 @@ export function createContext(deps: ContextDeps): CliContext {
     get out(): Output {
       return {
         io: ctx.io,
-        opts: { format: ctx.globals.format, json: ctx.globals.json, outFile: ctx.globals.output, now: ctx.clock.now(), timeZone: ctx.timeZone },
+        opts: { format: ctx.globals.format, json: ctx.globals.json, outFile: ctx.globals.output, wide: ctx.globals.wide, now: ctx.clock.now(), timeZone: ctx.timeZone },
       };
     },
     get timeZone(): string {

@@ -27,6 +27,7 @@ export function effectiveLimit(ctx: CliContext, limit: number | undefined, all?:
   return ctx.io.isStdoutTTY && !ctx.globals.output && !ctx.globals.json && !ctx.globals.format ? 50 : undefined;
 }
 
+/** `what`: the plural noun ("deals"). */
 export function noteTruncated(ctx: CliContext, shown: number, total: number, what: string): void {
   if (total > shown) info(ctx.io, `Showing ${shown} of ${total} ${what}; use --limit N or --all for more.`);
 }

@@ -3,6 +3,7 @@
  * updated — refusing, with the records named, when any of them changed since (version column).
  */
 import type { Db } from '../db/sqlite.js';
+import { plural } from '../output/plural.js';
 import type { Session } from '../domain/session.js';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
 
@@ -124,7 +125,7 @@ export function undoImportRun(db: Db, s: Session, runId: number): UndoResult {
     }
     if (changed.length) {
       throw new ConflictError(
-        `Cannot undo import run #${runId}: ${changed.length} record(s) changed since the import (${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}).`,
+        `Cannot undo import run #${runId}: ${plural(changed.length, 'record')} changed since the import (${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}).`,
         'Undo would lose those edits; change them back first, or leave the import in place.',
       );
     }

@@ -2,6 +2,7 @@
  * Maintenance of the database file: online backup, checked restore, integrity check, vacuum,
  * and creating a file with the right permissions. SQLite-specific by design.
  */
+import { plural } from '../output/plural.js';
 import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
@@ -113,7 +114,7 @@ export function inspectRestoreSource(file: string, list: Migration[] = shippedMi
     const problems = integrityProblems(src);
     if (problems.length) throw new UserError(`${file} fails its integrity check: ${problems.slice(0, 3).join('; ')}`, 'Pick another backup.', 'restore_invalid');
     const fk = src.prepare('PRAGMA foreign_key_check').all();
-    if (fk.length) throw new UserError(`${file} has ${fk.length} broken reference(s) between tables.`, 'Pick another backup.', 'restore_invalid');
+    if (fk.length) throw new UserError(`${file} has ${plural(fk.length, 'broken reference')} between tables.`, 'Pick another backup.', 'restore_invalid');
     const version = schemaVersion(src);
     const latest = list.length ? list[list.length - 1]!.version : 0;
     if (version < 1 || version > latest) {
@@ -173,7 +174,7 @@ export function restoreDatabase(db: Db, source: CandidateInfo, opts: { migration
       copySchemaAndRows(sqlite);
       sqlite.pragma(`user_version = ${source.schemaVersion}`);
       const fk = sqlite.prepare('PRAGMA main.foreign_key_check').all();
-      if (fk.length) throw new UserError(`The restored data has ${fk.length} broken reference(s); nothing was changed.`, undefined, 'restore_invalid');
+      if (fk.length) throw new UserError(`The restored data has ${plural(fk.length, 'broken reference')}; nothing was changed.`, undefined, 'restore_invalid');
       commitSync(sqlite, db.path, policy);
     } catch (err) {
       if (sqlite.inTransaction) sqlite.exec('ROLLBACK');

@@ -1,7 +1,10 @@
 /** Turning values into text: human on a TTY ("3 days ago", "12,500.50 EUR"), exact when piped (ISO). */
 import { Money } from '../domain/money.js';
 import type { ColumnFormat } from './columns.js';
+import { plural } from './plural.js';
 import { safeCell } from './safe.js';
+
+export { plural };
 
 export interface FormatContext {
   human: boolean;
@@ -61,9 +64,9 @@ export function relativeTime(iso: string, now: Date): string {
   if (s < 60) text = 'just now';
   else if (s < 3600) text = `${Math.floor(s / 60)} min`;
   else if (s < 86400) text = `${Math.floor(s / 3600)} h`;
-  else if (s < 86400 * 60) text = `${Math.floor(s / 86400)} days`;
-  else if (s < 86400 * 730) text = `${Math.floor(s / (86400 * 30))} months`;
-  else text = `${Math.floor(s / (86400 * 365))} years`;
+  else if (s < 86400 * 60) text = plural(Math.floor(s / 86400), 'day');
+  else if (s < 86400 * 730) text = plural(Math.floor(s / (86400 * 30)), 'month');
+  else text = plural(Math.floor(s / (86400 * 365)), 'year');
   if (text === 'just now') return text;
   return future ? `in ${text}` : `${text} ago`;
 }

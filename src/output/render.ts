@@ -5,11 +5,12 @@
 import { writePrivateFile } from './files.js';
 import { UsageError } from '../errors.js';
 import type { IOStreams } from '../io.js';
-import { cellValue, type Column, type ListView } from './columns.js';
+import { cellValue, isWhole, type Column, type ListView } from './columns.js';
 import { formatValue, type FormatContext } from './format.js';
+import { Money } from '../domain/money.js';
 import { csvRecords } from '../csv/formula.js';
 import { jsonEscaped, realize, safeBlock, safeCell } from './safe.js';
-import { renderTable } from './table.js';
+import { fitTable } from './table.js';
 import { colors } from './color.js';
 
 export const FORMATS = ['table', 'tsv', 'csv', 'json', 'ndjson'] as const;
@@ -19,6 +20,8 @@ export interface OutputOptions {
   format?: string;
   json?: boolean;
   outFile?: string;
+  /** --wide: tables show every column whole, whatever the terminal's width. */
+  wide?: boolean;
   now: Date;
   timeZone?: string;
 }
@@ -89,11 +92,25 @@ export interface ListOptions {
 /** Render a list. JSON gets whole records; the other formats get the view's columns. */
 export function printList<R>(out: Output, view: ListView<R>, rows: R[], opts: ListOptions = {}): void {
   const format = resolveFormat(out);
-  emit(out, renderList(out, format, view, rows));
+  const hidden: string[] = [];
+  emit(out, renderList(out, format, view, rows, hidden));
   if (rows.length === 0 && format === 'table' && opts.emptyMessage) out.io.stderr.write(opts.emptyMessage + '\n');
+  noteHidden(out, hidden);
 }
 
-export function renderList<R>(out: Output, format: Format, view: ListView<R>, rows: R[]): string {
+/** The width a terminal table must fit: none for a file or with --wide. */
+export function tableWidth(out: Output): number | undefined {
+  return out.opts.outFile || out.opts.wide ? undefined : out.io.width;
+}
+
+/** On stderr, which columns a table left out to fit the terminal (stdout keeps results only). */
+export function noteHidden(out: Output, hidden: string[]): void {
+  if (!hidden.length) return;
+  const names = [...new Set(hidden)].map((h) => h.toLowerCase());
+  out.io.stderr.write(`Not shown at ${out.io.width} columns: ${names.join(', ')} (--wide shows every column).\n`);
+}
+
+export function renderList<R>(out: Output, format: Format, view: ListView<R>, rows: R[], hidden?: string[]): string {
   switch (format) {
     case 'json':
       return toJson(rows) + '\n';
@@ -113,14 +130,19 @@ export function renderList<R>(out: Output, format: Format, view: ListView<R>, ro
       const fc = formatContext(out, true);
       const c = colors(out.io);
       if (rows.length === 0) return '';
-      return renderTable({
+      const fitted = fitTable({
         headers: view.map((col) => col.label),
         rows: rows.map((r) => view.map((col) => formatValue(cellValue(col, r), col.format, fc))),
         align: view.map((col) => col.align ?? (col.format === 'money' || col.format === 'int' || col.format === 'percent' ? 'right' : 'left')),
         maxWidths: view.map((col) => col.maxWidth),
-        width: out.opts.outFile ? undefined : out.io.width,
+        width: tableWidth(out),
+        priorities: view.map((col) => col.priority),
+        minWidths: view.map((col) => col.minWidth),
+        whole: view.map((col) => isWhole(col) || rows.some((r) => cellValue(col, r) instanceof Money)),
         style: { header: c.bold, border: c.dim },
       });
+      hidden?.push(...fitted.hidden);
+      return fitted.text;
     }
   }
 }
@@ -163,18 +185,20 @@ export function printRecord<R>(out: Output, record: R, fields: ListView<R>, sect
     }
   }
   let text = lines.join('\n') + '\n';
-  if (human) {
-    for (const s of sections) {
-      if (s.text !== undefined) {
-        if (s.text.trim() === '') continue;
-        text += `\n${c.bold(s.title)}\n${safeBlock(s.text)}\n`;
-      } else if (s.view && s.rows) {
-        text += `\n${c.bold(s.title)} (${s.rows.length})\n`;
-        if (s.rows.length) text += renderList(out, 'table', s.view, s.rows);
-      }
+  // Sections (related records, the timeline, notes) follow, on a terminal as tables and piped
+  // as plain sections: a blank line, the title with its count, then TSV with a header row.
+  const hidden: string[] = [];
+  for (const s of sections) {
+    if (s.text !== undefined) {
+      if (s.text.trim() === '') continue;
+      text += `\n${c.bold(s.title)}\n${human ? safeBlock(s.text) : s.text.replace(/\n+$/, '')}\n`;
+    } else if (s.view && s.rows) {
+      text += `\n${c.bold(s.title)} (${s.rows.length})\n`;
+      if (s.rows.length) text += renderList(out, human ? 'table' : 'tsv', s.view, s.rows, hidden);
     }
   }
   emit(out, text);
+  noteHidden(out, hidden);
 }
 
 /** After a create: the id on stdout (for `id=$(crm … add)`), or the whole record with --json. */

@@ -4,14 +4,15 @@
  * --json / ndjson the model's data. Charts (bars, sparklines) only on a TTY and without --no-chart.
  */
 import { Money } from '../domain/money.js';
+import { UsageError } from '../errors.js';
 import type { CellFormat, ReportModel, ReportTable } from '../reports/model.js';
 import { bar, sparkline } from './chart.js';
 import { colors } from './color.js';
 import { formatDuration, formatLocalDateTime } from './format.js';
-import { emit, parseFormat, toJson, type Output } from './render.js';
+import { emit, noteHidden, parseFormat, tableWidth, toJson, type Output } from './render.js';
 import { csvRecords } from '../csv/formula.js';
 import { jsonEscaped, safeCell } from './safe.js';
-import { displayWidth, pad, renderTable } from './table.js';
+import { displayWidth, fitTable, pad, wrapWords } from './table.js';
 
 export interface ReportRenderOptions {
   /** Draw charts (TTY and not --no-chart). */
@@ -20,6 +21,10 @@ export interface ReportRenderOptions {
   explain: boolean;
   /** --no-chart: also no bars in tables whose bars are their content (layout 'bars'). */
   noChart?: boolean;
+  /** --totals: CSV/TSV end with the table's totals row (left out by default: a spreadsheet sums). */
+  totals?: boolean;
+  /** --table NAME: which of the report's tables CSV/TSV/NDJSON print (default: its main one). */
+  table?: string;
 }
 
 /** The version of the JSON envelope every report is printed in (README: "The report envelope"). */
@@ -48,17 +53,31 @@ export function printReport(out: Output, model: ReportModel, opts: ReportRenderO
       emit(out, toJson(reportJson(model, opts.explain)) + '\n');
       return;
     case 'ndjson':
-      emit(out, ((model.flat ?? model.tables[0])?.rows ?? []).map((r) => jsonEscaped(JSON.stringify(r, jsonReplacer)) + '\n').join(''));
+      emit(out, (delimitedTable(model, opts.table)?.rows ?? []).map((r) => jsonEscaped(JSON.stringify(r, jsonReplacer)) + '\n').join(''));
       return;
     case 'csv':
-    case 'tsv':
-      if (model.flat) emit(out, delimited(model.flat, format, false));
-      else emit(out, (model.tables.length ? model.tables : [summaryTable(model)]).map((t) => delimited(t, format, model.tables.length > 1)).join('\n'));
+    case 'tsv': {
+      const table = delimitedTable(model, opts.table) ?? summaryTable(model);
+      emit(out, delimited(table, format, Boolean(opts.totals)));
+      const others = model.flat ? [] : model.tables.filter((t) => t !== table).map((t) => t.name);
+      if (others.length && opts.table === undefined) out.io.stderr.write(`Also in this report: --table ${others.join(', --table ')} (one table per file).\n`);
       if (opts.explain) out.io.stderr.write(model.explain.trimEnd() + '\n');
       return;
+    }
     default:
       emit(out, reportText(out, model, opts));
   }
+}
+
+/** The one table CSV, TSV and NDJSON print: --table NAME, else the flat table, else the first. */
+function delimitedTable(model: ReportModel, name: string | undefined): ReportTable | undefined {
+  if (name !== undefined) {
+    const all = [...(model.flat ? [model.flat] : []), ...model.tables];
+    const found = all.find((t) => t.name === name);
+    if (!found) throw new UsageError(`crm report ${model.report} has no table "${name}".`, `Use one of: --table ${[...new Set(all.map((t) => t.name))].join(', --table ')}.`);
+    return found;
+  }
+  return model.flat ?? model.tables[0];
 }
 
 /** A report made only of headline figures (kpi) becomes a key/value table for CSV and TSV. */
@@ -70,7 +89,8 @@ function summaryTable(model: ReportModel): ReportTable {
       { key: 'value', label: 'Value' },
       { key: 'detail', label: 'Detail' },
     ],
-    rows: model.summary.map((s) => ({ key: s.key, value: formatCell(s.value, s.format, false), detail: s.detail ?? '' })),
+    // money stays Money (an amount and a currency column, a row per currency); the rest as in JSON
+    rows: model.summary.map((s) => ({ key: s.key, value: Array.isArray(s.value) || s.value instanceof Money ? s.value : formatCell(s.value, s.format, false), detail: s.detail ?? '' })),
   };
 }
 
@@ -130,10 +150,42 @@ function groupDigits(s: string): string {
   return s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-function delimited(t: ReportTable, format: 'csv' | 'tsv', titled: boolean): string {
-  const cols = titled ? [{ key: 'table', label: 'Table' }, ...t.columns] : t.columns;
-  const rows = t.total ? [...t.rows, t.total] : t.rows;
-  const records = [cols.map((c) => c.key), ...rows.map((r) => cols.map((c) => (c.key === 'table' && titled ? t.name : formatCell(r[c.key], (c as { format?: CellFormat }).format, false))))];
+/**
+ * One rectangular table: a header row, then rows of the same width. Money is an amount column and
+ * a `currency` column (before the first amount); a row with money in several currencies becomes
+ * one row per currency. The totals row only with --totals.
+ */
+function delimited(t: ReportTable, format: 'csv' | 'tsv', totals: boolean): string {
+  const rows = totals && t.total ? [...t.rows, t.total] : t.rows;
+  const isMoney = (v: unknown) => v instanceof Money || (Array.isArray(v) && v.length > 0 && v.every((m) => m instanceof Money));
+  const moneyKeys = new Set(t.columns.filter((c) => c.format === 'money' || rows.some((r) => isMoney(r[c.key]))).map((c) => c.key));
+  const header: string[] = [];
+  for (const c of t.columns) {
+    if (moneyKeys.has(c.key) && !header.includes('currency') && !t.columns.some((x) => x.key === 'currency')) header.push('currency');
+    header.push(c.key);
+  }
+  const records: string[][] = [header];
+  for (const r of rows) {
+    const currencies: string[] = [];
+    for (const k of moneyKeys) {
+      const v = r[k];
+      for (const m of v instanceof Money ? [v] : Array.isArray(v) ? (v as Money[]) : []) if (m instanceof Money && !currencies.includes(m.currency)) currencies.push(m.currency);
+    }
+    for (const currency of currencies.length ? currencies : ['']) {
+      records.push(
+        header.map((key) => {
+          if (key === 'currency' && !t.columns.some((x) => x.key === 'currency')) return currency;
+          const v = r[key];
+          if (moneyKeys.has(key)) {
+            const m = (v instanceof Money ? [v] : Array.isArray(v) ? (v as Money[]) : []).find((x) => x instanceof Money && x.currency === currency);
+            if (m) return m.amount;
+            return isMoney(v) || (Array.isArray(v) && v.length === 0) ? '' : formatCell(v, undefined, false);
+          }
+          return formatCell(v, t.columns.find((c) => c.key === key)?.format, false);
+        }),
+      );
+    }
+  }
   if (format === 'csv') return csvRecords(records);
   return records.map((r) => r.map((s) => s.replace(/[\t\r\n]/g, ' ')).join('\t')).join('\n') + '\n';
 }
@@ -173,17 +225,33 @@ export function reportText(out: Output, model: ReportModel, opts: ReportRenderOp
   if (model.scope.team) scope.push(`team ${model.scope.team}`);
   lines.push(c.dim(scope.join(' · ')));
   let text = lines.join('\n') + '\n';
+  const hidden: string[] = [];
 
   if (model.summary.length) {
-    const width = Math.max(...model.summary.map((s) => s.label.length));
-    const values = model.summary.map((s) => formatCell(s.value, s.format, true, tz));
-    const valueWidth = Math.max(...values.map((v) => displayWidth(v)));
+    // Money in several currencies folds to one amount per line; the detail goes right of the
+    // values, wrapped to the terminal (never inside an amount), or under them when there is no room.
+    const width = out.io.isStdoutTTY ? tableWidth(out) : undefined;
+    const labelWidth = Math.max(...model.summary.map((s) => displayWidth(s.label)));
+    const valueLines = model.summary.map((s) =>
+      Array.isArray(s.value) && s.value.length > 1 && s.value[0] instanceof Money ? (s.value as Money[]).map((m) => formatCell(m, s.format, true, tz)) : [formatCell(s.value, s.format, true, tz)],
+    );
+    const valueWidth = Math.max(...valueLines.flat().map((v) => displayWidth(v)));
+    const indent = 2 + labelWidth + 2;
     text += '\n';
     for (const [i, s] of model.summary.entries()) {
-      let line = `  ${s.label.padEnd(width)}  ${s.detail ? pad(values[i]!, valueWidth) : values[i]!}`;
-      if (s.detail) line += `  ${c.dim(s.detail)}`;
-      if (opts.chart && s.trend && s.trend.length > 1) line += `  ${c.cyan(sparkline(s.trend))}`;
-      text += line + '\n';
+      const values = valueLines[i]!;
+      const spark = opts.chart && s.trend && s.trend.length > 1 ? c.cyan(sparkline(s.trend)) : '';
+      const detail = [spark, s.detail ?? ''].filter(Boolean).join('  ');
+      const room = width === undefined ? Infinity : width - indent - valueWidth - 2;
+      const beside = !detail ? [] : room >= 24 ? wrapKeepingAmounts(detail, room) : null;
+      const rows = Math.max(values.length, beside?.length ?? 0);
+      for (let k = 0; k < rows; k++) {
+        const head = k === 0 ? `  ${pad(s.label, labelWidth)}  ` : ' '.repeat(indent);
+        const value = pad(values[k] ?? '', valueWidth, s.format && s.format !== 'text' ? 'right' : 'left');
+        const right = beside?.[k];
+        text += (right ? `${head}${value}  ${c.dim(right)}` : `${head}${value}`).trimEnd() + '\n';
+      }
+      if (beside === null) for (const l of wrapKeepingAmounts(detail, Math.max(24, width! - indent - 2))) text += `${' '.repeat(indent + 2)}${c.dim(l)}\n`;
     }
   }
 
@@ -219,9 +287,16 @@ export function reportText(out: Output, model: ReportModel, opts: ReportRenderOp
     };
     for (const r of t.rows) addRow(r, (x) => x);
     if (t.total) addRow(t.total, c.bold);
-    const width = out.io.isStdoutTTY && !out.opts.outFile ? out.io.width : undefined;
+    const width = out.io.isStdoutTTY ? tableWidth(out) : undefined;
     const style = { header: c.bold, border: c.dim };
-    let table = renderTable({ headers, rows: body, align, width, style });
+    const fit = {
+      priorities: t.columns.map((col) => col.priority),
+      minWidths: t.columns.map((col) => col.minWidth),
+      whole: t.columns.map((col) => col.whole ?? ((col.format !== undefined && col.format !== 'text') || [...t.rows, t.total].some((r) => r && (r[col.key] instanceof Money || (Array.isArray(r[col.key]) && (r[col.key] as unknown[])[0] instanceof Money))))),
+    };
+    const fitted = fitTable({ headers, rows: body, align, width, style, ...fit });
+    let table = fitted.text;
+    hidden.push(...fitted.hidden);
     if (opts.chart && t.chart !== undefined) {
       // Bars go in an extra column when the terminal has room for at least 8 cells of them.
       const used = displayWidth(table.slice(0, table.indexOf('\n')));
@@ -231,19 +306,23 @@ export function reportText(out: Output, model: ReportModel, opts: ReportRenderOp
         const chartFormat = t.columns.find((col) => col.key === t.chart)?.format;
         const max = chartFormat === 'percent' ? 1 : Math.max(0, ...t.rows.map((r) => chartValue(r[t.chart!], currency)));
         const bars = new Map(t.rows.map((r, i) => [firstLineOf[i]!, c.cyan(bar(chartValue(r[t.chart!], currency), max, barWidth))]));
-        table = renderTable({
+        table = fitTable({
           headers: [...headers, ''],
           rows: body.map((cells, i) => [...cells, bars.get(i) ?? '']),
           align: [...align, 'left'],
           width,
           style,
-        });
+          priorities: [...fit.priorities, 9],
+          minWidths: [...fit.minWidths, undefined],
+          whole: [...fit.whole, true],
+        }).text;
       }
     }
     text += table;
   }
 
   if (model.notes.length) text += '\n' + model.notes.map((n) => c.dim(`Note: ${n}`)).join('\n') + '\n';
+  noteHidden(out, hidden);
   if (opts.explain) text += '\n' + c.bold('How this is computed') + '\n' + model.explain.trimEnd() + '\n';
   return text;
 }
@@ -262,6 +341,16 @@ function barLines(t: ReportTable, bars: boolean, paint: (s: string) => string, t
   return t.rows
     .map((r, i) => `  ${pad(keys[i]!, keyWidth, 'right')}  ${pad(values[i]!, numWidth, 'right')}${bars ? '  ' + paint(bar(chartValue(r[valueCol!.key], undefined), max, 30)) : ''}`.trimEnd() + '\n')
     .join('');
+}
+
+/**
+ * Words on lines of at most `width` columns, an amount and its currency ("1,250.00 EUR") kept on
+ * one line; a word longer than the width gets a line of its own.
+ */
+function wrapKeepingAmounts(text: string, width: number): string[] {
+  if (displayWidth(text) <= width) return [text];
+  const glued = text.replace(/(\d) ([A-Z]{3})\b/g, '$1\u00a0$2');
+  return wrapWords(glued, width).map((l) => l.replace(/\u00a0/g, ' '));
 }
 
 /** The last day included in a half-open period ending at `end` (local date of end − 1 ms). */

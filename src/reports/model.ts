@@ -14,6 +14,12 @@ export interface ReportColumn {
   key: string;
   label: string;
   format?: CellFormat;
+  /** On a narrow terminal the highest number is left out first (0: never; default 5). */
+  priority?: number;
+  /** The narrowest a text column may be cut to before columns are left out. */
+  minWidth?: number;
+  /** Never cut (implied for every format but text). */
+  whole?: boolean;
 }
 
 export interface ReportTable {

@@ -297,7 +297,7 @@ describe('crm import: checking, dry runs, rejects and undo', () => {
     expect(r.json()).toMatchObject({ delimiter: ';', created: 1, updated: 1, runId: 1, createdReferences: { companies: ['Chen GmbH'] } });
     const undo = await crm(['import', 'undo', '1', '--yes']);
     expect(undo.exitCode).toBe(0);
-    expect(undo.stderr).toContain('deleted 2 record(s), restored 1');
+    expect(undo.stderr).toContain('deleted 2 records, restored 1');
     expect((await crm(['contact', 'list', '--json'])).json().map((c: { phone: string }) => c.phone)).toEqual(['+1 555 0100']);
     expect(query('SELECT count(*) AS n FROM companies')[0]).toEqual({ n: 0 });
     expect((await crm(['import', 'history', '--json'])).json()[0]).toMatchObject({ id: 1, status: 'undone' });

@@ -81,7 +81,9 @@ describe('report framework (through win-rate)', () => {
     expect(tty.stdout).toContain('█');
     expect((await crm(['report', 'win-rate', '--no-chart'], { tty: true })).stdout).not.toContain('█');
     const csv = await crm(['report', 'win-rate', '--format', 'csv']);
-    expect(csv.stdout.split('\n')).toEqual(['group,won,lost,closed,winRate,wonValue', 'kenji,1,1,2,0.5000,2000.00 EUR', 'sara,1,1,2,0.5000,1000.00 USD', 'Total,2,2,4,0.5000,2000.00 EUR; 1000.00 USD', '']);
+    expect(csv.stdout.split('\n')).toEqual(['group,won,lost,closed,winRate,currency,wonValue', 'kenji,1,1,2,0.5000,EUR,2000.00', 'sara,1,1,2,0.5000,USD,1000.00', '']);
+    const totals = await crm(['report', 'win-rate', '--format', 'csv', '--totals']);
+    expect(totals.stdout.split('\n').slice(3)).toEqual(['Total,2,2,4,0.5000,EUR,2000.00', 'Total,2,2,4,0.5000,USD,1000.00', '']);
   });
 
   it('--explain states the formula with the exact period bounds', async () => {
@@ -123,7 +125,7 @@ describe('report forecast and quota', () => {
     expect(j.total.weighted).toEqual([{ amount: '2400.00', currency: 'USD' }]);
     expect(j.outside).toEqual({ beforePeriod: 1, afterPeriod: 0, noCloseDate: 1 });
     const text = (await crm(['report', 'forecast'])).stdout;
-    expect(text).toContain('1 open deal(s) have no expected close date');
+    expect(text).toContain('1 open deal has no expected close date');
   });
 
   it('--as-of takes each deal in the stage it had then', async () => {

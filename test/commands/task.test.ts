@@ -78,7 +78,7 @@ describe('crm task', () => {
     const out = join(t.dir, 'tasks.ics');
     const r = await crm(['task', 'export', '--ics', '-o', out]);
     expect(r.exitCode).toBe(0);
-    expect(r.stderr).toContain('Exported 1 tasks and 1 meetings');
+    expect(r.stderr).toContain('Exported 1 task and 1 meeting');
     const text = readFileSync(out, 'utf8');
     expect(text.split('\r\n').every((l) => Buffer.byteLength(l) <= 75)).toBe(true);
     expect(text.replace(/\r\n/g, '')).not.toContain('\n');

@@ -138,9 +138,11 @@ describe('scope flags on every report where they mean something', () => {
     expect(text.stdout.split('\n')[1]).toContain('owner sara');
   });
 
-  it('sla and tickets keep their flat CSV: one row per group and a total; the per-agent table', async () => {
+  it('sla and tickets keep their flat CSV: one row per group (without --by the total; with it, the total only with --totals); the per-agent table', async () => {
     expect((await crm(['report', 'sla', '--format', 'csv'])).stdout.split('\n')[0]).toMatch(/^group,tickets,firstReplyAchieved,firstReplyBreached,firstReplyInProgress,firstReplyCompliance,/);
     expect((await crm(['report', 'sla', '--format', 'csv'])).stdout.split('\n')[1]).toBe('total,0,0,0,0,,0,0,0,,0,0,0,,,,,,,,,');
+    expect((await crm(['report', 'sla', '--by', 'priority', '--format', 'csv'])).stdout.split('\n').slice(1)).toEqual(['']);
+    expect((await crm(['report', 'sla', '--by', 'priority', '--format', 'csv', '--totals'])).stdout.split('\n')[1]).toBe('total,0,0,0,0,,0,0,0,,0,0,0,,,,,,,,,');
     expect((await crm(['report', 'tickets', '--format', 'tsv'])).stdout).toBe('agent\tsolved\tavgSatisfaction\tsatisfactionResponses\treopened\treopenRate\n');
   });
 

@@ -9,6 +9,7 @@ import { emit, isJsonFormat, printRecord, toJson } from '../../output/render.js'
 import { examples } from '../common.js';
 import { keepCopyStep } from '../../db/sqlite-errors.js';
 import { openWith } from './open.js';
+import { plural } from '../../output/plural.js';
 
 export interface CheckOptions {
   quick?: boolean;
@@ -49,7 +50,7 @@ export function run(ctx: CliContext, o: CheckOptions): void {
   }
   if (!result.ok) {
     const n = result.integrity.length + result.foreignKeys.length;
-    throw new CheckFailedError(`${path} has ${n} problem(s).`, `${keepCopyStep(path)}; then restore the last good backup: crm db restore FILE --yes (crm db backup writes one; migrations leave ${path}.v*.bak copies).`, 'db_check_failed');
+    throw new CheckFailedError(`${path} has ${plural(n, 'problem')}.`, `${keepCopyStep(path)}; then restore the last good backup: crm db restore FILE --yes (crm db backup writes one; migrations leave ${path}.v*.bak copies).`, 'db_check_failed');
   }
   info(ctx.io, `${path}: no problems found.`);
 }

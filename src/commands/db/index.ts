@@ -12,6 +12,7 @@ import * as check from './check.js';
 import * as init from './init.js';
 import * as restore from './restore.js';
 import * as vacuum from './vacuum.js';
+import { plural } from '../../output/plural.js';
 
 export function register(noun: Command, ctx: CliContext): void {
   examples(noun.command('path').description('print the database path in use (creates nothing)'), ['crm db path', 'CRM_DB=team.db crm db path']).action(() => {
@@ -53,7 +54,7 @@ export function register(noun: Command, ctx: CliContext): void {
       { key: 'journalMode', label: 'Journal' },
       { key: 'sizeBytes', label: 'Size (bytes)', format: 'int' },
     ]);
-    if (pending.length) throw new CheckFailedError(`${pending.length} migration(s) pending.`, 'Apply them with: crm db migrate', 'migrations_pending');
+    if (pending.length) throw new CheckFailedError(`${plural(pending.length, 'migration')} pending.`, 'Apply them with: crm db migrate', 'migrations_pending');
   });
 
   const mig = noun.command('migrate').description('apply pending migrations (a backup copy is written first when the database holds data)');

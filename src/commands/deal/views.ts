@@ -2,16 +2,16 @@ import type { DealContactEntry, DealHistoryEntry, DealRecord, MilestoneRecord, S
 import type { ListView } from '../../output/columns.js';
 
 export const dealListView: ListView<DealRecord> = [
-  { key: 'id', label: 'ID', format: 'int' },
-  { key: 'title', label: 'Title', maxWidth: 30 },
-  { key: 'company', label: 'Company', get: (d) => d.company?.name ?? null, maxWidth: 24 },
-  { key: 'stage', label: 'Stage', get: (d) => d.stage.name },
-  { key: 'amount', label: 'Amount', align: 'right' },
-  { key: 'probability', label: 'Prob', format: 'percent' },
-  { key: 'expectedClose', label: 'Close' },
-  { key: 'owner', label: 'Owner' },
-  { key: 'daysInStage', label: 'Days in stage', format: 'int' },
-  { key: 'tags', label: 'Tags', format: 'list', maxWidth: 20 },
+  { key: 'id', label: 'ID', format: 'int', priority: 0 },
+  { key: 'title', label: 'Title', maxWidth: 30, minWidth: 18, priority: 0 },
+  { key: 'company', label: 'Company', get: (d) => d.company?.name ?? null, maxWidth: 24, minWidth: 12, priority: 2 },
+  { key: 'stage', label: 'Stage', get: (d) => d.stage.name, priority: 1 },
+  { key: 'amount', label: 'Amount', align: 'right', whole: true, priority: 0 },
+  { key: 'probability', label: 'Prob', format: 'percent', priority: 5 },
+  { key: 'expectedClose', label: 'Close', whole: true, priority: 3 },
+  { key: 'owner', label: 'Owner', priority: 4 },
+  { key: 'daysInStage', label: 'Days in stage', format: 'int', priority: 6 },
+  { key: 'tags', label: 'Tags', format: 'list', maxWidth: 20, priority: 7 },
 ];
 
 export const dealFields: ListView<DealRecord> = [

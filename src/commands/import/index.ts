@@ -20,6 +20,7 @@ import { fold } from '../../db/fold.js';
 import { sqliteOnly } from '../../db/engine.js';
 import { isCurrencyCode } from '../../domain/money.js';
 import { confirmOrRequireYes } from '../../io.js';
+import { plural } from '../../output/plural.js';
 
 interface ImportFlags {
   map?: string[];
@@ -139,7 +140,7 @@ function humanSummary(r: FileResult): string {
   if (r.keptEmpty) lines.push(`  ${r.keptEmpty} empty cell${r.keptEmpty === 1 ? '' : 's'} left the stored value as it is (--empty clear clears such fields)`);
   if (r.rows > 0 && r.unchanged === r.rows) lines.push('  Every row matches what is stored: nothing to change.');
   const refs = r.createdReferences;
-  const refParts = [refs.companies.length ? `${refs.companies.length} companies` : '', refs.users.length ? `${refs.users.length} users (${refs.users.slice(0, 5).join(', ')}${refs.users.length > 5 ? ', …' : ''})` : '', refs.contacts ? `${refs.contacts} contacts` : ''].filter(Boolean);
+  const refParts = [refs.companies.length ? plural(refs.companies.length, 'company', 'companies') : '', refs.users.length ? `${plural(refs.users.length, 'user')} (${refs.users.slice(0, 5).join(', ')}${refs.users.length > 5 ? ', …' : ''})` : '', refs.contacts ? plural(refs.contacts, 'contact') : ''].filter(Boolean);
   if (refParts.length) lines.push(`  ${r.dryRun ? 'would also create' : 'also created'}: ${refParts.join(', ')}`);
   if (r.customColumns.length) lines.push(`  kept as custom fields: ${r.customColumns.map(safeCell).join(', ')}`);
   const notImported = r.mapping.filter((m) => m.field.startsWith('not imported'));
@@ -187,18 +188,18 @@ async function runImport(ctx: CliContext, entity: EntityName, files: string[], o
   else emit(ctx.out, results.map(humanSummary).join(''));
   for (const r of results) {
     if (r.warningCount) {
-      ctx.io.stderr.write(`warning: ${r.file}: ${r.warningCount} value(s) not imported as given:\n`);
+      ctx.io.stderr.write(`warning: ${r.file}: ${plural(r.warningCount, 'value')} not imported as given:\n`);
       for (const w of r.warnings.slice(0, SHOWN_DETAILS)) ctx.io.stderr.write(`  row ${w.row}, ${safeCell(w.column)} "${safeCell(w.value)}": ${safeCell(w.reason)}\n`);
       if (r.warningCount > SHOWN_DETAILS) ctx.io.stderr.write(`  … and ${r.warningCount - SHOWN_DETAILS} more (--json lists them)\n`);
     }
-    if (r.rejected && (opts.dryRun || opts.skipInvalid)) ctx.io.stderr.write(`${r.file}: ${r.rejected} rejected row(s):\n${rejectedLines(r)}`);
-    if (r.rejectsFile) info(ctx.io, `Wrote the ${r.rejected} rejected row(s) to ${r.rejectsFile}: fix them and import that file again.`);
+    if (r.rejected && (opts.dryRun || opts.skipInvalid)) ctx.io.stderr.write(`${r.file}: ${plural(r.rejected, 'rejected row')}:\n${rejectedLines(r)}`);
+    if (r.rejectsFile) info(ctx.io, `Wrote the ${plural(r.rejected, 'rejected row')} to ${r.rejectsFile}: fix them and import that file again.`);
   }
   if (failed) {
     ctx.io.stderr.write(rejectedLines(failed));
     const skipped = files.slice(files.indexOf(failed.file) + 1);
     throw new UserError(
-      `${failed.rejected} of ${failed.rows} rows in ${failed.file} are invalid; nothing from that file was imported${skipped.length ? ` (and ${skipped.length} later file(s) were not read)` : ''}.`,
+      `${failed.rejected} of ${failed.rows} rows in ${failed.file} are invalid; nothing from that file was imported${skipped.length ? ` (and ${skipped.length === 1 ? '1 later file was' : `${skipped.length} later files were`} not read)` : ''}.`,
       `Fix the rows listed above and run it again, or import the good rows with --skip-invalid (the bad ones go to ${failed.file.replace(/(\.[^./\\]+)?$/, '.rejects.csv')}).`,
       'invalid_rows',
     );
@@ -259,6 +260,6 @@ export function register(noun: Command, ctx: CliContext): void {
     await confirmOrRequireYes(ctx.io, `Undo import run #${runId}?`, o.yes, `crm import undo ${runId} --yes`);
     const res = undoImportRun(ctx.db(), sessionOf(ctx), runId);
     if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(res) + '\n');
-    info(ctx.io, `Undid import run #${runId}: deleted ${res.deleted} record(s), restored ${res.restored}.`);
+    info(ctx.io, `Undid import run #${runId}: deleted ${plural(res.deleted, 'record')}, restored ${res.restored}.`);
   });
 }

@@ -7,6 +7,7 @@ import type { ListView } from '../../output/columns.js';
 import { printCreated, printList } from '../../output/render.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
+import { plural } from '../../output/plural.js';
 
 const view: ListView<QuotaRecord> = [
   { key: 'id', label: 'ID', format: 'int' },
@@ -53,6 +54,6 @@ export function register(noun: Command, ctx: CliContext): void {
   const remove = noun.command('remove').alias('rm').description('remove the quota of an owner for a period').argument('<owner>').argument('<period>');
   remove.action(async (owner: string, period: string) => {
     const n = await removeQuota(sessionOf(ctx), owner, period);
-    info(ctx.io, `Removed ${n} quota(s) of ${owner} for ${period.toUpperCase()}`);
+    info(ctx.io, `Removed ${plural(n, 'quota')} of ${owner} for ${period.toUpperCase()}`);
   });
 }

@@ -26,6 +26,8 @@ export function addReportOptions(cmd: Command, def: AnyReportDefinition): Comman
     new Option('--as-of <when>', 'compute as of this instant, or the end of this day (from history)').hideHelp(def.asOf !== true),
     new Option('--explain', 'print the exact formulas and definitions used'),
     new Option('--no-chart', 'no bar charts or sparklines (they are drawn on a terminal only)'),
+    new Option('--totals', 'CSV/TSV: end with the totals row (default: rows only, for a spreadsheet)'),
+    new Option('--table <name>', 'CSV/TSV/NDJSON: which table of the report (default: its main one)'),
   ];
   for (const o of common) cmd.addOption(o);
   for (const own of def.options ?? []) {
@@ -42,7 +44,8 @@ export function addReportOptions(cmd: Command, def: AnyReportDefinition): Comman
 export async function showReport(ctx: CliContext, def: AnyReportDefinition, flags: CommonReportFlags, filter: string[] = []): Promise<void> {
   const model = await runReport(def, sessionOf(ctx), flags, filter);
   const chart = flags.chart !== false && ctx.io.isStdoutTTY && !ctx.globals.output;
-  printReport(ctx.out, model, { chart, explain: Boolean(flags.explain), noChart: flags.chart === false });
+  const { totals, table } = flags as { totals?: boolean; table?: string };
+  printReport(ctx.out, model, { chart, explain: Boolean(flags.explain), noChart: flags.chart === false, totals, table });
   def.check?.(model, flags);
 }
 

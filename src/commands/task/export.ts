@@ -8,6 +8,7 @@ import { buildIcs } from '../../domain/ics.js';
 import { emit } from '../../output/render.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
+import { plural } from '../../output/plural.js';
 
 export function register(noun: Command, ctx: CliContext): void {
   const cmd = noun
@@ -29,6 +30,6 @@ export function register(noun: Command, ctx: CliContext): void {
     const tasks = (await listActivities(s, { scope: 'tasks', status: 'open', filter: ownerTerm })).rows.filter((t) => t.dueAt);
     const meetings = (await listActivities(s, { scope: 'logged', filter: ['kind:meeting', ...ownerTerm] })).rows.filter((m) => m.occurredAt && m.occurredAt >= since).reverse();
     emit(ctx.out, buildIcs([...tasks, ...meetings], { now: s.now(), calendarName: owner ? `crm: ${owner.handle}` : 'crm' }));
-    info(ctx.io, `Exported ${tasks.length} tasks and ${meetings.length} meetings${ctx.globals.output ? ` to ${ctx.globals.output}` : ''}.`);
+    info(ctx.io, `Exported ${plural(tasks.length, 'task')} and ${plural(meetings.length, 'meeting')}${ctx.globals.output ? ` to ${ctx.globals.output}` : ''}.`);
   });
 }

@@ -23,15 +23,15 @@ export function slaSummary(r: TicketRecord, now: Date): string {
 
 export function ticketListView(now: Date): ListView<TicketRecord> {
   return [
-    { key: 'id', label: 'ID', format: 'int' },
-    { key: 'status', label: 'Status', get: (t) => label(t.status) },
-    { key: 'priority', label: 'Priority' },
-    { key: 'subject', label: 'Subject', maxWidth: 36 },
-    { key: 'requester', label: 'Requester', get: (t) => t.requester?.name ?? null, maxWidth: 22 },
-    { key: 'assignee', label: 'Assignee' },
-    { key: 'nextDeadline', label: 'Due', format: 'age' },
-    { key: 'sla', label: 'SLA', get: (t) => slaSummary(t, now), maxWidth: 30 },
-    { key: 'createdAt', label: 'Created', format: 'age' },
+    { key: 'id', label: 'ID', format: 'int', priority: 0 },
+    { key: 'status', label: 'Status', get: (t) => label(t.status), priority: 3 },
+    { key: 'priority', label: 'Priority', priority: 2 },
+    { key: 'subject', label: 'Subject', maxWidth: 36, minWidth: 20, priority: 0 },
+    { key: 'requester', label: 'Requester', get: (t) => t.requester?.name ?? null, maxWidth: 22, minWidth: 12, priority: 4 },
+    { key: 'assignee', label: 'Assignee', priority: 5 },
+    { key: 'nextDeadline', label: 'Due', format: 'age', priority: 3 },
+    { key: 'sla', label: 'SLA', get: (t) => slaSummary(t, now), maxWidth: 30, minWidth: 20, priority: 1 },
+    { key: 'createdAt', label: 'Created', format: 'age', priority: 6 },
   ];
 }
 

@@ -4,6 +4,7 @@ import { formatLocalDateTime } from '../../output/format.js';
 import { defineReport } from '../engine.js';
 import { buildDataQuality } from './build.js';
 import { dataQualityRows } from './query.js';
+import { plural } from '../../output/plural.js';
 
 export const definition = defineReport<{ failOnIssues?: boolean }>({
   name: 'data-quality',
@@ -21,7 +22,7 @@ export const definition = defineReport<{ failOnIssues?: boolean }>({
   check(model, flags) {
     const issues = model.data.issues as number;
     if (flags.failOnIssues && issues > 0) {
-      throw new CheckFailedError(`Data quality: ${issues} problem(s) found.`, 'Fix them with the commands in the "Fix with" column, then run crm report data-quality again.', 'data_quality');
+      throw new CheckFailedError(`Data quality: ${plural(issues, 'problem')} found.`, 'Fix them with the commands in the "Fix with" column, then run crm report data-quality again.', 'data_quality');
     }
   },
 });

@@ -5,6 +5,7 @@ import type { WonByOwnerRow } from '../quota/query.js';
 import { divRound, MoneySum, ratio, type ReportModel } from '../model.js';
 import type { OwnerQuota } from '../quota-periods.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
+import { plural } from '../../output/plural.js';
 
 export interface ForecastParams {
   scope: ReportScope;
@@ -76,16 +77,16 @@ export function buildForecast(open: OpenByBucketRow[], won: WonByOwnerRow[], quo
     .sort((a, b) => a.owner.localeCompare(b.owner));
   const totals = { month: 'Total', deals: total.deals, raw: total.raw.bag(), weighted: weightedBag(total) };
   const notes: string[] = [];
-  if (outside.before.deals) notes.push(`${outside.before.deals} open deal(s) expected to close before ${p.scope.period.label} — past their close date, not in the forecast: crm report data-quality.`);
-  if (outside.none.deals) notes.push(`${outside.none.deals} open deal(s) have no expected close date and are not in the forecast.`);
-  if (outside.after.deals) notes.push(`${outside.after.deals} open deal(s) are expected to close after this period.`);
+  if (outside.before.deals) notes.push(`${plural(outside.before.deals, 'open deal')} expected to close before ${p.scope.period.label} — past their close date, not in the forecast: crm report data-quality.`);
+  if (outside.none.deals) notes.push(`${outside.none.deals === 1 ? '1 open deal has' : `${outside.none.deals} open deals have`} no expected close date and are not in the forecast.`);
+  if (outside.after.deals) notes.push(`${outside.after.deals === 1 ? '1 open deal is' : `${outside.after.deals} open deals are`} expected to close after this period.`);
   const hasQuota = quotas.length > 0;
   return {
     report: 'forecast',
     title: 'Forecast by expected close month',
     scope: scopeInfo(p.scope),
     summary: [
-      { key: 'raw', label: 'Open pipeline closing in the period', value: totals.raw, format: 'money', detail: `${totals.deals} deals` },
+      { key: 'raw', label: 'Open pipeline closing in the period', value: totals.raw, format: 'money', detail: plural(totals.deals, 'deal') },
       { key: 'weighted', label: 'Weighted', value: totals.weighted, format: 'money' },
     ],
     tables: [

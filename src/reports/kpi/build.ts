@@ -8,6 +8,7 @@ import type { ClosedTotalsRow, PipelineRow } from './query.js';
 import type { Period } from '../../domain/period.js';
 import { divRound, MoneySum, ratio, type ReportModel, type SummaryItem } from '../model.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
+import { plural } from '../../output/plural.js';
 
 /** SLA figures from the ticket module; `available: false` (with the reason) until it provides them. */
 export type SlaKpi =
@@ -38,7 +39,7 @@ function closed(rows: ClosedTotalsRow[]) {
 }
 
 function deals(n: number): string {
-  return `${n} deal${n === 1 ? '' : 's'}`;
+  return plural(n, 'deal');
 }
 
 function signed(n: number): string {
@@ -67,7 +68,7 @@ export function buildKpi(input: KpiInput, p: { scope: ReportScope }): ReportMode
 
   const sla = input.sla;
   const summary: SummaryItem[] = [
-    { key: 'pipeline', label: 'Open pipeline', value: raw.bag(), format: 'money', detail: `${openDeals} open deals; weighted ${weighted.map((m) => m.format()).join(', ') || '0'}` },
+    { key: 'pipeline', label: 'Open pipeline', value: raw.bag(), format: 'money', detail: `${plural(openDeals, 'open deal')}; weighted ${weighted.map((m) => m.format()).join(', ') || '0'}` },
     {
       key: 'won',
       label: `Won ${p.scope.period.label}`,

@@ -70,7 +70,8 @@ export const SLA_REPORT_EXPLAIN = `How the SLA report is computed
   Mean and median over those tickets. Groups (--by) use the priority and assignee the ticket had
   at --as-of, and its current category and channel.`;
 
-class Acc {
+/** Counts and times of one group: what a worker thread hands back (plain data) and what merges. */
+export class Acc {
   tickets = 0;
   metrics: Record<Metric, { achieved: number; breached: number; inProgress: number }> = {
     firstReply: { achieved: 0, breached: 0, inProgress: 0 },
@@ -99,6 +100,21 @@ class Acc {
       this.resBusiness.push(r.resolutionTime.businessSeconds);
       this.resCalendar.push(r.resolutionTime.calendarSeconds);
     }
+  }
+
+  /** Adds another thread's counts and times (the medians are taken after merging). */
+  merge(o: Acc): void {
+    this.tickets += o.tickets;
+    for (const m of METRICS) {
+      this.metrics[m].achieved += o.metrics[m].achieved;
+      this.metrics[m].breached += o.metrics[m].breached;
+      this.metrics[m].inProgress += o.metrics[m].inProgress;
+    }
+    for (const k of ['frBusiness', 'frCalendar', 'resBusiness', 'resCalendar'] as const) for (const x of o[k]) this[k].push(x);
+  }
+
+  static from(data: Acc): Acc {
+    return Object.assign(new Acc(), data);
   }
 
   finish(key: string | null): SlaGroup {
@@ -145,7 +161,18 @@ export interface SlaReportParams {
   handles: Map<number, string>;
 }
 
+/** The running counts of a report: the total and one Acc per group (--by). */
+export interface SlaAccumulation {
+  total: Acc;
+  groups: Map<string | null, Acc>;
+}
+
 export function buildSlaReport(tickets: Iterable<StreamedTicket>, ctx: SlaContext, p: SlaReportParams): SlaReport {
+  return finishSlaReport(accumulateSla(tickets, ctx, p), p);
+}
+
+/** Every ticket's SLA result added to the total and its group. */
+export function accumulateSla(tickets: Iterable<StreamedTicket>, ctx: SlaContext, p: Omit<SlaReportParams, 'period'>): SlaAccumulation {
   const total = new Acc();
   const groups = new Map<string | null, Acc>();
   const asOfIso = p.asOf.toISOString();
@@ -166,6 +193,21 @@ export function buildSlaReport(tickets: Iterable<StreamedTicket>, ctx: SlaContex
       acc.add(r);
     }
   }
+  return { total, groups };
+}
+
+/** Adds `from` (another thread's accumulation, as plain data) into `into`. */
+export function mergeSla(into: SlaAccumulation, from: { total: Acc; groups: [string | null, Acc][] }): void {
+  into.total.merge(Acc.from(from.total));
+  for (const [key, data] of from.groups) {
+    const acc = into.groups.get(key);
+    if (acc) acc.merge(Acc.from(data));
+    else into.groups.set(key, Acc.from(data));
+  }
+}
+
+export function finishSlaReport({ total, groups }: SlaAccumulation, p: SlaReportParams): SlaReport {
+  const asOfIso = p.asOf.toISOString();
   const order = ['urgent', 'high', 'normal', 'low'];
   const keys = [...groups.keys()].sort((a, b) => {
     if (a === null) return 1;
@@ -270,7 +312,7 @@ function duration(seconds: number | null): string {
   return seconds === null ? '—' : formatDuration(seconds);
 }
 
-/** CSV/TSV/NDJSON: one row per group and a total, every metric in its own columns, numbers unformatted. */
+/** CSV/TSV/NDJSON: one row per group (without --by, one: the total), every metric in its own columns, numbers unformatted; the total row with --totals. */
 function slaFlat(r: SlaReport): ReportTable {
   const keys: [string, (g: SlaGroup) => unknown][] = [
     ['group', (g) => g.key ?? ''],
@@ -281,5 +323,7 @@ function slaFlat(r: SlaReport): ReportTable {
     ),
   ];
   const row = (g: SlaGroup) => Object.fromEntries(keys.map(([k, get]) => [k, get(g)]));
-  return { name: 'groups', columns: keys.map(([key]) => ({ key, label: key })), rows: [...r.groups, { ...r.total, key: 'total' }].map(row) };
+  const columns = keys.map(([key]) => ({ key, label: key }));
+  if (!r.by) return { name: 'groups', columns, rows: [row({ ...r.total, key: 'total' })] };
+  return { name: 'groups', columns, rows: r.groups.map(row), total: row({ ...r.total, key: 'total' }) };
 }

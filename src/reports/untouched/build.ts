@@ -6,6 +6,7 @@ import type { UntouchedRow } from './query.js';
 import { fullName } from '../../domain/validate.js';
 import type { ReportModel } from '../model.js';
 import { describeScope, scopeInfo, type ReportScope } from '../scope.js';
+import { plural } from '../../output/plural.js';
 
 export interface UntouchedParams {
   scope: ReportScope;
@@ -63,7 +64,7 @@ export function buildUntouched(rows: UntouchedRow[], p: UntouchedParams): Report
   const total = { owner: 'Total', name: null, untouched: contacts.length, never };
   return {
     report: 'untouched',
-    title: `Contacts nobody has touched in ${p.days} days`,
+    title: `Contacts nobody has touched in ${plural(p.days, 'day')}`,
     scope: scopeInfo(p.scope, false),
     summary: [
       { key: 'untouched', label: 'Untouched', value: contacts.length, format: 'int', detail: `no touch since ${p.cutoff.slice(0, 10)}` },
@@ -82,7 +83,7 @@ export function buildUntouched(rows: UntouchedRow[], p: UntouchedParams): Report
         rows: owners as unknown as Record<string, unknown>[],
         total,
         chart: 'untouched',
-        empty: `Everyone has been touched in the last ${p.days} days.`,
+        empty: `Everyone has been touched in the last ${plural(p.days, 'day')}.`,
       },
       {
         name: 'contacts',
@@ -102,7 +103,7 @@ export function buildUntouched(rows: UntouchedRow[], p: UntouchedParams): Report
     ],
     notes: never ? [`${never} contact${never === 1 ? ' has' : 's have'} never been touched (no call, meeting, email or other touch logged).`] : [],
     explain: [
-      `A contact is untouched when its last touch (last_touched_at) is empty or earlier than ${p.cutoff} — ${p.days} days before ${p.scope.asOf}.`,
+      `A contact is untouched when its last touch (last_touched_at) is empty or earlier than ${p.cutoff} — ${plural(p.days, 'day')} before ${p.scope.asOf}.`,
       'last_touched_at moves forward whenever a call, meeting, email, newsletter, letter, LinkedIn message or other touch is logged for the contact (crm log); internal notes and tasks do not count.',
       'Only active contacts count: archived contacts and those with lifecycle "inactive" are left out. Contacts created recently and never touched are included ("never").',
       'Grouped by the contact\'s owner ("(none)" when it has none); most untouched owners first.',
