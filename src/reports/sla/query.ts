@@ -35,9 +35,10 @@ export async function slaReport(s: Session, opts: { period: Period; asOf: Date; 
   const params = { period: opts.period, asOf: opts.asOf, by: opts.by, handles: users };
   if (opts.assigneeIds == null) {
     const range = { createdFrom: opts.period.start, createdTo: opts.period.end, asOf };
-    const bounds = ticketIdBounds(s.db, range.createdFrom, range.createdTo);
+    // The threaded split reads the SQLite file from a worker with its own connection.
+    const bounds = s.db.engine === 'sqlite' ? ticketIdBounds(s.db, range.createdFrom, range.createdTo) : undefined;
     const script = workerScript();
-    if (bounds && script && bounds[1] - bounds[0] + 1 >= threadFrom() && s.db.path !== ':memory:' && s.db.path !== '') {
+    if (bounds && script && s.db.engine === 'sqlite' && bounds[1] - bounds[0] + 1 >= threadFrom() && s.db.path !== ':memory:' && s.db.path !== '') {
       const mid = Math.floor((bounds[0] + bounds[1]) / 2);
       const data: SlaWorkerData = {
         path: s.db.path,
