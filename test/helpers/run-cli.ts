@@ -20,6 +20,8 @@ export interface RunOptions {
   answers?: string[];
   width?: number;
   color?: boolean;
+  /** The OS login crm sees (default 'tester', the harness's first admin: `crm init` makes it one). */
+  login?: string;
 }
 
 export interface RunResult {
@@ -31,6 +33,9 @@ export interface RunResult {
 }
 
 export const DEFAULT_NOW = '2026-11-20T17:55:00Z';
+
+/** The login of every in-process run: `crm init` / `crm db init` make it the database's first admin, so tests may act --as anyone. */
+export const TEST_LOGIN = 'tester';
 
 export async function runCli(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
   let stdout = '';
@@ -56,7 +61,7 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<Run
   if (opts.db) env.CRM_DB = opts.db;
   const saved = process.exitCode;
   process.exitCode = undefined;
-  const exitCode = await main(argv, { io, env, clock: fixedClock(opts.now ?? DEFAULT_NOW) });
+  const exitCode = await main(argv, { io, env, clock: fixedClock(opts.now ?? DEFAULT_NOW), login: opts.login ?? TEST_LOGIN });
   process.exitCode = saved;
   return {
     stdout,
