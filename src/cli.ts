@@ -73,7 +73,7 @@ export async function buildProgram(ctx: CliContext, argv: string[]): Promise<Com
     .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
     .option('--db <path>', 'database file (default: $CRM_DB, else ~/.local/share/crm/crm.db)')
     .option('--as <user>', 'act for this user — admins only (default: $CRM_USER, else your login name)')
-    .option('--tz <zone>', 'time zone for days, weeks and shown times (default: your user\'s, else $TZ)')
+
     .option('--json', 'print JSON (same as --format json)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'tsv', 'csv', 'json', 'ndjson']))
     .option('-o, --output <file>', 'write results to a file instead of stdout')
@@ -106,8 +106,12 @@ e.g. 2026-11-20T17:55:00Z), NO_COLOR / FORCE_COLOR, CRM_DEBUG=1 (stack traces).
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found problems.`,
     );
 
+  // --tz for everything but `crm calendar`, whose own --tz names the calendar's zone.
+  const wanted = findNoun(findCommandToken(argv));
+  if (wanted?.name !== 'calendar') program.option('--tz <zone>', "time zone for days, weeks and shown times (default: your user's, else $TZ)");
+
   program.hook('preAction', async (_this, actionCommand) => {
-    ctx.globals = { ...program.opts(), ...actionCommand.optsWithGlobals(), tz: program.opts().tz };
+    ctx.globals = { ...actionCommand.optsWithGlobals(), tz: wanted?.name === 'calendar' ? undefined : program.opts().tz };
     ctx.io.color = ctx.io.color && ctx.globals.color !== false;
     ctx.io.quiet = Boolean(ctx.globals.quiet);
     let noun: Command = actionCommand;
@@ -115,7 +119,6 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found proble
     if (!UNGATED.has(noun.name())) await (await import('./commands/identity.js')).gateCommand(ctx, noun.name());
   });
 
-  const wanted = findNoun(findCommandToken(argv));
   for (const noun of nouns) {
     const cmd = program.command(noun.name).description(noun.summary).helpCommand(false);
     for (const alias of noun.aliases ?? []) cmd.alias(alias);

@@ -13,6 +13,7 @@ import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
 import { updateIfVersion } from '../db/versioned.js';
+import { authorize } from './permissions.js';
 
 export const LIFECYCLES: Lifecycle[] = ['lead', 'prospect', 'customer', 'inactive'];
 
@@ -202,6 +203,7 @@ async function assertEmailFree(trx: Trx, emailNorm: string | null | undefined, e
 }
 
 export async function addContact(s: Session, input: ContactInput, fx: SideEffects = {}): Promise<ContactRecord> {
+  await authorize(s, 'contact.write');
   if (!cleanText(input.name) && !cleanText(input.firstName) && !cleanText(input.lastName)) {
     throw new UserError('A contact needs a name.', 'crm contact add "Sara Rahimi" --email sara@example.com');
   }
@@ -273,6 +275,7 @@ export async function showContact(s: Session, ref: string): Promise<ContactRecor
 
 export async function editContact(s: Session, ref: string, input: ContactInput, fx: SideEffects = {}, expectVersion?: number): Promise<ContactRecord> {
   const contact = await getContact(s, ref);
+  await authorize(s, 'contact.write', { label: `contact #${contact.id}`, ownerId: contact.owner_id });
   if (expectVersion !== undefined && expectVersion !== contact.version) throw staleError(contact.id, contact.version, expectVersion);
   const cols = await columnsFrom(s, input, fx);
   if (input.owner !== undefined) cols.owner_id = await resolveOwnerId(s, input.owner);
@@ -310,6 +313,7 @@ function staleError(id: number, current: number, expected: number): ConflictErro
 
 export async function setContactArchived(s: Session, ref: string, archived: boolean): Promise<ContactRecord> {
   const contact = await getContact(s, ref);
+  await authorize(s, 'contact.write', { label: `contact #${contact.id}`, ownerId: contact.owner_id });
   if (Boolean(contact.archived_at) === archived) {
     throw new UserError(`Contact #${contact.id} is ${archived ? 'already archived' : 'not archived'}.`, undefined, 'no_change');
   }
@@ -339,6 +343,7 @@ export interface MergeResult {
 
 /** Keep A; move B's deals, tickets, activities, deal roles, referrals and tags to A; fill A's empty fields from B; archive B. */
 export async function mergeContacts(s: Session, refA: string, refB: string): Promise<MergeResult> {
+  await authorize(s, 'record.merge');
   const a = await getContact(s, refA);
   const b = await getContact(s, refB);
   if (a.id === b.id) throw new UserError('Cannot merge a contact into itself.');

@@ -22,6 +22,7 @@ import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, requireDate } from './validate.js';
 import { updateIfVersion } from '../db/versioned.js';
+import { authorize } from './permissions.js';
 
 export type DealStatus = 'open' | 'won' | 'lost';
 export const DEAL_STATUSES: DealStatus[] = ['open', 'won', 'lost'];
@@ -276,6 +277,7 @@ async function promoteContact(trx: Trx, s: Session, contactId: number, from: str
 }
 
 export async function addDeal(s: Session, input: DealInput, fx: DealSideEffects = {}): Promise<DealRecord> {
+  await authorize(s, 'deal.write');
   const db = s.db.kysely;
   const title = cleanText(input.title);
   if (!title) throw new UserError('A deal needs a title.', 'crm deal add "Acme renewal" --company "Acme Ltd" --amount "12500 EUR"');
@@ -365,6 +367,7 @@ function archivedError(id: number): UserError {
 export async function editDeal(s: Session, ref: string, input: DealInput, fx: DealSideEffects = {}, expectVersion?: number): Promise<DealRecord> {
   const db = s.db.kysely;
   const deal = await getDealRow(db, ref);
+  await authorize(s, 'deal.write', { label: `deal #${deal.id}`, ownerId: deal.owner_id });
   checkVersion(deal, expectVersion);
   if (deal.archived_at) throw archivedError(deal.id);
   const cols: Record<string, unknown> = {};
@@ -448,6 +451,7 @@ async function applyMove(trx: Trx, s: Session, deal: Deal, from: StageRow, to: S
 async function moveContext(s: Session, ref: string, expectVersion?: number) {
   const db = s.db.kysely;
   const deal = await getDealRow(db, ref);
+  await authorize(s, 'deal.write', { label: `deal #${deal.id}`, ownerId: deal.owner_id });
   checkVersion(deal, expectVersion);
   if (deal.archived_at) throw archivedError(deal.id);
   const pipeline = await getPipeline(db, String(deal.pipeline_id));
@@ -513,6 +517,7 @@ export async function resolveLostReason(s: Session, ref: string): Promise<string
 }
 
 export async function addLostReason(s: Session, name: string): Promise<LostReasonRecord> {
+  await authorize(s, 'pipeline.manage');
   const n = cleanText(name)?.toLowerCase();
   if (!n) throw new UserError('A reason needs a name.', 'crm deal reasons add "slow delivery"');
   const at = nowIso(s);
@@ -534,6 +539,7 @@ export async function addLostReason(s: Session, name: string): Promise<LostReaso
 
 /** Retire a reason: deals keep it; it is no longer offered. */
 export async function removeLostReason(s: Session, ref: string): Promise<LostReasonRecord> {
+  await authorize(s, 'pipeline.manage');
   const name = await resolveLostReason(s, ref);
   const at = nowIso(s);
   const id = await writeTransaction(s.db, async (trx) => {
@@ -596,6 +602,7 @@ export async function reopenDeal(s: Session, ref: string, stageRef?: string, exp
 /** Archive or restore. expectVersion as in moveDeal (checked before "already archived"). */
 export async function setDealArchived(s: Session, ref: string, archived: boolean, expectVersion?: number): Promise<DealRecord> {
   const deal = await getDealRow(s.db.kysely, ref);
+  await authorize(s, 'deal.write', { label: `deal #${deal.id}`, ownerId: deal.owner_id });
   checkVersion(deal, expectVersion);
   if (Boolean(deal.archived_at) === archived) throw new UserError(`Deal #${deal.id} is ${archived ? 'already archived' : 'not archived'}.`, undefined, 'no_change');
   const at = nowIso(s);
@@ -638,6 +645,7 @@ async function touchDeal(trx: Trx, dealId: number, at: string): Promise<void> {
 /** expectVersion as in moveDeal. */
 export async function addDealContact(s: Session, dealRef: string, contactRef: string, roleText?: string, expectVersion?: number): Promise<DealDetail> {
   const deal = await getDealRow(s.db.kysely, dealRef);
+  await authorize(s, 'deal.write', { label: `deal #${deal.id}`, ownerId: deal.owner_id });
   checkVersion(deal, expectVersion);
   if (deal.archived_at) throw archivedError(deal.id);
   const contact = await getContact(s, contactRef);
@@ -658,6 +666,7 @@ export async function addDealContact(s: Session, dealRef: string, contactRef: st
 /** expectVersion as in moveDeal. */
 export async function removeDealContact(s: Session, dealRef: string, contactRef: string, expectVersion?: number): Promise<DealDetail> {
   const deal = await getDealRow(s.db.kysely, dealRef);
+  await authorize(s, 'deal.write', { label: `deal #${deal.id}`, ownerId: deal.owner_id });
   checkVersion(deal, expectVersion);
   const contact = await getContact(s, contactRef);
   const at = nowIso(s);
@@ -678,6 +687,7 @@ function toMilestone(m: { id: number; deal_id: number; due_date: string | null; 
 /** expectVersion as in moveDeal. */
 export async function addMilestone(s: Session, dealRef: string, due: string | undefined, title: string, expectVersion?: number): Promise<MilestoneRecord> {
   const deal = await getDealRow(s.db.kysely, dealRef);
+  await authorize(s, 'deal.write', { label: `deal #${deal.id}`, ownerId: deal.owner_id });
   checkVersion(deal, expectVersion);
   if (deal.archived_at) throw archivedError(deal.id);
   const t = cleanText(title);
@@ -697,6 +707,8 @@ export async function addMilestone(s: Session, dealRef: string, due: string | un
 export async function setMilestoneDone(s: Session, milestoneId: number, done: boolean, expectVersion?: number): Promise<MilestoneRecord> {
   const m = await s.db.kysely.selectFrom('deal_milestones').selectAll().where('id', '=', milestoneId).executeTakeFirst();
   if (!m) throw new NotFoundError(`No milestone #${milestoneId}.`, 'See a deal\'s milestones: crm deal show ID');
+  const deal = await getDealRow(s.db.kysely, m.deal_id);
+  await authorize(s, 'deal.write', { label: `deal #${deal.id}`, ownerId: deal.owner_id });
   if (expectVersion !== undefined) checkVersion(await getDealRow(s.db.kysely, m.deal_id), expectVersion);
   if ((m.done_at !== null) === done) throw new UserError(`Milestone #${m.id} is ${done ? 'already done' : 'not done'}.`, undefined, 'no_change');
   const at = nowIso(s);

@@ -28,8 +28,9 @@ export async function userOfLogin(s: Pick<Session, 'db'>, login: string): Promis
   return byHandle && (byHandle.login === null || byHandle.login === login) ? byHandle : undefined;
 }
 
-function principalOf(u: User, onBehalfBy?: string): Principal {
-  return { userId: u.id, handle: u.handle, role: u.role, team: u.team, ...(onBehalfBy ? { onBehalfBy } : {}) };
+/** An admin acting for `u` keeps the admin's role and team: they are "me" as u, with the admin's rights. */
+function principalOf(u: User, admin?: User): Principal {
+  return admin ? { userId: u.id, handle: u.handle, role: admin.role, team: admin.team, onBehalfBy: admin.handle } : { userId: u.id, handle: u.handle, role: u.role, team: u.team };
 }
 
 function notAUser(login: string, dbLabel: string): UserError {
@@ -54,7 +55,7 @@ export async function resolveIdentity(s: Pick<Session, 'db' | 'now'>, login: str
   const other = await findUser(session, wanted);
   if (!other) throw new NotFoundError(`No user "${wanted}" to act as.`, `List users with: crm user list — or add one: crm user add ${wanted.toLowerCase()} --name "…"`);
   if (!other.active) throw new UserError(`User ${other.handle} is inactive: nobody can act as them.`, `Reactivate: crm user edit ${other.handle} --active`, 'inactive_user');
-  return { principal: principalOf(other, me.handle), actor: `${me.handle} on behalf of ${other.handle}`, user: other };
+  return { principal: principalOf(other, me), actor: `${me.handle} on behalf of ${other.handle}`, user: other };
 }
 
 /**

@@ -53,7 +53,7 @@ export const PERMISSIONS: Record<Role, Partial<Record<Action, Scope>>> = {
     'import.run': 'all',
     notify: 'own',
   },
-  rep: { read: 'all', ...every('own', ['contact.write', 'company.write', 'deal.write', 'activity.write', 'ticket.write', 'notify']) },
+  rep: { read: 'all', ...every('own', ['contact.write', 'company.write', 'deal.write', 'activity.write', 'ticket.write', 'template.write', 'notify']) },
   agent: { read: 'all', 'ticket.write': 'team', ...every('own', ['contact.write', 'activity.write', 'notify']) },
   marketing: { read: 'all', 'campaign.write': 'all', 'contact.write': 'all', 'template.write': 'all', ...every('own', ['company.write', 'activity.write', 'notify']) },
   finance: { read: 'all', 'quota.write': 'all', notify: 'own' },

@@ -22,6 +22,7 @@ import { slaOf, type SlaContext } from './ticket-sla.js';
 import { currentUser, getUser } from './users.js';
 import { cleanText, fullName } from './validate.js';
 import { updateIfVersion } from '../db/versioned.js';
+import { authorize } from './permissions.js';
 
 export const STATUSES: TicketStatus[] = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 export const TICKET_PRIORITIES: TicketPriority[] = [...PRIORITIES];
@@ -209,6 +210,7 @@ export interface OpenTicketInput {
 }
 
 export async function openTicket(s: Session, input: OpenTicketInput): Promise<TicketDetail> {
+  await authorize(s, 'ticket.write');
   const subject = cleanText(input.subject);
   if (!subject) throw new UserError('A ticket needs a subject.', 'crm ticket open "Printer on fire" --contact sara@example.com');
   const priority = parsePriority(input.priority) ?? 'normal';
@@ -316,6 +318,7 @@ function checkVersion(t: Ticket, expectVersion: number | undefined): void {
  */
 async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, at: string) => Promise<Change> | Change, expectVersion?: number): Promise<TicketDetail> {
   const t = await getTicketRow(s.db.kysely, ref);
+  await authorize(s, 'ticket.write', { label: `ticket #${t.id}`, ownerId: t.assignee_id });
   checkVersion(t, expectVersion);
   const at = nowIso(s);
   const change = await plan(t, at);
@@ -441,6 +444,7 @@ export async function setTicketStatus(s: Session, ref: string | number, to: Tick
 /** Reopen: solved → open. Also takes a pending or on-hold ticket back to open. */
 export async function reopenTicket(s: Session, ref: string | number, expectVersion?: number): Promise<TicketDetail> {
   const t = await getTicketRow(s.db.kysely, ref);
+  await authorize(s, 'ticket.write', { label: `ticket #${t.id}`, ownerId: t.assignee_id });
   checkVersion(t, expectVersion);
   if (t.status === 'new' || t.status === 'open') throw new UserError(`Ticket #${t.id} is ${t.status}; there is nothing to reopen.`, undefined, 'no_change');
   return setTicketStatus(s, t.id, 'open', { expectVersion });

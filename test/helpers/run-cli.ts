@@ -57,7 +57,7 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<Run
       return answers.shift()!;
     },
   };
-  const env: NodeJS.ProcessEnv = { HOME: '/nonexistent-home', TZ: 'UTC', CRM_USER: 'tester', ...opts.env };
+  const env: NodeJS.ProcessEnv = { HOME: '/nonexistent-home', TZ: 'UTC', CRM_USER: opts.login ?? TEST_LOGIN, ...opts.env };
   if (opts.db) env.CRM_DB = opts.db;
   const saved = process.exitCode;
   process.exitCode = undefined;
