@@ -3,7 +3,8 @@
  * gateCommand). Loaded lazily: it pulls in the domain (and Kysely).
  */
 import type { CliContext } from '../context.js';
-import { resolveIdentity, type Identity } from '../domain/identity.js';
+import { ensureFirstAdmin, hasAdmin, resolveIdentity, type Identity } from '../domain/identity.js';
+import { info } from '../io.js';
 import { auditRefusal, isNotificationOnly, PermissionError, rolesWith, type Action } from '../domain/permissions.js';
 import { readDefaults } from '../domain/settings.js';
 import { sessionOf } from './session.js';
@@ -11,6 +12,12 @@ import { sessionOf } from './session.js';
 export async function ensureIdentity(ctx: CliContext): Promise<Identity> {
   if (!ctx.identity) {
     const s = { db: ctx.db(), now: () => ctx.clock.now() };
+    // A database without an admin (made before crm had roles, or filled by hand) is claimed by the
+    // first login that opens it, as `crm init` would have made it: whoever can open the file owns it.
+    if (!(await hasAdmin(s))) {
+      const claimed = await ensureFirstAdmin(s, ctx.login());
+      if (claimed) info(ctx.io, `${ctx.dbPath()} had no admin: you (${ctx.login()}) are now its admin, user ${claimed.user.handle}. crm help roles`);
+    }
     ctx.identity = await resolveIdentity(s, ctx.login(), ctx.requestedUser(), ctx.dbPath());
     ctx.defaultTimeZone = (await readDefaults(s)).timezone;
   }

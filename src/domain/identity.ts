@@ -58,15 +58,21 @@ export async function resolveIdentity(s: Pick<Session, 'db' | 'now'>, login: str
   return { principal: principalOf(other, me), actor: `${me.handle} on behalf of ${other.handle}`, user: other };
 }
 
+/** Whether the database has an active admin (one who can add everyone else). */
+export async function hasAdmin(s: Pick<Session, 'db'>): Promise<boolean> {
+  return Boolean(await s.db.kysely.selectFrom('users').select('id').where('role', '=', 'admin').where('active', '=', 1).executeTakeFirst());
+}
+
 /**
  * `crm init` / `crm demo`: make the login the database's first admin when it has none — a new
  * user (handle = the login) or the existing user of that login. Returns the admin, or undefined
- * when the database already has an admin (who adds everyone else).
+ * when the database already has an admin (who adds everyone else) — unless evenIfAdminExists
+ * (`crm demo`: whoever seeds the demo is one of its admins).
  */
-export async function ensureFirstAdmin(s: Pick<Session, 'db' | 'now'>, login: string): Promise<{ user: User; created: boolean } | undefined> {
+export async function ensureFirstAdmin(s: Pick<Session, 'db' | 'now'>, login: string, opts: { evenIfAdminExists?: boolean } = {}): Promise<{ user: User; created: boolean } | undefined> {
   return writeTransaction(s.db, async (trx) => {
     const admin = await trx.selectFrom('users').select('id').where('role', '=', 'admin').where('active', '=', 1).executeTakeFirst();
-    if (admin) return undefined;
+    if (admin && !opts.evenIfAdminExists) return undefined;
     const at = nowIso({ now: s.now } as Session);
     const existing = await trx.selectFrom('users').selectAll().where((eb) => eb.or([eb('login', '=', login), eb('handle', '=', login.toLowerCase())])).executeTakeFirst();
     if (existing) {

@@ -54,7 +54,7 @@ export const PERMISSIONS: Record<Role, Partial<Record<Action, Scope>>> = {
     notify: 'own',
   },
   rep: { read: 'all', ...every('own', ['contact.write', 'company.write', 'deal.write', 'activity.write', 'ticket.write', 'template.write', 'notify']) },
-  agent: { read: 'all', 'ticket.write': 'team', ...every('own', ['contact.write', 'activity.write', 'notify']) },
+  agent: { read: 'all', 'ticket.write': 'all', ...every('own', ['contact.write', 'activity.write', 'notify']) },
   marketing: { read: 'all', 'campaign.write': 'all', 'contact.write': 'all', 'template.write': 'all', ...every('own', ['company.write', 'activity.write', 'notify']) },
   finance: { read: 'all', 'quota.write': 'all', notify: 'own' },
   'data-steward': { read: 'all', ...every('all', ['contact.write', 'company.write', 'deal.write', 'record.merge', 'import.run']), notify: 'own' },
