@@ -151,10 +151,11 @@ export async function authorize(s: Session, action: Action, target?: Target): Pr
   );
 }
 
-/** Refusals are written to the audit log (entity "permission") in their own transaction. */
+/** Refusals are written to the audit log (entity "permission", id = the refused user) in their own transaction. */
 export async function auditRefusal(s: Session, action: string, label: string | null): Promise<void> {
   const changes = { action: [null, action] as [unknown, unknown], ...(label ? { target: [null, label] as [unknown, unknown] } : {}) };
-  await writeTransaction(s.db, (trx) => recordAudit(trx, { entity: 'permission', entityId: 0, action: 'refused', changes, actor: s.actor, at: nowIso(s) }));
+  const entityId = s.principal?.userId ?? 0; // filed under the refused user: crm history permission sara
+  await writeTransaction(s.db, (trx) => recordAudit(trx, { entity: 'permission', entityId, action: 'refused', changes, actor: s.actor, at: nowIso(s) }));
 }
 
 /** The table as rows for `crm help roles` and the README: one row per action, one column per role. */
@@ -172,4 +173,33 @@ export function permissionMarkdown(): string {
   const rule = `|${' --- |'.repeat(ROLES.length + 1)}`;
   const rows = permissionRows().map((r) => `| \`${r.action}\` ${r.description} | ${ROLES.map((role) => r.scopes[role]).join(' | ')} |`);
   return [head, rule, ...rows].join('\n');
+}
+
+/** `crm help roles`: the same table as plain text, with what the scopes mean. */
+export function rolesHelp(): string {
+  const short: Record<Scope | '-', string> = { own: 'own', team: 'team', all: 'all', '-': '·' };
+  const width = Math.max(...ALL_ACTIONS.map((a) => a.length));
+  const cols = ROLES.map((r) => Math.max(r.length, 4));
+  const head = `  ${'action'.padEnd(width)}  ${ROLES.map((r, i) => r.padEnd(cols[i]!)).join(' ')}`;
+  const rows = permissionRows().map((r) => `  ${r.action.padEnd(width)}  ${ROLES.map((role, i) => short[r.scopes[role]].padEnd(cols[i]!)).join(' ')}`.trimEnd());
+  const legend = ALL_ACTIONS.map((a) => `  ${a.padEnd(width)}  ${ACTIONS[a]}`);
+  return `Roles and permissions (one table; crm enforces it on every change)
+
+${head.trimEnd()}
+${rows.join('\n')}
+
+  own   records the user owns (a ticket: is assigned to)
+  team  records owned by members of the user's team (crm user edit sara --team East)
+  all   every record;   ·  not allowed
+
+What each action covers:
+${legend.join('\n')}
+
+Who you are: crm whoami. Your OS login is your crm user (its handle, or the login set with
+crm user edit sara --login sr). Only an admin may act for someone else (--as, CRM_USER); the
+history then says "root on behalf of sara". A refusal exits 1, names the permission and the
+roles that have it, and is written to the audit log (crm history permission sara).
+On SQLite the file's permissions are the security boundary: anyone who can write the file can
+change it with other tools, so these checks are guard rails. Change roles: crm user edit HANDLE --role ROLE.
+`;
 }
