@@ -3,7 +3,7 @@
  * Each call builds fresh IOStreams with string buffers; the database is a real file in a temp dir.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
@@ -73,6 +73,11 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<Run
   };
 }
 
+/** The login a spawned bin/crm sees. */
+export function osLogin(): string {
+  return userInfo().username;
+}
+
 /** A fresh temp directory with a database path inside; call cleanup() when done (useTempDb does both in hooks). */
 export function tempDb(): { dir: string; db: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'crm-test-'));
@@ -98,7 +103,7 @@ export function cliFor(db: string, base: RunOptions = {}): Cli {
 }
 
 export interface TempDbOptions extends Omit<RunOptions, 'db'> {
-  /** Create the database with `crm db init` in the set-up hook, before seed (for tests that spawn bin/crm). */
+  /** Create the database with `crm db init` in the set-up hook, before seed (for tests that spawn bin/crm: the OS login is made an admin too). */
   init?: boolean;
   /** Runs in the set-up hook once the temp dir exists (the database file is not created yet; crm() creates it with db init). */
   seed?: (t: TempDb) => unknown;
@@ -144,7 +149,12 @@ export function useTempDb(options: TempDbOptions = {}): TempDb {
   };
   (shared ? beforeAll : beforeEach)(async () => {
     current = tempDb();
-    if (init) await t.ok(['db', 'init']);
+    if (init) {
+      await t.ok(['db', 'init']);
+      // Tests that spawn bin/crm run as the real OS login: make it an admin too (it then acts for tester via CRM_USER).
+      const os = osLogin();
+      if (os !== TEST_LOGIN) await t.ok(['user', 'add', `os.${os.toLowerCase().replace(/[^a-z0-9_.-]+/g, '.')}`, '--login', os, '--role', 'admin']);
+    }
     await seed?.(t);
   }, timeout);
   (shared ? afterAll : afterEach)(() => {
