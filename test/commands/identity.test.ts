@@ -30,10 +30,14 @@ describe('first run: crm init', () => {
     expect(init.exitCode, init.stderr).toBe(0);
     expect(init.stderr).toContain('Home currency [USD]: ');
     expect(init.stderr).toContain('Defaults: currency JPY, time zone Europe/Berlin, week starts monday');
-    const again = await crm(['init', '--json'], as('bob'));
+    const again = await crm(['init', '--json'], as('bob')); // a second init changes no admin and no answer
     expect(again.exitCode).toBe(0);
     expect(again.json()).toMatchObject({ admin: null, defaults: { currency: 'JPY', timezone: 'Europe/Berlin', weekStart: 'monday' } });
     expect((await crm(['user', 'list', '--json'], as('ana'))).json().map((u: { handle: string; role: string }) => `${u.handle}:${u.role}`)).toEqual(['ana:admin']);
+    await ok(['user', 'add', 'bob'], as('ana'));
+    const notAdmin = await crm(['init', '--currency', 'USD'], as('bob'));
+    expect(notAdmin.exitCode).toBe(1);
+    expect(notAdmin.stderr).toContain('db.admin');
     const bad = await crm(['init', '--timezone', 'Mars/Olympus'], as('ana'));
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toContain('Unknown time zone');

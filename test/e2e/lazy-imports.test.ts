@@ -21,7 +21,7 @@ function importsOf(args: string[]): string[] {
 function importLog(args: string[]): { specifier: string; url: string }[] {
   const log = join(t.dir, `imports-${args.join('-').replace(/\W+/g, '_')}.log`);
   const r = spawnSync(process.execPath, ['--import', hook, join(root, 'bin/crm'), ...args], {
-    env: { ...process.env, CRM_IMPORT_LOG: log, CRM_DB: t.db, CRM_USER: 'tester', NO_COLOR: '1' },
+    env: { ...process.env, CRM_IMPORT_LOG: log, CRM_DB: t.db, NO_COLOR: '1' },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });

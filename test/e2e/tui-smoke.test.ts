@@ -34,7 +34,7 @@ let exitFile: string;
 function start(args: string): void {
   exitFile = join(t.dir, `exit-${Date.now()}`);
   // CI must not leak in: Ink renders nothing until exit when it believes it runs in CI.
-  const cmd = `cd '${root}' && env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color NO_COLOR=1 TZ=UTC CRM_DB='${t.db}' CRM_USER=tester ${process.execPath} bin/crm tui ${args} 2>'${exitFile}.err'; echo $? > '${exitFile}'; exec sleep 120`;
+  const cmd = `cd '${root}' && env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color NO_COLOR=1 TZ=UTC CRM_DB='${t.db}' ${process.execPath} bin/crm tui ${args} 2>'${exitFile}.err'; echo $? > '${exitFile}'; exec sleep 120`;
   tmux('new-session', '-d', '-s', 'crm', '-x', '80', '-y', '24', cmd);
 }
 

@@ -44,6 +44,9 @@ async function setUpFirstRun(ctx: CliContext, o: InitOptions, created: boolean) 
   const s = { db: ctx.db(), now: () => ctx.clock.now(), actor: ctx.login(), timeZone: 'UTC' };
   const madeAdmin = await ensureFirstAdmin(s, ctx.login());
   const current = await readDefaults(s);
+  // Changing the defaults of a database in use is an admin's job (db.admin).
+  const changing = (['currency', 'timezone', 'weekStart'] as const).some((k) => o[k] !== undefined && current[k] !== null);
+  if (changing && !madeAdmin) await (await import('../identity.js')).requirePermission(ctx, 'db.admin');
   const wanted: { currency?: string; timezone?: string; weekStart?: string } = { currency: o.currency, timezone: o.timezone, weekStart: o.weekStart };
   const systemZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   const fallback = { currency: current.currency ?? 'USD', timezone: current.timezone ?? (ctx.env.TZ?.replace(/^:/, '') || systemZone), weekStart: current.weekStart ?? 'monday' };
