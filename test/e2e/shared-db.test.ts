@@ -17,7 +17,7 @@ import { useTempDb } from '../helpers/run-cli.js';
 
 const SECONDS = Number(process.env.CRM_STRESS_SECONDS ?? 3);
 
-const t = useTempDb();
+const t = useTempDb({ init: true }); // the OS login is an admin: restore needs db.admin
 const children: Running[] = [];
 beforeAll(async () => {
   await bundleWorker('db-worker');

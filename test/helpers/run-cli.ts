@@ -78,6 +78,12 @@ export function osLogin(): string {
   return userInfo().username;
 }
 
+/** The crm user a spawned bin/crm is in a database made with useTempDb({ init: true }). */
+export function osHandle(): string {
+  const os = osLogin();
+  return os === TEST_LOGIN ? TEST_LOGIN : `os.${os.toLowerCase().replace(/[^a-z0-9_.-]+/g, '.')}`;
+}
+
 /** A fresh temp directory with a database path inside; call cleanup() when done (useTempDb does both in hooks). */
 export function tempDb(): { dir: string; db: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'crm-test-'));
@@ -152,8 +158,7 @@ export function useTempDb(options: TempDbOptions = {}): TempDb {
     if (init) {
       await t.ok(['db', 'init']);
       // Tests that spawn bin/crm run as the real OS login: make it an admin too (it then acts for tester via CRM_USER).
-      const os = osLogin();
-      if (os !== TEST_LOGIN) await t.ok(['user', 'add', `os.${os.toLowerCase().replace(/[^a-z0-9_.-]+/g, '.')}`, '--login', os, '--role', 'admin']);
+      if (osLogin() !== TEST_LOGIN) await t.ok(['user', 'add', osHandle(), '--login', osLogin(), '--role', 'admin']);
     }
     await seed?.(t);
   }, timeout);
