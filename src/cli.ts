@@ -18,10 +18,18 @@ export interface MainDeps {
   io?: IOStreams;
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
+  /** The OS login name (default: the process's user); tests inject one. */
+  login?: string;
 }
 
+/**
+ * Commands that run without a resolved crm user: they create or examine the file itself, or
+ * explain things (`crm init`, `crm demo`, `crm db …`; restore and vacuum check db.admin themselves).
+ */
+const UNGATED = new Set(['init', 'demo', 'help', 'db']);
+
 /** Global options that take a value: skipped when looking for the noun in argv. */
-const VALUE_FLAGS = new Set(['--db', '--as', '--format', '-o', '--output', '--journal']);
+const VALUE_FLAGS = new Set(['--db', '--as', '--format', '-o', '--output', '--journal', '--tz']);
 
 export function findCommandToken(argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -66,7 +74,8 @@ export async function buildProgram(ctx: CliContext, argv: string[]): Promise<Com
     .description('A terminal-first CRM: contacts, pipeline, tickets with SLAs, reports — in one SQLite file.')
     .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
     .option('--db <path>', 'database file or postgres:// URL (default: $CRM_DB, else ~/.local/share/crm/crm.db)')
-    .option('--as <user>', 'act as this user (default: $CRM_USER, else your login name)')
+    .option('--as <user>', 'act for this user — admins only (default: $CRM_USER, else your login name)')
+
     .option('--json', 'print JSON (same as --format json)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'tsv', 'csv', 'json', 'ndjson']))
     .option('-o, --output <file>', 'write results to a file instead of stdout')
@@ -100,8 +109,12 @@ e.g. 2026-11-20T17:55:00Z), NO_COLOR / FORCE_COLOR, CRM_DEBUG=1 (stack traces).
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found problems.`,
     );
 
+  // --tz for everything but `crm calendar`, whose own --tz names the calendar's zone.
+  const wanted = findNoun(findCommandToken(argv));
+  if (wanted?.name !== 'calendar') program.option('--tz <zone>', "time zone for days, weeks and shown times (default: your user's, else $TZ)");
+
   program.hook('preAction', async (_this, actionCommand) => {
-    ctx.globals = actionCommand.optsWithGlobals();
+    ctx.globals = { ...actionCommand.optsWithGlobals(), tz: wanted?.name === 'calendar' ? undefined : program.opts().tz };
     ctx.io.color = ctx.io.color && ctx.globals.color !== false;
     ctx.io.quiet = Boolean(ctx.globals.quiet);
     const command = commandPath(actionCommand);
@@ -111,9 +124,11 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found proble
       if (opensWithoutMigrating(command)) ctx.globals.migrate = false;
       await ctx.openDb();
     }
+    let noun: Command = actionCommand;
+    while (noun.parent && noun.parent !== program) noun = noun.parent;
+    if (!UNGATED.has(noun.name())) await (await import('./commands/identity.js')).gateCommand(ctx, noun.name());
   });
 
-  const wanted = findNoun(findCommandToken(argv));
   for (const noun of nouns) {
     const cmd = program.command(noun.name).description(noun.summary).helpCommand(false);
     for (const alias of noun.aliases ?? []) cmd.alias(alias);
@@ -158,7 +173,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     const clock = deps.clock ?? clockFromEnv(env);
     // Input boundary: no argument (a name, an email, a subject, a filter…) may hold a control character.
     for (const arg of argv) rejectControlChars(arg, 'The argument');
-    ctx = createContext({ io, env, clock, openDb: lazyOpen, openPostgres });
+    ctx = createContext({ io, env, clock, openDb: lazyOpen, openPostgres, login: deps.login });
     const program = await buildProgram(ctx, argv);
     if (argv.length === 0) {
       program.outputHelp();

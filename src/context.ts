@@ -12,6 +12,7 @@ import { resolveDbPath } from './db/path.js';
 import { isTimeZone } from './domain/dates.js';
 import { isPostgresUrl, redactUrl } from './db/postgres/url.js';
 import { UsageError, UserError } from './errors.js';
+import type { Identity } from './domain/identity.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -24,6 +25,7 @@ export interface GlobalOptions {
   migrate?: boolean;
   journal?: string;
   wide?: boolean;
+  tz?: string;
 }
 
 export interface CliContext {
@@ -53,8 +55,16 @@ export interface CliContext {
   db(opts?: { create?: boolean }): Db;
   /** Whether db() has been called (so close() knows). */
   hasDb(): boolean;
-  /** The acting user's handle: --as, else CRM_USER, else the OS login name. */
+  /** The audit name of who is acting: the resolved identity's, else --as, else CRM_USER, else the login. */
   actor(): string;
+  /** The OS login name (the harness injects one). */
+  login(): string;
+  /** --as, else CRM_USER — undefined when neither is given. */
+  requestedUser(): string | undefined;
+  /** Who is acting, once resolved (src/cli.ts resolves it before every command that reads or writes records). */
+  identity?: Identity;
+  /** The database's default time zone (settings), once read with the identity. */
+  defaultTimeZone?: string | null;
   close(): Promise<void>;
 }
 
@@ -66,6 +76,8 @@ export interface ContextDeps {
   openDb: (path: string, opts: OpenOptions) => Db;
   /** Opens a PostgreSQL database; injected so pg loads only for a postgres:// URL. */
   openPostgres?: (url: string, opts: { migrate?: boolean }) => Promise<PgDb>;
+  /** The OS login name; default: the process's user. Tests inject one. */
+  login?: string;
 }
 
 export function createContext(deps: ContextDeps): CliContext {
@@ -82,7 +94,12 @@ export function createContext(deps: ContextDeps): CliContext {
         opts: { format: ctx.globals.format, json: ctx.globals.json, outFile: ctx.globals.output, wide: ctx.globals.wide, now: ctx.clock.now(), timeZone: ctx.timeZone },
       };
     },
+    // --tz, else the acting user's zone, else TZ, else the database's default, else the system's.
     get timeZone(): string {
+      if (ctx.globals.tz !== undefined) return checkedZone(ctx.globals.tz, '--tz');
+      const own = ctx.identity?.user.timezone;
+      if (own && isTimeZone(own)) return own;
+      if (!deps.env.TZ && ctx.defaultTimeZone && isTimeZone(ctx.defaultTimeZone)) return ctx.defaultTimeZone;
       return timeZoneFrom(deps.env);
     },
     dbPath: () => resolveDbPath(ctx.globals.db, deps.env),
@@ -106,9 +123,10 @@ export function createContext(deps: ContextDeps): CliContext {
     },
     hasDb: () => db !== undefined || pgDb !== undefined,
     actor() {
-      const handle = ctx.globals.as || deps.env.CRM_USER || safeLogin();
-      return handle;
+      return ctx.identity?.actor ?? ctx.requestedUser() ?? ctx.login();
     },
+    login: () => deps.login ?? safeLogin(),
+    requestedUser: () => ctx.globals.as || deps.env.CRM_USER || undefined,
     async close() {
       if (db) {
         db.close();
@@ -150,6 +168,11 @@ export function timeZoneFrom(env: NodeJS.ProcessEnv): string {
   if (!isTimeZone(tz)) {
     throw new UsageError(`TZ=${env.TZ} is not a time zone crm knows.`, 'Set TZ to an IANA zone such as Europe/Berlin, America/New_York or UTC, or unset it for the system zone.', 'invalid_tz');
   }
+  return tz;
+}
+
+function checkedZone(tz: string, what: string): string {
+  if (!isTimeZone(tz)) throw new UsageError(`${what} ${tz} is not a time zone crm knows.`, 'Use an IANA zone such as Europe/Berlin, America/New_York or UTC.', 'invalid_tz');
   return tz;
 }
 

@@ -193,7 +193,9 @@ function compileField(eb: AnyEB, field: FilterField, term: Extract<FilterTerm, {
       const ids: Cond[] = [];
       for (const v of term.values) {
         if (v.toLowerCase() === 'me') {
-          ids.push(env.actorUserId === null ? eb.lit(false) as unknown as Cond : eb(col, '=', env.actorUserId));
+          // "me" for someone who is no crm user names nobody: say so rather than match nothing.
+          if (env.actorUserId === null) throw new UsageError(`${term.token}: "me" names nobody — you (${env.actorHandle}) are not a crm user.`, `Name the user instead (crm user list), or have an admin add you: crm user add ${env.actorHandle} --name "…"`, 'me_unknown');
+          ids.push(eb(col, '=', env.actorUserId));
         } else {
           ids.push(eb(col, 'in', eb.selectFrom('users').select('users.id').where((u) => u.or([u('users.handle', '=', v.toLowerCase()), u(sql`crm_fold(users.name)`, '=', fold(v))]))));
         }

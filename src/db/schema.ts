@@ -9,13 +9,18 @@ export interface UsersTable {
   handle: string;
   name: string;
   email: string | null;
-  role: Generated<'rep' | 'manager' | 'agent' | 'admin'>;
+  /** One of ROLES in src/domain/permissions.ts (the domain checks it; the column does not). */
+  role: Generated<string>;
   team: string | null;
   timezone: string | null;
   active: Generated<number>;
   created_at: string;
   updated_at: string;
   version: Generated<number>;
+  /** The OS login (or PostgreSQL role) that is this user, when it differs from the handle. */
+  login: Generated<string | null>;
+  /** 1 = Monday … 7 = Sunday (ISO); null: the database's default. */
+  week_start: Generated<number | null>;
 }
 
 export interface CompaniesTable {

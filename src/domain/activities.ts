@@ -18,6 +18,7 @@ import { nowIso, type Session } from './session.js';
 import { currentUser, getUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName } from './validate.js';
 import { updateIfVersion } from '../db/versioned.js';
+import { authorize } from './permissions.js';
 
 /** Kinds `crm log` records. `touch` takes a sub-kind: newsletter, letter, linkedin. */
 export const LOG_KINDS = ['call', 'meeting', 'email', 'note', 'touch'] as const;
@@ -227,6 +228,7 @@ export function parseLogKind(kind: string, touchKind?: string): ActivityKind {
  * Everything that can fail (ref, dates, duration, owner) is checked before anything is written.
  */
 export async function logActivity(s: Session, input: LogInput): Promise<LogResult> {
+  await authorize(s, 'activity.write');
   const kind = parseLogKind(input.kind, input.touchKind);
   const subject = cleanText(input.subject);
   if (!subject) throw new UserError('Say what happened in a few words.', 'crm log call bob@example.com "Discussed pricing"', 'missing_field');
@@ -327,6 +329,7 @@ async function parseDue(s: Session, text: string | undefined, what = '--due'): P
 }
 
 export async function addTask(s: Session, input: TaskInput): Promise<TaskResult> {
+  await authorize(s, 'activity.write');
   const title = cleanText(input.title);
   if (!title) throw new UserError('A task needs a title.', 'crm task add "Send quote" --due "next friday" --contact bob@example.com', 'missing_field');
   const due = (await parseDue(s, input.due)) ?? null;
@@ -390,6 +393,7 @@ export async function checkTasksDone(s: Session, ids: number[], done: boolean): 
   const rows: Activity[] = [];
   for (const id of ids) {
     const row = await getActivityRow(s, id, 'task');
+    await authorize(s, 'activity.write', { label: `activity #${row.id}`, ownerId: row.owner_id });
     checkTaskDone(row, done);
     rows.push(row);
   }
@@ -398,6 +402,7 @@ export async function checkTasksDone(s: Session, ids: number[], done: boolean): 
 
 export async function editTask(s: Session, id: number, input: TaskInput, expectVersion?: number): Promise<TaskResult> {
   const row = await getActivityRow(s, id, 'task');
+  await authorize(s, 'activity.write', { label: `activity #${row.id}`, ownerId: row.owner_id });
   const patch: Record<string, unknown> = {};
   if (input.title !== undefined) {
     const title = cleanText(input.title);
@@ -416,6 +421,7 @@ export async function editTask(s: Session, id: number, input: TaskInput, expectV
 /** Push a task's due date: to `when` ("next monday"), default tomorrow at 09:00. */
 export async function snoozeTask(s: Session, id: number, when = 'tomorrow'): Promise<TaskResult> {
   const row = await getActivityRow(s, id, 'task');
+  await authorize(s, 'activity.write', { label: `activity #${row.id}`, ownerId: row.owner_id });
   if (row.done_at) throw new UserError(`Task #${id} is done.`, `Reopen it first: crm task reopen ${id}`, 'no_change');
   const due = await parseWhen(when, { now: s.now(), timeZone: s.timeZone, what: 'snooze', forward: true });
   const notDone = (current: Activity) => {
@@ -440,6 +446,7 @@ export interface ActivityEdit {
 
 export async function editActivity(s: Session, id: number, input: ActivityEdit, expectVersion?: number): Promise<{ activity: ActivityRecord; at: ParsedWhen | null }> {
   const row = await getActivityRow(s, id);
+  await authorize(s, 'activity.write', { label: `activity #${row.id}`, ownerId: row.owner_id });
   const patch: Record<string, unknown> = {};
   if (input.subject !== undefined) {
     const subject = cleanText(input.subject);
@@ -473,7 +480,8 @@ export async function editActivity(s: Session, id: number, input: ActivityEdit, 
  * link; the contact's last_touched_at is recomputed from the touches that remain.
  */
 export async function deleteActivity(s: Session, id: number): Promise<ActivityRecord> {
-  await getActivityRow(s, id);
+  const row = await getActivityRow(s, id);
+  await authorize(s, 'activity.write', { label: `activity #${row.id}`, ownerId: row.owner_id });
   const now = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     const before = await loadActivity(trx, id);

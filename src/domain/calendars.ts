@@ -10,6 +10,7 @@ import { parseDay } from './period.js';
 import type { CalendarDef } from './sla/policy.js';
 import { cleanText } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
+import { authorize } from './permissions.js';
 
 export interface HolidayRecord {
   date: string;
@@ -86,6 +87,7 @@ export interface CalendarInput {
 }
 
 export async function addCalendar(s: Session, input: CalendarInput & { name: string }): Promise<CalendarRecord> {
+  await authorize(s, 'sla.manage');
   const name = validName(input.name);
   if (!input.timezone) throw new UserError('A calendar needs a time zone.', `crm calendar add ${name} --tz Europe/Berlin --hours "mon-fri 09:00-18:00"`, 'missing_field');
   const timezone = assertValidZone(input.timezone);
@@ -110,6 +112,7 @@ export async function showCalendar(s: Session, ref: string): Promise<CalendarRec
 }
 
 export async function editCalendar(s: Session, ref: string, input: CalendarInput): Promise<CalendarRecord> {
+  await authorize(s, 'sla.manage');
   const cal = await getCalendar(s.db.kysely, ref);
   const patch: Record<string, unknown> = {};
   if (input.name !== undefined) patch.name = validName(input.name);
@@ -131,6 +134,7 @@ export async function editCalendar(s: Session, ref: string, input: CalendarInput
 }
 
 export async function addHoliday(s: Session, ref: string, date: string, name?: string): Promise<CalendarRecord> {
+  await authorize(s, 'sla.manage');
   const day = parseDay(date, 'Holiday').map((n, i) => String(n).padStart(i === 0 ? 4 : 2, '0')).join('-');
   const cal = await getCalendar(s.db.kysely, ref);
   const at = nowIso(s);
@@ -145,6 +149,7 @@ export async function addHoliday(s: Session, ref: string, date: string, name?: s
 }
 
 export async function removeHoliday(s: Session, ref: string, date: string): Promise<CalendarRecord> {
+  await authorize(s, 'sla.manage');
   const day = parseDay(date, 'Holiday').map((n, i) => String(n).padStart(i === 0 ? 4 : 2, '0')).join('-');
   const cal = await getCalendar(s.db.kysely, ref);
   const at = nowIso(s);

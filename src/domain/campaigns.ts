@@ -11,6 +11,7 @@ import { ConflictError, NotFoundError, UserError } from '../errors.js';
 import { Money, parseMoney } from './money.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, requireDate } from './validate.js';
+import { authorize } from './permissions.js';
 
 type Campaign = Selectable<CampaignsTable>;
 
@@ -151,6 +152,7 @@ function currencyFor(input: CampaignInput, existing?: string | null): string {
 }
 
 export async function addCampaign(s: Session, input: CampaignInput & { name: string }): Promise<CampaignRecord> {
+  await authorize(s, 'campaign.write');
   const currency = currencyFor(input);
   const cols = columnsOf(input, currency);
   if (cols.start_date && cols.end_date && String(cols.end_date) < String(cols.start_date)) throw new UserError('The campaign ends before it starts.');
@@ -190,6 +192,7 @@ export async function listCampaigns(s: Session, opts: { all?: boolean } = {}): P
 }
 
 export async function editCampaign(s: Session, ref: string, input: CampaignInput & { archive?: boolean; restore?: boolean }): Promise<CampaignRecord> {
+  await authorize(s, 'campaign.write');
   const c = await getCampaign(s, ref);
   if (input.currency !== undefined && input.currency.toUpperCase() !== (c.currency ?? 'USD') && (c.cost_minor !== null || c.budget_minor !== null || c.goal === 'revenue') && input.cost === undefined && input.budget === undefined) {
     throw new UserError(`Changing the currency would re-read the existing cost and budget as ${input.currency.toUpperCase()}.`, `Give the amounts again: crm campaign edit ${c.id} --currency ${input.currency.toUpperCase()} --cost "…" --budget "…"`);

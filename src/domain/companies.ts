@@ -14,6 +14,7 @@ import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, normalizePhone } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
+import { authorize } from './permissions.js';
 
 export interface CompanyRecord {
   id: number;
@@ -145,6 +146,7 @@ export async function loadCompanyRecord(db: Trx, id: number): Promise<CompanyRec
 }
 
 export async function addCompany(s: Session, input: CompanyInput & { name: string }, opts: { allowDuplicate?: boolean; allowMissingRequired?: boolean } = {}): Promise<CompanyRecord> {
+  await authorize(s, 'company.write');
   const cols = columnsFrom(input);
   const fieldValues = await fieldValuesFromSets(s, 'company', input.setFields);
   if (fieldValues) cols.custom_fields = mergeFieldValues((cols.custom_fields as string | null) ?? null, fieldValues);
@@ -216,6 +218,7 @@ export async function showCompany(s: Session, ref: string): Promise<CompanyRecor
 /** expectVersion: refuse unless the company is still at this version (`--if-version`). */
 export async function editCompany(s: Session, ref: string, input: CompanyInput, expectVersion?: number): Promise<CompanyRecord> {
   const company = await getCompany(s, ref);
+  await authorize(s, 'company.write', { label: `company #${company.id}`, ownerId: company.owner_id });
   const stale = (current: number) => versionConflict(`Company #${company.id}`, `crm company show ${company.id}`, current, expectVersion ?? company.version);
   if (expectVersion !== undefined && expectVersion !== company.version) throw stale(company.version);
   const cols = columnsFrom(input);
@@ -246,6 +249,7 @@ export async function editCompany(s: Session, ref: string, input: CompanyInput, 
 
 export async function setCompanyArchived(s: Session, ref: string, archived: boolean): Promise<CompanyRecord> {
   const company = await getCompany(s, ref);
+  await authorize(s, 'company.write', { label: `company #${company.id}`, ownerId: company.owner_id });
   if (Boolean(company.archived_at) === archived) {
     throw new UserError(`Company #${company.id} ${company.name} is ${archived ? 'already archived' : 'not archived'}.`, undefined, 'no_change');
   }

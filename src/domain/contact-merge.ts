@@ -24,6 +24,7 @@ import { UserError } from '../errors.js';
 import { contactAuditView, getContact, loadContactRecord, searchText, type ContactRecord } from './contacts.js';
 import { nowIso, sessionIn, type Session } from './session.js';
 import { fullName } from './validate.js';
+import { authorize } from './permissions.js';
 
 /** Tables whose rows point at a contact: merge moves them from B to A. */
 const CONTACT_LINKS: { table: 'deals' | 'tickets' | 'activities'; column: 'contact_id' }[] = [
@@ -141,6 +142,7 @@ async function mergeDealRoles(trx: Trx, a: Contact, b: Contact): Promise<{ moved
 
 /** Keep A, merge B into it (see the top of this file), archive B — in one write transaction. */
 export async function mergeContacts(s: Session, refA: string, refB: string): Promise<MergeResult> {
+  await authorize(s, 'record.merge');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     const inTrx = sessionIn(s, trx);

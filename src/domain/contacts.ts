@@ -15,6 +15,7 @@ import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
+import { authorize } from './permissions.js';
 
 export const LIFECYCLES: Lifecycle[] = ['lead', 'prospect', 'customer', 'inactive'];
 
@@ -215,6 +216,7 @@ async function assertEmailFree(trx: Trx, emailNorm: string | null | undefined, e
 }
 
 export async function addContact(s: Session, input: ContactInput, fx: SideEffects = {}): Promise<ContactRecord> {
+  await authorize(s, 'contact.write');
   if (!cleanText(input.name) && !cleanText(input.firstName) && !cleanText(input.lastName)) {
     throw new UserError('A contact needs a name.', 'crm contact add "Sara Rahimi" --email sara@example.com');
   }
@@ -290,6 +292,7 @@ export async function showContact(s: Session, ref: string): Promise<ContactRecor
 
 export async function editContact(s: Session, ref: string, input: ContactInput, fx: SideEffects = {}, expectVersion?: number): Promise<ContactRecord> {
   const contact = await getContact(s, ref);
+  await authorize(s, 'contact.write', { label: `contact #${contact.id}`, ownerId: contact.owner_id });
   if (expectVersion !== undefined && expectVersion !== contact.version) throw staleError(contact.id, contact.version, expectVersion);
   const fieldValues = await fieldValuesFromSets(s, 'contact', input.setFields);
   const cols = await columnsFrom(s, input, fx);
@@ -330,6 +333,7 @@ function staleError(id: number, current: number, expected: number): ConflictErro
 
 export async function setContactArchived(s: Session, ref: string, archived: boolean): Promise<ContactRecord> {
   const contact = await getContact(s, ref);
+  await authorize(s, 'contact.write', { label: `contact #${contact.id}`, ownerId: contact.owner_id });
   if (Boolean(contact.archived_at) === archived) {
     throw new UserError(`Contact #${contact.id} is ${archived ? 'already archived' : 'not archived'}.`, undefined, 'no_change');
   }

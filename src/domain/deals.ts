@@ -24,6 +24,7 @@ import { nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, requireDate } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
+import { authorize } from './permissions.js';
 
 export type DealStatus = 'open' | 'won' | 'lost';
 export const DEAL_STATUSES: DealStatus[] = ['open', 'won', 'lost'];
@@ -282,6 +283,7 @@ async function promoteContact(trx: Trx, s: Session, contactId: number, from: str
 }
 
 export async function addDeal(s: Session, input: DealInput, fx: DealSideEffects = {}): Promise<DealRecord> {
+  await authorize(s, 'deal.write');
   const db = s.db.kysely;
   const title = cleanText(input.title);
   if (!title) throw new UserError('A deal needs a title.', 'crm deal add "Acme renewal" --company "Acme Ltd" --amount "12500 EUR"');
@@ -375,6 +377,16 @@ async function assertUnchanged(trx: Trx, deal: { id: number; version: number }, 
   throw staleError(deal.id);
 }
 
+/**
+ * Refuse early, before any write transaction (a refusal is written to the audit log, which a
+ * rolled-back transaction would lose), when the acting user may not change this deal.
+ */
+async function authorizeDeal(s: Session, ref: string | number): Promise<void> {
+  if (!s.principal) return;
+  const deal = await getDealRow(s.db.kysely, ref);
+  await authorize(s, 'deal.write', { label: `deal #${deal.id}`, ownerId: deal.owner_id });
+}
+
 function archivedError(id: number): UserError {
   return new UserError(`Deal #${id} is archived.`, `Restore it first: crm deal restore ${id}`, 'archived');
 }
@@ -384,6 +396,7 @@ export async function editDeal(s: Session, ref: string, input: DealInput, fx: De
   // Read first only to refuse early (a stale --if-version, an archived deal, a bad value) and to
   // resolve other records; the change itself is planned from the row read under the write lock.
   const first = await getDealRow(db, ref);
+  await authorize(s, 'deal.write', { label: `deal #${first.id}`, ownerId: first.owner_id });
   checkVersion(first, expectVersion);
   if (first.archived_at) throw archivedError(first.id);
   const cols: Record<string, unknown> = {};
@@ -480,6 +493,7 @@ type MoveContext = Awaited<ReturnType<typeof moveContext>>;
 
 /** expectVersion: refuse (code `stale`, nothing changed) unless the deal is still at this version. */
 export async function moveDeal(s: Session, ref: string, stageRef: string, expectVersion?: number): Promise<DealRecord> {
+  await authorizeDeal(s, ref);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     const ctx = await moveContext(trx, ref, expectVersion);
@@ -505,6 +519,7 @@ async function applyWin(trx: Trx, s: Session, { deal, pipeline, stages, current 
 }
 
 export async function winDeal(s: Session, ref: string, expectVersion?: number): Promise<DealRecord> {
+  await authorizeDeal(s, ref);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => applyWin(trx, s, await moveContext(trx, ref, expectVersion), at));
 }
@@ -536,6 +551,7 @@ export async function resolveLostReason(s: Session, ref: string): Promise<string
 }
 
 export async function addLostReason(s: Session, name: string): Promise<LostReasonRecord> {
+  await authorize(s, 'pipeline.manage');
   const n = cleanText(name)?.toLowerCase();
   if (!n) throw new UserError('A reason needs a name.', 'crm deal reasons add "slow delivery"');
   const at = nowIso(s);
@@ -557,6 +573,7 @@ export async function addLostReason(s: Session, name: string): Promise<LostReaso
 
 /** Retire a reason: deals keep it; it is no longer offered. */
 export async function removeLostReason(s: Session, ref: string): Promise<LostReasonRecord> {
+  await authorize(s, 'pipeline.manage');
   const name = await resolveLostReason(s, ref);
   const at = nowIso(s);
   const id = await writeTransaction(s.db, async (trx) => {
@@ -588,6 +605,7 @@ export async function loseDeal(s: Session, ref: string, reasonRef: string | unde
     throw new UserError('Losing a deal needs a reason.', `crm deal lose ${ref} --reason price [--note "…"]   (reasons: ${names})`, 'reason_required');
   }
   const reason = await resolveLostReason(s, reasonRef);
+  await authorizeDeal(s, ref);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     const ctx = await moveContext(trx, ref, expectVersion);
@@ -602,6 +620,7 @@ export async function loseDeal(s: Session, ref: string, reasonRef: string | unde
  * expectVersion as in moveDeal.
  */
 export async function reopenDeal(s: Session, ref: string, stageRef?: string, expectVersion?: number): Promise<DealRecord> {
+  await authorizeDeal(s, ref);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     const { deal, pipeline, stages, current } = await moveContext(trx, ref, expectVersion);
@@ -623,6 +642,7 @@ export async function reopenDeal(s: Session, ref: string, stageRef?: string, exp
 
 /** Archive or restore. expectVersion as in moveDeal (checked before "already archived"). */
 export async function setDealArchived(s: Session, ref: string, archived: boolean, expectVersion?: number): Promise<DealRecord> {
+  await authorizeDeal(s, ref);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     const deal = await lockedDeal(trx, ref, expectVersion);
@@ -664,6 +684,7 @@ async function touchDeal(trx: Trx, dealId: number, at: string): Promise<void> {
 /** expectVersion as in moveDeal. */
 export async function addDealContact(s: Session, dealRef: string, contactRef: string, roleText?: string, expectVersion?: number): Promise<DealDetail> {
   const deal = await getDealRow(s.db.kysely, dealRef);
+  await authorize(s, 'deal.write', { label: `deal #${deal.id}`, ownerId: deal.owner_id });
   checkVersion(deal, expectVersion);
   if (deal.archived_at) throw archivedError(deal.id);
   const contact = await getContact(s, contactRef);
@@ -684,6 +705,7 @@ export async function addDealContact(s: Session, dealRef: string, contactRef: st
 /** expectVersion as in moveDeal. */
 export async function removeDealContact(s: Session, dealRef: string, contactRef: string, expectVersion?: number): Promise<DealDetail> {
   const deal = await getDealRow(s.db.kysely, dealRef);
+  await authorize(s, 'deal.write', { label: `deal #${deal.id}`, ownerId: deal.owner_id });
   checkVersion(deal, expectVersion);
   const contact = await getContact(s, contactRef);
   const at = nowIso(s);
@@ -704,6 +726,7 @@ function toMilestone(m: { id: number; deal_id: number; due_date: string | null; 
 /** expectVersion as in moveDeal. */
 export async function addMilestone(s: Session, dealRef: string, due: string | undefined, title: string, expectVersion?: number): Promise<MilestoneRecord> {
   const deal = await getDealRow(s.db.kysely, dealRef);
+  await authorize(s, 'deal.write', { label: `deal #${deal.id}`, ownerId: deal.owner_id });
   checkVersion(deal, expectVersion);
   if (deal.archived_at) throw archivedError(deal.id);
   const t = cleanText(title);
@@ -723,6 +746,8 @@ export async function addMilestone(s: Session, dealRef: string, due: string | un
 export async function setMilestoneDone(s: Session, milestoneId: number, done: boolean, expectVersion?: number): Promise<MilestoneRecord> {
   const m = await s.db.kysely.selectFrom('deal_milestones').selectAll().where('id', '=', milestoneId).executeTakeFirst();
   if (!m) throw new NotFoundError(`No milestone #${milestoneId}.`, 'See a deal\'s milestones: crm deal show ID');
+  const deal = await getDealRow(s.db.kysely, m.deal_id);
+  await authorize(s, 'deal.write', { label: `deal #${deal.id}`, ownerId: deal.owner_id });
   if (expectVersion !== undefined) checkVersion(await getDealRow(s.db.kysely, m.deal_id), expectVersion);
   if ((m.done_at !== null) === done) throw new UserError(`Milestone #${m.id} is ${done ? 'already done' : 'not done'}.`, undefined, 'no_change');
   const at = nowIso(s);

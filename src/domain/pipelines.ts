@@ -12,6 +12,7 @@ import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText } from './validate.js';
+import { authorize } from './permissions.js';
 
 export const STAGE_KINDS: StageKind[] = ['open', 'won', 'lost'];
 
@@ -133,6 +134,7 @@ export function parseProbability(text: string | number): number {
 }
 
 export async function addPipeline(s: Session, input: { name: string; stages?: string; makeDefault?: boolean }): Promise<PipelineRecord> {
+  await authorize(s, 'pipeline.manage');
   const name = cleanText(input.name);
   if (!name) throw new UserError('A pipeline needs a name.', 'crm pipeline add "Renewals"');
   const stages = input.stages ? parseStageSpec(input.stages) : DEFAULT_STAGES;
@@ -240,6 +242,7 @@ export interface StageInput {
 }
 
 export async function addStage(s: Session, input: StageInput): Promise<StageRecord> {
+  await authorize(s, 'pipeline.manage');
   const name = cleanText(input.name);
   if (!name) throw new UserError('A stage needs a name.', 'crm stage add Demo --probability 40 --after qualification');
   const kind = (input.kind ?? 'open').toLowerCase() as StageKind;
@@ -277,6 +280,7 @@ async function findStageForEdit(trx: Trx, ref: string, pipeline?: string) {
 }
 
 export async function editStage(s: Session, ref: string, input: { name?: string; probability?: string | number; pipeline?: string }): Promise<StageRecord> {
+  await authorize(s, 'pipeline.manage');
   const probability = input.probability !== undefined ? parseProbability(input.probability) : undefined;
   const name = input.name !== undefined ? cleanText(input.name) : undefined;
   if (input.name !== undefined && !name) throw new UserError('A stage needs a name.');
@@ -301,6 +305,7 @@ export async function editStage(s: Session, ref: string, input: { name?: string;
 
 /** Put the named stages in the given order, in the positions they occupy now (others stay put). */
 export async function reorderStages(s: Session, refs: string[], opts: { pipeline?: string } = {}): Promise<StageRecord[]> {
+  await authorize(s, 'pipeline.manage');
   if (refs.length < 2) throw new UsageError('Name at least two stages in their new order.', 'e.g. crm stage reorder negotiation quote   (swaps them)');
   const at = nowIso(s);
   await writeTransaction(s.db, async (trx) => {
@@ -326,6 +331,7 @@ export interface ArchiveStageResult {
 
 /** Archive a stage; its open deals move to `moveTo` (required when there are any), each move recorded. */
 export async function archiveStage(s: Session, ref: string, opts: { moveTo?: string; pipeline?: string } = {}): Promise<ArchiveStageResult> {
+  await authorize(s, 'pipeline.manage');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     const { p, stages, stage } = await findStageForEdit(trx, ref, opts.pipeline);

@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import { isCurrencyCode, Money, parseMoney } from './money.js';
 import { nowIso, type Session } from './session.js';
 import { getUser } from './users.js';
+import { authorize } from './permissions.js';
 
 export interface QuotaRecord {
   id: number;
@@ -26,6 +27,7 @@ export function normalizeQuotaPeriod(text: string): string {
  */
 export async function setQuota(s: Session, ownerRef: string, periodText: string, amountText: string, currencyText?: string, locale?: string): Promise<QuotaRecord> {
   const owner = await getUser(s, ownerRef);
+  await authorize(s, 'quota.write', { label: `${owner.handle}'s quota`, ownerId: owner.id });
   const period = normalizeQuotaPeriod(periodText);
   if (currencyText !== undefined && !isCurrencyCode(currencyText)) throw new UserError(`Unknown currency "${currencyText}".`, 'Use an ISO code such as EUR or USD.');
   const money = parseMoney(amountText, { defaultCurrency: currencyText ?? 'USD', locale });
@@ -60,6 +62,7 @@ export async function listQuotas(s: Session, opts: { owner?: string; period?: st
 
 export async function removeQuota(s: Session, ownerRef: string, periodText: string): Promise<number> {
   const owner = await getUser(s, ownerRef);
+  await authorize(s, 'quota.write', { label: `${owner.handle}'s quota`, ownerId: owner.id });
   const period = normalizeQuotaPeriod(periodText);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {

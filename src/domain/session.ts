@@ -4,12 +4,16 @@
  */
 import type { AnyDb } from '../db/engine.js';
 import type { Trx } from '../db/transaction.js';
+import type { Principal } from './permissions.js';
 
 export interface Session {
   db: AnyDb;
   now(): Date;
+  /** What the audit log and history name: the acting user's handle, or "root on behalf of sara". */
   actor: string;
   timeZone: string;
+  /** Who is acting, for permission checks (src/domain/permissions.ts). The CLI and TUI set it; absent = unchecked. */
+  principal?: Principal;
 }
 
 export function nowIso(s: Session): string {

@@ -14,6 +14,7 @@ import { METRIC_FLAGS, METRICS, PRIORITIES, emptyTargets, formatTargetList, pars
 import type { BusinessCalendar } from './sla/time-basis.js';
 import { cleanText } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
+import { authorize } from './permissions.js';
 
 export const CONDITION_KEYS = ['priority', 'category', 'tier', 'channel'] as const;
 export type ConditionKey = (typeof CONDITION_KEYS)[number];
@@ -162,6 +163,7 @@ async function calendarIdFrom(db: Trx, ref: string | undefined): Promise<number 
 }
 
 export async function addPolicy(s: Session, input: PolicyInput & { name: string }): Promise<PolicyRecord> {
+  await authorize(s, 'sla.manage');
   const name = cleanText(input.name);
   if (!name) throw new UserError('A policy needs a name.');
   if (/^#?\d+$/.test(name)) throw new UserError(`A policy name cannot be a number ("${name}").`);
@@ -193,6 +195,7 @@ function auditView(r: PolicyRecord) {
 
 /** Planned from the policy as it is under the write lock (targets and conditions merge into it): it waits its turn, never conflicts. */
 export async function editPolicy(s: Session, ref: string, input: PolicyInput): Promise<PolicyRecord> {
+  await authorize(s, 'sla.manage');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     const row = await getPolicy(trx, ref);
@@ -226,6 +229,7 @@ export async function editPolicy(s: Session, ref: string, input: PolicyInput): P
 
 /** Put the named policies first, in that order; the others keep their relative order after them. */
 export async function reorderPolicies(s: Session, refs: string[]): Promise<PolicyRecord[]> {
+  await authorize(s, 'sla.manage');
   if (!refs.length) throw new UserError('Name the policies in the order you want.', 'crm sla policy reorder vip standard');
   const rows = await policyRows(s.db.kysely);
   const named: SlaPolicy[] = [];

@@ -16,6 +16,7 @@ import { resolveRef } from './refs.js';
 import { nowIso, type Session } from './session.js';
 import { currentUser } from './users.js';
 import { cleanText, fullName } from './validate.js';
+import { authorize } from './permissions.js';
 
 export interface TemplateRecord {
   id: number;
@@ -87,6 +88,7 @@ function toRecord(t: Template): TemplateRecord {
 }
 
 export async function addTemplate(s: Session, input: { name: string; subject?: string; body: string }): Promise<TemplateRecord> {
+  await authorize(s, 'template.write');
   const name = cleanText(input.name);
   if (!name) throw new UserError('A template needs a name.', 'crm template add welcome --subject "Welcome" --file welcome.txt');
   if (!input.body.trim()) throw new UserError('A template needs a body.', 'Give --body "…" or --file PATH.');

@@ -24,6 +24,7 @@ import { slaOf, type SlaContext } from './ticket-sla.js';
 import { currentUser, getUser } from './users.js';
 import { cleanText, fullName } from './validate.js';
 import { updateIfVersion } from '../db/versioned.js';
+import { authorize } from './permissions.js';
 
 export const STATUSES: TicketStatus[] = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 export const TICKET_PRIORITIES: TicketPriority[] = [...PRIORITIES];
@@ -219,6 +220,7 @@ export interface OpenTicketInput {
 }
 
 export async function openTicket(s: Session, input: OpenTicketInput): Promise<TicketDetail> {
+  await authorize(s, 'ticket.write');
   const subject = cleanText(input.subject);
   if (!subject) throw new UserError('A ticket needs a subject.', 'crm ticket open "Printer on fire" --contact sara@example.com');
   const priority = parsePriority(input.priority) ?? 'normal';
@@ -331,6 +333,11 @@ function checkVersion(t: Ticket, expectVersion: number | undefined): void {
  * is given (bound to the transaction) and must not open a transaction of its own.
  */
 async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, at: string, s: Session) => Promise<Change> | Change, expectVersion?: number): Promise<TicketDetail> {
+  // Refused before the write transaction: a refusal is audited, and a rollback would lose that.
+  if (s.principal) {
+    const first = await getTicketRow(s.db.kysely, ref);
+    await authorize(s, 'ticket.write', { label: `ticket #${first.id}`, ownerId: first.assignee_id });
+  }
   const at = nowIso(s);
   const id = await writeTransaction(s.db, async (trx) => {
     const t = await getTicketRow(trx, ref);
@@ -454,6 +461,7 @@ export async function setTicketStatus(s: Session, ref: string | number, to: Tick
 /** Reopen: solved → open. Also takes a pending or on-hold ticket back to open. */
 export async function reopenTicket(s: Session, ref: string | number, expectVersion?: number): Promise<TicketDetail> {
   const t = await getTicketRow(s.db.kysely, ref);
+  await authorize(s, 'ticket.write', { label: `ticket #${t.id}`, ownerId: t.assignee_id });
   checkVersion(t, expectVersion);
   if (t.status === 'new' || t.status === 'open') throw new UserError(`Ticket #${t.id} is ${t.status}; there is nothing to reopen.`, undefined, 'no_change');
   return setTicketStatus(s, t.id, 'open', { expectVersion });

@@ -10,8 +10,22 @@ import { isTimeZone } from './dates.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, normalizeEmail } from './validate.js';
 
-export const ROLES = ['rep', 'manager', 'agent', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { authorize, ROLES, type Role } from './permissions.js';
+export { ROLES, type Role };
+
+/** Week starts by name, ISO numbered (1 = Monday … 7 = Sunday). */
+export const WEEK_DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+/** "monday", "mon", "sun", "1".."7" → 1..7; "" → null (the database default). */
+export function parseWeekStart(text: string | undefined): number | null | undefined {
+  if (text === undefined) return undefined;
+  const t = text.trim().toLowerCase();
+  if (t === '') return null;
+  if (/^[1-7]$/.test(t)) return Number(t);
+  const i = WEEK_DAYS.findIndex((d) => t.length >= 3 && d.startsWith(t));
+  if (i < 0) throw new UserError(`"${text}" is not a day of the week.`, 'Use monday, sunday, saturday … (or 1–7, 1 = Monday).', 'invalid_week_start');
+  return i + 1;
+}
 
 export interface UserRecord {
   id: number;
@@ -21,6 +35,10 @@ export interface UserRecord {
   role: Role;
   team: string | null;
   timezone: string | null;
+  /** The OS login that is this user, when it differs from the handle. */
+  login: string | null;
+  /** monday … sunday, or null for the database's default. */
+  weekStart: string | null;
   active: boolean;
   createdAt: string;
   updatedAt: string;
@@ -33,9 +51,11 @@ export function toUserRecord(u: User): UserRecord {
     handle: u.handle,
     name: u.name,
     email: u.email,
-    role: u.role,
+    role: u.role as Role,
     team: u.team,
     timezone: u.timezone,
+    login: u.login,
+    weekStart: u.week_start ? WEEK_DAYS[u.week_start - 1]! : null,
     active: u.active === 1,
     createdAt: u.created_at,
     updatedAt: u.updated_at,
@@ -85,22 +105,27 @@ export interface UserInput {
   role?: string;
   team?: string;
   timezone?: string;
+  login?: string;
+  weekStart?: string;
   active?: boolean;
 }
 
 export async function addUser(s: Session, input: UserInput & { handle: string }): Promise<UserRecord> {
+  await authorize(s, 'user.manage');
   const handle = normalizeHandle(input.handle);
   const name = cleanText(input.name) ?? handle;
   const email = normalizeEmail(input.email);
   const role = parseRole(input.role) ?? 'rep';
   const timezone = validateTimeZone(input.timezone) ?? null;
+  const login = normalizeLogin(input.login) ?? null;
+  const weekStart = parseWeekStart(input.weekStart) ?? null;
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     const existing = await trx.selectFrom('users').select(['id', 'handle']).where('handle', '=', handle).executeTakeFirst();
     if (existing) throw new ConflictError(`User "${handle}" already exists (#${existing.id}).`, `See it with: crm user show ${handle}`, 'duplicate');
     const row = await trx
       .insertInto('users')
-      .values({ handle, name, email, role, team: cleanText(input.team), timezone, active: input.active === false ? 0 : 1, created_at: at, updated_at: at })
+      .values({ handle, name, email, role, team: cleanText(input.team), timezone, login, week_start: weekStart, active: input.active === false ? 0 : 1, created_at: at, updated_at: at })
       .returningAll()
       .executeTakeFirstOrThrow();
     const record = toUserRecord(row);
@@ -150,8 +175,19 @@ export async function resolveOwnerId(s: Session, ref: string | undefined): Promi
   return (await currentUser(s))?.id ?? null;
 }
 
+/** The acting user: the session's principal (who "me" is), else the user whose handle is the actor. */
 export async function currentUser(s: Session): Promise<User | undefined> {
+  if (s.principal) return s.db.kysely.selectFrom('users').selectAll().where('id', '=', s.principal.userId).executeTakeFirst();
   return s.db.kysely.selectFrom('users').selectAll().where('handle', '=', s.actor.toLowerCase()).executeTakeFirst();
+}
+
+/** A login as the OS (or PostgreSQL) spells it, trimmed; "" clears it. */
+export function normalizeLogin(login: string | undefined): string | null | undefined {
+  if (login === undefined) return undefined;
+  const l = login.trim();
+  if (l === '') return null;
+  if (/[\s\p{C}]/u.test(l)) throw new UserError(`"${login}" is not a login name.`, 'A login is the name you log in with (whoami), with no spaces.');
+  return l;
 }
 
 export async function listUsers(s: Session, opts: { includeInactive?: boolean } = {}): Promise<UserRecord[]> {
@@ -162,6 +198,7 @@ export async function listUsers(s: Session, opts: { includeInactive?: boolean } 
 
 /** expectVersion: refuse unless the user is still at this version (`--if-version`). */
 export async function editUser(s: Session, ref: string, input: UserInput, expectVersion?: number): Promise<UserRecord> {
+  await authorize(s, 'user.manage');
   const user = await getUser(s, ref);
   const stale = (current: number) => versionConflict(`User ${user.handle}`, `crm user show ${user.handle}`, current, expectVersion ?? user.version);
   if (expectVersion !== undefined && expectVersion !== user.version) throw stale(user.version);
@@ -175,10 +212,16 @@ export async function editUser(s: Session, ref: string, input: UserInput, expect
   if (input.role !== undefined) patch.role = parseRole(input.role);
   if (input.team !== undefined) patch.team = cleanText(input.team);
   if (input.timezone !== undefined) patch.timezone = validateTimeZone(input.timezone);
+  if (input.login !== undefined) patch.login = normalizeLogin(input.login);
+  if (input.weekStart !== undefined) patch.week_start = parseWeekStart(input.weekStart);
   if (input.active !== undefined) patch.active = input.active ? 1 : 0;
   if (input.handle !== undefined) patch.handle = normalizeHandle(input.handle);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
+    if (patch.login && patch.login !== user.login) {
+      const clash = await trx.selectFrom('users').select('handle').where('login', '=', patch.login as string).where('id', '!=', user.id).executeTakeFirst();
+      if (clash) throw new ConflictError(`The login "${String(patch.login)}" is already ${clash.handle}'s.`, `See it with: crm user show ${clash.handle}`, 'duplicate');
+    }
     if (patch.handle && patch.handle !== user.handle) {
       const clash = await trx.selectFrom('users').select('id').where('handle', '=', patch.handle as string).executeTakeFirst();
       if (clash) throw new ConflictError(`User "${String(patch.handle)}" already exists (#${clash.id}).`);

@@ -168,7 +168,9 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
   const width = Math.max(20, size.columns);
 
   const tabs = SCREENS.map((s, i) => ({ s, text: ` ${i + 1} ${SCREEN_DEFS[s].title} ` }));
-  const title = label ? ` ${session.actor} · ${label}` : ` ${session.actor}`;
+  // Who you are: the acting user and role (crm whoami), then the database.
+  const who = session.principal ? `${session.actor} (${session.principal.role})` : session.actor;
+  const title = label ? ` ${who} · ${label}` : ` ${who}`;
   const def = SCREEN_DEFS[state.screen];
 
   return (

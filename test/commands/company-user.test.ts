@@ -41,17 +41,20 @@ describe('user and acting user', () => {
     expect((await crm(['user', 'add', 'y', '--role', 'boss'])).exitCode).toBe(1);
   });
 
-  it('records the acting user from --as, else CRM_USER', async () => {
+  it('records the acting user from --as, else CRM_USER — an admin acting for them, by name', async () => {
+    await crm(['user', 'add', 'kenji']);
+    await crm(['user', 'add', 'sara']);
     await crm(['contact', 'add', 'A', '--email', 'a@example.com'], { env: { CRM_USER: 'kenji' } });
     await crm(['contact', 'edit', '1', '--title', 'CEO', '--as', 'sara']);
     const h = (await crm(['history', 'contact', '1', '--json'])).json();
-    expect(h.map((e: { actor: string }) => e.actor)).toEqual(['kenji', 'sara']);
+    expect(h.map((e: { actor: string }) => e.actor)).toEqual(['tester on behalf of kenji', 'tester on behalf of sara']);
+    expect((await crm(['contact', 'show', '1', '--json'])).json().owner).toBe('kenji');
   });
 
   it('edit can deactivate a user; inactive users leave the default list', async () => {
     await crm(['user', 'add', 'sara']);
     await crm(['user', 'edit', 'sara', '--inactive']);
-    expect((await crm(['user', 'list', '--json'])).json()).toEqual([]);
+    expect((await crm(['user', 'list', '--json'])).json().map((u: { handle: string }) => u.handle)).toEqual(['tester']); // the harness's first admin
     expect((await crm(['user', 'list', '--inactive', '--json'])).json()[0]).toMatchObject({ handle: 'sara', active: false });
   });
 });

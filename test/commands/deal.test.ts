@@ -5,14 +5,15 @@ const { crm, ok } = useTempDb();
 
 describe('the examples of the issue, as written', () => {
   it('add, move, move, win, lose, show --json, pipeline --json', async () => {
+    for (const u of ['sara', 'omar', 'lin']) await ok(['user', 'add', u, '--role', 'data-steward']);
     await ok(['contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com']);
     const add = await ok(['deal', 'add', 'Acme renewal', '--company', 'Acme Ltd', '--contact', 'sara@example.com', '--amount', '12500.50 EUR', '--close', '2026-12-15']);
     expect(add.stdout).toBe('1\n');
     expect(add.stderr).toContain('Created company #1 Acme Ltd');
     await ok(['deal', 'add', 'Globex pumps', '--amount', '$1,250']);
-    await ok(['deal', 'move', '1', 'qualification'], { now: '2026-11-21T09:00:00Z', env: { CRM_USER: 'sara' } });
-    await ok(['deal', 'move', '1', 'quote'], { now: '2026-11-23T09:00:00Z', env: { CRM_USER: 'omar' } });
-    await ok(['deal', 'win', '1'], { now: '2026-11-26T12:00:00Z', env: { CRM_USER: 'lin' } });
+    await ok(['deal', 'move', '1', 'qualification'], { now: '2026-11-21T09:00:00Z', login: 'sara' });
+    await ok(['deal', 'move', '1', 'quote'], { now: '2026-11-23T09:00:00Z', login: 'omar' });
+    await ok(['deal', 'win', '1'], { now: '2026-11-26T12:00:00Z', login: 'lin' });
     const lose = await ok(['deal', 'lose', '2', '--reason', 'price', '--note', 'Went with a cheaper vendor']);
     expect(lose.stderr).toContain('Deal #2 Globex pumps: lost (price)');
     const show = (await ok(['deal', 'show', '1', '--json'], { now: '2026-11-27T12:00:00Z' })).json();
@@ -26,10 +27,11 @@ describe('the examples of the issue, as written', () => {
 
 describe('stage history', () => {
   it('moving twice and winning gives three history rows with actors and times, and time in each stage', async () => {
-    await ok(['deal', 'add', 'Acme renewal', '--amount', '100 EUR'], { now: '2026-11-20T10:00:00Z', env: { CRM_USER: 'ana' } });
-    await ok(['deal', 'move', '1', 'qual'], { now: '2026-11-21T10:00:00Z', env: { CRM_USER: 'sara' } });
-    await ok(['deal', 'move', '1', 'quote'], { now: '2026-11-23T16:30:00Z', env: { CRM_USER: 'omar' } });
-    await ok(['deal', 'win', '1'], { now: '2026-11-24T16:30:00Z', env: { CRM_USER: 'lin' } });
+    for (const u of ['ana', 'sara', 'omar', 'lin']) await ok(['user', 'add', u, '--role', 'data-steward']);
+    await ok(['deal', 'add', 'Acme renewal', '--amount', '100 EUR'], { now: '2026-11-20T10:00:00Z', login: 'ana' });
+    await ok(['deal', 'move', '1', 'qual'], { now: '2026-11-21T10:00:00Z', login: 'sara' });
+    await ok(['deal', 'move', '1', 'quote'], { now: '2026-11-23T16:30:00Z', login: 'omar' });
+    await ok(['deal', 'win', '1'], { now: '2026-11-24T16:30:00Z', login: 'lin' });
     const d = (await ok(['deal', 'show', '1', '--json'], { now: '2026-12-01T00:00:00Z' })).json();
     const moves = d.history.filter((h: { from: unknown }) => h.from !== null);
     expect(moves.map((h: any) => [h.from.name, h.to.name, h.actor, h.at])).toEqual([
@@ -258,7 +260,7 @@ describe('deal edit, archive and the audit log', () => {
     expect((await crm(['deal', 'edit', '1', '--currency', 'USD'])).exitCode).toBe(2);
     const history = (await ok(['history', 'deal', '1', '--json'])).json();
     expect(history.map((h: { action: string }) => h.action)).toEqual(['create', 'update', 'update']);
-    expect(history[1].changes).toMatchObject({ amount: ['100.00 EUR', '1250.50 EUR'], owner: [null, 'sara'], probability: [null, 35], tags: [[], ['renewal']] });
+    expect(history[1].changes).toMatchObject({ amount: ['100.00 EUR', '1250.50 EUR'], owner: ['tester', 'sara'], probability: [null, 35], tags: [[], ['renewal']] });
   });
 
   it('archived deals leave lists and totals, and come back with restore', async () => {

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { useTempDb } from '../helpers/run-cli.js';
 
+/** The suite is sara at the keyboard (login and CRM_USER); the harness's first admin, tester, adds her. */
+const AS_ADMIN = { login: 'tester', env: { CRM_USER: 'tester' } };
+
 const { crm } = useTempDb({
+  login: 'sara',
   env: { CRM_USER: 'sara', TZ: 'Europe/Berlin' },
   seed: async ({ crm }) => {
-    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
+    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi'], AS_ADMIN);
     await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
   },
 });

@@ -4,10 +4,12 @@ import { buildUntouched, untouchedCutoff } from '../../src/reports/untouched/bui
 import { useTempDb } from '../helpers/run-cli.js';
 
 const t = useTempDb({
+  login: 'sara',
   env: { CRM_USER: 'sara', TZ: 'UTC' },
   seed: async ({ crm }) => {
-    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
-    await crm(['user', 'add', 'tom', '--name', 'Tom Baker']);
+    // sara is at the keyboard; tester (the harness's first admin) adds her and tom.
+    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi', '--role', 'manager'], { login: 'tester', env: { CRM_USER: 'tester' } });
+    await crm(['user', 'add', 'tom', '--name', 'Tom Baker'], { login: 'tester', env: { CRM_USER: 'tester' } });
     await crm(['contact', 'add', 'Recent Call', '--email', 'recent@example.com']);
     await crm(['contact', 'add', 'Old Call', '--email', 'old@example.com']);
     await crm(['contact', 'add', 'Never', '--email', 'never@example.com', '--owner', 'tom']);

@@ -4,11 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDb } from '../helpers/run-cli.js';
 
+/** The suite is sara at the keyboard (login and CRM_USER); the harness's first admin, tester, adds her. */
+const AS_ADMIN = { login: 'tester', env: { CRM_USER: 'tester' } };
+
 const t = useTempDb({
+  login: 'sara',
   env: { CRM_USER: 'sara', TZ: 'Europe/Berlin' },
   seed: async ({ crm }) => {
-    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
-    await crm(['user', 'add', 'tom', '--name', 'Tom Baker']);
+    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi'], AS_ADMIN);
+    await crm(['user', 'add', 'tom', '--name', 'Tom Baker'], AS_ADMIN);
     await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
   },
 });
@@ -59,7 +63,7 @@ describe('crm task', () => {
     expect(snooze.stderr).toContain('Due: Mon 2026-11-23 10:00 (Europe/Berlin)');
     const edit = await crm(['task', 'edit', '2', '--title', 'A2', '--owner', 'tom', '--json']);
     expect(edit.json()).toMatchObject({ subject: 'A2', owner: 'tom', version: 5 });
-    const stale = await crm(['task', 'edit', '2', '--title', 'A3', '--if-version', '2']);
+    const stale = await crm(['task', 'edit', '2', '--title', 'A3', '--if-version', '2'], AS_ADMIN); // tom's task now: sara (a rep) may not edit it
     expect(stale.exitCode).toBe(1);
     expect(stale.stderr).toContain('changed by someone else');
   });

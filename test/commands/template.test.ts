@@ -4,10 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDb } from '../helpers/run-cli.js';
 
+/** The suite is sara at the keyboard (login and CRM_USER); the harness's first admin, tester, adds her. */
+const AS_ADMIN = { login: 'tester', env: { CRM_USER: 'tester' } };
+
 const t = useTempDb({
+  login: 'sara',
   env: { CRM_USER: 'sara', TZ: 'Europe/Berlin' },
   seed: async ({ crm, db }) => {
-    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi', '--email', 'sara@northwind.example']);
+    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi', '--email', 'sara@northwind.example'], AS_ADMIN);
     await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
     await crm(['contact', 'add', 'Lin Wei', '--phone', '+86 10 5555 0199']);
     const sqlite = new Database(db);
@@ -56,11 +60,12 @@ describe('crm template', () => {
     expect(noContact.stderr).toContain('{{contact.firstName}} (give --contact)');
   });
 
-  it('me.* needs the acting user to be known', async () => {
+  it('me.* needs the acting user to be known: a login that is no user renders nothing', async () => {
     await crm(['template', 'add', 'sig', '--body', '{{me.name}}']);
-    const r = await crm(['template', 'render', 'sig'], { env: { CRM_USER: 'ghost' } });
+    const r = await crm(['template', 'render', 'sig'], { login: 'ghost', env: { CRM_USER: 'ghost' } });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('{{me.name}} (you are not a known user: crm user add HANDLE --name …)');
+    expect(r.stderr).toContain('You (ghost) are not a user of');
+    expect(r.stdout).toBe('');
   });
 
   it('lists, shows, refuses duplicates and lists fields', async () => {

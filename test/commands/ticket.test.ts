@@ -29,7 +29,7 @@ describe('the examples of the issue', () => {
     expect(ticket.sla.firstReply).toMatchObject({ state: 'achieved', targetSeconds: 1800, basis: 'business', elapsedSeconds: 0, deadline: '2026-11-23T08:30:00.000Z' });
     expect(ticket.sla.resolution).toMatchObject({ state: 'achieved', targetSeconds: 8 * 3600, deadline: '2026-11-23T17:00:00.000Z' });
     expect(ticket.sla.nextReply).toBeNull();
-    expect(ticket.events.map((e: { kind: string; to: string | null }) => (e.kind === 'status' ? `status:${e.to}` : e.kind))).toEqual(['created', 'reply', 'status:open', 'status:pending', 'message', 'status:open', 'status:solved']);
+    expect(ticket.events.map((e: { kind: string; to: string | null }) => (e.kind === 'status' ? `status:${e.to}` : e.kind))).toEqual(['created', 'reply', 'status:open', 'assign', 'status:pending', 'message', 'status:open', 'status:solved']); // the replier (tester, a user) takes the unassigned ticket
     expect(ticket.events.every((e: { actor: string; at: string }) => e.actor && e.at === '2026-11-20T17:55:00.000Z')).toBe(true);
     const report = await crm(['report', 'sla', '--json']);
     expect(report.exitCode).toBe(0);
@@ -164,9 +164,10 @@ describe('ticket list and queue', () => {
     const mine = await crm(['queue', '--as', 'anna', '--json']);
     expect(mine.json().map((x: { id: number }) => x.id)).toEqual([2, 1]);
     expect((await crm(['queue', '--all', '--json'])).json().map((x: { id: number }) => x.id)).toEqual([2, 3, 1]);
-    const stranger = await crm(['queue']);
+    const stranger = await crm(['queue'], { login: 'stranger' }); // a login that is no crm user sees nothing
     expect(stranger.exitCode).toBe(1);
-    expect(stranger.stderr).toContain('crm queue --all');
+    expect(stranger.stdout).toBe('');
+    expect(stranger.stderr).toContain('crm user add stranger');
   });
 });
 

@@ -2,6 +2,9 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { cliFor, tempDb, useTempDb } from '../helpers/run-cli.js';
 
+/** The suite is sara at the keyboard (login and CRM_USER); the harness's first admin, tester, adds her. */
+const AS_ADMIN = { login: 'tester', env: { CRM_USER: 'tester' } };
+
 /** Deals and tickets are written directly: this tests the timeline, not those modules. */
 function seedDealAndTicket(db: string): void {
   const sqlite = new Database(db);
@@ -21,9 +24,10 @@ function seedDealAndTicket(db: string): void {
 }
 
 const { crm } = useTempDb({
+  login: 'sara',
   env: { CRM_USER: 'sara', TZ: 'Europe/Berlin' },
   seed: async ({ crm, db }) => {
-    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
+    await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi'], AS_ADMIN);
     await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
     await crm(['contact', 'add', 'Ann Lee', '--email', 'ann@example.com', '--company', 'Acme Ltd']);
     seedDealAndTicket(db);
@@ -75,8 +79,8 @@ describe('timeline', () => {
   it('deal show has a timeline of its activities and stage moves', async () => {
     const fresh = tempDb();
     try {
-      const c = cliFor(fresh.db, { env: { CRM_USER: 'sara', TZ: 'UTC' } });
-      await c(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
+      const c = cliFor(fresh.db, { login: 'sara', env: { CRM_USER: 'sara', TZ: 'UTC' } });
+      await c(['user', 'add', 'sara', '--name', 'Sara Rahimi'], AS_ADMIN);
       await c(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
       expect((await c(['deal', 'add', 'Acme renewal', '--company', 'Acme Ltd', '--contact', 'bob@example.com', '--amount', '100 EUR'], { now: '2026-11-18T09:00:00Z' })).exitCode).toBe(0);
       await c(['log', 'call', 'deal:1', 'Negotiated terms', '--at', '2026-11-19 10:00']);
@@ -100,8 +104,8 @@ describe('timeline', () => {
   it('ticket show interleaves activities logged on the ticket with its events', async () => {
     const fresh = tempDb();
     try {
-      const c = cliFor(fresh.db, { env: { CRM_USER: 'sara', TZ: 'UTC' } });
-      await c(['user', 'add', 'sara', '--name', 'Sara Rahimi']);
+      const c = cliFor(fresh.db, { login: 'sara', env: { CRM_USER: 'sara', TZ: 'UTC' } });
+      await c(['user', 'add', 'sara', '--name', 'Sara Rahimi'], AS_ADMIN);
       await c(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com']);
       expect((await c(['ticket', 'open', 'Printer on fire', '--contact', 'bob@example.com'], { now: '2026-11-19T09:00:00Z' })).exitCode).toBe(0);
       const log = await c(['log', 'call', 'ticket:1', 'Talked Bob through the reset', '--at', '2026-11-19 10:00']);

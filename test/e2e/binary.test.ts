@@ -12,7 +12,7 @@ let dir: string;
 function crm(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: dir, TZ: 'UTC', CRM_NOW: '2026-11-20T17:55:00Z', CRM_USER: 'tester', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: dir, TZ: 'UTC', CRM_NOW: '2026-11-20T17:55:00Z', ...env },
     timeout: 20000,
   });
   return { stdout: r.stdout, stderr: r.stderr, code: r.status };

@@ -17,7 +17,7 @@ const t = useTempDb({ init: true });
 
 function crm(args: string[], threadBytes: string, db = t.db) {
   return spawnSync(process.execPath, [join(root, 'bin/crm'), ...args], {
-    env: { ...process.env, CRM_DB: db, CRM_USER: 'tester', CRM_NOW: '2026-11-20T17:55:00Z', TZ: 'UTC', NO_COLOR: '1', CRM_IMPORT_THREAD_BYTES: threadBytes },
+    env: { ...process.env, CRM_DB: db, CRM_NOW: '2026-11-20T17:55:00Z', TZ: 'UTC', NO_COLOR: '1', CRM_IMPORT_THREAD_BYTES: threadBytes },
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });

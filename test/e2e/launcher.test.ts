@@ -27,7 +27,7 @@ beforeEach(() => {
 });
 
 function crm(args: string[], env: Record<string, string | undefined> = { XDG_CACHE_HOME: cacheHome }) {
-  return spawnSync(process.execPath, [join(copy, 'bin', 'crm'), ...args], { env: { ...process.env, CRM_DB: t.db, CRM_USER: 'tester', ...env }, encoding: 'utf8' });
+  return spawnSync(process.execPath, [join(copy, 'bin', 'crm'), ...args], { env: { ...process.env, CRM_DB: t.db, ...env }, encoding: 'utf8' });
 }
 
 /** Every file under dir with its size and mtime. */

@@ -22,7 +22,7 @@ function importsOf(args: string[], db?: string): string[] {
 function importLog(args: string[], db = t.db): { specifier: string; url: string }[] {
   const log = join(t.dir, `imports-${args.join('-').replace(/\W+/g, '_')}-${db === t.db ? 'sqlite' : 'pg'}.log`);
   const r = spawnSync(process.execPath, ['--import', hook, join(root, 'bin/crm'), ...args], {
-    env: { ...process.env, CRM_IMPORT_LOG: log, CRM_DB: db, CRM_USER: 'tester', NO_COLOR: '1' },
+    env: { ...process.env, CRM_IMPORT_LOG: log, CRM_DB: db, NO_COLOR: '1' },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -120,6 +120,8 @@ describe('restore while others write', () => {
     'running writers wait for the swap and carry on; the result is consistent',
     async () => {
       await seedCounters();
+      // The seeded file has no admin: the first login to open it claims it (restore needs db.admin).
+      expect((await runCrm(['--db', t.db, 'whoami']).done).code).toBe(0);
       const backup = join(t.dir, 'before.db');
       expect((await runCrm(['--db', t.db, 'db', 'backup', backup]).done).code).toBe(0);
       const startAt = String(Date.now() + 1500);

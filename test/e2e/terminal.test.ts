@@ -17,7 +17,7 @@ const BIN = fileURLToPath(new URL('../../bin/crm', import.meta.url));
 const HOSTILE = 'Evil\u001b[2J\u001b]0;pwned\u0007\u009b31m\u202eX';
 let dir: string;
 let db: string;
-const env = () => ({ PATH: process.env.PATH ?? '', HOME: dir, TZ: 'UTC', CRM_NOW: '2026-11-20T17:55:00Z', CRM_USER: 'tester', CRM_DB: db, NO_COLOR: '1' });
+const env = () => ({ PATH: process.env.PATH ?? '', HOME: dir, TZ: 'UTC', CRM_NOW: '2026-11-20T17:55:00Z', CRM_DB: db, NO_COLOR: '1' });
 
 function piped(args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: env(), timeout: 30000 });

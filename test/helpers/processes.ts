@@ -73,7 +73,7 @@ export interface Running {
 }
 
 export function run(command: string, args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(command, args, { env: { ...process.env, TZ: 'UTC', CRM_USER: 'tester', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { env: { ...process.env, TZ: 'UTC', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: any[] = [];
   const waiters: { pred: (l: any) => boolean; resolve: (l: any) => void }[] = [];
   let stdout = '';

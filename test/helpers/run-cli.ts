@@ -3,7 +3,7 @@
  * Each call builds fresh IOStreams with string buffers; the database is a real file in a temp dir.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
@@ -21,6 +21,8 @@ export interface RunOptions {
   answers?: string[];
   width?: number;
   color?: boolean;
+  /** The OS login crm sees (default 'tester', the harness's first admin: `crm init` makes it one). */
+  login?: string;
 }
 
 export interface RunResult {
@@ -32,6 +34,9 @@ export interface RunResult {
 }
 
 export const DEFAULT_NOW = '2026-11-20T17:55:00Z';
+
+/** The login of every in-process run: `crm init` / `crm db init` make it the database's first admin, so tests may act --as anyone. */
+export const TEST_LOGIN = 'tester';
 
 export async function runCli(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
   let stdout = '';
@@ -53,11 +58,11 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<Run
       return answers.shift()!;
     },
   };
-  const env: NodeJS.ProcessEnv = { HOME: '/nonexistent-home', TZ: 'UTC', CRM_USER: 'tester', ...opts.env };
+  const env: NodeJS.ProcessEnv = { HOME: '/nonexistent-home', TZ: 'UTC', CRM_USER: opts.login ?? TEST_LOGIN, ...opts.env };
   if (opts.db) env.CRM_DB = opts.db;
   const saved = process.exitCode;
   process.exitCode = undefined;
-  const exitCode = await main(argv, { io, env, clock: fixedClock(opts.now ?? DEFAULT_NOW) });
+  const exitCode = await main(argv, { io, env, clock: fixedClock(opts.now ?? DEFAULT_NOW), login: opts.login ?? TEST_LOGIN });
   process.exitCode = saved;
   return {
     stdout,
@@ -67,6 +72,17 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<Run
       return JSON.parse(stdout);
     },
   };
+}
+
+/** The login a spawned bin/crm sees. */
+export function osLogin(): string {
+  return userInfo().username;
+}
+
+/** The crm user a spawned bin/crm is in a database made with useTempDb({ init: true }). */
+export function osHandle(): string {
+  const os = osLogin();
+  return os === TEST_LOGIN ? TEST_LOGIN : `os.${os.toLowerCase().replace(/[^a-z0-9_.-]+/g, '.')}`;
 }
 
 /** A fresh temp directory with a database path inside; call cleanup() when done (useTempDb does both in hooks). */
@@ -94,7 +110,7 @@ export function cliFor(db: string, base: RunOptions = {}): Cli {
 }
 
 export interface TempDbOptions extends Omit<RunOptions, 'db'> {
-  /** Create the database with `crm db init` in the set-up hook, before seed (for tests that spawn bin/crm). */
+  /** Create the database with `crm db init` in the set-up hook, before seed (for tests that spawn bin/crm: the OS login is made an admin too). */
   init?: boolean;
   /** Runs in the set-up hook once the temp dir exists (the database file is not created yet; crm() creates it with db init). */
   seed?: (t: TempDb) => unknown;
@@ -148,7 +164,11 @@ export function useTempDb(options: TempDbOptions = {}): TempDb {
   (shared ? beforeAll : beforeEach)(async () => {
     current = tempDb();
     if (engine === 'postgres') current.db = await createTestPgDatabase('t');
-    else if (init) await t.ok(['db', 'init']);
+    else if (init) {
+      await t.ok(['db', 'init']);
+      // Tests that spawn bin/crm run as the real OS login: make it an admin too (it then acts for tester via CRM_USER).
+      if (osLogin() !== TEST_LOGIN) await t.ok(['user', 'add', osHandle(), '--login', osLogin(), '--role', 'admin']);
+    }
     await seed?.(t);
   }, timeout);
   (shared ? afterAll : afterEach)(() => {

@@ -21,6 +21,11 @@ export async function run(ctx: CliContext, file: string, o: RestoreOptions): Pro
   const source = inspectRestoreSource(file);
   const counts = Object.entries(source.counts).map(([t, n]) => `${n} ${t}`).join(', ');
   const damaged = isDamaged(path);
+  // Replacing a readable database is an admin's job (db.admin); a missing or damaged one has no users to ask.
+  if (existsSync(path) && !damaged) {
+    await (await import('../identity.js')).requirePermission(ctx, 'db.admin');
+    ctx.close();
+  }
   const what = existsSync(path) ? `Replace the content of ${path}${damaged ? ' (damaged)' : ''}` : `Create ${path}`;
   await confirmOrRequireYes(ctx.io, `${what} with ${file} (schema version ${source.schemaVersion}; ${counts || 'empty'})?`, o.yes, `crm db restore ${file} --yes`);
   let result: RestoreResult;

@@ -6,7 +6,8 @@ import { emit, isJsonFormat, toJson } from '../../output/render.js';
 import { examples } from '../common.js';
 import { formatBytes } from './format.js';
 
-export function run(ctx: CliContext): void {
+export async function run(ctx: CliContext): Promise<void> {
+  await (await import('../identity.js')).requirePermission(ctx, 'db.admin');
   const result = vacuumDatabase(ctx.db());
   if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(result) + '\n');
   info(ctx.io, `Vacuumed ${result.path}: ${formatBytes(result.beforeBytes)} → ${formatBytes(result.afterBytes)}.`);

@@ -48,6 +48,8 @@ export function register(noun: Command, ctx: CliContext): void {
       }
       const started = Date.now();
       const counts = await seedDemo(ctx.db({ create: true }), { now: ctx.clock.now(), seed: o.seed });
+      // You run the demo: your login is its admin, so every command (and --as one of the demo people) works.
+      await (await import('../../domain/identity.js')).ensureFirstAdmin({ db: ctx.db(), now: () => ctx.clock.now() }, ctx.login(), { evenIfAdminExists: true });
       if (isJsonFormat(ctx.out)) {
         emit(ctx.out, toJson({ path, counts }) + '\n');
         return;

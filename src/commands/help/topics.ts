@@ -2,6 +2,7 @@
 import { LIFECYCLE_HELP } from '../../domain/contacts.js';
 import { SLA_HELP } from '../../domain/sla/help.js';
 import { KPI_HELP } from '../../reports/glossary.js';
+import { rolesHelp } from '../../domain/permissions.js';
 
 export const FILTERS_HELP = `The filter language (every list, report and the TUI)
 
@@ -13,7 +14,7 @@ export const FILTERS_HELP = `The filter language (every list, report and the TUI
   field:>n  field:<n  field:>=n  field:<=n   compare numbers and dates
   field:a..b          a range, both ends included (amount:1000..5000)
   field:none          the field is empty;  field:any  it is not
-  owner:me            the acting user (--as, CRM_USER, or your login name)
+  owner:me            the acting user (your login's crm user, or --as for admins)
   +tag  -tag          has / has not this tag
   not:TERM            negate any term (not:city:berlin, not:+vip)
   anything else       free text: names, emails, phones, company names
@@ -150,4 +151,5 @@ export const topics: Record<string, { summary: string; text: string }> = {
   lifecycle: { summary: 'lead → prospect → customer, or inactive: what each means', text: LIFECYCLE_HELP },
   sla: { summary: 'SLA metrics (first reply, next reply, resolution), pauses, business time', text: SLA_HELP },
   sharing: { summary: 'one database for a team: locking, backups, network drives, permissions', text: SHARING_HELP },
+  roles: { summary: 'who may do what: the roles (admin, manager, rep, …) and their permissions', text: rolesHelp() },
 };

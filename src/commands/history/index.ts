@@ -16,9 +16,11 @@ const resolvers: Record<string, (s: Session, ref: string) => Promise<number>> = 
   contact: async (s, ref) => (await getContact(s, ref)).id,
   company: async (s, ref) => (await getCompany(s, ref)).id,
   user: async (s, ref) => (await getUser(s, ref)).id,
+  // Refused actions are filed under the user who was refused.
+  permission: async (s, ref) => (await getUser(s, ref)).id,
 };
 
-export const HISTORY_ENTITIES = ['contact', 'company', 'user', 'deal', 'ticket', 'activity', 'campaign', 'stage', 'calendar', 'sla_policy'];
+export const HISTORY_ENTITIES = ['contact', 'company', 'user', 'deal', 'ticket', 'activity', 'campaign', 'stage', 'calendar', 'sla_policy', 'permission'];
 
 function summarize(r: AuditRecord): string {
   if (!r.changes) return '';

@@ -11,6 +11,7 @@ import { emit, isJsonFormat, printList, toJson } from '../../output/render.js';
 import { intended, safeCell } from '../../output/safe.js';
 import { collect, examples, parseId, positiveInt } from '../common.js';
 import { sessionOf } from '../session.js';
+import { authorize } from '../../domain/permissions.js';
 import { parseDateOrder, DateError } from '../../csv/dates.js';
 import { ENTITIES, ENTITY_NAMES, type EntityName, type MatchKey } from '../../csv/entities.js';
 import { importFile, prepareFile, type CreateMissing, type EmptyCells, type FileResult, type ImportOptions, type Mode } from '../../csv/importer.js';
@@ -173,6 +174,7 @@ async function runImport(ctx: CliContext, entity: EntityName, files: string[], o
     return;
   }
   const s = sessionOf(ctx);
+  if (!opts.dryRun) await authorize(s, 'import.run'); // a dry run writes nothing: anyone may try one
   const results: FileResult[] = [];
   let failed: FileResult | undefined;
   for (const file of files) {
@@ -258,6 +260,7 @@ export function register(noun: Command, ctx: CliContext): void {
   undo.action(async (ref: string, o: { yes?: boolean }) => {
     const runId = parseId(ref, 'Import run');
     await confirmOrRequireYes(ctx.io, `Undo import run #${runId}?`, o.yes, `crm import undo ${runId} --yes`);
+    await authorize(sessionOf(ctx), 'import.run');
     const res = undoImportRun(ctx.db(), sessionOf(ctx), runId);
     if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(res) + '\n');
     info(ctx.io, `Undid import run #${runId}: deleted ${plural(res.deleted, 'record')}, restored ${res.restored}.`);

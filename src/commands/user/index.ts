@@ -16,6 +16,8 @@ const userListView: ListView<UserRecord> = [
   { key: 'role', label: 'Role' },
   { key: 'team', label: 'Team' },
   { key: 'timezone', label: 'Time zone' },
+  { key: 'weekStart', label: 'Week starts' },
+  { key: 'login', label: 'Login' },
   { key: 'active', label: 'Active', format: 'bool' },
 ];
 
@@ -25,15 +27,19 @@ interface UserFlags {
   role?: string;
   team?: string;
   timezone?: string;
+  login?: string;
+  weekStart?: string;
 }
 
 function userOptions(cmd: Command): Command {
   return cmd
     .option('--name <name>', 'display name')
     .option('--email <email>', 'email')
-    .option('--role <role>', `one of ${ROLES.join(', ')} (default rep)`)
+    .option('--role <role>', `one of ${ROLES.join(', ')} (default rep; crm help roles)`)
     .option('--team <team>', 'team or regional office')
-    .option('--timezone <zone>', 'IANA time zone, e.g. Europe/Berlin');
+    .option('--timezone <zone>', 'IANA time zone, e.g. Europe/Berlin (their "today", weeks and shown times)')
+    .option('--week-start <day>', 'first day of their week: monday, sunday, saturday …')
+    .option('--login <login>', 'the OS login that is this user, when it is not the handle');
 }
 
 export function register(noun: Command, ctx: CliContext): void {
@@ -63,7 +69,7 @@ export function register(noun: Command, ctx: CliContext): void {
     .option('--active', 'mark active')
     .option('--inactive', 'mark inactive (keeps their records)')
     .option('--if-version <n>', 'refuse if the user is no longer at this version (optimistic locking)', positiveInt('--if-version'));
-  examples(edit, ['crm user edit sara --team West', 'crm user edit kenji --inactive', 'crm user edit sara --role manager --if-version 2']);
+  examples(edit, ['crm user edit sara --team West', 'crm user edit kenji --inactive', 'crm user edit sara --role manager --if-version 2', 'crm user edit sara --login sr   # the OS login sr is sara']);
   edit.action(async (ref: string, o: UserFlags & { handle?: string; active?: boolean; inactive?: boolean; ifVersion?: number }) => {
     if (o.active && o.inactive) throw new UsageError('Give --active or --inactive, not both.');
     const { active, inactive, ifVersion, ...rest } = o;

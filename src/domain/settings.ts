@@ -1,0 +1,46 @@
+/** The database's defaults, set by `crm init`: home currency, time zone, week start (the settings table). */
+import { writeTransaction } from '../db/transaction.js';
+import { UserError } from '../errors.js';
+import { recordAudit } from '../db/audit.js';
+import { nowIso, type Session } from './session.js';
+import { parseWeekStart, validateTimeZone, WEEK_DAYS } from './users.js';
+
+export interface Defaults {
+  currency: string | null;
+  timezone: string | null;
+  /** monday … sunday */
+  weekStart: string | null;
+}
+
+const KEYS = { currency: 'currency', timezone: 'timezone', weekStart: 'week_start' } as const;
+
+export async function readDefaults(s: Pick<Session, 'db'>): Promise<Defaults> {
+  const rows = await s.db.kysely.selectFrom('settings').selectAll().where('key', 'in', Object.values(KEYS)).execute();
+  const get = (k: string) => rows.find((r) => r.key === k)?.value ?? null;
+  return { currency: get(KEYS.currency), timezone: get(KEYS.timezone), weekStart: get(KEYS.weekStart) };
+}
+
+export function parseCurrencyCode(text: string): string {
+  const c = text.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(c)) throw new UserError(`"${text}" is not a currency code.`, 'Use an ISO 4217 code such as EUR, USD or JPY.', 'invalid_currency');
+  return c;
+}
+
+/** Validate and store the given defaults (others stay as they are); returns them all. */
+export async function writeDefaults(s: Session, input: { currency?: string; timezone?: string; weekStart?: string }): Promise<Defaults> {
+  const values: Record<string, string> = {};
+  if (input.currency !== undefined) values[KEYS.currency] = parseCurrencyCode(input.currency);
+  if (input.timezone !== undefined) values[KEYS.timezone] = validateTimeZone(input.timezone) ?? 'UTC';
+  if (input.weekStart !== undefined) values[KEYS.weekStart] = WEEK_DAYS[(parseWeekStart(input.weekStart) ?? 1) - 1]!;
+  if (Object.keys(values).length) {
+    await writeTransaction(s.db, async (trx) => {
+      const before = await trx.selectFrom('settings').selectAll().where('key', 'in', Object.keys(values)).execute();
+      for (const [key, value] of Object.entries(values)) {
+        await trx.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+      }
+      const changes = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, [before.find((b) => b.key === k)?.value ?? null, v] as [unknown, unknown]]));
+      await recordAudit(trx, { entity: 'settings', entityId: 0, action: 'update', changes, actor: s.actor, at: nowIso(s) });
+    });
+  }
+  return readDefaults(s);
+}
