@@ -5,6 +5,7 @@
 import type { CliContext } from '../context.js';
 import { ensureFirstAdmin, hasAdmin, resolveIdentity, type Identity } from '../domain/identity.js';
 import { info } from '../io.js';
+import { redactUrl } from '../db/postgres/url.js';
 import { auditRefusal, isNotificationOnly, PermissionError, rolesWith, type Action } from '../domain/permissions.js';
 import { readDefaults } from '../domain/settings.js';
 import { sessionOf } from './session.js';
@@ -16,9 +17,9 @@ export async function ensureIdentity(ctx: CliContext): Promise<Identity> {
     // first login that opens it, as `crm init` would have made it: whoever can open the file owns it.
     if (!(await hasAdmin(s))) {
       const claimed = await ensureFirstAdmin(s, ctx.login());
-      if (claimed) info(ctx.io, `${ctx.dbPath()} had no admin: you (${ctx.login()}) are now its admin, user ${claimed.user.handle}. crm help roles`);
+      if (claimed) info(ctx.io, `${redactUrl(ctx.dbPath())} had no admin: you (${ctx.login()}) are now its admin, user ${claimed.user.handle}. crm help roles`);
     }
-    ctx.identity = await resolveIdentity(s, ctx.login(), ctx.requestedUser(), ctx.dbPath());
+    ctx.identity = await resolveIdentity(s, ctx.login(), ctx.requestedUser(), redactUrl(ctx.dbPath()));
     ctx.defaultTimeZone = (await readDefaults(s)).timezone;
   }
   return ctx.identity;

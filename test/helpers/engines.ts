@@ -54,7 +54,7 @@ export interface CrmResult {
 export function crmOn(db: string, args: string[], env: Record<string, string> = {}): CrmResult {
   const r = spawnSync(process.execPath, [crmBin, ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), TZ: 'UTC', CRM_NOW: '2026-11-20T17:55:00Z', CRM_USER: 'tester', NO_COLOR: '1', CRM_DB: db, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), TZ: 'UTC', CRM_NOW: '2026-11-20T17:55:00Z', NO_COLOR: '1', CRM_DB: db, ...env },
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
