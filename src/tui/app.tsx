@@ -7,13 +7,14 @@ import { Box, Text, useApp, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import type { Session } from '../domain/session.js';
 import { HelpOverlay } from './components.js';
-import { actionFor, AGENDA_KEYS, BOARD_KEYS, CONTACTS_KEYS, QUEUE_KEYS, GLOBAL_KEYS, keyName, type GlobalAction, type Keymap } from './keymap.js';
+import { actionFor, AGENDA_KEYS, BOARD_KEYS, CONTACTS_KEYS, DASHBOARD_KEYS, QUEUE_KEYS, GLOBAL_KEYS, keyName, type GlobalAction, type Keymap } from './keymap.js';
 import { KeyRouter } from './key-router.js';
 import { useDataVersion, useNow, POLL_MS } from './live.js';
 import { AgendaScreen } from './screens/agenda/screen.js';
 import { BoardScreen } from './screens/board/screen.js';
 import { QueueScreen } from './screens/queue/screen.js';
 import { ContactsScreen } from './screens/contacts/screen.js';
+import { DashboardScreen } from './screens/dashboard/screen.js';
 import type { ScreenProps, StatusKind } from './screens/types.js';
 import { truncate } from './text.js';
 import { makeTheme } from './theme.js';
@@ -34,6 +35,7 @@ export const SCREEN_DEFS: Record<ScreenName, ScreenDef> = {
   queue: { title: 'Queue', keymap: QUEUE_KEYS, component: (p) => <QueueScreen {...p} /> },
   contacts: { title: 'Contacts', keymap: CONTACTS_KEYS, component: (p) => <ContactsScreen {...p} /> },
   agenda: { title: 'Agenda', keymap: AGENDA_KEYS, component: (p) => <AgendaScreen {...p} /> },
+  dashboard: { title: 'Dashboard', keymap: DASHBOARD_KEYS, component: (p) => <DashboardScreen {...p} /> },
 };
 
 // ---- app state: a pure reducer -------------------------------------------------------------
@@ -139,6 +141,7 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
         case 'queue':
         case 'contacts':
         case 'agenda':
+        case 'dashboard':
           dispatch({ type: 'go', screen: action });
           return true;
       }
@@ -184,7 +187,7 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
                 {text}
               </Text>
             ))}
-            <Text {...theme.muted}>{truncate(title, Math.max(0, width - 44))}</Text>
+            <Text {...theme.muted}>{truncate(title, Math.max(0, width - 4 - tabs.reduce((n, t) => n + t.text.length, 0)))}</Text>
           </Text>
         </Box>
         {state.help ? (

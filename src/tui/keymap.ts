@@ -71,7 +71,7 @@ export function keysLabel(b: KeyBinding): string {
 
 // ---- the tables -----------------------------------------------------------------------------
 
-export type GlobalAction = 'next-screen' | 'prev-screen' | 'contacts' | 'board' | 'queue' | 'agenda' | 'help' | 'quit';
+export type GlobalAction = 'next-screen' | 'prev-screen' | 'contacts' | 'board' | 'queue' | 'agenda' | 'dashboard' | 'help' | 'quit';
 
 export const GLOBAL_KEYS: Keymap<GlobalAction> = [
   { action: 'next-screen', keys: ['tab'], description: 'next screen', footer: true, short: 'screens' },
@@ -80,6 +80,7 @@ export const GLOBAL_KEYS: Keymap<GlobalAction> = [
   { action: 'queue', keys: ['2'], description: 'support queue' },
   { action: 'contacts', keys: ['3'], description: 'contacts' },
   { action: 'agenda', keys: ['4'], description: 'agenda' },
+  { action: 'dashboard', keys: ['5'], description: 'dashboard: KPIs, pipeline, SLA' },
   { action: 'help', keys: ['?'], description: 'help: all keys', footer: true, short: 'keys' },
   { action: 'quit', keys: ['q', 'ctrl+c'], description: 'quit', footer: true },
 ];
@@ -166,6 +167,14 @@ export const AGENDA_KEYS: Keymap<AgendaAction> = [
   { action: 'done', keys: ['x', 'space'], description: 'mark task done', footer: true, short: 'done' },
   { action: 'everyone', keys: ['o'], description: "everyone's tasks / only mine (toggle)", footer: true, short: 'everyone/mine' },
   ...LIST_KEYS,
+];
+
+export type DashboardAction = 'period-next' | 'period-prev' | 'mine';
+
+export const DASHBOARD_KEYS: Keymap<DashboardAction> = [
+  { action: 'period-next', keys: ['p', ']'], description: 'next period (this month, last month, this quarter…)', footer: true, short: 'period' },
+  { action: 'period-prev', keys: ['P', '['], description: 'previous period in that list' },
+  { action: 'mine', keys: ['m'], description: 'only my figures / everyone (toggle)', footer: true, short: 'mine/all' },
 ];
 
 export type PromptAction = 'submit' | 'cancel';

@@ -6,13 +6,15 @@ import { Box, Text } from 'ink';
 import { memo, type ReactNode } from 'react';
 import type { BoardCard, BoardColumn } from '../../../domain/board.js';
 import type { DealDetail } from '../../../domain/deals.js';
-import { currencyExponent, type Money } from '../../../domain/money.js';
 import type { TimelineEntry } from '../../../domain/timeline.js';
 import { formatLocalDateTime } from '../../../output/format.js';
 import { Footer, LoadingPane, PromptScreen, TextField } from '../../components.js';
 import { BOARD_KEYS, PROMPT_KEYS } from '../../keymap.js';
 import { clampPosition, type ListPosition } from '../../list.js';
+import { shortMoney } from '../../money-text.js';
 import { fit, truncate } from '../../text.js';
+
+export { shortMoney };
 import type { Theme } from '../../theme.js';
 import { filterTokens, positionOf, type BoardState } from './state.js';
 
@@ -45,19 +47,6 @@ export function columnLayout(width: number, columns: number, selected: number): 
   const count = Math.max(1, Math.min(columns, Math.floor((width + 1) / (MIN_COLUMN_WIDTH + 1))));
   const start = Math.max(0, Math.min(selected - count + 1 > 0 ? selected - count + 1 : 0, columns - count));
   return { start, count, width: Math.floor((width - (count - 1)) / count) };
-}
-
-/** "125k EUR", "1.2M USD", "950 JPY": headers are narrow; exact totals are in `crm pipeline summary`. */
-export function shortMoney(m: Money): string {
-  const exp = currencyExponent(m.currency);
-  const negative = m.minor < 0n;
-  const whole = (negative ? -m.minor : m.minor) / 10n ** BigInt(exp);
-  let text: string;
-  if (whole >= 1_000_000_000n) text = `${whole / 1_000_000_000n}.${(whole / 100_000_000n) % 10n}B`;
-  else if (whole >= 1_000_000n) text = `${whole / 1_000_000n}.${(whole / 100_000n) % 10n}M`;
-  else if (whole >= 10_000n) text = `${whole / 1000n}k`;
-  else text = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${negative ? '-' : ''}${text} ${m.currency}`;
 }
 
 /** Three lines: title; company · owner with days in stage; amount with the close date ("!" when overdue). */
