@@ -1,6 +1,6 @@
 // Bundles src/ into dist/ with esbuild: one small entry chunk for start-up, lazily loaded
-// chunks per noun, as CommonJS files (bin/crm keeps a V8 code cache of each). Native and TUI
-// packages stay external (better-sqlite3 has a .node binary; ink/react load only for `crm tui`).
+// chunks per noun, as CommonJS files (bin/crm keeps a V8 code cache of each). The native package
+// stays external (better-sqlite3 has a .node binary); ink/react are bundled into the TUI's chunk.
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
