@@ -1,14 +1,59 @@
 // Bundles src/ into dist/ with esbuild: one small entry chunk for start-up, lazily loaded
-// chunks per noun, as CommonJS files (bin/crm keeps a V8 code cache of each). Native and TUI
-// packages stay external (better-sqlite3 has a .node binary; ink/react load only for `crm tui`).
+// chunks per noun, as CommonJS files (bin/crm keeps a V8 code cache of each). The native package
+// stays external (better-sqlite3 has a .node binary); ink/react are bundled into the TUI's chunk.
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 
-/** Packages that are ES modules only (with top-level await): loaded with import(), never bundled. */
-const ESM_PACKAGES = ['ink', 'react', 'react/jsx-runtime', 'yoga-layout'];
+/**
+ * Packages loaded with import(), never bundled. None now: Ink, React and yoga-layout are bundled
+ * into the TUI's chunk and compiled from the code cache like every other chunk (`crm tui` used to
+ * spend most of its first second resolving and compiling them as ES modules). Their two
+ * top-level awaits, which CommonJS cannot hold, are rewritten by `syncInk` below.
+ */
+const ESM_PACKAGES = [];
+
+/**
+ * yoga-layout instantiates its WebAssembly with a top-level `await loadYoga()`; Ink's reconciler
+ * has `await import('./devtools.js')` when DEV is set. Instantiate the wasm synchronously (the
+ * bytes are in the module as base64; Emscripten's `instantiateWasm` hook takes a synchronous
+ * instance) and leave the React devtools out of the bundle. The build fails if either source
+ * no longer has the text patched.
+ */
+const syncInk = {
+  name: 'sync-ink',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const tla = 'const Yoga = wrapAssembly(await loadYoga());';
+      if (!source.includes(tla)) throw new Error(`scripts/build.mjs: ${args.path} changed; update the sync-ink patch`);
+      const wasm = await readFile(join(args.path, '..', '..', 'binaries', 'yoga-wasm-base64-esm.js'), 'utf8');
+      const base64 = /data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)/.exec(wasm)?.[1];
+      if (!base64) throw new Error('scripts/build.mjs: no base64 wasm in yoga-layout; update the sync-ink patch');
+      const sync = [
+        "import loadYogaImpl from '../binaries/yoga-wasm-base64-esm.js';",
+        `const yogaModule = { instantiateWasm(imports, done) { const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(${JSON.stringify(base64)}, 'base64')), imports); done(instance); return instance.exports; } };`,
+        'loadYogaImpl(yogaModule);',
+        'const Yoga = wrapAssembly(yogaModule);',
+      ].join('\n');
+      return { contents: source.replace(tla, sync).replace(/^import \{ loadYoga \} from .*$/m, ''), loader: 'js', resolveDir: join(args.path, '..') };
+    });
+    b.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const tla = "await import('./devtools.js');";
+      const pkg = /const packageJson = isDev\(\)\s*\?\s*await loadPackageJson\(\)\s*:/;
+      if (!source.includes(tla)) throw new Error(`scripts/build.mjs: ${args.path} changed; update the sync-ink patch`);
+      if (!pkg.test(source)) throw new Error(`scripts/build.mjs: ${args.path} changed; update the sync-ink patch`);
+      const contents = source
+        .replace(tla, "throw Object.assign(new Error('React devtools are not in the crm build'), { code: 'ERR_MODULE_NOT_FOUND' });")
+        // The package's name and version are read (asynchronously) only for the devtools.
+        .replace(pkg, 'const packageJson = false ? undefined :');
+      return { contents, loader: 'js', resolveDir: join(args.path, '..') };
+    });
+  },
+};
 
 /**
  * string-width builds an Intl.Segmenter when its module loads — ~15 ms of ICU set-up in every
@@ -45,9 +90,12 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   // pg (PostgreSQL) stays a package too: loaded with the postgres chunk only, for a postgres:// URL.
-  external: [...ESM_PACKAGES, 'better-sqlite3', 'ink-testing-library', 'pg', 'pg-copy-streams'],
+  external: [...ESM_PACKAGES, 'better-sqlite3', 'ink-testing-library', 'pg', 'pg-copy-streams', 'react-devtools-core'],
   jsx: 'automatic',
-  plugins: [lazySegmenter],
+  plugins: [lazySegmenter, syncInk],
+  // React and its reconciler in their production builds (only the TUI's chunk reads NODE_ENV):
+  // half the code to compile, and no development-only checks on every render.
+  define: { 'process.env.NODE_ENV': '"production"' },
 });
 
 // 2. Turn each chunk into CommonJS. Node 20 keeps no compiled code for ES modules and runs its

@@ -6,18 +6,21 @@
 import { Box, Text, useApp, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import type { Session } from '../domain/session.js';
-import { HelpOverlay } from './components.js';
-import { actionFor, AGENDA_KEYS, BOARD_KEYS, CONTACTS_KEYS, QUEUE_KEYS, GLOBAL_KEYS, keyName, type GlobalAction, type Keymap } from './keymap.js';
+import { FormScreen, HelpOverlay } from './components.js';
+import { formKey, formRefused, type FormState } from './form.js';
+import { actionFor, AGENDA_KEYS, BOARD_KEYS, CONTACTS_KEYS, DASHBOARD_KEYS, QUEUE_KEYS, GLOBAL_KEYS, keyName, type GlobalAction, type Keymap } from './keymap.js';
 import { KeyRouter } from './key-router.js';
 import { useDataVersion, useNow, POLL_MS } from './live.js';
 import { AgendaScreen } from './screens/agenda/screen.js';
 import { BoardScreen } from './screens/board/screen.js';
 import { QueueScreen } from './screens/queue/screen.js';
 import { ContactsScreen } from './screens/contacts/screen.js';
-import type { ScreenProps, StatusKind } from './screens/types.js';
+import { DashboardScreen } from './screens/dashboard/screen.js';
+import { errorText, type FormSpec, type Navigation, type ScreenProps, type StatusKind } from './screens/types.js';
 import { truncate } from './text.js';
 import { makeTheme } from './theme.js';
 import { useReducerRef } from './use-reducer-ref.js';
+import { openForm as openFormState } from './form.js';
 
 import { SCREENS, type ScreenName } from './screen-names.js';
 
@@ -34,6 +37,7 @@ export const SCREEN_DEFS: Record<ScreenName, ScreenDef> = {
   queue: { title: 'Queue', keymap: QUEUE_KEYS, component: (p) => <QueueScreen {...p} /> },
   contacts: { title: 'Contacts', keymap: CONTACTS_KEYS, component: (p) => <ContactsScreen {...p} /> },
   agenda: { title: 'Agenda', keymap: AGENDA_KEYS, component: (p) => <AgendaScreen {...p} /> },
+  dashboard: { title: 'Dashboard', keymap: DASHBOARD_KEYS, component: (p) => <DashboardScreen {...p} /> },
 };
 
 // ---- app state: a pure reducer -------------------------------------------------------------
@@ -119,6 +123,52 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
 
   const setStatus = useCallback((text: string, kind: StatusKind = 'info') => setStatusState({ text, kind }), []);
 
+  // The open record form (one at a time, over the screen that opened it). The ref is what key
+  // handlers read: a burst of keys must see the state the previous key left.
+  const [form, setFormState] = useState<{ spec: FormSpec; state: FormState } | null>(null);
+  const formRef = useRef(form);
+  const setForm = useCallback((f: { spec: FormSpec; state: FormState } | null) => {
+    formRef.current = f;
+    setFormState(f);
+  }, []);
+  const openForm = useCallback((spec: FormSpec) => setForm({ spec, state: openFormState(spec.title, spec.fields) }), [setForm]);
+  const onForm = useCallback(
+    (input: string, key: Parameters<typeof keyName>[1]): boolean => {
+      const f = formRef.current;
+      if (!f) return false;
+      const out = formKey(f.state, input, key);
+      if (!out) return false;
+      if (out.type === 'cancel') setForm(null);
+      else if (out.type === 'editing') setForm({ spec: f.spec, state: out.form });
+      else {
+        const saving = { spec: f.spec, state: { ...out.form, busy: true, error: null } };
+        setForm(saving);
+        f.spec
+          .save(out.form)
+          .then((msg) => {
+            if (formRef.current === saving) setForm(null);
+            setStatus(msg);
+            changed();
+          })
+          .catch((err) => {
+            if (formRef.current === saving) setForm({ spec: f.spec, state: formRefused(out.form, errorText(err), String((err as { message?: unknown })?.message ?? err)) });
+          });
+      }
+      return true;
+    },
+    [setForm, setStatus, changed],
+  );
+
+  // Navigation between screens carrying a record (a deal's contact → the contacts screen).
+  const [requests, setRequests] = useState<Partial<Record<ScreenName, Navigation>>>({});
+  const navigate = useCallback(
+    (to: Navigation) => {
+      setRequests((r) => ({ ...r, [to.screen]: { ...to } }));
+      dispatch({ type: 'go', screen: to.screen });
+    },
+    [dispatch],
+  );
+
   const onGlobal = useCallback(
     (input: string, key: Parameters<typeof keyName>[1]) => {
       const action: GlobalAction | undefined = actionFor(GLOBAL_KEYS, input, key);
@@ -139,6 +189,7 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
         case 'queue':
         case 'contacts':
         case 'agenda':
+        case 'dashboard':
           dispatch({ type: 'go', screen: action });
           return true;
       }
@@ -154,11 +205,12 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
         exit();
         return true;
       }
+      if (onForm(input, key)) return true;
       if (!ref.current.help) return false;
       if (name === '?' || name === 'escape' || name === 'q' || name === 'enter') dispatch({ type: 'help', open: false });
       return true;
     },
-    [exit, dispatch, ref],
+    [exit, dispatch, ref, onForm],
   );
 
   // Rows: the title bar, the screen, the status line. One row is left free so Ink never takes its
@@ -186,7 +238,7 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
                 {text}
               </Text>
             ))}
-            <Text {...theme.muted}>{truncate(title, Math.max(0, width - 44))}</Text>
+            <Text {...theme.muted}>{truncate(title, Math.max(0, width - 4 - tabs.reduce((n, t) => n + t.text.length, 0)))}</Text>
           </Text>
         </Box>
         {state.help ? (
@@ -202,12 +254,17 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
             />
           </Box>
         ) : null}
+        {form && !state.help ? (
+          <Box height={screenHeight} width={width}>
+            <FormScreen form={form.state} theme={theme} width={width} height={screenHeight} />
+          </Box>
+        ) : null}
         {state.visited.map((s) => {
           const Screen = SCREEN_DEFS[s].component;
-          const visible = s === state.screen && !state.help;
+          const visible = s === state.screen && !state.help && !form;
           return (
             <Box key={s} display={visible ? 'flex' : 'none'} height={screenHeight} width={width}>
-              <Screen session={session} theme={theme} width={width} height={screenHeight} active={visible} dataVersion={seen.current[s] ?? dataVersion} now={now} setStatus={setStatus} changed={changed} pipeline={pipeline} />
+              <Screen session={session} theme={theme} width={width} height={screenHeight} active={visible} dataVersion={seen.current[s] ?? dataVersion} now={now} setStatus={setStatus} changed={changed} pipeline={pipeline} openForm={openForm} navigate={navigate} request={requests[s] ?? null} />
             </Box>
           );
         })}

@@ -1,6 +1,7 @@
 /** Small shared pieces: the footer and the help overlay (both drawn from keymap tables), a text field. */
 import { Box, Text } from 'ink';
-import { GLOBAL_KEYS, keysLabel, PROMPT_KEYS, type Keymap } from './keymap.js';
+import { FORM_KEYS, GLOBAL_KEYS, keysLabel, PROMPT_KEYS, TEXT_AREA_KEYS, type Keymap } from './keymap.js';
+import type { FormState } from './form.js';
 import { fit, truncate } from './text.js';
 import { currentStep, visibleChoices, type PromptState } from './prompt.js';
 import type { Theme } from './theme.js';
@@ -80,6 +81,27 @@ export function TextField({ label, value, theme, width, active = true }: { label
   );
 }
 
+/** A text of several lines: its label on a line of its own, then the last lines that fit, the cursor at the end. */
+export function TextArea({ label, value, theme, width, rows }: { label: string; value: string; theme: Theme; width: number; rows: number }) {
+  const lines = value.split('\n');
+  const shown = lines.slice(Math.max(0, lines.length - Math.max(1, rows - 1)));
+  const hidden = lines.length - shown.length;
+  return (
+    <Box flexDirection="column">
+      <Text {...theme.accent} wrap="truncate">
+        {label}
+        {hidden > 0 ? <Text {...theme.muted}>{` (${hidden} more line${hidden === 1 ? '' : 's'} above)`}</Text> : null}
+      </Text>
+      {shown.map((l, i) => (
+        <Text key={i} wrap="truncate">
+          {truncateStart(l, width - 1)}
+          {i === shown.length - 1 ? <Text inverse> </Text> : null}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
 function truncateStart(text: string, width: number): string {
   const t = truncate(text, Number.MAX_SAFE_INTEGER);
   if (t.length <= width) return t;
@@ -102,7 +124,7 @@ export function PromptScreen({ prompt, theme, width, height }: { prompt: PromptS
       <Box flexGrow={1} flexDirection="column">
         <PromptView prompt={prompt} theme={theme} width={width} height={height - 1} />
       </Box>
-      <Footer keymaps={[PROMPT_KEYS]} theme={theme} width={width} global={false} />
+      <Footer keymaps={[currentStep(prompt).multiline ? TEXT_AREA_KEYS : PROMPT_KEYS]} theme={theme} width={width} global={false} />
     </Box>
   );
 }
@@ -121,7 +143,7 @@ export function PromptView({ prompt, theme, width, height }: { prompt: PromptSta
           {truncate(`${s.label}: ${prompt.values[s.name] || '—'}`, width - 4)}
         </Text>
       ))}
-      <TextField label={`${step.label}:`} value={prompt.text} theme={theme} width={width - 4} />
+      {step.multiline ? <TextArea label={`${step.label}:`} value={prompt.text} theme={theme} width={width - 4} rows={Math.max(3, height - 4 - prompt.index - (prompt.error ? 1 : 0))} /> : <TextField label={`${step.label}:`} value={prompt.text} theme={theme} width={width - 4} />}
       {step.choices
         ? choices.slice(start, start + room).map((c, i) => (
             <Text key={c} {...(start + i === prompt.choice ? theme.selected : {})}>
@@ -130,6 +152,57 @@ export function PromptView({ prompt, theme, width, height }: { prompt: PromptSta
           ))
         : null}
       {prompt.error ? <Text {...theme.danger}>{truncate(prompt.error, width - 4)}</Text> : null}
+    </Box>
+  );
+}
+
+/** A record form: every field with its value, the focused one with the cursor, the domain's refusal under them. */
+export function FormScreen({ form, theme, width, height }: { form: FormState; theme: Theme; width: number; height: number }) {
+  const inner = Math.max(10, width - 4);
+  const labelWidth = Math.min(14, Math.max(...form.fields.map((f) => f.label.length)) + 1);
+  const valueWidth = Math.max(4, inner - labelWidth - 1);
+  // A text area gets the rows the other fields leave (at least 3), showing its last lines.
+  const areaRows = Math.max(3, height - 1 - 4 - form.fields.length - (form.error ? 2 : 0));
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Box flexDirection="column" width={width} borderStyle="round" paddingX={1}>
+        <Text {...theme.heading} wrap="truncate">
+          {truncate(form.title, inner)}
+        </Text>
+        {form.fields.map((f, i) => {
+          const focused = i === form.focus;
+          const value = form.values[f.name] ?? '';
+          const label = <Text {...(focused ? theme.accent : theme.muted)}>{fit(f.label, labelWidth)} </Text>;
+          if (f.multiline) {
+            const lines = value.split('\n');
+            const shown = lines.slice(Math.max(0, lines.length - (focused ? areaRows : 1)));
+            return (
+              <Box key={f.name} flexDirection="column">
+                {shown.map((l, j) => (
+                  <Text key={j} wrap="truncate">
+                    {j === 0 ? label : <Text>{' '.repeat(labelWidth + 1)}</Text>}
+                    <Text>{truncateStart(l, valueWidth - 1)}</Text>
+                    {focused && j === shown.length - 1 ? <Text inverse> </Text> : null}
+                    {!focused && lines.length > 1 && j === 0 ? <Text {...theme.muted}>{` (+${lines.length - 1} lines)`}</Text> : null}
+                  </Text>
+                ))}
+              </Box>
+            );
+          }
+          return (
+            <Text key={f.name} wrap="truncate">
+              {label}
+              <Text>{truncateStart(value, valueWidth - 1)}</Text>
+              {focused ? <Text inverse> </Text> : null}
+              {!value && f.hint ? <Text {...theme.muted}>{` ${truncate(f.hint, Math.max(0, valueWidth - 2))}`}</Text> : null}
+            </Text>
+          );
+        })}
+        {form.error ? <Text {...theme.danger} wrap="wrap">{form.error}</Text> : null}
+        {form.busy ? <Text {...theme.muted}>saving…</Text> : null}
+      </Box>
+      <Box flexGrow={1} />
+      <Footer keymaps={[FORM_KEYS]} theme={theme} width={width} global={false} />
     </Box>
   );
 }

@@ -62,16 +62,19 @@ export function KeyRouter({ children, global, overlay }: { children: ReactNode; 
 export function useKeyHandler(handler: KeyHandler, opts: { isActive?: boolean } = {}): void {
   const router = useContext(RouterContext);
   const ref = useRef(handler);
-  ref.current = handler;
+  // Whether it takes keys is read when a key comes, not when an effect has re-registered it: a
+  // key typed just after a form closes reaches the screen under it (an effect runs only after
+  // the frame is drawn, and that key used to fall through to the global keys in between).
   const active = opts.isActive !== false;
+  ref.current = active ? handler : () => false;
   useEffect(() => {
-    if (!router || !active) return;
+    if (!router) return;
     const entry = ref;
     router.handlers.add(entry);
     return () => {
       router.handlers.delete(entry);
     };
-  }, [router, active]);
+  }, [router]);
 }
 
 /**

@@ -71,7 +71,7 @@ export function keysLabel(b: KeyBinding): string {
 
 // ---- the tables -----------------------------------------------------------------------------
 
-export type GlobalAction = 'next-screen' | 'prev-screen' | 'contacts' | 'board' | 'queue' | 'agenda' | 'help' | 'quit';
+export type GlobalAction = 'next-screen' | 'prev-screen' | 'contacts' | 'board' | 'queue' | 'agenda' | 'dashboard' | 'help' | 'quit';
 
 export const GLOBAL_KEYS: Keymap<GlobalAction> = [
   { action: 'next-screen', keys: ['tab'], description: 'next screen', footer: true, short: 'screens' },
@@ -80,6 +80,7 @@ export const GLOBAL_KEYS: Keymap<GlobalAction> = [
   { action: 'queue', keys: ['2'], description: 'support queue' },
   { action: 'contacts', keys: ['3'], description: 'contacts' },
   { action: 'agenda', keys: ['4'], description: 'agenda' },
+  { action: 'dashboard', keys: ['5'], description: 'dashboard: KPIs, pipeline, SLA' },
   { action: 'help', keys: ['?'], description: 'help: all keys', footer: true, short: 'keys' },
   { action: 'quit', keys: ['q', 'ctrl+c'], description: 'quit', footer: true },
 ];
@@ -96,7 +97,7 @@ export const LIST_KEYS: Keymap<ListAction> = [
   { action: 'last', keys: ['G', 'end'], description: 'last' },
 ];
 
-export type ContactsAction = ListAction | 'search' | 'open' | 'back' | 'log-call' | 'log-note' | 'add-task';
+export type ContactsAction = ListAction | 'search' | 'open' | 'back' | 'log-call' | 'log-note' | 'add-task' | 'new' | 'edit';
 
 export const CONTACTS_KEYS: Keymap<ContactsAction> = [
   { action: 'search', keys: ['/'], description: 'search (type any script; ⏎ keeps, esc clears)', footer: true, short: 'search' },
@@ -105,6 +106,8 @@ export const CONTACTS_KEYS: Keymap<ContactsAction> = [
   { action: 'log-call', keys: ['c'], description: 'log a call with the contact', footer: true, short: 'call' },
   { action: 'log-note', keys: ['n'], description: 'add a note', footer: true, short: 'note' },
   { action: 'add-task', keys: ['t'], description: 'add a follow-up task (due: tomorrow, next friday 9am…)', footer: true, short: 'task' },
+  { action: 'new', keys: ['+'], description: 'new contact', footer: true, short: 'new' },
+  { action: 'edit', keys: ['e'], description: 'edit the contact: name, email, phone, company, title, lifecycle, owner', footer: true, short: 'edit' },
   ...LIST_KEYS,
 ];
 
@@ -124,7 +127,11 @@ export type BoardAction =
   | 'open'
   | 'back'
   | 'filter'
-  | 'mine';
+  | 'mine'
+  | 'new'
+  | 'edit'
+  | 'open-contact'
+  | 'open-company';
 
 export const BOARD_KEYS: Keymap<BoardAction> = [
   { action: 'col-left', keys: ['h', 'left'], description: 'previous column' },
@@ -143,9 +150,13 @@ export const BOARD_KEYS: Keymap<BoardAction> = [
   { action: 'back', keys: ['escape'], description: 'close detail / clear filter' },
   { action: 'filter', keys: ['/'], description: 'filter: owner:sara amount:>5000 +renewal', footer: true, short: 'filter' },
   { action: 'mine', keys: ['m'], description: 'only my deals (toggle)' },
+  { action: 'new', keys: ['+'], description: 'new deal (in the selected stage)', footer: true, short: 'new' },
+  { action: 'edit', keys: ['e'], description: 'edit the deal: title, company, contact, amount, close, owner' },
+  { action: 'open-contact', keys: ['c'], description: "open the deal's contact (on the contacts screen)" },
+  { action: 'open-company', keys: ['o'], description: "open the deal's company: its people, deals and timeline" },
 ];
 
-export type QueueAction = ListAction | 'open' | 'back' | 'assign' | 'reply' | 'note' | 'pending' | 'solve' | 'filter' | 'mine';
+export type QueueAction = ListAction | 'open' | 'back' | 'assign' | 'reply' | 'note' | 'pending' | 'solve' | 'filter' | 'mine' | 'new' | 'edit';
 
 export const QUEUE_KEYS: Keymap<QueueAction> = [
   { action: 'open', keys: ['enter', 'l', 'right'], description: 'ticket detail: events and SLA', footer: true, short: 'detail' },
@@ -157,15 +168,26 @@ export const QUEUE_KEYS: Keymap<QueueAction> = [
   { action: 'solve', keys: ['s'], description: 'solve', footer: true, short: 'solve' },
   { action: 'filter', keys: ['/'], description: 'filter: priority:urgent,high assignee:none +vip', short: 'filter' },
   { action: 'mine', keys: ['m'], description: 'only tickets assigned to me (toggle)' },
+  { action: 'new', keys: ['+'], description: 'new ticket (subject, requester, priority, description)', short: 'new' },
+  { action: 'edit', keys: ['e'], description: 'edit the ticket: subject, priority, category, description' },
   ...LIST_KEYS,
 ];
 
-export type AgendaAction = ListAction | 'done' | 'everyone';
+export type AgendaAction = ListAction | 'done' | 'snooze' | 'everyone';
 
 export const AGENDA_KEYS: Keymap<AgendaAction> = [
   { action: 'done', keys: ['x', 'space'], description: 'mark task done', footer: true, short: 'done' },
+  { action: 'snooze', keys: ['z'], description: 'snooze the task (until: tomorrow, next monday 9am, 2026-12-01…)', footer: true, short: 'snooze' },
   { action: 'everyone', keys: ['o'], description: "everyone's tasks / only mine (toggle)", footer: true, short: 'everyone/mine' },
   ...LIST_KEYS,
+];
+
+export type DashboardAction = 'period-next' | 'period-prev' | 'mine';
+
+export const DASHBOARD_KEYS: Keymap<DashboardAction> = [
+  { action: 'period-next', keys: ['p', ']'], description: 'next period (this month, last month, this quarter…)', footer: true, short: 'period' },
+  { action: 'period-prev', keys: ['P', '['], description: 'previous period in that list' },
+  { action: 'mine', keys: ['m'], description: 'only my figures / everyone (toggle)', footer: true, short: 'mine/all' },
 ];
 
 export type PromptAction = 'submit' | 'cancel';
@@ -173,6 +195,26 @@ export type PromptAction = 'submit' | 'cancel';
 export const PROMPT_KEYS: Keymap<PromptAction> = [
   { action: 'submit', keys: ['enter'], description: 'save', footer: true },
   { action: 'cancel', keys: ['escape'], description: 'cancel', footer: true },
+];
+
+export type TextAreaAction = 'new-line' | 'send' | 'cancel';
+
+/** A text of several lines (a reply, a note): ⏎ is a new line, so sending is ctrl-s. */
+export const TEXT_AREA_KEYS: Keymap<TextAreaAction> = [
+  { action: 'new-line', keys: ['enter'], description: 'new line', footer: true },
+  { action: 'send', keys: ['ctrl+s'], description: 'send', footer: true },
+  { action: 'cancel', keys: ['escape'], description: 'cancel', footer: true },
+];
+
+export type FormAction = 'save' | 'next' | 'next-or-save' | 'prev' | 'cancel';
+
+/** A record form (new / edit contact, deal, ticket): every field on screen, saved in one go. */
+export const FORM_KEYS: Keymap<FormAction> = [
+  { action: 'next-or-save', keys: ['enter'], description: 'next field; on the last one, save (in a text area: a new line)', footer: true, short: 'next' },
+  { action: 'next', keys: ['tab', 'down'], description: 'next field' },
+  { action: 'prev', keys: ['shift+tab', 'up'], description: 'previous field' },
+  { action: 'save', keys: ['ctrl+s'], description: 'save from any field', footer: true, short: 'save' },
+  { action: 'cancel', keys: ['escape'], description: 'cancel (nothing is written)', footer: true, short: 'cancel' },
 ];
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });

@@ -15,6 +15,8 @@ export interface PromptStep {
   optional?: boolean;
   /** Pick one of these (type to narrow, ↑/↓ to move). */
   choices?: string[];
+  /** Several lines (a reply): ⏎ starts a new line, ctrl-s sends. */
+  multiline?: boolean;
 }
 
 export interface PromptState<K extends string = string> {
@@ -59,7 +61,8 @@ export function promptKey<K extends string>(p: PromptState<K>, input: string, ke
     const delta = name === 'down' || name === 'tab' ? 1 : -1;
     return { type: 'editing', prompt: { ...p, choice: (p.choice + delta + n) % n } };
   }
-  if (name === 'enter') {
+  if (step.multiline && name === 'enter') return { type: 'editing', prompt: { ...p, text: p.text + '\n', error: null } };
+  if (name === 'enter' || name === 'ctrl+s') {
     let answer = p.text.trim();
     if (step.choices) {
       const picked = choices[Math.min(p.choice, choices.length - 1)];

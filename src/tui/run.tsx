@@ -25,7 +25,7 @@ export interface RunTuiOptions {
 
 export async function runTui(opts: RunTuiOptions): Promise<void> {
   if (!isScreenName(opts.screen)) {
-    throw new UserError(`Unknown screen "${opts.screen}".`, 'Use --screen board, queue, contacts or agenda.', 'usage');
+    throw new UserError(`Unknown screen "${opts.screen}".`, 'Use --screen board, queue, contacts, agenda or dashboard.', 'usage');
   }
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;

@@ -77,17 +77,19 @@ describe('crm tui in a real terminal', () => {
     tmux('send-keys', '-t', 'crm', 'r');
     await waitFor('the reply form', () => screen().includes('Public reply on #1 Printer on fire'));
     tmux('send-keys', '-t', 'crm', '-l', 'On our way');
-    await waitFor('the typed reply', () => screen().includes('Reply: On our way'));
+    // A reply takes several lines: the text under its label; ⏎ is a new line, ctrl-s sends.
+    const typed = () => /Reply:\s*│?\n│\s*On our way/.test(screen());
+    await waitFor('the typed reply', typed);
     // Another agent solves #1 from the command line; the queue's live reload drops it (the
     // cursor row is now Manual please) while the form is still open.
     expect((await runCli(['ticket', 'solve', '1'], { db: t.db, login: 'anna' })).exitCode).toBe(0);
     await new Promise((r) => setTimeout(r, 1500));
-    tmux('send-keys', '-t', 'crm', 'Enter');
-    await waitFor('the refusal', () => screen().includes('Your reply was not sent: ticket #1 changed meanwhile (now solved, by anna)') && screen().includes('Reply: On our way'));
+    tmux('send-keys', '-t', 'crm', 'C-s');
+    await waitFor('the refusal', () => screen().includes('Your reply was not sent: ticket #1 changed meanwhile (now solved, by anna)') && typed());
     const replies = async (id: number) => (await runCli(['ticket', 'show', String(id), '--json'], { db: t.db })).json().events.filter((e: { kind: string }) => e.kind === 'reply');
     expect(await replies(1)).toEqual([]);
     expect(await replies(2)).toEqual([]);
-    tmux('send-keys', '-t', 'crm', 'Enter');
+    tmux('send-keys', '-t', 'crm', 'C-s');
     await waitFor('the reply', () => screen().includes('Replied on ticket #1.'));
     tmux('send-keys', '-t', 'crm', 'q');
     await waitFor('exit', () => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '');

@@ -71,7 +71,7 @@ describe('queue: the ticket and version in the reducer and commands', () => {
     const rows = (await listTickets(t.session, { sort: 'deadline' })).rows;
     s = queueReducer(s, { type: 'loaded', rows: rows.filter((r) => r.id !== 1) });
     expect(selectedTicket(s)?.id).toBe(3);
-    expect(queueKeyToEvent(s, '', { return: true }, 10)).toEqual({ type: 'submit', ticket: expect.objectContaining({ id: 1, version: 1 }), kind: 'reply', text: 'On it' });
+    expect(queueKeyToEvent(s, 's', { ctrl: true }, 10)).toEqual({ type: 'submit', ticket: expect.objectContaining({ id: 1, version: 1 }), kind: 'reply', text: 'On it' });
     s = queueReducer(s, { type: 'prompt-close' });
     expect(s.promptFor).toBeNull();
   });
@@ -149,7 +149,7 @@ describe('queue screen: the list changes while a prompt is open', () => {
       await openAt('2026-11-19T09:00:00Z', 'Server down', 'urgent', 'Acme Ltd', x);
     });
     await tick(300);
-    app.stdin.write('\r');
+    app.stdin.write('\x13');
     const f = await waitForFrame(app.lastFrame, (f) => f.includes('Replied on ticket #1.') && f.includes('Server down'));
     expect(f).not.toContain('Printer on fire');
     expect(await kinds(1)).toContain('reply tester On our way');
@@ -187,19 +187,19 @@ describe('queue screen: a ticket changed by someone else after the queue drew it
     app.unmount();
   });
 
-  it('a reply refused because the ticket was solved meanwhile comes back in its form; enter then sends it', async () => {
+  it('a reply refused because the ticket was solved meanwhile comes back in its form; ctrl-s then sends it', async () => {
     const app = await queue();
     app.stdin.write('r');
     await waitForFrame(app.lastFrame, (f) => f.includes('Public reply on #1 Printer on fire'));
     await press(app, 'On our way');
     await asAnna((s) => setTicketStatus(s, 1, 'solved'));
-    app.stdin.write('\r');
+    app.stdin.write('\x13');
     const f = await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('changed meanwhile') && f.includes('Public reply on #1'));
     expect(statusLine(f)).toContain('Your reply was not sent: ticket #1 changed meanwhile (now solved, by anna) — it is back in the form.');
-    expect(f).toContain('Reply: On our way');
-    expect(f).toContain('Not sent: the ticket changed meanwhile. ⏎ sends it now, esc drops it.');
+    expect(f).toMatch(/Reply:\s*│?\n│\s*On our way/);
+    expect(f).toContain('Not sent: the ticket changed meanwhile. ctrl-s sends it now, esc drops it.');
     expect((await kinds(1)).filter((k) => k.startsWith('reply'))).toEqual([]);
-    app.stdin.write('\r');
+    app.stdin.write('\x13');
     const sent = await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('Replied on ticket #1.'));
     expect(sent).not.toContain('Printer on fire'); // solved: no longer in the queue
     expect((await kinds(1)).filter((k) => k.startsWith('reply'))).toEqual(['reply tester On our way']);
@@ -213,8 +213,8 @@ describe('queue screen: a ticket changed by someone else after the queue drew it
     await waitForFrame(app.lastFrame, (f) => f.includes('Internal note on #1'));
     await press(app, 'Toner checked');
     await asAnna((s) => assignTicket(s, 1, 'anna'));
-    app.stdin.write('\r');
-    await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('Your note was not sent: ticket #1 changed meanwhile (taken by anna) — it is back in the form.') && f.includes('Note: Toner checked'));
+    app.stdin.write('\x13');
+    await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('Your note was not sent: ticket #1 changed meanwhile (taken by anna) — it is back in the form.') && /Note:\s*│?\n│\s*Toner checked/.test(f));
     app.stdin.write('\x1b');
     await waitForFrame(app.lastFrame, (f) => /Printer on fire\s+Bob Smith\s+anna/.test(f));
     expect((await kinds(1)).filter((k) => k.startsWith('note'))).toEqual([]);
@@ -265,7 +265,7 @@ describe('queue screen: a ticket changed by someone else after the queue drew it
     app.stdin.write('n');
     await waitForFrame(app.lastFrame, (f) => f.includes('Internal note on #2 Manual please'));
     await press(app, 'Sent the PDF');
-    app.stdin.write('\r');
+    app.stdin.write('\x13');
     await waitForFrame(app.lastFrame, (f) => statusLine(f).includes('Internal note added to ticket #2.') && /note\s+tester\s+Sent the PDF/.test(f));
     expect((await kinds(2)).at(-1)).toBe('note tester Sent the PDF');
     expect((await kinds(1)).filter((k) => k.startsWith('note'))).toEqual([]);

@@ -84,7 +84,7 @@ describe('queue screen', () => {
     app.stdin.write('r');
     await waitForFrame(app.lastFrame, (f) => f.includes('Public reply on #1'));
     await press(app, 'On our way');
-    app.stdin.write('\r');
+    app.stdin.write('\x13');
     await waitForFrame(app.lastFrame, (f) => f.includes('Replied on ticket #1.'));
     app.stdin.write('p');
     await waitForFrame(app.lastFrame, (f) => f.includes('Ticket #1 is pending (SLA clock paused).') && /‖ {2}#1 .*paused/.test(f));

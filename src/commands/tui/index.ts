@@ -10,8 +10,8 @@ import { sessionOf } from '../session.js';
 
 export function register(noun: Command, ctx: CliContext): void {
   noun
-    .description('Full-screen terminal app: pipeline board, support queue, contacts, agenda')
-    .option('--screen <name>', 'screen to open first: board, queue, contacts, agenda', 'board')
+    .description('Full-screen terminal app: pipeline board, support queue, contacts, agenda, dashboard')
+    .option('--screen <name>', 'screen to open first: board, queue, contacts, agenda, dashboard', 'board')
     .option('--pipeline <name>', 'pipeline shown on the board (default: the default pipeline)');
   examples(noun, ['crm tui', 'crm tui --screen queue', 'crm tui --pipeline Renewals', 'CRM_USER=sara crm tui --db team.db']);
   noun.action(async (opts: { screen: string; pipeline?: string }) => {

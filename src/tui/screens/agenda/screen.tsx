@@ -1,10 +1,10 @@
 /** Agenda screen: overdue and today's tasks (and the week's), mark done. */
 import { useCallback, useEffect } from 'react';
-import { agenda, setTaskDone } from '../../../domain/activities.js';
+import { agenda, setTaskDone, snoozeTask } from '../../../domain/activities.js';
 import { useReducerRef } from '../../use-reducer-ref.js';
 import { errorText, type ScreenProps } from '../types.js';
 import { useAgendaInput } from './input.js';
-import { agendaReducer, initialAgendaState } from './state.js';
+import { agendaReducer, initialAgendaState, type TaskTarget } from './state.js';
 import { AgendaView, agendaListHeight } from './view.js';
 
 export function AgendaScreen({ session, theme, width, height, active, dataVersion, now, setStatus, changed }: ScreenProps) {
@@ -21,7 +21,18 @@ export function AgendaScreen({ session, theme, width, height, active, dataVersio
     },
     [session, setStatus, changed],
   );
-  useAgendaInput({ state: ref, dispatch, listHeight: agendaListHeight(height), markDone }, { isActive: active });
+  const snooze = useCallback(
+    (task: TaskTarget, when: string) => {
+      snoozeTask(session, task.id, when)
+        .then((r) => {
+          setStatus(`Snoozed task #${r.task.id} ${r.task.subject} until ${r.due?.display ?? r.task.dueAt}.`);
+          changed();
+        })
+        .catch((err) => setStatus(errorText(err), 'error'));
+    },
+    [session, setStatus, changed],
+  );
+  useAgendaInput({ state: ref, dispatch, listHeight: agendaListHeight(height), markDone, snooze }, { isActive: active });
 
   useEffect(() => {
     let current = true;

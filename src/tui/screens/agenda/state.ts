@@ -2,6 +2,13 @@
 import type { Agenda, AgendaItem } from '../../../domain/activities.js';
 import type { ListAction } from '../../keymap.js';
 import { clampPosition, moveInList } from '../../list.js';
+import { openPrompt, type PromptState } from '../../prompt.js';
+
+/** The task a snooze form was opened for (whatever the cursor is on when it is sent). */
+export interface TaskTarget {
+  id: number;
+  title: string;
+}
 
 export type AgendaSection = 'overdue' | 'today' | 'upcoming';
 
@@ -17,11 +24,23 @@ export interface AgendaState {
   loaded: boolean;
   cursor: number;
   scroll: number;
+  prompt: PromptState<'snooze'> | null;
+  promptFor: TaskTarget | null;
 }
 
-export const initialAgendaState: AgendaState = { rows: [], owner: null, everyone: false, loaded: false, cursor: 0, scroll: 0 };
+export const initialAgendaState: AgendaState = { rows: [], owner: null, everyone: false, loaded: false, cursor: 0, scroll: 0, prompt: null, promptFor: null };
 
-export type AgendaEvent = { type: 'loaded'; agenda: Agenda } | { type: 'move'; action: ListAction; height: number } | { type: 'toggle-everyone' };
+export type AgendaEvent =
+  | { type: 'loaded'; agenda: Agenda }
+  | { type: 'move'; action: ListAction; height: number }
+  | { type: 'toggle-everyone' }
+  | { type: 'snooze-start'; task: TaskTarget }
+  | { type: 'prompt-update'; prompt: PromptState<'snooze'> }
+  | { type: 'prompt-close' };
+
+export function snoozePrompt(task: TaskTarget): PromptState<'snooze'> {
+  return openPrompt('snooze', `Snooze task #${task.id} ${task.title}`, [{ name: 'when', label: 'Until (tomorrow, next monday 9am, 2026-12-01…)', initial: 'tomorrow' }]);
+}
 
 export function agendaRows(a: Agenda): AgendaRow[] {
   return [...a.overdue.map((item) => ({ section: 'overdue' as const, item })), ...a.today.map((item) => ({ section: 'today' as const, item })), ...a.upcoming.map((item) => ({ section: 'upcoming' as const, item }))];
@@ -41,6 +60,12 @@ export function agendaReducer(state: AgendaState, ev: AgendaEvent): AgendaState 
       return { ...state, ...moveInList(state, ev.action, state.rows.length, ev.height) };
     case 'toggle-everyone':
       return { ...state, everyone: !state.everyone, cursor: 0, scroll: 0 };
+    case 'snooze-start':
+      return { ...state, prompt: snoozePrompt(ev.task), promptFor: ev.task };
+    case 'prompt-update':
+      return state.prompt ? { ...state, prompt: ev.prompt } : state;
+    case 'prompt-close':
+      return { ...state, prompt: null, promptFor: null };
   }
 }
 

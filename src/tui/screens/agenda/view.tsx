@@ -1,7 +1,7 @@
 /** Agenda: one list in three sections; overdue in the danger colour (and marked "!"). */
 import { Box, Text } from 'ink';
 import { formatLocalDateTime, relativeTime } from '../../../output/format.js';
-import { Footer } from '../../components.js';
+import { Footer, PromptScreen } from '../../components.js';
 import { AGENDA_KEYS } from '../../keymap.js';
 import { clampPosition } from '../../list.js';
 import { fit } from '../../text.js';
@@ -42,6 +42,7 @@ export function agendaLine(row: AgendaRow, width: number, now: Date, timeZone?: 
 }
 
 export function AgendaView({ state, theme, width, height, now, timeZone }: { state: AgendaState; theme: Theme; width: number; height: number; now: Date; timeZone?: string }) {
+  if (state.prompt) return <PromptScreen prompt={state.prompt} theme={theme} width={width} height={height} />;
   const listHeight = agendaListHeight(height);
   const all = lines(state.rows);
   const cursorLine = all.findIndex((l) => l.kind === 'row' && l.index === state.cursor);

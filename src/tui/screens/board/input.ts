@@ -1,6 +1,6 @@
 /** Board keys → reducer events, or commands the screen performs (move, win, lose…). */
 import type { MutableRefObject } from 'react';
-import { actionFor, BOARD_KEYS, type KeyInfo } from '../../keymap.js';
+import { actionFor, BOARD_KEYS, type BoardAction, type KeyInfo } from '../../keymap.js';
 import { useOrderedKeyHandler } from '../../key-router.js';
 import { filterLineKey } from '../../line-edit.js';
 import { isListAction } from '../../list.js';
@@ -13,7 +13,14 @@ export type BoardCommand =
   | { type: 'win'; deal: DealTarget }
   | { type: 'ask-lose'; deal: DealTarget }
   | { type: 'lose'; deal: DealTarget; reason: string; note: string }
-  | { type: 'say'; text: string };
+  | { type: 'say'; text: string }
+  | { type: 'new-deal'; stage: string | undefined }
+  | { type: 'edit-deal'; deal: DealTarget }
+  | { type: 'open-contact'; deal: DealTarget }
+  | { type: 'open-company'; deal: DealTarget };
+
+/** What can be done from a deal's detail (besides closing it). */
+const DETAIL_ACTIONS: readonly BoardAction[] = ['win', 'lose', 'edit', 'open-contact', 'open-company'];
 
 export type BoardKeyResult = BoardEvent | BoardCommand | 'consume' | undefined;
 
@@ -28,10 +35,15 @@ export function boardKeyToEvent(s: BoardState, input: string, key: KeyInfo, card
   }
   if (s.editing !== null) return filterLineKey(s.editing, input, key);
   const action = actionFor(BOARD_KEYS, input, key);
+  if (s.company !== null) {
+    // The deal's company: back to the deal.
+    if (action === 'back' || action === 'open' || action === 'col-left') return { type: 'company', id: null };
+    return action ? 'consume' : undefined;
+  }
   if (s.open !== null) {
     // In the detail: back, and the actions on this deal.
     if (action === 'back' || action === 'open' || action === 'col-left') return { type: 'close' };
-    if (action !== 'win' && action !== 'lose') return action ? 'consume' : undefined;
+    if (!action || !DETAIL_ACTIONS.includes(action)) return action ? 'consume' : undefined;
   }
   if (isListAction(action)) return { type: 'move', action, height: cardsHeight };
   const target = actionTarget(s);
@@ -59,6 +71,14 @@ export function boardKeyToEvent(s: BoardState, input: string, key: KeyInfo, card
       return target ? { type: 'win', deal: target } : 'consume';
     case 'lose':
       return target ? { type: 'ask-lose', deal: target } : 'consume';
+    case 'new':
+      return { type: 'new-deal', stage: s.board?.columns[s.col]?.stage.name };
+    case 'edit':
+      return target ? { type: 'edit-deal', deal: target } : 'consume';
+    case 'open-contact':
+      return target ? { type: 'open-contact', deal: target } : 'consume';
+    case 'open-company':
+      return target ? { type: 'open-company', deal: target } : 'consume';
   }
   return undefined;
 }
@@ -79,6 +99,10 @@ export function useBoardInput(
         case 'ask-lose':
         case 'lose':
         case 'say':
+        case 'new-deal':
+        case 'edit-deal':
+        case 'open-contact':
+        case 'open-company':
           if (out.type === 'lose') deps.dispatch({ type: 'prompt-close' });
           return deps.run(out) ?? true;
         default:

@@ -11,11 +11,40 @@ import { isStaleConflict } from '../../../errors.js';
 import { staleMessage, type BoardVerb } from './conflict.js';
 import { useBoardInput, type BoardCommand } from './input.js';
 import { boardReducer, filterTokens, initialBoardState, positionOf, selectedColumn, type DealTarget } from './state.js';
-import { BoardView, boardCardsHeight } from './view.js';
+import { BoardView, boardCardsHeight, type CompanyDetail } from './view.js';
+import { editDealForm, newDealForm } from '../../record-forms.js';
+import { showCompany } from '../../../domain/companies.js';
+import { listContacts } from '../../../domain/contacts.js';
+import { listDeals } from '../../../domain/deals.js';
+import type { Session } from '../../../domain/session.js';
+
+/** The company opened from a deal: its record, people, open deals and timeline. */
+function useCompanyDetail(session: Session, id: number | null, dataVersion: number, setStatus: ScreenProps['setStatus']): CompanyDetail | null {
+  const [detail, setDetail] = useState<CompanyDetail | null>(null);
+  useEffect(() => {
+    if (id === null) {
+      setDetail(null);
+      return;
+    }
+    let current = true;
+    Promise.all([
+      showCompany(session, String(id)),
+      listContacts(session, { companyId: id, limit: 50 }),
+      listDeals(session, { companyId: id, limit: 50 }),
+      timelineFor(session, { companyId: id }, { limit: 50 }),
+    ])
+      .then(([company, people, deals, timeline]) => current && setDetail({ company, people: people.rows, deals: deals.rows, timeline }))
+      .catch((err) => current && setStatus(errorText(err), 'error'));
+    return () => {
+      current = false;
+    };
+  }, [session, id, dataVersion, setStatus]);
+  return detail && detail.company.id === id ? detail : null;
+}
 
 const LOAD_MORE = 200;
 
-export function BoardScreen({ session, theme, width, height, active, dataVersion, setStatus, changed, pipeline }: ScreenProps) {
+export function BoardScreen({ session, theme, width, height, active, dataVersion, setStatus, changed, pipeline, openForm, navigate }: ScreenProps) {
   const [state, dispatch, ref] = useReducerRef(boardReducer, initialBoardState);
   const [detail, setDetail] = useState<{ deal: DealDetail; timeline: TimelineEntry[] } | null>(null);
   const cardsHeight = boardCardsHeight(height);
@@ -50,6 +79,31 @@ export function BoardScreen({ session, theme, width, height, active, dataVersion
         case 'say':
           setStatus(cmd.text);
           return undefined;
+        case 'new-deal':
+          openForm(newDealForm(session, { stage: cmd.stage, pipeline }, (d) => dispatch({ type: 'focus', dealId: d.id })));
+          return undefined;
+        case 'edit-deal':
+          return showDeal(session, String(cmd.deal.id))
+            .then((d) => openForm(editDealForm(session, d)))
+            .catch((err) => setStatus(errorText(err), 'error'));
+        case 'open-contact':
+          return showDeal(session, String(cmd.deal.id))
+            .then((d) => {
+              const contact = d.contact ?? d.contacts.find((c) => c.primary) ?? d.contacts[0];
+              if (!contact) return setStatus(`Deal #${d.id} ${d.title} has no contact — e edits the deal.`);
+              if (d.contacts.length > 1) setStatus(`Deal #${d.id} has ${d.contacts.length} contacts: ${d.contacts.map((c) => c.name).join(', ')}.`);
+              navigate({ screen: 'contacts', contactId: contact.id });
+            })
+            .catch((err) => setStatus(errorText(err), 'error'));
+        case 'open-company':
+          return showDeal(session, String(cmd.deal.id))
+            .then((d) => {
+              if (!d.company) return setStatus(`Deal #${d.id} ${d.title} has no company — e edits the deal.`);
+              // Over the deal's detail, so esc comes back to the deal.
+              if (ref.current.open?.id !== d.id) dispatch({ type: 'open' });
+              dispatch({ type: 'company', id: d.company.id });
+            })
+            .catch((err) => setStatus(errorText(err), 'error'));
         case 'move-deal':
           return after(
             moveDeal(session, String(cmd.deal.id), cmd.toStage, cmd.deal.version).then((d) => {
@@ -99,7 +153,7 @@ export function BoardScreen({ session, theme, width, height, active, dataVersion
           );
       }
     },
-    [session, setStatus, changed, dispatch],
+    [session, setStatus, changed, dispatch, openForm, navigate, pipeline, ref],
   );
 
   useBoardInput({ state: ref, dispatch, cardsHeight, run }, { isActive: active });
@@ -147,5 +201,7 @@ export function BoardScreen({ session, theme, width, height, active, dataVersion
     };
   }, [session, openId, dataVersion, setStatus, dispatch]);
 
-  return <BoardView state={state} detail={detail && detail.deal.id === openId ? detail : null} theme={theme} width={width} height={height} timeZone={session.timeZone} />;
+  const company = useCompanyDetail(session, state.company, dataVersion, setStatus);
+
+  return <BoardView state={state} detail={detail && detail.deal.id === openId ? detail : null} company={company} theme={theme} width={width} height={height} timeZone={session.timeZone} />;
 }

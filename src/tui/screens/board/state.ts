@@ -36,9 +36,11 @@ export interface BoardState {
   limits: Record<number, number>;
   /** After a move: select this deal wherever it lands. */
   focusDealId: number | null;
+  /** The company opened from a deal (o): shown over the deal, esc goes back to it. */
+  company: number | null;
 }
 
-export const initialBoardState: BoardState = { board: null, col: 0, positions: {}, filter: '', editing: null, mine: false, open: null, prompt: null, losing: null, limits: {}, focusDealId: null };
+export const initialBoardState: BoardState = { board: null, col: 0, positions: {}, filter: '', editing: null, mine: false, open: null, prompt: null, losing: null, limits: {}, focusDealId: null, company: null };
 
 export type BoardEvent =
   | { type: 'loaded'; board: Board }
@@ -58,6 +60,7 @@ export type BoardEvent =
   | { type: 'prompt-close' }
   | { type: 'focus'; dealId: number }
   | { type: 'load-more'; stageId: number; limit: number }
+  | { type: 'company'; id: number | null }
   /** Our own move, win or loss was written (toStageId null: the deal left the open stages). */
   | { type: 'moved'; dealId: number; toStageId: number | null; version: number };
 
@@ -149,7 +152,9 @@ export function boardReducer(s: BoardState, ev: BoardEvent): BoardState {
       return target ? { ...s, open: target } : s;
     }
     case 'close':
-      return { ...s, open: null };
+      return { ...s, open: null, company: null };
+    case 'company':
+      return { ...s, company: ev.id };
     case 'detail':
       // The detail (re)loaded: what the user sees now is this version.
       return s.open?.id === ev.deal.id ? { ...s, open: ev.deal } : s;

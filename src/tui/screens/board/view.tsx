@@ -5,21 +5,35 @@
 import { Box, Text } from 'ink';
 import { memo, type ReactNode } from 'react';
 import type { BoardCard, BoardColumn } from '../../../domain/board.js';
-import type { DealDetail } from '../../../domain/deals.js';
-import { currencyExponent, type Money } from '../../../domain/money.js';
+import type { DealDetail, DealRecord } from '../../../domain/deals.js';
 import type { TimelineEntry } from '../../../domain/timeline.js';
 import { formatLocalDateTime } from '../../../output/format.js';
 import { Footer, LoadingPane, PromptScreen, TextField } from '../../components.js';
-import { BOARD_KEYS, PROMPT_KEYS } from '../../keymap.js';
+import { BOARD_KEYS, PROMPT_KEYS, type BoardAction } from '../../keymap.js';
+import type { CompanyRecord } from '../../../domain/companies.js';
+import type { ContactRecord } from '../../../domain/contacts.js';
 import { clampPosition, type ListPosition } from '../../list.js';
+import { shortMoney } from '../../money-text.js';
 import { fit, truncate } from '../../text.js';
+
+export { shortMoney };
 import type { Theme } from '../../theme.js';
 import { filterTokens, positionOf, type BoardState } from './state.js';
 
 export const CARD_LINES = 3;
 
 /** In a deal's detail: back, win, lose. */
-const DETAIL_KEYS = BOARD_KEYS.filter((b) => b.action === 'win' || b.action === 'lose' || b.action === 'back').map((b) => ({ ...b, footer: true }));
+const DETAIL_SHORT: Partial<Record<BoardAction, string>> = { win: 'won', lose: 'lost', edit: 'edit', 'open-contact': 'contact', 'open-company': 'company', back: 'back' };
+const DETAIL_KEYS = BOARD_KEYS.filter((b) => DETAIL_SHORT[b.action]).map((b) => ({ ...b, footer: true, short: DETAIL_SHORT[b.action] }));
+const COMPANY_KEYS = BOARD_KEYS.filter((b) => b.action === 'back').map((b) => ({ ...b, footer: true, short: 'back to the deal' }));
+
+/** A company opened from a deal. */
+export interface CompanyDetail {
+  company: CompanyRecord;
+  people: ContactRecord[];
+  deals: DealRecord[];
+  timeline: TimelineEntry[];
+}
 const MIN_COLUMN_WIDTH = 18;
 
 /** Column header: stage, count and probability; then one line per currency total (two shown). */
@@ -45,19 +59,6 @@ export function columnLayout(width: number, columns: number, selected: number): 
   const count = Math.max(1, Math.min(columns, Math.floor((width + 1) / (MIN_COLUMN_WIDTH + 1))));
   const start = Math.max(0, Math.min(selected - count + 1 > 0 ? selected - count + 1 : 0, columns - count));
   return { start, count, width: Math.floor((width - (count - 1)) / count) };
-}
-
-/** "125k EUR", "1.2M USD", "950 JPY": headers are narrow; exact totals are in `crm pipeline summary`. */
-export function shortMoney(m: Money): string {
-  const exp = currencyExponent(m.currency);
-  const negative = m.minor < 0n;
-  const whole = (negative ? -m.minor : m.minor) / 10n ** BigInt(exp);
-  let text: string;
-  if (whole >= 1_000_000_000n) text = `${whole / 1_000_000_000n}.${(whole / 100_000_000n) % 10n}B`;
-  else if (whole >= 1_000_000n) text = `${whole / 1_000_000n}.${(whole / 100_000n) % 10n}M`;
-  else if (whole >= 10_000n) text = `${whole / 1000n}k`;
-  else text = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${negative ? '-' : ''}${text} ${m.currency}`;
 }
 
 /** Three lines: title; company · owner with days in stage; amount with the close date ("!" when overdue). */
@@ -122,6 +123,7 @@ const Column = memo(function Column({ column, position, theme, width, cardsHeigh
 export interface BoardViewProps {
   state: BoardState;
   detail: { deal: DealDetail; timeline: TimelineEntry[] } | null;
+  company?: CompanyDetail | null;
   theme: Theme;
   width: number;
   height: number;
@@ -131,6 +133,7 @@ export interface BoardViewProps {
 export function BoardView(props: BoardViewProps) {
   const { state, theme, width, height } = props;
   if (state.prompt) return <PromptScreen prompt={state.prompt} theme={theme} width={width} height={height} />;
+  if (state.company !== null) return <CompanyDetailView {...props} />;
   if (state.open !== null) return <DealDetailView {...props} />;
   const board = state.board;
   const cardsHeight = boardCardsHeight(height);
@@ -198,6 +201,47 @@ function DealDetailView({ detail, theme, width, height, timeZone }: BoardViewPro
         ))}
       </Box>
       <Footer keymaps={[DETAIL_KEYS]} theme={theme} width={width} />
+    </Box>
+  );
+}
+
+function CompanyDetailView({ company: detail, theme, width, height, timeZone }: BoardViewProps) {
+  if (!detail) return <LoadingPane theme={theme} width={width} height={height} />;
+  const { company: c, people, deals, timeline } = detail;
+  const place = [c.city, c.region, c.country].filter(Boolean).join(', ');
+  const fields: [string, string | null][] = [
+    ['Domain', [c.domain, c.website].filter(Boolean).join(' · ') || null],
+    ['Industry', [c.industry, c.tier ? `tier ${c.tier}` : null].filter(Boolean).join(' · ') || null],
+    ['Phone', c.phone],
+    ['Place', place || null],
+    ['Owner', c.owner],
+    ['People', people.length ? people.map((p) => p.name).join(', ') : null],
+    ['Deals', deals.length ? deals.map((d) => `${d.title} (${d.status === 'open' ? d.stage.name : d.status}, ${d.amount.format()})`).join(' · ') : null],
+  ];
+  const shown = fields.filter(([, v]) => v);
+  const bodyHeight = Math.max(1, height - 2);
+  const room = Math.max(0, bodyHeight - shown.length - 1);
+  const entries = timeline.slice(Math.max(0, timeline.length - room));
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text {...theme.heading} wrap="truncate">
+        {truncate(`Company #${c.id} ${c.name}`, width)}
+      </Text>
+      <Box flexDirection="column" height={bodyHeight}>
+        {shown.map(([k, v]) => (
+          <Text key={k} wrap="truncate">
+            <Text {...theme.muted}>{fit(k, 10)}</Text>
+            {truncate(v!, width - 11)}
+          </Text>
+        ))}
+        {room > 0 ? <Text {...theme.muted}>{timeline.length ? `Timeline (latest ${entries.length})` : 'Timeline: nothing yet'}</Text> : null}
+        {entries.map((e, i) => (
+          <Text key={i} wrap="truncate">
+            {`${formatLocalDateTime(e.at, timeZone)} ${fit(e.kind, 8)} ${truncate(e.summary, Math.max(4, width - 27))}`}
+          </Text>
+        ))}
+      </Box>
+      <Footer keymaps={[COMPANY_KEYS]} theme={theme} width={width} />
     </Box>
   );
 }

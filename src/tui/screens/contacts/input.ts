@@ -5,7 +5,7 @@ import { useKeyHandler } from '../../key-router.js';
 import { editLine } from '../../line-edit.js';
 import { isListAction } from '../../list.js';
 import { promptKey } from '../../prompt.js';
-import type { ContactPromptKind, ContactsEvent, ContactsState, ContactTarget } from './state.js';
+import { actionTarget, type ContactPromptKind, type ContactsEvent, type ContactsState, type ContactTarget } from './state.js';
 
 export interface ContactsInputDeps {
   state: MutableRefObject<ContactsState>;
@@ -13,10 +13,14 @@ export interface ContactsInputDeps {
   listHeight: number;
   /** A form was completed: perform it (log the call, add the task…) on the contact it was opened for. */
   submit: (kind: ContactPromptKind, values: Record<string, string>, contact: ContactTarget) => void;
+  /** Open a record form (new contact, edit this one). */
+  form: (f: ContactsForm) => void;
 }
 
 export type ContactsSubmit = { type: 'submit'; kind: ContactPromptKind; values: Record<string, string>; contact: ContactTarget };
-export type ContactsKeyResult = ContactsEvent | 'consume' | ContactsSubmit | undefined;
+/** Open a record form: a new contact, or the contact shown (by id). */
+export type ContactsForm = { type: 'new-contact' } | { type: 'edit-contact'; contact: ContactTarget };
+export type ContactsKeyResult = ContactsEvent | 'consume' | ContactsSubmit | ContactsForm | undefined;
 
 /** Pure: what a key press means in the given state (undefined: not ours). */
 export function contactsKeyToEvent(state: ContactsState, input: string, key: KeyInfo, listHeight: number): ContactsKeyResult {
@@ -53,11 +57,17 @@ export function contactsKeyToEvent(state: ContactsState, input: string, key: Key
       return { type: 'prompt-start', kind: 'note' };
     case 'add-task':
       return { type: 'prompt-start', kind: 'task' };
+    case 'new':
+      return { type: 'new-contact' };
+    case 'edit': {
+      const c = actionTarget(state);
+      return c ? { type: 'edit-contact', contact: c } : 'consume';
+    }
   }
   return undefined;
 }
 
-export function useContactsInput({ state, dispatch, listHeight, submit }: ContactsInputDeps, opts: { isActive: boolean }): void {
+export function useContactsInput({ state, dispatch, listHeight, submit, form }: ContactsInputDeps, opts: { isActive: boolean }): void {
   useKeyHandler((input, key) => {
     const ev = contactsKeyToEvent(state.current, input, key, listHeight);
     if (ev === undefined) return false;
@@ -65,6 +75,10 @@ export function useContactsInput({ state, dispatch, listHeight, submit }: Contac
     if (ev.type === 'submit') {
       dispatch({ type: 'prompt-close' });
       submit(ev.kind, ev.values, ev.contact);
+      return true;
+    }
+    if (ev.type === 'new-contact' || ev.type === 'edit-contact') {
+      form(ev);
       return true;
     }
     dispatch(ev);

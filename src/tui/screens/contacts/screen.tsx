@@ -6,7 +6,8 @@ import { listContacts, showContact, type ContactRecord } from '../../../domain/c
 import { timelineFor, type TimelineEntry } from '../../../domain/timeline.js';
 import { useReducerRef } from '../../use-reducer-ref.js';
 import { errorText, type ScreenProps } from '../types.js';
-import { useContactsInput } from './input.js';
+import { useContactsInput, type ContactsForm } from './input.js';
+import { editContactForm, newContactForm } from '../../record-forms.js';
 import { contactsReducer, contactTarget, initialContactsState, type ContactPromptKind, type ContactTarget } from './state.js';
 import { ContactsView, contactsListHeight } from './view.js';
 
@@ -25,7 +26,7 @@ export function archivedContactNotice(done: string, contact: ContactTarget, stan
   return `${done.replace(/\.$/, '')} — ${contact.name} (#${contact.id}) is archived${merged} (logged there, as crm log does).`;
 }
 
-export function ContactsScreen({ session, theme, width, height, active, dataVersion, now, setStatus, changed }: ScreenProps) {
+export function ContactsScreen({ session, theme, width, height, active, dataVersion, now, setStatus, changed, openForm, request }: ScreenProps) {
   const [state, dispatch, ref] = useReducerRef(contactsReducer, initialContactsState);
   const [detail, setDetail] = useState<{ contact: ContactRecord; timeline: TimelineEntry[] } | null>(null);
 
@@ -53,7 +54,25 @@ export function ContactsScreen({ session, theme, width, height, active, dataVers
     [session, setStatus, changed],
   );
 
-  useContactsInput({ state: ref, dispatch, listHeight: contactsListHeight(height), submit }, { isActive: active });
+  const form = useCallback(
+    (f: ContactsForm) => {
+      if (f.type === 'new-contact') {
+        openForm(newContactForm(session, (c) => dispatch({ type: 'open-contact', contact: contactTarget(c) })));
+        return;
+      }
+      showContact(session, String(f.contact.id))
+        .then((c) => openForm(editContactForm(session, c)))
+        .catch((err) => setStatus(errorText(err), 'error'));
+    },
+    [session, openForm, setStatus, dispatch],
+  );
+
+  useContactsInput({ state: ref, dispatch, listHeight: contactsListHeight(height), submit, form }, { isActive: active });
+
+  // Sent here to show a contact (a deal's contact, from the board).
+  useEffect(() => {
+    if (request?.screen === 'contacts') dispatch({ type: 'open-contact', contact: { id: request.contactId, name: `#${request.contactId}` } });
+  }, [request, dispatch]);
 
   useEffect(() => {
     let current = true;

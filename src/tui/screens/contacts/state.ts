@@ -57,6 +57,8 @@ export type ContactsEvent =
   | { type: 'loaded'; query: string; rows: ContactRecord[]; total: number }
   | { type: 'move'; action: ListAction; height: number }
   | { type: 'open' }
+  /** Open this contact's detail, listed or not (sent here from a deal on the board). */
+  | { type: 'open-contact'; contact: ContactTarget }
   | { type: 'close' }
   | { type: 'detail'; contact: ContactTarget }
   | { type: 'prompt-start'; kind: ContactPromptKind }
@@ -87,6 +89,8 @@ export function contactsReducer(state: ContactsState, ev: ContactsEvent): Contac
       const row = state.rows[state.cursor];
       return row ? { ...state, open: contactTarget(row), searching: false } : state;
     }
+    case 'open-contact':
+      return { ...state, open: ev.contact, searching: false, prompt: null, promptFor: null };
     case 'close':
       return { ...state, open: null, prompt: null, promptFor: null };
     case 'detail':

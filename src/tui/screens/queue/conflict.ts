@@ -81,4 +81,4 @@ export function ticketStaleMessage(shown: TicketTarget, now: LatestTicketState |
 }
 
 /** The notice inside a reply or note form given back after a refusal (the status line says what changed). */
-export const KEPT_NOTICE = 'Not sent: the ticket changed meanwhile. ⏎ sends it now, esc drops it.';
+export const KEPT_NOTICE = 'Not sent: the ticket changed meanwhile. ctrl-s sends it now, esc drops it.';

@@ -10,7 +10,10 @@ import { actionTarget, type QueueEvent, type QueuePromptKind, type QueueState, t
 /** Commands carry the ticket as the queue showed it (id and version): see TicketTarget. */
 export type QueueCommand = { type: 'status'; ticket: TicketTarget; to: 'pending' | 'solved' } | { type: 'submit'; ticket: TicketTarget; kind: QueuePromptKind; text: string };
 
-export type QueueKeyResult = QueueEvent | QueueCommand | 'consume' | undefined;
+/** Open a record form: a new ticket, or the ticket shown. */
+export type QueueForm = { type: 'new-ticket' } | { type: 'edit-ticket'; ticket: TicketTarget };
+
+export type QueueKeyResult = QueueEvent | QueueCommand | QueueForm | 'consume' | undefined;
 
 /** The form for an action on ticket #id; `text` prefills it (a reply given back after a refusal). */
 export function queuePrompt(kind: QueuePromptKind, id: number, subject: string, text = '') {
@@ -19,9 +22,9 @@ export function queuePrompt(kind: QueuePromptKind, id: number, subject: string, 
     case 'assign':
       return openPrompt(kind, `Assign ${title}`, [{ name: 'text', label: 'Assign to (user handle; empty = me)', optional: true, initial: text }]);
     case 'reply':
-      return openPrompt(kind, `Public reply on ${title}`, [{ name: 'text', label: 'Reply', initial: text }]);
+      return openPrompt(kind, `Public reply on ${title}`, [{ name: 'text', label: 'Reply', initial: text, multiline: true }]);
     case 'note':
-      return openPrompt(kind, `Internal note on ${title}`, [{ name: 'text', label: 'Note', initial: text }]);
+      return openPrompt(kind, `Internal note on ${title}`, [{ name: 'text', label: 'Note', initial: text, multiline: true }]);
   }
 }
 
@@ -57,12 +60,16 @@ export function queueKeyToEvent(s: QueueState, input: string, key: KeyInfo, list
       return target ? { type: 'status', ticket: target, to: 'pending' } : 'consume';
     case 'solve':
       return target ? { type: 'status', ticket: target, to: 'solved' } : 'consume';
+    case 'new':
+      return { type: 'new-ticket' };
+    case 'edit':
+      return target ? { type: 'edit-ticket', ticket: target } : 'consume';
   }
   return undefined;
 }
 
 export function useQueueInput(
-  deps: { state: MutableRefObject<QueueState>; dispatch: (ev: QueueEvent) => void; listHeight: number; run: (cmd: QueueCommand) => Promise<void> },
+  deps: { state: MutableRefObject<QueueState>; dispatch: (ev: QueueEvent) => void; listHeight: number; run: (cmd: QueueCommand) => Promise<void>; form: (f: QueueForm) => void },
   opts: { isActive: boolean },
 ): void {
   const read = (input: string, key: KeyInfo) => queueKeyToEvent(deps.state.current, input, key, deps.listHeight);
@@ -71,6 +78,10 @@ export function useQueueInput(
       const out = read(input, key);
       if (out === undefined) return false;
       if (out === 'consume') return true;
+      if (out.type === 'new-ticket' || out.type === 'edit-ticket') {
+        deps.form(out);
+        return true;
+      }
       if (out.type === 'status' || out.type === 'submit') {
         if (out.type === 'submit') deps.dispatch({ type: 'prompt-close' });
         return deps.run(out);

@@ -6,11 +6,12 @@ import { useReducerRef } from '../../use-reducer-ref.js';
 import { errorText, type ScreenProps } from '../types.js';
 import { isStaleConflict } from '../../../errors.js';
 import { KEPT_NOTICE, ticketStaleMessage, type QueueVerb } from './conflict.js';
-import { queuePrompt, useQueueInput, type QueueCommand } from './input.js';
+import { queuePrompt, useQueueInput, type QueueCommand, type QueueForm } from './input.js';
+import { editTicketForm, newTicketForm } from '../../record-forms.js';
 import { initialQueueState, queueFilterTokens, queueReducer, ticketTarget } from './state.js';
 import { QueueView, queueListHeight } from './view.js';
 
-export function QueueScreen({ session, theme, width, height, active, dataVersion, now, setStatus, changed }: ScreenProps) {
+export function QueueScreen({ session, theme, width, height, active, dataVersion, now, setStatus, changed, openForm }: ScreenProps) {
   const [state, dispatch, ref] = useReducerRef(queueReducer, initialQueueState);
   const [detail, setDetail] = useState<TicketDetail | null>(null);
 
@@ -65,7 +66,20 @@ export function QueueScreen({ session, theme, width, height, active, dataVersion
     [session, setStatus, changed, dispatch, ref],
   );
 
-  useQueueInput({ state: ref, dispatch, listHeight: queueListHeight(height), run }, { isActive: active });
+  const form = useCallback(
+    (f: QueueForm) => {
+      if (f.type === 'new-ticket') {
+        openForm(newTicketForm(session, (t) => dispatch({ type: 'focus', ticketId: t.id })));
+        return;
+      }
+      showTicket(session, f.ticket.id)
+        .then((t) => openForm(editTicketForm(session, t)))
+        .catch((err) => setStatus(errorText(err), 'error'));
+    },
+    [session, openForm, setStatus, dispatch],
+  );
+
+  useQueueInput({ state: ref, dispatch, listHeight: queueListHeight(height), run, form }, { isActive: active });
 
   const tokens = useMemo(() => queueFilterTokens(state), [state.filter, state.mine]); // eslint-disable-line react-hooks/exhaustive-deps
   const tokenKey = tokens.join('\u0000');
