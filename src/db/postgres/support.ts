@@ -91,7 +91,6 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'report lost-reasons',
   'report untouched',
   'report activity',
-  'report kpi',
   'report data-quality',
   'report sources',
 ]);
