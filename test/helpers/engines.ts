@@ -26,11 +26,17 @@ export interface EngineDb {
   cleanup(): void;
 }
 
-/** A fresh, empty database of the engine. */
+/**
+ * A fresh, empty database of the engine: a new PostgreSQL database (migrated by the first
+ * command), or a SQLite file made with `crm db init` (commands refuse a missing file).
+ */
 export async function freshDatabase(engine: EngineName, label = 'crm'): Promise<EngineDb> {
   if (engine === 'postgres') return { engine, url: await createTestPgDatabase(label), cleanup: () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'crm-engine-'));
-  return { engine, url: join(dir, `${label}.db`), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const url = join(dir, `${label}.db`);
+  const init = crmOn(url, ['db', 'init']);
+  if (init.code !== 0) throw new Error(`crm db init → ${init.code}: ${init.stderr}`);
+  return { engine, url, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A fresh database of the engine for the enclosing describe block (beforeAll / afterAll). */
