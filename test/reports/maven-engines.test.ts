@@ -59,9 +59,8 @@ describe('the Maven dataset on SQLite and PostgreSQL', () => {
     expect(a.stdout.length).toBeGreaterThan(200);
   });
 
-  it('PostgreSQL's figures are the dataset's: 4,238 won', async () => {
+  it('the figures are the dataset’s: 4,238 deals won', async () => {
     const r = (await onPostgres(['report', 'win-rate', ...ALL, '--json'])).json();
     expect(r.total.won).toBe(4238);
-    expect((await onPostgres(['deal', 'list', '--json'])).json().length).toBeGreaterThan(0);
   });
 });
