@@ -5,7 +5,9 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { useTempDb } from '../helpers/run-cli.js';
+import { querySql } from '../helpers/engines.js';
 
 const t = useTempDb();
 const { crm, ok } = t;
@@ -17,21 +19,43 @@ beforeEach(async () => {
   await ok(['deal', 'add', 'Acme renewal', '--company', 'Acme Ltd', '--contact', 'bob@example.com', '--amount', '12500 EUR']);
 });
 
-/** Everything a deal verb may write, read straight from the file. */
-function stored(): Record<string, unknown> {
-  const raw = new BetterSqlite3(t.db, { readonly: true });
-  try {
+/** Everything a deal verb may write, read straight from the database (either engine). */
+async function stored(): Promise<Record<string, unknown>> {
+  return {
+    deal: (await querySql(t.db, 'SELECT * FROM deals WHERE id = 1'))[0],
+    history: await querySql(t.db, 'SELECT * FROM deal_stage_history WHERE deal_id = 1 ORDER BY id'),
+    audit: await querySql(t.db, 'SELECT * FROM audit_log ORDER BY id'),
+    people: await querySql(t.db, 'SELECT * FROM deal_contacts WHERE deal_id = 1 ORDER BY contact_id'),
+    milestones: await querySql(t.db, 'SELECT * FROM deal_milestones WHERE deal_id = 1 ORDER BY id'),
+    contacts: await querySql(t.db, 'SELECT id, lifecycle, version FROM contacts ORDER BY id'),
+  };
+}
+
+/**
+ * Another connection holding what a deal write needs until release(): SQLite's write lock
+ * (BEGIN IMMEDIATE), or on PostgreSQL the lock on deal #1's row (SELECT … FOR UPDATE).
+ */
+async function holdWriteLock(): Promise<{ release(): Promise<void> }> {
+  if (/^postgres/.test(t.db)) {
+    const client = new pg.Client({ connectionString: t.db });
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query('SELECT id FROM deals WHERE id = 1 FOR UPDATE');
     return {
-      deal: raw.prepare('SELECT * FROM deals WHERE id = 1').get(),
-      history: raw.prepare('SELECT * FROM deal_stage_history WHERE deal_id = 1 ORDER BY id').all(),
-      audit: raw.prepare('SELECT * FROM audit_log ORDER BY id').all(),
-      people: raw.prepare('SELECT * FROM deal_contacts WHERE deal_id = 1 ORDER BY contact_id').all(),
-      milestones: raw.prepare('SELECT * FROM deal_milestones WHERE deal_id = 1 ORDER BY id').all(),
-      contacts: raw.prepare('SELECT id, lifecycle, version FROM contacts ORDER BY id').all(),
+      release: async () => {
+        await client.query('COMMIT');
+        await client.end();
+      },
     };
-  } finally {
-    raw.close();
   }
+  const holder = new BetterSqlite3(t.db);
+  holder.exec('BEGIN IMMEDIATE');
+  return {
+    release: async () => {
+      holder.exec('COMMIT');
+      holder.close();
+    },
+  };
 }
 
 async function version(): Promise<number> {
@@ -100,26 +124,26 @@ describe('deal --if-version', () => {
     for (const a of verb.meanwhile ?? EDIT_BY_SARA) await ok(a);
     const now = await version();
     expect(now).toBeGreaterThan(read);
-    const before = stored();
+    const before = await stored();
     const shownBefore = (await ok(['deal', 'show', '1', '--json'])).stdout;
 
     const r = await crm([...verb.argv, '--if-version', String(read)]);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(staleMessage(now, read));
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
     expect((await ok(['deal', 'show', '1', '--json'])).stdout).toBe(shownBefore);
   });
 
   it.each(table)('%s goes through with the current version, and raises it', async (_name, verb) => {
     for (const a of verb.setup) await ok(a);
     const current = await version();
-    const before = stored() as { history: unknown[]; audit: unknown[] };
+    const before = (await stored()) as { history: unknown[]; audit: unknown[] };
     const r = await crm([...verb.argv, '--if-version', String(current), '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     if (verb.printsDeal) expect(r.json().version).toBe(current + 1);
     expect(await version()).toBe(current + 1);
-    const after = stored() as { deal: unknown; history: unknown[]; audit: { entity: string }[] };
+    const after = (await stored()) as { deal: unknown; history: unknown[]; audit: { entity: string }[] };
     expect(after.deal).toMatchObject({ version: current + 1 });
     expect(after.history.length).toBe(before.history.length + verb.moves);
     expect(after.audit.filter((a) => a.entity === 'deal').length).toBe(before.audit.filter((a) => (a as { entity: string }).entity === 'deal').length + 1);
@@ -188,8 +212,7 @@ describe('two writers racing with the same version', () => {
   /** Both writers read the deal at version v, then queue for the write lock another connection holds. */
   async function race(a: string[], b: string[]) {
     const v = await version();
-    const holder = new BetterSqlite3(t.db);
-    holder.exec('BEGIN IMMEDIATE');
+    const holder = await holdWriteLock();
     let settled = 0;
     const env = { CRM_BUSY_TIMEOUT: '2000' };
     const runs = [crm([...a, '--if-version', String(v), '--json'], { env }), crm([...b, '--if-version', String(v), '--json'], { env })].map((p) => p.finally(() => settled++));
@@ -199,8 +222,7 @@ describe('two writers racing with the same version', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(settled).toBe(0);
     } finally {
-      holder.exec('COMMIT');
-      holder.close();
+      await holder.release();
     }
     const [ra, rb] = await Promise.all(runs);
     expect([ra!.exitCode, rb!.exitCode].sort()).toEqual([0, 1]);
@@ -215,14 +237,14 @@ describe('two writers racing with the same version', () => {
   }
 
   it('move against win: exactly one wins; the other is refused inside its transaction and told the current version', async () => {
-    const before = stored() as { history: unknown[] };
+    const before = (await stored()) as { history: unknown[] };
     const { v, winner, aWon } = await race(['deal', 'move', '1', 'quote'], ['deal', 'win', '1']);
     expect(winner.json().version).toBe(v + 1);
     const deal = (await ok(['deal', 'show', '1', '--json'])).json();
     expect(deal.status).toBe(aWon ? 'open' : 'won');
     expect(deal.stage.name).toBe(aWon ? 'Quote' : 'Won');
     // One stage-history row: the winner's move, never both.
-    const history = (stored() as { history: { to_stage_id: number }[] }).history;
+    const history = ((await stored()) as { history: { to_stage_id: number }[] }).history;
     expect(history.length).toBe(before.history.length + 1);
     const audit = (await ok(['history', 'deal', '1', '--json'])).json().map((h: { action: string }) => h.action);
     expect(audit).toEqual(['create', aWon ? 'move' : 'win']);

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { execSql } from '../helpers/engines.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useTempDb } from '../helpers/run-cli.js';
 
@@ -39,17 +39,10 @@ describe('crm pipeline', () => {
 
   it('totals every deal in the database, not a page of rows', async () => {
     await ok(['deal', 'add', 'First', '--amount', '1.01 USD']);
-    const db = new Database(t.db);
-    const insert = db.prepare(
-      "INSERT INTO deals (title, pipeline_id, stage_id, amount_minor, currency, stage_entered_at, created_at, updated_at) VALUES (?, 1, 1, ?, 'USD', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')",
-    );
-    db.transaction(() => {
-      for (let i = 0; i < 119; i++) insert.run(`Deal ${i}`, 101);
-      // Two amounts past 2^53 minor units together: the sum stays exact.
-      insert.run('Huge 1', 9007199254740991);
-      insert.run('Huge 2', 9007199254740991);
-    })();
-    db.close();
+    const values = (title: string, amount: string) => `('${title}', 1, 1, ${amount}, 'USD', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')`;
+    // Two amounts past 2^53 minor units together: the sum stays exact.
+    const rows = [...Array.from({ length: 119 }, (_, i) => values(`Deal ${i}`, '101')), values('Huge 1', '9007199254740991'), values('Huge 2', '9007199254740991')];
+    await execSql(t.db, `INSERT INTO deals (title, pipeline_id, stage_id, amount_minor, currency, stage_entered_at, created_at, updated_at) VALUES ${rows.join(', ')}`);
     const r = (await ok(['pipeline', '--json'], { tty: true })).json();
     expect(totalsOf(r, 'Prospecting')).toEqual([{ currency: 'USD', count: 122, total: { amount: '180143985094941.02', currency: 'USD' }, weighted: { amount: '18014398509494.10', currency: 'USD' } }]);
     const tty = await ok(['pipeline'], { tty: true });

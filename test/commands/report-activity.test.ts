@@ -6,7 +6,7 @@ import { addActivity, addContact, addDeal, addUser, openTestDb, STAGE } from '..
 const { crm } = useTempDb({
   now: '2026-11-23T08:00:00Z',
   seed: async (t) => {
-    const db = openTestDb(t.db);
+    const db = await openTestDb(t.db);
     const sara = await addUser(db, 'sara', { team: 'East' });
     await addUser(db, 'quiet', { team: 'East' });
     await addUser(db, 'gone', { active: false });
@@ -22,7 +22,7 @@ const { crm } = useTempDb({
     await addContact(db, { first: 'New', ownerId: sara, createdAt: '2026-11-18T10:00:00Z' });
     await addDeal(db, { ownerId: sara, createdAt: '2026-11-16T09:00:00Z', path: [[STAGE.prospecting, '2026-11-16T09:00:00Z'], [STAGE.quote, '2026-11-17T09:00:00Z'], [STAGE.won, '2026-11-19T09:00:00Z']] });
     await addDeal(db, { ownerId: boss, createdAt: '2026-10-16T09:00:00Z', path: [[STAGE.quote, '2026-10-16T09:00:00Z'], [STAGE.qualification, '2026-11-17T09:00:00Z']] });
-    db.close();
+    await db.close();
   },
 });
 

@@ -6,7 +6,7 @@ let dealIds: number[];
 
 const { crm } = useTempDb({
   seed: async (t) => {
-    const db = openTestDb(t.db);
+    const db = await openTestDb(t.db);
     const sara = await addUser(db, 'tester');
     const acme = await addCompany(db, 'Acme');
     dealIds = [
@@ -25,7 +25,7 @@ const { crm } = useTempDb({
     await addContact(db, { first: 'Ana', last: 'Lima', email: 'ana@example.com', phone: '+49 30 1234567', ownerId: sara, companyId: acme, lastTouchedAt: '2026-11-01T00:00:00Z' });
     await addContact(db, { first: 'ANA', last: 'lima', email: 'ana.lima@example', phone: '0049 (30) 123-4567', ownerId: sara, companyId: acme, lastTouchedAt: '2026-11-01T00:00:00Z' });
     await addContact(db, { first: 'Old', email: 'old@example.com', ownerId: null, createdAt: '2024-01-01T00:00:00Z' });
-    db.close();
+    await db.close();
   },
 });
 

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { execSql } from '../helpers/engines.js';
 import { describe, expect, it } from 'vitest';
 import { buildUntouched, untouchedCutoff } from '../../src/reports/untouched/build.js';
 import { useTempDb } from '../helpers/run-cli.js';
@@ -62,9 +62,7 @@ describe('report untouched', () => {
   });
 
   it('last_touched_at set by other means (an import) counts too', async () => {
-    const sqlite = new Database(t.db);
-    sqlite.prepare("UPDATE contacts SET last_touched_at = '2026-11-01T00:00:00.000Z' WHERE id = 3").run();
-    sqlite.close();
+    await execSql(t.db, "UPDATE contacts SET last_touched_at = '2026-11-01T00:00:00.000Z' WHERE id = 3");
     const j = (await crm(['report', 'untouched', '--json'])).json();
     expect(j.contacts.map((c: { name: string }) => c.name)).toEqual(['Old Call', 'Noted Only']);
   });

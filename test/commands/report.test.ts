@@ -4,7 +4,7 @@ import { addDeal, addUser, openTestDb, STAGE } from '../helpers/report-data.js';
 
 const { crm } = useTempDb({
   seed: async (t) => {
-    const db = openTestDb(t.db);
+    const db = await openTestDb(t.db);
     const sara = await addUser(db, 'sara', { team: 'East' });
     const kenji = await addUser(db, 'kenji', { team: 'West' });
     await addDeal(db, { ownerId: sara, amount: 100000, createdAt: '2026-10-01T09:00:00Z', path: [[STAGE.prospecting, '2026-10-01T09:00:00Z'], [STAGE.won, '2026-10-15T09:00:00Z']], source: 'web' });
@@ -16,7 +16,7 @@ const { crm } = useTempDb({
     await addDeal(db, { ownerId: kenji, amount: 100000, probability: 90, createdAt: '2026-10-10T09:00:00Z', stage: STAGE.negotiation, expectedClose: '2026-11-30' });
     await addDeal(db, { ownerId: sara, amount: 10000, createdAt: '2026-10-01T09:00:00Z', expectedClose: '2026-09-30' });
     await addDeal(db, { ownerId: sara, amount: 20000, createdAt: '2026-10-01T09:00:00Z' });
-    db.close();
+    await db.close();
   },
 });
 

@@ -1,8 +1,8 @@
-import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDb } from '../helpers/run-cli.js';
+import { execSql } from '../helpers/engines.js';
 
 /** The suite is sara at the keyboard (login and CRM_USER); the harness's first admin, tester, adds her. */
 const AS_ADMIN = { login: 'tester', env: { CRM_USER: 'tester' } };
@@ -14,10 +14,8 @@ const t = useTempDb({
     await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi', '--email', 'sara@northwind.example'], AS_ADMIN);
     await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
     await crm(['contact', 'add', 'Lin Wei', '--phone', '+86 10 5555 0199']);
-    const sqlite = new Database(db);
-    sqlite.exec(`INSERT INTO deals (id, title, pipeline_id, stage_id, company_id, contact_id, amount_minor, currency, stage_entered_at, created_at, updated_at)
+    await execSql(db, `INSERT INTO deals (id, title, pipeline_id, stage_id, company_id, contact_id, amount_minor, currency, stage_entered_at, created_at, updated_at)
       VALUES (3, 'Big order', 1, 3, 1, 1, 1250050, 'EUR', '2026-11-10T09:00:00.000Z', '2026-11-01T09:00:00.000Z', '2026-11-10T09:00:00.000Z')`);
-    sqlite.close();
   },
 });
 const { crm } = t;

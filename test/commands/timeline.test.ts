@@ -1,14 +1,13 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { cliFor, tempDb, useTempDb } from '../helpers/run-cli.js';
+import { execSql } from '../helpers/engines.js';
 
 /** The suite is sara at the keyboard (login and CRM_USER); the harness's first admin, tester, adds her. */
 const AS_ADMIN = { login: 'tester', env: { CRM_USER: 'tester' } };
 
 /** Deals and tickets are written directly: this tests the timeline, not those modules. */
-function seedDealAndTicket(db: string): void {
-  const sqlite = new Database(db);
-  sqlite.exec(`
+async function seedDealAndTicket(db: string): Promise<void> {
+  await execSql(db, `
     INSERT INTO deals (id, title, pipeline_id, stage_id, company_id, contact_id, amount_minor, currency, stage_entered_at, created_at, updated_at)
       VALUES (1, 'Big order', 1, 3, 1, 1, 500000, 'EUR', '2026-11-10T09:00:00.000Z', '2026-11-01T09:00:00.000Z', '2026-11-10T09:00:00.000Z');
     INSERT INTO deal_stage_history (deal_id, from_stage_id, to_stage_id, at, actor) VALUES
@@ -20,7 +19,6 @@ function seedDealAndTicket(db: string): void {
       (7, 'reply', 'We are on it.\nMore text', NULL, NULL, 'tom', '2026-11-12T09:00:00.000Z'),
       (7, 'status', NULL, 'open', 'pending', 'tom', '2026-11-12T09:00:01.000Z');
   `);
-  sqlite.close();
 }
 
 const { crm } = useTempDb({
@@ -30,7 +28,7 @@ const { crm } = useTempDb({
     await crm(['user', 'add', 'sara', '--name', 'Sara Rahimi'], AS_ADMIN);
     await crm(['contact', 'add', 'Bob Smith', '--email', 'bob@example.com', '--company', 'Acme Ltd']);
     await crm(['contact', 'add', 'Ann Lee', '--email', 'ann@example.com', '--company', 'Acme Ltd']);
-    seedDealAndTicket(db);
+    await seedDealAndTicket(db);
   },
 });
 

@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { createTestPgDatabase } from './postgres.js';
+import BetterSqlite3 from 'better-sqlite3';
+import { createTestPgDatabase, pgQuery } from './postgres.js';
 import { crmBin } from './processes.js';
 
 export const ENGINES = ['sqlite', 'postgres'] as const;
@@ -25,7 +26,10 @@ export interface EngineDb {
   cleanup(): void;
 }
 
-/** A fresh, empty database of the engine. */
+/**
+ * A fresh, empty database of the engine: a new PostgreSQL database (migrated by the first
+ * command), or a SQLite file made with `crm db init` (commands refuse a missing file).
+ */
 export async function freshDatabase(engine: EngineName, label = 'crm'): Promise<EngineDb> {
   if (engine === 'postgres') return { engine, url: await createTestPgDatabase(label), cleanup: () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'crm-engine-'));
@@ -58,4 +62,42 @@ export function crmOn(db: string, args: string[], env: Record<string, string> = 
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const isPgUrl = (db: string) => /^postgres(ql)?:\/\//.test(db);
+
+/**
+ * Run SQL statements (no parameters) on a database of either engine: rows a test writes directly.
+ * On PostgreSQL identity columns then move past the largest id, as SQLite's rowid does, so rows
+ * inserted with explicit ids do not collide with the next ones crm adds.
+ */
+export async function execSql(db: string, text: string): Promise<void> {
+  if (!isPgUrl(db)) {
+    const sqlite = new BetterSqlite3(db);
+    try {
+      sqlite.exec(text);
+    } finally {
+      sqlite.close();
+    }
+    return;
+  }
+  await pgQuery(db, text);
+  await pgQuery(
+    db,
+    `DO $$ DECLARE r record; BEGIN
+       FOR r IN SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES' LOOP
+         EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), COALESCE((SELECT MAX(%I) FROM %I), 0) + 1, false)', r.table_name, r.column_name, r.column_name, r.table_name);
+       END LOOP; END $$`,
+  );
+}
+
+/** Rows of one query on a database of either engine (for comparing what a command stored, before and after). */
+export async function querySql(db: string, text: string): Promise<Record<string, unknown>[]> {
+  if (isPgUrl(db)) return pgQuery(db, text);
+  const sqlite = new BetterSqlite3(db, { readonly: true });
+  try {
+    return sqlite.prepare(text).all() as Record<string, unknown>[];
+  } finally {
+    sqlite.close();
+  }
 }

@@ -3,17 +3,23 @@
  * and activities are built by other modules). Stage ids are those migration 0001 seeds:
  * 1 Prospecting 10%, 2 Qualification 25%, 3 Quote 50%, 4 Negotiation 75%, 5 Won, 6 Lost.
  */
-import { openDatabase, type Db } from '../../src/db/sqlite.js';
+import { openDatabase } from '../../src/db/sqlite.js';
+import type { AnyDb } from '../../src/db/engine.js';
+
+/** An open database of either engine. */
+export type TestDb = AnyDb;
 
 export const STAGE = { prospecting: 1, qualification: 2, quote: 3, negotiation: 4, won: 5, lost: 6 } as const;
 
-export function openTestDb(path: string): Db {
-  return openDatabase(path, {});
+/** The database at `path` (a SQLite file, created and migrated if missing, or a postgres:// URL, migrated). */
+export async function openTestDb(path: string): Promise<AnyDb> {
+  if (/^postgres(ql)?:\/\//.test(path)) return (await import('../../src/db/postgres/connect.js')).openPostgres(path, { migrate: true });
+  return openDatabase(path, { create: true });
 }
 
 const T0 = '2026-01-01T00:00:00.000Z';
 
-export async function addUser(db: Db, handle: string, opts: { name?: string; team?: string | null; role?: 'rep' | 'manager' | 'agent' | 'admin'; active?: boolean } = {}): Promise<number> {
+export async function addUser(db: TestDb, handle: string, opts: { name?: string; team?: string | null; role?: 'rep' | 'manager' | 'agent' | 'admin'; active?: boolean } = {}): Promise<number> {
   const row = await db.kysely
     .insertInto('users')
     .values({ handle, name: opts.name ?? handle, team: opts.team ?? null, role: opts.role ?? 'rep', active: opts.active === false ? 0 : 1, email: null, timezone: null, created_at: T0, updated_at: T0 })
@@ -41,7 +47,7 @@ export interface DealSpec {
 }
 
 /** A deal with its deal_stage_history: creation in the first stage, then each move of `path`. */
-export async function addDeal(db: Db, d: DealSpec): Promise<number> {
+export async function addDeal(db: TestDb, d: DealSpec): Promise<number> {
   const path: [number, string][] = d.path ?? [[d.stage ?? STAGE.prospecting, d.createdAt]];
   const [lastStage, lastAt] = path[path.length - 1]!;
   const wonAt = lastStage === STAGE.won ? lastAt : null;
@@ -83,7 +89,7 @@ export async function addDeal(db: Db, d: DealSpec): Promise<number> {
 }
 
 export async function addActivity(
-  db: Db,
+  db: TestDb,
   a: { kind: string; ownerId: number | null; occurredAt?: string | null; dueAt?: string | null; doneAt?: string | null; createdAt?: string; dealId?: number | null; contactId?: number | null },
 ): Promise<number> {
   const created = a.createdAt ?? a.occurredAt ?? T0;
@@ -115,7 +121,7 @@ export async function addActivity(
 }
 
 export async function addContact(
-  db: Db,
+  db: TestDb,
   c: { first: string; last?: string; email?: string | null; phone?: string | null; ownerId?: number | null; companyId?: number | null; source?: string | null; lifecycle?: 'lead' | 'prospect' | 'customer' | 'inactive'; createdAt?: string; lastTouchedAt?: string | null },
 ): Promise<number> {
   const at = c.createdAt ?? T0;
@@ -150,7 +156,7 @@ export async function addContact(
   return row.id;
 }
 
-export async function addCompany(db: Db, name: string): Promise<number> {
+export async function addCompany(db: TestDb, name: string): Promise<number> {
   const row = await db.kysely
     .insertInto('companies')
     .values({ name, name_fold: name.toLowerCase(), domain: null, industry: null, phone: null, website: null, address: null, city: null, region: null, country: null, postal_code: null, tier: null, source: null, owner_id: null, notes: null, external_id: null, custom_fields: null, created_at: T0, updated_at: T0, archived_at: null })
@@ -159,6 +165,6 @@ export async function addCompany(db: Db, name: string): Promise<number> {
   return row.id;
 }
 
-export async function addQuota(db: Db, ownerId: number, period: string, amountMinor: number, currency = 'USD'): Promise<void> {
+export async function addQuota(db: TestDb, ownerId: number, period: string, amountMinor: number, currency = 'USD'): Promise<void> {
   await db.kysely.insertInto('quotas').values({ owner_id: ownerId, period, amount_minor: amountMinor, currency }).execute();
 }

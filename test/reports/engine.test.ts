@@ -14,11 +14,11 @@ import { addDeal, addUser, openTestDb, STAGE } from '../helpers/report-data.js';
 
 const { crm } = useTempDb({
   seed: async (t) => {
-    const db = openTestDb(t.db);
+    const db = await openTestDb(t.db);
     const sara = await addUser(db, 'sara', { team: 'East' });
     await addDeal(db, { ownerId: sara, amount: 100000, createdAt: '2026-08-01T09:00:00Z', path: [[STAGE.prospecting, '2026-08-01T09:00:00Z'], [STAGE.won, '2026-09-15T09:00:00Z']] });
     await addDeal(db, { ownerId: sara, amount: 50000, createdAt: '2026-10-02T09:00:00Z', path: [[STAGE.prospecting, '2026-10-02T09:00:00Z'], [STAGE.lost, '2026-11-10T09:00:00Z']], lostReason: 'price' });
-    db.close();
+    await db.close();
   },
 });
 

@@ -97,9 +97,9 @@ describe('maven-crm-sales', () => {
     // the stage a deal was in before it closed is unknown there. This test loads the file with
     // the full history (creation in Qualification at the engage date, then the close) instead.
     const h = tempDb();
-    const db = openTestDb(h.db);
-    loadMaven(db);
-    db.close();
+    const db = await openTestDb(h.db);
+    await loadMaven(db);
+    await db.close();
     const crm = cliFor(h.db);
     // Open at T: engaged on or before 2017-06-30, not closed by then (or never); their value is
     // the close value they later reached. All were in Qualification (25%) at T.

@@ -83,8 +83,9 @@ export function createPool(url: string, max = 4): pg.Pool {
     max,
     types: crmTypes,
     // Timestamps compare as UTC, like SQLite's ISO strings ("created_at >= '2026-01-01'"); after
-    // any options the URL gives, so this one wins.
-    options: [config.options, '-c TimeZone=UTC'].filter(Boolean).join(' '),
+    // any options the URL gives, so this one wins. Dates read and print as YYYY-MM-DD whatever the
+    // server's DateStyle (a date cast to text, as the forecast's month bucket does, too).
+    options: [config.options, '-c TimeZone=UTC -c DateStyle=ISO'].filter(Boolean).join(' '),
     application_name: config.application_name || 'crm',
     connectionTimeoutMillis: 15_000,
     idleTimeoutMillis: 1_000,

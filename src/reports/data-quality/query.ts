@@ -18,7 +18,8 @@ export const EXAMPLES = 5;
 async function found(db: AnyDb, alias: string, fromWhere: ReturnType<typeof sql>): Promise<Found> {
   const [n, ex] = await Promise.all([
     sql<{ n: number }>`SELECT COUNT(*) AS "n" ${fromWhere}`.execute(db.kysely),
-    sql<{ id: number }>`SELECT ${sql.ref(alias + '.id')} AS "id" ${fromWhere} LIMIT ${sql.lit(EXAMPLES)}`.execute(db.kysely),
+    // The lowest ids: without ORDER BY, which rows LIMIT keeps depends on the engine's scan order.
+    sql<{ id: number }>`SELECT ${sql.ref(alias + '.id')} AS "id" ${fromWhere} ORDER BY ${sql.ref(alias + '.id')} LIMIT ${sql.lit(EXAMPLES)}`.execute(db.kysely),
   ]);
   return { count: Number(n.rows[0]?.n ?? 0), examples: ex.rows.map((r) => Number(r.id)).sort((a, b) => a - b) };
 }
@@ -68,7 +69,8 @@ export async function dataQualityRows(db: AnyDb, scope: ReportScope, today: stri
     SELECT d.id AS "id", (CASE WHEN d.amount_minor <= 0 THEN 1 ELSE 0 END)
       | (CASE WHEN d.expected_close IS NULL THEN 2 ELSE 0 END)
       | (CASE WHEN d.expected_close < ${today} THEN 4 ELSE 0 END) AS "f"
-    ${openDeal} AND (d.amount_minor <= 0 OR d.expected_close IS NULL OR d.expected_close < ${today})`
+    ${openDeal} AND (d.amount_minor <= 0 OR d.expected_close IS NULL OR d.expected_close < ${today})
+    ORDER BY d.id`
     .execute(db.kysely)
     .then((r) => r.rows);
   const [contactsNoEmailOrPhone, contactsNoOwner, contacts, dealsNoOwner, fields, openDealsNoNextStep, contactsUntouched] = await Promise.all([

@@ -24,7 +24,7 @@ export async function openDealsByCloseMonth(db: AnyDb, scope: ReportScope, fromD
     SELECT CASE WHEN d.expected_close IS NULL THEN 'none'
                 WHEN d.expected_close < ${fromDate} THEN 'before'
                 WHEN d.expected_close >= ${toDate} THEN 'after'
-                ELSE SUBSTR(d.expected_close, 1, 7) END AS "bucket",
+                ELSE SUBSTR(CAST(d.expected_close AS TEXT), 1, 7) END AS "bucket",
       d.owner_id AS "ownerId", u.handle AS "owner", d.currency AS "currency",
       COUNT(*) AS "deals",
       CAST(SUM(d.amount_minor) AS TEXT) AS "rawMinor",
