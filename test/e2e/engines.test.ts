@@ -186,6 +186,7 @@ describe('the sales commands and reports give identical results on SQLite and Po
     const db = await freshDatabase(engine, 'sales');
     try {
       expect(crmOn(db.url, ['db', 'migrate']).code).toBe(0);
+      expect(crmOn(db.url, ['user', 'list']).stderr).toContain('are now its admin'); // said once, naming the database
       results.set(engine, SALES.map((args) => crmOn(db.url, args)));
     } finally {
       db.cleanup();
