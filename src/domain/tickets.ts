@@ -8,7 +8,7 @@ import { diff, recordAudit } from '../db/audit.js';
 import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
 import { fold } from '../db/fold.js';
 import type { Ticket, TicketPriority, TicketStatus } from '../db/schema.js';
-import { streamTicketsWithEvents, type StreamedTicket } from '../db/sqlite-tickets.js';
+import { allTicketsWithEvents } from '../db/tickets.js';
 import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError, UserError, versionConflict } from '../errors.js';
@@ -149,7 +149,7 @@ export async function slaFor(s: Session, ids: number[], now: Date): Promise<Map<
   const out = new Map<number, SlaResult>();
   if (!ids.length) return out;
   const ctx = await slaContext(s.db.kysely);
-  const tickets: StreamedTicket[] = [...streamTicketsWithEvents(s.db, { ids })];
+  const tickets = await allTicketsWithEvents(s.db, { ids });
   for (const t of tickets) out.set(t.id, slaOf(t, ctx, now));
   return out;
 }

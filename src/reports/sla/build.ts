@@ -4,7 +4,7 @@
  * their event logs, the policies and `asOf` in, a model out. Everything is recomputed from the
  * events at or before `asOf`, so `--as-of T` prints what the report printed at T.
  */
-import type { StreamedTicket } from '../../db/sqlite-tickets.js';
+import type { TicketStream } from '../../db/tickets.js';
 import type { MetricClock, SlaResult } from '../../domain/sla/clock.js';
 import { METRICS, type Metric } from '../../domain/sla/targets.js';
 import { attributesAt, slaOfRaw, type SlaContext } from '../../domain/ticket-sla.js';
@@ -145,11 +145,11 @@ export interface SlaReportParams {
   handles: Map<number, string>;
 }
 
-export function buildSlaReport(tickets: Iterable<StreamedTicket>, ctx: SlaContext, p: SlaReportParams): SlaReport {
+export async function buildSlaReport(tickets: TicketStream, ctx: SlaContext, p: SlaReportParams): Promise<SlaReport> {
   const total = new Acc();
   const groups = new Map<string | null, Acc>();
   const asOfIso = p.asOf.toISOString();
-  for (const t of tickets) {
+  for await (const t of tickets) {
     if (t.createdAt > asOfIso) continue;
     const r = slaOfRaw(t, ctx, p.asOf);
     total.add(r);

@@ -1,5 +1,5 @@
 /** Loads the tickets the SLA report needs (one ordered query each) and hands them to the pure builder. */
-import { streamTicketsWithEvents } from '../../db/sqlite-tickets.js';
+import { ticketsWithEvents } from '../../db/tickets.js';
 import type { Period } from '../../domain/period.js';
 import type { Session } from '../../domain/session.js';
 import { slaContext } from '../../domain/tickets.js';
@@ -13,7 +13,7 @@ export async function slaReport(s: Session, opts: { period: Period; asOf: Date; 
   const asOf = opts.asOf.toISOString();
   let tickets;
   if (opts.assigneeIds == null) {
-    tickets = streamTicketsWithEvents(s.db, { createdFrom: opts.period.start, createdTo: opts.period.end, asOf });
+    tickets = ticketsWithEvents(s.db, { createdFrom: opts.period.start, createdTo: opts.period.end, asOf });
   } else {
     const ids = opts.assigneeIds.length
       ? await s.db.kysely
@@ -25,8 +25,8 @@ export async function slaReport(s: Session, opts: { period: Period; asOf: Date; 
           .where('assignee_id', 'in', opts.assigneeIds)
           .execute()
       : [];
-    tickets = streamTicketsWithEvents(s.db, { ids: ids.map((r) => r.id), asOf });
+    tickets = ticketsWithEvents(s.db, { ids: ids.map((r) => r.id), asOf });
   }
-  return buildSlaReport(tickets, ctx, { period: opts.period, asOf: opts.asOf, by: opts.by, handles: users });
+  return await buildSlaReport(tickets, ctx, { period: opts.period, asOf: opts.asOf, by: opts.by, handles: users });
 }
 
