@@ -2,7 +2,7 @@
  * Tickets, SLA policies, calendars, the queue and the SLA/tickets reports give the same results
  * on SQLite and PostgreSQL (#15): one script of bin/crm command lines — each at its own frozen
  * "now", so the SLA clocks run, pause, breach and resume across a week — runs against a fresh
- * database of each engine; every step's exit code, stdout and stderr must be identical.
+ * database of each engine, and every entity is exported in every format; every step's exit code, stdout and stderr must be identical.
  */
 import { describe, expect, it } from 'vitest';
 import { crmOn, ENGINES, freshDatabase, type CrmResult } from '../helpers/engines.js';
@@ -73,6 +73,14 @@ const SCRIPT: Step[] = [
   [`2026-11-23T12:00:00Z`, ['report', 'sla', '--period', '2026-11', '--by', 'assignee', '--as-of', '2026-11-17T12:00:00Z', '--json']],
   [`2026-11-23T12:00:00Z`, ['report', 'tickets', '--period', '2026-11', '--json']],
   [`2026-11-23T12:00:00Z`, ['history', 'ticket', '2', '--json']],
+  [`2026-11-23T12:00:00Z`, ['contact', 'edit', '1', '--add-tag', 'vip', '--add-tag', 'beta', '--title', '=cmd|calc']],
+  ...(['contacts', 'companies', 'tickets', 'users', 'deals', 'activities'] as const).flatMap((entity): Step[] =>
+    ['csv', 'json', 'ndjson'].map((format) => [`2026-11-23T12:00:00Z`, ['export', entity, '--format', format]]),
+  ),
+  [`2026-11-23T12:00:00Z`, ['export', 'contacts', '--raw', '--excel']],
+  [`2026-11-23T12:00:00Z`, ['export', 'contacts', '+vip', '--json']],
+  [`2026-11-23T12:00:00Z`, ['export', 'tickets', 'status:any', 'priority:urgent', '--format', 'ndjson']],
+  [`2026-11-23T12:00:00Z`, ['export', 'users', 'x']],
 ];
 
 describe('tickets, SLAs and calendars give identical results on SQLite and PostgreSQL', () => {
@@ -106,6 +114,7 @@ describe('tickets, SLAs and calendars give identical results on SQLite and Postg
       'ticket close 3: 1',
       'ticket reply 1: 1',
       'ticket show 99: 1',
+      'export users x: 2',
     ]);
   }, 180_000);
 
@@ -124,5 +133,9 @@ describe('tickets, SLAs and calendars give identical results on SQLite and Postg
     const report = JSON.parse(postgres[at('report sla --period 2026-11 --json')]!.stdout);
     expect(report.tickets).toBe(3);
     expect(JSON.parse(postgres[at('report tickets --period 2026-11 --json')]!.stdout)).toMatchObject({ requests: 3 });
+    // Exports: every entity, every format, byte for byte (above); and they hold the records.
+    expect(JSON.parse(postgres[at('export tickets --format json')]!.stdout).map((t: { subject: string }) => t.subject)).toEqual(['Printer on fire', 'Invoice 4711 wrong', 'Password reset']);
+    expect(JSON.parse(postgres[at('export contacts +vip --json')]!.stdout)).toMatchObject([{ email: 'sara@example.com', tags: ['beta', 'vip'], title: '=cmd|calc' }]);
+    expect(postgres[at('export contacts --format csv')]!.stdout).toContain(`'=cmd|calc`);
   });
 });

@@ -56,6 +56,7 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'calendar holiday list',
   'report sla',
   'report tickets',
+  'export',
 ]);
 
 /** Commands that never open the database: they run whatever --db names. */
