@@ -57,6 +57,8 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'report sla',
   'report tickets',
   'export',
+  'db backup',
+  'db restore',
 ]);
 
 /** Commands that never open the database: they run whatever --db names. */
