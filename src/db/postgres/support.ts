@@ -59,6 +59,7 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'export',
   'db backup',
   'db restore',
+  'db check',
 ]);
 
 /** Commands that never open the database: they run whatever --db names. */
@@ -69,7 +70,10 @@ export function needsNoDatabase(command: string): boolean {
 }
 
 /** Commands that open the database without applying migrations first (they report or apply them). */
-const OPENS_WITHOUT_MIGRATING: ReadonlySet<string> = new Set(['db migrate']);
+const OPENS_WITHOUT_MIGRATING: ReadonlySet<string> = new Set([
+  'db migrate',
+  'db check',
+]);
 
 export function opensWithoutMigrating(command: string): boolean {
   return OPENS_WITHOUT_MIGRATING.has(command);

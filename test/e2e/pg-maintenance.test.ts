@@ -1,5 +1,6 @@
 /**
- * `crm db backup` / `crm db restore` on PostgreSQL run pg_dump / pg_restore from PATH. Stand-in
+ * `crm db backup` / `crm db restore` on PostgreSQL run pg_dump / pg_restore from PATH (and `crm db check`
+ * reports what the server left invalid or unverified). Stand-in
  * tools (shell scripts that record how they were called) make the test independent of which
  * client version the machine has: the password never reaches their command line, the backup is
  * renamed into place only when pg_dump succeeded, and a missing or refusing tool is one line.
@@ -8,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { crmOn, useEngineDb } from '../helpers/engines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'crm-pgdump-'));
@@ -80,5 +82,34 @@ describe('crm db backup and restore on PostgreSQL', () => {
     expect(args).toEqual(expect.arrayContaining(['--clean', '--if-exists', '--single-transaction', '--exit-on-error', file]));
     expect(args.join(' ')).not.toContain(password());
     expect(r.stderr).toContain('Restored');
+  });
+});
+
+describe('crm db check on PostgreSQL', () => {
+  const db = useEngineDb('postgres', 'check');
+
+  it('a sound database: ok, exit 0, and it says what it could not check (amcheck not installed)', () => {
+    expect(crmOn(db.url, ['user', 'add', 'anna']).code).toBe(0);
+    const r = crmOn(db.url, ['db', 'check', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ engine: 'postgres', ok: true, integrity: [], schemaVersion: 8 });
+    expect(result.path).toContain(':***@');
+    expect(result.notChecked).toEqual([expect.stringMatching(/^index structure: the amcheck extension is not installed/)]);
+    expect(crmOn(db.url, ['db', 'check']).stderr).toMatch(/no problems found \(not checked: index structure\)\.\n$/);
+  });
+
+  it('a constraint the server never validated is a problem: one line each, exit 3', async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query('ALTER TABLE users ADD CONSTRAINT users_handle_short CHECK (length(handle) < 100) NOT VALID');
+    } finally {
+      await client.end();
+    }
+    const r = crmOn(db.url, ['db', 'check']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('integrity: constraint users_handle_short on users is not validated (ALTER TABLE users VALIDATE CONSTRAINT users_handle_short)\n');
+    expect(r.stderr).toMatch(/error: postgres:\/\/.*:\*\*\*@.* has 1 problem\(s\)\.\n/);
   });
 });
