@@ -60,6 +60,7 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'db backup',
   'db restore',
   'db check',
+  'demo',
 ]);
 
 /** Commands that never open the database: they run whatever --db names. */
