@@ -7,7 +7,8 @@
  * marks a cell a spreadsheet would execute — or one starting with ' — with a leading '; the
  * importer removes exactly that mark again. --raw writes cells as stored.
  */
-import type { Db } from '../db/sqlite.js';
+import { CompiledQuery } from 'kysely';
+import type { AnyDb, Engine } from '../db/engine.js';
 import { Money } from '../domain/money.js';
 import { formatFieldValue, type FieldDefinition } from '../domain/custom-fields.js';
 import type { EntityName } from './entities.js';
@@ -32,7 +33,11 @@ export interface Sink {
   write(chunk: string): void | Promise<void>;
 }
 
-const TAGS = (entity: string, alias: string) => `(SELECT group_concat(tag, ', ') FROM (SELECT tag FROM tags WHERE entity_type = '${entity}' AND entity_id = ${alias}.id ORDER BY tag))`;
+/** A record's tags, sorted, as "a, b": the one aggregate the engines spell differently. */
+const TAG_LISTS: Record<Engine, (entity: string, alias: string) => string> = {
+  sqlite: (entity, alias) => `(SELECT group_concat(tag, ', ') FROM (SELECT tag FROM tags WHERE entity_type = '${entity}' AND entity_id = ${alias}.id ORDER BY tag))`,
+  postgres: (entity, alias) => `(SELECT string_agg(tag, ', ' ORDER BY tag) FROM tags WHERE entity_type = '${entity}' AND entity_id = ${alias}.id)`,
+};
 
 interface ExportSpec {
   alias: string;
@@ -40,7 +45,8 @@ interface ExportSpec {
   columns: string[];
 }
 
-const SPECS: Record<EntityName, ExportSpec> = {
+/** The export queries, in SQL both engines read alike except for the tag list. */
+const specsFor = (TAGS: (entity: string, alias: string) => string): Record<EntityName, ExportSpec> => ({
   contacts: {
     alias: 'c',
     columns: ['first_name', 'last_name', 'email', 'phone', 'mobile', 'company', 'title', 'prefix', 'company_role', 'lifecycle', 'source', 'owner', 'notes', 'tags', 'external_id', 'created', 'custom_fields'],
@@ -74,12 +80,14 @@ const SPECS: Record<EntityName, ExportSpec> = {
   users: {
     alias: 'u',
     columns: ['handle', 'name', 'email', 'role', 'team', 'timezone', 'active', 'created'],
-    sql: `SELECT u.handle, u.name, u.email, u.role, u.team, u.timezone, CASE u.active WHEN 1 THEN 'true' ELSE 'false' END AS active, u.created_at AS created FROM users u WHERE 1 = 1`,
+    sql: `SELECT u.handle, u.name, u.email, u.role, u.team, u.timezone, CASE WHEN u.active THEN 'true' ELSE 'false' END AS active, u.created_at AS created FROM users u WHERE 1 = 1`,
   },
-};
+});
+
+const SPECS = { sqlite: specsFor(TAG_LISTS.sqlite), postgres: specsFor(TAG_LISTS.postgres) };
 
 export function exportColumns(entity: EntityName, fields: FieldDefinition[] = []): string[] {
-  const columns = SPECS[entity].columns;
+  const columns = SPECS.sqlite[entity].columns;
   if (!fields.length || !columns.includes('custom_fields')) return columns;
   return [...columns.filter((c) => c !== 'custom_fields'), ...fields.map((f) => f.name), 'custom_fields'];
 }
@@ -95,7 +103,7 @@ function splitCustomFields(r: Record<string, unknown>, fields: FieldDefinition[]
 }
 
 export function exportAlias(entity: EntityName): string {
-  return SPECS[entity].alias;
+  return SPECS.sqlite[entity].alias;
 }
 
 type Rec = Record<string, unknown>;
@@ -121,11 +129,47 @@ function jsonRecord(entity: EntityName, r: Rec): Rec {
   return out;
 }
 
-export async function exportEntity(db: Db, entity: EntityName, opts: ExportOptions, sink: Sink): Promise<number> {
-  const spec = SPECS[entity];
-  const sql = `${spec.sql}${opts.where ? ` AND ${opts.where.sql}` : ''} ORDER BY ${spec.alias}.id`;
-  const stmt = db.sqlite.prepare(sql);
-  const iter = stmt.iterate(...(opts.where?.params ?? [])) as IterableIterator<Rec>;
+/** Rows per PostgreSQL round trip. */
+const PG_PAGE = 2000;
+
+/**
+ * The rows in id order: SQLite's statement iterator, or on PostgreSQL keyset pages (id > last)
+ * read inside one REPEATABLE READ READ ONLY transaction, so every page sees the same snapshot.
+ */
+async function exportRows(db: AnyDb, entity: EntityName, where: ExportOptions['where'], each: (r: Rec) => void | Promise<void>): Promise<void> {
+  const spec = SPECS[db.engine][entity];
+  const cond = where ? ` AND ${where.sql}` : '';
+  if (db.engine === 'sqlite') {
+    const iter = db.sqlite.prepare(`${spec.sql}${cond} ORDER BY ${spec.alias}.id`).iterate(...(where?.params ?? [])) as IterableIterator<Rec>;
+    for (const r of iter) {
+      const wait = each(r);
+      if (wait) await wait;
+    }
+    return;
+  }
+  const params = where?.params ?? [];
+  const withId = spec.sql.replace(/^SELECT /, `SELECT ${spec.alias}.id AS crm_export_id, `);
+  const sql = `${withId}${cond} AND ${spec.alias}.id > $${params.length + 1} ORDER BY ${spec.alias}.id LIMIT ${PG_PAGE}`;
+  await db.kysely
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (trx) => {
+      for (let after = 0; ; ) {
+        const { rows } = await trx.executeQuery<Rec>(CompiledQuery.raw(sql, [...params, after]));
+        for (const r of rows) {
+          after = r.crm_export_id as number;
+          delete r.crm_export_id;
+          const wait = each(r);
+          if (wait) await wait;
+        }
+        if (rows.length < PG_PAGE) return;
+      }
+    });
+}
+
+export async function exportEntity(db: AnyDb, entity: EntityName, opts: ExportOptions, sink: Sink): Promise<number> {
+  const spec = SPECS[db.engine][entity];
   const eol = opts.excel ? '\r\n' : '\n';
   const fields = opts.fields ?? [];
   const columns = exportColumns(entity, fields);
@@ -144,7 +188,7 @@ export async function exportEntity(db: Db, entity: EntityName, opts: ExportOptio
     await sink.write('[');
   }
   let jsonBuf = '';
-  for (const r of iter) {
+  await exportRows(db, entity, opts.where, (r) => {
     count++;
     if (opts.format === 'csv') {
       if (entity === 'deals') r.amount = amountText(r.amount, r.currency);
@@ -155,7 +199,7 @@ export async function exportEntity(db: Db, entity: EntityName, opts: ExportOptio
           return v === null || v === undefined ? '' : String(v);
         }),
       );
-      if (batch.length >= 1000) await flush();
+      if (batch.length >= 1000) return flush();
     } else {
       const line = jsonEscaped(JSON.stringify(jsonRecord(entity, r), null, opts.format === 'json' ? 2 : undefined));
       if (opts.format === 'json') {
@@ -163,11 +207,12 @@ export async function exportEntity(db: Db, entity: EntityName, opts: ExportOptio
         jsonFirst = false;
       } else jsonBuf += line + '\n';
       if (jsonBuf.length > 1 << 16) {
-        await sink.write(jsonBuf);
+        const chunk = jsonBuf;
         jsonBuf = '';
+        return sink.write(chunk);
       }
     }
-  }
+  });
   await flush();
   if (jsonBuf) await sink.write(jsonBuf);
   if (opts.format === 'json') await sink.write(jsonFirst ? ']\n' : '\n]\n');

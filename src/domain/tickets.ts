@@ -10,7 +10,7 @@ import { filterSpecFor } from './field-filters.js';
 import { assertRequiredFields, fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
 import { fold } from '../db/fold.js';
 import type { Ticket, TicketPriority, TicketStatus } from '../db/schema.js';
-import { streamTicketsWithEvents, type StreamedTicket } from '../db/sqlite-tickets.js';
+import { allTicketsWithEvents } from '../db/tickets.js';
 import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError, UserError, versionConflict } from '../errors.js';
@@ -154,7 +154,7 @@ export async function slaFor(s: Session, ids: number[], now: Date): Promise<Map<
   const out = new Map<number, SlaResult>();
   if (!ids.length) return out;
   const ctx = await slaContext(s.db.kysely);
-  const tickets: StreamedTicket[] = [...streamTicketsWithEvents(s.db, { ids })];
+  const tickets = await allTicketsWithEvents(s.db, { ids });
   for (const t of tickets) out.set(t.id, slaOf(t, ctx, now));
   return out;
 }

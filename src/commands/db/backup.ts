@@ -10,7 +10,15 @@ export interface BackupOptions {
   force?: boolean;
 }
 
-export function run(ctx: CliContext, file: string, o: BackupOptions): void {
+export async function run(ctx: CliContext, file: string, o: BackupOptions): Promise<void> {
+  if (ctx.engine() === 'postgres') {
+    const { pgBackup } = await import('../../db/postgres/dump.js');
+    const result = pgBackup(ctx.dbPath(), file, o);
+    if (isJsonFormat(ctx.out)) emit(ctx.out, toJson({ ...result, engine: 'postgres', format: 'pg_dump custom' }) + '\n');
+    else emit(ctx.out, result.path + '\n');
+    info(ctx.io, `Backed up ${ctx.anyDb().path} to ${result.path} with pg_dump (${formatBytes(result.sizeBytes)}); restore it with crm db restore or pg_restore.`);
+    return;
+  }
   const db = ctx.db();
   const result = backupDatabase(db, file, { force: o.force });
   if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(result) + '\n');
@@ -29,5 +37,6 @@ export function register(parent: Command, ctx: CliContext): void {
     'after',
     '\nThe copy is written with VACUUM INTO to a temporary file next to FILE, flushed to disk,\nchecked with integrity_check and then renamed into place: FILE is either the old file or a\ncomplete, verified backup, never half-written. Writers are not blocked while it runs.',
   );
+  cmd.addHelpText('after', '\nOn PostgreSQL it runs pg_dump (custom format; it must be installed, of the server\'s major\nversion or newer); without it, the server\'s own backups apply.');
   cmd.action((file: string, o: BackupOptions) => run(ctx, file, o));
 }

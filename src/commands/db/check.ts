@@ -15,9 +15,10 @@ export interface CheckOptions {
   quick?: boolean;
 }
 
-export function run(ctx: CliContext, o: CheckOptions): void {
+export async function run(ctx: CliContext, o: CheckOptions): Promise<void> {
   const path = ctx.dbPath();
   let result: CheckResult;
+  if (ctx.engine() === 'postgres') return runOnPostgres(ctx);
   try {
     // Read-only, no migration, and a file whose header looks truncated is opened anyway:
     // the point is to report what is wrong.
@@ -53,6 +54,26 @@ export function run(ctx: CliContext, o: CheckOptions): void {
     throw new CheckFailedError(`${path} has ${plural(n, 'problem')}.`, `${keepCopyStep(path)}; then restore the last good backup: crm db restore FILE --yes (crm db backup writes one; migrations leave ${path}.v*.bak copies).`, 'db_check_failed');
   }
   info(ctx.io, `${path}: no problems found.`);
+}
+
+/** PostgreSQL: invalid indexes, unvalidated constraints, amcheck when installed (db/postgres/check.ts). */
+async function runOnPostgres(ctx: CliContext): Promise<void> {
+  const { checkPgDatabase } = await import('../../db/postgres/check.js');
+  const db = ctx.anyDb();
+  if (db.engine !== 'postgres') return;
+  const result = await checkPgDatabase(db);
+  if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(result) + '\n');
+  else {
+    printRecord(ctx.out, result, [
+      { key: 'path', label: 'Database' },
+      { key: 'integrity', label: 'Integrity', get: (r) => (r.integrity.length ? `${r.integrity.length} problem(s)` : 'ok') },
+      { key: 'schemaVersion', label: 'Schema version', format: 'int' },
+      { key: 'notChecked', label: 'Not checked', get: (r) => (r.notChecked.length ? r.notChecked.join('; ') : '') },
+    ]);
+    for (const line of result.integrity.slice(0, 20)) info(ctx.io, `integrity: ${line}`);
+  }
+  if (!result.ok) throw new CheckFailedError(`${db.path} has ${result.integrity.length} problem(s).`, 'Fix them as each line says, or restore the last good backup: crm db restore FILE --yes (pg_restore).', 'db_check_failed');
+  info(ctx.io, `${db.path}: no problems found${result.notChecked.length ? ` (not checked: ${result.notChecked.map((n) => n.split(':')[0]).join(', ')})` : ''}.`);
 }
 
 export function register(parent: Command, ctx: CliContext): void {

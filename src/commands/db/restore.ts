@@ -16,6 +16,15 @@ export interface RestoreOptions {
 
 export async function run(ctx: CliContext, file: string, o: RestoreOptions): Promise<void> {
   const path = ctx.dbPath();
+  if (ctx.engine() === 'postgres') {
+    const { pgRestore } = await import('../../db/postgres/dump.js');
+    const shown = ctx.anyDb().path;
+    await confirmOrRequireYes(ctx.io, `Replace the content of ${shown} with ${file} (pg_restore --clean, one transaction)?`, o.yes, `crm db restore ${file} --yes`);
+    pgRestore(path, file);
+    if (isJsonFormat(ctx.out)) emit(ctx.out, toJson({ path: shown, engine: 'postgres', restoredFrom: file }) + '\n');
+    info(ctx.io, `Restored ${shown} from ${file} with pg_restore.`);
+    return;
+  }
   if (path === ':memory:') throw new UserError('Cannot restore into an in-memory database.', 'Pass --db PATH.');
   // Check the source before asking anything: a bad file must not get as far as a prompt.
   const source = inspectRestoreSource(file);

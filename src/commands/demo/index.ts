@@ -1,3 +1,4 @@
+import { redactUrl } from '../../db/postgres/url.js';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
@@ -39,17 +40,26 @@ export function register(noun: Command, ctx: CliContext): void {
     .option('-y, --yes', 'replace an existing database at that path')
     .option('--seed <n>', 'random seed (same seed and CRM_NOW give the same data)', (v) => Number(v))
     .action(async (o: { yes?: boolean; seed?: number }) => {
-      const path = ctx.dbPath();
-      if (path !== ':memory:' && existsSync(path) && statSync(path).size > 0) {
+      const path = ctx.engine() === 'postgres' ? ctx.anyDb().path : ctx.dbPath();
+      if (ctx.engine() === 'postgres') {
+        // A server database is never dropped or emptied by crm: the demo goes into an empty one.
+        const db = ctx.anyDb();
+        for (const table of ['users', 'companies', 'contacts', 'deals', 'tickets', 'activities'] as const) {
+          if (await db.kysely.selectFrom(table).select('id').limit(1).executeTakeFirst()) {
+            throw new UserError(`${path} already holds data (${table}).`, 'crm demo seeds an empty PostgreSQL database only: create one (CREATE DATABASE crm_demo OWNER crm) and point --db at it.', 'exists');
+          }
+        }
+      } else if (path !== ':memory:' && existsSync(path) && statSync(path).size > 0) {
         if (!o.yes) {
           throw new UserError(`${path} already exists.`, `Replace it with: crm demo --yes${ctx.globals.db ? ` --db ${ctx.globals.db}` : ''} — or use another file: crm demo --db demo.db`, 'exists');
         }
         for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
       }
       const started = Date.now();
-      const counts = await seedDemo(ctx.db({ create: true }), { now: ctx.clock.now(), seed: o.seed });
+      const db = ctx.engine() === 'postgres' ? ctx.anyDb() : ctx.db({ create: true });
+      const counts = await seedDemo(db, { now: ctx.clock.now(), seed: o.seed });
       // You run the demo: your login is its admin, so every command (and --as one of the demo people) works.
-      await (await import('../../domain/identity.js')).ensureFirstAdmin({ db: ctx.db(), now: () => ctx.clock.now() }, ctx.login(), { evenIfAdminExists: true });
+      await (await import('../../domain/identity.js')).ensureFirstAdmin({ db, now: () => ctx.clock.now() }, ctx.login(), { evenIfAdminExists: true });
       if (isJsonFormat(ctx.out)) {
         emit(ctx.out, toJson({ path, counts }) + '\n');
         return;
@@ -57,7 +67,8 @@ export function register(noun: Command, ctx: CliContext): void {
       const c = colors(ctx.io);
       // From a fresh clone the user ran `npx crm`; echo that so the lines can be pasted.
       const launcher = ctx.env.npm_command === 'exec' ? 'npx crm' : 'crm';
-      const crm = ctx.globals.db ? `${launcher} --db ${ctx.globals.db}` : launcher;
+      // Never echo a password: a server URL is shown redacted.
+      const crm = ctx.globals.db ? `${launcher} --db ${ctx.engine() === 'postgres' ? redactUrl(ctx.globals.db) : ctx.globals.db}` : launcher;
       const summary = Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
       info(ctx.io, `Seeded ${path} in ${Date.now() - started} ms.`);
       emit(

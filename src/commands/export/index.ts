@@ -92,7 +92,7 @@ export function register(noun: Command, ctx: CliContext): void {
     const format = resolveExportFormat(ctx);
     if (o.excel && format !== 'csv') throw new UsageError('--excel applies to CSV output.');
     const where = await whereFor(ctx, entity, filter);
-    const db = ctx.db();
+    const db = ctx.anyDb();
     const outFile = ctx.globals.output;
     let fd: number | undefined;
     let sink: Sink;

@@ -69,11 +69,11 @@ type Row = {
 
 export async function seedActivities({ trx, rng, now, people }: DemoContext): Promise<void> {
   const reps = [...people.repIdsByTeam.values()].flat();
-  const users = new Map((await trx.selectFrom('users').select(['id', 'handle']).execute()).map((u) => [u.id, u.handle]));
-  const contacts = await trx.selectFrom('contacts').select(['id', 'company_id', 'owner_id']).where('archived_at', 'is', null).where('lifecycle', '!=', 'inactive').execute();
+  const users = new Map((await trx.selectFrom('users').select(['id', 'handle']).orderBy('id').execute()).map((u) => [u.id, u.handle]));
+  const contacts = await trx.selectFrom('contacts').select(['id', 'company_id', 'owner_id']).where('archived_at', 'is', null).where('lifecycle', '!=', 'inactive').orderBy('id').execute();
   const byOwner = new Map<number, { id: number; company_id: number | null }[]>();
   for (const c of contacts) if (c.owner_id !== null) byOwner.set(c.owner_id, [...(byOwner.get(c.owner_id) ?? []), c]);
-  const deals = await trx.selectFrom('deals').select(['id', 'contact_id', 'created_at', 'won_at', 'lost_at']).where('contact_id', 'is not', null).execute();
+  const deals = await trx.selectFrom('deals').select(['id', 'contact_id', 'created_at', 'won_at', 'lost_at']).where('contact_id', 'is not', null).orderBy('id').execute();
   const dealsByContact = new Map<number, { id: number; from: string; to: string }[]>();
   for (const d of deals) {
     const span = { id: d.id, from: d.created_at, to: d.won_at ?? d.lost_at ?? '9999' };

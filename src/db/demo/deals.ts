@@ -100,7 +100,7 @@ export async function seedDeals({ trx, rng, now, people }: DemoContext): Promise
   const lost = stages.find((s) => s.kind === 'lost')!;
   const reasons = (await trx.selectFrom('lost_reasons').select('name').where('active', '=', 1).orderBy('id').execute()).map((r) => r.name);
   const weightedReasons = reasons.flatMap((r) => Array<string>(r === 'price' ? 5 : r === 'competitor' ? 4 : r === 'other' ? 1 : 2).fill(r));
-  const users = await trx.selectFrom('users').select(['id', 'handle', 'team', 'role']).execute();
+  const users = await trx.selectFrom('users').select(['id', 'handle', 'team', 'role']).orderBy('id').execute();
   const handle = new Map(users.map((u) => [u.id, u.handle]));
   const managerOf = new Map<string, number>();
   for (const u of users) if (u.role === 'manager' && u.team) managerOf.set(u.team, u.id);

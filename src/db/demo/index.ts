@@ -2,7 +2,7 @@
  * The demo database: realistic, deterministic (seeded RNG + the context clock), built in one
  * write transaction. Later modules add a seeder to DEMO_SEEDERS; each gets what came before.
  */
-import type { Db } from '../sqlite.js';
+import type { AnyDb } from '../engine.js';
 import { writeTransaction, type Trx } from '../transaction.js';
 import { seedDeals } from './deals.js';
 import { seedPeople, type PeopleSeed } from './people.js';
@@ -31,7 +31,7 @@ export interface DemoCounts {
   [table: string]: number;
 }
 
-export async function seedDemo(db: Db, opts: { now: Date; seed?: number }): Promise<DemoCounts> {
+export async function seedDemo(db: AnyDb, opts: { now: Date; seed?: number }): Promise<DemoCounts> {
   const rng = createRng(opts.seed ?? 20261120);
   await writeTransaction(db, async (trx) => {
     const people = await seedPeople(trx, rng, opts.now);

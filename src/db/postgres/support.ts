@@ -93,6 +93,40 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'report activity',
   'report data-quality',
   'report sources',
+  'ticket open',
+  'ticket list',
+  'ticket show',
+  'ticket reply',
+  'ticket note',
+  'ticket message',
+  'ticket pending',
+  'ticket hold',
+  'ticket solve',
+  'ticket close',
+  'ticket reopen',
+  'ticket assign',
+  'ticket priority',
+  'ticket edit',
+  'queue',
+  'sla policy add',
+  'sla policy list',
+  'sla policy show',
+  'sla policy edit',
+  'sla policy reorder',
+  'calendar add',
+  'calendar list',
+  'calendar show',
+  'calendar edit',
+  'calendar holiday add',
+  'calendar holiday remove',
+  'calendar holiday list',
+  'report sla',
+  'report tickets',
+  'export',
+  'db backup',
+  'db restore',
+  'db check',
+  'demo',
 ]);
 
 /** Commands that never open the database: they run whatever --db names. */
@@ -103,7 +137,10 @@ export function needsNoDatabase(command: string): boolean {
 }
 
 /** Commands that open the database without applying migrations first (they report or apply them). */
-const OPENS_WITHOUT_MIGRATING: ReadonlySet<string> = new Set(['db migrate']);
+const OPENS_WITHOUT_MIGRATING: ReadonlySet<string> = new Set([
+  'db migrate',
+  'db check',
+]);
 
 export function opensWithoutMigrating(command: string): boolean {
   return OPENS_WITHOUT_MIGRATING.has(command);

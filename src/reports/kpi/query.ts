@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
 import { bucketCase, dealExistsCondition, dealOpenCondition, ownerCondition, stageIdAt, within } from '../query.js';
-import { streamTicketsWithEvents } from '../../db/sqlite-tickets.js';
+import { ticketsWithEvents } from '../../db/tickets.js';
 import type { SlaKpi } from './build.js';
 import type { Session } from '../../domain/session.js';
 import { slaReport } from '../sla/query.js';
@@ -97,7 +97,7 @@ export async function slaKpi(s: Session, scope: ReportScope): Promise<SlaKpi> {
   let breaching = 0;
   if (ids.length) {
     const ctx = await slaContext(s.db.kysely);
-    for (const t of streamTicketsWithEvents(s.db, { ids, asOf: scope.asOf })) {
+    for await (const t of ticketsWithEvents(s.db, { ids, asOf: scope.asOf })) {
       const status = attributesAt(t, scope.asOf, null).status;
       if (status === 'solved' || status === 'closed') continue;
       if (slaOf(t, ctx, asOf).breaching) breaching++;

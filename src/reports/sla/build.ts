@@ -4,7 +4,7 @@
  * their event logs, the policies and `asOf` in, a model out. Everything is recomputed from the
  * events at or before `asOf`, so `--as-of T` prints what the report printed at T.
  */
-import type { StreamedTicket } from '../../db/sqlite-tickets.js';
+import type { StreamedTicket, TicketStream } from '../../db/tickets.js';
 import type { MetricClock, SlaResult } from '../../domain/sla/clock.js';
 import { METRICS, type Metric } from '../../domain/sla/targets.js';
 import { attributesAt, slaOfRaw, type SlaContext } from '../../domain/ticket-sla.js';
@@ -167,33 +167,43 @@ export interface SlaAccumulation {
   groups: Map<string | null, Acc>;
 }
 
-export function buildSlaReport(tickets: Iterable<StreamedTicket>, ctx: SlaContext, p: SlaReportParams): SlaReport {
-  return finishSlaReport(accumulateSla(tickets, ctx, p), p);
+/** The report over a stream of tickets: SQLite's synchronous one, or PostgreSQL's pages (async). */
+export async function buildSlaReport(tickets: TicketStream, ctx: SlaContext, p: SlaReportParams): Promise<SlaReport> {
+  if (Symbol.iterator in tickets) return finishSlaReport(accumulateSla(tickets, ctx, p), p);
+  const acc = newAccumulation();
+  const asOfIso = p.asOf.toISOString();
+  for await (const t of tickets) addTicket(acc, t, ctx, p, asOfIso);
+  return finishSlaReport(acc, p);
 }
 
-/** Every ticket's SLA result added to the total and its group. */
+function newAccumulation(): SlaAccumulation {
+  return { total: new Acc(), groups: new Map() };
+}
+
+/** Every ticket's SLA result added to the total and its group (no await per ticket: the hot loop). */
 export function accumulateSla(tickets: Iterable<StreamedTicket>, ctx: SlaContext, p: Omit<SlaReportParams, 'period'>): SlaAccumulation {
-  const total = new Acc();
-  const groups = new Map<string | null, Acc>();
+  const acc = newAccumulation();
   const asOfIso = p.asOf.toISOString();
-  for (const t of tickets) {
-    if (t.createdAt > asOfIso) continue;
-    const r = slaOfRaw(t, ctx, p.asOf);
-    total.add(r);
-    if (p.by) {
-      let key: string | null;
-      if (p.by === 'category') key = t.category;
-      else if (p.by === 'channel') key = t.channel;
-      else {
-        const at = attributesAt(t, asOfIso, t.assigneeId === null ? null : (p.handles.get(t.assigneeId) ?? null));
-        key = p.by === 'priority' ? at.priority : at.assignee;
-      }
-      let acc = groups.get(key);
-      if (!acc) groups.set(key, (acc = new Acc()));
-      acc.add(r);
+  for (const t of tickets) addTicket(acc, t, ctx, p, asOfIso);
+  return acc;
+}
+
+function addTicket({ total, groups }: SlaAccumulation, t: StreamedTicket, ctx: SlaContext, p: Omit<SlaReportParams, 'period'>, asOfIso: string): void {
+  if (t.createdAt > asOfIso) return;
+  const r = slaOfRaw(t, ctx, p.asOf);
+  total.add(r);
+  if (p.by) {
+    let key: string | null;
+    if (p.by === 'category') key = t.category;
+    else if (p.by === 'channel') key = t.channel;
+    else {
+      const at = attributesAt(t, asOfIso, t.assigneeId === null ? null : (p.handles.get(t.assigneeId) ?? null));
+      key = p.by === 'priority' ? at.priority : at.assignee;
     }
+    let acc = groups.get(key);
+    if (!acc) groups.set(key, (acc = new Acc()));
+    acc.add(r);
   }
-  return { total, groups };
 }
 
 /** Adds `from` (another thread's accumulation, as plain data) into `into`. */

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { streamTicketsWithEvents, ticketIdBounds } from '../../db/sqlite-tickets.js';
+import { ticketsWithEvents } from '../../db/tickets.js';
 import type { Period } from '../../domain/period.js';
 import type { Session } from '../../domain/session.js';
 import { slaContext } from '../../domain/tickets.js';
@@ -66,7 +67,7 @@ export async function slaReport(s: Session, opts: { period: Period; asOf: Date; 
       }
       return finishSlaReport(acc, params);
     }
-    return buildSlaReport(streamTicketsWithEvents(s.db, range), ctx, params);
+    return buildSlaReport(ticketsWithEvents(s.db, range), ctx, params);
   }
   const ids = opts.assigneeIds.length
     ? await s.db.kysely
@@ -78,5 +79,5 @@ export async function slaReport(s: Session, opts: { period: Period; asOf: Date; 
         .where('assignee_id', 'in', opts.assigneeIds)
         .execute()
     : [];
-  return buildSlaReport(streamTicketsWithEvents(s.db, { ids: ids.map((r) => r.id), asOf }), ctx, params);
+  return buildSlaReport(ticketsWithEvents(s.db, { ids: ids.map((r) => r.id), asOf }), ctx, params);
 }

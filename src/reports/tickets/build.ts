@@ -4,7 +4,7 @@
  * volume alone rewards closing fast and badly. Pure: rows, zone and period in, a model out.
  */
 import { DateTime } from 'luxon';
-import type { StreamedTicket } from '../../db/sqlite-tickets.js';
+import type { TicketStream } from '../../db/tickets.js';
 import type { ReportModel } from '../model.js';
 import { describePeriod, scopeInfo, scopeOwners, type ReportScope } from '../scope.js';
 
@@ -74,14 +74,14 @@ export interface TicketsReportParams {
  * `created`: tickets created in the period. `solved`: tickets with a solve in the period (their
  * full event logs), whoever created them.
  */
-export function buildTicketsReport(created: Iterable<StreamedTicket>, solved: Iterable<StreamedTicket>, p: TicketsReportParams): TicketsReport {
+export async function buildTicketsReport(created: TicketStream, solved: TicketStream, p: TicketsReportParams): Promise<TicketsReport> {
   const parts = localParts(p.timeZone);
   const asOf = p.asOf ?? '9999-12-31T23:59:59.999Z';
   const weekday = new Array<number>(7).fill(0);
   const dom = new Array<number>(31).fill(0);
   const months = new Map<string, number>();
   let requests = 0;
-  for (const t of created) {
+  for await (const t of created) {
     if (t.createdAt > asOf) continue;
     const lp = parts(t.createdAt);
     requests++;
@@ -100,7 +100,7 @@ export function buildTicketsReport(created: Iterable<StreamedTicket>, solved: It
   }
 
   const agents = new Map<string | null, { solved: number; csatSum: number; csatN: number; reopened: number }>();
-  for (const t of solved) {
+  for await (const t of solved) {
     let lastSolve: string | null = null;
     let reopened = false;
     for (const e of t.events) {

@@ -1,5 +1,5 @@
 /** Loads the tickets the tickets report needs and hands them to the pure builder. */
-import { streamTicketsWithEvents } from '../../db/sqlite-tickets.js';
+import { ticketsWithEvents } from '../../db/tickets.js';
 import type { Period } from '../../domain/period.js';
 import type { Session } from '../../domain/session.js';
 import { userHandles as handles } from '../query.js';
@@ -24,7 +24,7 @@ export async function ticketsReport(s: Session, opts: { period: Period; asOf: st
   // The builder reads `created` to the end before it starts `solved`: one open cursor at a time.
   let created;
   if (opts.assigneeIds === null) {
-    created = streamTicketsWithEvents(s.db, { createdFrom: opts.period.start, createdTo: opts.period.end, asOf: opts.asOf });
+    created = ticketsWithEvents(s.db, { createdFrom: opts.period.start, createdTo: opts.period.end, asOf: opts.asOf });
   } else {
     const ids = opts.assigneeIds.length
       ? await s.db.kysely
@@ -36,9 +36,9 @@ export async function ticketsReport(s: Session, opts: { period: Period; asOf: st
           .where('assignee_id', 'in', opts.assigneeIds)
           .execute()
       : [];
-    created = streamTicketsWithEvents(s.db, { ids: ids.map((r) => r.id), asOf: opts.asOf });
+    created = ticketsWithEvents(s.db, { ids: ids.map((r) => r.id), asOf: opts.asOf });
   }
-  const solved = streamTicketsWithEvents(s.db, { ids: solvedIds.map((r) => r.ticket_id) });
+  const solved = ticketsWithEvents(s.db, { ids: solvedIds.map((r) => r.ticket_id) });
   const agents = opts.assigneeIds === null ? null : new Set(opts.assigneeIds.map((id) => users.get(id)).filter((h): h is string => h !== undefined));
-  return buildTicketsReport(created, solved, { period: opts.period, timeZone: s.timeZone, handles: users, asOf: opts.asOf, agents });
+  return await buildTicketsReport(created, solved, { period: opts.period, timeZone: s.timeZone, handles: users, asOf: opts.asOf, agents });
 }

@@ -1,0 +1,59 @@
+/**
+ * `crm demo` seeds a PostgreSQL database with the same data as a SQLite file (same seed, same
+ * CRM_NOW): every entity exports to the same bytes on both. A PostgreSQL database that already
+ * holds data is refused — crm never empties a server database.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { crmOn, freshDatabase } from '../helpers/engines.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'crm-demo-engines-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const ENTITIES = ['contacts', 'companies', 'deals', 'tickets', 'activities', 'users'];
+
+describe('crm demo on both engines', () => {
+  it('the same data: counts, and every entity exported in CSV and NDJSON byte for byte', async () => {
+    const [lite, pg] = [await freshDatabase('sqlite', 'demo'), await freshDatabase('postgres', 'demo')];
+    try {
+      const a = crmOn(lite.url, ['demo', '--json']);
+      const b = crmOn(pg.url, ['demo', '--json']);
+      expect(a.code, a.stderr).toBe(0);
+      expect(b.code, b.stderr).toBe(0);
+      const counts = JSON.parse(b.stdout).counts;
+      expect(counts).toEqual(JSON.parse(a.stdout).counts);
+      expect(counts.tickets).toBeGreaterThan(10);
+      for (const entity of ENTITIES) {
+        for (const format of ['csv', 'ndjson']) {
+          // To files: the larger exports exceed what spawnSync buffers from stdout.
+          const [fx, fy] = [join(dir, `lite.${entity}.${format}`), join(dir, `pg.${entity}.${format}`)];
+          expect(crmOn(lite.url, ['export', entity, '-o', fx]).code).toBe(0);
+          const y = crmOn(pg.url, ['export', entity, '-o', fy]);
+          expect(y.code, y.stderr).toBe(0);
+          expect(readFileSync(fy, 'utf8'), `${entity} ${format}`).toBe(readFileSync(fx, 'utf8'));
+        }
+      }
+      // The tour never shows the password of the URL; a second demo is refused, data untouched.
+      const password = new URL(pg.url).password;
+      const tour = crmOn(pg.url, ['demo']);
+      expect(tour.code).toBe(1);
+      expect(tour.stderr).toMatch(/^error: postgres:\/\/.*:\*\*\*@.* already holds data \(users\)\.\nhint: .*empty PostgreSQL database.*\n$/);
+      expect(tour.stderr).not.toContain(password);
+      expect(crmOn(pg.url, ['export', 'users', '--format', 'csv']).stdout).toBe(crmOn(lite.url, ['export', 'users', '--format', 'csv']).stdout);
+    } finally {
+      lite.cleanup();
+      pg.cleanup();
+    }
+  }, 240_000);
+
+  it('the tour printed for a server URL hides its password', async () => {
+    const pg = await freshDatabase('postgres', 'tour');
+    const r = crmOn('', ['--db', pg.url, 'demo', '--seed', '7'], { CRM_DB: '' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(new URL(pg.url).password);
+    expect(r.stdout).toContain('--db postgres://');
+    expect(r.stdout).toContain(':***@');
+  }, 120_000);
+});
