@@ -17,7 +17,7 @@ let dir: string;
 function crm(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: dir, TZ: 'UTC', CRM_NOW: '2026-11-20T17:55:00Z', CRM_USER: 'tester', CRM_DB: join(dir, 'crm.db'), ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: dir, TZ: 'UTC', CRM_NOW: '2026-11-20T17:55:00Z', CRM_DB: join(dir, 'crm.db'), ...env },
     timeout: 60000,
   });
   if (r.status !== 0) throw new Error(`crm ${args.join(' ')} → ${r.status}: ${r.stderr}`);
