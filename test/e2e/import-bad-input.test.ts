@@ -17,7 +17,7 @@ const t = useTempDb();
 /** A hang shows as a killed process (status null), never as a slow test passing. */
 function crm(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [join(root, 'bin/crm'), ...args], {
-    env: { ...process.env, CRM_DB: t.db, CRM_USER: 'tester', TZ: 'UTC', NO_COLOR: '1', ...env },
+    env: { ...process.env, CRM_DB: t.db, TZ: 'UTC', NO_COLOR: '1', ...env },
     encoding: 'utf8',
     timeout: 100_000,
     maxBuffer: 1 << 26,
