@@ -9,7 +9,7 @@ import type { DealDetail, DealRecord } from '../../../domain/deals.js';
 import type { TimelineEntry } from '../../../domain/timeline.js';
 import { formatLocalDateTime } from '../../../output/format.js';
 import { Footer, LoadingPane, PromptScreen, TextField } from '../../components.js';
-import { BOARD_KEYS, PROMPT_KEYS, type BoardAction } from '../../keymap.js';
+import { BOARD_KEYS, PROMPT_KEYS, type BoardAction, type Keymap } from '../../keymap.js';
 import type { CompanyRecord } from '../../../domain/companies.js';
 import type { ContactRecord } from '../../../domain/contacts.js';
 import { clampPosition, type ListPosition } from '../../list.js';
@@ -165,18 +165,8 @@ export function BoardView(props: BoardViewProps) {
   );
 }
 
-function DealDetailView({ detail, theme, width, height, timeZone }: BoardViewProps) {
-  if (!detail) return <LoadingPane theme={theme} width={width} height={height} />;
-  const { deal, timeline } = detail;
-  const fields: [string, string | null][] = [
-    ['Stage', `${deal.stage.name} (${deal.status}) · ${deal.daysInStage} days in stage`],
-    ['Amount', `${deal.amount.format()} · weighted ${deal.weighted.format()} at ${deal.probability}%`],
-    ['Company', deal.company?.name ?? null],
-    ['Contacts', deal.contacts.length ? deal.contacts.map((c) => `${c.name}${c.role ? ` (${c.role})` : ''}`).join(', ') : null],
-    ['Owner', deal.owner],
-    ['Close', deal.expectedClose],
-    ['Lost', deal.lostReason ? `${deal.lostReason}${deal.lostNote ? ` — ${deal.lostNote}` : ''}` : null],
-  ];
+/** A record's fields (empty ones left out) over as much of its latest timeline as fits, and its keys. */
+function RecordDetail({ title, fields, timeline, keys, theme, width, height, timeZone }: { title: string; fields: [string, string | null][]; timeline: TimelineEntry[]; keys: Keymap; theme: Theme; width: number; height: number; timeZone?: string }) {
   const shown = fields.filter(([, v]) => v);
   const bodyHeight = Math.max(1, height - 2);
   const room = Math.max(0, bodyHeight - shown.length - 1);
@@ -184,7 +174,7 @@ function DealDetailView({ detail, theme, width, height, timeZone }: BoardViewPro
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text {...theme.heading} wrap="truncate">
-        {truncate(`Deal #${deal.id} ${deal.title}`, width)}
+        {truncate(title, width)}
       </Text>
       <Box flexDirection="column" height={bodyHeight}>
         {shown.map(([k, v]) => (
@@ -200,9 +190,24 @@ function DealDetailView({ detail, theme, width, height, timeZone }: BoardViewPro
           </Text>
         ))}
       </Box>
-      <Footer keymaps={[DETAIL_KEYS]} theme={theme} width={width} />
+      <Footer keymaps={[keys]} theme={theme} width={width} />
     </Box>
   );
+}
+
+function DealDetailView({ detail, theme, width, height, timeZone }: BoardViewProps) {
+  if (!detail) return <LoadingPane theme={theme} width={width} height={height} />;
+  const { deal, timeline } = detail;
+  const fields: [string, string | null][] = [
+    ['Stage', `${deal.stage.name} (${deal.status}) · ${deal.daysInStage} days in stage`],
+    ['Amount', `${deal.amount.format()} · weighted ${deal.weighted.format()} at ${deal.probability}%`],
+    ['Company', deal.company?.name ?? null],
+    ['Contacts', deal.contacts.length ? deal.contacts.map((c) => `${c.name}${c.role ? ` (${c.role})` : ''}`).join(', ') : null],
+    ['Owner', deal.owner],
+    ['Close', deal.expectedClose],
+    ['Lost', deal.lostReason ? `${deal.lostReason}${deal.lostNote ? ` — ${deal.lostNote}` : ''}` : null],
+  ];
+  return <RecordDetail title={`Deal #${deal.id} ${deal.title}`} fields={fields} timeline={timeline} keys={DETAIL_KEYS} theme={theme} width={width} height={height} timeZone={timeZone} />;
 }
 
 function CompanyDetailView({ company: detail, theme, width, height, timeZone }: BoardViewProps) {
@@ -218,30 +223,5 @@ function CompanyDetailView({ company: detail, theme, width, height, timeZone }: 
     ['People', people.length ? people.map((p) => p.name).join(', ') : null],
     ['Deals', deals.length ? deals.map((d) => `${d.title} (${d.status === 'open' ? d.stage.name : d.status}, ${d.amount.format()})`).join(' · ') : null],
   ];
-  const shown = fields.filter(([, v]) => v);
-  const bodyHeight = Math.max(1, height - 2);
-  const room = Math.max(0, bodyHeight - shown.length - 1);
-  const entries = timeline.slice(Math.max(0, timeline.length - room));
-  return (
-    <Box flexDirection="column" width={width} height={height}>
-      <Text {...theme.heading} wrap="truncate">
-        {truncate(`Company #${c.id} ${c.name}`, width)}
-      </Text>
-      <Box flexDirection="column" height={bodyHeight}>
-        {shown.map(([k, v]) => (
-          <Text key={k} wrap="truncate">
-            <Text {...theme.muted}>{fit(k, 10)}</Text>
-            {truncate(v!, width - 11)}
-          </Text>
-        ))}
-        {room > 0 ? <Text {...theme.muted}>{timeline.length ? `Timeline (latest ${entries.length})` : 'Timeline: nothing yet'}</Text> : null}
-        {entries.map((e, i) => (
-          <Text key={i} wrap="truncate">
-            {`${formatLocalDateTime(e.at, timeZone)} ${fit(e.kind, 8)} ${truncate(e.summary, Math.max(4, width - 27))}`}
-          </Text>
-        ))}
-      </Box>
-      <Footer keymaps={[COMPANY_KEYS]} theme={theme} width={width} />
-    </Box>
-  );
+  return <RecordDetail title={`Company #${c.id} ${c.name}`} fields={fields} timeline={timeline} keys={COMPANY_KEYS} theme={theme} width={width} height={height} timeZone={timeZone} />;
 }
