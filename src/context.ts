@@ -65,6 +65,8 @@ export interface CliContext {
   identity?: Identity;
   /** The database's default time zone (settings), once read with the identity. */
   defaultTimeZone?: string | null;
+  /** The acting user's first day of the week (1 = Monday … 7 = Sunday), else the database's default; read with the identity. */
+  weekStart?: number;
   close(): Promise<void>;
 }
 

@@ -8,6 +8,7 @@ import { info } from '../io.js';
 import { redactUrl } from '../db/postgres/url.js';
 import { auditRefusal, isNotificationOnly, PermissionError, rolesWith, type Action } from '../domain/permissions.js';
 import { readDefaults } from '../domain/settings.js';
+import { parseWeekStart } from '../domain/users.js';
 import { sessionOf } from './session.js';
 
 export async function ensureIdentity(ctx: CliContext): Promise<Identity> {
@@ -20,7 +21,9 @@ export async function ensureIdentity(ctx: CliContext): Promise<Identity> {
       if (claimed) info(ctx.io, `${redactUrl(ctx.dbPath())} had no admin: you (${ctx.login()}) are now its admin, user ${claimed.user.handle}. crm help roles`);
     }
     ctx.identity = await resolveIdentity(s, ctx.login(), ctx.requestedUser(), redactUrl(ctx.dbPath()));
-    ctx.defaultTimeZone = (await readDefaults(s)).timezone;
+    const defaults = await readDefaults(s);
+    ctx.defaultTimeZone = defaults.timezone;
+    ctx.weekStart = ctx.identity.user.week_start ?? parseWeekStart(defaults.weekStart ?? undefined) ?? 1;
   }
   return ctx.identity;
 }

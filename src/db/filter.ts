@@ -94,6 +94,8 @@ export interface FilterEnv {
   /** users.id of the acting user, for `owner:me`; null when the actor is not a known user. */
   actorUserId: number | null;
   actorHandle: string;
+  /** First day of "this-week" / "last-week" / "next-week": 1 = Monday (default) … 7 = Sunday. */
+  weekStart?: number;
 }
 
 export type FieldType = 'text' | 'exact' | 'number' | 'date' | 'datetime' | 'enum' | 'user' | 'custom';
@@ -272,9 +274,8 @@ export function dateRange(value: string, env: FilterEnv, token = value): { start
   if (v === 'yesterday') return range(addDays(...t, -1), t);
   if (v === 'tomorrow') return range(addDays(...t, 1), addDays(...t, 2));
   if (v === 'this-week') {
-    const dow = (new Date(Date.UTC(t[0], t[1] - 1, t[2])).getUTCDay() + 6) % 7;
-    const monday = addDays(...t, -dow);
-    return range(monday, addDays(...monday, 7));
+    const first = weekFirstDay(t, env.weekStart ?? 1, addDays);
+    return range(first, addDays(...first, 7));
   }
   if (v === 'this-month') return range([t[0], t[1], 1], t[1] === 12 ? [t[0] + 1, 1, 1] : [t[0], t[1] + 1, 1]);
   if (v === 'last-month') return range(t[1] === 1 ? [t[0] - 1, 12, 1] : [t[0], t[1] - 1, 1], [t[0], t[1], 1]);
@@ -318,17 +319,23 @@ type Ymd3 = readonly [number, number, number];
  * date also understands: last-week, last-quarter, last-year, last-30d (the 30 days ending today),
  * 2026-Q4 and ISO weeks such as 2026-W48.
  */
-function periodWords(v: string, t: Ymd3, range: (a: Ymd3, b: Ymd3) => { start: string; end: string }, addDays: (y: number, m: number, d: number, n: number) => Ymd3): { start: string; end: string } | null {
-  const monday = (d: Ymd3) => addDays(...d, -((new Date(Date.UTC(d[0], d[1] - 1, d[2])).getUTCDay() + 6) % 7));
+/** The first day of the week holding `d`, weeks starting on `weekStart` (1 = Monday … 7 = Sunday). */
+function weekFirstDay(d: Ymd3, weekStart: number, addDays: (y: number, m: number, d: number, n: number) => Ymd3): Ymd3 {
+  const dow = new Date(Date.UTC(d[0], d[1] - 1, d[2])).getUTCDay() || 7;
+  return addDays(...d, -((dow - weekStart + 7) % 7));
+}
+
+function periodWords(v: string, t: Ymd3, range: (a: Ymd3, b: Ymd3) => { start: string; end: string }, addDays: (y: number, m: number, d: number, n: number) => Ymd3, weekStart = 1): { start: string; end: string } | null {
+  const monday = (d: Ymd3) => weekFirstDay(d, 1, addDays);
   const quarter = (y: number, q: number): [Ymd3, Ymd3] => [[y, q * 3 + 1, 1], q === 3 ? [y + 1, 1, 1] : [y, q * 3 + 4, 1]];
   let m: RegExpExecArray | null;
   if (v === 'last-week') {
-    const mon = addDays(...monday(t), -7);
-    return range(mon, addDays(...mon, 7));
+    const first = addDays(...weekFirstDay(t, weekStart, addDays), -7);
+    return range(first, addDays(...first, 7));
   }
   if (v === 'next-week') {
-    const mon = addDays(...monday(t), 7);
-    return range(mon, addDays(...mon, 7));
+    const first = addDays(...weekFirstDay(t, weekStart, addDays), 7);
+    return range(first, addDays(...first, 7));
   }
   if (v === 'last-quarter') {
     const q = Math.floor((t[1] - 1) / 3);

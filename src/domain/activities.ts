@@ -14,7 +14,7 @@ import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.js';
 import { parseDuration, parseWhen, type ParsedWhen } from './dates.js';
 import { resolveRef, type LinkTarget } from './refs.js';
-import { nowIso, type Session } from './session.js';
+import { filterEnv, nowIso, type Session } from './session.js';
 import { currentUser, getUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName } from './validate.js';
 import { updateIfVersion } from '../db/versioned.js';
@@ -556,7 +556,7 @@ export function activityFilterSpecFor(s: Session): Promise<FilterSpec> {
 
 export async function listActivities(s: Session, opts: ActivityListOptions = {}): Promise<{ rows: ActivityRecord[]; total: number }> {
   const me = await currentUser(s);
-  const where = compileFilter(parseFilter(opts.filter ?? []), await activityFilterSpecFor(s), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  const where = compileFilter(parseFilter(opts.filter ?? []), await activityFilterSpecFor(s), filterEnv(s, me));
   let base = activityQuery(s.db.kysely);
   const scope = opts.scope ?? 'all';
   if (scope === 'tasks') {

@@ -10,7 +10,7 @@ import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { changedColumns, nextTags, noChangeError } from './no-change.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UserError, versionConflict } from '../errors.js';
-import { nowIso, type Session } from './session.js';
+import { filterEnv, nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, normalizePhone } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
@@ -303,7 +303,7 @@ export interface CompanyListItem extends CompanyRecord {
 
 export async function listCompanies(s: Session, opts: ListOptions = {}): Promise<{ rows: CompanyListItem[]; total: number }> {
   const me = await currentUser(s);
-  const where = compileFilter(parseFilter(opts.filter ?? []), await companyFilterSpecFor(s), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  const where = compileFilter(parseFilter(opts.filter ?? []), await companyFilterSpecFor(s), filterEnv(s, me));
   let base = s.db.kysely.selectFrom('companies as co');
   base = opts.archived ? base.where('co.archived_at', 'is not', null) : base.where('co.archived_at', 'is', null);
   if (where) base = base.where(where);

@@ -11,7 +11,7 @@ import { changedColumns, nextTags, noChangeError } from './no-change.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UserError, versionConflict } from '../errors.js';
 import { companyFilterSpec, findOrCreateCompany, type CompanyRecord } from './companies.js';
-import { nowIso, type Session } from './session.js';
+import { filterEnv, nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
@@ -388,7 +388,7 @@ export interface ContactListOptions {
 
 export async function listContacts(s: Session, opts: ContactListOptions = {}): Promise<{ rows: ContactRecord[]; total: number }> {
   const me = await currentUser(s);
-  const where = compileFilter(parseFilter(opts.filter ?? []), await contactFilterSpecFor(s), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  const where = compileFilter(parseFilter(opts.filter ?? []), await contactFilterSpecFor(s), filterEnv(s, me));
   let base = contactQuery(s.db.kysely);
   base = opts.archived ? base.where('c.archived_at', 'is not', null) : base.where('c.archived_at', 'is', null);
   if (opts.companyId !== undefined) base = base.where('c.company_id', '=', opts.companyId);

@@ -20,7 +20,7 @@ import { findOrCreateCompany, type CompanyRecord } from './companies.js';
 import { getContact } from './contacts.js';
 import { currencyExponent, isCurrencyCode, Money, parseMoney } from './money.js';
 import { getPipeline, parseProbability, pickByName, resolveStage, stagesOf, type StageRow } from './pipelines.js';
-import { nowIso, type Session } from './session.js';
+import { filterEnv, nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, requireDate } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
@@ -1014,7 +1014,7 @@ export async function dealFilterSpecFor(s: Session): Promise<FilterSpec> {
 
 export async function compileDealFilter(s: Session, filter: string[]) {
   const me = await currentUser(s);
-  return compileFilter(parseFilter(filter), await dealFilterSpecFor(s), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  return compileFilter(parseFilter(filter), await dealFilterSpecFor(s), filterEnv(s, me));
 }
 
 export const DEAL_SORTS = ['id', 'close', 'amount', 'stage', 'created', 'updated', 'stale'] as const;

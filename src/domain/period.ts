@@ -4,7 +4,10 @@
  *   --period this-week | last-week | this-month | last-month | this-quarter | last-quarter |
  *            this-year | last-year | today | yesterday | last-30d (any last-Nd: N days to today)
  *   --from 2026-10-01 --to 2026-12-31 (both days included)
- * Weeks are ISO weeks (Monday first; week 1 holds the year's first Thursday).
+ * Named weeks (2026-W47) are ISO weeks (Monday first; week 1 holds the year's first Thursday).
+ * this-week / last-week (and a report's default week) start on the user's week start (1 = Monday …
+ * 7 = Sunday, `crm user edit --week-start`, else the database's default): a Sunday-first week is
+ * the 7 days from Sunday, labelled by its days (2026-11-29..2026-12-05), since it is no ISO week.
  */
 import { UsageError } from '../errors.js';
 import { zonedDate, zonedMidnightUtc } from '../db/filter.js';
@@ -109,6 +112,14 @@ function weekLabel(t: Ymd): string {
   return `${w.year}-W${String(w.week).padStart(2, '0')}`;
 }
 
+/** The week holding day `t`, starting on `weekStart` (1 = Monday … 7 = Sunday): an ISO week when Monday. */
+function weekOf(t: Ymd, tz: string, weekStart: number): Period {
+  if (weekStart === 1) return parsePeriod(weekLabel(t), tz);
+  const dow = new Date(Date.UTC(t[0], t[1] - 1, t[2])).getUTCDay() || 7; // 1 = Monday … 7 = Sunday
+  const first = addDays(t, -((dow - weekStart + 7) % 7));
+  return rangePeriod(fmt(first), fmt(addDays(first, 6)), tz);
+}
+
 function quarterLabel([y, m]: Ymd): string {
   return `${y}-Q${Math.floor((m - 1) / 3) + 1}`;
 }
@@ -117,7 +128,7 @@ function quarterLabel([y, m]: Ymd): string {
  * A period as people say it, relative to `ref` (now, or --as-of) in the zone: this-week,
  * last-month, last-30d (the 30 days ending with today)… or any named period parsePeriod knows.
  */
-export function resolvePeriod(text: string, ref: Date, tz: string): Period {
+export function resolvePeriod(text: string, ref: Date, tz: string, weekStart = 1): Period {
   const v = text.trim().toLowerCase();
   const z = zonedDate(ref, tz);
   const today: Ymd = [z.y, z.m, z.d];
@@ -128,9 +139,9 @@ export function resolvePeriod(text: string, ref: Date, tz: string): Period {
     case 'yesterday':
       return parsePeriod(fmt(addDays(today, -1)), tz);
     case 'this-week':
-      return parsePeriod(weekLabel(today), tz);
+      return weekOf(today, tz, weekStart);
     case 'last-week':
-      return parsePeriod(weekLabel(addDays(today, -7)), tz);
+      return weekOf(addDays(today, -7), tz, weekStart);
     case 'this-month':
       return parsePeriod(fmt(today).slice(0, 7), tz);
     case 'last-month':
@@ -172,19 +183,17 @@ export interface PeriodFlags {
  * The period of a report from its flags; `fallback` names the default ("month", "quarter",
  * "week", "year") relative to `now` in the zone.
  */
-export function periodFromFlags(flags: PeriodFlags, now: Date, tz: string, fallback: 'week' | 'month' | 'quarter' | 'year' = 'month'): Period {
+export function periodFromFlags(flags: PeriodFlags, now: Date, tz: string, fallback: 'week' | 'month' | 'quarter' | 'year' = 'month', weekStart = 1): Period {
   const given = [flags.period, flags.week, flags.from ?? flags.to].filter((v) => v !== undefined).length;
   if (given > 1) throw new UsageError('Give one of --period, --week, or --from/--to.');
-  if (flags.week) return resolvePeriod(flags.week, now, tz);
-  if (flags.period) return resolvePeriod(flags.period, now, tz);
+  if (flags.week) return resolvePeriod(flags.week, now, tz, weekStart);
+  if (flags.period) return resolvePeriod(flags.period, now, tz, weekStart);
   const today = zonedDate(now, tz);
   const t: Ymd = [today.y, today.m, today.d];
   if (flags.from || flags.to) return rangePeriod(flags.from ?? '1970-01-01', flags.to ?? fmt(t), tz);
   switch (fallback) {
-    case 'week': {
-      const w = isoWeekOf(t);
-      return parsePeriod(`${w.year}-W${String(w.week).padStart(2, '0')}`, tz);
-    }
+    case 'week':
+      return weekOf(t, tz, weekStart);
     case 'quarter':
       return parsePeriod(`${t[0]}-Q${Math.floor((t[1] - 1) / 3) + 1}`, tz);
     case 'year':

@@ -5,6 +5,7 @@
 import type { AnyDb } from '../db/engine.js';
 import type { Trx } from '../db/transaction.js';
 import type { Principal } from './permissions.js';
+import type { FilterEnv } from '../db/filter.js';
 
 export interface Session {
   db: AnyDb;
@@ -12,8 +13,15 @@ export interface Session {
   /** What the audit log and history name: the acting user's handle, or "root on behalf of sara". */
   actor: string;
   timeZone: string;
+  /** First day of the acting user's week: 1 = Monday (default) … 7 = Sunday (this-week, last-week). */
+  weekStart?: number;
   /** Who is acting, for permission checks (src/domain/permissions.ts). The CLI and TUI set it; absent = unchecked. */
   principal?: Principal;
+}
+
+/** What a filter needs of the session: now, zone, week start and who `me` is (null: not a crm user). */
+export function filterEnv(s: Session, me: { id: number } | null | undefined): FilterEnv {
+  return { now: s.now(), timeZone: s.timeZone, weekStart: s.weekStart, actorUserId: me?.id ?? null, actorHandle: s.actor };
 }
 
 export function nowIso(s: Session): string {

@@ -16,7 +16,7 @@ import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError, UserError, versionConflict } from '../errors.js';
 import { getContact } from './contacts.js';
 import { getCompany } from './companies.js';
-import { nowIso, sessionIn, type Session } from './session.js';
+import { filterEnv, nowIso, sessionIn, type Session } from './session.js';
 import { loadClockPolicies, matchPolicy, policyRows } from './sla-policies.js';
 import type { MetricClock, SlaResult } from './sla/clock.js';
 import { parseDuration, durationSeconds, PRIORITIES } from './sla/targets.js';
@@ -599,7 +599,7 @@ export function ticketFilterSpecFor(s: Session): Promise<FilterSpec> {
 export async function listTickets(s: Session, opts: TicketListOptions = {}): Promise<{ rows: TicketRecord[]; total: number }> {
   const tree = parseFilter(opts.filter ?? []);
   const me = await currentUser(s);
-  const where = compileFilter(tree, await ticketFilterSpecFor(s), { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor });
+  const where = compileFilter(tree, await ticketFilterSpecFor(s), filterEnv(s, me));
   let q = ticketQuery(s.db.kysely);
   if (!tree.terms.some((t) => t.kind === 'field' && t.field === 'status')) q = q.where('t.status', 'in', ['new', 'open', 'pending', 'on_hold']);
   if (where) q = q.where(where as never);

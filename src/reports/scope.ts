@@ -127,7 +127,7 @@ export async function resolveScope(s: Session, flags: ScopeFlags, fallback: Peri
   // The period is picked around the as-of moment; a named day is the end of it (the next
   // midnight, exclusive), so --as-of 2026-12-31 picks 2026-12 / 2026-Q4 / 2026, never January.
   const reference = given?.day ? new Date(asOf.getTime() - 1) : asOf;
-  const period = periodFromFlags(flags, reference, s.timeZone, fallback);
+  const period = periodFromFlags(flags, reference, s.timeZone, fallback, s.weekStart);
   const periodGiven = [flags.period, flags.week, flags.from, flags.to].some((v) => v !== undefined);
   let ownerIds: number[] | null = null;
   let owners: string[] | null = null;

@@ -190,6 +190,24 @@ describe('per-user time', () => {
     expect(bad.exitCode).toBe(2);
   });
 
+  it('a user whose week starts on Sunday gets Sunday-to-Saturday weeks in reports and filters; ISO weeks stay ISO', async () => {
+    // Sunday 2026-11-22 in New York: a Monday-first week is 11-16..11-22, a Sunday-first one 11-22..11-28.
+    await ok(['user', 'add', 'sam', '--timezone', 'America/New_York', '--week-start', 'sunday']);
+    await ok(['user', 'add', 'nina', '--timezone', 'America/New_York']);
+    const sunday = (await ok(['report', 'activity', '--json'], { ...as('sam'), now })).json();
+    expect(sunday.period).toMatchObject({ label: '2026-11-22..2026-11-28', start: '2026-11-22T05:00:00.000Z', end: '2026-11-29T05:00:00.000Z' });
+    const last = (await ok(['report', 'activity', '--period', 'last-week', '--json'], { ...as('sam'), now })).json();
+    expect(last.period).toMatchObject({ label: '2026-11-15..2026-11-21' });
+    const iso = (await ok(['report', 'activity', '--period', '2026-W47', '--json'], { ...as('sam'), now })).json();
+    expect(iso.period).toMatchObject({ label: '2026-W47', start: '2026-11-16T05:00:00.000Z' });
+    // The same words in a filter: a task due Sunday evening is in Sam's this-week, not in Nina's.
+    await ok(['task', 'add', 'Sunday call', '--due', '2026-11-22 18:00'], { ...as('sam'), now });
+    await ok(['task', 'add', 'Last Monday call', '--due', '2026-11-16 09:00'], { ...as('sam'), now });
+    const titles = async (who: string) => (await ok(['task', 'list', 'due:this-week', '--all', '--json'], { ...as(who), now })).json().map((t: { subject: string }) => t.subject).sort();
+    expect(await titles('sam')).toEqual(['Sunday call']);
+    expect(await titles('nina')).toEqual(['Last Monday call', 'Sunday call']);
+  });
+
   it('the agenda cuts "today" in the user\'s zone', async () => {
     await ok(['user', 'add', 'kenji', '--timezone', 'Asia/Tokyo']);
     await ok(['task', 'add', 'Call Bob', '--due', '2026-11-23 10:00'], { ...as('kenji'), now });

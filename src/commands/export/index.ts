@@ -9,6 +9,7 @@ import { openPrivateFile } from '../../output/files.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { info } from '../../io.js';
+import { filterEnv } from '../../domain/session.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
 import { ENTITY_NAMES, entityByName, type EntityName } from '../../csv/entities.js';
@@ -32,7 +33,7 @@ async function whereFor(ctx: CliContext, entity: EntityName, filter: string[]): 
   if (!filter.length) return undefined;
   const s = sessionOf(ctx);
   const me = await currentUser(s);
-  const env = { now: s.now(), timeZone: s.timeZone, actorUserId: me?.id ?? null, actorHandle: s.actor };
+  const env = filterEnv(s, me);
   const db = s.db.kysely as any;
   let spec: FilterSpec;
   let base: any;
