@@ -8,7 +8,8 @@ import { useCallback, useEffect, useRef, useState, type ReactElement } from 'rea
 import type { Session } from '../domain/session.js';
 import { FormScreen, HelpOverlay } from './components.js';
 import { formKey, formRefused, type FormState } from './form.js';
-import { actionFor, AGENDA_KEYS, BOARD_KEYS, CONTACTS_KEYS, DASHBOARD_KEYS, QUEUE_KEYS, GLOBAL_KEYS, keyName, type GlobalAction, type Keymap } from './keymap.js';
+import { allows } from '../domain/permissions.js';
+import { actionFor, setKeyPermits, AGENDA_KEYS, BOARD_KEYS, CONTACTS_KEYS, DASHBOARD_KEYS, QUEUE_KEYS, GLOBAL_KEYS, keyName, type GlobalAction, type Keymap } from './keymap.js';
 import { KeyRouter } from './key-router.js';
 import { useDataVersion, useNow, POLL_MS } from './live.js';
 import { AgendaScreen } from './screens/agenda/screen.js';
@@ -107,6 +108,9 @@ export interface AppProps {
 
 export function App({ session, color, initialScreen = 'board', size: fixedSize, pollMs = POLL_MS, tickMs = 1000, label, pipeline }: AppProps) {
   const { exit } = useApp();
+  // Keys for changes the acting user may not make are hidden and inert (the domain's own table).
+  const principal = session.principal;
+  setKeyPermits(principal ? (action) => allows(principal, action) : null);
   const size = useTerminalSize(fixedSize);
   const theme = makeTheme(color);
   const [state, dispatch, ref] = useReducerRef(appReducer, { screen: initialScreen, visited: [initialScreen], help: false });

@@ -1,6 +1,6 @@
 /** Small shared pieces: the footer and the help overlay (both drawn from keymap tables), a text field. */
 import { Box, Text } from 'ink';
-import { FORM_KEYS, GLOBAL_KEYS, keysLabel, PROMPT_KEYS, TEXT_AREA_KEYS, type Keymap } from './keymap.js';
+import { FORM_KEYS, GLOBAL_KEYS, keysLabel, PROMPT_KEYS, TEXT_AREA_KEYS, usable, type Keymap } from './keymap.js';
 import type { FormState } from './form.js';
 import { fit, truncate } from './text.js';
 import { currentStep, visibleChoices, type PromptState } from './prompt.js';
@@ -9,7 +9,7 @@ import type { Theme } from './theme.js';
 /** One line: the footer bindings of the screen's keymap, then the global ones, as fits the width. */
 export function Footer({ keymaps, theme, width, global = true }: { keymaps: Keymap[]; theme: Theme; width: number; global?: boolean }) {
   const parts: string[] = [];
-  for (const km of global ? [...keymaps, GLOBAL_KEYS] : keymaps) for (const b of km) if (b.footer) parts.push(`${keysLabel(b)} ${b.short ?? shortDescription(b.description)}`);
+  for (const km of global ? [...keymaps, GLOBAL_KEYS] : keymaps) for (const b of km) if (b.footer && usable(b)) parts.push(`${keysLabel(b)} ${b.short ?? shortDescription(b.description)}`);
   let line = '';
   for (const p of parts) {
     const next = line ? `${line}  ${p}` : p;
@@ -34,7 +34,7 @@ export function HelpOverlay({ sections, theme, width, height }: { sections: { ti
   for (const s of sections) {
     if (lines.length) lines.push({ text: '' });
     lines.push({ text: s.title, heading: true });
-    for (const b of s.keymap) lines.push({ text: `${fit(keysLabel(b), keyWidth)} ${b.description}` });
+    for (const b of s.keymap) if (usable(b)) lines.push({ text: `${fit(keysLabel(b), keyWidth)} ${b.description}` });
   }
   const room = Math.max(1, height - 3);
   const columns = lines.length > room && width >= 70 ? 2 : 1;

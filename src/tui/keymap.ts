@@ -1,7 +1,11 @@
 /**
  * Keymaps are data: action → keys → description. The same tables drive key handling, the
- * footer and the `?` help overlay, so what the help says is what the keys do.
+ * footer and the `?` help overlay, so what the help says is what the keys do. A binding that
+ * changes records names the permission it needs (src/domain/permissions.ts): for a user without
+ * it the key is hidden from the footer and the help and does nothing, by the same table the
+ * domain enforces.
  */
+import type { Action } from '../domain/permissions.js';
 
 /** The subset of Ink's Key we look at (kept structural so reducers and tests need no Ink). */
 export interface KeyInfo {
@@ -31,6 +35,8 @@ export interface KeyBinding<A extends string = string> {
   footer?: boolean;
   /** The footer's word for it, when the description is too long for a footer. */
   short?: string;
+  /** The permission the action needs; keys the acting user may not use are hidden and inert. */
+  needs?: Action;
 }
 
 export type Keymap<A extends string = string> = readonly KeyBinding<A>[];
@@ -54,9 +60,21 @@ export function keyName(input: string, key: KeyInfo): string {
   return input;
 }
 
+let permits: ((action: Action) => boolean) | null = null;
+
+/** Which permissions the acting user has; set by the app for its session (null: everything). */
+export function setKeyPermits(fn: ((action: Action) => boolean) | null): void {
+  permits = fn;
+}
+
+/** Whether the acting user may use a binding (the footer, the help and key handling ask this). */
+export function usable(b: KeyBinding): boolean {
+  return b.needs === undefined || permits === null || permits(b.needs);
+}
+
 export function actionFor<A extends string>(keymap: Keymap<A>, input: string, key: KeyInfo): A | undefined {
   const name = keyName(input, key);
-  return keymap.find((b) => b.keys.includes(name))?.action;
+  return keymap.find((b) => b.keys.includes(name) && usable(b))?.action;
 }
 
 const KEY_LABELS: Record<string, string> = { up: '↑', down: '↓', left: '←', right: '→', enter: '⏎', escape: 'esc', space: 'space', pageup: 'PgUp', pagedown: 'PgDn' };
@@ -103,11 +121,11 @@ export const CONTACTS_KEYS: Keymap<ContactsAction> = [
   { action: 'search', keys: ['/'], description: 'search (type any script; ⏎ keeps, esc clears)', footer: true, short: 'search' },
   { action: 'open', keys: ['enter', 'l', 'right'], description: 'open contact', footer: true, short: 'open' },
   { action: 'back', keys: ['escape', 'h', 'left'], description: 'back to the list' },
-  { action: 'log-call', keys: ['c'], description: 'log a call with the contact', footer: true, short: 'call' },
-  { action: 'log-note', keys: ['n'], description: 'add a note', footer: true, short: 'note' },
-  { action: 'add-task', keys: ['t'], description: 'add a follow-up task (due: tomorrow, next friday 9am…)', footer: true, short: 'task' },
-  { action: 'new', keys: ['+'], description: 'new contact', footer: true, short: 'new' },
-  { action: 'edit', keys: ['e'], description: 'edit the contact: name, email, phone, company, title, lifecycle, owner', footer: true, short: 'edit' },
+  { action: 'log-call', keys: ['c'], description: 'log a call with the contact', footer: true, short: 'call', needs: 'activity.write' },
+  { action: 'log-note', keys: ['n'], description: 'add a note', footer: true, short: 'note', needs: 'activity.write' },
+  { action: 'add-task', keys: ['t'], description: 'add a follow-up task (due: tomorrow, next friday 9am…)', footer: true, short: 'task', needs: 'activity.write' },
+  { action: 'new', keys: ['+'], description: 'new contact', footer: true, short: 'new', needs: 'contact.write' },
+  { action: 'edit', keys: ['e'], description: 'edit the contact: name, email, phone, company, title, lifecycle, owner', footer: true, short: 'edit', needs: 'contact.write' },
   ...LIST_KEYS,
 ];
 
@@ -142,16 +160,16 @@ export const BOARD_KEYS: Keymap<BoardAction> = [
   { action: 'page-up', keys: ['pageup', 'ctrl+u'], description: 'page up' },
   { action: 'first', keys: ['g', 'home'], description: 'first deal' },
   { action: 'last', keys: ['G', 'end'], description: 'last deal' },
-  { action: 'move-left', keys: ['H', '<'], description: 'move deal to the previous stage', footer: true, short: 'move ←' },
-  { action: 'move-right', keys: ['L', '>'], description: 'move deal to the next stage', footer: true, short: 'move →' },
-  { action: 'win', keys: ['w'], description: 'mark deal won', footer: true, short: 'won' },
-  { action: 'lose', keys: ['x'], description: 'mark deal lost (asks the reason)', footer: true, short: 'lost' },
+  { action: 'move-left', keys: ['H', '<'], description: 'move deal to the previous stage', footer: true, short: 'move ←', needs: 'deal.write' },
+  { action: 'move-right', keys: ['L', '>'], description: 'move deal to the next stage', footer: true, short: 'move →', needs: 'deal.write' },
+  { action: 'win', keys: ['w'], description: 'mark deal won', footer: true, short: 'won', needs: 'deal.write' },
+  { action: 'lose', keys: ['x'], description: 'mark deal lost (asks the reason)', footer: true, short: 'lost', needs: 'deal.write' },
   { action: 'open', keys: ['enter'], description: 'deal detail with timeline', footer: true, short: 'detail' },
   { action: 'back', keys: ['escape'], description: 'close detail / clear filter' },
   { action: 'filter', keys: ['/'], description: 'filter: owner:sara amount:>5000 +renewal', footer: true, short: 'filter' },
   { action: 'mine', keys: ['m'], description: 'only my deals (toggle)' },
-  { action: 'new', keys: ['+'], description: 'new deal (in the selected stage)', footer: true, short: 'new' },
-  { action: 'edit', keys: ['e'], description: 'edit the deal: title, company, contact, amount, close, owner' },
+  { action: 'new', keys: ['+'], description: 'new deal (in the selected stage)', footer: true, short: 'new', needs: 'deal.write' },
+  { action: 'edit', keys: ['e'], description: 'edit the deal: title, company, contact, amount, close, owner', needs: 'deal.write' },
   { action: 'open-contact', keys: ['c'], description: "open the deal's contact (on the contacts screen)" },
   { action: 'open-company', keys: ['o'], description: "open the deal's company: its people, deals and timeline" },
 ];
@@ -161,23 +179,23 @@ export type QueueAction = ListAction | 'open' | 'back' | 'assign' | 'reply' | 'n
 export const QUEUE_KEYS: Keymap<QueueAction> = [
   { action: 'open', keys: ['enter', 'l', 'right'], description: 'ticket detail: events and SLA', footer: true, short: 'detail' },
   { action: 'back', keys: ['escape', 'h', 'left'], description: 'back to the queue / clear filter' },
-  { action: 'assign', keys: ['a'], description: 'assign (asks whom; empty = me)', footer: true, short: 'assign' },
-  { action: 'reply', keys: ['r'], description: 'public reply to the requester', footer: true, short: 'reply' },
-  { action: 'note', keys: ['n'], description: 'internal note', footer: true, short: 'note' },
-  { action: 'pending', keys: ['p'], description: 'set pending (waiting for the requester; pauses the SLA clock)', footer: true, short: 'pending' },
-  { action: 'solve', keys: ['s'], description: 'solve', footer: true, short: 'solve' },
+  { action: 'assign', keys: ['a'], description: 'assign (asks whom; empty = me)', footer: true, short: 'assign', needs: 'ticket.write' },
+  { action: 'reply', keys: ['r'], description: 'public reply to the requester', footer: true, short: 'reply', needs: 'ticket.write' },
+  { action: 'note', keys: ['n'], description: 'internal note', footer: true, short: 'note', needs: 'ticket.write' },
+  { action: 'pending', keys: ['p'], description: 'set pending (waiting for the requester; pauses the SLA clock)', footer: true, short: 'pending', needs: 'ticket.write' },
+  { action: 'solve', keys: ['s'], description: 'solve', footer: true, short: 'solve', needs: 'ticket.write' },
   { action: 'filter', keys: ['/'], description: 'filter: priority:urgent,high assignee:none +vip', short: 'filter' },
   { action: 'mine', keys: ['m'], description: 'only tickets assigned to me (toggle)' },
-  { action: 'new', keys: ['+'], description: 'new ticket (subject, requester, priority, description)', short: 'new' },
-  { action: 'edit', keys: ['e'], description: 'edit the ticket: subject, priority, category, description' },
+  { action: 'new', keys: ['+'], description: 'new ticket (subject, requester, priority, description)', short: 'new', needs: 'ticket.write' },
+  { action: 'edit', keys: ['e'], description: 'edit the ticket: subject, priority, category, description', needs: 'ticket.write' },
   ...LIST_KEYS,
 ];
 
 export type AgendaAction = ListAction | 'done' | 'snooze' | 'everyone';
 
 export const AGENDA_KEYS: Keymap<AgendaAction> = [
-  { action: 'done', keys: ['x', 'space'], description: 'mark task done', footer: true, short: 'done' },
-  { action: 'snooze', keys: ['z'], description: 'snooze the task (until: tomorrow, next monday 9am, 2026-12-01…)', footer: true, short: 'snooze' },
+  { action: 'done', keys: ['x', 'space'], description: 'mark task done', footer: true, short: 'done', needs: 'activity.write' },
+  { action: 'snooze', keys: ['z'], description: 'snooze the task (until: tomorrow, next monday 9am, 2026-12-01…)', footer: true, short: 'snooze', needs: 'activity.write' },
   { action: 'everyone', keys: ['o'], description: "everyone's tasks / only mine (toggle)", footer: true, short: 'everyone/mine' },
   ...LIST_KEYS,
 ];

@@ -17,3 +17,27 @@ it('the status line names the acting user and role', async () => {
   expect(f.split('\n')[0]).toContain('sara (rep)');
   app.unmount();
 });
+
+it('hides the keys of changes the acting user may not make, by the permission table: finance reads, a rep logs calls', async () => {
+  const { addContact } = await import('../../src/domain/contacts.js');
+  await addContact(t.session, { name: 'Sara Rahimi', email: 'sara@example.com' });
+  const as = (role: string) => ({ ...t.session, actor: 'fin', principal: { userId: 1, handle: 'fin', role, team: null } });
+  const finance = render(<App session={as('finance')} color={false} initialScreen="contacts" size={{ columns: 100, rows: 24 }} pollMs={0} tickMs={0} />);
+  let f = await waitForFrame(finance.lastFrame, (f) => f.includes('Sara Rahimi'));
+  const footer = (frame: string) => frame.split('\n').find((l) => l.includes('? keys')) ?? '';
+  expect(footer(f)).toContain('/ search');
+  expect(footer(f)).not.toContain('call');
+  expect(footer(f)).not.toContain('+ new');
+  finance.stdin.write('c'); // inert: no "log a call" form opens
+  finance.stdin.write('?');
+  f = await waitForFrame(finance.lastFrame, (f) => f.includes('Contacts keys'));
+  expect(f).not.toContain('log a call');
+  expect(f).toContain('open contact');
+  finance.unmount();
+
+  const rep = render(<App session={as('rep')} color={false} initialScreen="contacts" size={{ columns: 100, rows: 24 }} pollMs={0} tickMs={0} />);
+  f = await waitForFrame(rep.lastFrame, (f) => f.includes('Sara Rahimi'));
+  expect(footer(f)).toContain('c call');
+  expect(footer(f)).toContain('+ new');
+  rep.unmount();
+});
