@@ -57,8 +57,10 @@ export interface CliContext {
   hasDb(): boolean;
   /** The audit name of who is acting: the resolved identity's, else --as, else CRM_USER, else the login. */
   actor(): string;
-  /** The OS login name (the harness injects one). */
+  /** Who is at the keyboard: the database role of a person on PostgreSQL, else the OS login name (the harness injects one). */
   login(): string;
+  /** On PostgreSQL, the person's own database role when they connect as one (read with the identity). */
+  databaseRole?: string;
   /** --as, else CRM_USER — undefined when neither is given. */
   requestedUser(): string | undefined;
   /** Who is acting, once resolved (src/cli.ts resolves it before every command that reads or writes records). */
@@ -127,7 +129,9 @@ export function createContext(deps: ContextDeps): CliContext {
     actor() {
       return ctx.identity?.actor ?? ctx.requestedUser() ?? ctx.login();
     },
-    login: () => deps.login ?? safeLogin(),
+    // On PostgreSQL a person connecting as their own database role (a member of crm_member) is
+    // that role, whatever the OS login (src/db/postgres/access.ts); else the OS login.
+    login: () => ctx.databaseRole ?? deps.login ?? safeLogin(),
     requestedUser: () => ctx.globals.as || deps.env.CRM_USER || undefined,
     async close() {
       if (db) {

@@ -3,6 +3,7 @@
  * gateCommand). Loaded lazily: it pulls in the domain (and Kysely).
  */
 import type { CliContext } from '../context.js';
+import type { PgDb } from '../db/engine.js';
 import { ensureFirstAdmin, hasAdmin, resolveIdentity, type Identity } from '../domain/identity.js';
 import { info } from '../io.js';
 import { redactUrl } from '../db/postgres/url.js';
@@ -14,6 +15,7 @@ import { sessionOf } from './session.js';
 export async function ensureIdentity(ctx: CliContext): Promise<Identity> {
   if (!ctx.identity) {
     const s = { db: ctx.anyDb(), now: () => ctx.clock.now() };
+    if (s.db.engine === 'postgres') ctx.databaseRole = await personRole(s.db);
     // A database without an admin (made before crm had roles, or filled by hand) is claimed by the
     // first login that opens it, as `crm init` would have made it: whoever can open the file owns it.
     if (!(await hasAdmin(s))) {
@@ -26,6 +28,17 @@ export async function ensureIdentity(ctx: CliContext): Promise<Identity> {
     ctx.weekStart = ctx.identity.user.week_start ?? parseWeekStart(defaults.weekStart ?? undefined) ?? 1;
   }
   return ctx.identity;
+}
+
+/** The connected database role when it is a person's (a member of crm_member, src/db/postgres/access.ts). */
+async function personRole(db: PgDb): Promise<string | undefined> {
+  const { sql } = await import('kysely');
+  try {
+    const r = await sql<{ u: string; p: boolean }>`SELECT current_user::text AS u, crm_person() AS p`.execute(db.kysely);
+    return r.rows[0]?.p ? r.rows[0].u : undefined;
+  } catch {
+    return undefined; // a schema from before the access rules (crm_person() is missing): the OS login
+  }
 }
 
 /** Commands that read or write records: the login must be a crm user (and may act --as only with act-as); notification-only roles read nothing. */

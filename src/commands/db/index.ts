@@ -9,6 +9,7 @@ import { emit, isJsonFormat, printRecord, toJson } from '../../output/render.js'
 import { examples } from '../common.js';
 import * as backup from './backup.js';
 import * as check from './check.js';
+import * as grant from './grant.js';
 import * as init from './init.js';
 import * as restore from './restore.js';
 import * as vacuum from './vacuum.js';
@@ -70,6 +71,7 @@ export function register(noun: Command, ctx: CliContext): void {
   });
 
   init.register(noun, ctx);
+  grant.register(noun, ctx);
   backup.register(noun, ctx);
   restore.register(noun, ctx);
   check.register(noun, ctx);

@@ -1,6 +1,7 @@
 /** `crm whoami`: who is acting (user, role, team, time zone, week start) and on which database. */
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
+import { redactUrl } from '../../db/postgres/url.js';
 import { printRecord } from '../../output/render.js';
 import { examples } from '../common.js';
 import { ensureIdentity } from '../identity.js';
@@ -24,7 +25,7 @@ export function register(noun: Command, ctx: CliContext): void {
   noun.action(async () => {
     const id = await ensureIdentity(ctx);
     const { readDefaults } = await import('../../domain/settings.js');
-    const defaults = await readDefaults({ db: ctx.db() });
+    const defaults = await readDefaults({ db: ctx.anyDb() });
     const { WEEK_DAYS } = await import('../../domain/users.js');
     const record: WhoAmI = {
       handle: id.user.handle,
@@ -35,7 +36,7 @@ export function register(noun: Command, ctx: CliContext): void {
       actingAdmin: id.principal.onBehalfBy ?? null,
       timeZone: ctx.timeZone,
       weekStart: id.user.week_start ? WEEK_DAYS[id.user.week_start - 1]! : (defaults.weekStart ?? 'monday'),
-      database: ctx.dbPath(),
+      database: redactUrl(ctx.dbPath()), // never a password
     };
     printRecord(ctx.out, record, [
       { key: 'handle', label: 'User' },

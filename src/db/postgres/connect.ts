@@ -126,7 +126,7 @@ export async function openPostgres(url: string, opts: PgOpenOptions = {}): Promi
       const res = await pool.query<{ v: string; size: number }>("SELECT current_setting('server_version') AS v, pg_database_size(current_database()) AS size");
       return { serverVersion: res.rows[0]!.v, sizeBytes: res.rows[0]!.size };
     },
-    migrate: (): Promise<PgMigrateResult> => migratePostgres(pool, shown, list),
+    migrate: (): Promise<PgMigrateResult> => migratePostgres(pool, shown, list, { always: true }),
     async close() {
       if (closed) return;
       closed = true;

@@ -13,9 +13,13 @@ import type pg from 'pg';
 import { CrmError, UserError } from '../../errors.js';
 import type { Migration } from '../migrations/index.js';
 import { translatePgError } from './errors.js';
+import { syncAccess } from './access.js';
 
 /** The advisory lock key of crm's migrations ("crm" in ASCII); per database, like all advisory locks. */
 const MIGRATION_LOCK = 0x63726d;
+
+/** The schema version whose users table the access rules read (users.login, 0009). */
+const ACCESS_SINCE = 9;
 
 const CREATE_VERSION_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version integer PRIMARY KEY,
@@ -40,10 +44,14 @@ export interface PgMigrateResult {
   to: number;
 }
 
-export async function migratePostgres(pool: pg.Pool, shown: string, list: Migration[]): Promise<PgMigrateResult> {
+/**
+ * `always`: also when nothing is pending, re-apply the access rules (grants and row security
+ * compiled from the permission table, access.ts) — what `crm db migrate` and `crm db grant` do.
+ */
+export async function migratePostgres(pool: pg.Pool, shown: string, list: Migration[], opts: { always?: boolean } = {}): Promise<PgMigrateResult> {
   const latest = list.length ? list[list.length - 1]!.version : 0;
   const unlocked = await pgSchemaVersion(pool);
-  if (unlocked >= latest) return { from: unlocked, to: unlocked };
+  if (unlocked >= latest && !opts.always) return { from: unlocked, to: unlocked };
   const client = await pool.connect();
   let current = unlocked;
   try {
@@ -56,6 +64,9 @@ export async function migratePostgres(pool: pg.Pool, shown: string, list: Migrat
       await client.query(m.sql);
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
     }
+    // The permission table as grants and row-level security, for people connecting as their own
+    // role (access.ts); regenerated with every schema change, so new tables are granted too.
+    if (latest >= ACCESS_SINCE && (current < latest || opts.always)) await syncAccess(client);
     await client.query('COMMIT');
     return { from: current, to: Math.max(current, latest) };
   } catch (err) {

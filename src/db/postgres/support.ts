@@ -9,6 +9,8 @@ import { UserError } from '../../errors.js';
 export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'db status',
   'db migrate',
+  'db grant',
+  'whoami',
   'user add',
   'user list',
   'user show',
