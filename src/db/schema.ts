@@ -114,6 +114,8 @@ export interface CampaignsTable {
   end_date: string | null;
   goal: string | null;
   goal_amount: number | null;
+  /** The contact filter the campaign targets (usually segment:NAME); null: none. */
+  audience: Generated<string | null>;
   created_at: string;
   updated_at: string;
   archived_at: string | null;

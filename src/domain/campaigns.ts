@@ -34,6 +34,8 @@ export interface CampaignRecord {
   startDate: string | null;
   endDate: string | null;
   goal: CampaignGoal | null;
+  /** The contact filter it targets, e.g. "segment:tehran-retail" (crm campaign audience NAME lists them). */
+  audience: string | null;
   createdAt: string;
   updatedAt: string;
   archivedAt: string | null;
@@ -55,6 +57,7 @@ export function toCampaignRecord(c: Campaign): CampaignRecord {
     startDate: c.start_date,
     endDate: c.end_date,
     goal,
+    audience: c.audience ?? null,
     createdAt: c.created_at,
     updatedAt: c.updated_at,
     archivedAt: c.archived_at,
@@ -70,6 +73,8 @@ export interface CampaignInput {
   start?: string;
   end?: string;
   goal?: string;
+  /** A contact filter (segment:NAME, +vip city:Tehran…); "" or "none" clears it. */
+  audience?: string;
 }
 
 const GOAL_HINT = 'Write the goal as "200 leads", "40 customers", "25 deals" or "50000 EUR" (won value).';
@@ -151,10 +156,34 @@ function currencyFor(input: CampaignInput, existing?: string | null): string {
   return 'USD';
 }
 
+/** The audience as stored: a contact filter whose every term is checked now (a wrong field or segment is a usage error). */
+async function audienceColumn(s: Session, text: string | undefined, cols: Record<string, unknown>): Promise<void> {
+  if (text === undefined) return;
+  const filter = text.trim();
+  if (filter === '' || filter === 'none') {
+    cols.audience = null;
+    return;
+  }
+  const { filterTokens } = await import('./field-filters.js');
+  const { countMatching } = await import('./segments.js');
+  await countMatching(s, 'contact', filterTokens(filter));
+  cols.audience = filter;
+}
+
+/** The contacts a campaign targets, through the one contact list (and its filter language). */
+export async function campaignAudience(s: Session, ref: string, opts: { limit?: number } = {}) {
+  const c = await getCampaign(s, ref);
+  if (!c.audience) throw new UserError(`Campaign "${c.name}" has no audience.`, `Give it one: crm campaign edit ${c.id} --audience segment:NAME (crm segment list)`, 'no_audience');
+  const { filterTokens } = await import('./field-filters.js');
+  const { listContacts } = await import('./contacts.js');
+  return { campaign: toCampaignRecord(c), result: await listContacts(s, { filter: filterTokens(c.audience), limit: opts.limit }) };
+}
+
 export async function addCampaign(s: Session, input: CampaignInput & { name: string }): Promise<CampaignRecord> {
   await authorize(s, 'campaign.write');
   const currency = currencyFor(input);
   const cols = columnsOf(input, currency);
+  await audienceColumn(s, input.audience, cols);
   if (cols.start_date && cols.end_date && String(cols.end_date) < String(cols.start_date)) throw new UserError('The campaign ends before it starts.');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
@@ -199,6 +228,7 @@ export async function editCampaign(s: Session, ref: string, input: CampaignInput
   }
   const currency = currencyFor(input, input.currency === undefined ? c.currency : undefined);
   const cols = columnsOf(input, currency);
+  await audienceColumn(s, input.audience, cols);
   if (input.currency !== undefined) cols.currency = currency;
   if (input.archive) cols.archived_at = nowIso(s);
   if (input.restore) cols.archived_at = null;

@@ -1,7 +1,7 @@
 /** `crm campaign add|list|show|edit`: marketing campaigns and what they brought in. */
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { addCampaign, editCampaign, getCampaign, listCampaigns, toCampaignRecord, type CampaignInput, type CampaignRecord } from '../../domain/campaigns.js';
+import { addCampaign, campaignAudience, editCampaign, getCampaign, listCampaigns, toCampaignRecord, type CampaignInput, type CampaignRecord } from '../../domain/campaigns.js';
 import { resolveScope } from '../../reports/scope.js';
 import { leadsBySource, wonByCampaign } from '../../reports/sources/query.js';
 import { UsageError } from '../../errors.js';
@@ -10,7 +10,8 @@ import type { ListView } from '../../output/columns.js';
 import { printChanged, printCreated, printList, printRecord } from '../../output/render.js';
 import { effectiveEnd } from '../../reports/scope.js';
 import { CAMPAIGN_FORMULAS, campaignLines, type CampaignLine } from '../../reports/sources/build.js';
-import { examples } from '../common.js';
+import { effectiveLimit, examples, noteTruncated, positiveInt } from '../common.js';
+import { contactListView } from '../contact/views.js';
 import { sessionOf } from '../session.js';
 
 const goalText = (c: CampaignRecord) => (c.goal ? (typeof c.goal.target === 'number' ? `${c.goal.target} ${c.goal.kind}` : `${c.goal.target.format()} won`) : null);
@@ -26,10 +27,11 @@ const listView: ListView<CampaignRecord> = [
   { key: 'goal', label: 'Goal', get: goalText },
 ];
 
-type Shown = CampaignRecord & { window: string; results: CampaignLine };
+type Shown = CampaignRecord & { window: string; results: CampaignLine; audienceSize: number | null };
 
 const showView: ListView<Shown> = [
   ...(listView as unknown as ListView<Shown>),
+  { key: 'audience', label: 'Audience', get: (r) => (r.audience === null ? null : `${r.audience} (${r.audienceSize ?? 0} contacts now)`) },
   { key: 'window', label: 'Results for' },
   { key: 'leads', label: 'Leads', format: 'int', get: (r) => r.results.leads },
   { key: 'customers', label: 'Customers', format: 'int', get: (r) => r.results.customers },
@@ -49,6 +51,7 @@ interface CampaignFlags {
   start?: string;
   end?: string;
   goal?: string;
+  audience?: string;
 }
 
 function campaignOptions(cmd: Command): Command {
@@ -59,7 +62,8 @@ function campaignOptions(cmd: Command): Command {
     .option('--currency <code>', 'currency of bare amounts (default: the one written in --cost/--budget, else USD)')
     .option('--start <date>', 'first day (YYYY-MM-DD)')
     .option('--end <date>', 'last day (YYYY-MM-DD)')
-    .option('--goal <goal>', '"200 leads", "40 customers", "25 deals" or "50000 EUR" (won value)');
+    .option('--goal <goal>', '"200 leads", "40 customers", "25 deals" or "50000 EUR" (won value)')
+    .option('--audience <filter>', 'the contacts it targets: segment:NAME or any contact filter ("none" clears)');
 }
 
 export function register(noun: Command, ctx: CliContext): void {
@@ -97,8 +101,23 @@ export function register(noun: Command, ctx: CliContext): void {
     const end = effectiveEnd(scope);
     const [leads, won] = await Promise.all([leadsBySource(s.db, scope, scope.period.start, end), wonByCampaign(s.db, scope, scope.period.start, end)]);
     const results = campaignLines([campaign], leads, won)[0]!;
-    const shown: Shown = { ...campaign, window: allTime ? 'all time' : scope.period.label, results };
+    const audienceSize = campaign.audience ? (await campaignAudience(s, String(campaign.id), { limit: 1 })).result.total : null;
+    const shown: Shown = { ...campaign, window: allTime ? 'all time' : scope.period.label, results, audienceSize };
     printRecord(ctx.out, shown, showView, o.explain ? [{ title: 'How the results are computed', text: CAMPAIGN_FORMULAS.join('\n') }] : []);
+  });
+
+  const audience = noun
+    .command('audience')
+    .description("the contacts a campaign targets (its --audience: a segment or a filter), as contact list prints them")
+    .argument('<campaign>', 'id or name')
+    .option('--limit <n>', 'at most n rows (default 50 on a terminal, all when piped)', positiveInt('--limit'))
+    .option('--all', 'no row limit');
+  examples(audience, ['crm campaign edit "Spring webinar" --audience segment:tehran-retail', 'crm campaign audience "Spring webinar"', 'crm campaign audience 2 --format csv -o invite.csv', 'crm campaign audience 2 --json | jq length']);
+  audience.action(async (ref: string, o: { limit?: number; all?: boolean }) => {
+    const limit = effectiveLimit(ctx, o.limit, o.all);
+    const { campaign, result } = await campaignAudience(sessionOf(ctx), ref, { limit });
+    printList(ctx.out, contactListView, result.rows, { emptyMessage: `No contacts match the audience of ${campaign.name} (${campaign.audience}) now.` });
+    noteTruncated(ctx, result.rows.length, result.total, 'contacts');
   });
 
   const edit = campaignOptions(noun.command('edit').description('change a campaign').argument('<campaign>', 'id or name'))

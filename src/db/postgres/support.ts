@@ -77,6 +77,7 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'campaign list',
   'campaign show',
   'campaign edit',
+  'campaign audience',
   'quota set',
   'quota list',
   'quota remove',
