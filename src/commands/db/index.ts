@@ -9,6 +9,7 @@ import { emit, isJsonFormat, printRecord, toJson } from '../../output/render.js'
 import { examples } from '../common.js';
 import * as backup from './backup.js';
 import * as check from './check.js';
+import * as copy from './copy.js';
 import * as init from './init.js';
 import * as restore from './restore.js';
 import * as vacuum from './vacuum.js';
@@ -73,6 +74,7 @@ export function register(noun: Command, ctx: CliContext): void {
   backup.register(noun, ctx);
   restore.register(noun, ctx);
   check.register(noun, ctx);
+  copy.register(noun, ctx);
   vacuum.register(noun, ctx);
 }
 

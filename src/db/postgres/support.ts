@@ -129,8 +129,8 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'demo',
 ]);
 
-/** Commands that never open the database: they run whatever --db names. */
-const NEEDS_NO_DATABASE: ReadonlySet<string> = new Set(['help']);
+/** Commands that never open --db's database: help runs whatever it names; db copy opens its own FROM and TO. */
+const NEEDS_NO_DATABASE: ReadonlySet<string> = new Set(['help', 'db copy']);
 
 export function needsNoDatabase(command: string): boolean {
   return NEEDS_NO_DATABASE.has(command);
