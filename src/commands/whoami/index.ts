@@ -24,7 +24,7 @@ export function register(noun: Command, ctx: CliContext): void {
   noun.action(async () => {
     const id = await ensureIdentity(ctx);
     const { readDefaults } = await import('../../domain/settings.js');
-    const defaults = await readDefaults({ db: ctx.db() });
+    const defaults = await readDefaults({ db: ctx.anyDb() });
     const { WEEK_DAYS } = await import('../../domain/users.js');
     const record: WhoAmI = {
       handle: id.user.handle,
@@ -35,7 +35,7 @@ export function register(noun: Command, ctx: CliContext): void {
       actingAdmin: id.principal.onBehalfBy ?? null,
       timeZone: ctx.timeZone,
       weekStart: id.user.week_start ? WEEK_DAYS[id.user.week_start - 1]! : (defaults.weekStart ?? 'monday'),
-      database: ctx.dbPath(),
+      database: ctx.anyDb().path,
     };
     printRecord(ctx.out, record, [
       { key: 'handle', label: 'User' },

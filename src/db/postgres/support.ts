@@ -127,6 +127,20 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'db restore',
   'db check',
   'demo',
+  'contact merge',
+  'field add',
+  'field list',
+  'field edit',
+  'field remove',
+  'field enable',
+  'segment add',
+  'segment list',
+  'segment show',
+  'segment remove',
+  'whoami',
+  'init',
+  'db init',
+  'report kpi',
 ]);
 
 /** Commands that never open --db's database: help runs whatever it names; db copy opens its own FROM and TO. */
