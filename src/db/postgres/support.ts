@@ -143,8 +143,8 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'report kpi',
 ]);
 
-/** Commands that never open --db's database: help runs whatever it names; db copy opens its own FROM and TO. */
-const NEEDS_NO_DATABASE: ReadonlySet<string> = new Set(['help', 'db copy']);
+/** Commands that never open --db's database: help and db path run whatever it names; db copy opens its own FROM and TO. */
+const NEEDS_NO_DATABASE: ReadonlySet<string> = new Set(['help', 'db copy', 'db path']);
 
 export function needsNoDatabase(command: string): boolean {
   return NEEDS_NO_DATABASE.has(command);
