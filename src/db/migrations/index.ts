@@ -8,7 +8,7 @@ import * as m0007 from './0007_ticket_contact_index.js';
 import * as m0008 from './0008_contact_link_indexes.js';
 import * as m0009 from './0009_users_access.js';
 import * as m0010 from './0010_custom_fields_segments.js';
-import * as m0018 from './0018_contact_search_trigrams.js';
+import * as m0018 from './0018_pg_search_and_notify.js';
 
 export interface Migration {
   version: number;

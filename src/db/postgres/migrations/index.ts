@@ -7,7 +7,7 @@ import type { Migration } from '../../migrations/index.js';
 import * as m0008 from './0008_baseline.js';
 import * as m0009 from './0009_users_access.js';
 import * as m0010 from './0010_custom_fields_segments.js';
-import * as m0018 from './0018_contact_search_trigrams.js';
+import * as m0018 from './0018_pg_search_and_notify.js';
 
 export const pgMigrations: Migration[] = [m0008, m0009, m0010, m0018];
 
