@@ -141,6 +141,7 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'init',
   'db init',
   'report kpi',
+  'tui',
 ]);
 
 /** Commands that never open --db's database: help and db path run whatever it names; db copy opens its own FROM and TO. */
