@@ -10,6 +10,7 @@
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { UsageError } from '../errors.js';
+import type { Engine } from './engine.js';
 import { fold } from './fold.js';
 
 export type Op = '=' | '>' | '>=' | '<' | '<=' | 'range';
@@ -96,6 +97,8 @@ export interface FilterEnv {
   actorHandle: string;
   /** First day of "this-week" / "last-week" / "next-week": 1 = Monday (default) … 7 = Sunday. */
   weekStart?: number;
+  /** The engine the query runs on, where a form differs in speed (inSubquery); SQLite's form when absent. */
+  engine?: Engine;
 }
 
 export type FieldType = 'text' | 'exact' | 'number' | 'date' | 'datetime' | 'enum' | 'user' | 'custom';
@@ -125,7 +128,7 @@ export interface FilterSpec {
   /** Fields named at filter time (`company.city`): asked when no field above has the name. */
   resolve?: (name: string) => FilterField | undefined;
   /** Free-text search condition. */
-  text?: (eb: AnyEB, folded: string) => Cond;
+  text?: (eb: AnyEB, folded: string, env?: Pick<FilterEnv, 'engine'>) => Cond;
 }
 
 export function compileFilter(tree: FilterTree, spec: FilterSpec, env: FilterEnv): ((eb: AnyEB) => Cond) | undefined {
@@ -153,7 +156,7 @@ function compileTerm(eb: AnyEB, term: FilterTerm, spec: FilterSpec, env: FilterE
     cond = eb(eb.ref(spec.idColumn), 'in', eb.selectFrom('tags').select('tags.entity_id').where('tags.entity_type', '=', spec.tagEntity).where('tags.tag', '=', term.tag));
   } else if (term.kind === 'text') {
     if (!spec.text) throw badToken(term.token, `free text is not supported for ${spec.entity}`);
-    cond = spec.text(eb, fold(term.text));
+    cond = spec.text(eb, fold(term.text), env);
   } else {
     const field = spec.fields.find((f) => f.name === term.field || f.aliases?.includes(term.field)) ?? spec.resolve?.(term.field);
     if (!field) {
@@ -424,4 +427,25 @@ function distance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++)
       dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
   return dp[a.length]![b.length]!;
+}
+
+/**
+ * `column` contains `folded` (both already folded: src/db/fold.ts), as `LIKE '%…%'` with the
+ * wildcards in the needle escaped — the same result as instr() > 0 on both engines, and a form
+ * PostgreSQL's trigram indexes (pg_trgm, migration 0018) answer without reading every row.
+ */
+export function containsFolded(column: string, folded: string): Expression<SqlBool> {
+  const pattern = `%${folded.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<SqlBool>`${sql.ref(column)} LIKE ${pattern} ESCAPE '\\'`;
+}
+
+/**
+ * `column IN (subquery)`. On PostgreSQL written `column = ANY(ARRAY(subquery))`: the same rows,
+ * but inside an OR (contact search: its own text OR its company's name) PostgreSQL answers that
+ * form from indexes (a BitmapOr of the trigram and the company_id index), where an IN subquery
+ * makes it read every contact.
+ */
+export function inSubquery(eb: AnyEB, column: string, subquery: Expression<any>, engine?: Engine): Cond {
+  if (engine === 'postgres') return sql<SqlBool>`${sql.ref(column)} = ANY(ARRAY(${subquery}))`;
+  return eb(column, 'in', subquery);
 }

@@ -1,7 +1,7 @@
 /** Contacts: the rules for people — minimal required fields, unique emails, lifecycle, merge. */
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../db/audit.js';
-import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
+import { compileFilter, containsFolded, inSubquery, parseFilter, type FilterSpec } from '../db/filter.js';
 import { filterSpecFor } from './field-filters.js';
 import { assertRequiredFields, customSearchText, fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
 import { fold, phoneDigits } from '../db/fold.js';
@@ -365,10 +365,10 @@ export const contactFilterSpec: FilterSpec = {
     { name: 'updated', type: 'datetime', column: 'c.updated_at' },
     { name: 'id', type: 'number', column: 'c.id' },
   ],
-  text: (eb, folded) =>
+  text: (eb, folded, env) =>
     eb.or([
-      eb(sql`instr(c.search_text, ${folded})`, '>', 0),
-      eb('c.company_id', 'in', eb.selectFrom('companies').select('id').where(sql<boolean>`instr(name_fold, ${folded}) > 0`)),
+      containsFolded('c.search_text', folded),
+      inSubquery(eb, 'c.company_id', eb.selectFrom('companies').select('id').where(containsFolded('name_fold', folded)), env?.engine),
     ]),
 };
 
@@ -395,7 +395,7 @@ export async function listContacts(s: Session, opts: ContactListOptions = {}): P
   if (where) base = base.where(where);
   if (opts.text) {
     const folded = fold(opts.text);
-    base = base.where((eb) => contactFilterSpec.text!(eb, folded));
+    base = base.where((eb) => contactFilterSpec.text!(eb, folded, { engine: s.db.engine }));
   }
   const total = opts.limit ? Number((await base.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : -1;
   let q = base.orderBy('c.id');

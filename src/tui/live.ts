@@ -1,27 +1,33 @@
 /**
- * Live reload: poll SQLite's data_version (bumped by commits from other connections — a cron
- * import, a colleague's terminal) and hand screens a number that changes when they should
- * reload. The poll is one pragma, no table read, so once a second costs nothing.
+ * Live reload: a number that changes when another process committed — a cron import, a
+ * colleague's terminal — so screens reload. The change feed is the engine's (src/db/watch.ts):
+ * SQLite's data_version polled every `intervalMs`, PostgreSQL's LISTEN/NOTIFY (told, not polled).
  */
 import { useEffect, useState } from 'react';
-import { dataVersion } from '../db/sqlite-watch.js';
+import { openChangeFeed, POLL_MS as FEED_POLL_MS, type ChangeFeed } from '../db/watch.js';
 import type { Session } from '../domain/session.js';
 
-export const POLL_MS = 1000;
+export const POLL_MS = FEED_POLL_MS;
 
+/** 0 turns live reload off (tests drive changes by hand). */
 export function useDataVersion(session: Session, intervalMs = POLL_MS): number {
-  const [version, setVersion] = useState(() => dataVersion(session.db));
+  const [version, setVersion] = useState(0);
   useEffect(() => {
     if (intervalMs <= 0) return;
-    const timer = setInterval(() => {
-      try {
-        const v = dataVersion(session.db);
-        setVersion((old) => (old === v ? old : v));
-      } catch {
-        // a busy or closing database: try again on the next tick
-      }
-    }, intervalMs);
-    return () => clearInterval(timer);
+    let feed: ChangeFeed | undefined;
+    let gone = false;
+    openChangeFeed(session.db, { pollMs: intervalMs }).then(
+      (f) => {
+        if (gone) return void f.close();
+        feed = f;
+        f.onChange(setVersion);
+      },
+      () => undefined, // no live reload (the screens still reload after our own writes and on demand)
+    );
+    return () => {
+      gone = true;
+      void feed?.close();
+    };
   }, [session, intervalMs]);
   return version;
 }

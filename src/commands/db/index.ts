@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { latestVersion, migrations } from '../../db/migrations/index.js';
+import { redactUrl } from '../../db/postgres/url.js';
 import { migrate, pendingMigrations, schemaVersion } from '../../db/sqlite.js';
 import { CheckFailedError } from '../../errors.js';
 import { info } from '../../io.js';
@@ -10,6 +11,7 @@ import { examples } from '../common.js';
 import * as backup from './backup.js';
 import * as check from './check.js';
 import * as grant from './grant.js';
+import * as copy from './copy.js';
 import * as init from './init.js';
 import * as restore from './restore.js';
 import * as vacuum from './vacuum.js';
@@ -18,6 +20,13 @@ import { plural } from '../../output/plural.js';
 export function register(noun: Command, ctx: CliContext): void {
   examples(noun.command('path').description('print the database path in use (creates nothing)'), ['crm db path', 'CRM_DB=team.db crm db path']).action(() => {
     const path = ctx.dbPath();
+    if (ctx.engine() === 'postgres') {
+      // A server database: its URL as shown to people (never its password); nothing is opened.
+      const shown = redactUrl(path);
+      if (isJsonFormat(ctx.out)) emit(ctx.out, toJson({ path: shown, engine: 'postgres' }) + '\n');
+      else emit(ctx.out, shown + '\n');
+      return;
+    }
     if (isJsonFormat(ctx.out)) emit(ctx.out, toJson({ path, exists: existsSync(path) }) + '\n');
     else emit(ctx.out, path + '\n');
   });
@@ -75,6 +84,7 @@ export function register(noun: Command, ctx: CliContext): void {
   backup.register(noun, ctx);
   restore.register(noun, ctx);
   check.register(noun, ctx);
+  copy.register(noun, ctx);
   vacuum.register(noun, ctx);
 }
 

@@ -3,7 +3,7 @@ import type { CliContext } from '../../context.js';
 import { prepareDatabaseFile } from '../../db/sqlite-maintenance.js';
 import { alignCompanionPermissions } from '../../db/sqlite-fs.js';
 import { schemaVersion } from '../../db/sqlite.js';
-import { UserError } from '../../errors.js';
+import { UsageError, UserError } from '../../errors.js';
 import { info, warn } from '../../io.js';
 import { emit, isJsonFormat, toJson } from '../../output/render.js';
 import { examples } from '../common.js';
@@ -16,6 +16,7 @@ export interface InitOptions {
 }
 
 export async function run(ctx: CliContext, o: InitOptions): Promise<void> {
+  if (ctx.engine() === 'postgres') return runOnPostgres(ctx, o);
   const path = ctx.dbPath();
   if (path === ':memory:') throw new UserError('An in-memory database needs no init.', 'Pass --db PATH.');
   const prepared = prepareDatabaseFile(path, { sharedGroup: o.sharedGroup });
@@ -34,6 +35,27 @@ export async function run(ctx: CliContext, o: InitOptions): Promise<void> {
 }
 
 /**
+ * `crm init` on PostgreSQL: the database itself is the server's (CREATE DATABASE, README); crm
+ * applies the migrations (already done on open), makes the invoking login its first admin and
+ * stores the defaults — the same first run as a new file.
+ */
+async function runOnPostgres(ctx: CliContext, o: InitOptions): Promise<void> {
+  if (o.sharedGroup !== undefined) {
+    throw new UsageError('--shared-group sets a SQLite file\'s permissions; a PostgreSQL database has none.', 'Give each person a role with the privileges README "Running on PostgreSQL" lists, then: crm init', 'usage');
+  }
+  const db = ctx.anyDb();
+  if (db.engine !== 'postgres') return;
+  const first = await setUpFirstRun(ctx, o, false);
+  const result = { path: db.path, engine: 'postgres', schemaVersion: await db.schemaVersion(), ...first };
+  if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(result) + '\n');
+  else emit(ctx.out, db.path + '\n');
+  info(ctx.io, `Checked ${db.path} (PostgreSQL, schema version ${result.schemaVersion}).`);
+  if (first.admin) info(ctx.io, `You (${ctx.login()}) are its first admin: crm user ${first.admin.handle}. Add your team with: crm user add HANDLE --name "…" --role rep`);
+  const d = first.defaults;
+  info(ctx.io, `Defaults: currency ${d.currency ?? '-'}, time zone ${d.timezone ?? '-'}, week starts ${d.weekStart ?? '-'} (change: crm init --currency EUR --timezone Europe/Berlin --week-start monday).`);
+}
+
+/**
  * The first run: the invoking login becomes the first admin (when the database has none), and the
  * defaults are stored — from the flags, else asked on a terminal, else (a new file) the system's zone,
  * Monday and USD.
@@ -41,7 +63,7 @@ export async function run(ctx: CliContext, o: InitOptions): Promise<void> {
 async function setUpFirstRun(ctx: CliContext, o: InitOptions, created: boolean) {
   const { ensureFirstAdmin } = await import('../../domain/identity.js');
   const { readDefaults, writeDefaults } = await import('../../domain/settings.js');
-  const s = { db: ctx.db(), now: () => ctx.clock.now(), actor: ctx.login(), timeZone: 'UTC' };
+  const s = { db: ctx.anyDb(), now: () => ctx.clock.now(), actor: ctx.login(), timeZone: 'UTC' };
   const madeAdmin = await ensureFirstAdmin(s, ctx.login());
   const current = await readDefaults(s);
   // Changing the defaults of a database in use is an admin's job (db.admin).

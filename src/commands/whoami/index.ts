@@ -1,7 +1,6 @@
 /** `crm whoami`: who is acting (user, role, team, time zone, week start) and on which database. */
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { redactUrl } from '../../db/postgres/url.js';
 import { printRecord } from '../../output/render.js';
 import { examples } from '../common.js';
 import { ensureIdentity } from '../identity.js';
@@ -36,7 +35,7 @@ export function register(noun: Command, ctx: CliContext): void {
       actingAdmin: id.principal.onBehalfBy ?? null,
       timeZone: ctx.timeZone,
       weekStart: id.user.week_start ? WEEK_DAYS[id.user.week_start - 1]! : (defaults.weekStart ?? 'monday'),
-      database: redactUrl(ctx.dbPath()), // never a password
+      database: ctx.anyDb().path,
     };
     printRecord(ctx.out, record, [
       { key: 'handle', label: 'User' },

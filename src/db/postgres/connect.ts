@@ -127,6 +127,21 @@ export async function openPostgres(url: string, opts: PgOpenOptions = {}): Promi
       return { serverVersion: res.rows[0]!.v, sizeBytes: res.rows[0]!.size };
     },
     migrate: (): Promise<PgMigrateResult> => migratePostgres(pool, shown, list, { always: true }),
+    async listen(channel, onNotify, onError) {
+      const client = new pg.Client({ ...(connectionConfig(url) as pg.ClientConfig), types: crmTypes, application_name: 'crm listen' });
+      client.on('notification', (msg) => {
+        if (msg.channel === channel) onNotify();
+      });
+      client.on('error', (err) => onError?.(err));
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+      } catch (err) {
+        await client.end().catch(() => undefined);
+        throw translatePgError(err, shown);
+      }
+      return { close: () => client.end().catch(() => undefined) };
+    },
     async close() {
       if (closed) return;
       closed = true;

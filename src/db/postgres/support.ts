@@ -130,10 +130,25 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'db restore',
   'db check',
   'demo',
+  'contact merge',
+  'field add',
+  'field list',
+  'field edit',
+  'field remove',
+  'field enable',
+  'segment add',
+  'segment list',
+  'segment show',
+  'segment remove',
+  'whoami',
+  'init',
+  'db init',
+  'report kpi',
+  'tui',
 ]);
 
-/** Commands that never open the database: they run whatever --db names. */
-const NEEDS_NO_DATABASE: ReadonlySet<string> = new Set(['help']);
+/** Commands that never open --db's database: help and db path run whatever it names; db copy opens its own FROM and TO. */
+const NEEDS_NO_DATABASE: ReadonlySet<string> = new Set(['help', 'db copy', 'db path']);
 
 export function needsNoDatabase(command: string): boolean {
   return NEEDS_NO_DATABASE.has(command);

@@ -12,10 +12,13 @@
  * again from the start, so `fn` must do database work only (no prompts, no output, no files) —
  * already the rule for SQLite (src/db/transaction.ts).
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { UserError } from '../../errors.js';
 import type { Database } from '../schema.js';
 import { isRetryablePgError, translatePgError } from './errors.js';
+
+/** The channel every committed write notifies (here and by the tables' triggers, migration 0018). */
+export const CHANGES_CHANNEL = 'crm_changes';
 
 /** Attempts before giving up: bounded by count; with 50 writers on one row each gets its turn well within it. */
 export const MAX_ATTEMPTS = 200;
@@ -30,7 +33,12 @@ function backoffMs(attempt: number): number {
 export async function serializableTransaction<T>(kysely: Kysely<Database>, shown: string, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await kysely.transaction().setIsolationLevel('serializable').execute(fn);
+      return await kysely.transaction().setIsolationLevel('serializable').execute(async (trx) => {
+        const result = await fn(trx);
+        // Live TUIs LISTEN for this (postgres/watch.ts); PostgreSQL delivers it on COMMIT only.
+        await sql`SELECT pg_notify(${CHANGES_CHANNEL}, '')`.execute(trx);
+        return result;
+      });
     } catch (err) {
       if (!isRetryablePgError(err)) throw translatePgError(err, shown);
       if (attempt >= MAX_ATTEMPTS) {

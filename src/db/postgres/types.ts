@@ -21,5 +21,10 @@ export interface PgDb {
   serverInfo(): Promise<{ serverVersion: string; sizeBytes: number }>;
   /** Apply pending migrations under the advisory lock (postgres/migrate.ts). */
   migrate(): Promise<{ from: number; to: number }>;
+  /**
+   * LISTEN on `channel` on a connection of its own (the pool's are shared and short-lived);
+   * `onNotify` runs for every notification, `onError` when that connection is lost.
+   */
+  listen(channel: string, onNotify: () => void, onError?: (err: Error) => void): Promise<{ close(): Promise<void> }>;
   close(): Promise<void>;
 }
