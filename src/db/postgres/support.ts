@@ -127,6 +127,14 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'db restore',
   'db check',
   'demo',
+  'import contacts',
+  'import companies',
+  'import deals',
+  'import activities',
+  'import tickets',
+  'import users',
+  'import history',
+  'import undo',
 ]);
 
 /** Commands that never open the database: they run whatever --db names. */

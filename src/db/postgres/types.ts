@@ -3,6 +3,7 @@
  * driver, so src/db/engine.ts and src/context.ts can name it at no start-up cost.
  */
 import type { Kysely } from 'kysely';
+import type { Pool } from 'pg';
 import type { Migration } from '../migrations/index.js';
 import type { Database } from '../schema.js';
 
@@ -21,5 +22,7 @@ export interface PgDb {
   serverInfo(): Promise<{ serverVersion: string; sizeBytes: number }>;
   /** Apply pending migrations under the advisory lock (postgres/migrate.ts). */
   migrate(): Promise<{ from: number; to: number }>;
+  /** The connection pool itself, for what Kysely cannot say: COPY (the bulk import, postgres/import.ts). */
+  pool: Pool;
   close(): Promise<void>;
 }
