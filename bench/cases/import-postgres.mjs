@@ -58,7 +58,7 @@ const server = new EmbeddedPostgres({ databaseDir: join(dir, 'data'), user: 'pos
 await server.initialise();
 await server.start();
 const urlOf = (db) => `postgres://postgres:${password}@127.0.0.1:${port}/${db}`;
-const env = { ...process.env, CRM_NOW: NOW, CRM_USER: 'bench', TZ: 'UTC', PGPASSWORD: password };
+const env = { ...process.env, CRM_NOW: NOW, TZ: 'UTC', PGPASSWORD: password };
 
 function psql(db, ...args) {
   const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db, ...args], { env, encoding: 'utf8' });
@@ -80,6 +80,9 @@ try {
   psql('postgres', '-c', 'CREATE DATABASE crm_template');
   const m = spawnSync(process.execPath, [bin, '--db', urlOf('crm_template'), 'db', 'migrate'], { env, encoding: 'utf8' });
   if (m.status !== 0) throw new Error(`crm db migrate: ${m.stderr}`);
+  // The OS login becomes the template's admin here, once, not inside a timed run.
+  const claim = spawnSync(process.execPath, [bin, '--db', urlOf('crm_template'), 'user', 'list'], { env, encoding: 'utf8' });
+  if (claim.status !== 0) throw new Error(`crm user list: ${claim.stderr}`);
 
   // The baseline: \copy into a staging table, then contacts with the derived columns crm fills
   // (email_norm, search_text, timestamps), in one transaction.

@@ -244,7 +244,6 @@ describe('on PostgreSQL only', () => {
   it('a command not ported yet exits 1 with one line naming the issue, before touching the database', () => {
     for (const [args, name] of [
       [['report', 'kpi'], 'crm report kpi'],
-      [['import', 'contacts', 'x.csv'], 'crm import contacts'],
       [['contact', 'merge', '1', '2'], 'crm contact merge'],
       [['tui'], 'crm tui'],
     ] as const) {

@@ -218,15 +218,14 @@ function* copyChunks(rows: Iterable<Value[]>, map?: (row: Value[]) => Value[]): 
 }
 
 /**
- * A TEMP staging table shaped like `table`, filled by COPY with `rows`; how many rows were staged.
+ * A TEMP staging table shaped like `table`, filled by COPY with `rows`.
  * (ON COMMIT DROP: staging never outlives the import's transaction.)
  */
-async function stage(client: PoolClient, staging: string, table: string, cols: string[], rows: Iterable<Value[]>, map?: (row: Value[]) => Value[]): Promise<number> {
+async function stage(client: PoolClient, staging: string, table: string, cols: string[], rows: Iterable<Value[]>, map?: (row: Value[]) => Value[]): Promise<void> {
   // Only the columns and their types (not LIKE's NOT NULLs): the target table checks the rows.
   await client.query(`CREATE TEMP TABLE ${staging} ON COMMIT DROP AS SELECT ${cols.join(', ')} FROM ${table} WITH NO DATA`);
   const copy = client.query(copyStreams.from(`COPY ${staging} (${cols.join(', ')}) FROM STDIN`));
   await pipeline(Readable.from(copyChunks(rows, map)), copy);
-  return Number(copy.rowCount ?? 0);
 }
 
 async function applyChanges(client: PoolClient, db: Db, seeded: Seeded): Promise<Map<number, number>> {
@@ -238,8 +237,10 @@ async function applyChanges(client: PoolClient, db: Db, seeded: Seeded): Promise
     const cols = columnsOf(db, table);
     const max = seeded.maxId.get(table)!;
     // New rows, with the ids the pipeline gave them (consecutive after the largest: the run's id range).
-    const added = await stage(client, `crm_new_${table}`, table, cols, rowsOf(`SELECT ${cols.join(', ')} FROM ${table} WHERE id > ? ORDER BY id`, max));
+    // Counted first (a rowid range: no scan): an empty staging table is two round trips for nothing.
+    const added = sqlite.prepare(`SELECT count(*) FROM ${table} WHERE id > ?`).pluck().get(max) as number;
     if (added) {
+      await stage(client, `crm_new_${table}`, table, cols, rowsOf(`SELECT ${cols.join(', ')} FROM ${table} WHERE id > ? ORDER BY id`, max));
       await client.query(`INSERT INTO ${table} (${cols.join(', ')}) OVERRIDING SYSTEM VALUE SELECT ${cols.join(', ')} FROM crm_new_${table}`);
       // The next id crm adds comes after them, as SQLite's rowid does.
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT max(id) FROM ${table}))`);
@@ -291,10 +292,12 @@ async function applyChanges(client: PoolClient, db: Db, seeded: Seeded): Promise
   const auditCols = columnsOf(db, 'audit_log').filter((c) => c !== 'id');
   const entityAt = auditCols.indexOf('entity');
   const idAt = auditCols.indexOf('entity_id');
-  const audited = await stage(client, 'crm_new_audit', 'audit_log', auditCols, rowsOf(`SELECT ${auditCols.join(', ')} FROM audit_log ORDER BY id`), (r) => {
-    if (r[entityAt] === 'import_run') r[idAt] = runIds.get(Number(r[idAt])) ?? r[idAt]!;
-    return r;
-  });
-  if (audited) await client.query(`INSERT INTO audit_log (${auditCols.join(', ')}) SELECT ${auditCols.join(', ')} FROM crm_new_audit ORDER BY ctid`);
+  if (sqlite.prepare('SELECT count(*) FROM audit_log').pluck().get()) {
+    await stage(client, 'crm_new_audit', 'audit_log', auditCols, rowsOf(`SELECT ${auditCols.join(', ')} FROM audit_log ORDER BY id`), (r) => {
+      if (r[entityAt] === 'import_run') r[idAt] = runIds.get(Number(r[idAt])) ?? r[idAt]!;
+      return r;
+    });
+    await client.query(`INSERT INTO audit_log (${auditCols.join(', ')}) SELECT ${auditCols.join(', ')} FROM crm_new_audit ORDER BY ctid`);
+  }
   return runIds;
 }
