@@ -200,4 +200,22 @@ describe('crm import on SQLite and PostgreSQL', () => {
     await expectSameHistory();
     await expectSameExports();
   }, 120_000);
+
+  it('two imports at once on PostgreSQL: one waits for the other, both land whole, and each undoes alone', async () => {
+    const files = [0, 1].map((n) => {
+      const f = join(dir, `at-once-${n}.csv`);
+      writeFileSync(f, 'name,email\n' + Array.from({ length: 200 }, (_v, i) => `Person ${n}-${i},p${n}-${i}@at-once.test`).join('\n') + '\n');
+      return f;
+    });
+    const runs = await Promise.all(files.map((f) => on('postgres', ['import', 'contacts', f, '--json'])));
+    for (const r of runs) expect(JSON.parse(r.stdout), r.stderr).toMatchObject({ created: 200, committed: true });
+    const emails = async () => ((JSON.parse((await on('postgres', ['export', 'contacts', '--format', 'json'])).stdout) as { email: string }[]).map((c) => c.email).filter((e) => e?.endsWith('@at-once.test')));
+    expect(await emails()).toHaveLength(400);
+    // The runs' id ranges do not overlap: undoing the first leaves every contact of the second.
+    const undo = await on('postgres', ['import', 'undo', String(JSON.parse(runs[0]!.stdout).runId), '--yes', '--json']);
+    expect(JSON.parse(undo.stdout), undo.stderr).toMatchObject({ deleted: 200 });
+    const left = await emails();
+    expect(left).toHaveLength(200);
+    expect(left.every((e) => e.startsWith('p1-'))).toBe(true);
+  }, 120_000);
 });

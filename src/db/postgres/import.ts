@@ -33,7 +33,7 @@ import { importFile, type FileResult, type ImportOptions, type PreparedFile } fr
 import { undoImportRun, type UndoResult } from '../../csv/undo.js';
 import { openDatabase, type Db } from '../sqlite.js';
 import { isRetryablePgError, translatePgError } from './errors.js';
-import { MAX_ATTEMPTS } from './transaction.js';
+import { backoffMs, MAX_ATTEMPTS, sleep } from './transaction.js';
 import type { PgDb } from './types.js';
 
 /**
@@ -118,8 +118,6 @@ async function withScratch<T>(pg: PgDb, runs: number[], fn: (scratch: Scratch) =
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** BEGIN and the table locks, in one fixed order; a deadlock while waiting is retried. */
 async function lockTables(client: PoolClient): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -130,7 +128,7 @@ async function lockTables(client: PoolClient): Promise<void> {
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       if (!isRetryablePgError(err) || attempt >= MAX_ATTEMPTS) throw err;
-      await sleep(Math.min(100, 2 ** Math.min(attempt, 7)) * (0.5 + Math.random()));
+      await sleep(backoffMs(attempt));
     }
   }
 }
