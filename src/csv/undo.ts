@@ -3,6 +3,7 @@
  * updated — refusing, with the records named, when any of them changed since (version column).
  */
 import type { Db } from '../db/sqlite.js';
+import type { AnyDb } from '../db/engine.js';
 import { plural } from '../output/plural.js';
 import type { Session } from '../domain/session.js';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
@@ -51,9 +52,10 @@ function toRecord(r: RunRow): ImportRunRecord {
   };
 }
 
-export function listImportRuns(db: Db, limit?: number): ImportRunRecord[] {
-  const rows = db.sqlite.prepare(`SELECT * FROM import_runs ORDER BY id DESC${limit ? ' LIMIT ' + Number(limit) : ''}`).all() as RunRow[];
-  return rows.map(toRecord);
+export async function listImportRuns(db: AnyDb, limit?: number): Promise<ImportRunRecord[]> {
+  let q = db.kysely.selectFrom('import_runs').selectAll().orderBy('id', 'desc');
+  if (limit) q = q.limit(limit);
+  return ((await q.execute()) as unknown as RunRow[]).map(toRecord);
 }
 
 const TAG_ENTITY: Record<string, string> = { contacts: 'contact', companies: 'company', deals: 'deal', tickets: 'ticket' };

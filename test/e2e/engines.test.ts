@@ -244,7 +244,6 @@ describe('on PostgreSQL only', () => {
   it('a command not ported yet exits 1 with one line naming the issue, before touching the database', () => {
     for (const [args, name] of [
       [['db', 'vacuum'], 'crm db vacuum'],
-      [['import', 'contacts', 'x.csv'], 'crm import contacts'],
     ] as const) {
       const r = crmOn(db.url, [...args]);
       expect({ code: r.code, stdout: r.stdout, stderr: r.stderr.split('\n')[0] }).toEqual({ code: 1, stdout: '', stderr: `error: \`${name}\` does not run on PostgreSQL yet (issue #15).` });

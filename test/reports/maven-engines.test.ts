@@ -1,8 +1,8 @@
 /**
  * Issue #15's equality test: the Maven pipeline dataset loaded into SQLite and into PostgreSQL
  * gives identical report JSON. Both are loaded by the same Kysely loader (test/helpers/maven.ts,
- * with each deal's full stage history), not by `crm import`, which does not run on PostgreSQL in
- * this branch.
+ * with each deal's full stage history). The same equality through `crm import` itself (Maven
+ * excerpts imported into both engines) is test/e2e/import-engines.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliFor, tempDb, type Cli } from '../helpers/run-cli.js';

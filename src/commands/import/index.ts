@@ -18,7 +18,6 @@ import { importFile, prepareFile, type CreateMissing, type EmptyCells, type File
 import { describeMapping, parseMapFlags } from '../../csv/mapping.js';
 import { listImportRuns, undoImportRun, type ImportRunRecord } from '../../csv/undo.js';
 import { fold } from '../../db/fold.js';
-import { sqliteOnly } from '../../db/engine.js';
 import { isCurrencyCode } from '../../domain/money.js';
 import { confirmOrRequireYes } from '../../io.js';
 import { plural } from '../../output/plural.js';
@@ -179,7 +178,9 @@ async function runImport(ctx: CliContext, entity: EntityName, files: string[], o
   let failed: FileResult | undefined;
   for (const file of files) {
     const prepared = prepareFile(spec, file, opts);
-    const result = await importFile(sqliteOnly(s.db, '`crm import`'), s, prepared, { ...opts, progress: progressReporter(ctx, file) });
+    const fileOpts = { ...opts, progress: progressReporter(ctx, file) };
+    // PostgreSQL: the same pipeline, its writes bulk-loaded with COPY (src/db/postgres/import.ts).
+    const result = s.db.engine === 'postgres' ? await (await import('../../db/postgres/import.js')).importFileOnPostgres(s.db, s, prepared, fileOpts) : await importFile(s.db, s, prepared, fileOpts);
     results.push(result);
     if (result.rejected > 0 && !opts.skipInvalid && !opts.dryRun) {
       failed = result;
@@ -252,7 +253,7 @@ export function register(noun: Command, ctx: CliContext): void {
   const history = noun.command('history').description('list import runs, newest first').option('--limit <n>', 'show at most n runs', positiveInt('--limit'));
   examples(history, ['crm import history', 'crm import history --json']);
   history.action(async (o: { limit?: number }) => {
-    printList(ctx.out, runView, listImportRuns(ctx.db(), o.limit), { emptyMessage: 'No imports yet: crm import contacts FILE.csv' });
+    printList(ctx.out, runView, await listImportRuns(ctx.anyDb(), o.limit), { emptyMessage: 'No imports yet: crm import contacts FILE.csv' });
   });
 
   const undo = noun.command('undo').description('revert an import run: delete what it created, restore what it updated').argument('<run>', 'run id (crm import history)').option('--yes', 'do not ask');
@@ -261,7 +262,8 @@ export function register(noun: Command, ctx: CliContext): void {
     const runId = parseId(ref, 'Import run');
     await confirmOrRequireYes(ctx.io, `Undo import run #${runId}?`, o.yes, `crm import undo ${runId} --yes`);
     await authorize(sessionOf(ctx), 'import.run');
-    const res = undoImportRun(ctx.db(), sessionOf(ctx), runId);
+    const db = ctx.anyDb();
+    const res = db.engine === 'postgres' ? await (await import('../../db/postgres/import.js')).undoImportRunOnPostgres(db, sessionOf(ctx), runId) : undoImportRun(db, sessionOf(ctx), runId);
     if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(res) + '\n');
     info(ctx.io, `Undid import run #${runId}: deleted ${plural(res.deleted, 'record')}, restored ${res.restored}.`);
   });

@@ -119,6 +119,7 @@ export async function openPostgres(url: string, opts: PgOpenOptions = {}): Promi
     engine: 'postgres',
     path: shown,
     kysely,
+    pool,
     writeTransaction: (fn) => serializableTransaction(kysely, shown, fn),
     schemaVersion: () => pgSchemaVersion(pool),
     migrations: list,

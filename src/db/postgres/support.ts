@@ -145,6 +145,14 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'db init',
   'report kpi',
   'tui',
+  'import contacts',
+  'import companies',
+  'import deals',
+  'import activities',
+  'import tickets',
+  'import users',
+  'import history',
+  'import undo',
 ]);
 
 /** Commands that never open --db's database: help and db path run whatever it names; db copy opens its own FROM and TO. */

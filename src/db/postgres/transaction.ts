@@ -23,10 +23,10 @@ export const CHANGES_CHANNEL = 'crm_changes';
 /** Attempts before giving up: bounded by count; with 50 writers on one row each gets its turn well within it. */
 export const MAX_ATTEMPTS = 200;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** 2, 4, 8 … ms up to 100 ms, times a random 0.5–1.5 so colliding processes spread out. */
-function backoffMs(attempt: number): number {
+export function backoffMs(attempt: number): number {
   return Math.min(100, 2 ** Math.min(attempt, 7)) * (0.5 + Math.random());
 }
 

@@ -3,6 +3,7 @@
  * driver, so src/db/engine.ts and src/context.ts can name it at no start-up cost.
  */
 import type { Kysely } from 'kysely';
+import type { Pool } from 'pg';
 import type { Migration } from '../migrations/index.js';
 import type { Database } from '../schema.js';
 
@@ -26,5 +27,7 @@ export interface PgDb {
    * `onNotify` runs for every notification, `onError` when that connection is lost.
    */
   listen(channel: string, onNotify: () => void, onError?: (err: Error) => void): Promise<{ close(): Promise<void> }>;
+  /** The connection pool itself, for what Kysely cannot say: COPY (the bulk import, postgres/import.ts). */
+  pool: Pool;
   close(): Promise<void>;
 }
