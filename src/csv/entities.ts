@@ -101,7 +101,7 @@ function dateTime(r: MappedRow, env: ImportEnv, field: string): string | null {
   const v = r.get(field);
   if (v === null) return null;
   try {
-    return parseDateTime(v, env.opts.dateOrder, env.timeZone);
+    return parseDateTime(v, env.opts.dateOrder, env.timeZone, env.opts.dateReading);
   } catch (err) {
     if (err instanceof DateError) r.fail(field, err.message);
     throw err;
@@ -112,7 +112,7 @@ function date(r: MappedRow, env: ImportEnv, field: string): string | null {
   const v = r.get(field);
   if (v === null) return null;
   try {
-    return parseDate(v, env.opts.dateOrder);
+    return parseDate(v, env.opts.dateOrder, env.opts.dateReading);
   } catch (err) {
     if (err instanceof DateError) r.fail(field, err.message);
     throw err;

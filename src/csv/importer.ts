@@ -24,7 +24,7 @@ import { beginImmediateSync, commitSync } from '../db/transaction.js';
 import type { Session } from '../domain/session.js';
 import { UserError } from '../errors.js';
 import { resolveStage } from '../domain/pipelines.js';
-import type { DateOrder } from './dates.js';
+import type { DateOrder, DateReading } from './dates.js';
 import { buildMapping, describeMapping, type Mapping, type UserMapping } from './mapping.js';
 import { ROWS_PENDING, TableReader, type RowSource } from './reader.js';
 import { ThreadedTableReader, workerScript } from './threaded-reader.js';
@@ -44,6 +44,8 @@ export interface ImportOptions {
   mapStage: Map<string, string>;
   currency?: string;
   dateOrder?: DateOrder;
+  /** --calendar persian and --century-pivot: how dates beyond their order are read. */
+  dateReading?: DateReading;
   match?: MatchKey[];
   mode: Mode;
   /** --empty: keep (default) leaves a stored value alone when the cell is empty; clear empties it. */

@@ -1,5 +1,6 @@
 /** One mapped row as the entity converters see it, and the error a bad value raises. */
 import { controlCharProblem } from '../domain/validate.js';
+import { inputDigits } from '../domain/digits.js';
 import { unneutralizeCell } from './formula.js';
 import type { Mapping } from './mapping.js';
 
@@ -60,12 +61,15 @@ export class MappedRow {
     return null;
   }
 
-  /** The input rule of the commands (domain/validate.ts): no control character but tab and newline. */
+  /**
+   * The input rules of the commands: no control character but tab and newline
+   * (domain/validate.ts), and Persian or Arabic-Indic digits read as ASCII (domain/digits.ts).
+   */
   private checked(index: number, v: string | null): string | null {
     if (v === null) return v;
     const problem = controlCharProblem(v);
     if (problem !== null) throw new RowError(this.mapping.header[index] ?? '', v, problem);
-    return v;
+    return inputDigits(v);
   }
 
   /** The header of the column that gave the field its value (for error messages). */

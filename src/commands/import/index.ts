@@ -12,7 +12,7 @@ import { intended, safeCell } from '../../output/safe.js';
 import { collect, examples, parseId, positiveInt } from '../common.js';
 import { sessionOf } from '../session.js';
 import { authorize } from '../../domain/permissions.js';
-import { parseDateOrder, DateError } from '../../csv/dates.js';
+import { parseCenturyPivot, parseDateOrder, DateError } from '../../csv/dates.js';
 import { ENTITIES, ENTITY_NAMES, type EntityName, type MatchKey } from '../../csv/entities.js';
 import { importFile, prepareFile, type CreateMissing, type EmptyCells, type FileResult, type ImportOptions, type Mode } from '../../csv/importer.js';
 import { describeMapping, parseMapFlags } from '../../csv/mapping.js';
@@ -28,6 +28,7 @@ interface ImportFlags {
   mapStage?: string[];
   currency?: string;
   dateFormat?: string;
+  centuryPivot?: string;
   match?: string;
   mode?: string;
   empty?: string;
@@ -92,6 +93,16 @@ function buildOptions(ctx: CliContext, entity: EntityName, o: ImportFlags): Impo
       throw err;
     }
   }
+  let centuryPivot: number | undefined;
+  if (o.centuryPivot !== undefined) {
+    try {
+      centuryPivot = parseCenturyPivot(o.centuryPivot);
+    } catch (err) {
+      if (err instanceof DateError) throw new UsageError(`${err.message}.`, 'e.g. --date-format DMY --century-pivot 70 (26 → 2026, 85 → 1985)');
+      throw err;
+    }
+    if (!dateOrder) throw new UsageError('--century-pivot needs --date-format: two-digit years are read only when the order is named.', 'e.g. --date-format MDY --century-pivot 70');
+  }
   if (o.currency && !isCurrencyCode(o.currency)) throw new UsageError(`"${o.currency}" is not an ISO currency code.`, 'e.g. --currency USD');
   const delimiter = o.delimiter === undefined ? undefined : o.delimiter === 'tab' || o.delimiter === '\\t' ? '\t' : o.delimiter;
   if (delimiter !== undefined && delimiter.length !== 1) throw new UsageError(`--delimiter takes one character (or "tab"), not "${o.delimiter}".`);
@@ -102,6 +113,7 @@ function buildOptions(ctx: CliContext, entity: EntityName, o: ImportFlags): Impo
     mapStage: parseMapStage(o.mapStage),
     currency: o.currency,
     dateOrder,
+    dateReading: { calendar: ctx.calendar, centuryPivot },
     match,
     mode,
     empty,
@@ -238,7 +250,8 @@ export function register(noun: Command, ctx: CliContext): void {
       .option('--rejects <file>', 'where --skip-invalid writes the rejected rows (never over an existing file or through a link)')
       .option('--force', 'replace an existing rejects file')
       .option('--create-missing <kinds>', 'create referenced users, companies or contacts that do not exist (comma list)', collect)
-      .option('--date-format <order>', 'DMY | MDY | YMD for dates like 03/04/2026 (default: ISO only)')
+      .option('--date-format <order>', 'DMY | MDY | YMD for dates like 03/04/2026 or 03/04/26 (default: ISO only)')
+      .option('--century-pivot <yy>', 'two-digit years below it are 20YY, the rest 19YY (default 70; needs --date-format)')
       .option('--encoding <name>', 'file encoding when there is no BOM: utf-8 (default), windows-1252, latin1, shift_jis…')
       .option('--delimiter <char>', 'field delimiter (default: sniffed from , ; tab |)');
     if (entity === 'deals') {
