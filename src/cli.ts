@@ -8,6 +8,8 @@ import { CrmError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './error
 import { systemIO, terminalSafe, type IOStreams } from './io.js';
 import { jsonEscaped } from './output/safe.js';
 import { rejectControlChars } from './domain/validate.js';
+import { inputDigits } from './domain/digits.js';
+import { readInputDates, type CalendarKind } from './domain/dates.js';
 import { findNoun, nouns } from './commands/registry.js';
 import { sqliteCode, translateSqliteError } from './db/sqlite-errors.js';
 import type { Db, OpenOptions } from './db/sqlite.js';
@@ -112,9 +114,13 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found proble
   // --tz for everything but `crm calendar`, whose own --tz names the calendar's zone.
   const wanted = findNoun(findCommandToken(argv));
   if (wanted?.name !== 'calendar') program.option('--tz <zone>', "time zone for days, weeks and shown times (default: your user's, else $TZ)");
+  // --calendar for everything but `crm user` (its --calendar sets a user's calendar) and `crm sla`
+  // (its --calendar names a business calendar): their commands read the user's own setting.
+  const ownCalendarFlag = wanted?.name === 'user' || wanted?.name === 'sla';
+  if (!ownCalendarFlag) program.option('--calendar <calendar>', "persian: read and show Jalali dates (default: your user's, else gregorian)");
 
   program.hook('preAction', async (_this, actionCommand) => {
-    ctx.globals = { ...actionCommand.optsWithGlobals(), tz: wanted?.name === 'calendar' ? undefined : program.opts().tz };
+    ctx.globals = { ...actionCommand.optsWithGlobals(), tz: wanted?.name === 'calendar' ? undefined : program.opts().tz, calendar: ownCalendarFlag ? undefined : program.opts().calendar };
     ctx.io.color = ctx.io.color && ctx.globals.color !== false;
     ctx.io.quiet = Boolean(ctx.globals.quiet);
     const command = commandPath(actionCommand);
@@ -127,6 +133,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found proble
     let noun: Command = actionCommand;
     while (noun.parent && noun.parent !== program) noun = noun.parent;
     if (!UNGATED.has(noun.name())) await (await import('./commands/identity.js')).gateCommand(ctx, noun.name());
+    // Dates in the command's arguments and options, read in the user's calendar (Jalali with
+    // --calendar persian; a Jalali-looking year without it is refused, never stored as 1405).
+    readDatesOf(actionCommand, ctx.calendar);
   });
 
   for (const noun of nouns) {
@@ -140,6 +149,18 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found proble
     }
   }
   return program;
+}
+
+/** Every argument and option value of the command, through readInputDates (src/domain/dates.ts). */
+function readDatesOf(cmd: Command, calendar: CalendarKind): void {
+  const read = (v: unknown): unknown => (typeof v === 'string' ? readInputDates(v, calendar) : Array.isArray(v) ? v.map(read) : v);
+  for (const [key, value] of Object.entries(cmd.opts())) {
+    const next = read(value);
+    if (next !== value) cmd.setOptionValue(key, next);
+  }
+  cmd.processedArgs.forEach((v, i) => {
+    cmd.processedArgs[i] = read(v);
+  });
 }
 
 /** `noun verb` of a command (the noun alone for a noun without verbs), by primary names. */
@@ -173,6 +194,8 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     const clock = deps.clock ?? clockFromEnv(env);
     // Input boundary: no argument (a name, an email, a subject, a filter…) may hold a control character.
     for (const arg of argv) rejectControlChars(arg, 'The argument');
+    // Persian and Arabic-Indic digits in numbers, dates, amounts, ids and filters: ASCII from here on.
+    argv = argv.map(inputDigits);
     ctx = createContext({ io, env, clock, openDb: lazyOpen, openPostgres, login: deps.login });
     const program = await buildProgram(ctx, argv);
     if (argv.length === 0) {

@@ -9,7 +9,7 @@ import type { Output } from './output/render.js';
 import type { Db, OpenOptions } from './db/sqlite.js';
 import type { AnyDb, Engine, PgDb } from './db/engine.js';
 import { resolveDbPath } from './db/path.js';
-import { isTimeZone } from './domain/dates.js';
+import { isTimeZone, parseCalendarKind, type CalendarKind } from './domain/dates.js';
 import { isPostgresUrl, redactUrl } from './db/postgres/url.js';
 import { UsageError, UserError } from './errors.js';
 import type { Identity } from './domain/identity.js';
@@ -26,6 +26,8 @@ export interface GlobalOptions {
   journal?: string;
   wide?: boolean;
   tz?: string;
+  /** --calendar: persian | gregorian (not for `crm user`, whose own --calendar is the user's setting). */
+  calendar?: string;
 }
 
 export interface CliContext {
@@ -37,6 +39,8 @@ export interface CliContext {
   readonly out: Output;
   /** IANA zone used to show times and to cut days, weeks and months (TZ, else the system's). */
   readonly timeZone: string;
+  /** The calendar dates are read and shown in: --calendar, else the acting user's, else gregorian. */
+  readonly calendar: CalendarKind;
   dbPath(): string;
   /** Which engine --db / CRM_DB names: a postgres:// URL is PostgreSQL, anything else a SQLite file. */
   engine(): Engine;
@@ -95,7 +99,7 @@ export function createContext(deps: ContextDeps): CliContext {
     get out(): Output {
       return {
         io: ctx.io,
-        opts: { format: ctx.globals.format, json: ctx.globals.json, outFile: ctx.globals.output, wide: ctx.globals.wide, now: ctx.clock.now(), timeZone: ctx.timeZone },
+        opts: { format: ctx.globals.format, json: ctx.globals.json, outFile: ctx.globals.output, wide: ctx.globals.wide, now: ctx.clock.now(), timeZone: ctx.timeZone, calendar: ctx.calendar },
       };
     },
     // --tz, else the acting user's zone, else TZ, else the database's default, else the system's.
@@ -105,6 +109,10 @@ export function createContext(deps: ContextDeps): CliContext {
       if (own && isTimeZone(own)) return own;
       if (!deps.env.TZ && ctx.defaultTimeZone && isTimeZone(ctx.defaultTimeZone)) return ctx.defaultTimeZone;
       return timeZoneFrom(deps.env);
+    },
+    get calendar(): CalendarKind {
+      if (ctx.globals.calendar !== undefined) return parseCalendarKind(ctx.globals.calendar);
+      return ctx.identity?.user.calendar === 'persian' ? 'persian' : 'gregorian';
     },
     dbPath: () => resolveDbPath(ctx.globals.db, deps.env),
     engine: () => (isPostgresUrl(ctx.dbPath()) ? 'postgres' : 'sqlite'),

@@ -16,7 +16,7 @@ export function setOption(cmd: Command): Command {
 /** One line per defined field after the built-in ones; the stored keys no definition names come last. */
 export async function customFieldRows<R extends { customFields: Record<string, unknown> | null }>(s: Session, entity: FieldEntity, record: R): Promise<ListView<R>> {
   const defs = await fieldDefinitions(s.db.kysely, entity);
-  const rows: ListView<R> = defs.map((d) => ({ key: `customFields.${d.name}`, label: d.label, get: (r: R) => formatFieldValue(d, r.customFields?.[d.name]) || null }));
+  const rows: ListView<R> = defs.map((d) => ({ key: `customFields.${d.name}`, label: d.label, ...(d.type === 'date' ? { format: 'date' as const } : {}), get: (r: R) => formatFieldValue(d, r.customFields?.[d.name]) || null }));
   for (const key of Object.keys(record.customFields ?? {})) {
     if (!defs.some((d) => d.name === key)) rows.push({ key: `customFields.${key}`, label: key, get: (r: R) => formatFieldValue({ type: 'text' }, r.customFields?.[key]) || null });
   }

@@ -101,7 +101,7 @@ function dateTime(r: MappedRow, env: ImportEnv, field: string): string | null {
   const v = r.get(field);
   if (v === null) return null;
   try {
-    return parseDateTime(v, env.opts.dateOrder, env.timeZone);
+    return parseDateTime(v, env.opts.dateOrder, env.timeZone, env.opts.dateReading);
   } catch (err) {
     if (err instanceof DateError) r.fail(field, err.message);
     throw err;
@@ -112,7 +112,7 @@ function date(r: MappedRow, env: ImportEnv, field: string): string | null {
   const v = r.get(field);
   if (v === null) return null;
   try {
-    return parseDate(v, env.opts.dateOrder);
+    return parseDate(v, env.opts.dateOrder, env.opts.dateReading);
   } catch (err) {
     if (err instanceof DateError) r.fail(field, err.message);
     throw err;
@@ -275,11 +275,11 @@ function candidates(env: ImportEnv, table: string, where: Record<string, unknown
   return env.contentMatches(table, where);
 }
 
-function normalizeDomain(r: MappedRow): string | null {
-  const v = r.get('domain');
+function normalizeDomain(r: MappedRow, field = 'domain'): string | null {
+  const v = r.get(field);
   if (v === null) return null;
   const d = v.toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/\/.*$/, '');
-  if (!/^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(d)) r.fail('domain', 'is not a domain name (acme.example)');
+  if (!/^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(d)) r.fail(field, 'is not a domain name (acme.example)');
   return d;
 }
 
@@ -596,6 +596,7 @@ const deals: EntitySpec = {
   fields: [
     f('title', 'title', 'name', 'deal name', 'deal', 'opportunity name', 'opportunity', 'subject'),
     f('company', 'company', 'account', 'account name', 'company name', 'account id', 'organization'),
+    f('company_domain', 'company domain', 'company domain name', 'associated company domain', 'account domain'),
     f('contact', 'contact', 'primary contact', 'contact email', 'contact id'),
     f('amount', 'amount', 'value', 'deal value', 'deal amount', 'close value', 'opportunity amount'),
     f('currency', 'currency', 'currency code', 'currency iso code', 'currencyisocode'),
@@ -622,6 +623,7 @@ const deals: EntitySpec = {
   fieldOfColumn: { amount_minor: 'amount', stage_id: 'stage', pipeline_id: 'stage', company_id: 'company', owner_id: 'owner', contact_id: 'contact', won_at: 'closed', lost_at: 'closed' },
   fieldColumns: {
     company: ['company_id'],
+    company_domain: ['company_id'],
     contact: ['contact_id'],
     amount: ['amount_minor', 'currency'],
     stage: ['stage_id', 'pipeline_id', 'won_at', 'lost_at'],
@@ -640,6 +642,12 @@ const deals: EntitySpec = {
     if (r.has('company')) {
       const co = r.get('company');
       c.company_id = co === null ? null : env.companyId(co, r, 'company', false, fold);
+    }
+    // A deal attached to its company by the company's web domain (HubSpot's "Company Domain Name").
+    if (r.has('company_domain') && (c.company_id === undefined || c.company_id === null)) {
+      const domain = normalizeDomain(r, 'company_domain');
+      if (domain !== null) c.company_id = env.companyByDomain(domain, r, 'company_domain');
+      else if (!r.has('company')) c.company_id = null;
     }
     if (r.has('contact')) c.contact_id = contactRef(r, env, 'contact');
     const currency = currencyFor(r, env);

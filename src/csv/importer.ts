@@ -22,10 +22,11 @@ import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/sqlite.js';
 import { beginImmediateSync, commitSync } from '../db/transaction.js';
 import type { Session } from '../domain/session.js';
-import { UserError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
 import { resolveStage } from '../domain/pipelines.js';
-import type { DateOrder } from './dates.js';
-import { buildMapping, describeMapping, type Mapping, type UserMapping } from './mapping.js';
+import type { DateOrder, DateReading } from './dates.js';
+import { buildMapping, describeMapping, type Mapping, type UserMapping, type ValueMap } from './mapping.js';
+import { detectPreset, PRESETS, type PresetName } from './presets.js';
 import { ROWS_PENDING, TableReader, type RowSource } from './reader.js';
 import { ThreadedTableReader, workerScript } from './threaded-reader.js';
 import type { KeyColumns } from './key-cells.js';
@@ -44,6 +45,12 @@ export interface ImportOptions {
   mapStage: Map<string, string>;
   currency?: string;
   dateOrder?: DateOrder;
+  /** --from: the product whose export this is (src/csv/presets.ts); else detected from the header. */
+  from?: PresetName;
+  /** --map-status, --map-lifecycle, --map-value: value translations before the preset's. */
+  valueMaps?: ValueMap[];
+  /** --calendar persian and --century-pivot: how dates beyond their order are read. */
+  dateReading?: DateReading;
   match?: MatchKey[];
   mode: Mode;
   /** --empty: keep (default) leaves a stored value alone when the cell is empty; clear empties it. */
@@ -123,7 +130,7 @@ export class ImportEnv {
   /** Side creations to record for undo: [table, id]. */
   readonly sideCreated: [string, number][] = [];
   private stmts = new Map<string, Statement>();
-  private userCache?: { byHandle: Map<string, number>; byName: Map<string, number | null> };
+  private userCache?: { byHandle: Map<string, number>; byName: Map<string, number | null>; byEmail: Map<string, number | null> };
   private companyCache?: { byName: Map<string, number | null>; byExternal: Map<string, number> };
   private fieldCache?: FieldDefinition[];
   private stageCache?: Map<string, { id: number; kind: string; pipelineId: number } | string>;
@@ -162,12 +169,17 @@ export class ImportEnv {
     if (!this.userCache) {
       const byHandle = new Map<string, number>();
       const byName = new Map<string, number | null>();
-      for (const u of this.stmt('SELECT id, handle, name FROM users').all() as { id: number; handle: string; name: string }[]) {
+      const byEmail = new Map<string, number | null>();
+      for (const u of this.stmt('SELECT id, handle, name, email FROM users').all() as { id: number; handle: string; name: string; email: string | null }[]) {
         byHandle.set(u.handle, u.id);
         const k = foldKey(u.name);
         byName.set(k, byName.has(k) ? null : u.id);
+        if (u.email) {
+          const e = u.email.trim().toLowerCase();
+          byEmail.set(e, byEmail.has(e) ? null : u.id);
+        }
       }
-      this.userCache = { byHandle, byName };
+      this.userCache = { byHandle, byName, byEmail };
     }
     return this.userCache;
   }
@@ -178,6 +190,13 @@ export class ImportEnv {
     const r = ref.trim();
     const byHandle = users.byHandle.get(r.toLowerCase());
     if (byHandle !== undefined) return byHandle;
+    // Owners exported as e-mail addresses (HubSpot, Freshdesk, Zoho…) are the users with that email.
+    if (r.includes('@')) {
+      const byEmail = users.byEmail.get(r.toLowerCase());
+      if (byEmail === null) row.fail(field, `more than one user has the email ${r}; use the handle`);
+      if (byEmail !== undefined) return byEmail;
+      if (!this.opts.createMissing.has('users')) row.fail(field, `no user with the email ${r} (crm user edit HANDLE --email ${r}, or pass --create-missing users)`);
+    }
     const byName = users.byName.get(foldKey(r));
     if (byName === null) row.fail(field, `more than one user is named "${r}"; use the handle`);
     if (byName !== undefined) return byName;
@@ -310,6 +329,13 @@ export class ImportEnv {
     this.userCache.byHandle.set(handle, id);
     const k = foldKey(name);
     if (!this.userCache.byName.has(k)) this.userCache.byName.set(k, id);
+  }
+
+  /** A company by its web domain (acme.example, as companies store it); an unknown domain fails the row. */
+  companyByDomain(domain: string, row: MappedRow, field: string): number {
+    const hits = this.stmt('SELECT id FROM companies WHERE lower(domain) = ? AND archived_at IS NULL ORDER BY id LIMIT 2').all(domain) as { id: number }[];
+    if (hits.length === 1) return hits[0]!.id;
+    row.fail(field, hits.length ? `more than one company has the domain ${domain}; map the company column instead` : `no company with the domain ${domain} (import companies first)`);
   }
 
   /** A company by external id or name; created when `create` (contacts do, like contact add) or --create-missing companies. */
@@ -934,18 +960,37 @@ function openRows(file: string, opts: ImportOptions): RowSource {
 export interface PreparedFile {
   reader: RowSource;
   mapping: Mapping;
+  /** The product preset used: named by --from, or detected from the header. */
+  preset?: { name: PresetName; label: string; detected: boolean };
+  /** With `check: false` (--show-mapping): why the mapping would not import, when it would not. */
+  problem?: string;
 }
 
-export function prepareFile(spec: EntitySpec, file: string, opts: ImportOptions): PreparedFile {
+export function prepareFile(spec: EntitySpec, file: string, opts: ImportOptions, { check = true }: { check?: boolean } = {}): PreparedFile {
   const reader = openRows(file, opts);
   try {
     const user = [...opts.map];
     if (opts.repColumn) user.push({ source: opts.repColumn, field: 'owner' });
-    const mapping = buildMapping(reader.header, spec.fields, user, { customFields: spec.customFields, entity: spec.name, adjust: spec.adjustMapping });
+    const detected = opts.from ? undefined : detectPreset(reader.header);
+    const presetName = opts.from ?? detected;
+    const preset = presetName ? PRESETS[presetName] : undefined;
+    const presetMapping = preset ? { label: preset.label, columns: preset.columns[spec.name] ?? {}, values: preset.values[spec.name] ?? {} } : undefined;
+    const mapping = buildMapping(reader.header, spec.fields, user, { customFields: spec.customFields, entity: spec.name, adjust: spec.adjustMapping, preset: presetMapping, valueMaps: opts.valueMaps });
+    const used = presetName && preset ? { name: presetName, label: preset.label, detected: Boolean(detected) } : undefined;
+    if (!check) {
+      let problem: string | undefined;
+      try {
+        spec.checkMapping?.(mapping, opts);
+      } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        problem = err.hint ? `${err.message} ${err.hint}` : err.message;
+      }
+      return { reader, mapping, preset: used, problem };
+    }
     spec.checkMapping?.(mapping, opts);
     const keyColumns = keyColumnsOf(spec, mapping, opts);
     if (keyColumns) reader.watchKeyCells?.(keyColumns);
-    return { reader, mapping };
+    return { reader, mapping, preset: used };
   } catch (err) {
     reader.close();
     throw err;

@@ -1,7 +1,8 @@
 /** One mapped row as the entity converters see it, and the error a bad value raises. */
 import { controlCharProblem } from '../domain/validate.js';
+import { inputDigits } from '../domain/digits.js';
 import { unneutralizeCell } from './formula.js';
-import type { Mapping } from './mapping.js';
+import { valueKey, type Mapping } from './mapping.js';
 
 export class RowError extends Error {
   constructor(
@@ -60,12 +61,21 @@ export class MappedRow {
     return null;
   }
 
-  /** The input rule of the commands (domain/validate.ts): no control character but tab and newline. */
+  /**
+   * The input rules of the commands: no control character but tab and newline
+   * (domain/validate.ts), and Persian or Arabic-Indic digits read as ASCII (domain/digits.ts);
+   * then the column's value translation, if any (--map-value, --map-status, a --from preset;
+   * a translation to "" means no value).
+   */
   private checked(index: number, v: string | null): string | null {
     if (v === null) return v;
     const problem = controlCharProblem(v);
     if (problem !== null) throw new RowError(this.mapping.header[index] ?? '', v, problem);
-    return v;
+    const value = inputDigits(v);
+    const translate = this.mapping.values.get(index);
+    if (translate === undefined) return value;
+    const to = translate.get(valueKey(value));
+    return to === undefined ? value : to === '' ? null : to;
   }
 
   /** The header of the column that gave the field its value (for error messages). */
@@ -89,7 +99,9 @@ export class MappedRow {
     for (const i of this.mapping.custom) {
       if (used?.has(i)) continue;
       const v = this.cells[i];
-      if (!isMissing(v)) (out ??= {})[this.mapping.header[i]!] = this.checked(i, unneutralizeCell(v!))!;
+      if (isMissing(v)) continue;
+      const value = this.checked(i, unneutralizeCell(v!.trim()));
+      if (value !== null) (out ??= {})[this.mapping.customNames.get(i) ?? this.mapping.header[i]!] = value;
     }
     for (const idxs of this.mapping.fields.values()) {
       if (idxs.length < 2) continue;

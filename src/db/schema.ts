@@ -21,6 +21,7 @@ export interface UsersTable {
   login: Generated<string | null>;
   /** 1 = Monday … 7 = Sunday (ISO); null: the database's default. */
   week_start: Generated<number | null>;
+  calendar: Generated<string | null>;
 }
 
 export interface CompaniesTable {

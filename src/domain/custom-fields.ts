@@ -10,6 +10,7 @@ import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.js';
 import { Money, parseMoney } from './money.js';
 import { nowIso, type Session } from './session.js';
+import { latinDigits } from './digits.js';
 import { cleanText, normalizeEmail, normalizePhone, rejectControlChars, requireDate } from './validate.js';
 
 export const FIELD_ENTITIES = ['contact', 'company', 'deal', 'ticket', 'activity'] as const;
@@ -68,9 +69,6 @@ export function isReservedFieldName(entity: FieldEntity, name: string): boolean 
 // ---------------------------------------------------------------- the validators, one per type
 
 /** Persian (۰–۹) and Arabic-Indic (٠–٩) digits as ASCII: people type national IDs with either. */
-function asciiDigits(v: string): string {
-  return v.replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660));
-}
 
 /**
  * The Iranian national ID (کد ملی): ten digits, the last a check digit. With r the sum of the
@@ -111,7 +109,7 @@ export function parseFieldValue(def: Pick<FieldDefinition, 'name' | 'type' | 'ch
     case 'text':
       return cleanText(v);
     case 'number': {
-      const t = asciiDigits(v).replace(/_/g, '');
+      const t = latinDigits(v).replace(/_/g, '');
       const plain = /^[-+]?\d+(\.\d+)?$/.test(t) ? t : /^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t) ? t.replace(/,/g, '') : null;
       const n = plain === null ? NaN : Number(plain);
       if (!Number.isFinite(n)) throw invalid(def, raw, 'is not a number', 'Write numbers like 42, -3.5 or 1,250.');
@@ -119,14 +117,14 @@ export function parseFieldValue(def: Pick<FieldDefinition, 'name' | 'type' | 'ch
     }
     case 'money':
       try {
-        return parseMoney(asciiDigits(v)).toJSON();
+        return parseMoney(latinDigits(v)).toJSON();
       } catch (err) {
         if (err instanceof UserError) throw invalid(def, raw, 'is not an amount with a currency', 'Write amounts like "1250.00 EUR" or "IRR 5000000".');
         throw err;
       }
     case 'date':
       try {
-        return requireDate(asciiDigits(v), def.name);
+        return requireDate(latinDigits(v), def.name);
       } catch {
         throw invalid(def, raw, 'is not a date', 'Use YYYY-MM-DD, e.g. 1990-03-21.');
       }
@@ -165,12 +163,12 @@ export function parseFieldValue(def: Pick<FieldDefinition, 'name' | 'type' | 'ch
       }
     case 'phone':
       try {
-        return normalizePhone(asciiDigits(v), def.name);
+        return normalizePhone(latinDigits(v), def.name);
       } catch {
         throw invalid(def, raw, 'is not a phone number', 'Write it like +98 21 5555 0101.');
       }
     case 'ir-national-id': {
-      const digits = asciiDigits(v).replace(/[\s-]/g, '');
+      const digits = latinDigits(v).replace(/[\s-]/g, '');
       // A spreadsheet that took the column for a number dropped the leading zeros.
       const code = /^\d{8,9}$/.test(digits) ? digits.padStart(10, '0') : digits;
       if (!/^\d{10}$/.test(code)) throw invalid(def, raw, 'is not an Iranian national ID (10 digits)', 'A national ID has ten digits, e.g. 0012345679.');

@@ -5,7 +5,81 @@
  *
  * chrono-node and luxon are imported lazily: only commands that parse dates pay for them.
  */
-import { UserError } from '../errors.js';
+import { isValidJalaaliDate, toGregorian, toJalaali } from 'jalaali-js';
+import { UsageError, UserError } from '../errors.js';
+
+/**
+ * The calendar dates are read and shown in: `--calendar persian` (or a user's own setting,
+ * `crm user edit sara --calendar persian`) reads and shows Jalali (solar hijri) dates; the
+ * database and --json always hold Gregorian ISO dates.
+ */
+export type CalendarKind = 'gregorian' | 'persian';
+export const CALENDAR_KINDS: readonly CalendarKind[] = ['gregorian', 'persian'];
+
+export function parseCalendarKind(text: string, what = '--calendar'): CalendarKind {
+  const v = text.trim().toLowerCase();
+  if (v === 'gregorian' || v === 'iso') return 'gregorian';
+  if (v === 'persian' || v === 'jalali' || v === 'jalaali' || v === 'shamsi' || v === 'solar-hijri') return 'persian';
+  throw new UsageError(`${what} "${text}" is not a calendar crm knows.`, 'Use --calendar persian (Jalali dates) or --calendar gregorian.', 'invalid_calendar');
+}
+
+/** Years a Gregorian date in a CRM never has and a Jalali one does (1405 is 2026/27). */
+export function looksJalaliYear(year: number): boolean {
+  return year >= 1200 && year <= 1499;
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** Jalali year, month, day → "YYYY-MM-DD" (Gregorian), or null when that Jalali day does not exist. */
+export function jalaliToIsoDate(jy: number, jm: number, jd: number): string | null {
+  if (!isValidJalaaliDate(jy, jm, jd)) return null;
+  const g = toGregorian(jy, jm, jd);
+  return `${String(g.gy).padStart(4, '0')}-${pad2(g.gm)}-${pad2(g.gd)}`;
+}
+
+/** "2027-01-05" → "1405/10/15"; anything that is not a Gregorian date is returned as it is. */
+export function isoDateToJalali(date: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
+  if (!m) return date;
+  const j = toJalaali(Number(m[1]), Number(m[2]), Number(m[3]));
+  return `${j.jy}/${pad2(j.jm)}/${pad2(j.jd)}${date.slice(10)}`;
+}
+
+/** The one-line refusal of a date whose year is a Jalali one, read without --calendar persian. */
+export function jalaliYearError(raw: string, year: number, month: number, day: number): UserError {
+  const g = jalaliToIsoDate(year, month, day);
+  return new UserError(
+    `"${raw}" looks like a Jalali year (${year}) — use --calendar persian.`,
+    g ? `With --calendar persian it is ${g}; or write the Gregorian date ${g}.` : 'Or write a Gregorian date, e.g. 2027-01-05.',
+    'jalali_year',
+  );
+}
+
+/**
+ * A date written Y-M-D or Y/M/D inside a command-line value: the whole value, after a filter's
+ * "field:" and comparison (close:<1405-10-15), or either end of a range (A..B), optionally
+ * followed by a time ("1405-10-15 14:30").
+ */
+const INPUT_DATE_RE = /(^|[:<>=]|\.\.)(\d{4})([-/])(\d{1,2})\3(\d{1,2})(?=$|[T ]\d|\.\.)/g;
+
+/**
+ * A command-line value with its dates read in `calendar`: with persian, a Jalali date (years
+ * 1200–1499) becomes its Gregorian ISO date and other years stay Gregorian; with gregorian, a
+ * date with a Jalali-looking year is refused (never stored as the year 1405). Digits are ASCII
+ * already (src/domain/digits.ts runs first).
+ */
+export function readInputDates(value: string, calendar: CalendarKind): string {
+  if (!/\d{4}[-/]\d/.test(value)) return value;
+  return value.replace(INPUT_DATE_RE, (whole, lead: string, ys: string, _sep: string, ms: string, ds: string) => {
+    const [y, m, d] = [Number(ys), Number(ms), Number(ds)];
+    if (!looksJalaliYear(y)) return whole;
+    const raw = `${ys}${_sep}${ms}${_sep}${ds}`;
+    if (calendar !== 'persian') throw jalaliYearError(raw, y, m, d);
+    const iso = jalaliToIsoDate(y, m, d);
+    if (!iso) throw new UserError(`"${raw}" is not a day of the Persian calendar.`, 'Months 1–6 have 31 days, 7–11 have 30, Esfand 29 (30 in a leap year).', 'invalid_date');
+    return lead + iso;
+  });
+}
 
 /** Whether Intl knows the zone (IANA names such as Europe/Berlin, UTC, and their aliases). */
 export function isTimeZone(zone: string): boolean {

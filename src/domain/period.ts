@@ -10,6 +10,7 @@
  * the 7 days from Sunday, labelled by its days (2026-11-29..2026-12-05), since it is no ISO week.
  */
 import { UsageError } from '../errors.js';
+import { jalaliYearError, looksJalaliYear } from './dates.js';
 import { zonedDate, zonedMidnightUtc } from '../db/filter.js';
 
 export interface Period {
@@ -67,6 +68,7 @@ function make(startDay: Ymd, endDay: Ymd, label: string, tz: string, prev: () =>
 export function parseDay(text: string, what = 'date'): Ymd {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
   const ymd: Ymd | null = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+  if (ymd && looksJalaliYear(ymd[0])) throw jalaliYearError(text.trim(), ...ymd);
   if (!ymd || !validYmd(ymd)) throw new UsageError(`${what} "${text}" is not a date.`, 'Use YYYY-MM-DD, e.g. 2026-11-20.');
   return ymd;
 }

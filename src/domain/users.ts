@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, UserError, versionConflict } from '../err
 import { fold } from '../db/fold.js';
 import { sql } from 'kysely';
 import { changedColumns, noChangeError } from './no-change.js';
-import { isTimeZone } from './dates.js';
+import { isTimeZone, parseCalendarKind, type CalendarKind } from './dates.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, normalizeEmail } from './validate.js';
 
@@ -39,6 +39,8 @@ export interface UserRecord {
   login: string | null;
   /** monday … sunday, or null for the database's default. */
   weekStart: string | null;
+  /** 'persian' when the user reads and writes Jalali dates; null for the Gregorian default. */
+  calendar: CalendarKind | null;
   active: boolean;
   createdAt: string;
   updatedAt: string;
@@ -56,6 +58,7 @@ export function toUserRecord(u: User): UserRecord {
     timezone: u.timezone,
     login: u.login,
     weekStart: u.week_start ? WEEK_DAYS[u.week_start - 1]! : null,
+    calendar: (u.calendar as CalendarKind | null) ?? null,
     active: u.active === 1,
     createdAt: u.created_at,
     updatedAt: u.updated_at,
@@ -98,6 +101,14 @@ export function validateTimeZone(tz: string | undefined): string | null | undefi
   return t;
 }
 
+/** A user's --calendar: persian or gregorian; "" / default clears it (the Gregorian default). */
+function userCalendar(text: string | undefined): CalendarKind | null | undefined {
+  if (text === undefined) return undefined;
+  const t = text.trim().toLowerCase();
+  if (t === '' || t === 'default' || t === 'none') return null;
+  return parseCalendarKind(text);
+}
+
 export interface UserInput {
   handle?: string;
   name?: string;
@@ -107,6 +118,8 @@ export interface UserInput {
   timezone?: string;
   login?: string;
   weekStart?: string;
+  /** persian | gregorian; "" or "default" clears it. */
+  calendar?: string;
   active?: boolean;
 }
 
@@ -119,13 +132,14 @@ export async function addUser(s: Session, input: UserInput & { handle: string })
   const timezone = validateTimeZone(input.timezone) ?? null;
   const login = normalizeLogin(input.login) ?? null;
   const weekStart = parseWeekStart(input.weekStart) ?? null;
+  const calendar = userCalendar(input.calendar) ?? null;
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     const existing = await trx.selectFrom('users').select(['id', 'handle']).where('handle', '=', handle).executeTakeFirst();
     if (existing) throw new ConflictError(`User "${handle}" already exists (#${existing.id}).`, `See it with: crm user show ${handle}`, 'duplicate');
     const row = await trx
       .insertInto('users')
-      .values({ handle, name, email, role, team: cleanText(input.team), timezone, login, week_start: weekStart, active: input.active === false ? 0 : 1, created_at: at, updated_at: at })
+      .values({ handle, name, email, role, team: cleanText(input.team), timezone, login, week_start: weekStart, calendar, active: input.active === false ? 0 : 1, created_at: at, updated_at: at })
       .returningAll()
       .executeTakeFirstOrThrow();
     const record = toUserRecord(row);
@@ -214,6 +228,7 @@ export async function editUser(s: Session, ref: string, input: UserInput, expect
   if (input.timezone !== undefined) patch.timezone = validateTimeZone(input.timezone);
   if (input.login !== undefined) patch.login = normalizeLogin(input.login);
   if (input.weekStart !== undefined) patch.week_start = parseWeekStart(input.weekStart);
+  if (input.calendar !== undefined) patch.calendar = userCalendar(input.calendar);
   if (input.active !== undefined) patch.active = input.active ? 1 : 0;
   if (input.handle !== undefined) patch.handle = normalizeHandle(input.handle);
   const at = nowIso(s);

@@ -1,5 +1,6 @@
 /** Field validation shared by commands, imports and the TUI. */
 import { UserError } from '../errors.js';
+import { jalaliYearError, looksJalaliYear } from './dates.js';
 
 // Pragmatic: local@domain.tld, no spaces, one @, a dot in the domain. Unicode letters allowed (EAI).
 const EMAIL_RE = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/u;
@@ -129,6 +130,7 @@ export function cleanText(value: string | undefined | null): string | null {
 
 export function requireDate(value: string, what: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (m && looksJalaliYear(Number(m[1]))) throw jalaliYearError(value.trim(), Number(m[1]), Number(m[2]), Number(m[3]));
   if (m) {
     const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
     if (d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3])) return value.trim();

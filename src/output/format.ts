@@ -1,5 +1,6 @@
 /** Turning values into text: human on a TTY ("3 days ago", "12,500.50 EUR"), exact when piped (ISO). */
 import { Money } from '../domain/money.js';
+import { isoDateToJalali, type CalendarKind } from '../domain/dates.js';
 import type { ColumnFormat } from './columns.js';
 import { plural } from './plural.js';
 import { safeCell } from './safe.js';
@@ -10,6 +11,8 @@ export interface FormatContext {
   human: boolean;
   now: Date;
   timeZone?: string;
+  /** persian: 'date' and 'datetime' values are shown as Jalali dates (1405/10/15) in human output; piped and JSON output keep ISO. */
+  calendar?: CalendarKind;
 }
 
 export function formatValue(value: unknown, format: ColumnFormat | undefined, fc: FormatContext): string {
@@ -18,7 +21,10 @@ export function formatValue(value: unknown, format: ColumnFormat | undefined, fc
   switch (format) {
     case 'money':
       return String(value);
+    case 'date':
+      return fc.human && fc.calendar === 'persian' ? isoDateToJalali(String(value)) : safeCell(String(value));
     case 'datetime':
+      if (fc.human && fc.calendar === 'persian') return isoDateToJalali(formatLocalDateTime(String(value), fc.timeZone));
       return fc.human ? formatLocalDateTime(String(value), fc.timeZone) : String(value);
     case 'age':
       return fc.human ? relativeTime(String(value), fc.now) : String(value);

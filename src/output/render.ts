@@ -8,6 +8,7 @@ import type { IOStreams } from '../io.js';
 import { cellValue, isWhole, type Column, type ListView } from './columns.js';
 import { formatValue, type FormatContext } from './format.js';
 import { Money } from '../domain/money.js';
+import type { CalendarKind } from '../domain/dates.js';
 import { csvRecords } from '../csv/formula.js';
 import { jsonEscaped, realize, safeBlock, safeCell } from './safe.js';
 import { fitTable } from './table.js';
@@ -24,6 +25,8 @@ export interface OutputOptions {
   wide?: boolean;
   now: Date;
   timeZone?: string;
+  /** persian: dates and times are shown in the Jalali calendar (JSON keeps ISO). */
+  calendar?: CalendarKind;
 }
 
 export interface Output {
@@ -65,7 +68,7 @@ export function isHuman(out: Output): boolean {
 }
 
 function formatContext(out: Output, human: boolean): FormatContext {
-  return { human, now: out.opts.now, timeZone: out.opts.timeZone };
+  return { human, now: out.opts.now, timeZone: out.opts.timeZone, calendar: out.opts.calendar };
 }
 
 export function emit(out: Output, text: string): void {

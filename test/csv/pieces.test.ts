@@ -66,7 +66,8 @@ describe('dates', () => {
     expect(parseDate('03/04/2026', 'DMY')).toBe('2026-04-03');
     expect(parseDate('03/04/2026', 'MDY')).toBe('2026-03-04');
     expect(() => parseDate('31/02/2026', 'DMY')).toThrow(/not a real date/);
-    expect(() => parseDate('03/04/26', 'DMY')).toThrow(/two-digit year/);
+    expect(parseDate('03/04/26', 'DMY')).toBe('2026-04-03'); // two-digit years: read once the order is named (--century-pivot, default 70)
+    expect(() => parseDate('25/04/26')).toThrow(/two-digit year/);
   });
   it('reads times in the user zone and keeps explicit offsets', () => {
     expect(parseDateTime('2023-06-01 7:29', undefined, 'UTC')).toBe('2023-06-01T07:29:00.000Z');

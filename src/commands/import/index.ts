@@ -12,10 +12,11 @@ import { intended, safeCell } from '../../output/safe.js';
 import { collect, examples, parseId, positiveInt } from '../common.js';
 import { sessionOf } from '../session.js';
 import { authorize } from '../../domain/permissions.js';
-import { parseDateOrder, DateError } from '../../csv/dates.js';
+import { parseCenturyPivot, parseDateOrder, DateError } from '../../csv/dates.js';
 import { ENTITIES, ENTITY_NAMES, type EntityName, type MatchKey } from '../../csv/entities.js';
 import { importFile, prepareFile, type CreateMissing, type EmptyCells, type FileResult, type ImportOptions, type Mode } from '../../csv/importer.js';
-import { describeMapping, parseMapFlags } from '../../csv/mapping.js';
+import { describeMapping, parseFieldValueFlags, parseMapFlags, parseValueMapFlags, type ValueMap } from '../../csv/mapping.js';
+import { parsePresetName, PRESET_NAMES, PRESETS } from '../../csv/presets.js';
 import { listImportRuns, undoImportRun, type ImportRunRecord } from '../../csv/undo.js';
 import { fold } from '../../db/fold.js';
 import { isCurrencyCode } from '../../domain/money.js';
@@ -27,6 +28,11 @@ interface ImportFlags {
   mapStage?: string[];
   currency?: string;
   dateFormat?: string;
+  centuryPivot?: string;
+  from?: string;
+  mapStatus?: string[];
+  mapLifecycle?: string[];
+  mapValue?: string[];
   match?: string;
   mode?: string;
   empty?: string;
@@ -91,6 +97,27 @@ function buildOptions(ctx: CliContext, entity: EntityName, o: ImportFlags): Impo
       throw err;
     }
   }
+  let centuryPivot: number | undefined;
+  if (o.centuryPivot !== undefined) {
+    try {
+      centuryPivot = parseCenturyPivot(o.centuryPivot);
+    } catch (err) {
+      if (err instanceof DateError) throw new UsageError(`${err.message}.`, 'e.g. --date-format DMY --century-pivot 70 (26 → 2026, 85 → 1985)');
+      throw err;
+    }
+    if (!dateOrder) throw new UsageError('--century-pivot needs --date-format: two-digit years are read only when the order is named.', 'e.g. --date-format MDY --century-pivot 70');
+  }
+  const from = o.from === undefined ? undefined : parsePresetName(o.from);
+  if (o.from !== undefined && !from) throw new UsageError(`Unknown --from "${o.from}".`, `Use one of: ${PRESET_NAMES.join(', ')}.`);
+  const valueMaps: ValueMap[] = [...parseValueMapFlags(o.mapValue)];
+  if (o.mapStatus?.length) {
+    if (entity !== 'tickets' && entity !== 'deals') throw new UsageError('--map-status applies to crm import tickets (status) and deals (stage).');
+    valueMaps.push(...parseFieldValueFlags(o.mapStatus, entity === 'tickets' ? 'status' : 'stage', '--map-status'));
+  }
+  if (o.mapLifecycle?.length) {
+    if (entity !== 'contacts') throw new UsageError('--map-lifecycle applies to crm import contacts.');
+    valueMaps.push(...parseFieldValueFlags(o.mapLifecycle, 'lifecycle', '--map-lifecycle'));
+  }
   if (o.currency && !isCurrencyCode(o.currency)) throw new UsageError(`"${o.currency}" is not an ISO currency code.`, 'e.g. --currency USD');
   const delimiter = o.delimiter === undefined ? undefined : o.delimiter === 'tab' || o.delimiter === '\\t' ? '\t' : o.delimiter;
   if (delimiter !== undefined && delimiter.length !== 1) throw new UsageError(`--delimiter takes one character (or "tab"), not "${o.delimiter}".`);
@@ -101,6 +128,9 @@ function buildOptions(ctx: CliContext, entity: EntityName, o: ImportFlags): Impo
     mapStage: parseMapStage(o.mapStage),
     currency: o.currency,
     dateOrder,
+    dateReading: { calendar: ctx.calendar, centuryPivot },
+    from,
+    valueMaps,
     match,
     mode,
     empty,
@@ -158,18 +188,25 @@ function rejectedLines(r: FileResult): string {
     .join('');
 }
 
+/** A preset found from the header is said on stderr (it decides how columns and values are read). */
+function notePreset(ctx: CliContext, file: string, preset: { label: string; detected: boolean } | undefined): void {
+  if (preset?.detected) info(ctx.io, `${file}: looks like a ${preset.label} export — reading it with --from ${preset.label.split(' ')[0]!.toLowerCase()} (pass --from to choose another).`);
+}
+
 async function runImport(ctx: CliContext, entity: EntityName, files: string[], o: ImportFlags): Promise<void> {
   const opts = buildOptions(ctx, entity, o);
   const spec = ENTITIES[entity];
   if (o.showMapping) {
-    const out: { file: string; mapping: { column: string; field: string }[] }[] = [];
+    // Shown even when a required column is unmapped: that is when it is needed.
+    const out: { file: string; from: string | null; mapping: { column: string; field: string }[]; problem: string | null }[] = [];
     for (const file of files) {
-      const p = prepareFile(spec, file, opts);
+      const p = prepareFile(spec, file, opts, { check: false });
       p.reader.close();
-      out.push({ file, mapping: describeMapping(p.mapping) });
+      notePreset(ctx, file, p.preset);
+      out.push({ file, from: p.preset?.name ?? null, mapping: describeMapping(p.mapping), problem: p.problem ?? null });
     }
     if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(out) + '\n');
-    else emit(ctx.out, out.map((f) => `${f.file} (${spec.name}):\n` + f.mapping.map((m) => `  ${safeCell(m.column)} → ${m.field}`).join('\n') + '\n').join(''));
+    else emit(ctx.out, out.map((f) => `${f.file} (${spec.name}${f.from ? `, from ${PRESETS[f.from as keyof typeof PRESETS].label}` : ''}):\n` + f.mapping.map((m) => `  ${safeCell(m.column)} → ${m.field}`).join('\n') + '\n' + (f.problem ? `  missing: ${f.problem}\n` : '')).join(''));
     return;
   }
   const s = sessionOf(ctx);
@@ -178,6 +215,7 @@ async function runImport(ctx: CliContext, entity: EntityName, files: string[], o
   let failed: FileResult | undefined;
   for (const file of files) {
     const prepared = prepareFile(spec, file, opts);
+    notePreset(ctx, file, prepared.preset);
     const fileOpts = { ...opts, progress: progressReporter(ctx, file) };
     // PostgreSQL: the same pipeline, its writes bulk-loaded with COPY (src/db/postgres/import.ts).
     const result = s.db.engine === 'postgres' ? await (await import('../../db/postgres/import.js')).importFileOnPostgres(s.db, s, prepared, fileOpts) : await importFile(s.db, s, prepared, fileOpts);
@@ -230,7 +268,9 @@ export function register(noun: Command, ctx: CliContext): void {
       .description(`import ${entity} from CSV files (upsert by natural key; all-or-nothing per file)`)
       .argument('<files...>', 'CSV files (UTF-8, UTF-16 with BOM, or --encoding)')
       .option('--map <pairs>', 'column mapping "File Column=field" (repeatable, comma lists; "Column=" ignores a column)', collect)
-      .option('--show-mapping', 'print how the columns map, import nothing')
+      .option('--show-mapping', 'print how the columns map, import nothing (also when a required column is missing)')
+      .option('--from <crm>', `the CRM the file was exported from: ${PRESET_NAMES.join(' | ')} (default: detected from the header)`)
+      .option('--map-value <rule>', 'translate a value of one column: "COLUMN:FROM=TO" (repeatable; TO empty = no value)', collect)
       .option('--dry-run', 'check every row and report what would happen; write nothing')
       .option('--match <key>', `natural key: ${ENTITIES[entity].matchKeys.join('|')} (default ${ENTITIES[entity].defaultMatch.join(', then ')})`)
       .option('--mode <mode>', 'create | update | upsert (default upsert)')
@@ -239,12 +279,15 @@ export function register(noun: Command, ctx: CliContext): void {
       .option('--rejects <file>', 'where --skip-invalid writes the rejected rows (never over an existing file or through a link)')
       .option('--force', 'replace an existing rejects file')
       .option('--create-missing <kinds>', 'create referenced users, companies or contacts that do not exist (comma list)', collect)
-      .option('--date-format <order>', 'DMY | MDY | YMD for dates like 03/04/2026 (default: ISO only)')
+      .option('--date-format <order>', 'DMY | MDY | YMD for dates like 03/04/2026 or 03/04/26 (default: ISO only)')
+      .option('--century-pivot <yy>', 'two-digit years below it are 20YY, the rest 19YY (default 70; needs --date-format)')
       .option('--encoding <name>', 'file encoding when there is no BOM: utf-8 (default), windows-1252, latin1, shift_jis…')
       .option('--delimiter <char>', 'field delimiter (default: sniffed from , ; tab |)');
     if (entity === 'deals') {
       cmd.option('--map-stage <pairs>', 'stage mapping "File Stage=Our Stage" (repeatable)', collect).option('--currency <code>', 'currency of amounts without one (e.g. USD)');
     }
+    if (entity === 'tickets' || entity === 'deals') cmd.option('--map-status <pairs>', `translate ${entity === 'tickets' ? 'statuses' : 'stages'}: "Waiting on Third Party=on_hold" (repeatable, comma lists)`, collect);
+    if (entity === 'contacts') cmd.option('--map-lifecycle <pairs>', 'translate lifecycle stages: "Evangelist=customer" (repeatable, comma lists)', collect);
     if (entity === 'activities') cmd.option('--rep-column <column>', 'the column naming the rep each activity belongs to');
     examples(cmd, EXAMPLES[entity]);
     cmd.action(async (files: string[], o: ImportFlags) => runImport(ctx, entity, files, o));

@@ -17,6 +17,7 @@ const userListView: ListView<UserRecord> = [
   { key: 'team', label: 'Team' },
   { key: 'timezone', label: 'Time zone' },
   { key: 'weekStart', label: 'Week starts' },
+  { key: 'calendar', label: 'Calendar' },
   { key: 'login', label: 'Login' },
   { key: 'active', label: 'Active', format: 'bool' },
 ];
@@ -29,6 +30,7 @@ interface UserFlags {
   timezone?: string;
   login?: string;
   weekStart?: string;
+  calendar?: string;
 }
 
 function userOptions(cmd: Command): Command {
@@ -39,6 +41,7 @@ function userOptions(cmd: Command): Command {
     .option('--team <team>', 'team or regional office')
     .option('--timezone <zone>', 'IANA time zone, e.g. Europe/Berlin (their "today", weeks and shown times)')
     .option('--week-start <day>', 'first day of their week: monday, sunday, saturday …')
+    .option('--calendar <calendar>', 'calendar they read and write dates in: persian (Jalali) or gregorian; default clears it')
     .option('--login <login>', 'the OS login that is this user, when it is not the handle');
 }
 
@@ -69,7 +72,7 @@ export function register(noun: Command, ctx: CliContext): void {
     .option('--active', 'mark active')
     .option('--inactive', 'mark inactive (keeps their records)')
     .option('--if-version <n>', 'refuse if the user is no longer at this version (optimistic locking)', positiveInt('--if-version'));
-  examples(edit, ['crm user edit sara --team West', 'crm user edit kenji --inactive', 'crm user edit sara --role manager --if-version 2', 'crm user edit sara --login sr   # the OS login sr is sara']);
+  examples(edit, ['crm user edit sara --team West', 'crm user edit kenji --inactive', 'crm user edit sara --role manager --if-version 2', 'crm user edit sara --login sr   # the OS login sr is sara', 'crm user edit sara --calendar persian   # Jalali dates in and out']);
   edit.action(async (ref: string, o: UserFlags & { handle?: string; active?: boolean; inactive?: boolean; ifVersion?: number }) => {
     if (o.active && o.inactive) throw new UsageError('Give --active or --inactive, not both.');
     const { active, inactive, ifVersion, ...rest } = o;
