@@ -1,7 +1,7 @@
 /**
  * The knowledge base: Markdown articles with a title, tags, a product and an audience (internal
  * for the team, public for customers). Every edit keeps the version it replaces: kb_article_versions
- * holds each version an article has had (1 at creation, then one per edit), so `kb show --version N`
+ * holds each version an article has had (1 at creation, then one per edit), so `kb show --rev N`
  * and `kb history` read old text exactly as it was. Articles link to tickets (shown on both sides).
  * Search: src/db/kb-search.ts (FTS5 on SQLite, full-text + trigram indexes on PostgreSQL).
  */
@@ -254,17 +254,17 @@ export async function listArticles(s: Session, o: KbListOptions = {}): Promise<{
   return { rows: o.limit ? all.slice(0, o.limit) : all, total: all.length };
 }
 
-/** Articles whose title or body hold every word of the query, most relevant first. */
+/** Articles whose title or body hold every term of the query (src/db/kb-search.ts), most relevant first. */
 export async function searchArticles(s: Session, query: string, o: { audience?: string; limit?: number } = {}): Promise<KbSearchHit[]> {
   const terms = searchTerms(query);
-  if (!terms.length) throw new UsageError('Search for something: crm kb search WORDS', 'crm kb search "reset password"');
+  if (!terms.words.length && !terms.cjk.length) throw new UsageError('Search for something: crm kb search WORDS', 'crm kb search "reset password"');
   const hits = await searchKb(s.db, terms, { audience: parseAudience(o.audience), limit: o.limit ?? 20 });
   if (!hits.length) return [];
   const rows = await s.db.kysely.selectFrom('kb_articles').selectAll().where('id', 'in', hits.map((h) => h.id)).execute();
   const byId = new Map((await records(s.db.kysely, rows)).map((r) => [r.id, r]));
   return hits.flatMap((h) => {
     const r = byId.get(h.id);
-    return r ? [{ ...r, score: Math.round(h.score * 1000) / 1000, snippet: snippetOf(r.body, terms) }] : [];
+    return r ? [{ ...r, score: Math.round(h.score * 1000) / 1000, snippet: snippetOf(r.body, [...terms.cjk, ...terms.words]) }] : [];
   });
 }
 

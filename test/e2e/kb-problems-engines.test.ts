@@ -46,16 +46,20 @@ describe.each(ENGINES)('knowledge base, problems and warranty on %s', (engine) =
 
     expect(ids(crm(['kb', 'search', 'printer', '--json']))).toEqual([1, 4]);
     expect(ids(crm(['kb', 'search', 'PRINTER', 'dhcp', '--json']))).toEqual([1]);
+    expect(ids(crm(['kb', 'search', 'print', '--json']))).toEqual([1, 4]); // the beginning of a word
+    expect(ids(crm(['kb', 'search', 'rinter', '--json']))).toEqual([]); // …not its middle
     expect(ids(crm(['kb', 'search', 'چاپگر', '--json']))).toEqual([2]);
     // Arabic-script variants fold together: Arabic yeh (ي) finds Persian yeh (ی).
     expect(ids(crm(['kb', 'search', 'راهنماي', '--json']))).toEqual([2]);
     expect(ids(crm(['kb', 'search', 'プリンター', '--json']))).toEqual([3]);
     expect(ids(crm(['kb', 'search', '無線', '--json']))).toEqual([3]); // two characters: shorter than a trigram
+    expect(ids(crm(['kb', 'search', '設定方法', 'プリンター', '--json']))).toEqual([3]); // CJK: anywhere in the text
+    expect(ids(crm(['kb', 'search', '設定方法', 'printer', '--json']))).toEqual([]);
     expect(ids(crm(['kb', 'search', 'printer', '--audience', 'public', '--json']))).toEqual([1]);
     const none = crm(['kb', 'search', 'nothing-like-this']);
     expect(none.code).toBe(0);
     expect(none.stdout.split('\n').filter(Boolean).slice(1)).toEqual([]); // at most the header row (piped)
-  });
+  }, 300_000);
 
   it('keeps every version: edit, history, show --rev', () => {
     expect(json(crm(['kb', 'edit', '1', '--title', 'Printer loses Wi-Fi after firmware 4.2', '--json']))).toMatchObject({ version: 2 });
@@ -71,7 +75,7 @@ describe.each(ENGINES)('knowledge base, problems and warranty on %s', (engine) =
     // Search sees the current text only.
     expect(ids(crm(['kb', 'search', 'dhcp', '--json']))).toEqual([]);
     expect(ids(crm(['kb', 'search', 'firmware', '--json']))).toEqual([1]);
-  });
+  }, 300_000);
 
   it('links articles and tickets, shown on both sides; archive hides from search', () => {
     expect(crm(['ticket', 'open', 'Printer offline', '--json']).code).toBe(0);
@@ -85,7 +89,7 @@ describe.each(ENGINES)('knowledge base, problems and warranty on %s', (engine) =
     expect(ids(crm(['kb', 'search', 'printer', '--json']))).toEqual([1]);
     expect(crm(['kb', 'restore', '4']).code).toBe(0);
     expect(ids(crm(['kb', 'search', 'toner', '--json']))).toEqual([4]);
-  });
+  }, 300_000);
 
   it('exports the public articles as a safe static site, and will not write over a used folder', () => {
     const hostile = ['<script>alert("x")</script>', '', '[click me](javascript:alert(1)) [ok](https://example.com/help)', '', '<img src=x onerror=alert(1)>', '', '![pic](data:text/html;base64,PHNjcmlwdD4=)'].join('\n');
@@ -101,17 +105,19 @@ describe.each(ENGINES)('knowledge base, problems and warranty on %s', (engine) =
     expect(index).toContain('プリンターの設定');
     expect(index).not.toContain('راهنمای'); // internal: never exported
     const evil = readFileSync(join(site, 'article-5.html'), 'utf8');
-    expect(evil).not.toMatch(/<script|<img src=x|onerror=|javascript:|data:text/i);
+    // The hostile parts are there as inert text; no tag or attribute carries them.
+    expect(evil).not.toMatch(/<script|<img[^>]*onerror|(href|src)="[^"]*(javascript|data):/i);
+    expect(evil).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(evil).toContain('&lt;script&gt;');
     expect(evil).toContain('Evil &lt;b&gt;title&lt;/b&gt; &amp; &quot;quotes&quot;');
     expect(evil).toContain('href="https://example.com/help"');
-    expect(evil).toContain("script-src 'none'".replace("script-src 'none'", "default-src 'none'"));
+    expect(evil).toContain("default-src 'none'");
     const again = crm(['kb', 'export', '--public', site]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/not empty.*--force/s);
     expect(crm(['kb', 'export', '--public', site, '--force']).code).toBe(0);
     expect(crm(['kb', 'export', site]).code).toBe(2);
-  });
+  }, 300_000);
 
   it('ten tickets linked to one problem put it at the top of report recurring', () => {
     for (let i = 0; i < 12; i++) {
@@ -128,13 +134,13 @@ describe.each(ENGINES)('knowledge base, problems and warranty on %s', (engine) =
     expect(crm(['problem', 'link', '2', 'ticket:999']).code).toBe(1);
     expect(json(crm(['problem', 'edit', '2', '--status', 'escalated', '--root-cause', 'DHCP lease not renewed', '--json']))).toMatchObject({ status: 'escalated', rootCause: 'DHCP lease not renewed' });
 
-    const report = json<{ report: string; data: { problems: { problem: number; tickets: number; status: string }[]; groups: { group: string; tickets: number; problems: string }[] } }>(crm(['report', 'recurring', '--json']));
+    const report = json<{ report: string; problems: { problem: number; tickets: number; status: string }[]; groups: { group: string; tickets: number; problems: string }[] }>(crm(['report', 'recurring', '--json']));
     expect(report.report).toBe('recurring');
-    expect(report.data.problems[0]).toMatchObject({ problem: 2, tickets: 10, status: 'escalated' });
-    expect(report.data.problems[1]).toMatchObject({ problem: 1, tickets: 2 });
-    expect(report.data.groups[0]).toMatchObject({ group: 'printing', tickets: 10, problems: '#2 escalated' });
-    const byProduct = json<{ data: { groups: { group: string }[] } }>(crm(['report', 'recurring', '--by', 'product', '--json']));
-    expect(byProduct.data.groups.map((g) => g.group)).toEqual(['LaserJet 4', 'Invoices', '(none)']);
+    expect(report.problems[0]).toMatchObject({ problem: 2, tickets: 10, status: 'escalated' });
+    expect(report.problems[1]).toMatchObject({ problem: 1, tickets: 2 });
+    expect(report.groups[0]).toMatchObject({ group: 'printing', tickets: 10, problems: '#2 escalated' });
+    const byProduct = json<{ groups: { group: string }[] }>(crm(['report', 'recurring', '--by', 'product', '--json']));
+    expect(byProduct.groups.map((g) => g.group)).toEqual(['LaserJet 4', 'Invoices', '(none)']);
     const text = crm(['report', 'recurring']).stdout;
     expect(text).toMatch(/Wi-Fi drops after firmware 4\.2/);
     expect(crm(['report', 'recurring', '--by', 'colour']).code).toBe(2);
@@ -146,7 +152,7 @@ describe.each(ENGINES)('knowledge base, problems and warranty on %s', (engine) =
     expect(json<{ id: number }[]>(crm(['problem', 'list', '--json'])).map((p) => p.id)).toEqual([1]);
     expect(json<{ id: number }[]>(crm(['problem', 'list', '--all', '--json'])).map((p) => p.id)).toEqual([2, 1]);
     expect(crm(['problem', 'edit', '1', '--status', 'bogus']).code).toBe(2);
-  });
+  }, 300_000);
 
   it('warranty: the ticket date, else the company date; ticket list warranty:expired', () => {
     expect(crm(['company', 'add', 'Acme Ltd', '--warranty-until', '2027-06-30']).code).toBe(0);
@@ -166,5 +172,5 @@ describe.each(ENGINES)('knowledge base, problems and warranty on %s', (engine) =
     expect(ids(crm(['ticket', 'list', 'warranty:expired', '--sort', 'id', '--json']))).toEqual([b.id, c.id]);
     expect(crm(['ticket', 'show', String(b.id)]).stdout).toMatch(/warranty\tEXPIRED on 2026-01-31 \(the company's\)/);
     expect(crm(['ticket', 'list', 'warranty:soon']).code).toBe(2);
-  });
+  }, 300_000);
 });

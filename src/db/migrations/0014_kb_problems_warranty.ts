@@ -4,10 +4,12 @@
  * ticket links, and the simple form of warranty — an end date on the ticket or its company —
  * plus a free-text product on tickets (what `report recurring --by product` groups by).
  *
- * kb_search is SQLite's full-text index of the articles (FTS5, trigram tokenizer: it finds any
- * run of three or more characters, so Persian, Japanese and Chinese text are searchable without
- * word splitting). It holds the folded title and body (crm_fold), written by src/db/kb-search.ts
- * in the same transaction as the article; PostgreSQL has expression indexes instead (its twin).
+ * kb_search and kb_search_cjk are SQLite's full-text indexes of the articles (FTS5): words
+ * (unicode61 tokenizer; Latin, Persian, Arabic, Cyrillic… are written with spaces) and the
+ * runs of Chinese, Japanese and Korean text (trigram tokenizer: any run of three characters, as
+ * these scripts have no spaces to split words on). Both hold folded text (crm_fold), written by
+ * src/db/kb-search.ts in the same transaction as the article; PostgreSQL has expression indexes
+ * instead (its twin).
  */
 export const version = 14;
 export const name = 'knowledge base, problems, warranty';
@@ -70,5 +72,6 @@ CREATE INDEX problem_tickets_ticket ON problem_tickets(ticket_id);
 ALTER TABLE tickets ADD COLUMN product TEXT;
 ALTER TABLE tickets ADD COLUMN warranty_until TEXT;
 ALTER TABLE companies ADD COLUMN warranty_until TEXT;
-CREATE VIRTUAL TABLE kb_search USING fts5(title, body, tokenize = 'trigram');
+CREATE VIRTUAL TABLE kb_search USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE kb_search_cjk USING fts5(title, body, tokenize = 'trigram');
 `;

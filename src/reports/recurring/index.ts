@@ -8,7 +8,7 @@ import { recurringLinks, recurringTickets } from './query.js';
 export const definition = defineReport<{ by?: RecurringBy; limit?: number }>({
   name: 'recurring',
   description: 'the most repeated issues by category, product or company, with their problems (root causes) and status',
-  examples: ['crm report recurring', 'crm report recurring --by product --period 2026-Q4', 'crm report recurring --by company --period last-30d --json | jq .data.problems'],
+  examples: ['crm report recurring', 'crm report recurring --by product --period 2026-Q4', 'crm report recurring --by company --period last-30d --json | jq .problems'],
   period: 'quarter',
   asOf: 'problem links and statuses are kept as they are now, not as history; use --period to look back.',
   owners: true,

@@ -2,11 +2,11 @@
  * Frozen once shipped. The PostgreSQL twin of SQLite's 0014 (knowledge base, problems,
  * warranty; issue #20): the same tables and columns in the baseline's types.
  *
- * Search: where SQLite keeps an FTS5 table (kb_search), PostgreSQL indexes the articles
- * themselves — a GIN index over the words (to_tsvector('simple', …), for ranking) and, when the
- * server ships pg_trgm (the embedded one does; it is a trusted extension, so a database owner may
- * create it), a trigram GIN index that serves the substring matches search uses for every
- * script, Persian and CJK included. Without pg_trgm the same query runs as a scan. Both index
+ * Search: where SQLite keeps FTS5 tables (kb_search, kb_search_cjk), PostgreSQL indexes the
+ * articles themselves — a GIN index over the words (to_tsvector('simple', …): word-prefix
+ * matches and ranking) and, when the server ships pg_trgm (the embedded one does; it is a
+ * trusted extension, so a database owner may create it), a trigram GIN index for the substring
+ * matches of Chinese, Japanese and Korean text. Without pg_trgm those run as a scan. Both index
  * names begin with kb_search, the name the schema-parity test leaves to each engine.
  */
 export const version = 14;
