@@ -6,7 +6,6 @@ import type { CliContext } from '../../context.js';
 import { publicArticles } from '../../domain/kb.js';
 import { UsageError, UserError } from '../../errors.js';
 import { info } from '../../io.js';
-import { renderKbSite } from '../../output/kb-site.js';
 import { emit, isJsonFormat, toJson } from '../../output/render.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
@@ -38,6 +37,8 @@ export function register(noun: Command, ctx: CliContext): void {
     if (!o.public) throw new UsageError('Say what to export: --public (internal articles are never exported).', `crm kb export --public ${dir}`);
     checkTarget(dir, o.force);
     const articles = await publicArticles(sessionOf(ctx));
+    // marked loads only for an export, not for every kb command.
+    const { renderKbSite } = await import('../../output/kb-site.js');
     const files = renderKbSite(articles, o.title?.trim() || undefined);
     mkdirSync(dir, { recursive: true });
     for (const f of files) writeFileSync(join(dir, f.path), f.content);
