@@ -84,17 +84,22 @@ for (const [query, opts] of [
 ]) {
   const terms = searchTerms(query);
   const times = [];
+  const cpu = [];
   let hits = [];
   for (let i = 0; i < RUNS; i++) {
     const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
     hits = await searchKb(db, terms, { limit: 20, ...opts });
+    const used = process.cpuUsage(c);
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    cpu.push((used.user + used.system) / 1000);
   }
-  times.sort((a, b) => a - b);
-  const ms = times[Math.floor(times.length / 2)];
+  const median = (list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  const ms = median(times);
   const ok = ms < TARGET_MS;
   if (!ok) failed++;
-  console.log(`${ok ? 'ok  ' : 'SLOW'} kb search "${query}"${opts.audience ? ` --audience ${opts.audience}` : ''}: ${ms.toFixed(1)} ms median (${hits.length} shown)`);
+  // CPU time next to wall time: on a shared, loaded machine the wall time includes waiting for a core.
+  console.log(`${ok ? 'ok  ' : 'SLOW'} kb search "${query}"${opts.audience ? ` --audience ${opts.audience}` : ''}: ${ms.toFixed(1)} ms median wall, ${median(cpu).toFixed(1)} ms CPU (${hits.length} shown)`);
 }
 db.close();
 rmSync(dir, { recursive: true, force: true });
