@@ -47,6 +47,8 @@ export interface CompaniesTable {
   updated_at: string;
   archived_at: string | null;
   version: Generated<number>;
+  /** The simple form of warranty: the end date (YYYY-MM-DD) of what this customer bought. */
+  warranty_until: string | null;
 }
 
 export type Lifecycle = 'lead' | 'prospect' | 'customer' | 'inactive';
@@ -237,6 +239,10 @@ export interface TicketsTable {
   sla_policy_id: number | null;
   external_id: string | null;
   custom_fields: string | null;
+  /** Free-text product the ticket is about (report recurring --by product). */
+  product: string | null;
+  /** Warranty end date (YYYY-MM-DD) of the installed product; else the company's applies. */
+  warranty_until: string | null;
   created_at: string;
   updated_at: string;
   solved_at: string | null;
@@ -378,6 +384,70 @@ export interface Database {
   settings: SettingsTable;
   field_definitions: FieldDefinitionsTable;
   segments: SegmentsTable;
+  kb_articles: KbArticlesTable;
+  kb_article_versions: KbArticleVersionsTable;
+  kb_ticket_links: KbTicketLinksTable;
+  problems: ProblemsTable;
+  problem_tickets: ProblemTicketsTable;
+}
+
+export type KbAudience = 'internal' | 'public';
+
+export interface KbArticlesTable {
+  id: Generated<number>;
+  title: string;
+  body: string;
+  product: string | null;
+  audience: Generated<string>;
+  /** The current version's number; every earlier one is a row of kb_article_versions. */
+  version: Generated<number>;
+  created_by: string;
+  updated_by: string;
+  created_at: string;
+  updated_at: string;
+  archived_at: string | null;
+}
+
+export interface KbArticleVersionsTable {
+  id: Generated<number>;
+  article_id: number;
+  version: number;
+  title: string;
+  body: string;
+  product: string | null;
+  audience: string;
+  /** The tags then, comma-separated. */
+  tags: string | null;
+  edited_by: string;
+  edited_at: string;
+}
+
+export interface KbTicketLinksTable {
+  article_id: number;
+  ticket_id: number;
+  linked_by: string;
+  linked_at: string;
+}
+
+export interface ProblemsTable {
+  id: Generated<number>;
+  title: string;
+  status: Generated<string>;
+  owner_id: number | null;
+  root_cause: string | null;
+  fix_version: string | null;
+  product: string | null;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  version: Generated<number>;
+}
+
+export interface ProblemTicketsTable {
+  problem_id: number;
+  ticket_id: number;
+  linked_by: string;
+  linked_at: string;
 }
 
 export type User = Selectable<UsersTable>;

@@ -14,6 +14,7 @@ import { filterEnv, nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, normalizePhone } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
+import { parseWarrantyDate } from './warranty.js';
 import { authorize } from './permissions.js';
 
 export interface CompanyRecord {
@@ -31,6 +32,8 @@ export interface CompanyRecord {
   tier: string | null;
   source: string | null;
   owner: string | null;
+  /** Warranty end date (YYYY-MM-DD) of what the company bought: tickets without their own date use it. */
+  warrantyUntil: string | null;
   tags: string[];
   notes: string | null;
   externalId: string | null;
@@ -57,6 +60,8 @@ export interface CompanyInput {
   tier?: string;
   source?: string;
   owner?: string;
+  /** YYYY-MM-DD, or none to clear. */
+  warrantyUntil?: string;
   notes?: string;
   externalId?: string;
   tags?: string[];
@@ -85,6 +90,7 @@ export function toCompanyRecord(c: CompanyRow, tags: string[] = []): CompanyReco
     tier: c.tier,
     source: c.source,
     owner: c.owner_handle ?? null,
+    warrantyUntil: c.warranty_until ?? null,
     tags,
     notes: c.notes,
     externalId: c.external_id,
@@ -130,6 +136,8 @@ function columnsFrom(input: CompanyInput): Record<string, unknown> {
     ['externalId', 'external_id'],
   ];
   for (const [key, col] of plain) if (input[key] !== undefined) cols[col] = cleanText(input[key] as string);
+  const warranty = parseWarrantyDate(input.warrantyUntil);
+  if (warranty !== undefined) cols.warranty_until = warranty;
   if (input.customFields !== undefined) cols.custom_fields = Object.keys(input.customFields).length ? JSON.stringify(input.customFields) : null;
   return cols;
 }

@@ -9,6 +9,7 @@ import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
 import { filterSpecFor } from './field-filters.js';
 import { assertRequiredFields, fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
 import { fold } from '../db/fold.js';
+import { zonedDay } from '../db/filter.js';
 import type { Ticket, TicketPriority, TicketStatus } from '../db/schema.js';
 import { allTicketsWithEvents } from '../db/tickets.js';
 import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
@@ -23,6 +24,7 @@ import { parseDuration, durationSeconds, PRIORITIES } from './sla/targets.js';
 import { slaOf, type SlaContext } from './ticket-sla.js';
 import { currentUser, getUser } from './users.js';
 import { cleanText, fullName } from './validate.js';
+import { parseWarrantyDate, warrantyOf, type Warranty } from './warranty.js';
 import { updateIfVersion } from '../db/versioned.js';
 import { authorize } from './permissions.js';
 
@@ -71,8 +73,14 @@ export interface TicketRecord {
   assignee: string | null;
   channel: string | null;
   category: string | null;
+  /** Free-text product the ticket is about. */
+  product: string | null;
   satisfaction: number | null;
   tags: string[];
+  /** The ticket's own warranty end date (YYYY-MM-DD), when set; else the company's applies. */
+  warrantyUntil: string | null;
+  /** Whether the customer's product is under warranty today: the ticket's date, else the company's. */
+  warranty: Warranty | null;
   policy: string | null;
   externalId: string | null;
   customFields: Record<string, unknown> | null;
@@ -98,6 +106,7 @@ type TicketRow = Ticket & {
   company_name: string | null;
   assignee_handle: string | null;
   policy_name: string | null;
+  company_warranty: string | null;
 };
 
 /** Linked names by scalar subqueries on the primary key, not joins: see contactQuery (domain/contacts.ts). */
@@ -112,10 +121,11 @@ function ticketQuery(db: Trx) {
       eb.selectFrom('companies as co').select('co.name').whereRef('co.id', '=', 't.company_id').as('company_name'),
       eb.selectFrom('users as u').select('u.handle').whereRef('u.id', '=', 't.assignee_id').as('assignee_handle'),
       eb.selectFrom('sla_policies as p').select('p.name').whereRef('p.id', '=', 't.sla_policy_id').as('policy_name'),
+      eb.selectFrom('companies as co').select('co.warranty_until').whereRef('co.id', '=', 't.company_id').as('company_warranty'),
     ]);
 }
 
-function toRecord(r: TicketRow, tags: string[], sla: SlaResult | undefined): TicketRecord {
+function toRecord(r: TicketRow, tags: string[], sla: SlaResult | undefined, today: string): TicketRecord {
   return {
     id: r.id,
     subject: r.subject,
@@ -127,8 +137,11 @@ function toRecord(r: TicketRow, tags: string[], sla: SlaResult | undefined): Tic
     assignee: r.assignee_handle,
     channel: r.channel,
     category: r.category,
+    product: r.product,
     satisfaction: r.satisfaction,
     tags,
+    warrantyUntil: r.warranty_until,
+    warranty: warrantyOf(r.warranty_until, r.company_warranty, today),
     policy: r.policy_name,
     externalId: r.external_id,
     customFields: r.custom_fields ? (JSON.parse(r.custom_fields) as Record<string, unknown>) : null,
@@ -162,7 +175,8 @@ export async function slaFor(s: Session, ids: number[], now: Date): Promise<Map<
 async function loadRecords(s: Session, rows: TicketRow[]): Promise<TicketRecord[]> {
   const ids = rows.map((r) => r.id);
   const [tags, sla] = [await tagsFor(s.db.kysely, 'ticket', ids), await slaFor(s, ids, s.now())];
-  return rows.map((r) => toRecord(r, tags.get(r.id) ?? [], sla.get(r.id)));
+  const today = zonedDay(nowIso(s), s.timeZone);
+  return rows.map((r) => toRecord(r, tags.get(r.id) ?? [], sla.get(r.id), today));
 }
 
 export async function getTicketRow(db: Trx, ref: string | number): Promise<Ticket> {
@@ -212,6 +226,9 @@ export interface OpenTicketInput {
   priority?: string;
   channel?: string;
   category?: string;
+  product?: string;
+  /** Warranty end date (YYYY-MM-DD) of the customer's installed product. */
+  warrantyUntil?: string;
   assignee?: string;
   tags?: string[];
   externalId?: string;
@@ -242,6 +259,8 @@ export async function openTicket(s: Session, input: OpenTicketInput): Promise<Ti
     assignee_id: assignee?.id ?? null,
     channel: cleanLabel(input.channel) ?? null,
     category: cleanLabel(input.category) ?? null,
+    product: cleanText(input.product),
+    warranty_until: parseWarrantyDate(input.warrantyUntil) ?? null,
     external_id: cleanText(input.externalId),
     custom_fields: customFields,
     created_at: at,
@@ -281,7 +300,7 @@ interface NewEvent {
 }
 
 interface Change {
-  set: Partial<Record<'status' | 'priority' | 'assignee_id' | 'sla_policy_id' | 'satisfaction' | 'solved_at' | 'closed_at' | 'subject' | 'category' | 'channel' | 'description' | 'custom_fields', unknown>>;
+  set: Partial<Record<'status' | 'priority' | 'assignee_id' | 'sla_policy_id' | 'satisfaction' | 'solved_at' | 'closed_at' | 'subject' | 'category' | 'channel' | 'description' | 'custom_fields' | 'product' | 'warranty_until', unknown>>;
   events: NewEvent[];
   action: string;
   tags?: { add: string[]; remove: string[] };
@@ -491,6 +510,8 @@ export interface EditTicketInput {
   description?: string;
   category?: string;
   channel?: string;
+  product?: string;
+  warrantyUntil?: string;
   addTags?: string[];
   removeTags?: string[];
   /** Custom field values as typed (`--set name=value`). */
@@ -513,6 +534,10 @@ export async function editTicket(s: Session, ref: string | number, input: EditTi
     if (category !== undefined && category !== t.category) set.category = category;
     const channel = cleanLabel(input.channel);
     if (channel !== undefined && channel !== t.channel) set.channel = channel;
+    const product = input.product === undefined ? undefined : cleanText(input.product)?.toLowerCase() === 'none' ? null : cleanText(input.product);
+    if (product !== undefined && product !== t.product) set.product = product;
+    const warranty = parseWarrantyDate(input.warrantyUntil);
+    if (warranty !== undefined && warranty !== t.warranty_until) set.warranty_until = warranty;
     if (fieldValues) {
       const custom = mergeFieldValues(t.custom_fields, fieldValues);
       if (custom !== t.custom_fields) set.custom_fields = custom;
@@ -525,6 +550,8 @@ export async function editTicket(s: Session, ref: string | number, input: EditTi
         ...(description !== undefined ? [description === null ? 'no description' : 'that description'] : []),
         ...(category !== undefined ? [category === null ? 'no category' : `category ${category}`] : []),
         ...(channel !== undefined ? [channel === null ? 'no channel' : `channel ${channel}`] : []),
+        ...(product !== undefined ? [product === null ? 'no product' : `product ${product}`] : []),
+        ...(warranty !== undefined ? [warranty === null ? 'no warranty date' : `warranty until ${warranty}`] : []),
         ...(fieldValues ? ['those field values'] : []),
         ...(tags?.add.length ? [`${tags.add.length > 1 ? 'tags' : 'tag'} ${tags.add.join(', ')}`] : []),
         ...(tags?.remove.length ? [`no ${tags.remove.length > 1 ? 'tags' : 'tag'} ${tags.remove.join(', ')}`] : []),
@@ -565,6 +592,21 @@ export const ticketFilterSpec: FilterSpec = {
     { name: 'contact', aliases: ['requester'], type: 'custom', compile: (eb, term) => eb.or(term.values.map((v) => (v === 'none' ? eb('t.contact_id', 'is', null) : /^\d+$/.test(v) ? eb('t.contact_id', '=', Number(v)) : eb('t.contact_id', 'in', eb.selectFrom('contacts').select('id').where(sql<boolean>`instr(search_text, ${fold(v)}) > 0`))))) },
     { name: 'policy', type: 'custom', compile: (eb, term) => eb('t.sla_policy_id', 'in', eb.selectFrom('sla_policies').select('id').where('name', 'in', term.values)) },
     { name: 'csat', aliases: ['satisfaction'], type: 'number', column: 't.satisfaction' },
+    { name: 'product', type: 'text', column: 't.product' },
+    { name: 'warranty', type: 'custom', compile: (eb, term, env) => {
+      // The ticket's own end date, else its company's (the simple form of warranty, issue #20).
+      const until = eb.fn.coalesce('t.warranty_until', eb.selectFrom('companies as wc').select('wc.warranty_until').whereRef('wc.id', '=', 't.company_id'));
+      const today = zonedDay(env.now.toISOString(), env.timeZone);
+      return eb.or(term.values.map((v) => {
+        switch (v.toLowerCase()) {
+          case 'expired': return eb(until, '<', today);
+          case 'active': case 'valid': case 'under': return eb(until, '>=', today);
+          case 'none': return eb(until, 'is', null);
+          case 'any': return eb(until, 'is not', null);
+          default: throw new UsageError(`Bad filter term "${term.token}".`, 'warranty is one of: expired, active, none, any (from the ticket\'s --warranty-until, else its company\'s). See: crm help filters', 'bad_filter');
+        }
+      }));
+    } },
     { name: 'created', type: 'datetime', column: 't.created_at' },
     { name: 'updated', type: 'datetime', column: 't.updated_at' },
     { name: 'solved', type: 'datetime', column: 't.solved_at' },

@@ -17,6 +17,7 @@ export function companyFieldOptions(cmd: Command): Command {
     .option('--postal-code <code>', 'postal code')
     .option('--tier <tier>', 'tier or rank, e.g. A, B, C')
     .option('--source <source>', 'where the account came from')
+    .option('--warranty-until <date>', "warranty end date of what they bought (YYYY-MM-DD, none to clear): their tickets show it")
     .option('--owner <user>', 'owning user (handle or name; default: you)')
     .option('--notes <text>', 'free-form notes')
     .option('--external-id <id>', 'id in another system');

@@ -29,6 +29,7 @@ export const companyFields: ListView<CompanyRecord> = [
   { key: 'tier', label: 'Tier' },
   { key: 'source', label: 'Source' },
   { key: 'owner', label: 'Owner' },
+  { key: 'warrantyUntil', label: 'Warranty until', format: 'date' },
   { key: 'tags', label: 'Tags', format: 'list' },
   { key: 'externalId', label: 'External id' },
   { key: 'createdAt', label: 'Created', format: 'datetime' },

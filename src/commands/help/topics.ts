@@ -39,7 +39,8 @@ Fields per list:
             title id, +tag
   ticket    status (new open pending on_hold solved closed, unsolved, any; default
             unsolved) priority assignee category channel subject company contact
-            policy csat created updated solved id, +tag
+            policy csat product warranty (expired active none any) created updated
+            solved id, +tag
   activity  kind status owner contact company deal ticket at due done created by id
             (crm activity list, crm task list; contact:12 or contact:bob@example.com)
 

@@ -93,18 +93,20 @@ export function register(parent: Command, ctx: CliContext): void {
 
   const edit = parent
     .command('edit')
-    .description('change subject, description, category, channel or tags')
+    .description('change subject, description, category, channel, product, warranty date or tags')
     .argument('<id>', 'ticket id')
     .option('--subject <text>', 'new subject')
     .option('--description <text>', 'new description')
     .option('--category <category>', 'category (none to clear)')
     .option('--channel <channel>', 'channel (none to clear)')
+    .option('--product <name>', 'product (none to clear)')
+    .option('--warranty-until <date>', 'warranty end date YYYY-MM-DD (none to clear)')
     .option('--tag <tag>', 'add a tag (repeatable)', collect)
     .option('--untag <tag>', 'remove a tag (repeatable)', collect);
   setOption(edit);
   ifVersion(edit);
-  examples(edit, ['crm ticket edit 1 --category billing --tag vip', 'crm ticket edit 1 --subject "Printer on fire (2nd floor)" --if-version 4   # fails if someone changed it since version 4']);
-  edit.action(async (id: string, o: { subject?: string; description?: string; category?: string; channel?: string; tag?: string[]; untag?: string[]; set?: string[] } & IfVersion) =>
-    done(ctx, await editTicket(sessionOf(ctx), id, { subject: o.subject, description: o.description, category: o.category, channel: o.channel, addTags: o.tag, removeTags: o.untag, setFields: parseSetFlags(o.set) }, o.ifVersion), 'changed'),
+  examples(edit, ['crm ticket edit 1 --category billing --tag vip', 'crm ticket edit 1 --product "LaserJet 4" --warranty-until 2027-03-31', 'crm ticket edit 1 --subject "Printer on fire (2nd floor)" --if-version 4   # fails if someone changed it since version 4']);
+  edit.action(async (id: string, o: { subject?: string; description?: string; category?: string; channel?: string; product?: string; warrantyUntil?: string; tag?: string[]; untag?: string[]; set?: string[] } & IfVersion) =>
+    done(ctx, await editTicket(sessionOf(ctx), id, { subject: o.subject, description: o.description, category: o.category, channel: o.channel, product: o.product, warrantyUntil: o.warrantyUntil, addTags: o.tag, removeTags: o.untag, setFields: parseSetFlags(o.set) }, o.ifVersion), 'changed'),
   );
 }

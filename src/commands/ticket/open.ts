@@ -15,6 +15,8 @@ export interface OpenOptions {
   priority?: string;
   channel?: string;
   category?: string;
+  product?: string;
+  warrantyUntil?: string;
   assignee?: string;
   description?: string;
   tag?: string[];
@@ -23,7 +25,7 @@ export interface OpenOptions {
 }
 
 export async function run(ctx: CliContext, subject: string, o: OpenOptions): Promise<void> {
-  const input: OpenTicketInput = { subject, contact: o.contact, company: o.company, priority: o.priority, channel: o.channel, category: o.category, assignee: o.assignee, description: o.description, tags: o.tag, externalId: o.externalId, setFields: parseSetFlags(o.set) };
+  const input: OpenTicketInput = { subject, contact: o.contact, company: o.company, priority: o.priority, channel: o.channel, category: o.category, product: o.product, warrantyUntil: o.warrantyUntil, assignee: o.assignee, description: o.description, tags: o.tag, externalId: o.externalId, setFields: parseSetFlags(o.set) };
   const t = await openTicket(sessionOf(ctx), input);
   printCreated(ctx.out, t.id, t);
   const due = t.nextDeadline ? `; ${t.sla.firstReply ? 'first reply' : 'next deadline'} due ${formatLocalDateTime(t.nextDeadline, ctx.timeZone)}` : '';
@@ -41,6 +43,8 @@ export function register(parent: Command, ctx: CliContext): void {
     .option('--priority <priority>', 'low | normal | high | urgent (default normal)')
     .option('--channel <channel>', 'email, phone, web, chat, …')
     .option('--category <category>', 'billing, shipping, technical, …')
+    .option('--product <name>', 'the product the ticket is about')
+    .option('--warranty-until <date>', "warranty end date of the customer's product (YYYY-MM-DD; else the company's applies)")
     .option('--assignee <user>', 'the agent (handle, or me)')
     .option('--description <text>', 'the request in full')
     .option('--tag <tag>', 'tag (repeatable, or comma-separated)', collect)
@@ -49,6 +53,7 @@ export function register(parent: Command, ctx: CliContext): void {
   examples(cmd, [
     'crm ticket open "Printer on fire" --contact sara@example.com --priority high',
     'crm ticket open "Invoice 2041 is wrong" --contact 12 --category billing --channel email --assignee me',
+    'crm ticket open "Drum unit broken" --contact 12 --product "LaserJet 4" --warranty-until 2027-03-31',
   ]);
   cmd.action((subject: string, o: OpenOptions) => run(ctx, subject, o));
 }

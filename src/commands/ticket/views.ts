@@ -45,6 +45,8 @@ export const ticketFields: ListView<TicketDetail> = [
   { key: 'assignee', label: 'Assignee' },
   { key: 'channel', label: 'Channel' },
   { key: 'category', label: 'Category' },
+  { key: 'product', label: 'Product' },
+  { key: 'warranty', label: 'Warranty', get: (t) => (t.warranty ? `${t.warranty.state === 'active' ? 'under warranty until' : 'EXPIRED on'} ${t.warranty.until}${t.warranty.source === 'company' ? " (the company's)" : ''}` : null) },
   { key: 'tags', label: 'Tags', format: 'list' },
   { key: 'policy', label: 'SLA policy' },
   { key: 'nextDeadline', label: 'Next deadline', format: 'datetime' },

@@ -1,0 +1,28 @@
+/**
+ * The simple form of warranty (issue #20): an end date on the ticket (the customer's installed
+ * product) or on the company (what it bought); the ticket's own date wins. Products and orders
+ * may later supply the date instead; the rule "on or before the end date = under warranty" stays here.
+ */
+import { requireDate } from './validate.js';
+
+export interface Warranty {
+  until: string;
+  source: 'ticket' | 'company';
+  /** active: today is on or before the end date; expired: after it. */
+  state: 'active' | 'expired';
+}
+
+/** The warranty that applies on `today` (YYYY-MM-DD), from the ticket's date, else the company's. */
+export function warrantyOf(ticketUntil: string | null, companyUntil: string | null, today: string): Warranty | null {
+  const until = ticketUntil ?? companyUntil;
+  if (!until) return null;
+  return { until, source: ticketUntil ? 'ticket' : 'company', state: today <= until ? 'active' : 'expired' };
+}
+
+/** A warranty end date: YYYY-MM-DD, or none / empty (null) to clear it; undefined when not given. */
+export function parseWarrantyDate(v: string | undefined): string | null | undefined {
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  if (t === '' || t.toLowerCase() === 'none') return null;
+  return requireDate(t, 'The warranty end date');
+}
