@@ -201,6 +201,31 @@ describe('crm import on SQLite and PostgreSQL', () => {
     await expectSameExports();
   }, 120_000);
 
+  it('undo of the tickets import deletes its tickets, their events and the requesters it created, alike on both engines', async () => {
+    const run = JSON.parse(loaded.postgres[5]!.stdout);
+    expect(run.createdReferences.contacts).toBeGreaterThan(0); // requesters created on the side
+    const undone = await onBoth(['import', 'undo', String(run.runId), '--yes', '--json']);
+    expect(undone[0]!.code, undone[0]!.stderr).toBe(0);
+    expect(undone[1]!.stdout).toBe(undone[0]!.stdout);
+    const after = await expectSameExports();
+    expect(after.tickets!.trim().split('\n')).toHaveLength(1); // the header only
+  }, 120_000);
+
+  it('undo refuses, the same way, when records the run created are now used by others', async () => {
+    const companies = join(dir, 'fk-companies.csv');
+    writeFileSync(companies, 'name,domain\nFk One Ltd,fk1.test\nFk Two Ltd,fk2.test\n');
+    const contacts = join(dir, 'fk-contacts.csv');
+    writeFileSync(contacts, 'name,email,company\nUma Fk,uma@fk1.test,Fk One Ltd\n');
+    const runs = await onBoth(['import', 'companies', companies, '--json']);
+    expect(runs[1]!.stdout).toBe(runs[0]!.stdout);
+    for (const r of await onBoth(['import', 'contacts', contacts])) expect(r.code, r.stderr).toBe(0);
+    const refused = await onBoth(['import', 'undo', String(JSON.parse(runs[0]!.stdout).runId), '--yes']);
+    expect(refused[0]!.code).toBe(1);
+    expect(refused[0]!.stderr).toContain('are now used by other records');
+    expect(refused[1]).toEqual(refused[0]);
+    await expectSameExports();
+  }, 120_000);
+
   it('two imports at once on PostgreSQL: one waits for the other, both land whole, and each undoes alone', async () => {
     const files = [0, 1].map((n) => {
       const f = join(dir, `at-once-${n}.csv`);
