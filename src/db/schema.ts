@@ -343,6 +343,19 @@ export interface SegmentsTable {
   updated_at: string;
 }
 
+export interface FxRatesTable {
+  id: Generated<number>;
+  base: string;
+  quote: string;
+  /** YYYY-MM-DD: the rate holds from this day on, until a later row of the pair. */
+  day: string;
+  /** Decimal text, "1 base = rate quote" (never a float). */
+  rate: string;
+  source: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -375,6 +388,7 @@ export interface Database {
   settings: SettingsTable;
   field_definitions: FieldDefinitionsTable;
   segments: SegmentsTable;
+  fx_rates: FxRatesTable;
 }
 
 export type User = Selectable<UsersTable>;
