@@ -213,14 +213,20 @@ export class FxConverter {
     return [...this.used.values()].sort((a, b) => a.from.localeCompare(b.from) || a.rateDate.localeCompare(b.rateDate));
   }
 
-  /** The --explain lines: the rule, then every rate used. */
-  explain(): string {
-    const lines = [
-      `Amounts converted to ${this.target}: each at the most recent rate on or before its own date (a deal's close date:`,
-      `won or lost date, else its expected close date; a quota's period end; at most the as-of day ${this.latestDay}),`,
-      `exactly, then rounded half-up to the ${this.target} minor unit once per amount; sums add the rounded amounts.`,
-      `When only the reverse pair is stored, its inverse is used (1 / rate).`,
-    ];
+  /** The --explain lines: the rule (for a report's amounts, or one amount), then every rate used. */
+  explain(of: 'report' | 'amount' = 'report'): string {
+    const lines =
+      of === 'report'
+        ? [
+            `Amounts converted to ${this.target}: each at the most recent rate on or before its own date (a deal's close date:`,
+            `won or lost date, else its expected close date; a quota's period end; a campaign's end; at most the as-of day`,
+            `${this.latestDay}), exactly, then rounded half-up to the ${this.target} minor unit once per amount; sums add the rounded amounts.`,
+            `When only the reverse pair is stored, its inverse is used (1 / rate).`,
+          ]
+        : [
+            `Converted to ${this.target} at the most recent rate on or before the date, exactly, then rounded half-up to the`,
+            `${this.target} minor unit. When only the reverse pair is stored, its inverse is used (1 / rate).`,
+          ];
     const uses = this.uses();
     if (uses.length === 0) lines.push('Rates used: none (every amount was already in ' + this.target + ').');
     else {

@@ -30,7 +30,7 @@ export async function run(ctx: CliContext, amountParts: string[], o: FxConvertOp
   const use = fx.uses()[0] ?? null;
   if (isJsonFormat(ctx.out)) emit(ctx.out, toJson({ amount, date: day, result, rate: use }) + '\n');
   else emit(ctx.out, `${result.format()}\n`);
-  if (o.explain && !isJsonFormat(ctx.out)) emit(ctx.out, `\n${fx.explain()}\n`);
+  if (o.explain && !isJsonFormat(ctx.out)) emit(ctx.out, `\n${fx.explain('amount')}\n`);
 }
 
 export function register(noun: Command, ctx: CliContext): void {
