@@ -352,6 +352,19 @@ export interface SegmentsTable {
   updated_at: string;
 }
 
+export interface FxRatesTable {
+  id: Generated<number>;
+  base: string;
+  quote: string;
+  /** YYYY-MM-DD: the rate holds from this day on, until a later row of the pair. */
+  day: string;
+  /** Decimal text, "1 base = rate quote" (never a float). */
+  rate: string;
+  source: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -389,6 +402,7 @@ export interface Database {
   kb_ticket_links: KbTicketLinksTable;
   problems: ProblemsTable;
   problem_tickets: ProblemTicketsTable;
+  fx_rates: FxRatesTable;
 }
 
 export type KbAudience = 'internal' | 'public';

@@ -40,6 +40,11 @@ export interface TicketStreamRange {
   /** With a creation range: only ids in [idFrom, idTo] (a share of the range for another thread). */
   idFrom?: number;
   idTo?: number;
+  /**
+   * Only events of these kinds (e.g. SLA_EVENT_KINDS, what the SLA clock and the as-of attributes
+   * read): the others are skipped in SQL, never packed, sent or unpacked. Absent: every event.
+   */
+  kinds?: readonly string[];
 }
 
 /** The lowest and highest id of the tickets created in [from, to), or null when there are none. */
@@ -66,9 +71,9 @@ const RS = '\x1e';
 /** Tickets per round trip: big enough to amortize the call, small enough to keep memory flat. */
 const CHUNK = 4096;
 
-type Key = 'bounds' | 'ticketsRange' | 'eventsRange' | 'ticketsIds' | 'eventsIds';
+type Key = 'bounds' | 'ticketsRange' | 'eventsRange' | 'ticketsIds' | 'eventsIds' | `${'eventsRange' | 'eventsIds'}:${string}`;
 
-const SQL: Record<Key, string> = {
+const SQL: Record<Exclude<Key, `${string}:${string}`>, string> = {
   bounds: 'SELECT min(id), max(id) FROM tickets WHERE created_at >= @from AND created_at < @to',
   // Tickets in id order within an id window; "+" keeps the planner on the rowid range.
   ticketsRange: `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id >= @lo AND t.id < @hi AND +t.created_at >= @from AND +t.created_at < @to AND +t.created_at <= @asOf ORDER BY t.id`,
@@ -83,7 +88,20 @@ const statements = new WeakMap<object, Partial<Record<Key, Statement>>>();
 function statement(db: Db, key: Key): Statement {
   let cache = statements.get(db.sqlite);
   if (!cache) statements.set(db.sqlite, (cache = {}));
-  return (cache[key] ??= db.sqlite.prepare(SQL[key]).raw(true));
+  return (cache[key] ??= db.sqlite.prepare(sqlOf(key)).raw(true));
+}
+
+/** A statement's text; `eventsRange:k1,k2` is eventsRange keeping only those kinds (inlined: plain words, checked). */
+function sqlOf(key: Key): string {
+  const colon = key.indexOf(':');
+  if (colon < 0) return SQL[key as keyof typeof SQL];
+  const kinds = key.slice(colon + 1).split(',');
+  if (!kinds.every((k) => /^[a-z_]+$/.test(k))) throw new Error(`not an event kind: ${kinds.join(',')}`);
+  return SQL[key.slice(0, colon) as 'eventsRange' | 'eventsIds'].replace(' GROUP BY', ` AND e.kind IN (${kinds.map((k) => `'${k}'`).join(', ')}) GROUP BY`);
+}
+
+function eventsKey(base: 'eventsRange' | 'eventsIds', kinds: readonly string[] | undefined): Key {
+  return kinds ? `${base}:${kinds.join(',')}` : base;
 }
 
 function* merge(tickets: unknown[][], events: unknown[][]): Generator<StreamedTicket> {
@@ -143,20 +161,22 @@ export function* streamTicketsWithEvents(anyDb: AnyDb, range: TicketStreamRange)
     const ids = [...new Set(range.ids)].sort((a, b) => a - b);
     for (let i = 0; i < ids.length; i += CHUNK) {
       const json = JSON.stringify(ids.slice(i, i + CHUNK));
-      yield* merge(statement(db, 'ticketsIds').all({ ids: json, asOf }) as unknown[][], statement(db, 'eventsIds').all({ ids: json, us: US, rs: RS }) as unknown[][]);
+      yield* merge(statement(db, 'ticketsIds').all({ ids: json, asOf }) as unknown[][], statement(db, eventsKey('eventsIds', range.kinds)).all({ ids: json, us: US, rs: RS }) as unknown[][]);
     }
     return;
   }
   const from = range.createdFrom ?? '0000';
   const to = range.createdTo ?? '9999-12-31T23:59:59.999Z';
-  const bounds = ticketIdBounds(db, from, to);
+  // A share with both ends given (the SLA report's threads) needs no bounds query: the ticket
+  // query itself keeps only the tickets created in [from, to).
+  const bounds = range.idFrom !== undefined && range.idTo !== undefined ? [range.idFrom, range.idTo] : ticketIdBounds(db, from, to);
   if (!bounds) return;
-  const lo = Math.max(bounds[0], range.idFrom ?? -Infinity);
-  const hi = Math.min(bounds[1], range.idTo ?? Infinity);
+  const lo = Math.max(bounds[0]!, range.idFrom ?? -Infinity);
+  const hi = Math.min(bounds[1]!, range.idTo ?? Infinity);
   for (let a = lo; a <= hi; a += CHUNK) {
     const tickets = statement(db, 'ticketsRange').all({ lo: a, hi: Math.min(a + CHUNK, hi + 1), from, to, asOf }) as unknown[][];
     if (!tickets.length) continue;
-    const events = statement(db, 'eventsRange').all({ lo: tickets[0]![0], hi: tickets[tickets.length - 1]![0], us: US, rs: RS }) as unknown[][];
+    const events = statement(db, eventsKey('eventsRange', range.kinds)).all({ lo: tickets[0]![0], hi: tickets[tickets.length - 1]![0], us: US, rs: RS }) as unknown[][];
     yield* merge(tickets, events);
   }
 }

@@ -1086,6 +1086,11 @@ export interface StageAggregateRow {
   totalMinor: string;
   /** SUM(amount_minor × probability), i.e. weighted × 100, exact, as a decimal string. */
   weightedX100: string;
+  /** With perDealAmount: the one amount and the close dates of the row's deals (to convert currencies). */
+  fxMinor?: string;
+  fxWonAt?: string | null;
+  fxLostAt?: string | null;
+  fxClose?: string | null;
 }
 
 /**
@@ -1094,7 +1099,11 @@ export interface StageAggregateRow {
  * stage's probability (100 / 0); open deals use their override, else the stage's.
  * `closedIn` limits won/lost deals to those closed in the period (open deals always count).
  */
-export async function pipelineAggregate(s: Session, opts: { pipeline?: string; filter?: string[]; closedIn?: { start: string; end: string }; asOf?: string } = {}) {
+/**
+ * perDealAmount: also group by each deal's amount and close dates (fxMinor, fxWonAt, fxLostAt,
+ * fxClose), so a report can convert every amount at its own date (src/reports/fx.ts).
+ */
+export async function pipelineAggregate(s: Session, opts: { pipeline?: string; filter?: string[]; closedIn?: { start: string; end: string }; asOf?: string; perDealAmount?: boolean } = {}) {
   const db = s.db.kysely;
   const pipeline = await getPipeline(db, opts.pipeline);
   const stages = await stagesOf(db, pipeline.id, opts.asOf !== undefined);
@@ -1135,11 +1144,21 @@ export async function pipelineAggregate(s: Session, opts: { pipeline?: string; f
       sql<string>`CAST(SUM(d.amount_minor) AS TEXT)`.as('total'),
       sql<string>`CAST(SUM(d.amount_minor * CASE WHEN st.kind = 'open' THEN COALESCE(d.probability, st.probability) ELSE st.probability END) AS TEXT)`.as('weighted'),
     ])
+    .$if(Boolean(opts.perDealAmount), (qb) =>
+      qb.select([sql<string>`CAST(d.amount_minor AS TEXT)`.as('fxMinor'), 'd.won_at as fxWonAt', 'd.lost_at as fxLostAt', 'd.expected_close as fxClose']).groupBy(['d.amount_minor', 'd.won_at', 'd.lost_at', 'd.expected_close']),
+    )
     .groupBy(['st.id', 'd.currency'])
     .orderBy('st.id')
     .orderBy('d.currency')
     .execute();
-  const aggregate: StageAggregateRow[] = rows.map((r) => ({ stageId: r.stage_id, currency: r.currency, count: Number(r.n), totalMinor: String(r.total), weightedX100: String(r.weighted) }));
+  const aggregate: StageAggregateRow[] = rows.map((r) => {
+    const row: StageAggregateRow = { stageId: r.stage_id, currency: r.currency, count: Number(r.n), totalMinor: String(r.total), weightedX100: String(r.weighted) };
+    if (opts.perDealAmount) {
+      const x = r as unknown as { fxMinor: string; fxWonAt: string | null; fxLostAt: string | null; fxClose: string | null };
+      Object.assign(row, { fxMinor: x.fxMinor, fxWonAt: x.fxWonAt, fxLostAt: x.fxLostAt, fxClose: x.fxClose });
+    }
+    return row;
+  });
   // Stages archived since the as-of instant still show, if deals were in them then.
   const shown = stages.filter((st) => !st.archived_at || aggregate.some((r) => r.stageId === st.id));
   return { pipeline: { id: pipeline.id, name: pipeline.name }, stages: shown.map((st) => ({ id: st.id, name: st.name, position: st.position, probability: st.probability, kind: st.kind })), rows: aggregate };

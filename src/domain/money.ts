@@ -288,3 +288,52 @@ function splitDecimal(text: string, original: string, currency: string, exp: num
   if (!/^\d+$/.test(s)) throw bad();
   return { whole: s.replace(/^0+(?=\d)/, ''), frac };
 }
+
+/**
+ * An exchange rate, exactly: "1 base = num / 10^scale quote". Parsed from decimal text
+ * ("1.0832", "157.2", "0.0092") — never a float, so converting is exact until its one rounding.
+ */
+export interface ExactRate {
+  num: bigint;
+  scale: number;
+}
+
+/** "1.0832" → the rate; a positive plain decimal of at most 12 decimals, else a UserError. */
+export function parseRate(text: string): ExactRate {
+  const m = /^\+?(\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!m || (m[2]?.length ?? 0) > 12) throw new UserError(`"${text}" is not an exchange rate.`, 'Write a positive decimal with a point, at most 12 decimals: 1.0832', 'invalid_rate');
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  const num = BigInt(m[1]! + frac);
+  if (num === 0n) throw new UserError(`An exchange rate must be more than zero (got "${text}").`, 'Write it like 1.0832', 'invalid_rate');
+  return { num, scale: frac.length };
+}
+
+/** The rate as canonical decimal text: "1.0832", "157.2", "2" (what is stored and shown). */
+export function formatRate(r: ExactRate): string {
+  const digits = r.num.toString().padStart(r.scale + 1, '0');
+  return r.scale === 0 ? digits : `${digits.slice(0, -r.scale)}.${digits.slice(-r.scale)}`;
+}
+
+/** a / b rounded half-up (half away from zero for negative amounts) — the one rounding of money. */
+export function divideHalfUp(a: bigint, b: bigint): bigint {
+  if (b === 0n) throw new Error('division by zero');
+  const negative = a < 0n !== b < 0n;
+  const x = a < 0n ? -a : a;
+  const y = b < 0n ? -b : b;
+  const q = (2n * x + y) / (2n * y);
+  return negative ? -q : q;
+}
+
+/**
+ * Convert minor units of `from` into minor units of `to` at `rate` (1 from = rate to; with
+ * `inverse`, the rate is of the reverse pair: 1 to = rate from), exactly, then rounded half-up
+ * once to the target currency's minor unit (JPY 0 decimals, EUR 2, KWD 3).
+ */
+export function convertMinor(minor: bigint, from: string, to: string, rate: ExactRate, inverse = false): bigint {
+  const shift = currencyExponent(to) - currencyExponent(from);
+  let num = inverse ? 10n ** BigInt(rate.scale) : rate.num;
+  let den = inverse ? rate.num : 10n ** BigInt(rate.scale);
+  if (shift >= 0) num *= 10n ** BigInt(shift);
+  else den *= 10n ** BigInt(-shift);
+  return divideHalfUp(minor * num, den);
+}

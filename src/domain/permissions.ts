@@ -28,6 +28,7 @@ export const ACTIONS = {
   'ticket.write': 'open, reply to, assign, close tickets',
   'campaign.write': 'add and edit campaigns',
   'quota.write': 'set and remove quotas',
+  'fx.write': 'set and import exchange rates',
   'template.write': 'add and edit templates',
   'kb.write': 'add, edit, archive knowledge-base articles',
   'problem.write': 'add, edit, close problems; link tickets to them',
@@ -58,7 +59,7 @@ export const PERMISSIONS: Record<Role, Partial<Record<Action, Scope>>> = {
   rep: { read: 'all', ...every('own', ['contact.write', 'company.write', 'deal.write', 'activity.write', 'ticket.write', 'template.write', 'notify']) },
   agent: { read: 'all', 'ticket.write': 'all', 'kb.write': 'all', 'problem.write': 'all', ...every('own', ['contact.write', 'activity.write', 'notify']) },
   marketing: { read: 'all', 'campaign.write': 'all', 'contact.write': 'all', 'template.write': 'all', ...every('own', ['company.write', 'activity.write', 'notify']) },
-  finance: { read: 'all', 'quota.write': 'all', notify: 'own' },
+  finance: { read: 'all', 'quota.write': 'all', 'fx.write': 'all', notify: 'own' },
   'data-steward': { read: 'all', ...every('all', ['contact.write', 'company.write', 'deal.write', 'record.merge', 'import.run']), notify: 'own' },
   'stock-control': { notify: 'own' },
 };

@@ -6,6 +6,17 @@ import type { StreamedEvent, StreamedTicket } from '../db/sqlite-tickets.js';
 import { computeSla, computeSlaRaw, type ClockEvent, type ClockInput, type ClockPolicy, type SlaResult, type TicketStatusName } from './sla/clock.js';
 import type { Priority } from './sla/targets.js';
 
+/**
+ * The event kinds that move the SLA clocks: replies, requester messages, status, priority and
+ * policy changes. An `edit` (subject, description, category, channel, tags) never does — a
+ * category or channel change that selects another policy writes its own `policy` event — nor do
+ * notes, `created`, `csat`.
+ */
+export const CLOCK_EVENT_KINDS: readonly string[] = ['reply', 'message', 'status', 'priority', 'policy'];
+
+/** What SLA results read of a ticket's log: the clocks' kinds, and assignments (who had it at the as-of moment). */
+export const SLA_EVENT_KINDS: readonly string[] = [...CLOCK_EVENT_KINDS, 'assign'];
+
 export interface SlaContext {
   policies: Map<number, ClockPolicy>;
   defaultPolicyId: number;
@@ -66,9 +77,7 @@ function clockInput(t: StreamedTicket, ctx: SlaContext, now: Date): ClockInput {
   const initialPolicy = Number(initialValue(t.events, 'policy', t.policyId === null ? null : String(t.policyId)) ?? ctx.defaultPolicyId);
   const events: ClockEvent[] = [];
   for (const e of t.events) {
-    // Only replies, messages, status, priority and policy changes move the clocks; an `edit`
-    // (subject, description, category, channel, tags) never does — a category or channel
-    // change that selects another policy writes its own `policy` event.
+    // Only CLOCK_EVENT_KINDS move the clocks (written out: this runs for every event of a million tickets).
     if (e.kind !== 'reply' && e.kind !== 'message' && e.kind !== 'status' && e.kind !== 'priority' && e.kind !== 'policy') continue;
     events.push({ kind: e.kind, at: instantMs(e.at), from: e.from, to: e.to });
   }

@@ -53,6 +53,11 @@ export interface ReportDefinition<F = Record<string, unknown>> {
   asOf: true | string;
   /** true, or why --owner/--team mean nothing here (then they are a usage error). */
   owners: true | string;
+  /**
+   * A report that sums money: it takes --in CUR, its query adding fxColumns/fxGroupBy and its
+   * run converting the rows (src/reports/fx.ts). Others refuse --in.
+   */
+  money?: boolean;
   options?: ReportOption[];
   /** Positional filter terms, with their help text (crm report pipeline owner:me). */
   filterArgs?: string;
@@ -77,6 +82,7 @@ export function checkScopeFlags(def: AnyReportDefinition, flags: CommonReportFla
     throw new UsageError(`crm report ${def.name} takes no --${periodFlag}: it reports the records as they stand, not a period.`, flags.asOf === undefined && def.asOf === true ? `Use --as-of DATE to see it as of an earlier moment.` : `Run: crm report ${def.name} --help`);
   }
   if (def.asOf !== true && flags.asOf !== undefined) throw new UsageError(`crm report ${def.name} takes no --as-of: ${def.asOf}`, `Run: crm report ${def.name} --help`);
+  if (!def.money && flags.in !== undefined) throw new UsageError(`crm report ${def.name} takes no --in: it sums no money.`, 'The money reports take --in CUR: pipeline, forecast, win-rate, quota, lost-reasons, sources, kpi.');
   if (def.owners !== true && (flags.owner?.length || flags.team !== undefined)) {
     throw new UsageError(`crm report ${def.name} takes no --${flags.team !== undefined ? 'team' : 'owner'}: ${def.owners}`, `Run: crm report ${def.name} --help`);
   }
@@ -90,5 +96,12 @@ export async function runReport<F>(def: ReportDefinition<F>, session: Session, f
     flags = { ...flags, owner: undefined, team: undefined };
   }
   const scope = await resolveScope(session, flags, def.period === 'optional' || def.period === 'none' ? 'month' : def.period);
-  return def.run({ session, scope, flags, filter });
+  const model = await def.run({ session, scope, flags, filter });
+  if (scope.fx) {
+    // The rates used, for --explain and the JSON (data.fx); a note says the amounts are converted.
+    model.explain = `${model.explain.replace(/\n+$/, '')}\n\n${scope.fx.explain()}\n`;
+    model.data = { ...model.data, fx: { currency: scope.fx.target, rates: scope.fx.uses() } };
+    model.notes = [...model.notes, `Amounts converted to ${scope.fx.target} at each one's own date (--explain lists the rates).`];
+  }
+  return model;
 }

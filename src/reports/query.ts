@@ -88,3 +88,17 @@ export async function teamNames(s: Session): Promise<string[]> {
   const rows = await s.db.kysely.selectFrom('users').select('team').distinct().where('team', 'is not', null).orderBy('team').execute();
   return rows.map((r) => r.team!);
 }
+
+/** --in CUR (src/reports/fx.ts): the extra select list: the deal's amount and the dates its conversion day comes from. */
+export function fxColumns(scope: ReportScope, alias = 'd'): Frag {
+  if (!scope.fx) return sql``;
+  const c = (col: string) => sql.ref(`${alias}.${col}`);
+  return sql`, ${c('amount_minor')} AS "fxMinor", ${c('won_at')} AS "fxWonAt", ${c('lost_at')} AS "fxLostAt", ${c('expected_close')} AS "fxClose"`;
+}
+
+/** The extra GROUP BY terms matching fxColumns. */
+export function fxGroupBy(scope: ReportScope, alias = 'd'): Frag {
+  if (!scope.fx) return sql``;
+  const c = (col: string) => sql.ref(`${alias}.${col}`);
+  return sql`, ${c('amount_minor')}, ${c('won_at')}, ${c('lost_at')}, ${c('expected_close')}`;
+}

@@ -3,10 +3,11 @@
  * the instant it is computed as of, and an optional set of owners (--owner / --team) — and the
  * one resolver that turns the flags (--period/--week/--from/--to, --as-of, --owner, --team) into it.
  */
-import { zonedDate, zonedMidnightUtc } from '../db/filter.js';
+import { zonedDate, zonedDay, zonedMidnightUtc } from '../db/filter.js';
 import { UsageError, UserError } from '../errors.js';
 import { periodFromFlags, parseDay, type Period, type PeriodFlags } from '../domain/period.js';
 import type { Session } from '../domain/session.js';
+import type { FxConverter } from '../domain/fx.js';
 import { currentUser, getUser } from '../domain/users.js';
 import type { ReportScopeInfo } from './model.js';
 import { teamMembers, teamNames } from './query.js';
@@ -25,6 +26,8 @@ export interface ReportScope {
   /** Handles named by --owner (for the header). */
   owners: string[] | null;
   team: string | null;
+  /** --in CUR: every amount converted into one currency at its own date (src/reports/fx.ts); null = per currency. */
+  fx?: FxConverter | null;
 }
 
 export function scopeInfo(scope: ReportScope, withPeriod = true): ReportScopeInfo {
@@ -74,6 +77,8 @@ export interface ScopeFlags extends PeriodFlags {
   owner?: string[];
   team?: string;
   asOf?: string;
+  /** --in CUR, or --in alone (true) for the home currency. */
+  in?: string | true;
 }
 
 /**
@@ -158,5 +163,19 @@ export async function resolveScope(s: Session, flags: ScopeFlags, fallback: Peri
     const ids = members.map((m) => m.id);
     ownerIds = ownerIds ? ownerIds.filter((id) => ids.includes(id)) : ids;
   }
-  return { period, periodGiven, asOf: asOf.toISOString(), historical: flags.asOf !== undefined, timeZone: s.timeZone, ownerIds, owners, team };
+  const fx = flags.in !== undefined ? await resolveFx(s, flags.in, asOf) : null;
+  return { period, periodGiven, asOf: asOf.toISOString(), historical: flags.asOf !== undefined, timeZone: s.timeZone, ownerIds, owners, team, fx };
+}
+
+/** --in: the named currency, or the home currency (crm config set currency USD) for a bare --in. */
+async function resolveFx(s: Session, flag: string | true, asOf: Date): Promise<FxConverter> {
+  let target = flag;
+  if (target === true) {
+    const { readDefaults } = await import('../domain/settings.js');
+    const home = (await readDefaults(s)).currency;
+    if (!home) throw new UsageError('--in without a currency needs a home currency, and none is set.', 'Set one: crm config set currency USD — or name it: --in USD');
+    target = home;
+  }
+  const { loadFxConverter } = await import('../domain/fx.js');
+  return loadFxConverter(s, target, zonedDay(asOf.toISOString(), s.timeZone));
 }

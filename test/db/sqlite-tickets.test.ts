@@ -50,4 +50,13 @@ describe('streamTicketsWithEvents', () => {
     const n = db.sqlite.prepare('SELECT count(*) FROM tickets WHERE created_at <= ?').pluck().get(asOf);
     expect([...streamTicketsWithEvents(db, { asOf })]).toHaveLength(n as number);
   });
+
+  it('with kinds: the same tickets, only the events of those kinds (by range, by ids, for a given id share)', () => {
+    const all = [...streamTicketsWithEvents(db, {})];
+    const only = (kinds: string[]) => all.map((t) => ({ ...t, events: t.events.filter((e) => kinds.includes(e.kind)) }));
+    expect([...streamTicketsWithEvents(db, { kinds: ['reply'] })]).toEqual(only(['reply']));
+    expect([...streamTicketsWithEvents(db, { kinds: ['created', 'reply'] })]).toEqual(all);
+    expect([...streamTicketsWithEvents(db, { ids: [1, 5, 10000], kinds: ['created'] })]).toEqual(only(['created']).filter((t) => [1, 5, 10000].includes(t.id)));
+    expect([...streamTicketsWithEvents(db, { idFrom: 4000, idTo: 4200, kinds: ['reply'] })]).toEqual(only(['reply']).filter((t) => t.id >= 4000 && t.id <= 4200));
+  });
 });

@@ -24,6 +24,7 @@ export function addReportOptions(cmd: Command, def: AnyReportDefinition): Comman
     new Option('--owner <user>', 'only this owner (handle, name or "me"; repeatable)').argParser(collect).hideHelp(def.owners !== true),
     new Option('--team <team>', 'only owners in this team').hideHelp(def.owners !== true),
     new Option('--as-of <when>', 'compute as of this instant, or the end of this day (from history)').hideHelp(def.asOf !== true),
+    new Option('--in [currency]', 'convert every amount into this currency at its own date (bare --in: the home currency, crm config get currency)').hideHelp(!def.money),
     new Option('--explain', 'print the exact formulas and definitions used'),
     new Option('--no-chart', 'no bar charts or sparklines (they are drawn on a terminal only)'),
     new Option('--totals', 'CSV/TSV: end with the totals row (default: rows only, for a spreadsheet)'),

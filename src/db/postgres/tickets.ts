@@ -22,13 +22,14 @@ type TicketRow = {
   satisfaction: number | null;
 };
 
-async function page(db: PgDb, tickets: TicketRow[]): Promise<StreamedTicket[]> {
+async function page(db: PgDb, tickets: TicketRow[], kinds?: readonly string[]): Promise<StreamedTicket[]> {
   if (!tickets.length) return [];
   const events = await db.kysely
     .selectFrom('ticket_events')
     .select(['ticket_id', 'kind', 'at', 'from_value', 'to_value'])
     .where('ticket_id', '>=', tickets[0]!.id)
     .where('ticket_id', '<=', tickets[tickets.length - 1]!.id)
+    .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
     .orderBy('ticket_id')
     .orderBy('at')
     .orderBy('id')
@@ -71,7 +72,7 @@ export async function* pgTicketsWithEvents(db: PgDb, range: TicketStreamRange): 
     const ids = [...new Set(range.ids)].sort((a, b) => a - b);
     for (let i = 0; i < ids.length; i += CHUNK) {
       const rows = (await base().where('id', 'in', ids.slice(i, i + CHUNK)).orderBy('id').execute()) as TicketRow[];
-      yield* await page(db, rows);
+      yield* await page(db, rows, range.kinds);
     }
     return;
   }
@@ -82,7 +83,7 @@ export async function* pgTicketsWithEvents(db: PgDb, range: TicketStreamRange): 
     if (range.createdTo !== undefined) q = q.where('created_at', '<', range.createdTo);
     const rows = (await q.orderBy('id').limit(CHUNK).execute()) as TicketRow[];
     if (!rows.length) return;
-    yield* await page(db, rows);
+    yield* await page(db, rows, range.kinds);
     after = rows[rows.length - 1]!.id;
   }
 }

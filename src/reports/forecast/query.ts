@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
-import { dealExistsCondition, dealOpenCondition, ownerCondition, stageIdAt } from '../query.js';
+import { dealExistsCondition, dealOpenCondition, ownerCondition, stageIdAt, fxColumns, fxGroupBy } from '../query.js';
 
 export interface OpenByBucketRow {
   bucket: string | null;
@@ -28,11 +28,11 @@ export async function openDealsByCloseMonth(db: AnyDb, scope: ReportScope, fromD
       d.owner_id AS "ownerId", u.handle AS "owner", d.currency AS "currency",
       COUNT(*) AS "deals",
       CAST(SUM(d.amount_minor) AS TEXT) AS "rawMinor",
-      CAST(SUM(d.amount_minor * COALESCE(d.probability, s.probability)) AS TEXT) AS "weightedMinorTimes100"
+      CAST(SUM(d.amount_minor * COALESCE(d.probability, s.probability)) AS TEXT) AS "weightedMinorTimes100"${fxColumns(scope)}
     FROM deals d
     JOIN stages s ON s.id = ${stageIdAt('d', scope)}
     LEFT JOIN users u ON u.id = d.owner_id
     WHERE ${dealOpenCondition('d', 's', scope)} AND ${dealExistsCondition('d', scope)}${ownerCondition('d.owner_id', scope)}
-    GROUP BY 1, 2, 3, 4`;
+    GROUP BY 1, 2, 3, 4${fxGroupBy(scope)}`;
   return (await q.execute(db.kysely)).rows;
 }

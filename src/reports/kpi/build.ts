@@ -64,7 +64,7 @@ export function buildKpi(input: KpiInput, p: { scope: ReportScope }): ReportMode
   const byCurrency = new Map<string, number>();
   for (const r of input.trend.rows) byCurrency.set(r.currency, (byCurrency.get(r.currency) ?? 0) + Number(r.wonMinor));
   const trendCurrency = [...byCurrency.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const trend = input.trend.labels.map((_, i) => Number(input.trend.rows.find((r) => Number(r.bucket) === i && r.currency === trendCurrency)?.wonMinor ?? 0) / 100);
+  const trend = input.trend.labels.map((_, i) => input.trend.rows.filter((r) => Number(r.bucket) === i && r.currency === trendCurrency).reduce((sum, r) => sum + Number(r.wonMinor), 0) / 100);
 
   const sla = input.sla;
   const summary: SummaryItem[] = [

@@ -1,5 +1,6 @@
 /** crm report kpi: one screen of KPIs for a cron mail. */
 import { defineReport } from '../engine.js';
+import { convertDealRows } from '../fx.js';
 import { trailingMonths } from '../months.js';
 import { effectiveEnd } from '../scope.js';
 import { buildKpi } from './build.js';
@@ -12,11 +13,13 @@ export const definition = defineReport({
     'crm report kpi                            this month vs last month',
     'crm report kpi --period 2026-Q4 --team East',
     'crm report kpi --json                     for dashboards',
+    'crm report kpi --in EUR                   one currency',
     '0 7 * * 1 crm report kpi --period last-week | mail -s KPIs team@example.com',
   ],
   period: 'month',
   asOf: true,
   owners: true,
+  money: true,
   async run({ session, scope }) {
     const db = session.db;
     const previousPeriod = scope.period.previous();
@@ -31,6 +34,11 @@ export const definition = defineReport({
       openTickets(db, scope),
       slaKpi(session, scope),
     ]);
-    return buildKpi({ pipeline, current, previous, previousPeriod, trend: { labels: trendMonths.labels, rows: trendRows }, overdueTasks: overdue, openTickets: tickets, sla }, { scope });
+    return buildKpi({
+      pipeline: convertDealRows(scope, pipeline, ['rawMinor', 'weightedMinorTimes100']),
+      current: convertDealRows(scope, current, ['wonMinor']),
+      previous: convertDealRows(scope, previous, ['wonMinor']),
+      previousPeriod,
+      trend: { labels: trendMonths.labels, rows: convertDealRows(scope, trendRows, ['wonMinor']) }, overdueTasks: overdue, openTickets: tickets, sla }, { scope });
   },
 });

@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
-import { bucketCase, dealExistsCondition, dealOpenCondition, ownerCondition, stageIdAt, within } from '../query.js';
+import { bucketCase, dealExistsCondition, dealOpenCondition, ownerCondition, stageIdAt, within, fxColumns, fxGroupBy } from '../query.js';
 import { ticketsWithEvents } from '../../db/tickets.js';
 import type { SlaKpi } from './build.js';
 import type { Session } from '../../domain/session.js';
@@ -20,10 +20,10 @@ export interface PipelineRow {
 export async function openPipeline(db: AnyDb, scope: ReportScope): Promise<PipelineRow[]> {
   const q = sql<PipelineRow>`
     SELECT d.currency AS "currency", COUNT(*) AS "deals", CAST(SUM(d.amount_minor) AS TEXT) AS "rawMinor",
-      CAST(SUM(d.amount_minor * COALESCE(d.probability, s.probability)) AS TEXT) AS "weightedMinorTimes100"
+      CAST(SUM(d.amount_minor * COALESCE(d.probability, s.probability)) AS TEXT) AS "weightedMinorTimes100"${fxColumns(scope)}
     FROM deals d JOIN stages s ON s.id = ${stageIdAt('d', scope)}
     WHERE ${dealOpenCondition('d', 's', scope)} AND ${dealExistsCondition('d', scope)}${ownerCondition('d.owner_id', scope)}
-    GROUP BY d.currency`;
+    GROUP BY d.currency${fxGroupBy(scope)}`;
   return (await q.execute(db.kysely)).rows;
 }
 
@@ -39,10 +39,10 @@ export async function closedTotals(db: AnyDb, scope: ReportScope, start: string,
   const l = within('d.lost_at', start, end);
   const q = sql<ClosedTotalsRow>`
     SELECT d.currency AS "currency", SUM(CASE WHEN ${w} THEN 1 ELSE 0 END) AS "won", SUM(CASE WHEN ${l} THEN 1 ELSE 0 END) AS "lost",
-      CAST(SUM(CASE WHEN ${w} THEN d.amount_minor ELSE 0 END) AS TEXT) AS "wonMinor"
+      CAST(SUM(CASE WHEN ${w} THEN d.amount_minor ELSE 0 END) AS TEXT) AS "wonMinor"${fxColumns(scope)}
     FROM deals d
     WHERE (${w} OR ${l}) AND ${dealExistsCondition('d', scope)}${ownerCondition('d.owner_id', scope)}
-    GROUP BY d.currency`;
+    GROUP BY d.currency${fxGroupBy(scope)}`;
   return (await q.execute(db.kysely)).rows;
 }
 
@@ -51,10 +51,10 @@ export async function wonTrend(db: AnyDb, scope: ReportScope, boundaries: string
   const justAfter = new Date(Date.parse(scope.asOf) + 1).toISOString();
   const end = boundaries[boundaries.length - 1]! < justAfter ? boundaries[boundaries.length - 1]! : justAfter;
   const q = sql<{ bucket: number; currency: string; wonMinor: string }>`
-    SELECT ${bucketCase('d.won_at', boundaries)} AS "bucket", d.currency AS "currency", CAST(SUM(d.amount_minor) AS TEXT) AS "wonMinor"
+    SELECT ${bucketCase('d.won_at', boundaries)} AS "bucket", d.currency AS "currency", CAST(SUM(d.amount_minor) AS TEXT) AS "wonMinor"${fxColumns(scope)}
     FROM deals d
     WHERE ${within('d.won_at', boundaries[0]!, end)} AND ${dealExistsCondition('d', scope)}${ownerCondition('d.owner_id', scope)}
-    GROUP BY 1, 2`;
+    GROUP BY 1, 2${fxGroupBy(scope)}`;
   return (await q.execute(db.kysely)).rows;
 }
 

@@ -1,5 +1,6 @@
 /** crm report pipeline (and crm pipeline): deals, total and weighted total per stage and currency. */
 import { defineReport } from '../engine.js';
+import { convertDealRows } from '../fx.js';
 import { buildPipelineReport, pipelineModel } from './build.js';
 import { pipelineAggregate } from './query.js';
 
@@ -14,17 +15,20 @@ export const definition = defineReport<{ pipeline?: string }>({
     'crm report pipeline --pipeline renewals --no-chart',
     'crm report pipeline --format csv > pipeline.csv',
     'crm report pipeline --explain',
+    'crm report pipeline --in USD --explain    every amount in USD at its close date',
   ],
   period: 'optional',
   asOf: true,
   owners: true,
+  money: true,
   ownersAsFilter: true,
   filterArgs: 'filter terms for the deals, e.g. owner:me +renewal',
   options: [{ flags: '--pipeline <name>', description: 'which pipeline (default: the default pipeline)' }],
   async run({ session, scope, flags, filter }) {
     const period = scope.periodGiven ? scope.period : null;
-    const agg = await pipelineAggregate(session, { pipeline: flags.pipeline, filter, closedIn: period ?? undefined, asOf: scope.historical ? scope.asOf : undefined });
-    const report = buildPipelineReport(agg.stages, agg.rows, {
+    const agg = await pipelineAggregate(session, { pipeline: flags.pipeline, filter, closedIn: period ?? undefined, asOf: scope.historical ? scope.asOf : undefined, perDealAmount: Boolean(scope.fx) });
+    const rows = convertDealRows(scope, agg.rows, ['totalMinor', 'weightedX100']);
+    const report = buildPipelineReport(agg.stages, rows, {
       now: new Date(scope.asOf),
       pipeline: agg.pipeline,
       filter,

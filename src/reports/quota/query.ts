@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
-import { dealExistsCondition, ownerCondition, within } from '../query.js';
+import { dealExistsCondition, ownerCondition, within, fxColumns, fxGroupBy } from '../query.js';
 
 export interface WonByOwnerRow {
   ownerId: number | null;
@@ -14,10 +14,10 @@ export interface WonByOwnerRow {
 
 export async function wonByOwner(db: AnyDb, scope: ReportScope, start: string, end: string): Promise<WonByOwnerRow[]> {
   const q = sql<WonByOwnerRow>`
-    SELECT d.owner_id AS "ownerId", u.handle AS "owner", d.currency AS "currency", COUNT(*) AS "deals", CAST(SUM(d.amount_minor) AS TEXT) AS "wonMinor"
+    SELECT d.owner_id AS "ownerId", u.handle AS "owner", d.currency AS "currency", COUNT(*) AS "deals", CAST(SUM(d.amount_minor) AS TEXT) AS "wonMinor"${fxColumns(scope)}
     FROM deals d LEFT JOIN users u ON u.id = d.owner_id
     WHERE ${within('d.won_at', start, end)} AND ${dealExistsCondition('d', scope)}${ownerCondition('d.owner_id', scope)}
-    GROUP BY d.owner_id, u.handle, d.currency`;
+    GROUP BY d.owner_id, u.handle, d.currency${fxGroupBy(scope)}`;
   return (await q.execute(db.kysely)).rows;
 }
 

@@ -142,11 +142,45 @@ function mean(xs: number[]): number | null {
   return Math.round(s / xs.length);
 }
 
-function median(xs: number[]): number | null {
+/**
+ * The k-th smallest (0-based) of `a`, in O(n) on average (Hoare's quickselect; `a` is reordered so
+ * that a[0..k-1] ≤ a[k] ≤ a[k+1..]). A median over a million durations without sorting them.
+ */
+export function selectKth(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** The median (mean of the two middle values for an even count), rounded to whole seconds. */
+export function median(xs: number[]): number | null {
   if (!xs.length) return null;
-  const sorted = Float64Array.from(xs).sort();
-  const mid = sorted.length >> 1;
-  return Math.round(sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2);
+  const a = Float64Array.from(xs);
+  const mid = a.length >> 1;
+  if (a.length % 2) return Math.round(selectKth(a, mid));
+  const lower = selectKth(a, mid - 1);
+  let upper = a[mid]!;
+  for (let i = mid + 1; i < a.length; i++) if (a[i]! < upper) upper = a[i]!;
+  return Math.round((lower + upper) / 2);
 }
 
 function timeStats(business: number[], calendar: number[]): TimeStats {

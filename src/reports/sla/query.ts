@@ -11,6 +11,7 @@ import { streamTicketsWithEvents, ticketIdBounds } from '../../db/sqlite-tickets
 import { ticketsWithEvents } from '../../db/tickets.js';
 import type { Period } from '../../domain/period.js';
 import type { Session } from '../../domain/session.js';
+import { SLA_EVENT_KINDS } from '../../domain/ticket-sla.js';
 import { slaContext } from '../../domain/tickets.js';
 import { userHandles as handles } from '../query.js';
 import { accumulateSla, buildSlaReport, finishSlaReport, mergeSla, type Acc, type SlaGrouping, type SlaReport } from './build.js';
@@ -35,7 +36,9 @@ export async function slaReport(s: Session, opts: { period: Period; asOf: Date; 
   const asOf = opts.asOf.toISOString();
   const params = { period: opts.period, asOf: opts.asOf, by: opts.by, handles: users };
   if (opts.assigneeIds == null) {
-    const range = { createdFrom: opts.period.start, createdTo: opts.period.end, asOf };
+    // Only the event kinds SLA results read (SLA_EVENT_KINDS): notes, `created`, edits… are
+    // skipped by the database instead of being packed, sent and unpacked for nothing.
+    const range = { createdFrom: opts.period.start, createdTo: opts.period.end, asOf, kinds: SLA_EVENT_KINDS };
     // The threaded split reads the SQLite file from a worker with its own connection.
     const bounds = s.db.engine === 'sqlite' ? ticketIdBounds(s.db, range.createdFrom, range.createdTo) : undefined;
     const script = workerScript();
@@ -57,17 +60,18 @@ export async function slaReport(s: Session, opts: { period: Period; asOf: Date; 
         worker.once('error', reject);
         worker.once('exit', (code) => reject(new Error(`the SLA report's worker thread stopped (exit code ${code})`)));
       });
-      const acc = accumulateSla(streamTicketsWithEvents(s.db, { ...range, idTo: mid }), ctx, params);
+      const acc = accumulateSla(streamTicketsWithEvents(s.db, { ...range, idFrom: bounds[0], idTo: mid }), ctx, params);
       // A worker that could not do its share (no thread, its connection refused): this thread does it.
       const r = await reply.catch((err: unknown): Reply => ({ ok: false, message: String(err) }));
       if (r.ok) mergeSla(acc, r);
       else {
-        const rest = accumulateSla(streamTicketsWithEvents(s.db, { ...range, idFrom: mid + 1 }), ctx, params);
+        const rest = accumulateSla(streamTicketsWithEvents(s.db, { ...range, idFrom: mid + 1, idTo: bounds[1] }), ctx, params);
         mergeSla(acc, { total: rest.total, groups: [...rest.groups] });
       }
       return finishSlaReport(acc, params);
     }
-    return buildSlaReport(ticketsWithEvents(s.db, range), ctx, params);
+    // The bounds, once known, spare the stream its own bounds query.
+    return buildSlaReport(ticketsWithEvents(s.db, bounds ? { ...range, idFrom: bounds[0], idTo: bounds[1] } : range), ctx, params);
   }
   const ids = opts.assigneeIds.length
     ? await s.db.kysely
@@ -79,5 +83,5 @@ export async function slaReport(s: Session, opts: { period: Period; asOf: Date; 
         .where('assignee_id', 'in', opts.assigneeIds)
         .execute()
     : [];
-  return buildSlaReport(ticketsWithEvents(s.db, { ids: ids.map((r) => r.id), asOf }), ctx, params);
+  return buildSlaReport(ticketsWithEvents(s.db, { ids: ids.map((r) => r.id), asOf, kinds: SLA_EVENT_KINDS }), ctx, params);
 }

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../db/sqlite.js';
 import { streamTicketsWithEvents } from '../../db/sqlite-tickets.js';
+import { SLA_EVENT_KINDS } from '../../domain/ticket-sla.js';
 import { slaContext } from '../../domain/tickets.js';
 import { accumulateSla, type SlaGrouping } from './build.js';
 
@@ -26,7 +27,7 @@ async function run(): Promise<void> {
   const db = openDatabase(d.path, { migrate: false, create: false, journal: d.journal });
   try {
     const ctx = await slaContext(db.kysely);
-    const tickets = streamTicketsWithEvents(db, { createdFrom: d.createdFrom, createdTo: d.createdTo, asOf: d.asOf, idFrom: d.idFrom, idTo: d.idTo });
+    const tickets = streamTicketsWithEvents(db, { createdFrom: d.createdFrom, createdTo: d.createdTo, asOf: d.asOf, idFrom: d.idFrom, idTo: d.idTo, kinds: SLA_EVENT_KINDS });
     const acc = accumulateSla(tickets, ctx, { asOf: new Date(d.asOf), by: d.by, handles: new Map(d.handles) });
     parentPort!.postMessage({ ok: true, total: acc.total, groups: [...acc.groups] });
   } finally {

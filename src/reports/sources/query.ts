@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
-import { dealExistsCondition, ownerCondition, within } from '../query.js';
+import { dealExistsCondition, ownerCondition, within, fxColumns, fxGroupBy } from '../query.js';
 
 export interface LeadsRow {
   key: string | null;
@@ -32,18 +32,18 @@ export interface WonRow {
 
 export async function wonBySource(db: AnyDb, scope: ReportScope, start: string, end: string): Promise<WonRow[]> {
   const q = sql<WonRow>`
-    SELECT LOWER(TRIM(d.source)) AS "key", MIN(d.source) AS "label", d.currency AS "currency", COUNT(*) AS "deals", CAST(SUM(d.amount_minor) AS TEXT) AS "wonMinor"
+    SELECT LOWER(TRIM(d.source)) AS "key", MIN(d.source) AS "label", d.currency AS "currency", COUNT(*) AS "deals", CAST(SUM(d.amount_minor) AS TEXT) AS "wonMinor"${fxColumns(scope)}
     FROM deals d
     WHERE ${within('d.won_at', start, end)} AND ${dealExistsCondition('d', scope)}${ownerCondition('d.owner_id', scope)}
-    GROUP BY LOWER(TRIM(d.source)), d.currency`;
+    GROUP BY LOWER(TRIM(d.source)), d.currency${fxGroupBy(scope)}`;
   return (await q.execute(db.kysely)).rows;
 }
 
 export async function wonByCampaign(db: AnyDb, scope: ReportScope, start: string, end: string): Promise<WonRow[]> {
   const q = sql<WonRow>`
-    SELECT d.campaign_id AS "key", NULL AS "label", d.currency AS "currency", COUNT(*) AS "deals", CAST(SUM(d.amount_minor) AS TEXT) AS "wonMinor"
+    SELECT d.campaign_id AS "key", NULL AS "label", d.currency AS "currency", COUNT(*) AS "deals", CAST(SUM(d.amount_minor) AS TEXT) AS "wonMinor"${fxColumns(scope)}
     FROM deals d
     WHERE d.campaign_id IS NOT NULL AND ${within('d.won_at', start, end)} AND ${dealExistsCondition('d', scope)}${ownerCondition('d.owner_id', scope)}
-    GROUP BY d.campaign_id, d.currency`;
+    GROUP BY d.campaign_id, d.currency${fxGroupBy(scope)}`;
   return (await q.execute(db.kysely)).rows;
 }

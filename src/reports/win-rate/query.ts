@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
-import { bucketCase, dealExistsCondition, ownerCondition, within, type Frag } from '../query.js';
+import { bucketCase, dealExistsCondition, ownerCondition, within, type Frag, fxColumns, fxGroupBy } from '../query.js';
 
 export type WinRateGroup = 'owner' | 'source' | 'campaign' | 'month';
 
@@ -54,9 +54,9 @@ export async function closedDealsByGroup(db: AnyDb, scope: ReportScope, by: WinR
       SUM(CASE WHEN ${wonIn} THEN 1 ELSE 0 END) AS "won",
       SUM(CASE WHEN ${lostIn} THEN 1 ELSE 0 END) AS "lost",
       CAST(SUM(CASE WHEN ${wonIn} THEN d.amount_minor ELSE 0 END) AS TEXT) AS "wonMinor",
-      CAST(SUM(CASE WHEN ${lostIn} THEN d.amount_minor ELSE 0 END) AS TEXT) AS "lostMinor"
+      CAST(SUM(CASE WHEN ${lostIn} THEN d.amount_minor ELSE 0 END) AS TEXT) AS "lostMinor"${fxColumns(scope)}
     FROM deals d${join}
     WHERE (${wonIn} OR ${lostIn}) AND ${dealExistsCondition('d', scope)}${ownerCondition('d.owner_id', scope)}
-    GROUP BY 1, 2, 3`;
+    GROUP BY 1, 2, 3${fxGroupBy(scope)}`;
   return (await q.execute(db.kysely)).rows;
 }
