@@ -142,6 +142,7 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'db init',
   'report kpi',
   'tui',
+  'db vacuum',
 ]);
 
 /** Commands that never open --db's database: help and db path run whatever it names; db copy opens its own FROM and TO. */
