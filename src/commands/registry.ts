@@ -58,7 +58,7 @@ export const nouns: NounEntry[] = [
   { name: 'history', summary: 'The audit log of one record: crm history contact 12', load: () => import('./history/index.js') },
   { name: 'whoami', summary: 'Who you are acting as: user, role, team, time zone, database', load: () => import('./whoami/index.js') },
   { name: 'init', summary: 'Create the database file (the same as crm db init)', load: () => import('./init/index.js') },
-  { name: 'db', summary: 'Database file: init, backup, restore, check, vacuum, status, migrate', load: () => import('./db/index.js') },
+  { name: 'db', summary: 'Database: init, backup, restore, check, vacuum, status, migrate, copy', load: () => import('./db/index.js') },
   { name: 'demo', summary: 'Create a realistic demo database and show a tour', load: () => import('./demo/index.js') },
   { name: 'help', summary: 'Help on a command or topic: crm help filters | lifecycle', load: () => import('./help/index.js') },
 ];

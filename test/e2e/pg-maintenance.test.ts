@@ -114,3 +114,23 @@ describe('crm db check on PostgreSQL', () => {
     expect(r.stderr).toMatch(/error: postgres:\/\/.*:\*\*\*@.* has 1 problem\(s\)\.\n/);
   });
 });
+
+describe('crm db vacuum on PostgreSQL', () => {
+  const db = useEngineDb('postgres', 'vacuum');
+
+  it('runs VACUUM (ANALYZE): the planner has statistics afterwards', async () => {
+    expect(crmOn(db.url, ['contact', 'add', 'Vera Vacuum', '--email', 'vera@example.com']).code).toBe(0);
+    const r = crmOn(db.url, ['db', 'vacuum', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ engine: 'postgres', path: expect.stringContaining(':***@') });
+    expect(r.stderr).toMatch(/^Vacuumed and analyzed postgres:\/\/.*:\*\*\*@.*\(VACUUM \(ANALYZE\)/);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const analyzed = await client.query("SELECT last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL AS done FROM pg_stat_user_tables WHERE relname = 'contacts'");
+      expect(analyzed.rows).toEqual([{ done: true }]);
+    } finally {
+      await client.end();
+    }
+  });
+});

@@ -8,7 +8,15 @@ import { formatBytes } from './format.js';
 
 export async function run(ctx: CliContext): Promise<void> {
   await (await import('../identity.js')).requirePermission(ctx, 'db.admin');
-  const result = vacuumDatabase(ctx.db());
+  const db = ctx.anyDb();
+  if (db.engine === 'postgres') {
+    const { vacuumPostgres } = await import('../../db/postgres/vacuum.js');
+    const result = await vacuumPostgres(db);
+    if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(result) + '\n');
+    info(ctx.io, `Vacuumed and analyzed ${result.path} (VACUUM (ANALYZE); the space is kept for reuse): ${formatBytes(result.beforeBytes)} → ${formatBytes(result.afterBytes)}.`);
+    return;
+  }
+  const result = vacuumDatabase(db);
   if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(result) + '\n');
   info(ctx.io, `Vacuumed ${result.path}: ${formatBytes(result.beforeBytes)} → ${formatBytes(result.afterBytes)}.`);
 }
@@ -16,6 +24,6 @@ export async function run(ctx: CliContext): Promise<void> {
 export function register(parent: Command, ctx: CliContext): void {
   const cmd = parent.command('vacuum').description('rebuild the file compactly (after large deletes or purges)');
   examples(cmd, ['crm db vacuum', 'crm db vacuum --json']);
-  cmd.addHelpText('after', '\nWriters wait while it runs (it rewrites the whole file); readers are not blocked.');
+  cmd.addHelpText('after', '\nWriters wait while it runs (it rewrites the whole file); readers are not blocked.\nOn PostgreSQL it runs VACUUM (ANALYZE): nobody waits, and the space is kept for reuse\nrather than given back (the server\'s autovacuum does the same on its own).');
   cmd.action(() => run(ctx));
 }

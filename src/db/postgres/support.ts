@@ -179,6 +179,7 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'import users',
   'import history',
   'import undo',
+  'db vacuum',
 ]);
 
 /** Commands that never open --db's database: help and db path run whatever it names; db copy opens its own FROM and TO. */
