@@ -376,6 +376,16 @@ export interface Database {
   settings: SettingsTable;
   field_definitions: FieldDefinitionsTable;
   segments: SegmentsTable;
+  psych_notes: PsychNotesTable;
+}
+
+/** Psychological notes on a contact: append-only, author and time kept (issue 21). */
+export interface PsychNotesTable {
+  id: Generated<number>;
+  contact_id: number;
+  body: string;
+  author: string;
+  created_at: string;
 }
 
 export type User = Selectable<UsersTable>;

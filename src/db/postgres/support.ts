@@ -16,6 +16,7 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'contact add',
   'contact list',
   'contact show',
+  'contact note',
   'contact edit',
   'contact find',
   'contact archive',
