@@ -235,8 +235,8 @@ export const BUILTIN_FIELDS: Partial<Record<FieldEntity, Builtin[]>> = {
     t('email', 'Email', 'email'),
     t('po_box', 'P.O. box'),
     t('founding_date', 'Founding date', 'date'),
+    // A company's rank is its tier column (the importer reads a "Rank" column into it).
     t('relationship', 'Relationship', 'choice', RELATIONSHIPS),
-    t('rank', 'Rank', 'choice', RANKS),
   ],
 };
 
