@@ -403,6 +403,7 @@ export interface Database {
   problems: ProblemsTable;
   problem_tickets: ProblemTicketsTable;
   fx_rates: FxRatesTable;
+  psych_notes: PsychNotesTable;
 }
 
 export type KbAudience = 'internal' | 'public';
@@ -462,6 +463,15 @@ export interface ProblemTicketsTable {
   ticket_id: number;
   linked_by: string;
   linked_at: string;
+}
+
+/** Psychological notes on a contact: append-only, author and time kept (issue 21). */
+export interface PsychNotesTable {
+  id: Generated<number>;
+  contact_id: number;
+  body: string;
+  author: string;
+  created_at: string;
 }
 
 export type User = Selectable<UsersTable>;

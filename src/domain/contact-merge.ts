@@ -27,10 +27,11 @@ import { fullName } from './validate.js';
 import { authorize } from './permissions.js';
 
 /** Tables whose rows point at a contact: merge moves them from B to A. */
-const CONTACT_LINKS: { table: 'deals' | 'tickets' | 'activities'; column: 'contact_id' }[] = [
+const CONTACT_LINKS: { table: 'deals' | 'tickets' | 'activities' | 'psych_notes'; column: 'contact_id' }[] = [
   { table: 'deals', column: 'contact_id' },
   { table: 'tickets', column: 'contact_id' },
   { table: 'activities', column: 'contact_id' },
+  { table: 'psych_notes', column: 'contact_id' },
 ];
 
 /** Columns A takes from B when A's is empty (notes and custom fields are combined instead). */

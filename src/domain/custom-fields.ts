@@ -202,6 +202,11 @@ const t = (name: string, label: string, type: FieldType = 'text', choices: strin
  * of activity —, phone, website, address, city, region — its province —, postal code) are not
  * repeated here.
  */
+/** The default relationship types (issue 21); a team edits the list with crm field edit … --choices. */
+const RELATIONSHIPS = ['customer', 'prospect', 'vendor', 'supplier', 'partner', 'service_provider', 'consultant', 'job_seeker', 'industry_expert', 'donor', 'member'];
+/** The default ranks, low → high (VIP is the best). */
+const RANKS = ['C', 'B', 'A', 'VIP'];
+
 export const BUILTIN_FIELDS: Partial<Record<FieldEntity, Builtin[]>> = {
   contact: [
     t('code', 'Code'),
@@ -219,6 +224,10 @@ export const BUILTIN_FIELDS: Partial<Record<FieldEntity, Builtin[]>> = {
     t('degree', 'Degree', 'choice', ['diploma', 'associate', 'bachelor', 'master', 'doctorate']),
     // A company's people: their responsibility is the contact's role (--role); their unit is this.
     t('org_unit', 'Organizational unit'),
+    // Relationship and rank: configurable lists (crm field edit contact rank --choices …);
+    // a choice list is ordered low → high, so rank:>=A means A or better.
+    t('relationship', 'Relationship', 'choice', RELATIONSHIPS),
+    t('rank', 'Rank', 'choice', RANKS),
   ],
   company: [
     t('code', 'Code'),
@@ -226,6 +235,8 @@ export const BUILTIN_FIELDS: Partial<Record<FieldEntity, Builtin[]>> = {
     t('email', 'Email', 'email'),
     t('po_box', 'P.O. box'),
     t('founding_date', 'Founding date', 'date'),
+    // A company's rank is its tier column (the importer reads a "Rank" column into it).
+    t('relationship', 'Relationship', 'choice', RELATIONSHIPS),
   ],
 };
 

@@ -89,12 +89,20 @@ export function customFilterField(def: FieldDefinition, column: string): FilterF
         compile: (eb, term) => {
           const empty = emptiness(eb, jsonText(column, def.name), term);
           if (empty) return empty;
-          if (term.op !== '=') throw badTerm(term, `${def.name} does not support comparisons`);
-          const values = term.values.map((v) => {
-            const hit = (def.choices ?? []).find((c) => c.toLowerCase() === v.toLowerCase());
-            if (hit === undefined) throw badTerm(term, `${def.name} is one of: ${(def.choices ?? []).join(', ')}`);
-            return hit;
-          });
+          const choices = def.choices ?? [];
+          const position = (v: string) => {
+            const i = choices.findIndex((c) => c.toLowerCase() === v.toLowerCase());
+            if (i < 0) throw badTerm(term, `${def.name} is one of: ${choices.join(', ')}`);
+            return i;
+          };
+          if (term.op !== '=') {
+            // A choice list is ordered low → high: rank:>=A is A and every choice after it.
+            if (def.type !== 'choice' || term.values.length !== 1 || !['>', '>=', '<', '<='].includes(term.op)) throw badTerm(term, `${def.name} compares with one value: ${def.name}:>=${choices[0] ?? 'X'}`);
+            const at = position(term.values[0]!);
+            const keep = choices.filter((_c, i) => (term.op === '>' ? i > at : term.op === '>=' ? i >= at : term.op === '<' ? i < at : i <= at));
+            return keep.length ? eb(jsonText(column, def.name), 'in', keep) : eb.lit(false);
+          }
+          const values = term.values.map((v) => choices[position(v)]!);
           return def.type === 'choice' ? eb(jsonText(column, def.name), 'in', values) : eb.or(values.map((v) => jsonArrayHas(column, def.name, v)));
         },
       };

@@ -38,7 +38,7 @@ describe('crm field', () => {
     expect(list.map((f: { name: string }) => f.name)).toEqual(['gender', 'birth_date', 'national_id', 'shoe_size', 'langs']);
     expect(list[0]).toMatchObject({ entity: 'contact', type: 'choice', choices: ['f', 'm', 'x'], builtin: true, required: false });
     const available = (await crm(['field', 'list', 'company', '--available', '--json'])).json();
-    expect(available.map((f: { name: string }) => f.name)).toEqual(['code', 'fax', 'email', 'po_box', 'founding_date']);
+    expect(available.map((f: { name: string }) => f.name)).toEqual(['code', 'fax', 'email', 'po_box', 'founding_date', 'relationship']);
     expect(available.every((f: { enabled: boolean }) => !f.enabled)).toBe(true);
   });
 

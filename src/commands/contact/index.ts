@@ -6,8 +6,9 @@ import * as edit from './edit.js';
 import * as find from './find.js';
 import * as list from './list.js';
 import * as merge from './merge.js';
+import * as note from './note.js';
 import * as show from './show.js';
 
 export function register(noun: Command, ctx: CliContext): void {
-  for (const verb of [add, list, show, edit, find, archive, merge]) verb.register(noun, ctx);
+  for (const verb of [add, list, show, edit, find, archive, merge, note]) verb.register(noun, ctx);
 }

@@ -10,18 +10,29 @@ import { sessionOf } from '../session.js';
 import { dealListView } from '../deal/views.js';
 import { contactFields } from './views.js';
 import { customFieldRows } from '../custom-fields.js';
+import { psychNotesOf, type PsychNoteRecord } from '../../domain/psych-notes.js';
+import type { ListView } from '../../output/columns.js';
+
+const psychNoteView: ListView<PsychNoteRecord> = [
+  { key: 'createdAt', label: 'When', format: 'datetime' },
+  { key: 'author', label: 'By' },
+  { key: 'body', label: 'Note' },
+];
 
 export async function run(ctx: CliContext, ref: string, o: { timelineLimit?: number } = {}): Promise<void> {
   const s = sessionOf(ctx);
   const record = await showContact(s, ref);
   const deals = (await listDeals(s, { contactId: record.id })).rows;
   const timeline = await timelineFor(s, { contactId: record.id }, { limit: o.timelineLimit });
+  const psychNotes = await psychNotesOf(s.db, record.id);
   const sections: Section[] = [
+    // Psychological notes first: how to deal with this person, before what there is to deal about.
+    ...(psychNotes.length ? [{ title: 'Psychological notes', view: psychNoteView, rows: psychNotes }] : []),
     { title: 'Deals', view: dealListView.filter((c) => c.key !== 'tags'), rows: deals },
     { title: 'Notes', text: record.notes ?? '' },
   ];
   if (o.timelineLimit !== 0) sections.push(timelineSection(timeline));
-  printRecord(ctx.out, { ...record, deals, timeline }, [...contactFields, ...(await customFieldRows(s, 'contact', record))], sections);
+  printRecord(ctx.out, { ...record, psychNotes, deals, timeline }, [...contactFields, ...(await customFieldRows(s, 'contact', record))], sections);
 }
 
 export function register(parent: Command, ctx: CliContext): void {
