@@ -45,6 +45,7 @@ export const nouns: NounEntry[] = [
   { name: 'import', summary: 'Import CSV files; re-runnable, with --dry-run, history and undo', load: () => import('./import/index.js') },
   { name: 'export', summary: 'Export records as CSV, JSON or NDJSON', load: () => import('./export/index.js') },
   { name: 'ticket', aliases: ['tickets'], summary: 'Support tickets: open, reply, pending, solve — with SLA clocks', load: () => import('./ticket/index.js') },
+  { name: 'mail', summary: 'Mail in: import .eml, mbox or Maildir into tickets, replies and email activities', load: () => import('./mail/index.js') },
   { name: 'queue', summary: 'Your ticket queue, most urgent first (--all for everyone)', load: () => import('./queue/index.js') },
   { name: 'sla', summary: 'SLA policies: targets for first reply, next reply, resolution', load: () => import('./sla/index.js') },
   { name: 'calendar', aliases: ['calendars'], summary: 'Business calendars: hours per weekday, holidays, time zone', load: () => import('./calendar/index.js') },

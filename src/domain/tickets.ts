@@ -219,7 +219,19 @@ export interface OpenTicketInput {
   setFields?: Record<string, string>;
 }
 
+/**
+ * Work another writer (crm mail import) does in the same write transaction as a ticket change,
+ * given the ticket's id: a message's record is written with the ticket it opened or replied to,
+ * or not at all.
+ */
+export type WithinWrite = (trx: Trx, ticketId: number) => Promise<void>;
+
 export async function openTicket(s: Session, input: OpenTicketInput): Promise<TicketDetail> {
+  return showTicket(s, await openTicketId(s, input));
+}
+
+/** openTicket without reading the ticket back: its id (for bulk writers such as mail import). */
+export async function openTicketId(s: Session, input: OpenTicketInput, within?: WithinWrite): Promise<number> {
   await authorize(s, 'ticket.write');
   const subject = cleanText(input.subject);
   if (!subject) throw new UserError('A ticket needs a subject.', 'crm ticket open "Printer on fire" --contact sara@example.com');
@@ -257,9 +269,10 @@ export async function openTicket(s: Session, input: OpenTicketInput): Promise<Ti
     if (assignee) await trx.insertInto('ticket_events').values({ ticket_id: row.id, kind: 'assign', from_value: null, to_value: assignee.handle, actor: s.actor, at }).execute();
     if (tags.length) await setTags(trx, 'ticket', row.id, tags);
     await recordAudit(trx, { entity: 'ticket', entityId: row.id, action: 'create', changes: diff({}, { ...values, tags }), actor: s.actor, at });
+    if (within) await within(trx, row.id);
     return row.id;
   });
-  return showTicket(s, id);
+  return id;
 }
 
 async function resolveAssignee(s: Session, ref: string): Promise<{ id: number; handle: string }> {
@@ -333,6 +346,11 @@ function checkVersion(t: Ticket, expectVersion: number | undefined): void {
  * is given (bound to the transaction) and must not open a transaction of its own.
  */
 async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, at: string, s: Session) => Promise<Change> | Change, expectVersion?: number): Promise<TicketDetail> {
+  return showTicket(s, await applyChangeId(s, ref, plan, expectVersion));
+}
+
+/** applyChange without reading the ticket back; `within` runs in the same transaction. */
+async function applyChangeId(s: Session, ref: string | number, plan: (t: Ticket, at: string, s: Session) => Promise<Change> | Change, expectVersion?: number, within?: WithinWrite): Promise<number> {
   // Refused before the write transaction: a refusal is audited, and a rollback would lose that.
   if (s.principal) {
     const first = await getTicketRow(s.db.kysely, ref);
@@ -368,9 +386,10 @@ async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, a
     const changes = diff(before, change.set as Record<string, unknown>);
     if (tags) changes.tags = tags;
     await recordAudit(trx, { entity: 'ticket', entityId: t.id, action: change.action, changes, actor: s.actor, at });
+    if (within) await within(trx, t.id);
     return t.id;
   });
-  return showTicket(s, id);
+  return id;
 }
 
 /** Re-resolve the policy after a change of priority, category or channel: a `policy` event if it differs. */
@@ -426,7 +445,16 @@ export async function noteOnTicket(s: Session, ref: string | number, text: strin
 
 /** A message from the requester: a pending ticket goes back to open, a solved one reopens. */
 export async function messageOnTicket(s: Session, ref: string | number, text: string, expectVersion?: number): Promise<TicketDetail> {
-  return applyChange(s, ref, async (t, at, s) => {
+  return applyChange(s, ref, messagePlan(text), expectVersion);
+}
+
+/** messageOnTicket for bulk writers (mail import): the ticket's id; `within` runs in its transaction. */
+export async function messageOnTicketId(s: Session, ref: string | number, text: string, within?: WithinWrite): Promise<number> {
+  return applyChangeId(s, ref, messagePlan(text), undefined, within);
+}
+
+function messagePlan(text: string) {
+  return async (t: Ticket, at: string, s: Session): Promise<Change> => {
     if (t.status === 'closed') throw closedError(t);
     const body = requireText(text, 'A message', `crm ticket message ${t.id} "Here is the serial number"`);
     let actor = 'requester';
@@ -441,7 +469,7 @@ export async function messageOnTicket(s: Session, ref: string | number, text: st
       change.events.push(...st.events);
     }
     return change;
-  }, expectVersion);
+  };
 }
 
 /** opts.expectVersion: refuse unless the ticket is still at this version (`--if-version`). */

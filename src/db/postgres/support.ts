@@ -108,6 +108,8 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'ticket priority',
   'ticket edit',
   'queue',
+  'mail import',
+  'mail support-address',
   'sla policy add',
   'sla policy list',
   'sla policy show',
