@@ -280,6 +280,10 @@ export interface TemplatesTable {
   name: string;
   subject: string | null;
   body: string;
+  /** A macro's ticket actions (crm ticket reply --template): status, priority, comma-separated tags to add. */
+  ticket_status: string | null;
+  ticket_priority: string | null;
+  ticket_tags: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -419,18 +419,45 @@ function requireText(text: string | undefined, what: string, example: string): s
   return body;
 }
 
-/** A public agent reply. Takes a new ticket to open and assigns an unassigned ticket to the replier. */
-export async function replyToTicket(s: Session, ref: string | number, text: string, expectVersion?: number): Promise<TicketDetail> {
+/** What a macro (a template with ticket actions) does with its reply, in the same step. */
+export interface ReplyActions {
+  status?: TicketStatus;
+  priority?: TicketPriority;
+  addTags?: string[];
+}
+
+/** The statuses a macro may set with its reply (closing needs a solved ticket first). */
+export const MACRO_STATUSES: TicketStatus[] = ['open', 'pending', 'on_hold', 'solved'];
+
+/**
+ * A public agent reply. Takes a new ticket to open and assigns an unassigned ticket to the replier.
+ * `actions` (a macro's): the status, priority and tags set in the same transaction as the reply;
+ * a value the ticket already has is left alone.
+ */
+export async function replyToTicket(s: Session, ref: string | number, text: string, expectVersion?: number, actions: ReplyActions = {}): Promise<TicketDetail> {
   return applyChange(s, ref, async (t, at, s) => {
     if (t.status === 'closed') throw closedError(t);
     const body = requireText(text, 'A reply', `crm ticket reply ${t.id} "We're on it"`);
-    const change: Change = { set: {}, events: [{ kind: 'reply', body }], action: 'reply' };
+    let change: Change = { set: {}, events: [{ kind: 'reply', body }], action: 'reply' };
+    let status = t.status;
     if (t.status === 'new') {
       const st = statusChange(t, 'open', at);
       Object.assign(change.set, st.set);
       change.events.push(...st.events);
+      status = 'open';
     }
     await autoAssign(s, t, change);
+    if (actions.status && actions.status !== status) {
+      const st = statusChange({ ...t, status }, actions.status, at);
+      Object.assign(change.set, st.set);
+      change.events.push(...st.events);
+    }
+    if (actions.priority && actions.priority !== t.priority) {
+      change.set.priority = actions.priority;
+      change.events.push({ kind: 'priority', from: t.priority, to: actions.priority });
+      change = await withPolicy(s, t, change);
+    }
+    if (actions.addTags?.length) change.tags = { add: actions.addTags.map(normalizeTag), remove: [] };
     return change;
   }, expectVersion);
 }

@@ -20,7 +20,8 @@ export interface RawMessage {
   bytes: Buffer;
 }
 
-const SEPARATOR = /^From \S*[ \t]+.*\b\d{1,2}:\d{2}(:\d{2})?\b.*\b\d{4}\s*$/;
+// "From " + sender + a date with a time and a year, in any order (asctime, RFC 2822 and others).
+const SEPARATOR = /^From \S*[ \t]+(?=.*\b\d{1,2}:\d{2}\b)(?=.*\b(?:19|20|21)\d{2}\b)/;
 
 /** True when a line is an mbox "From_" separator (not just a body line starting with "From "). */
 export function isFromLine(line: string): boolean {

@@ -1,4 +1,5 @@
 /** The lifecycle verbs: each writes events with actor and time, and prints the ticket with --json. */
+import { bodyFileOption, inlineOrBodyFile } from '../body-file.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import {
@@ -36,9 +37,9 @@ function ifVersion(cmd: Command): Command {
 type IfVersion = { ifVersion?: number };
 
 function textVerb(parent: Command, ctx: CliContext, name: string, description: string, fn: typeof replyToTicket, what: string, example: string[]): void {
-  const cmd = ifVersion(parent.command(name).description(description).argument('<id>', 'ticket id').argument('[text...]', 'the text (quote it)'));
+  const cmd = ifVersion(bodyFileOption(parent.command(name).description(description).argument('<id>', 'ticket id').argument('[text...]', 'the text (quote it)'), 'the text'));
   examples(cmd, example);
-  cmd.action(async (id: string, words: string[], o: IfVersion) => done(ctx, await fn(sessionOf(ctx), id, words.join(' '), o.ifVersion), what));
+  cmd.action(async (id: string, words: string[], o: IfVersion & { bodyFile?: string }) => done(ctx, await fn(sessionOf(ctx), id, inlineOrBodyFile(words.join(' '), o.bodyFile, 'the text') ?? '', o.ifVersion), what));
 }
 
 export function register(parent: Command, ctx: CliContext): void {
@@ -56,9 +57,9 @@ export function register(parent: Command, ctx: CliContext): void {
   ]);
 
   const status = (name: string, description: string, to: 'pending' | 'on_hold' | 'solved', what: string, example: string[]) => {
-    const cmd = ifVersion(parent.command(name).description(description).argument('<id>', 'ticket id').option('--note <text>', 'an internal note with the change'));
+    const cmd = ifVersion(bodyFileOption(parent.command(name).description(description).argument('<id>', 'ticket id').option('--note <text>', 'an internal note with the change'), 'the --note'));
     examples(cmd, example);
-    cmd.action(async (id: string, o: { note?: string } & IfVersion) => done(ctx, await setTicketStatus(sessionOf(ctx), id, to, { note: o.note, expectVersion: o.ifVersion }), what));
+    cmd.action(async (id: string, o: { note?: string; bodyFile?: string } & IfVersion) => done(ctx, await setTicketStatus(sessionOf(ctx), id, to, { note: inlineOrBodyFile(o.note, o.bodyFile, '--note'), expectVersion: o.ifVersion }), what));
   };
   status('pending', 'waiting on the requester (pauses the resolution clock)', 'pending', 'set to pending', ['crm ticket pending 1', 'crm ticket pending 1 --if-version 3']);
   status('hold', 'waiting on a third party (pauses the resolution clock)', 'on_hold', 'put on hold', ['crm ticket hold 1 --note "Waiting for the courier"', 'crm ticket hold 1 --if-version 3']);
@@ -101,10 +102,11 @@ export function register(parent: Command, ctx: CliContext): void {
     .option('--channel <channel>', 'channel (none to clear)')
     .option('--tag <tag>', 'add a tag (repeatable)', collect)
     .option('--untag <tag>', 'remove a tag (repeatable)', collect);
+  bodyFileOption(edit, 'the --description');
   setOption(edit);
   ifVersion(edit);
   examples(edit, ['crm ticket edit 1 --category billing --tag vip', 'crm ticket edit 1 --subject "Printer on fire (2nd floor)" --if-version 4   # fails if someone changed it since version 4']);
-  edit.action(async (id: string, o: { subject?: string; description?: string; category?: string; channel?: string; tag?: string[]; untag?: string[]; set?: string[] } & IfVersion) =>
-    done(ctx, await editTicket(sessionOf(ctx), id, { subject: o.subject, description: o.description, category: o.category, channel: o.channel, addTags: o.tag, removeTags: o.untag, setFields: parseSetFlags(o.set) }, o.ifVersion), 'changed'),
+  edit.action(async (id: string, o: { subject?: string; description?: string; bodyFile?: string; category?: string; channel?: string; tag?: string[]; untag?: string[]; set?: string[] } & IfVersion) =>
+    done(ctx, await editTicket(sessionOf(ctx), id, { subject: o.subject, description: inlineOrBodyFile(o.description, o.bodyFile, '--description'), category: o.category, channel: o.channel, addTags: o.tag, removeTags: o.untag, setFields: parseSetFlags(o.set) }, o.ifVersion), 'changed'),
   );
 }

@@ -5,9 +5,12 @@
  * or replied to (its events live in ticket_events as any other reply), or an email activity.
  * From, to and direction are kept here (activities have no columns for them). Attachments are
  * stored as files outside the database; attachment_names lists them (JSON array) either way.
+ *
+ * Also macros (issue #20 item 3): a template can set a ticket's status, priority and tags (a
+ * comma-separated list) with the reply it fills (crm ticket reply 12 --template NAME).
  */
 export const version = 15;
-export const name = 'mail messages';
+export const name = 'mail messages, macros';
 export const sql = `
 CREATE TABLE mail_messages (
   id INTEGER PRIMARY KEY,
@@ -29,4 +32,7 @@ CREATE TABLE mail_messages (
 );
 CREATE INDEX mail_messages_ticket ON mail_messages(ticket_id) WHERE ticket_id IS NOT NULL;
 CREATE INDEX mail_messages_contact ON mail_messages(contact_id) WHERE contact_id IS NOT NULL;
+ALTER TABLE templates ADD COLUMN ticket_status TEXT;
+ALTER TABLE templates ADD COLUMN ticket_priority TEXT;
+ALTER TABLE templates ADD COLUMN ticket_tags TEXT;
 `;
