@@ -513,6 +513,32 @@ export async function setTicketStatus(s: Session, ref: string | number, to: Tick
   }, opts.expectVersion);
 }
 
+/** Satisfaction (CSAT) is asked of a requester whose ticket is done: only a solved or closed ticket is rated. */
+export function canRate(status: string): boolean {
+  return status === 'solved' || status === 'closed';
+}
+
+export function parseSatisfaction(text: string | number, example: string): number {
+  const v = String(text).trim();
+  if (!/^[1-5]$/.test(v)) throw new UserError(`Satisfaction must be a whole number from 1 to 5, not "${text}".`, example, 'invalid_score');
+  return Number(v);
+}
+
+/**
+ * `crm ticket rate`: the requester's satisfaction (1–5) with an optional comment, on a solved or
+ * closed ticket (closed tickets are final otherwise, but a rating may still arrive). A `csat`
+ * event keeps the score, the previous one and the comment; rating again replaces the score.
+ */
+export async function rateTicket(s: Session, ref: string | number, score: string | number, comment?: string, expectVersion?: number): Promise<TicketDetail> {
+  return applyChange(s, ref, (t) => {
+    const csat = parseSatisfaction(score, `crm ticket rate ${t.id} 5 --comment "Quick and friendly"`);
+    if (!canRate(t.status)) throw new UserError(`Ticket #${t.id} is ${label(t.status)}; only a solved or closed ticket can be rated.`, `Solve it first: crm ticket solve ${t.id}`, 'bad_status');
+    const note = cleanText(comment);
+    if (t.satisfaction === csat && !note) throw new UserError(`Ticket #${t.id} is already rated ${csat}.`, undefined, 'no_change');
+    return { set: { satisfaction: csat }, events: [{ kind: 'csat', body: note, from: t.satisfaction === null ? null : String(t.satisfaction), to: String(csat) }], action: 'rate' };
+  }, expectVersion);
+}
+
 /** Reopen: solved → open. Also takes a pending or on-hold ticket back to open. */
 export async function reopenTicket(s: Session, ref: string | number, expectVersion?: number): Promise<TicketDetail> {
   const t = await getTicketRow(s.db.kysely, ref);

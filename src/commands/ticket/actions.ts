@@ -8,6 +8,7 @@ import {
   label,
   messageOnTicket,
   noteOnTicket,
+  rateTicket,
   reopenTicket,
   replyToTicket,
   setTicketPriority,
@@ -22,6 +23,7 @@ import { printChanged } from '../../output/render.js';
 import { collect, examples, positiveInt } from '../common.js';
 import { sessionOf } from '../session.js';
 import { UsageError } from '../../errors.js';
+import { replyFromTemplate } from '../../domain/templates.js';
 
 function done(ctx: CliContext, t: TicketDetail, what: string): void {
   printChanged(ctx.out, t);
@@ -36,17 +38,27 @@ function ifVersion(cmd: Command): Command {
 
 type IfVersion = { ifVersion?: number };
 
-function textVerb(parent: Command, ctx: CliContext, name: string, description: string, fn: typeof replyToTicket, what: string, example: string[]): void {
+function textVerb(parent: Command, ctx: CliContext, name: string, description: string, fn: typeof replyToTicket, what: string, example: string[]): Command {
   const cmd = ifVersion(bodyFileOption(parent.command(name).description(description).argument('<id>', 'ticket id').argument('[text...]', 'the text (quote it)'), 'the text'));
   examples(cmd, example);
   cmd.action(async (id: string, words: string[], o: IfVersion & { bodyFile?: string }) => done(ctx, await fn(sessionOf(ctx), id, inlineOrBodyFile(words.join(' '), o.bodyFile, 'the text') ?? '', o.ifVersion), what));
+  return cmd;
 }
 
 export function register(parent: Command, ctx: CliContext): void {
-  textVerb(parent, ctx, 'reply', 'a public reply to the requester (stops first/next-reply clocks)', replyToTicket, 'replied', [
+  const reply = textVerb(parent, ctx, 'reply', 'a public reply to the requester (stops first/next-reply clocks); or one filled from a template (a macro)', replyToTicket, 'replied', [
     `crm ticket reply 1 "We're on it"`,
     `crm ticket reply 1 "We're on it" --if-version 3   # only if nobody changed it since version 3`,
+    'crm ticket reply 1 --body-file answer.txt        # or --body-file - to read stdin',
+    'crm ticket reply 12 --template refund-delay      # fill {{requester.firstName}}, {{ticket.id}}…; a macro also sets status, priority, tags',
   ]);
+  reply.option('--template <name>', 'fill this template for the ticket and send it (its merge fields are checked first; a macro also sets status, priority, tags)');
+  reply.action(async (id: string, words: string[], o: IfVersion & { bodyFile?: string; template?: string }) => {
+    if (o.template === undefined) return done(ctx, await replyToTicket(sessionOf(ctx), id, inlineOrBodyFile(words.join(' '), o.bodyFile, 'the text') ?? '', o.ifVersion), 'replied');
+    if (words.length || o.bodyFile !== undefined) throw new UsageError('Give the text, --body-file or --template, not two of them.');
+    const r = await replyFromTemplate(sessionOf(ctx), id, o.template, o.ifVersion);
+    done(ctx, r.ticket, `replied from template ${r.template}`);
+  });
   textVerb(parent, ctx, 'note', 'an internal note (never counts as a reply)', noteOnTicket, 'noted', [
     'crm ticket note 1 "Called the customer, no answer"',
     'crm ticket note 1 "Called again" --if-version 4',
@@ -79,6 +91,22 @@ export function register(parent: Command, ctx: CliContext): void {
   ifVersion(close);
   examples(close, ['crm ticket close 1 --csat 5', 'crm ticket close 1 --csat 5 --if-version 6']);
   close.action(async (id: string, o: { csat?: number } & IfVersion) => done(ctx, await setTicketStatus(sessionOf(ctx), id, 'closed', { csat: o.csat, expectVersion: o.ifVersion }), 'closed'));
+
+  const rate = ifVersion(
+    bodyFileOption(
+      parent
+        .command('rate')
+        .description("record the requester's satisfaction (CSAT 1–5) on a solved or closed ticket")
+        .argument('<id>', 'ticket id')
+        .argument('<score>', '1 (bad) to 5 (great)')
+        .option('--comment <text>', "the requester's comment"),
+      'the --comment',
+    ),
+  );
+  examples(rate, ['crm ticket rate 12 5 --comment "Quick and friendly"', 'crm ticket rate 12 2 --body-file survey-answer.txt', 'crm report agents   # satisfaction next to volume, per agent']);
+  rate.action(async (id: string, score: string, o: { comment?: string; bodyFile?: string } & IfVersion) =>
+    done(ctx, await rateTicket(sessionOf(ctx), id, score, inlineOrBodyFile(o.comment, o.bodyFile, '--comment'), o.ifVersion), `rated ${score.trim()}`),
+  );
 
   const reopen = ifVersion(parent.command('reopen').description('solved → open (resumes the resolution clock); also pending / on hold → open').argument('<id>', 'ticket id'));
   examples(reopen, ['crm ticket reopen 1', 'crm ticket reopen 1 --if-version 6']);

@@ -99,7 +99,35 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
     cursor = cursor.plus({ months: 1 });
   }
 
-  const agents = new Map<string | null, { solved: number; csatSum: number; csatN: number; reopened: number }>();
+  const agentRows: AgentRow[] = (await solvedPerAgent(solved, p)).map(({ agent, solved, avgSatisfaction, satisfactionResponses, reopened, reopenRate }) => ({ agent, solved, avgSatisfaction, satisfactionResponses, reopened, reopenRate }));
+
+  return {
+    period: { from: p.period.start, to: p.period.end, label: p.period.label },
+    timeZone: p.timeZone,
+    requests,
+    byWeekday: WEEKDAY_NAMES.map((key, i) => ({ key, requests: weekday[i]! })),
+    byDayOfMonth: dom.map((n, i) => ({ key: String(i + 1), requests: n })),
+    byMonth: monthRows,
+    agents: agentRows,
+  };
+}
+
+/** Priority as a number for averages: low 1, normal 2, high 3, urgent 4. */
+export const PRIORITY_WEIGHT: Record<string, number> = { low: 1, normal: 2, high: 3, urgent: 4 };
+
+export interface AgentStats extends AgentRow {
+  /** Mean priority of the solved tickets (low 1 … urgent 4, two decimals): who takes the hard ones. */
+  avgPriority: number | null;
+}
+
+/**
+ * Tickets whose last solve falls in the period, credited to the assignee at that moment: count,
+ * mean CSAT, reopen rate (solved → open at least once) and mean priority, per agent. Shared by
+ * `report tickets` and `report agents`.
+ */
+export async function solvedPerAgent(solved: TicketStream, p: Pick<TicketsReportParams, 'period' | 'handles' | 'asOf' | 'agents'>): Promise<AgentStats[]> {
+  const asOf = p.asOf ?? '9999-12-31T23:59:59.999Z';
+  const agents = new Map<string | null, { solved: number; csatSum: number; csatN: number; reopened: number; prioritySum: number }>();
   for await (const t of solved) {
     let lastSolve: string | null = null;
     let reopened = false;
@@ -118,15 +146,16 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
     }
     if (p.agents && (agent === null || !p.agents.has(agent))) continue;
     let a = agents.get(agent);
-    if (!a) agents.set(agent, (a = { solved: 0, csatSum: 0, csatN: 0, reopened: 0 }));
+    if (!a) agents.set(agent, (a = { solved: 0, csatSum: 0, csatN: 0, reopened: 0, prioritySum: 0 }));
     a.solved++;
+    a.prioritySum += PRIORITY_WEIGHT[t.priority] ?? 2;
     if (t.satisfaction !== null) {
       a.csatSum += t.satisfaction;
       a.csatN++;
     }
     if (reopened) a.reopened++;
   }
-  const agentRows: AgentRow[] = [...agents.entries()]
+  return [...agents.entries()]
     .map(([agent, a]) => ({
       agent,
       solved: a.solved,
@@ -134,18 +163,9 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
       satisfactionResponses: a.csatN,
       reopened: a.reopened,
       reopenRate: a.solved ? Math.round((a.reopened / a.solved) * 1000) / 10 : null,
+      avgPriority: a.solved ? Math.round((a.prioritySum / a.solved) * 100) / 100 : null,
     }))
     .sort((x, y) => y.solved - x.solved || (x.agent ?? '~').localeCompare(y.agent ?? '~'));
-
-  return {
-    period: { from: p.period.start, to: p.period.end, label: p.period.label },
-    timeZone: p.timeZone,
-    requests,
-    byWeekday: WEEKDAY_NAMES.map((key, i) => ({ key, requests: weekday[i]! })),
-    byDayOfMonth: dom.map((n, i) => ({ key: String(i + 1), requests: n })),
-    byMonth: monthRows,
-    agents: agentRows,
-  };
 }
 
 /** The tickets report as the model every report renders (JSON: its fields under the envelope). */
