@@ -34,6 +34,12 @@ export interface TicketsReport {
   byDayOfMonth: CountRow[];
   byMonth: CountRow[];
   agents: AgentRow[];
+  /** Tickets solved in the period (the base of the two figures below). */
+  solved: number;
+  /** Mean public replies + requester messages per solved ticket, up to its solve. */
+  exchangesPerTicket: number | null;
+  /** Percent of solved tickets resolved on first contact (one reply, no further message, never reopened). */
+  firstContactResolutionRate: number | null;
 }
 
 export const TICKETS_REPORT_EXPLAIN = `How the tickets report is computed
@@ -42,7 +48,10 @@ export const TICKETS_REPORT_EXPLAIN = `How the tickets report is computed
   Solved per agent: tickets whose last solve falls in the period, credited to the assignee at
   that moment. Avg satisfaction: mean CSAT (crm ticket close --csat 1..5) of those tickets that
   have one. Reopen rate = tickets reopened (solved → open) at least once / tickets solved.
-  Read volume next to satisfaction and reopen rate: closing fast and badly shows up there.`;
+  Read volume next to satisfaction and reopen rate: closing fast and badly shows up there.
+  Exchanges per ticket: public replies + requester messages up to the solve, averaged over the
+  tickets solved in the period. First-contact resolution = solved tickets with exactly one public
+  reply, no requester message after it and never reopened / tickets solved.`;
 
 /** Local calendar parts of an instant, cached per quarter hour (zone offsets are multiples of 15 min). */
 function localParts(timeZone: string) {
@@ -99,7 +108,11 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
     cursor = cursor.plus({ months: 1 });
   }
 
-  const agentRows: AgentRow[] = (await solvedPerAgent(solved, p)).map(({ agent, solved, avgSatisfaction, satisfactionResponses, reopened, reopenRate }) => ({ agent, solved, avgSatisfaction, satisfactionResponses, reopened, reopenRate }));
+  const stats = await solvedPerAgent(solved, p);
+  const solvedCount = stats.reduce((n, a) => n + a.solved, 0);
+  const exchanges = stats.reduce((n, a) => n + a.exchanges, 0);
+  const fcr = stats.reduce((n, a) => n + a.firstContactResolved, 0);
+  const agentRows: AgentRow[] = stats.map(({ agent, solved, avgSatisfaction, satisfactionResponses, reopened, reopenRate }) => ({ agent, solved, avgSatisfaction, satisfactionResponses, reopened, reopenRate }));
 
   return {
     period: { from: p.period.start, to: p.period.end, label: p.period.label },
@@ -109,6 +122,9 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
     byDayOfMonth: dom.map((n, i) => ({ key: String(i + 1), requests: n })),
     byMonth: monthRows,
     agents: agentRows,
+    solved: solvedCount,
+    exchangesPerTicket: solvedCount ? Math.round((exchanges / solvedCount) * 100) / 100 : null,
+    firstContactResolutionRate: solvedCount ? Math.round((fcr / solvedCount) * 1000) / 10 : null,
   };
 }
 
@@ -118,6 +134,10 @@ export const PRIORITY_WEIGHT: Record<string, number> = { low: 1, normal: 2, high
 export interface AgentStats extends AgentRow {
   /** Mean priority of the solved tickets (low 1 … urgent 4, two decimals): who takes the hard ones. */
   avgPriority: number | null;
+  /** Public replies plus requester messages up to the solve, summed over the solved tickets. */
+  exchanges: number;
+  /** Solved tickets answered once and solved without another message from the requester, never reopened. */
+  firstContactResolved: number;
 }
 
 /**
@@ -127,7 +147,7 @@ export interface AgentStats extends AgentRow {
  */
 export async function solvedPerAgent(solved: TicketStream, p: Pick<TicketsReportParams, 'period' | 'handles' | 'asOf' | 'agents'>): Promise<AgentStats[]> {
   const asOf = p.asOf ?? '9999-12-31T23:59:59.999Z';
-  const agents = new Map<string | null, { solved: number; csatSum: number; csatN: number; reopened: number; prioritySum: number }>();
+  const agents = new Map<string | null, { solved: number; csatSum: number; csatN: number; reopened: number; prioritySum: number; exchanges: number; fcr: number }>();
   for await (const t of solved) {
     let lastSolve: string | null = null;
     let reopened = false;
@@ -137,6 +157,17 @@ export async function solvedPerAgent(solved: TicketStream, p: Pick<TicketsReport
       if (e.from === 'solved' && e.to === 'open') reopened = true;
     }
     if (!lastSolve) continue;
+    let replies = 0;
+    let messages = 0;
+    let messageAfterReply = false;
+    for (const e of t.events) {
+      if (e.at > lastSolve) break;
+      if (e.kind === 'reply') replies++;
+      else if (e.kind === 'message') {
+        messages++;
+        if (replies > 0) messageAfterReply = true;
+      }
+    }
     let agent: string | null = t.assigneeId === null ? null : (p.handles.get(t.assigneeId) ?? null);
     for (const e of t.events) {
       if (e.kind === 'assign' && e.at > lastSolve) {
@@ -146,9 +177,11 @@ export async function solvedPerAgent(solved: TicketStream, p: Pick<TicketsReport
     }
     if (p.agents && (agent === null || !p.agents.has(agent))) continue;
     let a = agents.get(agent);
-    if (!a) agents.set(agent, (a = { solved: 0, csatSum: 0, csatN: 0, reopened: 0, prioritySum: 0 }));
+    if (!a) agents.set(agent, (a = { solved: 0, csatSum: 0, csatN: 0, reopened: 0, prioritySum: 0, exchanges: 0, fcr: 0 }));
     a.solved++;
     a.prioritySum += PRIORITY_WEIGHT[t.priority] ?? 2;
+    a.exchanges += replies + messages;
+    if (replies === 1 && !messageAfterReply && !reopened) a.fcr++;
     if (t.satisfaction !== null) {
       a.csatSum += t.satisfaction;
       a.csatN++;
@@ -164,6 +197,8 @@ export async function solvedPerAgent(solved: TicketStream, p: Pick<TicketsReport
       reopened: a.reopened,
       reopenRate: a.solved ? Math.round((a.reopened / a.solved) * 1000) / 10 : null,
       avgPriority: a.solved ? Math.round((a.prioritySum / a.solved) * 100) / 100 : null,
+      exchanges: a.exchanges,
+      firstContactResolved: a.fcr,
     }))
     .sort((x, y) => y.solved - x.solved || (x.agent ?? '~').localeCompare(y.agent ?? '~'));
 }
@@ -187,7 +222,14 @@ export function ticketsModel(r: TicketsReport, p: { scope: ReportScope }): Repor
     report: 'tickets',
     title: `Tickets — ${p.scope.period.label}, ${r.requests} request${r.requests === 1 ? '' : 's'}`,
     scope: scopeInfo(p.scope),
-    summary: [],
+    summary:
+      r.solved > 0
+        ? [
+            { key: 'solved', label: 'Solved', value: r.solved, format: 'int' as const },
+            { key: 'exchangesPerTicket', label: 'Exchanges per ticket', value: r.exchangesPerTicket, format: 'number' as const },
+            { key: 'firstContactResolutionRate', label: 'First-contact resolution', value: r.firstContactResolutionRate! / 100, format: 'percent' as const },
+          ]
+        : [],
     tables: [
       counts('byWeekday', 'Requests per weekday', r.byWeekday),
       counts('byDayOfMonth', 'Requests per day of month', r.byDayOfMonth),
@@ -216,6 +258,6 @@ export function ticketsModel(r: TicketsReport, p: { scope: ReportScope }): Repor
     },
     notes: [],
     explain: [TICKETS_REPORT_EXPLAIN, `  Period: ${describePeriod(p.scope)}.`, ...who, ...asOf].join('\n'),
-    data: { requests: r.requests, byWeekday: r.byWeekday, byDayOfMonth: r.byDayOfMonth, byMonth: r.byMonth, agents: r.agents },
+    data: { requests: r.requests, solved: r.solved, exchangesPerTicket: r.exchangesPerTicket, firstContactResolutionRate: r.firstContactResolutionRate, byWeekday: r.byWeekday, byDayOfMonth: r.byDayOfMonth, byMonth: r.byMonth, agents: r.agents },
   };
 }
