@@ -100,5 +100,9 @@ describe.each(ENGINES)('replies, ratings and report agents on %s', (engine) => {
     const human = crm(['report', 'agents', '--period', '2026-11'], '2026-11-20T12:00:00Z').stdout;
     expect(human).toContain('Agents — 2026-11, 2 tickets closed');
     expect(human).toMatch(/anna[\s│]+2[\s│]+3\.0[\s│]+2[\s│]+50\.0%[\s│]+2\.50 \(high\)/);
+    // #1: one reply, solved, never reopened — first contact; #2: one reply, but reopened.
+    const tickets = JSON.parse(crm(['report', 'tickets', '--period', '2026-11', '--json'], '2026-11-20T12:00:00Z').stdout);
+    expect(tickets).toMatchObject({ solved: 2, exchangesPerTicket: 1, firstContactResolutionRate: 50 });
+    expect(crm(['report', 'tickets', '--period', '2026-11', '--explain'], '2026-11-20T12:00:00Z').stdout).toContain('First-contact resolution = solved tickets with exactly one public');
   });
 });
