@@ -161,7 +161,7 @@ describe.each(ENGINES)('crm mail import on %s', (engine) => {
   it('stores attachments outside the database (0600, names sanitised, never overwriting) or refuses to drop them silently', async () => {
     const refused = crm(['mail', 'import', join(dir, 'attach.eml')]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('attach.eml has 3 attachments; say where they go.');
+    expect(refused.stderr).toContain('attach.eml has attachments; say where they go.');
     expect(await counts(db.url)).toEqual(before);
     const store = join(dir, `files-${engine}`);
     const r = crm(['mail', 'import', join(dir, 'attach.eml'), '--attachments', store, '--json']);

@@ -58,6 +58,12 @@ export async function runImport(ctx: CliContext, mailbox: string, o: ImportFlags
   const supportAddress = o.supportAddress !== undefined ? parseSupportAddress(o.supportAddress) : await readSupportAddress(s);
   if (!supportAddress) throw new UserError('No support address: crm cannot tell which messages open tickets.', 'Set it once: crm mail support-address support@example.com — or pass --support-address for this import.', 'missing_setting');
   const raws = readMailbox(mailbox);
+  // Refuse before writing anything when attachments are visible in the raw mail and nobody said
+  // where they go (the per-message check below still catches one this quick look misses).
+  if (!o.attachments && !o.skipAttachments && !o.dryRun) {
+    const withFiles = raws.find((r) => /^content-disposition:[ \t]*attachment/im.test(r.bytes.toString('latin1')));
+    if (withFiles) throw new UserError(`${withFiles.source} has attachments; say where they go.`, 'Store them with --attachments DIR, or leave them out with --skip-attachments (they are then only listed).', 'attachments');
+  }
   // Attachments go nowhere silently: a message with attachments needs a folder or an explicit skip.
   const plan: MailPlanContext = { supportAddress, unknown, dryRun: Boolean(o.dryRun), seen: new Map(), storeAttachments: o.attachments ? attachmentWriter(o.attachments) : undefined };
   const summary: MailImportSummary = {
