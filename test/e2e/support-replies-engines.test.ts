@@ -103,6 +103,14 @@ describe.each(ENGINES)('replies, ratings and report agents on %s', (engine) => {
     // #1: one reply, solved, never reopened — first contact; #2: one reply, but reopened.
     const tickets = JSON.parse(crm(['report', 'tickets', '--period', '2026-11', '--json'], '2026-11-20T12:00:00Z').stdout);
     expect(tickets).toMatchObject({ solved: 2, exchangesPerTicket: 1, firstContactResolutionRate: 50 });
+    // Requests per calendar day, with the day after a calendar holiday marked (Sunday 15th was one).
+    expect(crm(['calendar', 'add', 'office', '--tz', 'UTC', '--hours', 'mon-fri 09:00-17:00']).code).toBe(0);
+    expect(crm(['calendar', 'holiday', 'add', 'office', '2026-11-15', 'Closed']).code).toBe(0);
+    const days = JSON.parse(crm(['report', 'tickets', '--period', '2026-11', '--json'], '2026-11-20T12:00:00Z').stdout).byDay;
+    expect(days).toHaveLength(30);
+    expect(days[14]).toEqual({ date: '2026-11-15', weekday: 'Sun', dayOfMonth: 15, holiday: true, afterHoliday: false, requests: 0 });
+    expect(days[15]).toEqual({ date: '2026-11-16', weekday: 'Mon', dayOfMonth: 16, holiday: false, afterHoliday: true, requests: 2 });
+    expect(crm(['report', 'tickets', '--period', '2026-11'], '2026-11-20T12:00:00Z').stdout).toMatch(/2026-11-16[\s│]+Mon[\s│]+\+1[\s│]+2/);
     expect(crm(['report', 'tickets', '--period', '2026-11', '--explain'], '2026-11-20T12:00:00Z').stdout).toContain('First-contact resolution = solved tickets with exactly one public');
   });
 });

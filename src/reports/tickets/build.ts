@@ -15,6 +15,17 @@ export interface CountRow {
   requests: number;
 }
 
+/** Requests on one calendar day, with the marks staffing plans use. */
+export interface DayRow {
+  date: string;
+  weekday: string;
+  dayOfMonth: number;
+  /** The day before was a holiday in one of the business calendars (and this day is not). */
+  afterHoliday: boolean;
+  holiday: boolean;
+  requests: number;
+}
+
 export interface AgentRow {
   agent: string | null;
   solved: number;
@@ -33,6 +44,8 @@ export interface TicketsReport {
   byWeekday: CountRow[];
   byDayOfMonth: CountRow[];
   byMonth: CountRow[];
+  /** Every calendar day of the period (in your zone) with its requests and marks. */
+  byDay: DayRow[];
   agents: AgentRow[];
   /** Tickets solved in the period (the base of the two figures below). */
   solved: number;
@@ -49,20 +62,22 @@ export const TICKETS_REPORT_EXPLAIN = `How the tickets report is computed
   that moment. Avg satisfaction: mean CSAT (crm ticket close --csat 1..5) of those tickets that
   have one. Reopen rate = tickets reopened (solved → open) at least once / tickets solved.
   Read volume next to satisfaction and reopen rate: closing fast and badly shows up there.
+  Requests per day: every day of the period in your zone, marked H on a holiday of any business
+  calendar (crm calendar holiday list) and +1 on the first day after one (for leave planning).
   Exchanges per ticket: public replies + requester messages up to the solve, averaged over the
   tickets solved in the period. First-contact resolution = solved tickets with exactly one public
   reply, no requester message after it and never reopened / tickets solved.`;
 
 /** Local calendar parts of an instant, cached per quarter hour (zone offsets are multiples of 15 min). */
 function localParts(timeZone: string) {
-  const cache = new Map<number, { weekday: number; day: number; month: string }>();
+  const cache = new Map<number, { weekday: number; day: number; month: string; date: string }>();
   return (iso: string) => {
     const ms = Date.parse(iso);
     const bucket = Math.floor(ms / 900000);
     let parts = cache.get(bucket);
     if (!parts) {
       const d = DateTime.fromMillis(bucket * 900000, { zone: timeZone });
-      parts = { weekday: d.weekday - 1, day: d.day, month: d.toFormat('yyyy-MM') };
+      parts = { weekday: d.weekday - 1, day: d.day, month: d.toFormat('yyyy-MM'), date: d.toISODate()! };
       cache.set(bucket, parts);
     }
     return parts;
@@ -77,6 +92,8 @@ export interface TicketsReportParams {
   asOf?: string;
   /** Only these agents in "solved per agent" (--owner/--team); null: everyone. */
   agents?: Set<string> | null;
+  /** Holiday dates (YYYY-MM-DD) of the business calendars, for the day-after-holiday mark. */
+  holidays?: Set<string>;
 }
 
 /**
@@ -89,6 +106,7 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
   const weekday = new Array<number>(7).fill(0);
   const dom = new Array<number>(31).fill(0);
   const months = new Map<string, number>();
+  const days = new Map<string, number>();
   let requests = 0;
   for await (const t of created) {
     if (t.createdAt > asOf) continue;
@@ -97,6 +115,14 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
     weekday[lp.weekday]!++;
     dom[lp.day - 1]!++;
     months.set(lp.month, (months.get(lp.month) ?? 0) + 1);
+    days.set(lp.date, (days.get(lp.date) ?? 0) + 1);
+  }
+  const holidays = p.holidays ?? new Set<string>();
+  const dayRows: DayRow[] = [];
+  for (let d = DateTime.fromISO(p.period.start, { zone: p.timeZone }).startOf('day'); d < DateTime.fromISO(p.period.end, { zone: p.timeZone }) && dayRows.length < 3700; d = d.plus({ days: 1 })) {
+    const date = d.toISODate()!;
+    const holiday = holidays.has(date);
+    dayRows.push({ date, weekday: WEEKDAY_NAMES[d.weekday - 1]!, dayOfMonth: d.day, holiday, afterHoliday: !holiday && holidays.has(d.minus({ days: 1 }).toISODate()!), requests: days.get(date) ?? 0 });
   }
   // Every month of the period, empty ones included, so peaks are visible.
   const monthRows: CountRow[] = [];
@@ -121,6 +147,7 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
     byWeekday: WEEKDAY_NAMES.map((key, i) => ({ key, requests: weekday[i]! })),
     byDayOfMonth: dom.map((n, i) => ({ key: String(i + 1), requests: n })),
     byMonth: monthRows,
+    byDay: dayRows,
     agents: agentRows,
     solved: solvedCount,
     exchangesPerTicket: solvedCount ? Math.round((exchanges / solvedCount) * 100) / 100 : null,
@@ -234,6 +261,22 @@ export function ticketsModel(r: TicketsReport, p: { scope: ReportScope }): Repor
       counts('byWeekday', 'Requests per weekday', r.byWeekday),
       counts('byDayOfMonth', 'Requests per day of month', r.byDayOfMonth),
       counts('byMonth', 'Requests per month', r.byMonth),
+      // Day by day only for short periods (a month or two); --json always has byDay.
+      ...(r.byDay.length <= 62
+        ? [
+            {
+              name: 'byDay',
+              title: 'Requests per day (H: holiday, +1: the day after one)',
+              columns: [
+                { key: 'date', label: 'Day' },
+                { key: 'weekday', label: 'Weekday' },
+                { key: 'mark', label: 'Mark' },
+                { key: 'requests', label: 'Requests', format: 'int' as const },
+              ],
+              rows: r.byDay.map((d) => ({ ...d, mark: d.holiday ? 'H' : d.afterHoliday ? '+1' : '' })) as unknown as Record<string, unknown>[],
+            },
+          ]
+        : []),
       {
         name: 'agents',
         title: 'Solved per agent (read volume next to satisfaction and reopen rate)',
@@ -258,6 +301,6 @@ export function ticketsModel(r: TicketsReport, p: { scope: ReportScope }): Repor
     },
     notes: [],
     explain: [TICKETS_REPORT_EXPLAIN, `  Period: ${describePeriod(p.scope)}.`, ...who, ...asOf].join('\n'),
-    data: { requests: r.requests, solved: r.solved, exchangesPerTicket: r.exchangesPerTicket, firstContactResolutionRate: r.firstContactResolutionRate, byWeekday: r.byWeekday, byDayOfMonth: r.byDayOfMonth, byMonth: r.byMonth, agents: r.agents },
+    data: { requests: r.requests, solved: r.solved, exchangesPerTicket: r.exchangesPerTicket, firstContactResolutionRate: r.firstContactResolutionRate, byWeekday: r.byWeekday, byDayOfMonth: r.byDayOfMonth, byMonth: r.byMonth, byDay: r.byDay, agents: r.agents },
   };
 }
