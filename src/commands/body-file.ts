@@ -1,8 +1,42 @@
-/** `--body TEXT` or `--body-file FILE|-` (stdin): the multi-line text of a command, from one place. */
-import { readFileSync } from 'node:fs';
+/**
+ * --body-file FILE|- : a multi-line body or note from a file or from stdin, for every command
+ * that takes one (ticket reply/note/message/open/edit and status notes, log, activity edit, task,
+ * contact and company notes, deal moves, template add). One option, one reader, one rule: the
+ * text given inline and --body-file together is a usage error.
+ */
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import type { CliContext } from '../context.js';
 import { UsageError, UserError } from '../errors.js';
+
+/** Add --body-file to a command; `what` names the text it fills ("the reply", "--notes"). */
+export function bodyFileOption(cmd: Command, what: string): Command {
+  return cmd.option('--body-file <file>', `read ${what} from FILE (- for stdin), for multi-line text`);
+}
+
+/** The text of a --body-file argument: a file's content, or stdin for "-". UTF-8; a BOM is dropped. */
+export function readBodyFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (err) {
+    throw new UserError(`Cannot read ${path === '-' ? 'stdin' : path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`, 'Check the path given to --body-file (or use - for stdin).', 'io');
+  }
+  return text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n').replace(/\n+$/, '');
+}
+
+/**
+ * The inline value, or the --body-file text; both is a usage error naming the inline flag.
+ * `inline` undefined (or, for positional words, an empty string) counts as not given.
+ */
+export function inlineOrBodyFile(inline: string | undefined, bodyFile: string | undefined, flag: string): string | undefined {
+  const given = inline !== undefined && inline !== '';
+  if (bodyFile === undefined) return inline;
+  if (given) throw new UsageError(`Give ${flag} or --body-file, not both.`);
+  return readBodyFile(bodyFile);
+}
+
+// ---- --body TEXT | --body-file FILE|- as one pair (crm kb): stdin read from the command's streams.
 
 export interface BodyFlags {
   body?: string;
@@ -10,7 +44,7 @@ export interface BodyFlags {
 }
 
 export function bodyOptions(cmd: Command, what = 'the text'): Command {
-  return cmd.option('--body <text>', `${what} (\\n for new lines)`).option('--body-file <file>', `read ${what} from a file (- for stdin)`);
+  return bodyFileOption(cmd.option('--body <text>', `${what} (\\n for new lines)`), what);
 }
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
@@ -28,9 +62,5 @@ export async function readBody(ctx: CliContext, o: BodyFlags): Promise<string | 
     const stdin = ctx.io.stdin ?? process.stdin;
     return readStream(stdin);
   }
-  try {
-    return readFileSync(o.bodyFile, 'utf8');
-  } catch (err) {
-    throw new UserError(`Cannot read ${o.bodyFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'Check the path given to --body-file (- reads stdin).');
-  }
+  return readBodyFile(o.bodyFile);
 }

@@ -45,6 +45,7 @@ export const nouns: NounEntry[] = [
   { name: 'import', summary: 'Import CSV files; re-runnable, with --dry-run, history and undo', load: () => import('./import/index.js') },
   { name: 'export', summary: 'Export records as CSV, JSON or NDJSON', load: () => import('./export/index.js') },
   { name: 'ticket', aliases: ['tickets'], summary: 'Support tickets: open, reply, pending, solve — with SLA clocks', load: () => import('./ticket/index.js') },
+  { name: 'mail', summary: 'Mail in: import .eml, mbox or Maildir into tickets, replies and email activities', load: () => import('./mail/index.js') },
   { name: 'queue', summary: 'Your ticket queue, most urgent first (--all for everyone)', load: () => import('./queue/index.js') },
   { name: 'kb', summary: 'Knowledge base: Markdown articles, versions, search, public HTML export', load: () => import('./kb/index.js') },
   { name: 'problem', aliases: ['problems'], summary: 'Problems (root causes): link many tickets, track to a fix', load: () => import('./problem/index.js') },

@@ -289,6 +289,10 @@ export interface TemplatesTable {
   name: string;
   subject: string | null;
   body: string;
+  /** A macro's ticket actions (crm ticket reply --template): status, priority, comma-separated tags to add. */
+  ticket_status: string | null;
+  ticket_priority: string | null;
+  ticket_tags: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -365,6 +369,29 @@ export interface FxRatesTable {
   updated_at: string;
 }
 
+/** One imported email (crm mail import), by Message-ID: what it became and who it was between. */
+export interface MailMessagesTable {
+  id: Generated<number>;
+  message_id: string;
+  direction: 'in' | 'out';
+  from_address: string | null;
+  /** Comma-separated addresses (To and Cc). */
+  to_addresses: string | null;
+  subject: string | null;
+  sent_at: string;
+  /** ticket (opened one), reply (a customer message on one), activity (an email activity). */
+  outcome: string;
+  ticket_id: number | null;
+  activity_id: number | null;
+  contact_id: number | null;
+  attachment_count: Generated<number>;
+  /** JSON array of the attachments' file names (as stored, or as named when skipped). */
+  attachment_names: string | null;
+  attachment_dir: string | null;
+  imported_at: string;
+  imported_by: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -404,6 +431,7 @@ export interface Database {
   problem_tickets: ProblemTicketsTable;
   fx_rates: FxRatesTable;
   psych_notes: PsychNotesTable;
+  mail_messages: MailMessagesTable;
 }
 
 export type KbAudience = 'internal' | 'public';

@@ -14,6 +14,7 @@ import { createPrivateFile, openPrivateFile, removeStaleTempFiles, tempPathFor }
 import { missingDatabaseError } from './path.js';
 import { migrations as shippedMigrations, type Migration } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { cachingStatements } from './sqlite-statements.js';
 import { alignCompanionPermissions, networkFilesystem, walOnNetworkError, type FilesystemProbe } from './sqlite-fs.js';
 import { damagedError, DEFAULT_LOCK_POLICY, sqliteCode, translateSqliteError as translate, type LockPolicy } from './sqlite-errors.js';
 import { beginImmediateSync, commitSync, retryWhileBusySync } from './transaction.js';
@@ -129,7 +130,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
     sqlite.close();
     throw translate(err, path, lock);
   }
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
   return {
     engine: 'sqlite',
     path,

@@ -199,6 +199,8 @@ export interface LogInput {
   owner?: string;
   /** Already resolved links (used by templates); `ref` is then only for messages. */
   target?: LinkTarget;
+  /** More work in the same write transaction, given the new activity's id (crm mail import records the message with it). */
+  within?: (trx: Trx, activityId: number) => Promise<void>;
 }
 
 export interface LogResult {
@@ -261,6 +263,7 @@ export async function logActivity(s: Session, input: LogInput): Promise<LogResul
       await recordAudit(trx, { entity: 'activity', entityId: t.id, action: 'create', changes: diff({}, auditView(task)), actor: s.actor, at: now });
     }
     await touchContact(trx, target.contactId, kind, occurredAt, now);
+    if (input.within) await input.within(trx, row.id);
     return { activity, task, target, at, due };
   });
 }

@@ -44,3 +44,13 @@ export async function writeDefaults(s: Session, input: { currency?: string; time
   }
   return readDefaults(s);
 }
+
+/** Store one setting (validated by its owner, e.g. the support address of crm mail import), audited like the defaults. */
+export async function writeDefaultsKey(s: Session, key: string, value: string): Promise<void> {
+  await writeTransaction(s.db, async (trx) => {
+    const before = await trx.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    if (before?.value === value) return;
+    await trx.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    await recordAudit(trx, { entity: 'settings', entityId: 0, action: 'update', changes: { [key]: [before?.value ?? null, value] }, actor: s.actor, at: nowIso(s) });
+  });
+}

@@ -17,6 +17,9 @@ import { nowIso, type Session } from './session.js';
 import { currentUser } from './users.js';
 import { cleanText, fullName } from './validate.js';
 import { authorize } from './permissions.js';
+import { getTicketRow, label, MACRO_STATUSES, replyToTicket, TICKET_PRIORITIES, type TicketDetail } from './tickets.js';
+import type { TicketPriority, TicketStatus } from '../db/schema.js';
+import { normalizeTag } from '../db/tags.js';
 
 export interface TemplateRecord {
   id: number;
@@ -25,6 +28,8 @@ export interface TemplateRecord {
   body: string;
   /** Merge fields the template uses, in order of first appearance. */
   fields: string[];
+  /** A macro's ticket actions, applied with `crm ticket reply ID --template NAME` (null: none). */
+  ticketActions: { status: string | null; priority: string | null; tags: string[] } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -34,6 +39,9 @@ interface MergeData {
   contact: Record<string, unknown> | null;
   company: Record<string, unknown> | null;
   deal: Record<string, unknown> | null;
+  ticket: Record<string, unknown> | null;
+  requester: Record<string, unknown> | null;
+  assignee: Record<string, unknown> | null;
   me: Record<string, unknown>;
   today: string;
 }
@@ -56,6 +64,18 @@ export const MERGE_FIELDS: Record<string, { from: keyof MergeData; key: string; 
   'deal.amount': { from: 'deal', key: 'amount', description: 'amount with currency: 12,500.00 EUR' },
   'deal.stage': { from: 'deal', key: 'stage', description: 'current stage name' },
   'deal.expectedClose': { from: 'deal', key: 'expectedClose', description: 'expected close date' },
+  'ticket.id': { from: 'ticket', key: 'id', description: 'ticket number (needs a ticket: crm ticket reply ID --template)' },
+  'ticket.subject': { from: 'ticket', key: 'subject', description: 'ticket subject' },
+  'ticket.status': { from: 'ticket', key: 'status', description: 'ticket status' },
+  'ticket.priority': { from: 'ticket', key: 'priority', description: 'ticket priority' },
+  'ticket.category': { from: 'ticket', key: 'category', description: 'ticket category' },
+  'ticket.created': { from: 'ticket', key: 'created', description: 'when the ticket was opened, in your zone' },
+  'requester.firstName': { from: 'requester', key: 'firstName', description: "the ticket requester's first name" },
+  'requester.name': { from: 'requester', key: 'name', description: "the ticket requester's full name" },
+  'requester.email': { from: 'requester', key: 'email', description: "the ticket requester's email" },
+  'assignee.name': { from: 'assignee', key: 'name', description: "the ticket assignee's name" },
+  'assignee.handle': { from: 'assignee', key: 'handle', description: "the ticket assignee's handle" },
+  'assignee.email': { from: 'assignee', key: 'email', description: "the ticket assignee's email" },
   'me.name': { from: 'me', key: 'name', description: 'your name (the acting user)' },
   'me.email': { from: 'me', key: 'email', description: 'your email' },
   'me.handle': { from: 'me', key: 'handle', description: 'your handle' },
@@ -84,11 +104,41 @@ function checkKnown(fields: string[]): void {
 }
 
 function toRecord(t: Template): TemplateRecord {
-  return { id: t.id, name: t.name, subject: t.subject, body: t.body, fields: fieldsOf(t.subject, t.body), createdAt: t.created_at, updatedAt: t.updated_at };
+  const tags = t.ticket_tags ? t.ticket_tags.split(',').filter(Boolean) : [];
+  const ticketActions = t.ticket_status || t.ticket_priority || tags.length ? { status: t.ticket_status, priority: t.ticket_priority, tags } : null;
+  return { id: t.id, name: t.name, subject: t.subject, body: t.body, fields: fieldsOf(t.subject, t.body), ticketActions, createdAt: t.created_at, updatedAt: t.updated_at };
 }
 
-export async function addTemplate(s: Session, input: { name: string; subject?: string; body: string }): Promise<TemplateRecord> {
+export interface TemplateInput {
+  name: string;
+  subject?: string;
+  body: string;
+  /** Macro actions: what `crm ticket reply --template` also sets. */
+  ticketStatus?: string;
+  ticketPriority?: string;
+  ticketTags?: string[];
+}
+
+function macroColumns(input: TemplateInput): { ticket_status: string | null; ticket_priority: string | null; ticket_tags: string | null } {
+  let status: string | null = null;
+  if (input.ticketStatus !== undefined) {
+    const st = input.ticketStatus.trim().toLowerCase().replace(/[- ]/g, '_').replace(/^hold$/, 'on_hold');
+    if (!(MACRO_STATUSES as string[]).includes(st)) throw new UserError(`A macro cannot set status "${input.ticketStatus}".`, `Use one of: ${MACRO_STATUSES.join(', ')} (close a ticket with crm ticket close).`, 'bad_status');
+    status = st;
+  }
+  let priority: string | null = null;
+  if (input.ticketPriority !== undefined) {
+    const p = input.ticketPriority.trim().toLowerCase();
+    if (!(TICKET_PRIORITIES as string[]).includes(p)) throw new UserError(`Unknown priority "${input.ticketPriority}".`, `Use one of: ${TICKET_PRIORITIES.join(', ')}.`, 'bad_priority');
+    priority = p;
+  }
+  const tags = (input.ticketTags ?? []).map(normalizeTag).filter(Boolean);
+  return { ticket_status: status, ticket_priority: priority, ticket_tags: tags.length ? [...new Set(tags)].join(',') : null };
+}
+
+export async function addTemplate(s: Session, input: TemplateInput): Promise<TemplateRecord> {
   await authorize(s, 'template.write');
+  const macro = macroColumns(input);
   const name = cleanText(input.name);
   if (!name) throw new UserError('A template needs a name.', 'crm template add welcome --subject "Welcome" --file welcome.txt');
   if (!input.body.trim()) throw new UserError('A template needs a body.', 'Give --body "…" or --file PATH.');
@@ -97,9 +147,9 @@ export async function addTemplate(s: Session, input: { name: string; subject?: s
   return writeTransaction(s.db, async (trx) => {
     const clash = await trx.selectFrom('templates').select('id').where(sql<boolean>`crm_fold(name) = ${fold(name)}`).executeTakeFirst();
     if (clash) throw new ConflictError(`A template named "${name}" already exists (#${clash.id}).`, `See it: crm template show ${JSON.stringify(name)}`, 'duplicate');
-    const row = await trx.insertInto('templates').values({ name, subject: cleanText(input.subject), body: input.body, created_at: at, updated_at: at }).returningAll().executeTakeFirstOrThrow();
+    const row = await trx.insertInto('templates').values({ name, subject: cleanText(input.subject), body: input.body, ...macro, created_at: at, updated_at: at }).returningAll().executeTakeFirstOrThrow();
     const record = toRecord(row);
-    await recordAudit(trx, { entity: 'template', entityId: row.id, action: 'create', changes: diff({}, { name: record.name, subject: record.subject, body: record.body }), actor: s.actor, at });
+    await recordAudit(trx, { entity: 'template', entityId: row.id, action: 'create', changes: diff({}, { name: record.name, subject: record.subject, body: record.body, ...macro }), actor: s.actor, at });
     return record;
   });
 }
@@ -122,6 +172,8 @@ export interface RenderInput {
   contact?: string;
   company?: string;
   deal?: string;
+  /** A ticket: its fields, its requester (also as the contact) and its assignee. */
+  ticket?: string;
   /** Record the rendered text as an email activity. */
   log?: boolean;
 }
@@ -139,8 +191,25 @@ async function mergeData(s: Session, input: RenderInput): Promise<MergeData> {
   let contact: MergeData['contact'] = null;
   let company: MergeData['company'] = null;
   let deal: MergeData['deal'] = null;
+  let ticket: MergeData['ticket'] = null;
+  let requester: MergeData['requester'] = null;
+  let assignee: MergeData['assignee'] = null;
   let companyId: number | null = null;
   let contactId: number | null = null;
+  if (input.ticket !== undefined) {
+    const t = await getTicketRow(db, input.ticket);
+    ticket = { id: String(t.id), subject: t.subject, status: label(t.status), priority: t.priority, category: t.category, created: formatWhen(t.created_at, s.timeZone) };
+    if (t.contact_id !== null) {
+      const c = await db.selectFrom('contacts').selectAll().where('id', '=', t.contact_id).executeTakeFirstOrThrow();
+      requester = { firstName: c.first_name, name: fullName(c.first_name, c.last_name), email: c.email };
+      contactId = c.id;
+    }
+    companyId = t.company_id;
+    if (t.assignee_id !== null) {
+      const u = await db.selectFrom('users').selectAll().where('id', '=', t.assignee_id).executeTakeFirstOrThrow();
+      assignee = { name: u.name, handle: u.handle, email: u.email };
+    }
+  }
   if (input.contact !== undefined) {
     const t = await resolveRef(s, input.contact, 'contact');
     contactId = t.contactId;
@@ -166,6 +235,9 @@ async function mergeData(s: Session, input: RenderInput): Promise<MergeData> {
     contact,
     company,
     deal,
+    ticket,
+    requester,
+    assignee,
     me: me ? { name: me.name, email: me.email, handle: me.handle, team: me.team } : { handle: s.actor },
     today: formatWhen(s.now().toISOString(), s.timeZone).slice(4, 14),
   };
@@ -175,6 +247,9 @@ const NEEDS: Record<string, string> = {
   contact: 'give --contact',
   company: 'give --company, or a contact or deal with a company',
   deal: 'give --deal',
+  ticket: 'render it for a ticket: crm ticket reply ID --template NAME',
+  requester: 'the ticket has no requester',
+  assignee: 'the ticket is unassigned: crm ticket assign ID me',
   me: 'you are not a known user: crm user add HANDLE --name …',
 };
 
@@ -210,4 +285,17 @@ export async function renderTemplate(s: Session, ref: string, input: RenderInput
     activity = r.activity;
   }
   return { template: tpl.name, subject, body, activity };
+}
+
+/**
+ * `crm ticket reply ID --template NAME`: fill the template for the ticket (its fields, requester,
+ * assignee) — every merge field known and filled, or nothing is sent — then reply with it and,
+ * for a macro, set its status, priority and tags, all in one transaction.
+ */
+export async function replyFromTemplate(s: Session, ticketRef: string, templateRef: string, expectVersion?: number): Promise<{ ticket: TicketDetail; template: string }> {
+  const filled = await renderTemplate(s, templateRef, { ticket: ticketRef });
+  const tpl = await getTemplate(s, templateRef);
+  const a = tpl.ticketActions;
+  const ticket = await replyToTicket(s, ticketRef, filled.body, expectVersion, a ? { status: (a.status ?? undefined) as TicketStatus | undefined, priority: (a.priority ?? undefined) as TicketPriority | undefined, addTags: a.tags } : {});
+  return { ticket, template: tpl.name };
 }

@@ -236,7 +236,19 @@ export interface OpenTicketInput {
   setFields?: Record<string, string>;
 }
 
+/**
+ * Work another writer (crm mail import) does in the same write transaction as a ticket change,
+ * given the ticket's id: a message's record is written with the ticket it opened or replied to,
+ * or not at all.
+ */
+export type WithinWrite = (trx: Trx, ticketId: number) => Promise<void>;
+
 export async function openTicket(s: Session, input: OpenTicketInput): Promise<TicketDetail> {
+  return showTicket(s, await openTicketId(s, input));
+}
+
+/** openTicket without reading the ticket back: its id (for bulk writers such as mail import). */
+export async function openTicketId(s: Session, input: OpenTicketInput, within?: WithinWrite): Promise<number> {
   await authorize(s, 'ticket.write');
   const subject = cleanText(input.subject);
   if (!subject) throw new UserError('A ticket needs a subject.', 'crm ticket open "Printer on fire" --contact sara@example.com');
@@ -276,9 +288,10 @@ export async function openTicket(s: Session, input: OpenTicketInput): Promise<Ti
     if (assignee) await trx.insertInto('ticket_events').values({ ticket_id: row.id, kind: 'assign', from_value: null, to_value: assignee.handle, actor: s.actor, at }).execute();
     if (tags.length) await setTags(trx, 'ticket', row.id, tags);
     await recordAudit(trx, { entity: 'ticket', entityId: row.id, action: 'create', changes: diff({}, { ...values, tags }), actor: s.actor, at });
+    if (within) await within(trx, row.id);
     return row.id;
   });
-  return showTicket(s, id);
+  return id;
 }
 
 async function resolveAssignee(s: Session, ref: string): Promise<{ id: number; handle: string }> {
@@ -352,6 +365,11 @@ function checkVersion(t: Ticket, expectVersion: number | undefined): void {
  * is given (bound to the transaction) and must not open a transaction of its own.
  */
 async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, at: string, s: Session) => Promise<Change> | Change, expectVersion?: number): Promise<TicketDetail> {
+  return showTicket(s, await applyChangeId(s, ref, plan, expectVersion));
+}
+
+/** applyChange without reading the ticket back; `within` runs in the same transaction. */
+async function applyChangeId(s: Session, ref: string | number, plan: (t: Ticket, at: string, s: Session) => Promise<Change> | Change, expectVersion?: number, within?: WithinWrite): Promise<number> {
   // Refused before the write transaction: a refusal is audited, and a rollback would lose that.
   if (s.principal) {
     const first = await getTicketRow(s.db.kysely, ref);
@@ -387,9 +405,10 @@ async function applyChange(s: Session, ref: string | number, plan: (t: Ticket, a
     const changes = diff(before, change.set as Record<string, unknown>);
     if (tags) changes.tags = tags;
     await recordAudit(trx, { entity: 'ticket', entityId: t.id, action: change.action, changes, actor: s.actor, at });
+    if (within) await within(trx, t.id);
     return t.id;
   });
-  return showTicket(s, id);
+  return id;
 }
 
 /** Re-resolve the policy after a change of priority, category or channel: a `policy` event if it differs. */
@@ -419,18 +438,45 @@ function requireText(text: string | undefined, what: string, example: string): s
   return body;
 }
 
-/** A public agent reply. Takes a new ticket to open and assigns an unassigned ticket to the replier. */
-export async function replyToTicket(s: Session, ref: string | number, text: string, expectVersion?: number): Promise<TicketDetail> {
+/** What a macro (a template with ticket actions) does with its reply, in the same step. */
+export interface ReplyActions {
+  status?: TicketStatus;
+  priority?: TicketPriority;
+  addTags?: string[];
+}
+
+/** The statuses a macro may set with its reply (closing needs a solved ticket first). */
+export const MACRO_STATUSES: TicketStatus[] = ['open', 'pending', 'on_hold', 'solved'];
+
+/**
+ * A public agent reply. Takes a new ticket to open and assigns an unassigned ticket to the replier.
+ * `actions` (a macro's): the status, priority and tags set in the same transaction as the reply;
+ * a value the ticket already has is left alone.
+ */
+export async function replyToTicket(s: Session, ref: string | number, text: string, expectVersion?: number, actions: ReplyActions = {}): Promise<TicketDetail> {
   return applyChange(s, ref, async (t, at, s) => {
     if (t.status === 'closed') throw closedError(t);
     const body = requireText(text, 'A reply', `crm ticket reply ${t.id} "We're on it"`);
-    const change: Change = { set: {}, events: [{ kind: 'reply', body }], action: 'reply' };
+    let change: Change = { set: {}, events: [{ kind: 'reply', body }], action: 'reply' };
+    let status = t.status;
     if (t.status === 'new') {
       const st = statusChange(t, 'open', at);
       Object.assign(change.set, st.set);
       change.events.push(...st.events);
+      status = 'open';
     }
     await autoAssign(s, t, change);
+    if (actions.status && actions.status !== status) {
+      const st = statusChange({ ...t, status }, actions.status, at);
+      Object.assign(change.set, st.set);
+      change.events.push(...st.events);
+    }
+    if (actions.priority && actions.priority !== t.priority) {
+      change.set.priority = actions.priority;
+      change.events.push({ kind: 'priority', from: t.priority, to: actions.priority });
+      change = await withPolicy(s, t, change);
+    }
+    if (actions.addTags?.length) change.tags = { add: actions.addTags.map(normalizeTag), remove: [] };
     return change;
   }, expectVersion);
 }
@@ -445,7 +491,16 @@ export async function noteOnTicket(s: Session, ref: string | number, text: strin
 
 /** A message from the requester: a pending ticket goes back to open, a solved one reopens. */
 export async function messageOnTicket(s: Session, ref: string | number, text: string, expectVersion?: number): Promise<TicketDetail> {
-  return applyChange(s, ref, async (t, at, s) => {
+  return applyChange(s, ref, messagePlan(text), expectVersion);
+}
+
+/** messageOnTicket for bulk writers (mail import): the ticket's id; `within` runs in its transaction. */
+export async function messageOnTicketId(s: Session, ref: string | number, text: string, within?: WithinWrite): Promise<number> {
+  return applyChangeId(s, ref, messagePlan(text), undefined, within);
+}
+
+function messagePlan(text: string) {
+  return async (t: Ticket, at: string, s: Session): Promise<Change> => {
     if (t.status === 'closed') throw closedError(t);
     const body = requireText(text, 'A message', `crm ticket message ${t.id} "Here is the serial number"`);
     let actor = 'requester';
@@ -460,7 +515,7 @@ export async function messageOnTicket(s: Session, ref: string | number, text: st
       change.events.push(...st.events);
     }
     return change;
-  }, expectVersion);
+  };
 }
 
 /** opts.expectVersion: refuse unless the ticket is still at this version (`--if-version`). */
@@ -475,6 +530,32 @@ export async function setTicketStatus(s: Session, ref: string | number, to: Tick
     if (opts.note) change.events.unshift({ kind: 'note', body: opts.note });
     return change;
   }, opts.expectVersion);
+}
+
+/** Satisfaction (CSAT) is asked of a requester whose ticket is done: only a solved or closed ticket is rated. */
+export function canRate(status: string): boolean {
+  return status === 'solved' || status === 'closed';
+}
+
+export function parseSatisfaction(text: string | number, example: string): number {
+  const v = String(text).trim();
+  if (!/^[1-5]$/.test(v)) throw new UserError(`Satisfaction must be a whole number from 1 to 5, not "${text}".`, example, 'invalid_score');
+  return Number(v);
+}
+
+/**
+ * `crm ticket rate`: the requester's satisfaction (1–5) with an optional comment, on a solved or
+ * closed ticket (closed tickets are final otherwise, but a rating may still arrive). A `csat`
+ * event keeps the score, the previous one and the comment; rating again replaces the score.
+ */
+export async function rateTicket(s: Session, ref: string | number, score: string | number, comment?: string, expectVersion?: number): Promise<TicketDetail> {
+  return applyChange(s, ref, (t) => {
+    const csat = parseSatisfaction(score, `crm ticket rate ${t.id} 5 --comment "Quick and friendly"`);
+    if (!canRate(t.status)) throw new UserError(`Ticket #${t.id} is ${label(t.status)}; only a solved or closed ticket can be rated.`, `Solve it first: crm ticket solve ${t.id}`, 'bad_status');
+    const note = cleanText(comment);
+    if (t.satisfaction === csat && !note) throw new UserError(`Ticket #${t.id} is already rated ${csat}.`, undefined, 'no_change');
+    return { set: { satisfaction: csat }, events: [{ kind: 'csat', body: note, from: t.satisfaction === null ? null : String(t.satisfaction), to: String(csat) }], action: 'rate' };
+  }, expectVersion);
 }
 
 /** Reopen: solved → open. Also takes a pending or on-hold ticket back to open. */

@@ -22,6 +22,7 @@ export const reportCatalog: ReportEntry[] = [
   { name: 'sla', load: async () => (await import('./sla/index.js')).definition },
   { name: 'tickets', load: async () => (await import('./tickets/index.js')).definition },
   { name: 'recurring', load: async () => (await import('./recurring/index.js')).definition },
+  { name: 'agents', load: async () => (await import('./agents/index.js')).definition },
   { name: 'activity', load: async () => (await import('./activity/index.js')).definition },
   { name: 'kpi', load: async () => (await import('./kpi/index.js')).definition },
   { name: 'data-quality', load: async () => (await import('./data-quality/index.js')).definition },

@@ -1,4 +1,5 @@
 /** `crm activity list|show|edit|delete`: everything logged (calls, meetings, emails, notes, touches) and tasks. */
+import { inlineOrBodyFile } from '../body-file.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { deleteActivity, editActivity, getActivity, listActivities } from '../../domain/activities.js';
@@ -43,6 +44,7 @@ export function register(noun: Command, ctx: CliContext): void {
     .argument('<id>', 'activity id')
     .option('--subject <text>', 'summary')
     .option('--body <text>', 'details')
+    .option('--body-file <file>', 'read the details from FILE (- for stdin)')
     .option('--at <when>', 'when it happened: "yesterday 15:00"')
     .option('--duration <time>', '20m, 1h ("none" to clear)')
     .option('--kind <kind>', 'call, meeting, email, note, newsletter, letter, linkedin, touch')
@@ -50,9 +52,9 @@ export function register(noun: Command, ctx: CliContext): void {
     .option('--if-version <n>', 'refuse if the activity is no longer at this version', positiveInt('--if-version'));
   setOption(edit);
   examples(edit, ['crm activity edit 12 --at "yesterday 16:00" --duration 45m', 'crm activity edit 12 --kind meeting']);
-  edit.action(async (id: string, o: { subject?: string; body?: string; at?: string; duration?: string; kind?: string; owner?: string; ifVersion?: number; set?: string[] }) => {
-    const { set, ...flags } = o;
-    const r = await editActivity(sessionOf(ctx), parseId(id, 'Activity'), { ...flags, setFields: parseSetFlags(set) }, o.ifVersion);
+  edit.action(async (id: string, o: { subject?: string; body?: string; bodyFile?: string; at?: string; duration?: string; kind?: string; owner?: string; ifVersion?: number; set?: string[] }) => {
+    const { set, bodyFile, ...flags } = o;
+    const r = await editActivity(sessionOf(ctx), parseId(id, 'Activity'), { ...flags, body: inlineOrBodyFile(o.body, bodyFile, '--body'), setFields: parseSetFlags(set) }, o.ifVersion);
     printChanged(ctx.out, r.activity);
     if (r.at) info(ctx.io, `At: ${r.at.display}`);
     info(ctx.io, `Updated ${r.activity.kind} #${r.activity.id} ${r.activity.subject}`);

@@ -1,3 +1,4 @@
+import { inlineOrBodyFile } from '../body-file.js';
 import type { Command } from 'commander';
 import type { CompanyInput } from '../../domain/companies.js';
 import { parseSetFlags } from '../../domain/custom-fields.js';
@@ -20,12 +21,13 @@ export function companyFieldOptions(cmd: Command): Command {
     .option('--warranty-until <date>', "warranty end date of what they bought (YYYY-MM-DD, none to clear): their tickets show it")
     .option('--owner <user>', 'owning user (handle or name; default: you)')
     .option('--notes <text>', 'free-form notes')
+    .option('--body-file <file>', 'read the notes from FILE (- for stdin), for multi-line text')
     .option('--external-id <id>', 'id in another system');
 }
 
-export type CompanyFlagValues = Omit<CompanyInput, 'tags' | 'addTags' | 'removeTags' | 'customFields' | 'setFields'> & { state?: string; set?: string[] };
+export type CompanyFlagValues = Omit<CompanyInput, 'tags' | 'addTags' | 'removeTags' | 'customFields' | 'setFields'> & { state?: string; set?: string[]; bodyFile?: string };
 
 export function companyInputFrom(o: CompanyFlagValues): CompanyInput {
-  const { state, set, ...rest } = o;
-  return { ...rest, region: o.region ?? state, name: o.name, setFields: parseSetFlags(set) };
+  const { state, set, bodyFile, ...rest } = o;
+  return { ...rest, notes: inlineOrBodyFile(o.notes, bodyFile, '--notes'), region: o.region ?? state, name: o.name, setFields: parseSetFlags(set) };
 }

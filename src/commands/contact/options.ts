@@ -1,4 +1,5 @@
 /** Flags shared by `contact add` and `contact edit`. */
+import { inlineOrBodyFile } from '../body-file.js';
 import type { Command } from 'commander';
 import type { ContactInput } from '../../domain/contacts.js';
 import { collect } from '../common.js';
@@ -21,6 +22,7 @@ export function contactFieldOptions(cmd: Command): Command {
     .option('--referred-by <contact>', 'the contact who referred them (id, email or name)')
     .option('--owner <user>', 'owning user (handle or name; default: you)')
     .option('--notes <text>', 'free-form notes')
+    .option('--body-file <file>', 'read the notes from FILE (- for stdin), for multi-line text')
     .option('--external-id <id>', 'id in another system (for re-runnable imports)');
 }
 
@@ -39,6 +41,7 @@ export interface ContactFlagValues {
   referredBy?: string;
   owner?: string;
   notes?: string;
+  bodyFile?: string;
   externalId?: string;
   tag?: string[];
   set?: string[];
@@ -59,7 +62,7 @@ export function contactInputFrom(o: ContactFlagValues): ContactInput {
     source: o.source,
     referredBy: o.referredBy,
     owner: o.owner,
-    notes: o.notes,
+    notes: inlineOrBodyFile(o.notes, o.bodyFile, '--notes'),
     externalId: o.externalId,
     setFields: parseSetFlags(o.set),
   };

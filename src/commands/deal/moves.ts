@@ -1,4 +1,5 @@
 /** move / win / lose / reopen: every one appends a stage-history row (from, to, at, actor). */
+import { inlineOrBodyFile } from '../body-file.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { assertLosable, listLostReasons, loseDeal, moveDeal, reopenDeal, winDeal, type DealRecord } from '../../domain/deals.js';
@@ -56,10 +57,11 @@ export function register(parent: Command, ctx: CliContext): void {
     .description('mark a deal lost: a reason is required (asked for on a terminal)')
     .argument('<deal>', 'deal id')
     .option('--reason <reason>', 'one of the lost reasons (crm deal reasons); a unique prefix is enough')
-    .option('--note <text>', 'what happened, in a sentence');
+    .option('--note <text>', 'what happened, in a sentence')
+    .option('--body-file <file>', 'read the --note from FILE (- for stdin)');
   ifVersionOption(lose);
   examples(lose, ['crm deal lose 2 --reason price --note "Went with a cheaper vendor"', 'crm deal lose 2 --reason price --if-version 5', 'crm deal reasons                 # the list of reasons']);
-  lose.action((ref: string, o: { reason?: string; note?: string } & IfVersion) => runLose(ctx, ref, o));
+  lose.action((ref: string, o: { reason?: string; note?: string; bodyFile?: string } & IfVersion) => runLose(ctx, ref, { ...o, note: inlineOrBodyFile(o.note, o.bodyFile, '--note') }));
 
   const reopen = parent
     .command('reopen')

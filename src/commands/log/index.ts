@@ -2,6 +2,7 @@
  * `crm log call|meeting|email|note|touch <ref> "summary"`: record what happened and, with
  * --next, the follow-up task, in one transaction.
  */
+import { bodyFileOption, inlineOrBodyFile } from '../body-file.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { LOG_KINDS, logActivity, type LogInput } from '../../domain/activities.js';
@@ -13,6 +14,7 @@ import { sessionOf } from '../session.js';
 
 interface LogFlags {
   body?: string;
+  bodyFile?: string;
   at?: string;
   duration?: string;
   next?: string;
@@ -30,7 +32,7 @@ const DESCRIPTIONS: Record<(typeof LOG_KINDS)[number], string> = {
 };
 
 export async function run(ctx: CliContext, kind: string, ref: string, summary: string, o: LogFlags): Promise<void> {
-  const input: LogInput = { kind, ref, subject: summary, body: o.body, at: o.at, duration: o.duration, next: o.next, due: o.due, owner: o.owner, touchKind: o.kind };
+  const input: LogInput = { kind, ref, subject: summary, body: inlineOrBodyFile(o.body, o.bodyFile, '--body'), at: o.at, duration: o.duration, next: o.next, due: o.due, owner: o.owner, touchKind: o.kind };
   const r = await logActivity(sessionOf(ctx), input);
   printCreated(ctx.out, r.activity.id, { ...r.activity, followUp: r.task });
   if (r.at) info(ctx.io, `At: ${r.at.display}`);
@@ -50,6 +52,7 @@ export function register(noun: Command, ctx: CliContext): void {
       .argument('<ref>', REF_HELP)
       .argument('<summary>', 'what happened, in a few words')
       .option('--body <text>', 'details')
+      .option('--body-file <file>', 'read the details from FILE (- for stdin)')
       .option('--at <when>', 'when it happened (default now): "yesterday 15:00", "2026-11-18 10:30"')
       .option('--duration <time>', 'how long: 20m, 1h, 1h30m')
       .option('--next <task>', 'the next step: creates a follow-up task')

@@ -1,4 +1,5 @@
 /** `crm task add|list|show|done|reopen|edit|snooze|export`; `crm task` alone lists open tasks. */
+import { inlineOrBodyFile } from '../body-file.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { addTask, checkTasksDone, editTask, getActivity, listActivities, setTaskDone, snoozeTask, type TaskInput, type TaskLinks } from '../../domain/activities.js';
@@ -13,6 +14,7 @@ import * as exportVerb from './export.js';
 interface TaskFlags extends TaskLinks {
   due?: string;
   body?: string;
+  bodyFile?: string;
   owner?: string;
   title?: string;
   ifVersion?: number;
@@ -40,11 +42,12 @@ export function register(noun: Command, ctx: CliContext): void {
       .argument('<title>', 'what to do, e.g. "Send quote"')
       .option('--due <when>', 'due date: "tomorrow 9am", "in 3 days", "next friday", "2026-12-01 14:30" (date only: 09:00)')
       .option('--body <text>', 'details')
+      .option('--body-file <file>', 'read the details from FILE (- for stdin)')
       .option('--owner <user>', 'who does it (default: you, when you are a known user)'),
   );
   examples(add, ['crm task add "Send quote" --due "next friday" --contact bob@example.com', 'crm task add "Call back" --due "tomorrow 9am" --deal 12 --owner sara', 'id=$(crm task add "Renew contract" --due 2026-12-15)']);
   add.action(async (title: string, o: TaskFlags) => {
-    const input: TaskInput = { title, due: o.due, body: o.body, owner: o.owner, links: links(o) };
+    const input: TaskInput = { title, due: o.due, body: inlineOrBodyFile(o.body, o.bodyFile, '--body'), owner: o.owner, links: links(o) };
     const r = await addTask(sessionOf(ctx), input);
     printCreated(ctx.out, r.task.id, r.task);
     if (r.due) info(ctx.io, `Due: ${r.due.display}`);
@@ -103,12 +106,13 @@ export function register(noun: Command, ctx: CliContext): void {
       .option('--title <title>', 'new title')
       .option('--due <when>', 'new due date ("none" to clear)')
       .option('--body <text>', 'details')
+      .option('--body-file <file>', 'read the details from FILE (- for stdin)')
       .option('--owner <user>', 'new owner')
       .option('--if-version <n>', 'refuse if the task is no longer at this version', positiveInt('--if-version')),
   );
   examples(edit, ['crm task edit 12 --due "next monday 10:00"', 'crm task edit 12 --owner sara --deal 3']);
   edit.action(async (id: string, o: TaskFlags) => {
-    const r = await editTask(sessionOf(ctx), parseId(id, 'Task'), { title: o.title, due: o.due, body: o.body, owner: o.owner, links: links(o) }, o.ifVersion);
+    const r = await editTask(sessionOf(ctx), parseId(id, 'Task'), { title: o.title, due: o.due, body: inlineOrBodyFile(o.body, o.bodyFile, '--body'), owner: o.owner, links: links(o) }, o.ifVersion);
     printChanged(ctx.out, r.task);
     if (r.due) info(ctx.io, `Due: ${r.due.display}`);
     info(ctx.io, `Updated task #${r.task.id} ${r.task.subject}`);

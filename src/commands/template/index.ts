@@ -9,7 +9,9 @@ import type { ListView } from '../../output/columns.js';
 import { emit, isJsonFormat, printCreated, printList, printRecord, toJson } from '../../output/render.js';
 import { safeBlock } from '../../output/safe.js';
 import { rejectControlChars } from '../../domain/validate.js';
-import { examples } from '../common.js';
+import { collect, examples } from '../common.js';
+import { readBodyFile } from '../body-file.js';
+import { MACRO_STATUSES } from '../../domain/tickets.js';
 import { sessionOf } from '../session.js';
 
 const listView: ListView<TemplateRecord> = [
@@ -29,7 +31,13 @@ const fields: ListView<TemplateRecord> = [
   { key: 'updatedAt', label: 'Updated', format: 'datetime' },
 ];
 
-function bodyFrom(o: { body?: string; file?: string }): string {
+function bodyFrom(o: { body?: string; file?: string; bodyFile?: string }): string {
+  if (o.bodyFile !== undefined) {
+    if (o.body !== undefined || o.file !== undefined) throw new UsageError('Give --body, --file or --body-file, not two of them.');
+    const text = readBodyFile(o.bodyFile);
+    rejectControlChars(text, `The template in ${o.bodyFile === '-' ? 'stdin' : o.bodyFile}`);
+    return text;
+  }
   if (o.body !== undefined && o.file !== undefined) throw new UsageError('Give --body or --file, not both.');
   if (o.file !== undefined) {
     let text: string;
@@ -54,10 +62,15 @@ export function register(noun: Command, ctx: CliContext): void {
     .argument('<name>', 'template name')
     .option('--subject <text>', 'subject line (may use merge fields)')
     .option('--body <text>', 'body text (\\n for new lines)')
-    .option('--file <path>', 'read the body from a file');
-  examples(add, ['crm template add welcome --subject "Welcome, {{contact.firstName}}" --file welcome.txt', 'crm template add quote-followup --body "Dear {{contact.name}},\\nabout {{deal.title}} ({{deal.amount}})…\\n{{me.name}}"', 'crm template fields   # every merge field']);
-  add.action(async (name: string, o: { subject?: string; body?: string; file?: string }) => {
-    const record = await addTemplate(sessionOf(ctx), { name, subject: o.subject, body: bodyFrom(o) });
+    .option('--file <path>', 'read the body from a file')
+    .option('--body-file <file>', 'read the body from FILE (- for stdin)')
+    .option('--status <status>', `macro: set the ticket's status with the reply (${MACRO_STATUSES.join(', ')})`)
+    .option('--priority <priority>', "macro: set the ticket's priority with the reply")
+    .option('--tag <tag>', 'macro: add this tag to the ticket with the reply (repeatable)', collect);
+  examples(add, [
+    'crm template add refund-delay --status pending --tag refund --body-file refund.txt   # a macro: crm ticket reply 12 --template refund-delay','crm template add welcome --subject "Welcome, {{contact.firstName}}" --file welcome.txt', 'crm template add quote-followup --body "Dear {{contact.name}},\\nabout {{deal.title}} ({{deal.amount}})…\\n{{me.name}}"', 'crm template fields   # every merge field']);
+  add.action(async (name: string, o: { subject?: string; body?: string; file?: string; bodyFile?: string; status?: string; priority?: string; tag?: string[] }) => {
+    const record = await addTemplate(sessionOf(ctx), { name, subject: o.subject, body: bodyFrom(o), ticketStatus: o.status, ticketPriority: o.priority, ticketTags: o.tag });
     printCreated(ctx.out, record.id, record);
     info(ctx.io, `Added template #${record.id} ${record.name}${record.fields.length ? ` (fields: ${record.fields.join(', ')})` : ''}`);
   });
@@ -72,7 +85,9 @@ export function register(noun: Command, ctx: CliContext): void {
   examples(show, ['crm template show welcome']);
   show.action(async (ref: string) => {
     const record = await getTemplate(sessionOf(ctx), ref);
-    printRecord(ctx.out, record, fields, [{ title: 'Body', text: record.body }]);
+    const a = record.ticketActions;
+    const macro = a ? [a.status && `status → ${a.status}`, a.priority && `priority → ${a.priority}`, a.tags.length && `tags + ${a.tags.join(', ')}`].filter(Boolean).join('; ') : '';
+    printRecord(ctx.out, record, fields, [{ title: 'Body', text: record.body }, ...(macro ? [{ title: 'Ticket actions (with crm ticket reply ID --template)', text: macro }] : [])]);
   });
 
   const render = noun
@@ -82,9 +97,10 @@ export function register(noun: Command, ctx: CliContext): void {
     .option('--contact <contact>', 'contact id, email or name')
     .option('--deal <deal>', 'deal id')
     .option('--company <company>', "company (default: the contact's or the deal's)")
+    .option('--ticket <id>', 'a ticket: fills {{ticket.*}}, {{requester.*}} (and {{contact.*}}), {{assignee.*}}')
     .option('--log', 'record the rendered text as an email activity on the contact');
   examples(render, ['crm template render welcome --contact 12', 'crm template render quote-followup --contact bob@example.com --deal 3 --log', 'crm template render welcome --contact 12 --json | jq -r .body']);
-  render.action(async (ref: string, o: { contact?: string; deal?: string; company?: string; log?: boolean }) => {
+  render.action(async (ref: string, o: { contact?: string; deal?: string; company?: string; ticket?: string; log?: boolean }) => {
     const r = await renderTemplate(sessionOf(ctx), ref, o);
     if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(r) + '\n');
     else emit(ctx.out, (r.subject !== null ? `Subject: ${safeBlock(r.subject)}\n\n` : '') + safeBlock(r.body).replace(/\n*$/, '\n'));

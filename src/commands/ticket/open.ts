@@ -1,3 +1,4 @@
+import { bodyFileOption, inlineOrBodyFile } from '../body-file.js';
 import type { Command } from 'commander';
 import { parseSetFlags } from '../../domain/custom-fields.js';
 import { setOption } from '../custom-fields.js';
@@ -19,13 +20,14 @@ export interface OpenOptions {
   warrantyUntil?: string;
   assignee?: string;
   description?: string;
+  bodyFile?: string;
   tag?: string[];
   externalId?: string;
   set?: string[];
 }
 
 export async function run(ctx: CliContext, subject: string, o: OpenOptions): Promise<void> {
-  const input: OpenTicketInput = { subject, contact: o.contact, company: o.company, priority: o.priority, channel: o.channel, category: o.category, product: o.product, warrantyUntil: o.warrantyUntil, assignee: o.assignee, description: o.description, tags: o.tag, externalId: o.externalId, setFields: parseSetFlags(o.set) };
+  const input: OpenTicketInput = { subject, contact: o.contact, company: o.company, priority: o.priority, channel: o.channel, category: o.category, product: o.product, warrantyUntil: o.warrantyUntil, assignee: o.assignee, description: inlineOrBodyFile(o.description, o.bodyFile, '--description'), tags: o.tag, externalId: o.externalId, setFields: parseSetFlags(o.set) };
   const t = await openTicket(sessionOf(ctx), input);
   printCreated(ctx.out, t.id, t);
   const due = t.nextDeadline ? `; ${t.sla.firstReply ? 'first reply' : 'next deadline'} due ${formatLocalDateTime(t.nextDeadline, ctx.timeZone)}` : '';
@@ -47,6 +49,7 @@ export function register(parent: Command, ctx: CliContext): void {
     .option('--warranty-until <date>', "warranty end date of the customer's product (YYYY-MM-DD; else the company's applies)")
     .option('--assignee <user>', 'the agent (handle, or me)')
     .option('--description <text>', 'the request in full')
+    .option('--body-file <file>', 'read the description from FILE (- for stdin)')
     .option('--tag <tag>', 'tag (repeatable, or comma-separated)', collect)
     .option('--external-id <id>', 'id in another system');
   setOption(cmd);

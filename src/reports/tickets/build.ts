@@ -15,6 +15,17 @@ export interface CountRow {
   requests: number;
 }
 
+/** Requests on one calendar day, with the marks staffing plans use. */
+export interface DayRow {
+  date: string;
+  weekday: string;
+  dayOfMonth: number;
+  /** The day before was a holiday in one of the business calendars (and this day is not). */
+  afterHoliday: boolean;
+  holiday: boolean;
+  requests: number;
+}
+
 export interface AgentRow {
   agent: string | null;
   solved: number;
@@ -33,7 +44,15 @@ export interface TicketsReport {
   byWeekday: CountRow[];
   byDayOfMonth: CountRow[];
   byMonth: CountRow[];
+  /** Every calendar day of the period (in your zone) with its requests and marks. */
+  byDay: DayRow[];
   agents: AgentRow[];
+  /** Tickets solved in the period (the base of the two figures below). */
+  solved: number;
+  /** Mean public replies + requester messages per solved ticket, up to its solve. */
+  exchangesPerTicket: number | null;
+  /** Percent of solved tickets resolved on first contact (one reply, no further message, never reopened). */
+  firstContactResolutionRate: number | null;
 }
 
 export const TICKETS_REPORT_EXPLAIN = `How the tickets report is computed
@@ -42,18 +61,23 @@ export const TICKETS_REPORT_EXPLAIN = `How the tickets report is computed
   Solved per agent: tickets whose last solve falls in the period, credited to the assignee at
   that moment. Avg satisfaction: mean CSAT (crm ticket close --csat 1..5) of those tickets that
   have one. Reopen rate = tickets reopened (solved → open) at least once / tickets solved.
-  Read volume next to satisfaction and reopen rate: closing fast and badly shows up there.`;
+  Read volume next to satisfaction and reopen rate: closing fast and badly shows up there.
+  Requests per day: every day of the period in your zone, marked H on a holiday of any business
+  calendar (crm calendar holiday list) and +1 on the first day after one (for leave planning).
+  Exchanges per ticket: public replies + requester messages up to the solve, averaged over the
+  tickets solved in the period. First-contact resolution = solved tickets with exactly one public
+  reply, no requester message after it and never reopened / tickets solved.`;
 
 /** Local calendar parts of an instant, cached per quarter hour (zone offsets are multiples of 15 min). */
 function localParts(timeZone: string) {
-  const cache = new Map<number, { weekday: number; day: number; month: string }>();
+  const cache = new Map<number, { weekday: number; day: number; month: string; date: string }>();
   return (iso: string) => {
     const ms = Date.parse(iso);
     const bucket = Math.floor(ms / 900000);
     let parts = cache.get(bucket);
     if (!parts) {
       const d = DateTime.fromMillis(bucket * 900000, { zone: timeZone });
-      parts = { weekday: d.weekday - 1, day: d.day, month: d.toFormat('yyyy-MM') };
+      parts = { weekday: d.weekday - 1, day: d.day, month: d.toFormat('yyyy-MM'), date: d.toISODate()! };
       cache.set(bucket, parts);
     }
     return parts;
@@ -68,6 +92,8 @@ export interface TicketsReportParams {
   asOf?: string;
   /** Only these agents in "solved per agent" (--owner/--team); null: everyone. */
   agents?: Set<string> | null;
+  /** Holiday dates (YYYY-MM-DD) of the business calendars, for the day-after-holiday mark. */
+  holidays?: Set<string>;
 }
 
 /**
@@ -80,6 +106,7 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
   const weekday = new Array<number>(7).fill(0);
   const dom = new Array<number>(31).fill(0);
   const months = new Map<string, number>();
+  const days = new Map<string, number>();
   let requests = 0;
   for await (const t of created) {
     if (t.createdAt > asOf) continue;
@@ -88,6 +115,14 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
     weekday[lp.weekday]!++;
     dom[lp.day - 1]!++;
     months.set(lp.month, (months.get(lp.month) ?? 0) + 1);
+    days.set(lp.date, (days.get(lp.date) ?? 0) + 1);
+  }
+  const holidays = p.holidays ?? new Set<string>();
+  const dayRows: DayRow[] = [];
+  for (let d = DateTime.fromISO(p.period.start, { zone: p.timeZone }).startOf('day'); d < DateTime.fromISO(p.period.end, { zone: p.timeZone }) && dayRows.length < 3700; d = d.plus({ days: 1 })) {
+    const date = d.toISODate()!;
+    const holiday = holidays.has(date);
+    dayRows.push({ date, weekday: WEEKDAY_NAMES[d.weekday - 1]!, dayOfMonth: d.day, holiday, afterHoliday: !holiday && holidays.has(d.minus({ days: 1 }).toISODate()!), requests: days.get(date) ?? 0 });
   }
   // Every month of the period, empty ones included, so peaks are visible.
   const monthRows: CountRow[] = [];
@@ -99,7 +134,47 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
     cursor = cursor.plus({ months: 1 });
   }
 
-  const agents = new Map<string | null, { solved: number; csatSum: number; csatN: number; reopened: number }>();
+  const stats = await solvedPerAgent(solved, p);
+  const solvedCount = stats.reduce((n, a) => n + a.solved, 0);
+  const exchanges = stats.reduce((n, a) => n + a.exchanges, 0);
+  const fcr = stats.reduce((n, a) => n + a.firstContactResolved, 0);
+  const agentRows: AgentRow[] = stats.map(({ agent, solved, avgSatisfaction, satisfactionResponses, reopened, reopenRate }) => ({ agent, solved, avgSatisfaction, satisfactionResponses, reopened, reopenRate }));
+
+  return {
+    period: { from: p.period.start, to: p.period.end, label: p.period.label },
+    timeZone: p.timeZone,
+    requests,
+    byWeekday: WEEKDAY_NAMES.map((key, i) => ({ key, requests: weekday[i]! })),
+    byDayOfMonth: dom.map((n, i) => ({ key: String(i + 1), requests: n })),
+    byMonth: monthRows,
+    byDay: dayRows,
+    agents: agentRows,
+    solved: solvedCount,
+    exchangesPerTicket: solvedCount ? Math.round((exchanges / solvedCount) * 100) / 100 : null,
+    firstContactResolutionRate: solvedCount ? Math.round((fcr / solvedCount) * 1000) / 10 : null,
+  };
+}
+
+/** Priority as a number for averages: low 1, normal 2, high 3, urgent 4. */
+export const PRIORITY_WEIGHT: Record<string, number> = { low: 1, normal: 2, high: 3, urgent: 4 };
+
+export interface AgentStats extends AgentRow {
+  /** Mean priority of the solved tickets (low 1 … urgent 4, two decimals): who takes the hard ones. */
+  avgPriority: number | null;
+  /** Public replies plus requester messages up to the solve, summed over the solved tickets. */
+  exchanges: number;
+  /** Solved tickets answered once and solved without another message from the requester, never reopened. */
+  firstContactResolved: number;
+}
+
+/**
+ * Tickets whose last solve falls in the period, credited to the assignee at that moment: count,
+ * mean CSAT, reopen rate (solved → open at least once) and mean priority, per agent. Shared by
+ * `report tickets` and `report agents`.
+ */
+export async function solvedPerAgent(solved: TicketStream, p: Pick<TicketsReportParams, 'period' | 'handles' | 'asOf' | 'agents'>): Promise<AgentStats[]> {
+  const asOf = p.asOf ?? '9999-12-31T23:59:59.999Z';
+  const agents = new Map<string | null, { solved: number; csatSum: number; csatN: number; reopened: number; prioritySum: number; exchanges: number; fcr: number }>();
   for await (const t of solved) {
     let lastSolve: string | null = null;
     let reopened = false;
@@ -109,6 +184,17 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
       if (e.from === 'solved' && e.to === 'open') reopened = true;
     }
     if (!lastSolve) continue;
+    let replies = 0;
+    let messages = 0;
+    let messageAfterReply = false;
+    for (const e of t.events) {
+      if (e.at > lastSolve) break;
+      if (e.kind === 'reply') replies++;
+      else if (e.kind === 'message') {
+        messages++;
+        if (replies > 0) messageAfterReply = true;
+      }
+    }
     let agent: string | null = t.assigneeId === null ? null : (p.handles.get(t.assigneeId) ?? null);
     for (const e of t.events) {
       if (e.kind === 'assign' && e.at > lastSolve) {
@@ -118,15 +204,18 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
     }
     if (p.agents && (agent === null || !p.agents.has(agent))) continue;
     let a = agents.get(agent);
-    if (!a) agents.set(agent, (a = { solved: 0, csatSum: 0, csatN: 0, reopened: 0 }));
+    if (!a) agents.set(agent, (a = { solved: 0, csatSum: 0, csatN: 0, reopened: 0, prioritySum: 0, exchanges: 0, fcr: 0 }));
     a.solved++;
+    a.prioritySum += PRIORITY_WEIGHT[t.priority] ?? 2;
+    a.exchanges += replies + messages;
+    if (replies === 1 && !messageAfterReply && !reopened) a.fcr++;
     if (t.satisfaction !== null) {
       a.csatSum += t.satisfaction;
       a.csatN++;
     }
     if (reopened) a.reopened++;
   }
-  const agentRows: AgentRow[] = [...agents.entries()]
+  return [...agents.entries()]
     .map(([agent, a]) => ({
       agent,
       solved: a.solved,
@@ -134,18 +223,11 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
       satisfactionResponses: a.csatN,
       reopened: a.reopened,
       reopenRate: a.solved ? Math.round((a.reopened / a.solved) * 1000) / 10 : null,
+      avgPriority: a.solved ? Math.round((a.prioritySum / a.solved) * 100) / 100 : null,
+      exchanges: a.exchanges,
+      firstContactResolved: a.fcr,
     }))
     .sort((x, y) => y.solved - x.solved || (x.agent ?? '~').localeCompare(y.agent ?? '~'));
-
-  return {
-    period: { from: p.period.start, to: p.period.end, label: p.period.label },
-    timeZone: p.timeZone,
-    requests,
-    byWeekday: WEEKDAY_NAMES.map((key, i) => ({ key, requests: weekday[i]! })),
-    byDayOfMonth: dom.map((n, i) => ({ key: String(i + 1), requests: n })),
-    byMonth: monthRows,
-    agents: agentRows,
-  };
 }
 
 /** The tickets report as the model every report renders (JSON: its fields under the envelope). */
@@ -167,11 +249,34 @@ export function ticketsModel(r: TicketsReport, p: { scope: ReportScope }): Repor
     report: 'tickets',
     title: `Tickets — ${p.scope.period.label}, ${r.requests} request${r.requests === 1 ? '' : 's'}`,
     scope: scopeInfo(p.scope),
-    summary: [],
+    summary:
+      r.solved > 0
+        ? [
+            { key: 'solved', label: 'Solved', value: r.solved, format: 'int' as const },
+            { key: 'exchangesPerTicket', label: 'Exchanges per ticket', value: r.exchangesPerTicket, format: 'number' as const },
+            { key: 'firstContactResolutionRate', label: 'First-contact resolution', value: r.firstContactResolutionRate! / 100, format: 'percent' as const },
+          ]
+        : [],
     tables: [
       counts('byWeekday', 'Requests per weekday', r.byWeekday),
       counts('byDayOfMonth', 'Requests per day of month', r.byDayOfMonth),
       counts('byMonth', 'Requests per month', r.byMonth),
+      // Day by day only for short periods (a month or two); --json always has byDay.
+      ...(r.byDay.length <= 62
+        ? [
+            {
+              name: 'byDay',
+              title: 'Requests per day (H: holiday, +1: the day after one)',
+              columns: [
+                { key: 'date', label: 'Day' },
+                { key: 'weekday', label: 'Weekday' },
+                { key: 'mark', label: 'Mark' },
+                { key: 'requests', label: 'Requests', format: 'int' as const },
+              ],
+              rows: r.byDay.map((d) => ({ ...d, mark: d.holiday ? 'H' : d.afterHoliday ? '+1' : '' })) as unknown as Record<string, unknown>[],
+            },
+          ]
+        : []),
       {
         name: 'agents',
         title: 'Solved per agent (read volume next to satisfaction and reopen rate)',
@@ -196,6 +301,6 @@ export function ticketsModel(r: TicketsReport, p: { scope: ReportScope }): Repor
     },
     notes: [],
     explain: [TICKETS_REPORT_EXPLAIN, `  Period: ${describePeriod(p.scope)}.`, ...who, ...asOf].join('\n'),
-    data: { requests: r.requests, byWeekday: r.byWeekday, byDayOfMonth: r.byDayOfMonth, byMonth: r.byMonth, agents: r.agents },
+    data: { requests: r.requests, solved: r.solved, exchangesPerTicket: r.exchangesPerTicket, firstContactResolutionRate: r.firstContactResolutionRate, byWeekday: r.byWeekday, byDayOfMonth: r.byDayOfMonth, byMonth: r.byMonth, byDay: r.byDay, agents: r.agents },
   };
 }

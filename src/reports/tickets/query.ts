@@ -40,5 +40,6 @@ export async function ticketsReport(s: Session, opts: { period: Period; asOf: st
   }
   const solved = ticketsWithEvents(s.db, { ids: solvedIds.map((r) => r.ticket_id) });
   const agents = opts.assigneeIds === null ? null : new Set(opts.assigneeIds.map((id) => users.get(id)).filter((h): h is string => h !== undefined));
-  return await buildTicketsReport(created, solved, { period: opts.period, timeZone: s.timeZone, handles: users, asOf: opts.asOf, agents });
+  const holidays = new Set((await s.db.kysely.selectFrom('calendar_holidays').select('date').execute()).map((h) => String(h.date)));
+  return await buildTicketsReport(created, solved, { period: opts.period, timeZone: s.timeZone, handles: users, asOf: opts.asOf, agents, holidays });
 }
