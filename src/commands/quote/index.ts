@@ -8,7 +8,7 @@ import { readSalesSettings, writeSalesSettings } from '../../domain/sales-settin
 import { UsageError, UserError } from '../../errors.js';
 import { info } from '../../io.js';
 import type { ListView } from '../../output/columns.js';
-import { emit, printChanged, printCreated, printList, printRecord } from '../../output/render.js';
+import { emit, printChanged, printCreated, printList, printRecord, toJson } from '../../output/render.js';
 import { examples, positiveInt } from '../common.js';
 import { lineSections } from '../sales/views.js';
 import { sessionOf } from '../session.js';
@@ -179,7 +179,8 @@ export function register(noun: Command, ctx: CliContext): void {
     }
     const q = await showQuote(sessionOf(ctx), ref, o.revision);
     const text = renderDocument(template, quoteFields(q), format);
-    if (ctx.globals.json) printChanged(ctx.out, { quote: q.label, format, document: text });
+    // --format names the document's format here, so --json is read on its own.
+    if (ctx.globals.json) emit(ctx.out, toJson({ quote: q.label, format, document: text }) + '\n');
     else emit(ctx.out, text);
   });
 
