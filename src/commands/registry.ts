@@ -53,6 +53,7 @@ export const nouns: NounEntry[] = [
   { name: 'quote', aliases: ['quotes'], summary: 'Quotes from deals: create, send, accept (→ order), revise, render', load: () => import('./quote/index.js') },
   { name: 'order', aliases: ['orders'], summary: 'Sales orders: list, show, edit, fulfil, cancel', load: () => import('./order/index.js') },
   { name: 'invoice', aliases: ['invoices'], summary: 'Invoices from orders: create, pay, list --overdue', load: () => import('./invoice/index.js') },
+  { name: 'contract', aliases: ['contracts'], summary: 'Contracts: company, start, end, renewal date, value, linked order', load: () => import('./contract/index.js') },
   { name: 'report', aliases: ['reports'], summary: 'Reports and KPIs (--json, --explain, --as-of)', load: () => import('./report/index.js') },
   { name: 'tui', summary: 'Full-screen app: pipeline board, support queue, contacts, agenda', load: () => import('./tui/index.js') },
   { name: 'history', summary: 'The audit log of one record: crm history contact 12', load: () => import('./history/index.js') },

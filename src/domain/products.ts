@@ -3,7 +3,7 @@
  * currency (the price list), tax rate, warranty in months. Archived products are inactive: they
  * stay on the documents that name them but cannot be added to new lines.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { diff, recordAudit } from '../db/audit.js';
 import type { ProductsTable } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
@@ -125,9 +125,9 @@ function pricesByCurrency(texts: string[] = []): Map<string, Money> {
   return out;
 }
 
+/** SKUs are ASCII (parseSku), so lower() compares them alike on both engines. */
 async function findBySku(db: Trx, sku: string): Promise<ProductRow | undefined> {
-  const rows = await db.selectFrom('products').selectAll().execute();
-  return rows.find((r) => r.sku.toLowerCase() === sku.toLowerCase());
+  return db.selectFrom('products').selectAll().where(sql<string>`lower(sku)`, '=', sku.toLowerCase()).executeTakeFirst();
 }
 
 export async function addProduct(s: Session, input: ProductInput & { sku: string; name: string }): Promise<ProductRecord> {
@@ -153,8 +153,8 @@ export async function addProduct(s: Session, input: ProductInput & { sku: string
 export async function getProductRow(db: Trx | Session['db']['kysely'], ref: string): Promise<ProductRow> {
   const r = ref.trim();
   const id = /^#\d+$/.test(r) ? Number(r.slice(1)) : undefined;
-  const rows = id !== undefined ? await db.selectFrom('products').selectAll().where('id', '=', id).execute() : (await db.selectFrom('products').selectAll().execute()).filter((p) => p.sku.toLowerCase() === r.toLowerCase());
-  if (rows[0]) return rows[0];
+  const hit = id !== undefined ? await db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst() : await findBySku(db, r);
+  if (hit) return hit;
   if (/^\d+$/.test(r)) {
     const byId = await db.selectFrom('products').selectAll().where('id', '=', Number(r)).executeTakeFirst();
     if (byId) return byId;

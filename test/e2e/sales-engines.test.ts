@@ -55,6 +55,10 @@ const SCRIPT: Step[] = [
   ['2027-01-05T09:00:00Z', ['invoice', 'pay', 'INV-2026-0001', '--date', '2027-01-05', '--json'], 'fin'],
   ['2027-01-05T09:00:00Z', ['invoice', 'list', '--overdue', '--json']],
   ['2027-01-05T09:00:00Z', ['order', 'fulfil', 'SO-2026-0001', '--date', '2026-12-01', '--json'], 'fin'],
+  ['2027-01-05T09:00:00Z', ['contract', 'add', 'Maintenance 2027', '--company', 'Acme GmbH', '--start', '2027-01-01', '--end', '2027-12-31', '--renewal', '2027-10-01', '--value', '12000 EUR', '--order', 'SO-2026-0001', '--json'], 'fin'],
+  ['2027-08-15T09:00:00Z', ['contract', 'list', '--renewing-within', '60d', '--json']],
+  ['2027-01-05T09:00:00Z', ['contract', 'list', '--renewing-within', '60d', '--json']],
+  ['2027-01-05T09:00:00Z', ['contract', 'show', '1']],
   // A KWD deal (three decimals) won with lines and no quote: the win makes the order.
   [D, ['deal', 'add', 'Gulf deal', '--company', 'Acme GmbH', '--amount', '1 KWD']],
   [D, ['deal', 'line', 'add', '2', 'SUPPORT-H', '--qty', '3', '--discount', '7.5%']],
@@ -158,6 +162,9 @@ describe('products, quotes, orders and invoices give identical results on SQLite
     expect(json('quote list --status expired --json').map((q: { number: string }) => q.number)).toEqual(['Q-2026-0002']);
     expect(err('quote accept Q-2026-0002')).toMatch(/is expired: it cannot be accepted/);
     expect(json('deal show 3 --json').quotes).toEqual([{ number: 'Q-2026-0002', status: 'expired', validUntil: '2026-11-30', total: { amount: '58.79', currency: 'EUR' }, order: null }]);
+    const renewals = out.filter((_r, i) => SCRIPT[i]![1].join(' ') === 'contract list --renewing-within 60d --json').map((r) => JSON.parse(r.stdout));
+    expect(renewals[0]).toMatchObject([{ title: 'Maintenance 2027', company: { name: 'Acme GmbH' }, order: 'SO-2026-0001', renewalDate: '2027-10-01', value: { amount: '12000.00', currency: 'EUR' }, status: 'active' }]);
+    expect(renewals[1]).toEqual([]);
     const csv = out[at('export orders')]!.stdout.trim().split('\n');
     expect(csv[0]).toBe('order_number,ordered_on,status,customer_reference,company_id,company_external_id,company,deal_id,quote,currency,line,product_id,sku,description,quantity,unit,unit_price,discount,tax_rate,net,tax,order_subtotal,order_tax,order_total');
     expect(csv).toHaveLength(1 + 3 + 2);

@@ -159,6 +159,9 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'invoice void',
   'invoice list',
   'invoice show',
+  'contract add',
+  'contract list',
+  'contract show',
 ]);
 
 /** Commands that never open the database: they run whatever --db names. */
