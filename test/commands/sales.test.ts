@@ -83,4 +83,27 @@ describe('crm product, deal line, quote, order, invoice', () => {
     expect(r.stderr).toContain('WIDGET-01 has no price in CHF');
     expect(r.stderr).toContain('crm product edit WIDGET-01 --price "… CHF"');
   });
+
+  it('documents keep their history: no cancelling an invoiced order, no revising an accepted quote, void only without payments', async () => {
+    await ok(['deal', 'line', 'add', '1', 'WIDGET-01']);
+    await ok(['quote', 'create', '--deal', '1']);
+    await ok(['quote', 'send', 'Q-2026-0001']);
+    await ok(['quote', 'accept', 'Q-2026-0001']);
+    const revise = await crm(['quote', 'revise', 'Q-2026-0001']);
+    expect(revise.exitCode).toBe(1);
+    expect(revise.stderr).toContain('Quote Q-2026-0001 is accepted: it cannot be revised');
+    await ok(['invoice', 'create', '--order', 'SO-2026-0001', '--draft']);
+    const cancel = await crm(['order', 'cancel', 'SO-2026-0001']);
+    expect(cancel.exitCode).toBe(1);
+    expect(cancel.stderr).toContain('hint: Void the invoice first: crm invoice void INV-2026-0001');
+    const early = await crm(['invoice', 'pay', 'INV-2026-0001']);
+    expect(early.stderr).toContain('Issue it first: crm invoice issue INV-2026-0001');
+    await ok(['invoice', 'issue', 'INV-2026-0001']);
+    await ok(['invoice', 'pay', 'INV-2026-0001', '--amount', '100 EUR']);
+    expect((await crm(['invoice', 'void', 'INV-2026-0001'])).stderr).toContain('has payments recorded');
+    expect((await crm(['history', 'order', '1', '--json'])).json().map((h: { action: string }) => h.action)).toEqual(['create']);
+    const shown = await crm(['invoice', 'show', 'INV-2026-0001'], { tty: true });
+    expect(shown.stdout).toMatch(/Outstanding:\s+1,220\.00 EUR/); // 1200 + 10% tax − 100 paid
+    expect(shown.stdout).toContain('Payments (1)');
+  });
 });
