@@ -79,7 +79,7 @@ export async function buildProgram(ctx: CliContext, argv: string[]): Promise<Com
     .option('--as <user>', 'act for this user — admins only (default: $CRM_USER, else your login name)')
 
     .option('--json', 'print JSON (same as --format json)')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'tsv', 'csv', 'json', 'ndjson']))
+    .addOption(new Option('--format <format>', 'output format (md, html, txt: documents, for crm quote render)').choices(['table', 'tsv', 'csv', 'json', 'ndjson', 'md', 'html', 'txt']))
     .option('-o, --output <file>', 'write results to a file instead of stdout')
     .option('--wide', 'tables: every column whole, however wide the terminal (default: fit it)')
     .option('--no-color', 'no colours (also NO_COLOR=1)')

@@ -397,6 +397,115 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface ProductsTable {
+  id: Generated<number>;
+  sku: string;
+  name: string;
+  description: string | null;
+  unit: string | null;
+  tax_rate_ppm: Generated<number>;
+  warranty_months: number | null;
+  created_at: string;
+  updated_at: string;
+  archived_at: string | null;
+}
+
+export interface ProductPricesTable {
+  product_id: number;
+  currency: string;
+  unit_price_minor: number;
+}
+
+/** Columns every sales document (quote, order, invoice) shares. */
+interface DocumentColumns {
+  id: Generated<number>;
+  company_id: number | null;
+  owner_id: number | null;
+  currency: string;
+  tax_mode: Generated<string>;
+  status: Generated<string>;
+  notes: string | null;
+  subtotal_minor: Generated<number>;
+  tax_minor: Generated<number>;
+  total_minor: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface QuotesTable extends DocumentColumns {
+  number: string;
+  revision: Generated<number>;
+  deal_id: number;
+  contact_id: number | null;
+  issued_on: string;
+  valid_until: string | null;
+  sent_at: string | null;
+  decided_at: string | null;
+}
+
+export interface OrdersTable extends DocumentColumns {
+  number: string;
+  quote_id: number | null;
+  deal_id: number | null;
+  contact_id: number | null;
+  ordered_on: string;
+  fulfilled_on: string | null;
+  cancelled_at: string | null;
+  customer_reference: string | null;
+}
+
+export interface InvoicesTable extends DocumentColumns {
+  number: string;
+  order_id: number | null;
+  issue_date: string;
+  due_date: string;
+  voided_at: string | null;
+}
+
+export interface PaymentsTable {
+  id: Generated<number>;
+  invoice_id: number;
+  amount_minor: number;
+  paid_on: string;
+  reference: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface DocumentLinesTable {
+  id: Generated<number>;
+  document_kind: string;
+  document_id: number;
+  position: number;
+  product_id: number | null;
+  sku: string | null;
+  description: string;
+  unit: string | null;
+  quantity_milli: number;
+  unit_price_minor: number;
+  discount_ppm: number | null;
+  discount_minor: number | null;
+  tax_rate_ppm: Generated<number>;
+  net_minor: number;
+  tax_minor: number;
+}
+
+export interface ContractsTable {
+  id: Generated<number>;
+  title: string;
+  company_id: number;
+  order_id: number | null;
+  owner_id: number | null;
+  start_date: string;
+  end_date: string | null;
+  renewal_date: string | null;
+  value_minor: number | null;
+  currency: string | null;
+  notes: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   companies: CompaniesTable;
@@ -432,6 +541,14 @@ export interface Database {
   fx_rates: FxRatesTable;
   psych_notes: PsychNotesTable;
   mail_messages: MailMessagesTable;
+  products: ProductsTable;
+  product_prices: ProductPricesTable;
+  quotes: QuotesTable;
+  orders: OrdersTable;
+  invoices: InvoicesTable;
+  payments: PaymentsTable;
+  document_lines: DocumentLinesTable;
+  contracts: ContractsTable;
 }
 
 export type KbAudience = 'internal' | 'public';

@@ -25,6 +25,8 @@ import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, requireDate } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
 import { authorize } from './permissions.js';
+import { dealHasLines } from './deal-lines.js';
+import { orderForWonDeal } from './orders.js';
 
 export type DealStatus = 'open' | 'won' | 'lost';
 export const DEAL_STATUSES: DealStatus[] = ['open', 'won', 'lost'];
@@ -415,6 +417,9 @@ export async function editDeal(s: Session, ref: string, input: DealInput, fx: De
     cols.currency = m.currency;
   };
   amountIn(first.currency);
+  if (input.amount !== undefined && (await dealHasLines(db, first.id))) {
+    throw new UserError(`Deal #${first.id} takes its amount from its product lines.`, `Change the lines instead: crm deal line list ${first.id}`, 'amount_from_lines');
+  }
   if (input.probability !== undefined) cols.probability = parseOverride(input.probability);
   if (input.close !== undefined) cols.expected_close = parseClose(input.close);
   if (input.owner !== undefined) cols.owner_id = await resolveOwnerId(s, input.owner);
@@ -515,6 +520,8 @@ async function applyWin(trx: Trx, s: Session, { deal, pipeline, stages, current 
   if (!won) throw new UserError(`Pipeline ${pipeline.name} has no won stage.`, 'Add one: crm stage add Won --kind won');
   await applyMove(trx, s, deal, current, won, at, 'win', { won_at: at });
   if (deal.contact_id !== null) await promoteContact(trx, s, deal.contact_id, ['lead', 'prospect'], 'customer', deal.id, at);
+  // A deal won with product lines and no order yet (no accepted quote made one) gets its order.
+  await orderForWonDeal(trx, s, deal.id, at);
   return loadDealRecord(trx, deal.id, s.now());
 }
 

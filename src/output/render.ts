@@ -38,7 +38,8 @@ export function parseFormat(value: string | undefined): Format | undefined {
   if (value === undefined) return undefined;
   const f = value.toLowerCase();
   if (!(FORMATS as readonly string[]).includes(f)) {
-    throw new UsageError(`Unknown format "${value}".`, `Use one of: ${FORMATS.join(', ')}.`);
+    const document = ['md', 'html', 'txt'].includes(f);
+    throw new UsageError(`${document ? `--format ${f} is for documents` : `Unknown format "${value}"`}.`, `${document ? 'e.g. crm quote render Q-2026-0001 --format html. Here use' : 'Use'} one of: ${FORMATS.join(', ')}.`);
   }
   return f as Format;
 }

@@ -12,7 +12,7 @@ import { crmOn, freshDatabase } from '../helpers/engines.js';
 const dir = mkdtempSync(join(tmpdir(), 'crm-demo-engines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ENTITIES = ['contacts', 'companies', 'deals', 'tickets', 'activities', 'users'];
+const ENTITIES = ['contacts', 'companies', 'deals', 'tickets', 'activities', 'users', 'products', 'orders'];
 
 describe('crm demo on both engines', () => {
   it('the same data: counts, and every entity exported in CSV and NDJSON byte for byte', async () => {
@@ -25,6 +25,7 @@ describe('crm demo on both engines', () => {
       const counts = JSON.parse(b.stdout).counts;
       expect(counts).toEqual(JSON.parse(a.stdout).counts);
       expect(counts.tickets).toBeGreaterThan(10);
+      expect(counts).toMatchObject({ products: 6, quotes: 21, orders: 9, invoices: 7 });
       for (const entity of ENTITIES) {
         for (const format of ['csv', 'ndjson']) {
           // To files: the larger exports exceed what spawnSync buffers from stdout.

@@ -9,8 +9,9 @@ import * as moves from './moves.js';
 import * as people from './people.js';
 import * as reasons from './reasons.js';
 import * as show from './show.js';
+import * as lines from './lines.js';
 
 export function register(noun: Command, ctx: CliContext): void {
   noun.description('deals: add, list, show, edit, move, win, lose, reopen, archive');
-  for (const verb of [add, list, show, edit, moves, archive, people, milestones, reasons]) verb.register(noun, ctx);
+  for (const verb of [add, list, show, edit, moves, archive, people, milestones, reasons, lines]) verb.register(noun, ctx);
 }

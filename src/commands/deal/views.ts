@@ -71,3 +71,11 @@ export const stageTimeView: ListView<StageTime> = [
   { key: 'duration', label: 'Time' },
   { key: 'visits', label: 'Visits', format: 'int' },
 ];
+
+export const dealQuoteView: ListView<{ number: string; status: string; validUntil: string | null; total: unknown; order: string | null }> = [
+  { key: 'number', label: 'Quote', whole: true },
+  { key: 'status', label: 'Status' },
+  { key: 'validUntil', label: 'Valid until', whole: true },
+  { key: 'total', label: 'Total', format: 'money' },
+  { key: 'order', label: 'Order' },
+];

@@ -14,6 +14,7 @@ import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
 import { ENTITY_NAMES, entityByName, type EntityName } from '../../csv/entities.js';
 import { exportAlias, exportEntity, type ExportFormat, type Sink } from '../../csv/export.js';
+import { exportSales, isSalesExport, SALES_EXPORTS } from '../../csv/sales-export.js';
 import { compileFilter, parseFilter, type FilterSpec } from '../../db/filter.js';
 import { fieldDefinitions, type FieldEntity } from '../../domain/custom-fields.js';
 
@@ -82,17 +83,19 @@ function resolveExportFormat(ctx: CliContext): ExportFormat {
 
 export function register(noun: Command, ctx: CliContext): void {
   noun
-    .description(`Export records as CSV, JSON or NDJSON: ${ENTITY_NAMES.join(', ')}`)
-    .argument('<entity>', ENTITY_NAMES.join(' | '))
+    .description(`Export records as CSV, JSON or NDJSON: ${[...ENTITY_NAMES, ...SALES_EXPORTS].join(', ')}`)
+    .argument('<entity>', [...ENTITY_NAMES, ...SALES_EXPORTS].join(' | '))
     .argument('[filter...]', 'filter terms, as in crm <noun> list: crm help filters')
     .option('--raw', 'write cells exactly as stored (no spreadsheet formula neutralisation)')
     .option('--excel', 'for Excel: UTF-8 BOM and CRLF line ends');
-  examples(noun, ['crm export contacts --format csv -o contacts.csv', 'crm export contacts +vip owner:me -o vip.csv', 'crm export deals --format ndjson > deals.ndjson', 'crm export companies --excel -o companies.csv']);
+  examples(noun, ['crm export contacts --format csv -o contacts.csv', 'crm export contacts +vip owner:me -o vip.csv', 'crm export deals --format ndjson > deals.ndjson', 'crm export companies --excel -o companies.csv', 'crm export orders -o orders.csv   # ERP hand-off: one row per order line, customer and product keys']);
   noun.action(async (entityArg: string, filter: string[], o: ExportFlags) => {
-    const entity = entityByName(entityArg).name;
+    const sales = isSalesExport(entityArg);
+    const entity = sales ? undefined : entityByName(entityArg).name;
     const format = resolveExportFormat(ctx);
     if (o.excel && format !== 'csv') throw new UsageError('--excel applies to CSV output.');
-    const where = await whereFor(ctx, entity, filter);
+    if (sales && filter.length) throw new UsageError(`crm export ${entityArg} takes no filter.`, `Export everything: crm export ${entityArg}`);
+    const where = entity ? await whereFor(ctx, entity, filter) : undefined;
     const db = ctx.anyDb();
     const outFile = ctx.globals.output;
     let fd: number | undefined;
@@ -110,6 +113,11 @@ export function register(noun: Command, ctx: CliContext): void {
       };
     }
     try {
+      if (!entity) {
+        const count = await exportSales(sessionOf(ctx), entityArg, { format, raw: Boolean(o.raw), excel: Boolean(o.excel) }, sink);
+        if (outFile) info(ctx.io, `Exported ${count} ${entityArg.toLowerCase().startsWith('order') ? 'order lines' : 'products'} to ${outFile}`);
+        return;
+      }
       const fieldEntity = FIELD_ENTITY_OF[entity];
       const fields = fieldEntity ? await fieldDefinitions(db.kysely, fieldEntity) : [];
       const count = await exportEntity(db, entity, { format, raw: Boolean(o.raw), excel: Boolean(o.excel), where, fields }, sink);

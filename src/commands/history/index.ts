@@ -20,7 +20,7 @@ const resolvers: Record<string, (s: Session, ref: string) => Promise<number>> = 
   permission: async (s, ref) => (await getUser(s, ref)).id,
 };
 
-export const HISTORY_ENTITIES = ['contact', 'company', 'user', 'deal', 'ticket', 'activity', 'campaign', 'stage', 'calendar', 'sla_policy', 'kb', 'problem', 'permission'];
+export const HISTORY_ENTITIES = ['contact', 'company', 'user', 'deal', 'ticket', 'activity', 'campaign', 'stage', 'calendar', 'sla_policy', 'kb', 'problem', 'permission', 'product', 'quote', 'order', 'invoice', 'contract'];
 
 function summarize(r: AuditRecord): string {
   if (!r.changes) return '';

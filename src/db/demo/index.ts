@@ -9,6 +9,7 @@ import { seedPeople, type PeopleSeed } from './people.js';
 import { createRng, type Rng } from './random.js';
 import { seedActivities } from './activities.js';
 import { seedTickets } from './tickets.js';
+import { seedSales } from './sales.js';
 
 export interface DemoContext {
   trx: Trx;
@@ -25,6 +26,8 @@ export const DEMO_SEEDERS: { name: string; seed: DemoSeeder }[] = [
   { name: 'tickets', seed: seedTickets },
   // Activities last: they link to deals seeded before them.
   { name: 'activities', seed: seedActivities },
+  // Sales documents after everything else: the data seeded before them stays as it was.
+  { name: 'sales', seed: seedSales },
 ];
 
 export interface DemoCounts {
@@ -38,7 +41,7 @@ export async function seedDemo(db: AnyDb, opts: { now: Date; seed?: number }): P
     for (const s of DEMO_SEEDERS) await s.seed({ trx, rng, now: opts.now, people });
   });
   const counts: DemoCounts = {};
-  for (const table of ['users', 'companies', 'contacts', 'deals', 'tickets', 'activities'] as const) {
+  for (const table of ['users', 'companies', 'contacts', 'deals', 'tickets', 'activities', 'products', 'quotes', 'orders', 'invoices'] as const) {
     const row = await db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     counts[table] = Number(row.n);
   }

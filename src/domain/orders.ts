@@ -1,0 +1,190 @@
+/**
+ * Sales orders: made when a quote is accepted (or a deal with lines is won without one), with the
+ * same lines and totals; numbered per year (SO-2026-0001). Open → fulfilled, or cancelled.
+ * `crm export orders` hands them to the ERP, one row per line (./order-export.ts).
+ */
+import type { Selectable } from 'kysely';
+import { recordAudit } from '../db/audit.js';
+import type { DealsTable, OrdersTable, QuotesTable } from '../db/schema.js';
+import { writeTransaction, type Trx } from '../db/transaction.js';
+import { NotFoundError, UserError } from '../errors.js';
+import { todayIn } from './board.js';
+import { copyLines, lineRows, storeTotals, toLineRecord, totalsOf, type LineRecord, type TotalsRecord } from './document-lines.js';
+import { authorize } from './permissions.js';
+import type { TaxMode } from './pricing.js';
+import { nextNumber, readSalesSettings } from './sales-settings.js';
+import { nowIso, type Session } from './session.js';
+import { cleanText, requireDate } from './validate.js';
+
+type OrderRow = Selectable<OrdersTable>;
+
+export const ORDER_STATUSES = ['open', 'fulfilled', 'cancelled'] as const;
+
+export interface OrderRecord {
+  id: number;
+  number: string;
+  status: string;
+  quote: string | null;
+  deal: { id: number; title: string } | null;
+  company: { id: number; name: string } | null;
+  owner: string | null;
+  currency: string;
+  orderedOn: string;
+  fulfilledOn: string | null;
+  cancelledAt: string | null;
+  customerReference: string | null;
+  notes: string | null;
+  lines: LineRecord[];
+  totals: TotalsRecord;
+  invoices: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+async function toOrderRecord(db: Trx, o: OrderRow): Promise<OrderRecord> {
+  const [quote, deal, company, owner, invoices, rows] = await Promise.all([
+    o.quote_id === null ? undefined : db.selectFrom('quotes').select(['number', 'revision']).where('id', '=', o.quote_id).executeTakeFirst(),
+    o.deal_id === null ? undefined : db.selectFrom('deals').select(['id', 'title']).where('id', '=', o.deal_id).executeTakeFirst(),
+    o.company_id === null ? undefined : db.selectFrom('companies').select(['id', 'name']).where('id', '=', o.company_id).executeTakeFirst(),
+    o.owner_id === null ? undefined : db.selectFrom('users').select('handle').where('id', '=', o.owner_id).executeTakeFirst(),
+    db.selectFrom('invoices').select('number').where('order_id', '=', o.id).orderBy('id').execute(),
+    lineRows(db, 'order', o.id),
+  ]);
+  return {
+    id: o.id,
+    number: o.number,
+    status: o.status,
+    quote: quote ? (quote.revision > 1 ? `${quote.number} rev ${quote.revision}` : quote.number) : null,
+    deal: deal ? { id: deal.id, title: deal.title } : null,
+    company: company ? { id: company.id, name: company.name } : null,
+    owner: owner?.handle ?? null,
+    currency: o.currency,
+    orderedOn: o.ordered_on,
+    fulfilledOn: o.fulfilled_on,
+    cancelledAt: o.cancelled_at,
+    customerReference: o.customer_reference,
+    notes: o.notes,
+    lines: rows.map((r) => toLineRecord(r, o.currency)),
+    totals: totalsOf(rows, o.currency, o.tax_mode as TaxMode),
+    invoices: invoices.map((i) => i.number),
+    createdAt: o.created_at,
+    updatedAt: o.updated_at,
+  };
+}
+
+type Source = { kind: 'quote'; quote: Selectable<QuotesTable> } | { kind: 'deal'; deal: Selectable<DealsTable> };
+
+/** Make the order of an accepted quote or a won deal (inside the caller's write transaction). */
+export async function createOrderFrom(trx: Trx, s: Session, source: Source, at: string): Promise<OrderRecord> {
+  const today = todayIn(s.now(), s.timeZone);
+  const number = await nextNumber(trx, 'order', today.slice(0, 4));
+  const base = source.kind === 'quote' ? source.quote : source.deal;
+  const taxMode = source.kind === 'quote' ? source.quote.tax_mode : (await readSalesSettings(trx)).taxMode;
+  const row = await trx
+    .insertInto('orders')
+    .values({
+      number,
+      quote_id: source.kind === 'quote' ? source.quote.id : null,
+      deal_id: source.kind === 'quote' ? source.quote.deal_id : source.deal.id,
+      company_id: base.company_id,
+      contact_id: base.contact_id,
+      owner_id: base.owner_id,
+      currency: base.currency,
+      tax_mode: taxMode,
+      status: 'open',
+      ordered_on: today,
+      fulfilled_on: null,
+      cancelled_at: null,
+      customer_reference: null,
+      notes: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await copyLines(trx, source.kind === 'quote' ? { kind: 'quote', id: source.quote.id } : { kind: 'deal', id: source.deal.id }, { kind: 'order', id: row.id });
+  await storeTotals(trx, 'orders', 'order', row.id, row.currency, taxMode as TaxMode, at);
+  await recordAudit(trx, { entity: 'order', entityId: row.id, action: 'create', changes: { number: [null, number], from: [null, source.kind === 'quote' ? `quote ${source.quote.number}` : `deal #${source.deal.id}`] }, actor: s.actor, at });
+  return toOrderRecord(trx, await getOrderRow(trx, String(row.id)));
+}
+
+/**
+ * Winning a deal that has lines and no order yet (no accepted quote made one) makes its order.
+ * Returns undefined when nothing was made.
+ */
+export async function orderForWonDeal(trx: Trx, s: Session, dealId: number, at: string): Promise<OrderRecord | undefined> {
+  const existing = await trx.selectFrom('orders').select('id').where('deal_id', '=', dealId).where('status', '<>', 'cancelled').executeTakeFirst();
+  if (existing) return undefined;
+  if (!(await lineRows(trx, 'deal', dealId)).length) return undefined;
+  const deal = await trx.selectFrom('deals').selectAll().where('id', '=', dealId).executeTakeFirstOrThrow();
+  return createOrderFrom(trx, s, { kind: 'deal', deal }, at);
+}
+
+export async function getOrderRow(db: Trx, ref: string): Promise<OrderRow> {
+  const r = ref.trim();
+  if (/^#?\d+$/.test(r)) {
+    const row = await db.selectFrom('orders').selectAll().where('id', '=', Number(r.replace('#', ''))).executeTakeFirst();
+    if (row) return row;
+  }
+  const row = (await db.selectFrom('orders').selectAll().where('number', '=', r).executeTakeFirst()) ?? (await db.selectFrom('orders').selectAll().where('number', '=', r.toUpperCase()).executeTakeFirst());
+  if (!row) throw new NotFoundError(`No order ${r}.`, 'List orders with: crm order list');
+  return row;
+}
+
+export async function showOrder(s: Session, ref: string): Promise<OrderRecord> {
+  return toOrderRecord(s.db.kysely, await getOrderRow(s.db.kysely, ref));
+}
+
+export async function listOrders(s: Session, opts: { status?: string } = {}): Promise<OrderRecord[]> {
+  let q = s.db.kysely.selectFrom('orders').selectAll().orderBy('number');
+  if (opts.status !== undefined) {
+    const st = opts.status.trim().toLowerCase();
+    if (!(ORDER_STATUSES as readonly string[]).includes(st)) throw new UserError(`Unknown order status "${opts.status}".`, `Use one of: ${ORDER_STATUSES.join(', ')}.`, 'invalid_status');
+    q = q.where('status', '=', st);
+  }
+  const rows = await q.execute();
+  return Promise.all(rows.map((r) => toOrderRecord(s.db.kysely, r)));
+}
+
+async function changeOrder(s: Session, ref: string, fn: (trx: Trx, o: OrderRow, at: string) => Promise<void>): Promise<OrderRecord> {
+  const first = await getOrderRow(s.db.kysely, ref);
+  await authorize(s, 'order.write', { label: `order ${first.number}`, ownerId: first.owner_id });
+  const at = nowIso(s);
+  return writeTransaction(s.db, async (trx) => {
+    const o = await getOrderRow(trx, String(first.id));
+    await fn(trx, o, at);
+    return toOrderRecord(trx, await getOrderRow(trx, String(o.id)));
+  });
+}
+
+export async function editOrder(s: Session, ref: string, input: { customerReference?: string; notes?: string }): Promise<OrderRecord> {
+  return changeOrder(s, ref, async (trx, o, at) => {
+    if (o.status === 'cancelled') throw new UserError(`Order ${o.number} is cancelled.`, undefined, 'invalid_status');
+    const cols: Record<string, unknown> = {};
+    if (input.customerReference !== undefined) cols.customer_reference = cleanText(input.customerReference);
+    if (input.notes !== undefined) cols.notes = cleanText(input.notes);
+    const changes = Object.fromEntries(Object.entries(cols).filter(([k, v]) => (o as unknown as Record<string, unknown>)[k] !== v).map(([k, v]) => [k, [(o as unknown as Record<string, unknown>)[k], v] as [unknown, unknown]]));
+    if (!Object.keys(changes).length) return;
+    await trx.updateTable('orders').set({ ...(cols as object), updated_at: at }).where('id', '=', o.id).execute();
+    await recordAudit(trx, { entity: 'order', entityId: o.id, action: 'update', changes, actor: s.actor, at });
+  });
+}
+
+export async function fulfilOrder(s: Session, ref: string, date?: string): Promise<OrderRecord> {
+  const on = date !== undefined ? requireDate(date, 'Fulfilment date') : todayIn(s.now(), s.timeZone);
+  return changeOrder(s, ref, async (trx, o, at) => {
+    if (o.status !== 'open') throw new UserError(`Order ${o.number} is ${o.status}: only an open order can be fulfilled.`, undefined, 'invalid_status');
+    await trx.updateTable('orders').set({ status: 'fulfilled', fulfilled_on: on, updated_at: at }).where('id', '=', o.id).execute();
+    await recordAudit(trx, { entity: 'order', entityId: o.id, action: 'fulfil', changes: { status: [o.status, 'fulfilled'], fulfilled_on: [null, on] }, actor: s.actor, at });
+  });
+}
+
+export async function cancelOrder(s: Session, ref: string): Promise<OrderRecord> {
+  return changeOrder(s, ref, async (trx, o, at) => {
+    if (o.status === 'cancelled') throw new UserError(`Order ${o.number} is already cancelled.`, undefined, 'invalid_status');
+    const invoiced = await trx.selectFrom('invoices').select('number').where('order_id', '=', o.id).where('status', '<>', 'void').executeTakeFirst();
+    if (invoiced) throw new UserError(`Order ${o.number} is invoiced (${invoiced.number}).`, `Void the invoice first: crm invoice void ${invoiced.number}`, 'invoiced');
+    await trx.updateTable('orders').set({ status: 'cancelled', cancelled_at: at, updated_at: at }).where('id', '=', o.id).execute();
+    await recordAudit(trx, { entity: 'order', entityId: o.id, action: 'cancel', changes: { status: [o.status, 'cancelled'] }, actor: s.actor, at });
+  });
+}
