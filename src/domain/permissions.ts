@@ -35,6 +35,7 @@ export const ACTIONS = {
   'pipeline.manage': 'pipelines, stages, lost reasons',
   'sla.manage': 'SLA policies and business-hours calendars',
   'db.admin': 'crm db restore and crm db vacuum',
+  'rule.manage': 'add, edit, enable, apply automation rules',
   'act-as': 'act for someone else (--as, CRM_USER)',
   notify: 'receive notifications',
 } as const;
@@ -51,6 +52,7 @@ export const PERMISSIONS: Record<Role, Partial<Record<Action, Scope>>> = {
     ...every('team', ['contact.write', 'company.write', 'deal.write', 'activity.write', 'ticket.write', 'quota.write']),
     'template.write': 'all',
     'import.run': 'all',
+    'rule.manage': 'all',
     notify: 'own',
   },
   rep: { read: 'all', ...every('own', ['contact.write', 'company.write', 'deal.write', 'activity.write', 'ticket.write', 'template.write', 'notify']) },

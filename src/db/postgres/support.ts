@@ -127,6 +127,21 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'db restore',
   'db check',
   'demo',
+  'rule add',
+  'rule list',
+  'rule show',
+  'rule edit',
+  'rule enable',
+  'rule disable',
+  'rule remove',
+  'rule history',
+  'rule apply',
+  'rule export',
+  'rule test',
+  'automate run',
+  'inbox',
+  'inbox show',
+  'inbox read',
 ]);
 
 /** Commands that never open the database: they run whatever --db names. */
