@@ -35,7 +35,9 @@ export function register(noun: Command, ctx: CliContext): void {
   });
 
   const read = noun.command('read').description('mark a notification read (or every unread one with --all)').argument('[id]', 'notification id').option('--all', 'every unread notification');
-  read.action(async (id: string | undefined, o: { all?: boolean }) => {
+  read.action(async (id: string | undefined, opts: { all?: boolean }) => {
+    // `crm inbox read --all`: commander may hand --all to the noun (which has one too).
+    const o = { all: opts.all || (noun.opts() as { all?: boolean }).all };
     if (!id && !o.all) throw new UsageError('Mark which notification read?', 'crm inbox read ID — or crm inbox read --all');
     if (id && o.all) throw new UsageError('Give an id or --all, not both.');
     const { markRead } = await import('../../automation/inbox.js');
