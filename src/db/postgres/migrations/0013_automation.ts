@@ -63,4 +63,11 @@ CREATE INDEX auto_contacts_touched ON contacts(last_touched_at);
 CREATE INDEX auto_contacts_never_touched ON contacts(created_at) WHERE last_touched_at IS NULL;
 CREATE INDEX auto_deals_stage_entered ON deals(stage_entered_at);
 CREATE INDEX auto_tickets_unassigned ON tickets(created_at) WHERE assignee_id IS NULL;
+-- The shipped examples (crm help automation), installed disabled: crm rule enable NAME.
+INSERT INTO rules (name, trigger, definition, enabled, created_at, updated_at) VALUES
+('big-deal-quote', 'deal.stage_changed', '{"name":"big-deal-quote","description":"A deal of at least 10,000 reaching Quote: tell the managers, and stock control so production can be prepared","on":"deal.stage_changed","stage":"quote","if":"amount:>=10000","actions":[{"notify":["role:manager","role:stock-control"],"message":"{{deal.title}} ({{deal.amount}}, {{company.name}}) reached {{deal.stage}}."}]}', 0, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+('unassigned-ticket', 'ticket.unassigned', '{"name":"unassigned-ticket","description":"A ticket nobody took within 30 business minutes goes to the least-loaded agent","on":"ticket.unassigned","for":"30m","actions":[{"assign":"least-loaded role:agent"}]}', 0, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+('first-reply-due', 'sla.due', '{"name":"first-reply-due","description":"A first reply due within 15 minutes: warn the assignee and their manager","on":"sla.due","within":"15m","target":"first_reply","actions":[{"notify":["assignee","manager"],"message":"The first reply on {{record}} is due within 15 minutes."}]}', 0, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+('yearly-touch', 'contact.untouched', '{"name":"yearly-touch","description":"Everyone is touched at least once a year: a task for the owner after 330 days without a touch","on":"contact.untouched","for":"330d","actions":[{"task":"Touch base with {{contact.name}}","for":"owner","due":"7d"}]}', 0, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+('lost-deal-review', 'deal.lost', '{"name":"lost-deal-review","description":"A deal lost with no next step on it or its company: review it in 90 days","on":"deal.lost","if":"next-step:none","actions":[{"task":"Review lost deal {{deal.title}}","for":"owner","due":"90d"}]}', 0, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
 `;
