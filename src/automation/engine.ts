@@ -13,7 +13,7 @@
 import { recordAudit } from '../db/audit.js';
 import { withCause } from '../db/outbox.js';
 import { joinedDb, writeTransaction, type Trx } from '../db/transaction.js';
-import { CrmError, UserError } from '../errors.js';
+import { CrmError, NotFoundError, UserError } from '../errors.js';
 import { filterTokens } from '../domain/field-filters.js';
 import { countMatching } from '../domain/segments.js';
 import { nowIso, type Session } from '../domain/session.js';
@@ -71,22 +71,22 @@ export async function loadContext(s: Session, entity: string, id: number): Promi
   const ctx: RecordContext = { entity, id, label: recordLabel(entity, id), ownerId: null, assigneeId: null, contactId: null, dealId: null, ticketId: null, fields: { record: recordLabel(entity, id) } };
   if (entity === 'deal') {
     const d = await db.selectFrom('deals').select(['owner_id', 'contact_id', 'title']).where('id', '=', id).executeTakeFirst();
-    if (!d) throw new UserError(`Deal #${id} no longer exists.`);
+    if (!d) throw new NotFoundError(`No deal #${id}.`);
     Object.assign(ctx, { ownerId: d.owner_id, contactId: d.contact_id, dealId: id, label: `deal #${id} ${d.title}` });
     ctx.fields['deal.id'] = String(id);
   } else if (entity === 'ticket') {
     const t = await db.selectFrom('tickets').select(['assignee_id', 'contact_id', 'subject', 'priority', 'status']).where('id', '=', id).executeTakeFirst();
-    if (!t) throw new UserError(`Ticket #${id} no longer exists.`);
+    if (!t) throw new NotFoundError(`No ticket #${id}.`);
     Object.assign(ctx, { ownerId: t.assignee_id, assigneeId: t.assignee_id, contactId: t.contact_id, ticketId: id, label: `ticket #${id} ${t.subject}` });
     Object.assign(ctx.fields, { 'ticket.id': String(id), 'ticket.subject': t.subject, 'ticket.priority': t.priority, 'ticket.status': t.status });
   } else if (entity === 'contact') {
     const c = await db.selectFrom('contacts').select(['owner_id', 'first_name', 'last_name']).where('id', '=', id).executeTakeFirst();
-    if (!c) throw new UserError(`Contact #${id} no longer exists.`);
+    if (!c) throw new NotFoundError(`No contact #${id}.`);
     Object.assign(ctx, { ownerId: c.owner_id, contactId: id, label: `contact #${id} ${[c.first_name, c.last_name].filter(Boolean).join(' ')}` });
   } else if (entity === 'activity') {
-    const a = await db.selectFrom('activities').select(['owner_id', 'contact_id', 'deal_id', 'ticket_id', 'subject']).where('id', '=', id).executeTakeFirst();
-    if (!a) throw new UserError(`Activity #${id} no longer exists.`);
-    Object.assign(ctx, { ownerId: a.owner_id, contactId: a.contact_id, dealId: a.deal_id, ticketId: a.ticket_id, label: `activity #${id} ${a.subject ?? ''}`.trim() });
+    const a = await db.selectFrom('activities').select(['kind', 'owner_id', 'contact_id', 'deal_id', 'ticket_id', 'subject']).where('id', '=', id).executeTakeFirst();
+    if (!a) throw new NotFoundError(`No activity #${id}.`);
+    Object.assign(ctx, { ownerId: a.owner_id, contactId: a.contact_id, dealId: a.deal_id, ticketId: a.ticket_id, label: `${a.kind === 'task' ? 'task' : a.kind} #${id} ${a.subject ?? ''}`.trim() });
   }
   if (ctx.contactId !== null) ctx.fields['contact.id'] = String(ctx.contactId);
   ctx.fields.record = ctx.label;

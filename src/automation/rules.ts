@@ -283,7 +283,7 @@ export interface FiringRecord {
 }
 
 export function recordLabel(entity: string, id: number): string {
-  return entity === 'import_run' ? `import run #${id}` : entity === 'none' ? '-' : `${entity === 'activity' ? 'task' : entity} #${id}`;
+  return entity === 'import_run' ? `import run #${id}` : entity === 'none' ? '-' : `${entity} #${id}`;
 }
 
 /** `crm rule history NAME`: the firings of a rule, newest first. */

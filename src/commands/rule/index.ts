@@ -1,5 +1,6 @@
 /** `crm rule add|list|show|edit|enable|disable|remove|history|apply|export|test`: automation rules (crm help automation). */
 import { readFileSync } from 'node:fs';
+import * as YAML from 'yaml';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError, UserError } from '../../errors.js';
@@ -35,7 +36,7 @@ interface RuleFlags {
   within?: string;
   target?: string;
   cron?: string;
-  tz?: string;
+  timezone?: string;
   if?: string;
   description?: string;
   notify?: string[];
@@ -59,7 +60,7 @@ function ruleOptions(cmd: Command): Command {
     .option('--within <duration>', 'sla.due: how far ahead')
     .option('--target <target>', 'sla.due / sla.breached: first_reply | next_reply | resolution')
     .option('--cron <expr>', 'schedule: cron expression, e.g. "0 8 * * mon-fri"')
-    .option('--tz <zone>', 'schedule: time zone of the cron expression')
+    .option('--timezone <zone>', 'schedule: time zone of the cron expression (default: yours)')
     .option('--if <filter>', "condition on the record, in the filter language: 'amount:>=10000 +vip'")
     .option('--description <text>', 'what the rule is for')
     .option('--notify <who>', 'notify: owner, manager, assignee, user:H, role:R, team:T (repeatable, comma lists)', collect)
@@ -77,7 +78,7 @@ function ruleOptions(cmd: Command): Command {
 /** The rule keys the flags give (actions only when an action flag is present). */
 function fromFlags(o: RuleFlags): Record<string, unknown> {
   const def: Record<string, unknown> = {};
-  const keys: [keyof RuleFlags, string][] = [['on', 'on'], ['stage', 'stage'], ['for', 'for'], ['within', 'within'], ['target', 'target'], ['cron', 'cron'], ['tz', 'timezone'], ['if', 'if'], ['description', 'description']];
+  const keys: [keyof RuleFlags, string][] = [['on', 'on'], ['stage', 'stage'], ['for', 'for'], ['within', 'within'], ['target', 'target'], ['cron', 'cron'], ['timezone', 'timezone'], ['if', 'if'], ['description', 'description']];
   for (const [flag, key] of keys) if (o[flag] !== undefined) def[key] = o[flag];
   const actions: Record<string, unknown>[] = [];
   if (o.notify?.length) actions.push({ notify: o.notify.join(','), ...(o.title ? { title: o.title } : {}), ...(o.message ? { message: o.message } : {}) });
@@ -99,9 +100,6 @@ function fromFlags(o: RuleFlags): Record<string, unknown> {
   return def;
 }
 
-async function loadYaml(): Promise<typeof import('yaml')> {
-  return import('yaml');
-}
 
 export function register(noun: Command, ctx: CliContext): void {
   const add = ruleOptions(noun.command('add').description('add a rule (disabled until crm rule enable NAME, or --enable)').argument('<name>', 'rule name (letters, digits, _ . -)')).option('--enable', 'enable it at once');
@@ -170,7 +168,6 @@ export function register(noun: Command, ctx: CliContext): void {
   const apply = noun.command('apply').description('add or update the rules of a YAML file (applying it twice changes nothing)').argument('<file>', 'rules file (YAML: a list of rules, or rules: [...])');
   examples(apply, ['crm rule export > rules.yaml', 'crm rule apply rules.yaml']);
   apply.action(async (file: string) => {
-    const YAML = await loadYaml();
     let doc: unknown;
     try {
       doc = YAML.parse(readFileSync(file, 'utf8'));
@@ -185,6 +182,9 @@ export function register(noun: Command, ctx: CliContext): void {
     const s = sessionOf(ctx);
     // Check the whole file first: a bad rule stops the run before anything changes.
     const defs = items.map((x) => parseDefinition(x));
+    // …and against the database, so a bad term in the last rule leaves the first ones unapplied too.
+    const { validateRule } = await import('../../automation/rules.js');
+    for (const d of defs) await validateRule(s, d);
     const existing = new Set((await listRules(s)).map((r) => r.name));
     const outcome: { name: string; outcome: string }[] = [];
     for (const [i, d] of defs.entries()) {
@@ -200,7 +200,6 @@ export function register(noun: Command, ctx: CliContext): void {
 
   const exp = noun.command('export').description('print every rule as a YAML rules file (for git; crm rule apply reads it back)');
   exp.action(async () => {
-    const YAML = await loadYaml();
     const { listRules } = await import('../../automation/rules.js');
     const { canonical } = await import('../../automation/definition.js');
     const rules = (await listRules(sessionOf(ctx))).map((r) => canonical({ ...r.definition, enabled: r.enabled }));
