@@ -149,6 +149,18 @@ describe('triggers and actions', () => {
     await ok(['rule', 'disable', 'monday-brief']);
   });
 
+  it('import.finished fires from the importer; crm help automation explains the shipped rules', async () => {
+    await ok(['rule', 'add', 'imported', '--on', 'import.finished', '--notify', 'user:sam', '--message', 'Import done: {{record}}', '--enable']);
+    const csv = join(t.dir, 'people.csv');
+    writeFileSync(csv, 'name,email\nAda Lovelace,ada@example.com\nAlan Turing,alan@example.com\n');
+    await ok(['import', 'contacts', csv]);
+    const r = await runJson('2026-11-20T18:10:00Z');
+    expect(r.fired.map((f) => [f.rule, f.record, f.actions])).toEqual([['imported', 'import run #1', ['notified sam']]]);
+    const help = (await ok(['help', 'automation'])).stdout;
+    for (const name of ['big-deal-quote', 'unassigned-ticket', 'first-reply-due', 'yearly-touch', 'lost-deal-review']) expect(help).toContain(`crm rule enable ${name}`);
+    expect(help).toContain('events more than 3 levels deep');
+  });
+
   it('rules that trigger each other stop at the depth limit', async () => {
     await ok(['rule', 'add', 'ping-pong', '--on', 'ticket.assigned', '--assign', 'round-robin role:agent', '--enable']);
     await ok(['ticket', 'open', 'Loop'], { now: '2026-11-24T10:00:00Z' });
