@@ -362,8 +362,16 @@ export async function runAutomation(s: Session, opts: { dryRun?: boolean; rule?:
       } else fired.push(...(await fireTogether(s, [rule], o, null)));
     }
   }
+  if (!dryRun) {
+    // Handled events are kept a week (for crm rule history's event:ID), then dropped.
+    const cutoff = new Date(s.now().getTime() - EVENT_RETENTION_DAYS * 86400000).toISOString();
+    await writeTransaction(s.db, (trx) => trx.deleteFrom('events').where('processed_at', '<', cutoff).execute());
+  }
   return { dryRun, events, fired };
 }
+
+/** How long handled events stay in the outbox. */
+export const EVENT_RETENTION_DAYS = 7;
 
 function isTimeTrigger(t: string): boolean {
   return ['ticket.unassigned', 'sla.due', 'sla.breached', 'deal.stale', 'contact.untouched', 'task.overdue', 'schedule'].includes(t);
