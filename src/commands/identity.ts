@@ -44,7 +44,8 @@ async function personRole(db: PgDb): Promise<string | undefined> {
 /** Commands that read or write records: the login must be a crm user (and may act --as only with act-as); notification-only roles read nothing. */
 export async function gateCommand(ctx: CliContext, command: string): Promise<void> {
   const id = await ensureIdentity(ctx);
-  if (isNotificationOnly(id.principal.role) && command !== 'whoami') {
+  // Everyone reads their own inbox, notification-only roles included.
+  if (isNotificationOnly(id.principal.role) && command !== 'whoami' && command !== 'inbox') {
     await auditRefusal(sessionOf(ctx), 'read', command);
     throw new PermissionError(`${id.principal.handle} (${id.principal.role}) receives notifications only and may not read records.`, `Roles that may read: ${rolesWith('read').join(', ')}. crm whoami shows who you are.`);
   }

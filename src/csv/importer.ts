@@ -21,6 +21,7 @@ import { openPrivateFile } from '../output/files.js';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/sqlite.js';
 import { beginImmediateSync, commitSync } from '../db/transaction.js';
+import { writeEventsSync } from '../db/outbox.js';
 import type { Session } from '../domain/session.js';
 import { UsageError, UserError } from '../errors.js';
 import { resolveStage } from '../domain/pipelines.js';
@@ -1056,7 +1057,10 @@ export async function importFile(db: Db, s: Session, prepared: PreparedFile, opt
     );
     run.recordRun(runId);
     if (res.created + res.updated > 0) {
-      env.stmt('INSERT INTO audit_log (entity, entity_id, action, changes, actor, at) VALUES (?, ?, ?, ?, ?, ?)').run('import_run', runId, 'import', JSON.stringify({ entity: [null, spec.name], file: [null, reader.file], created: [null, res.created], updated: [null, res.updated] }), env.actor, env.now);
+      const changes: Record<string, [unknown, unknown]> = { entity: [null, spec.name], file: [null, reader.file], created: [null, res.created], updated: [null, res.updated] };
+      env.stmt('INSERT INTO audit_log (entity, entity_id, action, changes, actor, at) VALUES (?, ?, ?, ?, ?, ?)').run('import_run', runId, 'import', JSON.stringify(changes), env.actor, env.now);
+      // import.finished for automation, in the run's transaction (src/db/outbox.ts).
+      writeEventsSync((q) => env.stmt(q), { entity: 'import_run', entityId: runId, action: 'import', changes, actor: env.actor, at: env.now });
     }
     commitSync(sqlite, db.path, db.lock);
     done = true;

@@ -1,6 +1,7 @@
 /** The audit log: every create, update, archive and merge, with before/after values. */
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { writeEvents } from './outbox.js';
 
 export type Changes = Record<string, [unknown, unknown]>;
 
@@ -18,6 +19,8 @@ export async function recordAudit(trx: Kysely<Database>, e: AuditEntry): Promise
     .insertInto('audit_log')
     .values({ entity: e.entity, entity_id: e.entityId, action: e.action, changes: e.changes ? JSON.stringify(e.changes) : null, actor: e.actor, at: e.at })
     .execute();
+  // The events of this change (automation's outbox), in the same transaction.
+  await writeEvents(trx, e);
 }
 
 /** The latest audit entry of one record (optionally of some actions only), or undefined. */

@@ -392,6 +392,57 @@ export interface MailMessagesTable {
   imported_by: string;
 }
 
+/** An automation rule (src/automation): `definition` is the rule as JSON (trigger, condition, actions). */
+export interface RulesTable {
+  id: Generated<number>;
+  name: string;
+  /** The event kind or time trigger (deal.stage_changed, ticket.unassigned, schedule …), indexed for the write path. */
+  trigger: string;
+  definition: string;
+  enabled: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  version: Generated<number>;
+}
+
+/** The outbox: one row per event, written in the transaction of the change (src/db/outbox.ts). */
+export interface EventsTable {
+  id: Generated<number>;
+  kind: string;
+  entity: string;
+  entity_id: number;
+  data: string | null;
+  actor: string;
+  at: string;
+  /** 0 for a person's change; n + 1 for a change a rule made while handling an event of depth n. */
+  depth: Generated<number>;
+  processed_at: string | null;
+}
+
+export interface RuleFiringsTable {
+  id: Generated<number>;
+  rule_id: number;
+  entity: string;
+  entity_id: number;
+  occurrence: string;
+  event_id: number | null;
+  at: string;
+  outcome: string;
+  actions: string | null;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  rule_id: number | null;
+  entity: string | null;
+  entity_id: number | null;
+  title: string;
+  body: string | null;
+  created_at: string;
+  read_at: string | null;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -549,6 +600,10 @@ export interface Database {
   payments: PaymentsTable;
   document_lines: DocumentLinesTable;
   contracts: ContractsTable;
+  rules: RulesTable;
+  events: EventsTable;
+  rule_firings: RuleFiringsTable;
+  notifications: NotificationsTable;
 }
 
 export type KbAudience = 'internal' | 'public';

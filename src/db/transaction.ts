@@ -108,6 +108,7 @@ export function commitSync(sqlite: SqliteDatabase, path: string, policy: LockPol
  * so fn may run more than once and must do nothing but database work.
  */
 export async function writeTransaction<T>(db: AnyDb, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  if (JOINED.has(db)) return fn(db.kysely);
   if (db.engine === 'postgres') return db.writeTransaction(fn);
   const policy = policyOf(db);
   return db.kysely.connection().execute(async (conn) => {
@@ -121,6 +122,21 @@ export async function writeTransaction<T>(db: AnyDb, fn: (trx: Trx) => Promise<T
       throw isBusyError(err) ? busyError(db.path, policy) : err;
     }
   });
+}
+
+const JOINED = new WeakSet<object>();
+
+/**
+ * The database as seen from inside an open write transaction, for code that calls domain
+ * functions which open their own (automation: a rule's actions, its firing row and the event's
+ * claim are one transaction, so a crash or a second runner can never fire an occurrence twice).
+ * writeTransaction on the returned db runs its work in `trx` — it joins rather than nests — so a
+ * failure anywhere rolls back everything.
+ */
+export function joinedDb<D extends AnyDb>(db: D, trx: Trx): D {
+  const joined = { ...db, kysely: trx } as D;
+  JOINED.add(joined);
+  return joined;
 }
 
 /**

@@ -848,6 +848,22 @@ function badTerm(token: string, hint: string): UsageError {
 }
 
 /** Days-in-stage term: stale:>30d, stale:>=14, stale:7d..30d. */
+/**
+ * next-step:any / next-step:none — whether an open task (not done) is linked to the deal or to
+ * its company: the "next step" a lost deal's review looks for (crm help automation).
+ */
+function nextStepCond(eb: AnyEB, term: Extract<FilterTerm, { kind: 'field' }>): Cond {
+  const v = term.values[0]?.toLowerCase();
+  if (term.op !== '=' || term.values.length !== 1 || (v !== 'none' && v !== 'any')) throw badTerm(term.token, 'next-step is any (an open task on the deal or its company) or none');
+  const open = eb
+    .selectFrom('activities as ns')
+    .select('ns.id')
+    .where('ns.kind', '=', 'task')
+    .where('ns.done_at', 'is', null)
+    .where((w) => w.or([w('ns.deal_id', '=', w.ref('d.id')), w.and([w('d.company_id', 'is not', null), w('ns.company_id', '=', w.ref('d.company_id'))])]));
+  return v === 'any' ? eb.exists(open) : eb.not(eb.exists(open));
+}
+
 function staleCond(eb: AnyEB, term: Extract<FilterTerm, { kind: 'field' }>, env: FilterEnv): Cond {
   const days = term.values.map((v) => {
     const m = /^(\d+)d?$/i.exec(v.trim());
@@ -964,6 +980,7 @@ export function dealFilterSpec(stages: { id: number; name: string; kind: string 
       { name: 'close', aliases: ['expected-close', 'closes'], type: 'custom', compile: (eb, t, env) => dayCond(eb, 'd.expected_close', t, env) },
       { name: 'closing', type: 'custom', compile: (eb, t, env) => eb.and([eb('st.kind', '=', 'open'), dayCond(eb, 'd.expected_close', t, env)]) },
       { name: 'stale', type: 'custom', compile: (eb, t, env) => staleCond(eb, t, env) },
+      { name: 'next-step', aliases: ['nextstep'], type: 'custom', compile: (eb, t) => nextStepCond(eb, t) },
       { name: 'created', type: 'datetime', column: 'd.created_at' },
       { name: 'updated', type: 'datetime', column: 'd.updated_at' },
       { name: 'won', type: 'datetime', column: 'd.won_at' },

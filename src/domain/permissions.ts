@@ -43,6 +43,7 @@ export const ACTIONS = {
   'pipeline.manage': 'pipelines, stages, lost reasons',
   'sla.manage': 'SLA policies and business-hours calendars',
   'db.admin': 'crm db restore and crm db vacuum',
+  'rule.manage': 'add, edit, enable, apply automation rules',
   'act-as': 'act for someone else (--as, CRM_USER)',
   notify: 'receive notifications',
 } as const;
@@ -62,6 +63,7 @@ export const PERMISSIONS: Record<Role, Partial<Record<Action, Scope>>> = {
     ...every('team', ['quote.write', 'order.write']),
     'import.run': 'all',
     'mail.import': 'all',
+    'rule.manage': 'all',
     notify: 'own',
   },
   rep: { read: 'all', ...every('own', ['contact.write', 'company.write', 'deal.write', 'activity.write', 'ticket.write', 'template.write', 'quote.write', 'notify']) },

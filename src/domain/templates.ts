@@ -253,6 +253,28 @@ const NEEDS: Record<string, string> = {
   me: 'you are not a known user: crm user add HANDLE --name …',
 };
 
+/**
+ * Fill the merge fields of free texts (automation's notification titles and messages) for the
+ * given records: the template fields plus `extra` (e.g. {{record}}, {{ticket.subject}}). Unlike a
+ * template, a field without a value here becomes empty — a notification still tells its news.
+ */
+export async function fillMergeFields(s: Session, texts: string[], input: RenderInput, extra: Record<string, string | null>): Promise<string[]> {
+  const data = await mergeData(s, input);
+  const value = (field: string): string => {
+    if (field in extra) return extra[field] ?? '';
+    const f = MERGE_FIELDS[field];
+    if (!f) return '';
+    const v = f.from === 'today' ? data.today : (data[f.from] as Record<string, unknown> | null)?.[f.key];
+    return v === null || v === undefined ? '' : String(v);
+  };
+  return texts.map((t) => t.replace(FIELD_RE, (_m, name: string) => value(name)));
+}
+
+/** Merge fields of `texts` that are neither template fields nor among `extra`. */
+export function unknownMergeFields(texts: (string | undefined)[], extra: string[]): string[] {
+  return fieldsOf(...texts).filter((f) => !(f in MERGE_FIELDS) && !extra.includes(f));
+}
+
 /** Render a template for the given records; with `log`, record it as an email in the same step. */
 export async function renderTemplate(s: Session, ref: string, input: RenderInput): Promise<Rendered> {
   const tpl = await getTemplate(s, ref);

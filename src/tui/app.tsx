@@ -9,7 +9,7 @@ import type { Session } from '../domain/session.js';
 import { FormScreen, HelpOverlay } from './components.js';
 import { formKey, formRefused, type FormState } from './form.js';
 import { allows } from '../domain/permissions.js';
-import { actionFor, setKeyPermits, AGENDA_KEYS, BOARD_KEYS, CONTACTS_KEYS, DASHBOARD_KEYS, QUEUE_KEYS, GLOBAL_KEYS, keyName, type GlobalAction, type Keymap } from './keymap.js';
+import { actionFor, setKeyPermits, AGENDA_KEYS, BOARD_KEYS, CONTACTS_KEYS, DASHBOARD_KEYS, INBOX_KEYS, QUEUE_KEYS, GLOBAL_KEYS, keyName, type GlobalAction, type Keymap } from './keymap.js';
 import { KeyRouter } from './key-router.js';
 import { useDataVersion, useNow, POLL_MS } from './live.js';
 import { AgendaScreen } from './screens/agenda/screen.js';
@@ -17,6 +17,7 @@ import { BoardScreen } from './screens/board/screen.js';
 import { QueueScreen } from './screens/queue/screen.js';
 import { ContactsScreen } from './screens/contacts/screen.js';
 import { DashboardScreen } from './screens/dashboard/screen.js';
+import { InboxScreen } from './screens/inbox/screen.js';
 import { errorText, type FormSpec, type Navigation, type ScreenProps, type StatusKind } from './screens/types.js';
 import { truncate } from './text.js';
 import { makeTheme } from './theme.js';
@@ -39,6 +40,7 @@ export const SCREEN_DEFS: Record<ScreenName, ScreenDef> = {
   contacts: { title: 'Contacts', keymap: CONTACTS_KEYS, component: (p) => <ContactsScreen {...p} /> },
   agenda: { title: 'Agenda', keymap: AGENDA_KEYS, component: (p) => <AgendaScreen {...p} /> },
   dashboard: { title: 'Dashboard', keymap: DASHBOARD_KEYS, component: (p) => <DashboardScreen {...p} /> },
+  inbox: { title: 'Inbox', keymap: INBOX_KEYS, component: (p) => <InboxScreen {...p} /> },
 };
 
 // ---- app state: a pure reducer -------------------------------------------------------------
@@ -88,6 +90,22 @@ function useTerminalSize(fixed?: Size): Size {
   return fixed ?? size;
 }
 
+/** Unread notifications of the acting user, reloaded with the data (0 when it cannot be read). */
+function useUnread(session: Session, dataVersion: number): number {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    let current = true;
+    import('../automation/inbox.js')
+      .then(({ unreadCount }) => unreadCount(session))
+      .then((c) => current && setN(c))
+      .catch(() => current && setN(0));
+    return () => {
+      current = false;
+    };
+  }, [session, dataVersion]);
+  return n;
+}
+
 // ---- the component --------------------------------------------------------------------------
 
 export interface AppProps {
@@ -122,6 +140,7 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
   const dataVersion = dbVersion * 1_000_000 + ownWrites;
   const changed = useCallback(() => setOwnWrites((n) => n + 1), []);
   const now = useNow(session, tickMs);
+  const unread = useUnread(session, dataVersion);
   const seen = useRef<Partial<Record<ScreenName, number>>>({});
   seen.current[state.screen] = dataVersion;
 
@@ -194,6 +213,7 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
         case 'contacts':
         case 'agenda':
         case 'dashboard':
+        case 'inbox':
           dispatch({ type: 'go', screen: action });
           return true;
       }
@@ -223,7 +243,8 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
   const screenHeight = rows - 2;
   const width = Math.max(20, size.columns);
 
-  const tabs = SCREENS.map((s, i) => ({ s, text: ` ${i + 1} ${SCREEN_DEFS[s].title} ` }));
+  // The inbox tab carries the unread count: the badge that says a rule wants you.
+  const tabs = SCREENS.map((s, i) => ({ s, text: ` ${i + 1} ${SCREEN_DEFS[s].title}${s === 'inbox' && unread > 0 ? ` (${unread})` : ''} ` }));
   // Who you are: the acting user and role (crm whoami), then the database.
   const who = session.principal ? `${session.actor} (${session.principal.role})` : session.actor;
   const title = label ? ` ${who} · ${label}` : ` ${who}`;

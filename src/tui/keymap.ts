@@ -89,7 +89,7 @@ export function keysLabel(b: KeyBinding): string {
 
 // ---- the tables -----------------------------------------------------------------------------
 
-export type GlobalAction = 'next-screen' | 'prev-screen' | 'contacts' | 'board' | 'queue' | 'agenda' | 'dashboard' | 'help' | 'quit';
+export type GlobalAction = 'next-screen' | 'prev-screen' | 'contacts' | 'board' | 'queue' | 'agenda' | 'dashboard' | 'inbox' | 'help' | 'quit';
 
 export const GLOBAL_KEYS: Keymap<GlobalAction> = [
   { action: 'next-screen', keys: ['tab'], description: 'next screen', footer: true, short: 'screens' },
@@ -99,6 +99,7 @@ export const GLOBAL_KEYS: Keymap<GlobalAction> = [
   { action: 'contacts', keys: ['3'], description: 'contacts' },
   { action: 'agenda', keys: ['4'], description: 'agenda' },
   { action: 'dashboard', keys: ['5'], description: 'dashboard: KPIs, pipeline, SLA' },
+  { action: 'inbox', keys: ['6'], description: 'inbox: notifications from rules' },
   { action: 'help', keys: ['?'], description: 'help: all keys', footer: true, short: 'keys' },
   { action: 'quit', keys: ['q', 'ctrl+c'], description: 'quit', footer: true },
 ];
@@ -253,3 +254,11 @@ export function splitChunk(input: string): { input: string; key: KeyInfo }[] {
   }
   return out;
 }
+
+export type InboxAction = 'open' | 'read-all' | ListAction;
+
+export const INBOX_KEYS: Keymap<InboxAction> = [
+  { action: 'open', keys: ['enter'], description: 'mark read and open its record (a contact opens on the contacts screen)', footer: true, short: 'open' },
+  { action: 'read-all', keys: ['a'], description: 'mark every notification read', footer: true, short: 'all read' },
+  ...LIST_KEYS,
+];

@@ -19,11 +19,11 @@ function open(screen: 'contacts' | 'board' | 'queue' | 'agenda' = 'contacts', op
 
 describe('app shell', () => {
   it('app reducer cycles through the screens with tab and back with shift-tab', () => {
-    let s = { screen: 'dashboard' as const, visited: ['dashboard' as const], help: false };
+    let s = { screen: 'inbox' as const, visited: ['inbox' as const], help: false };
     const next = appReducer(s, { type: 'cycle', by: 1 });
     expect(next.screen).toBe('board');
-    expect(next.visited).toEqual(['dashboard', 'board']);
-    expect(appReducer(next, { type: 'cycle', by: -1 }).screen).toBe('dashboard');
+    expect(next.visited).toEqual(['inbox', 'board']);
+    expect(appReducer(next, { type: 'cycle', by: -1 }).screen).toBe('inbox');
   });
 
   it('fits 80×24: never more lines than the terminal, no line wider than it', async () => {

@@ -1,4 +1,5 @@
 /** `crm help <topic>` texts. Add a topic here when a concept needs more than --help. */
+import { AUTOMATION_HELP } from '../../automation/help.js';
 import { LIFECYCLE_HELP } from '../../domain/contacts.js';
 import { SLA_HELP } from '../../domain/sla/help.js';
 import { KPI_HELP } from '../../reports/glossary.js';
@@ -53,6 +54,7 @@ Deals:
   close:<2026-12-31   expected close date (calendar days in your time zone)
   closing:this-month  open deals expected to close in that period
   stale:>30d          open deals more than 30 days in their current stage
+  next-step:none      no open task on the deal or its company (next-step:any: there is one)
                       (stale:>=14, stale:<7d, stale:7d..30d)
   won:this-quarter    won (or lost:) in a period;  reason:price  the lost reason
   contact:sara@example.com   primary contact or any contact on the deal
@@ -152,5 +154,6 @@ export const topics: Record<string, { summary: string; text: string }> = {
   lifecycle: { summary: 'lead → prospect → customer, or inactive: what each means', text: LIFECYCLE_HELP },
   sla: { summary: 'SLA metrics (first reply, next reply, resolution), pauses, business time', text: SLA_HELP },
   sharing: { summary: 'one database for a team: locking, backups, network drives, permissions', text: SHARING_HELP },
+  automation: { summary: 'rules (triggers, conditions, actions), crm automate run, the inbox, shipped examples', text: AUTOMATION_HELP },
   roles: { summary: 'who may do what: the roles (admin, manager, rep, …) and their permissions', text: rolesHelp() },
 };

@@ -18,9 +18,11 @@ const resolvers: Record<string, (s: Session, ref: string) => Promise<number>> = 
   user: async (s, ref) => (await getUser(s, ref)).id,
   // Refused actions are filed under the user who was refused.
   permission: async (s, ref) => (await getUser(s, ref)).id,
+  // A rule by name or id; its firings are audited under it (action "fire").
+  rule: async (s, ref) => (await (await import('../../automation/rules.js')).getRule(s, ref)).id,
 };
 
-export const HISTORY_ENTITIES = ['contact', 'company', 'user', 'deal', 'ticket', 'activity', 'campaign', 'stage', 'calendar', 'sla_policy', 'kb', 'problem', 'permission', 'product', 'quote', 'order', 'invoice', 'contract'];
+export const HISTORY_ENTITIES = ['contact', 'company', 'user', 'deal', 'ticket', 'activity', 'campaign', 'stage', 'calendar', 'sla_policy', 'kb', 'problem', 'permission', 'product', 'quote', 'order', 'invoice', 'contract', 'rule'];
 
 function summarize(r: AuditRecord): string {
   if (!r.changes) return '';

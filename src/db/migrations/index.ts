@@ -10,6 +10,7 @@ import * as m0009 from './0009_users_access.js';
 import * as m0010 from './0010_custom_fields_segments.js';
 import * as m0011 from './0011_sales_documents.js';
 import * as m0012 from './0012_fx_rates.js';
+import * as m0013 from './0013_automation.js';
 import * as m0014 from './0014_kb_problems_warranty.js';
 import * as m0015 from './0015_mail_messages.js';
 import * as m0016 from './0016_user_calendar.js';
@@ -22,6 +23,6 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [m0001, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0014, m0015, m0016, m0018, m0019];
+export const migrations: Migration[] = [m0001, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0018, m0019];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

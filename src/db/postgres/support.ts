@@ -225,6 +225,21 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'contract add',
   'contract list',
   'contract show',
+  'rule add',
+  'rule list',
+  'rule show',
+  'rule edit',
+  'rule enable',
+  'rule disable',
+  'rule remove',
+  'rule history',
+  'rule apply',
+  'rule export',
+  'rule test',
+  'automate run',
+  'inbox',
+  'inbox show',
+  'inbox read',
 ]);
 
 /** Commands that never open --db's database: help and db path run whatever it names; db copy opens its own FROM and TO. */
