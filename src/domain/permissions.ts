@@ -67,7 +67,7 @@ export const PERMISSIONS: Record<Role, Partial<Record<Action, Scope>>> = {
     notify: 'own',
   },
   rep: { read: 'all', ...every('own', ['contact.write', 'company.write', 'deal.write', 'activity.write', 'ticket.write', 'template.write', 'quote.write', 'notify']) },
-  agent: { read: 'all', 'ticket.write': 'all', 'kb.write': 'all', 'problem.write': 'all', 'mail.import': 'all', ...every('own', ['contact.write', 'activity.write', 'notify']) },
+  agent: { read: 'all', 'ticket.write': 'team', 'kb.write': 'all', 'problem.write': 'all', 'mail.import': 'all', ...every('own', ['contact.write', 'activity.write', 'notify']) },
   marketing: { read: 'all', 'campaign.write': 'all', 'contact.write': 'all', 'template.write': 'all', ...every('own', ['company.write', 'activity.write', 'notify']) },
   finance: { read: 'all', ...every('all', ['quota.write', 'fx.write', 'product.write', 'order.write', 'invoice.write']), notify: 'own' },
   'data-steward': { read: 'all', ...every('all', ['contact.write', 'company.write', 'deal.write', 'product.write', 'record.merge', 'import.run']), notify: 'own' },
@@ -112,6 +112,12 @@ export interface Target {
   /** "deal #4", for the message. */
   label: string;
   ownerId: number | null;
+  /**
+   * Whose record an unowned one is. 'queue': a ticket nobody is assigned to is in the shared
+   * queue, which every role with a team-wide (or wider) scope may take up (agents answer and
+   * assign new tickets); otherwise an unowned record needs scope all.
+   */
+  unowned?: 'queue';
 }
 
 /** A refusal: exit 1, naming the permission and who has it. */
@@ -122,10 +128,10 @@ export class PermissionError extends CrmError {
 }
 
 /** Whether a principal's scope covers a record of ownerId (owned by nobody: only scope all). */
-export async function covers(s: Session, p: Principal, scope: Scope, ownerId: number | null | undefined): Promise<boolean> {
+export async function covers(s: Session, p: Principal, scope: Scope, ownerId: number | null | undefined, unowned?: 'queue'): Promise<boolean> {
   if (scope === 'all') return true;
   if (ownerId === undefined) return true; // a new record, owned by the actor
-  if (ownerId === null) return false;
+  if (ownerId === null) return unowned === 'queue' && scope === 'team';
   if (ownerId === p.userId) return true;
   if (scope !== 'team' || !p.team) return false;
   const owner = await s.db.kysely.selectFrom('users').select('team').where('id', '=', ownerId).executeTakeFirst();
@@ -133,12 +139,12 @@ export async function covers(s: Session, p: Principal, scope: Scope, ownerId: nu
 }
 
 /** Sync version of the decision for callers that have the owner's team at hand (the TUI hides keys with it). */
-export function allows(p: Principal | undefined, action: Action, target?: { ownerId: number | null; ownerTeam?: string | null }): boolean {
+export function allows(p: Principal | undefined, action: Action, target?: { ownerId: number | null; ownerTeam?: string | null; unowned?: 'queue' }): boolean {
   if (!p) return true;
   const scope = scopeOf(p.role, action);
   if (!scope) return false;
   if (scope === 'all' || !target) return true;
-  if (target.ownerId === null) return false;
+  if (target.ownerId === null) return target.unowned === 'queue' && scope === 'team';
   if (target.ownerId === p.userId) return true;
   return scope === 'team' && Boolean(p.team) && target.ownerTeam === p.team;
 }
@@ -152,7 +158,7 @@ export async function authorize(s: Session, action: Action, target?: Target): Pr
   const p = s.principal;
   if (!p) return;
   const scope = scopeOf(p.role, action);
-  if (scope && (await covers(s, p, scope, target ? target.ownerId : undefined))) return;
+  if (scope && (await covers(s, p, scope, target ? target.ownerId : undefined, target?.unowned))) return;
   const needed: Scope = !scope ? 'own' : scope === 'own' ? 'team' : 'all';
   const what = target ? ` on ${target.label}` : '';
   const needs = needed === 'own' ? action : `${action} on ${needed === 'all' ? 'all records' : "the team's records"}`;
@@ -202,7 +208,8 @@ ${head.trimEnd()}
 ${rows.join('\n')}
 
   own   records the user owns (a ticket: is assigned to)
-  team  records owned by members of the user's team (crm user edit sara --team East)
+  team  records owned by members of the user's team (crm user edit sara --team East),
+        and unassigned tickets (the shared queue)
   all   every record;   ·  not allowed
 
 What each action covers:
@@ -213,6 +220,7 @@ crm user edit sara --login sr). Only an admin may act for someone else (--as, CR
 history then says "root on behalf of sara". A refusal exits 1, names the permission and the
 roles that have it, and is written to the audit log (crm history permission sara).
 On SQLite the file's permissions are the security boundary: anyone who can write the file can
-change it with other tools, so these checks are guard rails. Change roles: crm user edit HANDLE --role ROLE.
+change it with other tools, so these checks are guard rails; on PostgreSQL, people connecting as
+their own role (crm db grant) are held to this table by the server. Change roles: crm user edit HANDLE --role ROLE.
 `;
 }

@@ -373,7 +373,7 @@ async function applyChangeId(s: Session, ref: string | number, plan: (t: Ticket,
   // Refused before the write transaction: a refusal is audited, and a rollback would lose that.
   if (s.principal) {
     const first = await getTicketRow(s.db.kysely, ref);
-    await authorize(s, 'ticket.write', { label: `ticket #${first.id}`, ownerId: first.assignee_id });
+    await authorize(s, 'ticket.write', { label: `ticket #${first.id}`, ownerId: first.assignee_id, unowned: 'queue' });
   }
   const at = nowIso(s);
   const id = await writeTransaction(s.db, async (trx) => {
@@ -561,7 +561,7 @@ export async function rateTicket(s: Session, ref: string | number, score: string
 /** Reopen: solved → open. Also takes a pending or on-hold ticket back to open. */
 export async function reopenTicket(s: Session, ref: string | number, expectVersion?: number): Promise<TicketDetail> {
   const t = await getTicketRow(s.db.kysely, ref);
-  await authorize(s, 'ticket.write', { label: `ticket #${t.id}`, ownerId: t.assignee_id });
+  await authorize(s, 'ticket.write', { label: `ticket #${t.id}`, ownerId: t.assignee_id, unowned: 'queue' });
   checkVersion(t, expectVersion);
   if (t.status === 'new' || t.status === 'open') throw new UserError(`Ticket #${t.id} is ${t.status}; there is nothing to reopen.`, undefined, 'no_change');
   return setTicketStatus(s, t.id, 'open', { expectVersion });

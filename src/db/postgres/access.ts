@@ -31,12 +31,13 @@ import { ACTIONS, PERMISSIONS, ROLES, type Action } from '../../domain/permissio
 export const MEMBER_ROLE = 'crm_member';
 
 /** Tables whose rows have an owner: the action that changes them and the owner column. */
-const OWNED: Record<string, { action: Action; owner: string }> = {
+const OWNED: Record<string, { action: Action; owner: string; queue?: boolean }> = {
   contacts: { action: 'contact.write', owner: 'owner_id' },
   companies: { action: 'company.write', owner: 'owner_id' },
   deals: { action: 'deal.write', owner: 'owner_id' },
   activities: { action: 'activity.write', owner: 'owner_id' },
-  tickets: { action: 'ticket.write', owner: 'assignee_id' },
+  // An unassigned ticket is in the shared queue: a team-wide scope takes it up (permissions.ts covers()).
+  tickets: { action: 'ticket.write', owner: 'assignee_id', queue: true },
   quotas: { action: 'quota.write', owner: 'owner_id' },
 };
 
@@ -106,6 +107,10 @@ $f$`,
     `CREATE OR REPLACE FUNCTION crm_may_do(p_action text) RETURNS boolean LANGUAGE sql STABLE AS $f$
   SELECT COALESCE((SELECT crm_scope(me.role, p_action) IS NOT NULL FROM crm_me(current_user) me), false)
 $f$`,
+    // The connected person's scope for an action ('own', 'team', 'all'; NULL: none).
+    `CREATE OR REPLACE FUNCTION crm_my_scope(p_action text) RETURNS text LANGUAGE sql STABLE AS $f$
+  SELECT crm_scope(me.role, p_action) FROM crm_me(current_user) me
+$f$`,
     // Whether the connected person's scope for an action covers a record of p_owner (permissions.ts covers()).
     `CREATE OR REPLACE FUNCTION crm_may(p_action text, p_owner bigint) RETURNS boolean LANGUAGE sql STABLE AS $f$
   SELECT COALESCE((SELECT CASE crm_scope(me.role, p_action)
@@ -126,8 +131,10 @@ $f$`,
     ...policy(table, 'crm_update', `FOR UPDATE USING (${notPerson} OR ${change}) WITH CHECK (${notPerson} OR ${write})`),
     ...policy(table, 'crm_delete', `FOR DELETE USING (${notPerson} OR ${change})`),
   ];
-  for (const [table, { action, owner }] of Object.entries(OWNED)) {
-    out.push(...guard(table, `(SELECT crm_may_do(${lit(action)}))`, `crm_may(${lit(action)}, ${ident(owner)})`));
+  for (const [table, { action, owner, queue }] of Object.entries(OWNED)) {
+    const may = `crm_may(${lit(action)}, ${ident(owner)})`;
+    const change = queue ? `(${may} OR (${ident(owner)} IS NULL AND (SELECT crm_my_scope(${lit(action)})) = 'team'))` : may;
+    out.push(...guard(table, `(SELECT crm_may_do(${lit(action)}))`, change));
   }
   for (const [table, c] of Object.entries(CHILDREN)) {
     const parentOwner = `(SELECT p.${ident(c.owner)} FROM ${ident(c.parent)} p WHERE p.id = ${ident(table)}.${ident(c.key)})`;

@@ -119,3 +119,33 @@ describe('crm db grant', () => {
     expect(lite.stderr).toContain('for PostgreSQL');
   });
 });
+
+describe('the shared ticket queue', () => {
+  it('an agent takes up unassigned tickets and their team\'s, not another team\'s assigned ones — in crm and in psql alike', async () => {
+    const admin = (argv: string[]) => runCli(argv, { db: url });
+    for (const [handle, team] of [['ada', 'support-eu'], ['eli', 'support-eu'], ['jun', 'support-asia']] as const) {
+      expect((await admin(['user', 'add', handle, '--name', handle, '--role', 'agent', '--team', team])).exitCode).toBe(0);
+      expect((await admin(['db', 'grant', handle, '--role', `${prefix}_${handle}`])).exitCode).toBe(0);
+      await pgQuery(url, `ALTER ROLE "${prefix}_${handle}" PASSWORD 'pw'`);
+    }
+    const open = async (subject: string, assignee?: string) => {
+      const r = await admin(['ticket', 'open', subject, ...(assignee ? ['--assignee', assignee] : []), '--json']);
+      expect(r.exitCode, r.stderr).toBe(0);
+      return String(r.json().id);
+    };
+    const unassigned = await open('Printer on fire');
+    const elis = await open('VPN down', 'eli');
+    const juns = await open('Invoice question', 'jun');
+    for (const id of [unassigned, elis]) {
+      const r = await crmAs('ada', ['ticket', 'reply', id, 'On it.']);
+      expect(r.exitCode, r.stderr).toBe(0);
+    }
+    const refused = await crmAs('ada', ['ticket', 'reply', juns, 'Mine now.']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('ticket.write');
+    expect((await psql('ada', `UPDATE tickets SET priority = 'high' WHERE id = ${juns}`)).rowCount).toBe(0);
+    expect((await psql('ada', `UPDATE tickets SET priority = 'high' WHERE id IN (${unassigned}, ${elis})`)).rowCount).toBe(2);
+    // A rep works only the tickets assigned to them: not the shared queue.
+    expect((await psql('sara', `UPDATE tickets SET priority = 'low' WHERE id = ${unassigned}`)).rowCount).toBe(0);
+  });
+});
