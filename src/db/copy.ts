@@ -47,7 +47,9 @@ function referenceSchema(): { plan: CopyTable[]; seeds: Map<string, unknown[][]>
   if (reference) return reference;
   const mem = openDatabase(':memory:', { migrations: shippedMigrations });
   try {
-    const names = (mem.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).filter((n) => !ENGINE_TABLES.test(n));
+    // Ordinary tables only: a virtual table (an FTS5 index such as kb_search) and its shadow
+    // tables are derived data, rebuilt on the target after the copy (rebuildDerived).
+    const names = (mem.sqlite.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' ORDER BY name").pluck().all() as string[]).filter((n) => !ENGINE_TABLES.test(n));
     const info = new Map<string, { columns: string[]; key: string[]; fks: { from: string; table: string }[] }>();
     for (const name of names) {
       const cols = mem.sqlite.prepare(`PRAGMA table_xinfo(${quote(name)})`).all() as { name: string; pk: number; hidden: number }[];
@@ -208,9 +210,17 @@ export async function copyDatabase(from: AnyDb, to: AnyDb, shownTo: string): Pro
         const { resetIdentitySequences } = await import('./postgres/sequences.js');
         await resetIdentitySequences(target);
       }
+      await rebuildDerived(target, to.engine);
       return { tables, rows: tables.reduce((n, t) => n + t.rows, 0) };
     }),
   );
+}
+
+/** What the target derives from the copied rows: the knowledge base's search index (SQLite's FTS5 tables). */
+async function rebuildDerived(target: Trx, engine: AnyDb['engine']): Promise<void> {
+  const { indexKbArticle } = await import('./kb-search.js');
+  const articles = await target.selectFrom('kb_articles').select(['id', 'title', 'body', 'archived_at']).execute();
+  for (const a of articles) await indexKbArticle(target, engine, { id: a.id, title: a.title, body: a.body, live: a.archived_at === null });
 }
 
 async function insertRows(target: Trx, t: CopyTable, rows: unknown[][]): Promise<void> {
