@@ -102,3 +102,19 @@ export function fxGroupBy(scope: ReportScope, alias = 'd'): Frag {
   const c = (col: string) => sql.ref(`${alias}.${col}`);
   return sql`, ${c('amount_minor')}, ${c('won_at')}, ${c('lost_at')}, ${c('expected_close')}`;
 }
+
+/**
+ * --in CUR for a report over documents (orders, invoices) rather than deals: the per-document
+ * amount and its conversion day as the columns convertDealRows reads (fxMinor, fxClose), so each
+ * row sums ONE amount of ONE day and the conversion is the sum of per-document conversions.
+ */
+export function fxDocumentColumns(scope: ReportScope, amount: Frag, day: Frag): Frag {
+  if (!scope.fx) return sql``;
+  return sql`, ${amount} AS "fxMinor", ${day} AS "fxClose"`;
+}
+
+/** The extra GROUP BY terms matching fxDocumentColumns. */
+export function fxDocumentGroupBy(scope: ReportScope, amount: Frag, day: Frag): Frag {
+  if (!scope.fx) return sql``;
+  return sql`, ${amount}, ${day}`;
+}

@@ -102,6 +102,8 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'report activity',
   'report data-quality',
   'report sources',
+  'report sales',
+  'report invoices',
   'ticket open',
   'ticket list',
   'ticket show',
