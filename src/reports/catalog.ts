@@ -27,6 +27,7 @@ export const reportCatalog: ReportEntry[] = [
   { name: 'kpi', load: async () => (await import('./kpi/index.js')).definition },
   { name: 'data-quality', load: async () => (await import('./data-quality/index.js')).definition },
   { name: 'sales', load: async () => (await import('./sales/index.js')).definition },
+  { name: 'customers', load: async () => (await import('./customers/index.js')).definition },
   { name: 'invoices', load: async () => (await import('./invoices/index.js')).definition },
   { name: 'sources', load: async () => (await import('./sources/index.js')).definition },
 ];

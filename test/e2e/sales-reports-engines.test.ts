@@ -170,4 +170,39 @@ describe.each(ENGINES)('report invoices and report sales on %s', (engine) => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/No exchange rate from EUR to JPY on or before 2026-08-01/);
   });
+
+  it('customers: lifetime value, first and last purchase, purchases; retention and churn vs the previous period', () => {
+    const q4 = json(['report', 'customers', '--period', '2026-Q4']);
+    expect(q4.previousPeriod.label).toBe('2026-Q3');
+    const pick = (rows: Record<string, unknown>[]) => rows.map((r) => [r.company, r.purchases, r.lifetimeValue, r.firstPurchase, r.lastPurchase, r.purchasesInPeriod, r.status]);
+    // Acme: SO-0002 and SO-0005 (SO-0004 cancelled), first ever in Q4: new. Globex: Q3 (SO-0001) and Q4 (SO-0003): retained.
+    expect(pick(q4.rows)).toEqual([
+      ['Acme', 2, money(['350.00', 'EUR'], ['120.00', 'USD']), '2026-10-05', '2026-12-01', 2, 'new'],
+      ['Globex', 2, money(['20.00', 'EUR'], ['240.00', 'USD']), '2026-08-01', '2026-11-12', 1, 'retained'],
+    ]);
+    expect(q4.totals).toMatchObject({ customers: 2, active: 2, new: 1, previousActive: 1, retained: 1, churned: 0, retention: 1, churn: 0 });
+    // November vs October: Acme bought in October only (its November order was cancelled): churned;
+    // Globex bought in November, not October, but in August: returning.
+    const nov = json(['report', 'customers', '--period', '2026-11']);
+    expect(nov.rows.map((r: Record<string, unknown>) => [r.company, r.purchasesInPeriod, r.status])).toEqual([
+      ['Acme', 0, 'churned'],
+      ['Globex', 1, 'returning'],
+    ]);
+    expect(nov.totals).toMatchObject({ previousActive: 1, retained: 0, churned: 1, retention: 0, churn: 1, returning: 1 });
+    // --in EUR: lifetime value = each order at its order date (Acme 350 + 120 / 1.25; Globex 20 + 240 / 1.2).
+    const eur = json(['report', 'customers', '--period', '2026-Q4', '--in', 'EUR']);
+    expect(eur.rows.map((r: Record<string, unknown>) => r.lifetimeValue)).toEqual([money(['446.00', 'EUR']), money(['220.00', 'EUR'])]);
+    expect(eur.totals.lifetimeValue).toEqual(money(['666.00', 'EUR']));
+    // As of 2026-10-31 Q3 → Q4 so far: Acme new (October), Globex bought in Q3 only: churned.
+    const early = json(['report', 'customers', '--as-of', '2026-10-31']);
+    expect(early.period.label).toBe('2026');
+    const oct = json(['report', 'customers', '--period', '2026-Q4', '--as-of', '2026-10-31']);
+    expect(oct.rows.map((r: Record<string, unknown>) => [r.company, r.purchases, r.status])).toEqual([
+      ['Acme', 1, 'new'],
+      ['Globex', 1, 'churned'],
+    ]);
+    const explain = crm(['report', 'customers', '--period', '2026-Q4', '--explain']).stdout;
+    expect(explain).toContain('retained = bought in the previous period and again in this one');
+    expect(explain).toContain('Retention = retained ÷ customers who bought in the previous period');
+  });
 });

@@ -104,6 +104,7 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'report sources',
   'report sales',
   'report invoices',
+  'report customers',
   'ticket open',
   'ticket list',
   'ticket show',
