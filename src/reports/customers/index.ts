@@ -1,6 +1,7 @@
 /** crm report customers: lifetime value, first and last purchase, purchase count; retention and churn per period. */
 import { zonedDay } from '../../db/filter.js';
 import { defineReport } from '../engine.js';
+import { asOfDay as asOfDayOf } from '../scope.js';
 import { convertDealRows } from '../fx.js';
 import { buildCustomers } from './build.js';
 import { customerOrders } from './query.js';
@@ -15,7 +16,7 @@ export const definition = defineReport({
   money: true,
   async run({ session, scope }) {
     const day = (iso: string) => zonedDay(iso, scope.timeZone);
-    const asOfDay = day(scope.historical ? new Date(Date.parse(scope.asOf) - 1).toISOString() : scope.asOf);
+    const asOfDay = asOfDayOf(scope);
     const previous = scope.period.previous();
     const windows = { asOfDay, period: [day(scope.period.start), day(scope.period.end)] as [string, string], previous: [day(previous.start), day(previous.end)] as [string, string] };
     const rows = convertDealRows(scope, await customerOrders(session.db, scope, windows), ['amountMinor']);

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
-import { fxDocumentColumns, fxDocumentGroupBy, type Frag } from '../query.js';
+import { fxDocumentColumns, fxDocumentGroupBy, orderLiveCondition, orderOwnerCondition } from '../query.js';
 
 export interface CustomerRow {
   companyId: number;
@@ -27,9 +27,8 @@ export interface CustomerWindows {
 }
 
 export async function customerOrders(db: AnyDb, scope: ReportScope, w: CustomerWindows): Promise<CustomerRow[]> {
-  const live = scope.historical ? sql`(o.cancelled_at IS NULL OR o.cancelled_at > ${scope.asOf}) AND o.created_at <= ${scope.asOf}` : sql`o.status <> 'cancelled'`;
-  const owner = sql`COALESCE(d.owner_id, o.owner_id)`;
-  const owners: Frag = scope.ownerIds === null ? sql`` : scope.ownerIds.length === 0 ? sql` AND 1 = 0` : sql` AND ${owner} IN (${sql.join(scope.ownerIds)})`;
+  const live = orderLiveCondition(scope);
+  const owners = orderOwnerCondition(scope);
   const inWindow = ([start, end]: [string, string]) => sql`CASE WHEN o.ordered_on >= ${start} AND o.ordered_on < ${end} THEN 1 ELSE 0 END`;
   const q = sql<CustomerRow>`
     SELECT o.company_id AS "companyId", c.name AS "company", o.currency AS "currency",

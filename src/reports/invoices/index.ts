@@ -1,7 +1,7 @@
 /** crm report invoices: open invoices aged by days overdue as of the report's as-of day. */
-import { zonedDay } from '../../db/filter.js';
 import { addDays } from '../../domain/quotes.js';
 import { defineReport } from '../engine.js';
+import { asOfDay as asOfDayOf } from '../scope.js';
 import { convertDealRows } from '../fx.js';
 import { buildInvoiceAgeing } from './build.js';
 import { openInvoicesByBucket } from './query.js';
@@ -21,8 +21,7 @@ export const definition = defineReport<{ by?: 'company' }>({
   money: true,
   options: [{ flags: '--by <group>', description: 'also break the buckets down by company', choices: ['company'] }],
   async run({ session, scope, flags }) {
-    // A named day (--as-of 2026-12-31) is the next midnight: the day is the one that just ended.
-    const asOfDay = zonedDay(scope.historical ? new Date(Date.parse(scope.asOf) - 1).toISOString() : scope.asOf, scope.timeZone);
+    const asOfDay = asOfDayOf(scope);
     const edges = [asOfDay, addDays(asOfDay, -30), addDays(asOfDay, -60), addDays(asOfDay, -90)];
     const byCompany = flags.by === 'company';
     const rows = await openInvoicesByBucket(session.db, scope, asOfDay, edges, byCompany);

@@ -1,6 +1,7 @@
 /** crm report sales: orders dated in the period per product, owner, company or month. */
 import { zonedDay } from '../../db/filter.js';
 import { defineReport } from '../engine.js';
+import { asOfDay as asOfDayOf } from '../scope.js';
 import { convertDealRows } from '../fx.js';
 import { monthsOf } from '../months.js';
 import { buildSales } from './build.js';
@@ -22,7 +23,7 @@ export const definition = defineReport<{ by: SalesBy }>({
   options: [{ flags: '--by <group>', description: 'group by', choices: SALES_BY, default: 'product' }],
   async run({ session, scope, flags }) {
     const day = (iso: string) => zonedDay(iso, scope.timeZone);
-    const asOfDay = day(scope.historical ? new Date(Date.parse(scope.asOf) - 1).toISOString() : scope.asOf);
+    const asOfDay = asOfDayOf(scope);
     const months = flags.by === 'month' ? monthsOf(scope.period, scope.timeZone) : undefined;
     const w = { startDay: day(scope.period.start), endDay: day(scope.period.end), asOfDay, monthDays: months?.boundaries.map(day) };
     const rows = await salesByGroup(session.db, { ...scope, fx: null }, flags.by, w);

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { AnyDb } from '../../db/engine.js';
 import type { ReportScope } from '../scope.js';
-import { bucketCase, fxDocumentColumns, fxDocumentGroupBy, type Frag } from '../query.js';
+import { bucketCase, fxDocumentColumns, fxDocumentGroupBy, orderLiveCondition, orderOwner, orderOwnerCondition, type Frag } from '../query.js';
 
 export const SALES_BY = ['product', 'owner', 'company', 'month'] as const;
 export type SalesBy = (typeof SALES_BY)[number];
@@ -30,9 +30,8 @@ export interface SalesWindow {
 }
 
 export async function salesByGroup(db: AnyDb, scope: ReportScope, by: SalesBy, w: SalesWindow): Promise<SalesRow[]> {
-  const live = scope.historical ? sql`(o.cancelled_at IS NULL OR o.cancelled_at > ${scope.asOf}) AND o.created_at <= ${scope.asOf}` : sql`o.status <> 'cancelled'`;
-  const owner = sql`COALESCE(d.owner_id, o.owner_id)`;
-  const owners: Frag = scope.ownerIds === null ? sql`` : scope.ownerIds.length === 0 ? sql` AND 1 = 0` : sql` AND ${owner} IN (${sql.join(scope.ownerIds)})`;
+  const live = orderLiveCondition(scope);
+  const owners = orderOwnerCondition(scope);
   const where = sql`${live} AND o.ordered_on >= ${w.startDay} AND o.ordered_on < ${w.endDay} AND o.ordered_on <= ${w.asOfDay}${owners}`;
   if (by === 'product') {
     const q = sql<SalesRow>`
@@ -51,9 +50,9 @@ export async function salesByGroup(db: AnyDb, scope: ReportScope, by: SalesBy, w
   let join: Frag = sql``;
   switch (by) {
     case 'owner':
-      key = owner;
+      key = orderOwner;
       label = sql`u.handle`;
-      join = sql` LEFT JOIN users u ON u.id = ${owner}`;
+      join = sql` LEFT JOIN users u ON u.id = ${orderOwner}`;
       break;
     case 'company':
       key = sql`o.company_id`;
