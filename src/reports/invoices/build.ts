@@ -92,8 +92,9 @@ export function buildInvoiceAgeing(rows: AgeingRow[], p: { scope: ReportScope; a
       title: 'By company',
       columns: [
         { key: 'company', label: 'Company', minWidth: 10 },
-        { key: 'invoices', label: 'Invoices', format: 'int' },
-        ...AGEING_BUCKETS.map((b) => ({ key: b.key, label: b.label.replace(' days', ''), format: 'money' as const })),
+        // On a narrow terminal the count goes first, then the current column (the total stays).
+        { key: 'invoices', label: 'Invoices', format: 'int', priority: 7 },
+        ...AGEING_BUCKETS.map((b, i) => ({ key: b.key, label: b.label.replace(' days', ''), format: 'money' as const, priority: i === 0 ? 6 : 5 })),
         { key: 'outstanding', label: 'Outstanding', format: 'money' },
       ],
       rows: companyRows as unknown as Record<string, unknown>[],
