@@ -26,5 +26,8 @@ export const reportCatalog: ReportEntry[] = [
   { name: 'activity', load: async () => (await import('./activity/index.js')).definition },
   { name: 'kpi', load: async () => (await import('./kpi/index.js')).definition },
   { name: 'data-quality', load: async () => (await import('./data-quality/index.js')).definition },
+  { name: 'sales', load: async () => (await import('./sales/index.js')).definition },
+  { name: 'customers', load: async () => (await import('./customers/index.js')).definition },
+  { name: 'invoices', load: async () => (await import('./invoices/index.js')).definition },
   { name: 'sources', load: async () => (await import('./sources/index.js')).definition },
 ];

@@ -82,7 +82,7 @@ export function checkScopeFlags(def: AnyReportDefinition, flags: CommonReportFla
     throw new UsageError(`crm report ${def.name} takes no --${periodFlag}: it reports the records as they stand, not a period.`, flags.asOf === undefined && def.asOf === true ? `Use --as-of DATE to see it as of an earlier moment.` : `Run: crm report ${def.name} --help`);
   }
   if (def.asOf !== true && flags.asOf !== undefined) throw new UsageError(`crm report ${def.name} takes no --as-of: ${def.asOf}`, `Run: crm report ${def.name} --help`);
-  if (!def.money && flags.in !== undefined) throw new UsageError(`crm report ${def.name} takes no --in: it sums no money.`, 'The money reports take --in CUR: pipeline, forecast, win-rate, quota, lost-reasons, sources, kpi.');
+  if (!def.money && flags.in !== undefined) throw new UsageError(`crm report ${def.name} takes no --in: it sums no money.`, 'The money reports take --in CUR: pipeline, forecast, win-rate, quota, lost-reasons, sources, kpi, sales, invoices, customers.');
   if (def.owners !== true && (flags.owner?.length || flags.team !== undefined)) {
     throw new UsageError(`crm report ${def.name} takes no --${flags.team !== undefined ? 'team' : 'owner'}: ${def.owners}`, `Run: crm report ${def.name} --help`);
   }

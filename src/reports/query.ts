@@ -102,3 +102,34 @@ export function fxGroupBy(scope: ReportScope, alias = 'd'): Frag {
   const c = (col: string) => sql.ref(`${alias}.${col}`);
   return sql`, ${c('amount_minor')}, ${c('won_at')}, ${c('lost_at')}, ${c('expected_close')}`;
 }
+
+/**
+ * --in CUR for a report over documents (orders, invoices) rather than deals: the per-document
+ * amount and its conversion day as the columns convertDealRows reads (fxMinor, fxClose), so each
+ * row sums ONE amount of ONE day and the conversion is the sum of per-document conversions.
+ */
+export function fxDocumentColumns(scope: ReportScope, amount: Frag, day: Frag): Frag {
+  if (!scope.fx) return sql``;
+  return sql`, ${amount} AS "fxMinor", ${day} AS "fxClose"`;
+}
+
+/** The extra GROUP BY terms matching fxDocumentColumns. */
+export function fxDocumentGroupBy(scope: ReportScope, amount: Frag, day: Frag): Frag {
+  if (!scope.fx) return sql``;
+  return sql`, ${amount}, ${day}`;
+}
+
+/** Orders (alias o, joined to their deal as d) that count: not cancelled (then), existing at the as-of instant. */
+export function orderLiveCondition(scope: ReportScope): Frag {
+  return scope.historical ? sql`(o.cancelled_at IS NULL OR o.cancelled_at > ${scope.asOf}) AND o.created_at <= ${scope.asOf}` : sql`o.status <> 'cancelled'`;
+}
+
+/** An order's owner: its deal's owner, else its own (aliases o and d). */
+export const orderOwner: Frag = sql`COALESCE(d.owner_id, o.owner_id)`;
+
+/** `AND <order owner> IN (…)` for --owner/--team, nothing when unfiltered. */
+export function orderOwnerCondition(scope: ReportScope): Frag {
+  if (scope.ownerIds === null) return sql``;
+  if (scope.ownerIds.length === 0) return sql` AND 1 = 0`;
+  return sql` AND ${orderOwner} IN (${sql.join(scope.ownerIds)})`;
+}

@@ -179,3 +179,11 @@ async function resolveFx(s: Session, flag: string | true, asOf: Date): Promise<F
   const { loadFxConverter } = await import('../domain/fx.js');
   return loadFxConverter(s, target, zonedDay(asOf.toISOString(), s.timeZone));
 }
+
+/**
+ * The as-of day in the zone (YYYY-MM-DD), for records dated by day (orders, invoices, payments):
+ * today, or the day --as-of names (a named day is the next midnight: the day that just ended).
+ */
+export function asOfDay(scope: ReportScope): string {
+  return zonedDay(scope.historical ? new Date(Date.parse(scope.asOf) - 1).toISOString() : scope.asOf, scope.timeZone);
+}

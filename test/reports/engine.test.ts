@@ -23,7 +23,7 @@ const { crm } = useTempDb({
 });
 
 const ENVELOPE = ['schema', 'report', 'title', 'period', 'asOf', 'timeZone', 'owners', 'team'];
-const SNAPSHOTS = ['untouched', 'data-quality'];
+const SNAPSHOTS = ['untouched', 'data-quality', 'invoices'];
 
 describe('one envelope for every report', () => {
   it.each(reportCatalog.map((e) => [e.name]))('crm report %s --json', async (name) => {
