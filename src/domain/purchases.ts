@@ -12,6 +12,7 @@ import type { Trx } from '../db/transaction.js';
 import { UsageError } from '../errors.js';
 import { Money } from './money.js';
 import { formatQuantity } from './pricing.js';
+import { warrantyEnd, warrantyOf } from './warranty.js';
 
 export type Purchaser = { companyId: number } | { contactId: number };
 
@@ -118,4 +119,41 @@ export function purchaseFilterFields(entity: 'company' | 'contact', idColumn: st
     { name: 'bought', type: 'custom', description: `${entity === 'company' ? 'companies' : 'contacts'} with an order (not cancelled) of any of these SKUs`, compile: buyers },
     { name: 'not-bought', type: 'custom', description: 'no order (not cancelled) of any of these SKUs', compile: (eb, term, env) => eb.not(buyers(eb, term, env)) },
   ];
+}
+
+export interface InstalledProduct {
+  sku: string;
+  name: string;
+  quantity: string;
+  order: string;
+  /** The order's fulfilment date, else its order date: when the warranty starts. */
+  since: string;
+  /** Last day under warranty; null when the product has no warranty term. */
+  warrantyUntil: string | null;
+  warranty: 'active' | 'expired' | null;
+}
+
+/**
+ * A company's installed products: each product line of its orders (not cancelled), newest first,
+ * with the warranty end from the product's warranty months counted from the order's fulfilment
+ * date (its order date while unfulfilled); `today` decides active or expired (./warranty.ts).
+ */
+export async function installedProducts(db: Trx, companyId: number, today: string): Promise<InstalledProduct[]> {
+  const rows = await db
+    .selectFrom('document_lines as l')
+    .innerJoin('orders as o', (j) => j.onRef('o.id', '=', 'l.document_id').on('l.document_kind', '=', 'order'))
+    .innerJoin('products as p', 'p.id', 'l.product_id')
+    .select(['p.sku', 'p.name', 'p.warranty_months', 'l.quantity_milli', 'o.number', 'o.ordered_on', 'o.fulfilled_on'])
+    .where('o.company_id', '=', companyId)
+    .where('o.status', '<>', 'cancelled')
+    .orderBy('o.ordered_on', 'desc')
+    .orderBy('o.id', 'desc')
+    .orderBy('l.position')
+    .execute();
+  return rows.map((r) => {
+    const since = r.fulfilled_on ?? r.ordered_on;
+    const until = r.warranty_months ? warrantyEnd(since, r.warranty_months) : null;
+    const state = until ? warrantyOf(null, until, today)!.state : null;
+    return { sku: r.sku, name: r.name, quantity: formatQuantity(BigInt(r.quantity_milli)), order: r.number, since, warrantyUntil: until, warranty: state };
+  });
 }

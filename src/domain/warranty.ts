@@ -26,3 +26,16 @@ export function parseWarrantyDate(v: string | undefined): string | null | undefi
   if (t === '' || t.toLowerCase() === 'none') return null;
   return requireDate(t, 'The warranty end date');
 }
+
+/**
+ * The last day under a product's warranty of `months` from `start` (YYYY-MM-DD): the same day of
+ * the month `months` later, or that month's last day when it is shorter (2026-01-31 + 1 → 2026-02-28).
+ */
+export function warrantyEnd(start: string, months: number): string {
+  const [y, m, d] = start.split('-').map(Number) as [number, number, number];
+  const idx = y * 12 + (m - 1) + months;
+  const year = Math.floor(idx / 12);
+  const month = (idx % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}

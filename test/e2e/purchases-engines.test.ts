@@ -52,7 +52,14 @@ const SCRIPT: string[][] = [
   ['segment', 'add', 'printer-no-toner', '--for', 'company', 'bought:LJ-4 not-bought:TONER-9'],
   ['company', 'list', 'segment:printer-no-toner', '--json'],
   ['export', 'companies', 'bought:LJ-4', 'not-bought:TONER-9', '--json'],
+  // Installed products: LJ-4 has 24 months of warranty from fulfilment (else the order date).
+  ['order', 'fulfil', 'SO-2026-0001', '--date', '2026-11-30'],
+  ['company', 'show', 'Acme GmbH', '--json', '--timeline-limit', '0'],
+  ['company', 'show', 'Acme GmbH', '--timeline-limit', '0'],
 ];
+
+/** Steps run on another day than the default (the warranty's clock). */
+const LATER: Record<string, string> = { 'company show Acme GmbH --json --timeline-limit 0': '2028-11-25T10:00:00Z', 'company show Acme GmbH --timeline-limit 0': '2028-11-25T10:00:00Z' };
 
 const at = (args: string) => SCRIPT.findIndex((a) => a.join(' ') === args);
 
@@ -64,7 +71,7 @@ describe('purchase history and bought:/not-bought: give identical results on SQL
     try {
       expect(crmOn(db.url, ['db', 'migrate']).code).toBe(0);
       expect(crmOn(db.url, ['user', 'list']).code).toBe(0);
-      results.set(engine, SCRIPT.map((args) => crmOn(db.url, args, { CRM_NOW: '2026-11-20T10:00:00Z' })));
+      results.set(engine, SCRIPT.map((args) => crmOn(db.url, args, { CRM_NOW: LATER[args.join(' ')] ?? '2026-11-20T10:00:00Z' })));
     } finally {
       db.cleanup();
     }
@@ -123,5 +130,18 @@ describe('purchase history and bought:/not-bought: give identical results on SQL
     expect(out[at('company list bought:>LJ-4')]!.stderr).toMatch(/bought takes product SKUs/);
     expect(names('company list segment:printer-no-toner --json')).toEqual(['Beta AG']);
     expect(names('export companies bought:LJ-4 not-bought:TONER-9 --json')).toEqual(['Beta AG']);
+    // On 2028-11-25: SO-1's printers (fulfilled 2026-11-30) are covered until 2028-11-30; SO-2's
+    // (unfulfilled, ordered 2026-11-20) ran out on 2028-11-20; toner has no warranty term.
+    const later = json('company show Acme GmbH --json --timeline-limit 0');
+    expect(later.installed).toEqual([
+      { sku: 'LJ-4', name: 'LaserJet 4', quantity: '1', order: 'SO-2026-0002', since: '2026-11-20', warrantyUntil: '2028-11-20', warranty: 'expired' },
+      { sku: 'LJ-4', name: 'LaserJet 4', quantity: '2', order: 'SO-2026-0001', since: '2026-11-30', warrantyUntil: '2028-11-30', warranty: 'active' },
+      { sku: 'TONER-9', name: 'Toner cartridge', quantity: '5', order: 'SO-2026-0001', since: '2026-11-30', warrantyUntil: null, warranty: null },
+    ]);
+    expect(later.purchases.orders.map((o: { status: string }) => o.status)).toEqual(['open', 'fulfilled']);
+    const page = out[at('company show Acme GmbH --timeline-limit 0')]!.stdout;
+    expect(page).toMatch(/Installed products/);
+    expect(page).toMatch(/2028-11-20\s+expired/);
+    expect(page).toMatch(/2028-11-30\s+active/);
   });
 });

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { customFieldRows } from '../custom-fields.js';
 import type { CliContext } from '../../context.js';
-import { purchaseHistory } from '../../domain/purchases.js';
-import { purchaseSections } from '../sales/views.js';
+import { installedProducts, purchaseHistory } from '../../domain/purchases.js';
+import { todayIn } from '../../domain/board.js';
+import { installedView, purchaseSections } from '../sales/views.js';
 import { addCompany, editCompany, listCompanies, setCompanyArchived, showCompany } from '../../domain/companies.js';
 import { listContacts } from '../../domain/contacts.js';
 import { timelineFor } from '../../domain/timeline.js';
@@ -54,10 +55,12 @@ export function register(noun: Command, ctx: CliContext): void {
     const deals = (await listDeals(s, { companyId: record.id })).rows;
     const timeline = await timelineFor(s, { companyId: record.id }, { limit: o.timelineLimit });
     const purchases = await purchaseHistory(s.db.kysely, { companyId: record.id });
-    printRecord(ctx.out, { ...record, people, deals, purchases, timeline }, [...companyFields, ...(await customFieldRows(s, 'company', record))], [
+    const installed = await installedProducts(s.db.kysely, record.id, todayIn(s.now(), s.timeZone));
+    printRecord(ctx.out, { ...record, people, deals, purchases, installed, timeline }, [...companyFields, ...(await customFieldRows(s, 'company', record))], [
       { title: 'People', view: contactListView.filter((c) => c.key !== 'company'), rows: people },
       { title: 'Deals', view: dealListView.filter((c) => c.key !== 'company' && c.key !== 'tags'), rows: deals },
       ...purchaseSections(purchases),
+      ...(installed.length ? [{ title: 'Installed products', view: installedView, rows: installed }] : []),
       { title: 'Notes', text: record.notes ?? '' },
       ...(o.timelineLimit === 0 ? [] : [timelineSection(timeline)]),
     ]);

@@ -2,7 +2,7 @@
 import type { LineRecord, TotalsRecord } from '../../domain/document-lines.js';
 import type { ListView } from '../../output/columns.js';
 import type { Section } from '../../output/render.js';
-import type { PurchasedOrder, PurchasedProduct, PurchaseHistory } from '../../domain/purchases.js';
+import type { InstalledProduct, PurchasedOrder, PurchasedProduct, PurchaseHistory } from '../../domain/purchases.js';
 
 export const lineView: ListView<LineRecord> = [
   { key: 'position', label: '#', format: 'int', priority: 0 },
@@ -63,3 +63,13 @@ export function purchaseSections(p: PurchaseHistory): Section[] {
     { title: 'Purchase totals', view: totalsView, rows: p.totals.map((t) => ({ label: t.currency, amount: t })) },
   ];
 }
+
+export const installedView: ListView<InstalledProduct> = [
+  { key: 'sku', label: 'SKU', priority: 0, whole: true },
+  { key: 'name', label: 'Product', maxWidth: 30, minWidth: 12, priority: 1 },
+  { key: 'quantity', label: 'Qty', align: 'right', whole: true, priority: 2 },
+  { key: 'order', label: 'Order', whole: true, priority: 3 },
+  { key: 'since', label: 'Since', whole: true, priority: 2 },
+  { key: 'warrantyUntil', label: 'Warranty until', whole: true, priority: 0 },
+  { key: 'warranty', label: 'Warranty', priority: 0 },
+];
