@@ -56,6 +56,7 @@ const SCRIPT: string[][] = [
   ['order', 'fulfil', 'SO-2026-0001', '--date', '2026-11-30'],
   ['company', 'show', 'Acme GmbH', '--json', '--timeline-limit', '0'],
   ['company', 'show', 'Acme GmbH', '--timeline-limit', '0'],
+  ['help', 'filters'],
 ];
 
 /** Steps run on another day than the default (the warranty's clock). */
@@ -143,5 +144,6 @@ describe('purchase history and bought:/not-bought: give identical results on SQL
     expect(page).toMatch(/Installed products/);
     expect(page).toMatch(/2028-11-20\s+expired/);
     expect(page).toMatch(/2028-11-30\s+active/);
+    expect(out[at('help filters')]!.stdout).toMatch(/bought:SKU .*\n.*not-bought:SKU/);
   });
 });
