@@ -1,7 +1,8 @@
 /**
  * The simple form of warranty (issue #20): an end date on the ticket (the customer's installed
  * product) or on the company (what it bought); the ticket's own date wins. Products and orders
- * may later supply the date instead; the rule "on or before the end date = under warranty" stays here.
+ * supply it for `company show` (installed products, ./purchases.ts, via warrantyEnd below); tickets
+ * do not use it yet. The rule "on or before the end date = under warranty" stays here.
  */
 import { requireDate } from './validate.js';
 
