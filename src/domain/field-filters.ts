@@ -2,13 +2,15 @@
  * An entity's filter language as a team has shaped it: its custom fields (`national_id:001…`,
  * `birth_date:<1990`, `gender:f`), its saved segments (`segment:vip-tehran`) and, for contacts,
  * their company's fields (`company.city:Tehran`). Every list, export and report that filters an
- * entity asks for its spec here, so the words mean the same everywhere.
+ * entity asks for its spec here, so the words mean the same everywhere. Companies and contacts
+ * also take `bought:SKU` / `not-bought:SKU` (./purchases.ts).
  */
 import { compileFilter, parseFilter, type AnyEB, type Cond, type FilterField, type FilterSpec, type FilterTerm } from '../db/filter.js';
 import { jsonArrayHas, jsonIsTrue, jsonNumber, jsonText } from '../db/json-fields.js';
 import { UsageError } from '../errors.js';
 import { isMissingTable } from '../db/missing-table.js';
 import { fieldDefinitions, type FieldDefinition, type FieldEntity } from './custom-fields.js';
+import { productIdsBySku, purchaseFilterFields } from './purchases.js';
 import type { Session } from './session.js';
 
 export interface SegmentRecord {
@@ -122,7 +124,8 @@ interface SpecOptions {
 
 /** The base spec with the team's custom fields, `segment:NAME` and (contacts) `company.FIELD`. */
 export async function filterSpecFor(s: Session, base: FilterSpec, opts: SpecOptions): Promise<FilterSpec> {
-  const [defs, segments] = await Promise.all([fieldDefinitions(s.db.kysely, opts.entity), loadSegments(s)]);
+  const buyers = opts.entity === 'company' || opts.entity === 'contact' ? opts.entity : undefined;
+  const [defs, segments, skus] = await Promise.all([fieldDefinitions(s.db.kysely, opts.entity), loadSegments(s), buyers ? productIdsBySku(s.db.kysely) : undefined]);
   const companySpec = opts.company ? await filterSpecFor(s, opts.company.spec, { entity: 'company', column: 'co.custom_fields' }) : undefined;
   const active = new Set<string>();
   const spec: FilterSpec = {
@@ -130,6 +133,8 @@ export async function filterSpecFor(s: Session, base: FilterSpec, opts: SpecOpti
     fields: [
       ...base.fields,
       ...defs.map((d) => customFilterField(d, opts.column)),
+      // bought:SKU / not-bought:SKU (./purchases.ts): what a company or contact has ordered.
+      ...(buyers && skus ? purchaseFilterFields(buyers, base.idColumn, skus) : []),
       {
         name: 'segment',
         type: 'custom',

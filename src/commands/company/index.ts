@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { customFieldRows } from '../custom-fields.js';
 import type { CliContext } from '../../context.js';
+import { installedProducts, purchaseHistory } from '../../domain/purchases.js';
+import { todayIn } from '../../domain/board.js';
+import { installedView, purchaseSections } from '../sales/views.js';
 import { addCompany, editCompany, listCompanies, setCompanyArchived, showCompany } from '../../domain/companies.js';
 import { listContacts } from '../../domain/contacts.js';
 import { timelineFor } from '../../domain/timeline.js';
@@ -51,9 +54,13 @@ export function register(noun: Command, ctx: CliContext): void {
     const people = (await listContacts(s, { companyId: record.id })).rows;
     const deals = (await listDeals(s, { companyId: record.id })).rows;
     const timeline = await timelineFor(s, { companyId: record.id }, { limit: o.timelineLimit });
-    printRecord(ctx.out, { ...record, people, deals, timeline }, [...companyFields, ...(await customFieldRows(s, 'company', record))], [
+    const purchases = await purchaseHistory(s.db.kysely, { companyId: record.id });
+    const installed = await installedProducts(s.db.kysely, record.id, todayIn(s.now(), s.timeZone));
+    printRecord(ctx.out, { ...record, people, deals, purchases, installed, timeline }, [...companyFields, ...(await customFieldRows(s, 'company', record))], [
       { title: 'People', view: contactListView.filter((c) => c.key !== 'company'), rows: people },
       { title: 'Deals', view: dealListView.filter((c) => c.key !== 'company' && c.key !== 'tags'), rows: deals },
+      ...purchaseSections(purchases),
+      ...(installed.length ? [{ title: 'Installed products', view: installedView, rows: installed }] : []),
       { title: 'Notes', text: record.notes ?? '' },
       ...(o.timelineLimit === 0 ? [] : [timelineSection(timeline)]),
     ]);

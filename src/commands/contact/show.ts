@@ -3,6 +3,8 @@ import type { CliContext } from '../../context.js';
 import { showContact } from '../../domain/contacts.js';
 import { timelineFor } from '../../domain/timeline.js';
 import { listDeals } from '../../domain/deals.js';
+import { purchaseHistory } from '../../domain/purchases.js';
+import { purchaseSections } from '../sales/views.js';
 import { printRecord, type Section } from '../../output/render.js';
 import { timelineOption, timelineSection } from '../activity/timeline.js';
 import { examples } from '../common.js';
@@ -25,14 +27,16 @@ export async function run(ctx: CliContext, ref: string, o: { timelineLimit?: num
   const deals = (await listDeals(s, { contactId: record.id })).rows;
   const timeline = await timelineFor(s, { contactId: record.id }, { limit: o.timelineLimit });
   const psychNotes = await psychNotesOf(s.db, record.id);
+  const purchases = await purchaseHistory(s.db.kysely, { contactId: record.id });
   const sections: Section[] = [
     // Psychological notes first: how to deal with this person, before what there is to deal about.
     ...(psychNotes.length ? [{ title: 'Psychological notes', view: psychNoteView, rows: psychNotes }] : []),
     { title: 'Deals', view: dealListView.filter((c) => c.key !== 'tags'), rows: deals },
+    ...purchaseSections(purchases),
     { title: 'Notes', text: record.notes ?? '' },
   ];
   if (o.timelineLimit !== 0) sections.push(timelineSection(timeline));
-  printRecord(ctx.out, { ...record, psychNotes, deals, timeline }, [...contactFields, ...(await customFieldRows(s, 'contact', record))], sections);
+  printRecord(ctx.out, { ...record, psychNotes, deals, purchases, timeline }, [...contactFields, ...(await customFieldRows(s, 'contact', record))], sections);
 }
 
 export function register(parent: Command, ctx: CliContext): void {

@@ -63,6 +63,8 @@ Custom fields (crm help fields) filter by their name and type: national_id:0012,
 birth_date:<1990, gender:f, shoe_size:>40, langs:fa,en, rma:yes, code:none.
 segment:NAME        the records a saved filter selects (crm segment list)
 company.FIELD:v     contacts whose company matches (company.city:Tehran, company.industry:retail)
+bought:SKU          companies / contacts with an order (not cancelled) of that product;
+                    not-bought:SKU the opposite: crm company list bought:LJ-4 not-bought:TONER-9
 `;
 
 export const FIELDS_HELP = `Custom fields and segments
