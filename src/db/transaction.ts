@@ -101,6 +101,17 @@ export function commitSync(sqlite: SqliteDatabase, path: string, policy: LockPol
   withLockRetrySync(sqlite, 'COMMIT', path, policy);
 }
 
+const joined = new WeakSet<object>();
+
+/**
+ * Mark an open write transaction as one that domain functions given it (through
+ * joinTransaction in src/domain/session.ts) join instead of opening their own: a command that
+ * is several domain writes (crm lead convert: company, deal, contact) commits them together.
+ */
+export function markJoinable(trx: Trx): void {
+  joined.add(trx);
+}
+
 /**
  * Run fn in BEGIN IMMEDIATE … COMMIT on the Kysely connection. Inside fn use only `trx`:
  * the outer db.kysely would wait for the connection this transaction holds. On PostgreSQL:
@@ -108,6 +119,7 @@ export function commitSync(sqlite: SqliteDatabase, path: string, policy: LockPol
  * so fn may run more than once and must do nothing but database work.
  */
 export async function writeTransaction<T>(db: AnyDb, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  if (joined.has(db.kysely)) return fn(db.kysely);
   if (db.engine === 'postgres') return db.writeTransaction(fn);
   const policy = policyOf(db);
   return db.kysely.connection().execute(async (conn) => {

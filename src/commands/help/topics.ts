@@ -30,8 +30,8 @@ A term the tool cannot read is a usage error (exit 2) naming the term and the fi
 that exist, e.g.:  crm contact list colour:red  →  Unknown field "colour" for contact.
 
 Fields per list:
-  contact   name email phone company lifecycle source title role owner touched
-            created updated id
+  contact   name email phone company lifecycle source lead-status title role owner
+            touched created updated id
   company   name domain industry city region country tier source owner created
             updated id
   deal      stage status owner team amount currency close closing stale created updated
