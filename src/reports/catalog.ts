@@ -27,4 +27,5 @@ export const reportCatalog: ReportEntry[] = [
   { name: 'kpi', load: async () => (await import('./kpi/index.js')).definition },
   { name: 'data-quality', load: async () => (await import('./data-quality/index.js')).definition },
   { name: 'sources', load: async () => (await import('./sources/index.js')).definition },
+  { name: 'leads', load: async () => (await import('./leads/index.js')).definition },
 ];

@@ -107,6 +107,7 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'report activity',
   'report data-quality',
   'report sources',
+  'report leads',
   'ticket open',
   'ticket list',
   'ticket show',
