@@ -149,7 +149,7 @@ export const topics: Record<string, { summary: string; text: string }> = {
   dates: { summary: 'natural-language dates and record references (crm log, crm task)', text: DATES_HELP },
   filters: { summary: 'the filter language used by every list and report', text: FILTERS_HELP },
   fields: { summary: 'typed custom fields (crm field), built-in person/company fields, segments', text: FIELDS_HELP },
-  lifecycle: { summary: 'lead → prospect → customer, or inactive: what each means', text: LIFECYCLE_HELP },
+  lifecycle: { summary: 'lead → prospect → customer, or inactive; a lead’s grade, status and conversion', text: LIFECYCLE_HELP },
   sla: { summary: 'SLA metrics (first reply, next reply, resolution), pauses, business time', text: SLA_HELP },
   sharing: { summary: 'one database for a team: locking, backups, network drives, permissions', text: SHARING_HELP },
   roles: { summary: 'who may do what: the roles (admin, manager, rep, …) and their permissions', text: rolesHelp() },
