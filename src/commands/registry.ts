@@ -29,6 +29,7 @@ export interface NounEntry {
 
 export const nouns: NounEntry[] = [
   { name: 'contact', aliases: ['contacts'], summary: 'People: add, list, show, edit, find, merge, archive', load: () => import('./contact/index.js') },
+  { name: 'lead', aliases: ['leads'], summary: 'Leads: grade, status, disqualify, convert into a deal (crm help lifecycle)', load: () => import('./lead/index.js') },
   { name: 'company', aliases: ['companies'], summary: 'Companies (accounts) and their people', load: () => import('./company/index.js') },
   { name: 'log', summary: 'Log a call, meeting, email, note or touch: crm log call bob@example.com "…"', load: () => import('./log/index.js') },
   { name: 'task', aliases: ['tasks'], summary: 'Tasks and follow-ups: add, list, done, snooze, export --ics', load: () => import('./task/index.js') },

@@ -78,6 +78,11 @@ export interface ContactsTable {
   updated_at: string;
   archived_at: string | null;
   version: Generated<number>;
+  /** new, working, qualified, disqualified, converted (src/domain/leads.ts). */
+  lead_status: Generated<string>;
+  lead_reason: string | null;
+  converted_at: string | null;
+  converted_deal_id: number | null;
 }
 
 export interface TagsTable {

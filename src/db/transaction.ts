@@ -129,7 +129,8 @@ const JOINED = new WeakSet<object>();
 /**
  * The database as seen from inside an open write transaction, for code that calls domain
  * functions which open their own (automation: a rule's actions, its firing row and the event's
- * claim are one transaction, so a crash or a second runner can never fire an occurrence twice).
+ * claim are one transaction, so a crash or a second runner can never fire an occurrence twice;
+ * crm lead convert: company, deal and contact commit together — joinTransaction in session.ts).
  * writeTransaction on the returned db runs its work in `trx` — it joins rather than nests — so a
  * failure anywhere rolls back everything.
  */

@@ -37,6 +37,27 @@ Customers and inactive contacts are never moved automatically.
 Set it with: crm contact edit 12 --lifecycle prospect
 Filter by it: crm contact list lifecycle:lead,prospect
 Every move, by hand or through a deal, is recorded in the audit log (crm history contact 12).
+
+Leads (crm lead)
+  A lead is a contact in lifecycle lead. While it is one it has:
+  grade      how promising it is: the built-in choice field lead_grade, ordered low → high,
+             D, C, B, A by default (grade:>=B means B or A). Another scale:
+             crm field edit contact lead_grade --choices cold,warm,hot
+  status     new (every contact starts here), working (a rep is on it), qualified (worth a
+             deal), disqualified (not worth one; a reason is required), converted (set only
+             by crm lead convert).
+  Converting (crm lead convert ID) creates a deal with the contact as its primary contact —
+  and the company if one is named and missing — carrying the contact's source and its
+  campaign (the campaign whose name is the source). The deal moves the contact lead →
+  prospect as above, all in one transaction. A disqualified or converted lead is refused.
+  A contact moved to prospect by hand or by crm deal add is not counted as converted.
+
+  Report (crm report leads):
+  leads created   contacts created in the period that are leads now or were converted
+  converted       those of them converted by the end of the period
+  conversion      converted ÷ leads created
+  lead-to-won     days from the contact's creation to the win of the deal it was
+                  converted into, averaged over those won by the end of the period
 `;
 
 export interface ContactRecord {
@@ -357,6 +378,7 @@ export const contactFilterSpec: FilterSpec = {
     { name: 'company', type: 'custom', compile: (eb, t) => eb.or(t.values.map((v) => (v === 'none' ? eb('c.company_id', 'is', null) : eb('c.company_id', 'in', eb.selectFrom('companies').select('id').where(sql<boolean>`instr(name_fold, ${fold(v)}) > 0`))))) },
     { name: 'lifecycle', aliases: ['stage'], type: 'enum', column: 'c.lifecycle', values: LIFECYCLES },
     { name: 'source', type: 'text', column: 'c.source' },
+    { name: 'lead-status', aliases: ['lead_status'], type: 'enum', column: 'c.lead_status', values: ['new', 'working', 'qualified', 'disqualified', 'converted'] },
     { name: 'title', type: 'text', column: 'c.title' },
     { name: 'role', type: 'text', column: 'c.company_role' },
     { name: 'owner', type: 'user', column: 'c.owner_id' },

@@ -206,6 +206,8 @@ const t = (name: string, label: string, type: FieldType = 'text', choices: strin
 const RELATIONSHIPS = ['customer', 'prospect', 'vendor', 'supplier', 'partner', 'service_provider', 'consultant', 'job_seeker', 'industry_expert', 'donor', 'member'];
 /** The default ranks, low → high (VIP is the best). */
 const RANKS = ['C', 'B', 'A', 'VIP'];
+/** The default lead grades, low → high (crm lead edit --grade; lead_grade:>=B means B or A). */
+export const LEAD_GRADES = ['D', 'C', 'B', 'A'];
 
 export const BUILTIN_FIELDS: Partial<Record<FieldEntity, Builtin[]>> = {
   contact: [
@@ -228,6 +230,8 @@ export const BUILTIN_FIELDS: Partial<Record<FieldEntity, Builtin[]>> = {
     // a choice list is ordered low → high, so rank:>=A means A or better.
     t('relationship', 'Relationship', 'choice', RELATIONSHIPS),
     t('rank', 'Rank', 'choice', RANKS),
+    // A lead's grade (crm lead edit --grade), enabled on first use; hot/warm/cold with --choices cold,warm,hot.
+    t('lead_grade', 'Lead grade', 'choice', LEAD_GRADES),
   ],
   company: [
     t('code', 'Code'),

@@ -3,7 +3,7 @@
  * The CLI builds it from CliContext; the TUI and tests build the same thing.
  */
 import type { AnyDb } from '../db/engine.js';
-import type { Trx } from '../db/transaction.js';
+import { joinedDb, type Trx } from '../db/transaction.js';
 import type { Principal } from './permissions.js';
 import type { FilterEnv } from '../db/filter.js';
 
@@ -35,4 +35,14 @@ export function nowIso(s: Session): string {
  */
 export function sessionIn(s: Session, trx: Trx): Session {
   return { ...s, db: { ...s.db, kysely: trx } };
+}
+
+/**
+ * The same session inside the open write transaction `trx`, whose domain writes join it
+ * (writeTransaction runs them on `trx`) instead of opening their own: several domain calls that
+ * commit or roll back together. On PostgreSQL the whole transaction may run again on a
+ * serialization failure, so the caller's function must do nothing but database work.
+ */
+export function joinTransaction(s: Session, trx: Trx): Session {
+  return { ...s, db: joinedDb(s.db, trx) };
 }

@@ -30,4 +30,5 @@ export const reportCatalog: ReportEntry[] = [
   { name: 'customers', load: async () => (await import('./customers/index.js')).definition },
   { name: 'invoices', load: async () => (await import('./invoices/index.js')).definition },
   { name: 'sources', load: async () => (await import('./sources/index.js')).definition },
+  { name: 'leads', load: async () => (await import('./leads/index.js')).definition },
 ];

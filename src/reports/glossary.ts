@@ -49,6 +49,10 @@ sources       Per source: Leads = contacts created in the period with that sourc
               campaign; deals won = deals linked to it; Cost per lead = cost ÷ leads;
               ROI = (won value − cost) ÷ cost, in the campaign currency; % of goal =
               leads, customers, deals or won value ÷ the goal.
+leads         Leads = contacts created in the period that are leads now or were converted
+              (crm lead convert); Converted = those converted by the period's end;
+              Conversion = converted ÷ leads; Lead→won = days from the contact's creation
+              to the win of its deal, averaged. --by source | campaign | owner.
 data-quality  Counts (with example ids and the command to fix them): contacts with no
               email and no phone, with no owner, with an invalid email; likely
               duplicates by email, phone digits, or name + company; deals with no owner;

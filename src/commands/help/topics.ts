@@ -31,8 +31,8 @@ A term the tool cannot read is a usage error (exit 2) naming the term and the fi
 that exist, e.g.:  crm contact list colour:red  →  Unknown field "colour" for contact.
 
 Fields per list:
-  contact   name email phone company lifecycle source title role owner touched
-            created updated id
+  contact   name email phone company lifecycle source lead-status title role owner
+            touched created updated id
   company   name domain industry city region country tier source owner created
             updated id
   deal      stage status owner team amount currency close closing stale created updated
@@ -153,7 +153,7 @@ export const topics: Record<string, { summary: string; text: string }> = {
   dates: { summary: 'natural-language dates and record references (crm log, crm task)', text: DATES_HELP },
   filters: { summary: 'the filter language used by every list and report', text: FILTERS_HELP },
   fields: { summary: 'typed custom fields (crm field), built-in person/company fields, segments', text: FIELDS_HELP },
-  lifecycle: { summary: 'lead → prospect → customer, or inactive: what each means', text: LIFECYCLE_HELP },
+  lifecycle: { summary: 'lead → prospect → customer, or inactive; a lead’s grade, status and conversion', text: LIFECYCLE_HELP },
   sla: { summary: 'SLA metrics (first reply, next reply, resolution), pauses, business time', text: SLA_HELP },
   sharing: { summary: 'one database for a team: locking, backups, network drives, permissions', text: SHARING_HELP },
   automation: { summary: 'rules (triggers, conditions, actions), crm automate run, the inbox, shipped examples', text: AUTOMATION_HELP },
