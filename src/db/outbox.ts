@@ -97,6 +97,15 @@ export function currentDepth(): number {
   return cause.getStore()?.depth ?? 0;
 }
 
+/**
+ * SQLite's "no such table: rules": a database at a schema from before automation (opened with
+ * --no-migrate, or by a migration test). A failed SELECT leaves a SQLite transaction usable;
+ * PostgreSQL's schema is always migrated before use, so the error is not caught there.
+ */
+function predatesRules(err: unknown): boolean {
+  return (err as { code?: string }).code === 'SQLITE_ERROR' && /no such table: rules\b/.test((err as Error).message);
+}
+
 /** Write the events of one change into the outbox, in the change's own transaction. */
 export async function writeEvents(trx: Kysely<Database>, e: ChangeEntry): Promise<void> {
   const events = eventsOf(e);
@@ -104,7 +113,13 @@ export async function writeEvents(trx: Kysely<Database>, e: ChangeEntry): Promis
   const depth = currentDepth();
   if (depth > MAX_EVENT_DEPTH) return;
   const kinds = [...new Set(events.map((x) => x.kind))];
-  const listened = await trx.selectFrom('rules').select('trigger').where('enabled', '=', 1).where('trigger', 'in', kinds).execute();
+  let listened: { trigger: string }[];
+  try {
+    listened = await trx.selectFrom('rules').select('trigger').where('enabled', '=', 1).where('trigger', 'in', kinds).execute();
+  } catch (err) {
+    if (predatesRules(err)) return; // a file opened with --no-migrate at a schema before automation: no rule can listen
+    throw err;
+  }
   if (!listened.length) return;
   const wanted = new Set(listened.map((r) => r.trigger));
   const rows = events
@@ -118,7 +133,14 @@ export function writeEventsSync(stmt: (sql: string) => { all(...args: unknown[])
   const events = eventsOf(e);
   if (!events.length) return;
   for (const x of events) {
-    if (!stmt('SELECT 1 FROM rules WHERE enabled = 1 AND trigger = ? LIMIT 1').all(x.kind).length) continue;
+    let listened: unknown[];
+    try {
+      listened = stmt('SELECT 1 FROM rules WHERE enabled = 1 AND trigger = ? LIMIT 1').all(x.kind);
+    } catch (err) {
+      if (predatesRules(err)) return;
+      throw err;
+    }
+    if (!listened.length) continue;
     stmt('INSERT INTO events (kind, entity, entity_id, data, actor, at, depth) VALUES (?, ?, ?, ?, ?, ?, 0)').run(x.kind, x.entity, e.entityId, JSON.stringify(x.data), e.actor, e.at);
   }
 }
