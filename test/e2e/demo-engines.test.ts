@@ -25,7 +25,15 @@ describe('crm demo on both engines', () => {
       const counts = JSON.parse(b.stdout).counts;
       expect(counts).toEqual(JSON.parse(a.stdout).counts);
       expect(counts.tickets).toBeGreaterThan(10);
-      expect(counts).toMatchObject({ products: 6, quotes: 21, orders: 9, invoices: 7 });
+      expect(counts).toMatchObject({ products: 6, quotes: 21, orders: 9, invoices: 7, fx_rates: 7 * 48 });
+      // With its exchange rates, the VP's one figure: every order in USD, the same on both engines.
+      const sales = ['report', 'sales', '--in', 'USD', '--period', 'this-year', '--json'];
+      const [sa, sb] = [crmOn(lite.url, sales), crmOn(pg.url, sales)];
+      expect(sb.code, sb.stderr).toBe(0);
+      expect(sb.stdout).toBe(sa.stdout);
+      const report = JSON.parse(sb.stdout);
+      expect(report.rows.length).toBeGreaterThan(0);
+      expect(JSON.stringify(report.rows)).not.toMatch(/"currency":"(?!USD)/);
       for (const entity of ENTITIES) {
         for (const format of ['csv', 'ndjson']) {
           // To files: the larger exports exceed what spawnSync buffers from stdout.

@@ -31,7 +31,7 @@ const SOURCES = ['referral', 'web', 'trade show', 'cold call', 'partner', 'newsl
 const ROLES = ['decision maker', 'champion', 'influencer', 'technical buyer', 'user'];
 
 /** Rough rates from USD, only to make amounts look right per currency. */
-const RATE: Record<string, number> = { USD: 1, EUR: 0.92, CHF: 0.88, JPY: 150, AED: 3.67, CNY: 7.2, BRL: 5, RUB: 92 };
+export const RATE: Record<string, number> = { USD: 1, EUR: 0.92, CHF: 0.88, JPY: 150, AED: 3.67, CNY: 7.2, BRL: 5, RUB: 92 };
 const EXPONENT: Record<string, number> = { JPY: 0 };
 
 const LOST_NOTES: Record<string, string[]> = {

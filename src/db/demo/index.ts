@@ -10,6 +10,7 @@ import { createRng, type Rng } from './random.js';
 import { seedActivities } from './activities.js';
 import { seedTickets } from './tickets.js';
 import { seedSales } from './sales.js';
+import { seedRates } from './rates.js';
 
 export interface DemoContext {
   trx: Trx;
@@ -28,6 +29,8 @@ export const DEMO_SEEDERS: { name: string; seed: DemoSeeder }[] = [
   { name: 'activities', seed: seedActivities },
   // Sales documents after everything else: the data seeded before them stays as it was.
   { name: 'sales', seed: seedSales },
+  // Exchange rates to USD, so every money report takes --in USD on the demo.
+  { name: 'rates', seed: seedRates },
 ];
 
 export interface DemoCounts {
@@ -41,7 +44,7 @@ export async function seedDemo(db: AnyDb, opts: { now: Date; seed?: number }): P
     for (const s of DEMO_SEEDERS) await s.seed({ trx, rng, now: opts.now, people });
   });
   const counts: DemoCounts = {};
-  for (const table of ['users', 'companies', 'contacts', 'deals', 'tickets', 'activities', 'products', 'quotes', 'orders', 'invoices'] as const) {
+  for (const table of ['users', 'companies', 'contacts', 'deals', 'tickets', 'activities', 'products', 'quotes', 'orders', 'invoices', 'fx_rates'] as const) {
     const row = await db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     counts[table] = Number(row.n);
   }

@@ -11,9 +11,8 @@ import { addDays } from '../../domain/quotes.js';
 import type { Session } from '../../domain/session.js';
 import { nextNumber } from '../../domain/sales-settings.js';
 import type { DemoContext } from './index.js';
-
-/** Rough rates from USD (as in ./deals.ts), for the price list. */
-const RATE: Record<string, number> = { USD: 1, EUR: 0.92, CHF: 0.88, JPY: 150, AED: 3.67, CNY: 7.2, BRL: 5, RUB: 92 };
+// Rough rates from USD, for the price list: the ones the deal amounts were made with.
+import { RATE } from './deals.js';
 
 const CATALOGUE = [
   { sku: 'PUMP-C200', name: 'Centrifugal pump C200', unit: 'piece', usd: 4800, tax: 190000, warranty: 24 },
