@@ -18,7 +18,7 @@ import { filterTokens } from '../domain/field-filters.js';
 import { countMatching } from '../domain/segments.js';
 import { nowIso, type Session } from '../domain/session.js';
 import { fillMergeFields, type RenderInput } from '../domain/templates.js';
-import { durationMinutes, entityOf, type RuleAction, type RuleDefinition } from './definition.js';
+import { durationMinutes, entityOf, TIME_TRIGGERS, type RuleAction, type RuleDefinition } from './definition.js';
 import { recordLabel } from './rules.js';
 import { dueOccurrences } from './time-triggers.js';
 
@@ -346,6 +346,12 @@ export async function runAutomation(s: Session, opts: { dryRun?: boolean; rule?:
         }
         continue;
       }
+      // With --rule, only that rule runs: the event stays pending for the others (its firings row
+      // keeps this rule from firing on it twice), so nothing is lost to a narrowed or misspelt run.
+      if (opts.rule) {
+        if (rules.length) fired.push(...(await fireTogether(s, rules, occ, null)));
+        continue;
+      }
       const at = nowIso(s);
       const claim = async (trx: Trx) => Number((await trx.updateTable('events').set({ processed_at: at }).where('id', '=', ev.id).where('processed_at', 'is', null).executeTakeFirst()).numUpdatedRows) > 0;
       fired.push(...(await fireTogether(s, rules, occ, claim)));
@@ -374,7 +380,7 @@ export async function runAutomation(s: Session, opts: { dryRun?: boolean; rule?:
 export const EVENT_RETENTION_DAYS = 7;
 
 function isTimeTrigger(t: string): boolean {
-  return ['ticket.unassigned', 'sla.due', 'sla.breached', 'deal.stale', 'contact.untouched', 'task.overdue', 'schedule'].includes(t);
+  return Object.hasOwn(TIME_TRIGGERS, t);
 }
 
 /** `crm rule test NAME [--record ID]`: whether the rule would fire on a record now, and why not. */

@@ -301,3 +301,28 @@ export async function ruleHistory(s: Session, ref: string, limit?: number): Prom
     actions: f.actions ? (JSON.parse(f.actions) as string[]) : [],
   }));
 }
+
+/**
+ * `crm rule apply`: add or update the rules of a file, after checking the whole file — its
+ * shape, each rule against the database, and that no name comes twice — so a bad rule anywhere
+ * changes nothing. Applying the same file again changes nothing.
+ */
+export async function applyRules(s: Session, items: unknown[]): Promise<{ name: string; outcome: 'created' | 'updated' | 'unchanged' }[]> {
+  const defs = items.map((x) => parseDefinition(x));
+  const seen = new Map<string, number>();
+  for (const [i, d] of defs.entries()) {
+    const first = seen.get(d.name);
+    if (first !== undefined) throw new UsageError(`Rule "${d.name}" is in the file twice (rules ${first + 1} and ${i + 1}).`, 'Give each rule its own name, or keep one of them.');
+    seen.set(d.name, i);
+  }
+  for (const d of defs) await validateRule(s, d);
+  const existing = new Set((await listRules(s)).map((r) => r.name));
+  const outcome: { name: string; outcome: 'created' | 'updated' | 'unchanged' }[] = [];
+  for (const [i, d] of defs.entries()) {
+    if (!existing.has(d.name)) {
+      await addRule(s, items[i]);
+      outcome.push({ name: d.name, outcome: 'created' });
+    } else outcome.push({ name: d.name, outcome: (await replaceRule(s, d.name, items[i])) ? 'updated' : 'unchanged' });
+  }
+  return outcome;
+}

@@ -47,9 +47,10 @@ export function bodyOptions(cmd: Command, what = 'the text'): Command {
   return bodyFileOption(cmd.option('--body <text>', `${what} (\\n for new lines)`), what);
 }
 
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+/** All of the command's standard input as UTF-8 (the streams of its context, so the harness can feed it). */
+export async function readStdin(ctx: CliContext): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  for await (const c of (ctx.io.stdin ?? process.stdin) as AsyncIterable<Buffer | string>) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -58,9 +59,6 @@ export async function readBody(ctx: CliContext, o: BodyFlags): Promise<string | 
   if (o.body !== undefined && o.bodyFile !== undefined) throw new UsageError('Give --body or --body-file, not both.');
   if (o.body !== undefined) return o.body.replace(/\\n/g, '\n');
   if (o.bodyFile === undefined) return undefined;
-  if (o.bodyFile === '-') {
-    const stdin = ctx.io.stdin ?? process.stdin;
-    return readStream(stdin);
-  }
+  if (o.bodyFile === '-') return readStdin(ctx);
   return readBodyFile(o.bodyFile);
 }

@@ -113,7 +113,8 @@ function amountText(minor: unknown, currency: unknown): string | null {
   return new Money(BigInt(minor as number), String(currency)).amount;
 }
 
-function camel(k: string): string {
+/** A column name as a JSON key: external_id → externalId (the export's and the sales export's). */
+export function camel(k: string): string {
   return k.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase());
 }
 

@@ -10,7 +10,7 @@ import { listProducts } from '../domain/products.js';
 import { Money } from '../domain/money.js';
 import { csvRecords } from './formula.js';
 import { jsonEscaped } from '../output/safe.js';
-import type { ExportFormat, Sink } from './export.js';
+import { camel, type ExportFormat, type Sink } from './export.js';
 
 export const SALES_EXPORTS = ['orders', 'products'] as const;
 export type SalesExport = (typeof SALES_EXPORTS)[number];
@@ -75,7 +75,6 @@ async function productRows(s: Session, all: boolean): Promise<Row[]> {
   }));
 }
 
-const camel = (k: string) => k.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase());
 
 export async function exportSales(s: Session, what: string, opts: { format: ExportFormat; raw: boolean; excel: boolean }, sink: Sink): Promise<number> {
   const kind: SalesExport = what.trim().toLowerCase().startsWith('order') ? 'orders' : 'products';

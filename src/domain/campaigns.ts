@@ -6,7 +6,8 @@
 import { diff, recordAudit } from '../db/audit.js';
 import type { Selectable } from 'kysely';
 import type { CampaignsTable } from '../db/schema.js';
-import { writeTransaction } from '../db/transaction.js';
+import { writeTransaction, type Trx } from '../db/transaction.js';
+import { fold } from '../db/fold.js';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
 import { Money, parseMoney } from './money.js';
 import { nowIso, type Session } from './session.js';
@@ -197,6 +198,13 @@ export async function addCampaign(s: Session, input: CampaignInput & { name: str
     await recordAudit(trx, { entity: 'campaign', entityId: row.id, action: 'create', changes: diff({}, { ...cols, currency }), actor: s.actor, at });
     return toCampaignRecord(row);
   });
+}
+
+/** The campaign a contact's source names (case-insensitively, as membership is defined above); null when none does. */
+export async function campaignOfSource(db: Trx | Session['db']['kysely'], source: string | null): Promise<{ id: number; name: string } | null> {
+  if (!source?.trim()) return null;
+  const campaigns = await db.selectFrom('campaigns').select(['id', 'name']).where('archived_at', 'is', null).execute();
+  return campaigns.find((c) => fold(c.name.trim()) === fold(source.trim())) ?? null;
 }
 
 export async function getCampaign(s: Session, ref: string): Promise<Campaign> {

@@ -6,12 +6,12 @@
  * the contact to prospect, as the lifecycle model says) in the same write transaction.
  */
 import { recordAudit } from '../db/audit.js';
-import { writeTransaction } from '../db/transaction.js';
+import { writeTransaction, type Trx } from '../db/transaction.js';
 import { UsageError, UserError } from '../errors.js';
-import { fold } from '../db/fold.js';
 import { enableFields, fieldDefinitions, fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
 import { getContact, listContacts, loadContactRecord, searchText, type ContactRecord } from './contacts.js';
 import { addDeal, type DealRecord } from './deals.js';
+import { campaignOfSource } from './campaigns.js';
 import type { CompanyRecord } from './companies.js';
 import { authorize } from './permissions.js';
 import { joinTransaction, nowIso, type Session } from './session.js';
@@ -113,10 +113,15 @@ export async function editLead(s: Session, ref: string, input: LeadEdit): Promis
     if (status !== undefined && status !== before.leadStatus) changes.leadStatus = [before.leadStatus, status];
     if (status !== undefined && (cols.lead_reason ?? null) !== before.disqualifiedReason) changes.disqualifiedReason = [before.disqualifiedReason, cols.lead_reason ?? null];
     if (!Object.keys(changes).length) throw new UserError(`Lead #${contact.id} is already so; nothing to change.`, `See it: crm lead show ${contact.id}`, 'no_change');
-    if (!(await updateIfVersion(trx, 'contacts', contact.id, row.version, cols, at))) throw versionConflict(`Contact #${contact.id}`, `crm lead show ${contact.id}`, row.version, row.version);
+    if (!(await updateIfVersion(trx, 'contacts', contact.id, row.version, cols, at))) throw versionConflict(`Contact #${contact.id}`, `crm lead show ${contact.id}`, await currentVersion(trx, contact.id), row.version);
     await recordAudit(trx, { entity: 'contact', entityId: contact.id, action: status === 'disqualified' ? 'disqualify' : 'update', changes, actor: s.actor, at });
     return loadLead(inTrx, contact.id);
   });
+}
+
+/** The contact's version as it is now (for the message of a lost race). */
+async function currentVersion(trx: Trx, id: number): Promise<number> {
+  return (await trx.selectFrom('contacts').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version;
 }
 
 type LeadRow = { id: number; lifecycle: string; lead_status: string; converted_deal_id: number | null; archived_at: string | null };
@@ -162,8 +167,7 @@ export async function convertLead(s: Session, ref: string, input: ConvertInput):
     let companyCreated: CompanyRecord | null = null;
     const row = await trx.selectFrom('contacts').selectAll().where('id', '=', contact.id).executeTakeFirstOrThrow();
     refuse(row);
-    const campaigns = row.source ? await trx.selectFrom('campaigns').select(['id', 'name']).where('archived_at', 'is', null).execute() : [];
-    const campaign = campaigns.find((c) => fold(c.name.trim()) === fold(row.source!.trim()));
+    const campaign = await campaignOfSource(trx, row.source);
     const name = [row.first_name, row.last_name].filter(Boolean).join(' ');
     const deal = await addDeal(
       inTrx,
@@ -180,7 +184,10 @@ export async function convertLead(s: Session, ref: string, input: ConvertInput):
       { companyCreated: (c) => (companyCreated = c) },
     );
     const after = await trx.selectFrom('contacts').select('version').where('id', '=', row.id).executeTakeFirstOrThrow();
-    await updateIfVersion(trx, 'contacts', row.id, after.version, { lead_status: 'converted', lead_reason: null, converted_at: at, converted_deal_id: deal.id }, at);
+    // Read and written in this one transaction: a version that moved meanwhile is a conflict, never a lost update.
+    if (!(await updateIfVersion(trx, 'contacts', row.id, after.version, { lead_status: 'converted', lead_reason: null, converted_at: at, converted_deal_id: deal.id }, at))) {
+      throw versionConflict(`Contact #${row.id}`, `crm lead show ${row.id}`, await currentVersion(trx, row.id), after.version);
+    }
     await recordAudit(trx, { entity: 'contact', entityId: row.id, action: 'convert', changes: { leadStatus: [row.lead_status, 'converted'], deal: [null, deal.id] }, actor: s.actor, at });
     return { lead: await loadLead(inTrx, row.id), deal, companyCreated };
   });

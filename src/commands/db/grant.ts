@@ -7,6 +7,7 @@ import type { CliContext } from '../../context.js';
 import { UsageError, UserError } from '../../errors.js';
 import { info } from '../../io.js';
 import { emit, isJsonFormat, toJson } from '../../output/render.js';
+import { readStdin } from '../body-file.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
 
@@ -16,9 +17,7 @@ interface GrantFlags {
 }
 
 async function readLine(ctx: CliContext): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of ctx.io.stdin as AsyncIterable<Buffer | string>) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
-  const text = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  const text = (await readStdin(ctx)).split(/\r?\n/)[0] ?? '';
   if (!text) throw new UsageError('--password-stdin read no password.', 'echo "$PASSWORD" | crm db grant sara --password-stdin');
   return text;
 }

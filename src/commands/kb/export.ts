@@ -1,5 +1,5 @@
 /** `crm kb export --public DIR`: the public articles as a static HTML site (src/output/kb-site.ts). */
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
@@ -31,7 +31,7 @@ export function register(noun: Command, ctx: CliContext): void {
     .argument('<dir>', 'the folder to write (new or empty; --force to write into a used one)')
     .option('--public', 'the public articles (the only kind exported: internal ones never leave)')
     .option('--title <text>', 'the site title (default "Help center")')
-    .option('--force', 'write into a folder that already has files (pages of the same name are replaced)');
+    .option('--force', 'write into a folder that already has files (pages of the same name are replaced, pages of articles no longer public removed)');
   examples(cmd, ['crm kb export --public site/', 'crm kb export --public /var/www/help --force --title "Acme help"', 'crm kb export --public site/ --json   # the files written']);
   cmd.action(async (dir: string, o: { public?: boolean; title?: string; force?: boolean }) => {
     if (!o.public) throw new UsageError('Say what to export: --public (internal articles are never exported).', `crm kb export --public ${dir}`);
@@ -42,6 +42,10 @@ export function register(noun: Command, ctx: CliContext): void {
     const files = renderKbSite(articles, o.title?.trim() || undefined);
     mkdirSync(dir, { recursive: true });
     for (const f of files) writeFileSync(join(dir, f.path), f.content);
+    // An article archived or made internal since the last export must not stay published: its
+    // old page goes (only pages this command writes, article-ID.html; nothing else in the folder).
+    const written = new Set(files.map((f) => f.path));
+    for (const name of readdirSync(dir)) if (/^article-\d+\.html$/.test(name) && !written.has(name)) rmSync(join(dir, name));
     if (isJsonFormat(ctx.out)) emit(ctx.out, toJson({ dir, articles: articles.length, files: files.map((f) => f.path) }) + '\n');
     info(ctx.io, `Wrote ${articles.length} public article${articles.length === 1 ? '' : 's'} and index.html to ${dir}`);
   });

@@ -177,22 +177,8 @@ export function register(noun: Command, ctx: CliContext): void {
     }
     const items = Array.isArray(doc) ? doc : doc && typeof doc === 'object' && Array.isArray((doc as { rules?: unknown }).rules) ? (doc as { rules: unknown[] }).rules : null;
     if (!items) throw new UserError(`${file} holds no list of rules.`, 'A rules file is a YAML list of rules, or rules: [...] (crm rule export shows one).');
-    const { addRule, replaceRule, listRules } = await import('../../automation/rules.js');
-    const { parseDefinition } = await import('../../automation/definition.js');
-    const s = sessionOf(ctx);
-    // Check the whole file first: a bad rule stops the run before anything changes.
-    const defs = items.map((x) => parseDefinition(x));
-    // …and against the database, so a bad term in the last rule leaves the first ones unapplied too.
-    const { validateRule } = await import('../../automation/rules.js');
-    for (const d of defs) await validateRule(s, d);
-    const existing = new Set((await listRules(s)).map((r) => r.name));
-    const outcome: { name: string; outcome: string }[] = [];
-    for (const [i, d] of defs.entries()) {
-      if (!existing.has(d.name)) {
-        await addRule(s, items[i]);
-        outcome.push({ name: d.name, outcome: 'created' });
-      } else outcome.push({ name: d.name, outcome: (await replaceRule(s, d.name, items[i])) ? 'updated' : 'unchanged' });
-    }
+    const { applyRules } = await import('../../automation/rules.js');
+    const outcome = await applyRules(sessionOf(ctx), items);
     printList(ctx.out, [{ key: 'name', label: 'Rule' }, { key: 'outcome', label: 'Outcome' }], outcome);
     const n = (k: string) => outcome.filter((x) => x.outcome === k).length;
     info(ctx.io, `${file}: ${n('created')} created, ${n('updated')} updated, ${n('unchanged')} unchanged`);

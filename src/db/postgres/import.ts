@@ -59,7 +59,7 @@ const RECORD_TABLES = [
 /** Locked with the record tables: tags are replaced per record; the run tables are appended to. */
 const LOCKED = [...RECORD_TABLES, 'tags'];
 
-type Value = string | number | bigint | null | Buffer;
+type Value = string | number | bigint | null;
 
 export async function importFileOnPostgres(db: PgDb, s: Session, prepared: PreparedFile, opts: ImportOptions): Promise<FileResult> {
   return withScratch(db, [], async (scratch) => {
@@ -193,7 +193,7 @@ async function seed(client: PoolClient, db: Db, runs: number[]): Promise<Seeded>
 /** COPY's text format: \N for NULL; backslash, tab, newline and carriage return escaped. */
 function copyValue(v: Value): string {
   if (v === null) return '\\N';
-  const s = typeof v === 'string' ? v : Buffer.isBuffer(v) ? `\\\\x${v.toString('hex')}` : String(v);
+  const s = typeof v === 'string' ? v : String(v); // no table has a BLOB column
   return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s;
 }
 

@@ -5,13 +5,9 @@ import type { Session } from '../../domain/session.js';
 import { userHandles as handles } from '../query.js';
 import { buildTicketsReport, type TicketsReport } from './build.js';
 
-/**
- * `assigneeIds` (--owner/--team): only tickets now assigned to them, and only their solves;
- * `asOf`: nothing created, solved or reopened after it.
- */
-export async function ticketsReport(s: Session, opts: { period: Period; asOf: string; assigneeIds: number[] | null }): Promise<TicketsReport> {
-  const users = await handles(s);
-  const solvedIds = await s.db.kysely
+/** The tickets solved in the period (by a status event to solved), up to `asOf`. */
+export async function solvedInPeriod(s: Session, opts: { period: Period; asOf: string }): Promise<number[]> {
+  const rows = await s.db.kysely
     .selectFrom('ticket_events')
     .select('ticket_id')
     .distinct()
@@ -21,6 +17,21 @@ export async function ticketsReport(s: Session, opts: { period: Period; asOf: st
     .where('at', '<', opts.period.end)
     .where('at', '<=', opts.asOf)
     .execute();
+  return rows.map((r) => r.ticket_id);
+}
+
+/** --owner/--team as the handles of the agents whose solves count (null: everyone's). */
+export function agentHandles(assigneeIds: number[] | null, users: Map<number, string>): Set<string> | null {
+  return assigneeIds === null ? null : new Set(assigneeIds.map((id) => users.get(id)).filter((h): h is string => h !== undefined));
+}
+
+/**
+ * `assigneeIds` (--owner/--team): only tickets now assigned to them, and only their solves;
+ * `asOf`: nothing created, solved or reopened after it.
+ */
+export async function ticketsReport(s: Session, opts: { period: Period; asOf: string; assigneeIds: number[] | null }): Promise<TicketsReport> {
+  const users = await handles(s);
+  const solvedIds = await solvedInPeriod(s, opts);
   // The builder reads `created` to the end before it starts `solved`: one open cursor at a time.
   let created;
   if (opts.assigneeIds === null) {
@@ -38,8 +49,8 @@ export async function ticketsReport(s: Session, opts: { period: Period; asOf: st
       : [];
     created = ticketsWithEvents(s.db, { ids: ids.map((r) => r.id), asOf: opts.asOf });
   }
-  const solved = ticketsWithEvents(s.db, { ids: solvedIds.map((r) => r.ticket_id) });
-  const agents = opts.assigneeIds === null ? null : new Set(opts.assigneeIds.map((id) => users.get(id)).filter((h): h is string => h !== undefined));
+  const solved = ticketsWithEvents(s.db, { ids: solvedIds });
+  const agents = agentHandles(opts.assigneeIds, users);
   const holidays = new Set((await s.db.kysely.selectFrom('calendar_holidays').select('date').execute()).map((h) => String(h.date)));
   return await buildTicketsReport(created, solved, { period: opts.period, timeZone: s.timeZone, handles: users, asOf: opts.asOf, agents, holidays });
 }
