@@ -20,6 +20,7 @@ import { closeSync, statSync, writeSync } from 'node:fs';
 import { openPrivateFile } from '../output/files.js';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/sqlite.js';
+import type { AnyDb } from '../db/engine.js';
 import { beginImmediateSync, commitSync } from '../db/transaction.js';
 import { writeEventsSync } from '../db/outbox.js';
 import type { Session } from '../domain/session.js';
@@ -1007,6 +1008,16 @@ function keyColumnsOf(spec: EntitySpec, mapping: Mapping, opts: ImportOptions): 
     columns.push(mapping.fields.get(field) ?? []);
   }
   return columns;
+}
+
+/**
+ * Import one file into a database of either engine (what `crm import` calls): SQLite runs
+ * importFile below; PostgreSQL runs the same pipeline on a scratch copy of what the file can
+ * match, then bulk-loads its writes with COPY (src/db/postgres/import.ts, loaded only there).
+ */
+export async function importInto(db: AnyDb, s: Session, prepared: PreparedFile, opts: ImportOptions): Promise<FileResult> {
+  if (db.engine === 'postgres') return (await import('../db/postgres/import.js')).importFileOnPostgres(db, s, prepared, opts);
+  return importFile(db, s, prepared, opts);
 }
 
 /** Import one file in one transaction. */

@@ -78,6 +78,12 @@ export interface UndoResult {
   restored: number;
 }
 
+/** `crm import undo` on either engine (PostgreSQL: src/db/postgres/import.ts, loaded only there). */
+export async function undoImport(db: AnyDb, s: Session, runId: number): Promise<UndoResult> {
+  if (db.engine === 'postgres') return (await import('../db/postgres/import.js')).undoImportRunOnPostgres(db, s, runId);
+  return undoImportRun(db, s, runId);
+}
+
 export function undoImportRun(db: Db, s: Session, runId: number): UndoResult {
   const sqlite = db.sqlite;
   const run = sqlite.prepare('SELECT * FROM import_runs WHERE id = ?').get(runId) as RunRow | undefined;

@@ -49,7 +49,8 @@ const loaded = {} as Record<EngineName, CrmResult[]>;
 function on(engine: EngineName, args: string[]): Promise<CrmResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [crmBin, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), TZ: 'UTC', CRM_NOW: '2026-11-20T17:55:00Z', NO_COLOR: '1', CRM_DB: dbs[engine].url },
+      // CRM_PG_IMPORT_COPY_ALL_ROWS=0: every PostgreSQL import copies only the rows its file can match.
+      env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), TZ: 'UTC', CRM_NOW: '2026-11-20T17:55:00Z', NO_COLOR: '1', CRM_DB: dbs[engine].url, CRM_PG_IMPORT_COPY_ALL_ROWS: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

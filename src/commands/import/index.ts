@@ -14,10 +14,10 @@ import { sessionOf } from '../session.js';
 import { authorize } from '../../domain/permissions.js';
 import { parseCenturyPivot, parseDateOrder, DateError } from '../../csv/dates.js';
 import { ENTITIES, ENTITY_NAMES, type EntityName, type MatchKey } from '../../csv/entities.js';
-import { importFile, prepareFile, type CreateMissing, type EmptyCells, type FileResult, type ImportOptions, type Mode } from '../../csv/importer.js';
+import { importInto, prepareFile, type CreateMissing, type EmptyCells, type FileResult, type ImportOptions, type Mode } from '../../csv/importer.js';
 import { describeMapping, parseFieldValueFlags, parseMapFlags, parseValueMapFlags, type ValueMap } from '../../csv/mapping.js';
 import { parsePresetName, PRESET_NAMES, PRESETS } from '../../csv/presets.js';
-import { listImportRuns, undoImportRun, type ImportRunRecord } from '../../csv/undo.js';
+import { listImportRuns, undoImport, type ImportRunRecord } from '../../csv/undo.js';
 import { fold } from '../../db/fold.js';
 import { isCurrencyCode } from '../../domain/money.js';
 import { confirmOrRequireYes } from '../../io.js';
@@ -217,8 +217,7 @@ async function runImport(ctx: CliContext, entity: EntityName, files: string[], o
     const prepared = prepareFile(spec, file, opts);
     notePreset(ctx, file, prepared.preset);
     const fileOpts = { ...opts, progress: progressReporter(ctx, file) };
-    // PostgreSQL: the same pipeline, its writes bulk-loaded with COPY (src/db/postgres/import.ts).
-    const result = s.db.engine === 'postgres' ? await (await import('../../db/postgres/import.js')).importFileOnPostgres(s.db, s, prepared, fileOpts) : await importFile(s.db, s, prepared, fileOpts);
+    const result = await importInto(s.db, s, prepared, fileOpts);
     results.push(result);
     if (result.rejected > 0 && !opts.skipInvalid && !opts.dryRun) {
       failed = result;
@@ -305,8 +304,7 @@ export function register(noun: Command, ctx: CliContext): void {
     const runId = parseId(ref, 'Import run');
     await confirmOrRequireYes(ctx.io, `Undo import run #${runId}?`, o.yes, `crm import undo ${runId} --yes`);
     await authorize(sessionOf(ctx), 'import.run');
-    const db = ctx.anyDb();
-    const res = db.engine === 'postgres' ? await (await import('../../db/postgres/import.js')).undoImportRunOnPostgres(db, sessionOf(ctx), runId) : undoImportRun(db, sessionOf(ctx), runId);
+    const res = await undoImport(ctx.anyDb(), sessionOf(ctx), runId);
     if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(res) + '\n');
     info(ctx.io, `Undid import run #${runId}: deleted ${plural(res.deleted, 'record')}, restored ${res.restored}.`);
   });

@@ -30,6 +30,8 @@ import copyStreams from 'pg-copy-streams';
 import { ConflictError } from '../../errors.js';
 import type { Session } from '../../domain/session.js';
 import { importFile, type FileResult, type ImportOptions, type PreparedFile } from '../../csv/importer.js';
+import { ENTITIES, type EntityName } from '../../csv/entities.js';
+import { lookupTexts } from '../../csv/probe.js';
 import { undoImportRun, type UndoResult } from '../../csv/undo.js';
 import { openDatabase, type Db } from '../sqlite.js';
 import { isRetryablePgError, translatePgError } from './errors.js';
@@ -62,7 +64,9 @@ const LOCKED = [...RECORD_TABLES, 'tags'];
 type Value = string | number | bigint | null;
 
 export async function importFileOnPostgres(db: PgDb, s: Session, prepared: PreparedFile, opts: ImportOptions): Promise<FileResult> {
-  return withScratch(db, [], async (scratch) => {
+  const spec = ENTITIES[opts.entity];
+  const plan: SeedPlan = { runs: [], reads: READS[opts.entity], nameMatch: Boolean(opts.match?.includes('name')), entity: opts.entity, lookups: () => lookupTexts(spec, prepared.reader.file, prepared.mapping, opts) };
+  return withScratch(db, plan, async (scratch) => {
     const res = await importFile(scratch.db, s, prepared, opts);
     const runIds = await scratch.apply();
     if (res.runId !== null) res.runId = runIds.get(res.runId) ?? res.runId;
@@ -71,7 +75,7 @@ export async function importFileOnPostgres(db: PgDb, s: Session, prepared: Prepa
 }
 
 export async function undoImportRunOnPostgres(db: PgDb, s: Session, runId: number): Promise<UndoResult> {
-  return withScratch(db, [runId], async (scratch) => {
+  return withScratch(db, { runs: [runId], reads: PICKABLE, nameMatch: false }, async (scratch) => {
     const res = undoImportRun(scratch.db, s, runId);
     try {
       await scratch.apply();
@@ -91,7 +95,7 @@ interface Scratch {
   apply(): Promise<Map<number, number>>;
 }
 
-async function withScratch<T>(pg: PgDb, runs: number[], fn: (scratch: Scratch) => Promise<T>): Promise<T> {
+async function withScratch<T>(pg: PgDb, plan: SeedPlan, fn: (scratch: Scratch) => Promise<T>): Promise<T> {
   const client = await pg.pool.connect();
   const dir = mkdtempSync(join(tmpdir(), 'crm-pg-import-'));
   let db: Db | undefined;
@@ -103,7 +107,7 @@ async function withScratch<T>(pg: PgDb, runs: number[], fn: (scratch: Scratch) =
     sqlite.pragma('synchronous = OFF');
     // Only the tables an import touches are copied: references to others are PostgreSQL's to check.
     sqlite.pragma('foreign_keys = OFF');
-    const seeded = await seed(client, db, runs);
+    const seeded = await seed(client, db, plan);
     const scratchDb = db;
     const result = await fn({ db: scratchDb, apply: () => applyChanges(client, scratchDb, seeded) });
     await client.query('COMMIT');
@@ -134,45 +138,156 @@ async function lockTables(client: PoolClient): Promise<void> {
 }
 
 interface Seeded {
-  /** The largest id copied per record table: larger ids in the scratch file are new rows. */
+  /** The largest id on the server per record table (copied with its row): larger ids in the scratch file are new rows. */
   maxId: Map<string, number>;
   /** The import runs copied (undo): the others in the scratch file are new. */
   runs: Set<number>;
+}
+
+/** What the scratch file needs: the runs an undo reverts; for an import, the tables it reads and its lookup texts. */
+interface SeedPlan {
+  runs: number[];
+  /** The large tables the pipeline reads (others get only their last row, which fixes the next id). */
+  reads: readonly string[];
+  /** --match name: records are looked up by folded name or title. */
+  nameMatch: boolean;
+  entity?: EntityName;
+  /** The file's lookup texts (src/csv/probe.ts), read only when some table read is large. */
+  lookups?: () => Iterable<string>;
+}
+
+/** Record tables that may hold millions of rows: copied whole only when small. */
+const PICKABLE = ['companies', 'contacts', 'deals', 'tickets', 'activities', 'deal_stage_history', 'ticket_events'] as const;
+
+/** The large tables each import reads (its own, and those its references resolve in). */
+const READS: Record<EntityName, readonly string[]> = {
+  users: [],
+  companies: ['companies'],
+  contacts: ['contacts', 'companies'],
+  deals: ['deals', 'companies', 'contacts'],
+  tickets: ['tickets', 'companies', 'contacts'],
+  activities: ['activities', 'companies', 'contacts', 'deals'],
+};
+
+const TAG_TYPES: Record<string, string> = { contacts: 'contact', companies: 'company', deals: 'deal', tickets: 'ticket' };
+
+/**
+ * A read table at or below this many rows is copied whole (cheaper than reading the file twice);
+ * above it only the rows the file's lookup texts can match. CRM_PG_IMPORT_COPY_ALL_ROWS changes it
+ * (the tests set 0, so every import takes the selective path).
+ */
+function copyAllRows(): number {
+  const n = Number(process.env.CRM_PG_IMPORT_COPY_ALL_ROWS);
+  return Number.isFinite(n) && process.env.CRM_PG_IMPORT_COPY_ALL_ROWS !== '' && n >= 0 ? n : 20_000;
+}
+
+/**
+ * The rows of a large table a file can match: its keys (email, external id), its names (folded
+ * when the pipeline folds them), and the exact texts rows without a key are matched by content.
+ */
+function pickWhere(table: string, plan: SeedPlan): string {
+  const p = '(SELECT v FROM crm_probe)';
+  const folded = (expr: string) => ` OR crm_fold(${expr}) IN ${p}`;
+  switch (table) {
+    case 'companies':
+      return `external_id IN ${p} OR name_fold IN ${p} OR lower(domain) IN ${p}`;
+    case 'contacts':
+      // Other imports resolve contacts by folded full name (requesters, an activity's contact).
+      return `email_norm IN ${p} OR external_id IN ${p} OR first_name IN ${p} OR last_name IN ${p}` + (plan.entity !== 'contacts' || plan.nameMatch ? folded("first_name || ' ' || last_name") : '');
+    case 'deals':
+      return `external_id IN ${p} OR title IN ${p}` + (plan.entity === 'activities' || plan.nameMatch ? folded('title') : '');
+    case 'tickets':
+      return `external_id IN ${p} OR subject IN ${p}` + (plan.nameMatch ? folded('subject') : '');
+    case 'activities':
+      return `external_id IN ${p} OR subject IN ${p}`;
+    default:
+      return 'false';
+  }
+}
+
+/**
+ * The rows an undo reads: what the run created (its id ranges and side creations, their events),
+ * what it updated, and the events it added to updated records.
+ */
+function undoWhere(table: string): string {
+  const rows = `FROM import_run_rows r WHERE r.run_id = ANY($1)`;
+  const own = `id IN (SELECT r.entity_id ${rows} AND r.outcome IN ('updated', 'created') AND r.before::jsonb->>'table' = '${table}')
+    OR EXISTS (SELECT 1 ${rows} AND r.outcome = 'created_range' AND r.before::jsonb->>'table' = '${table}' AND ${table}.id BETWEEN r.entity_id AND (r.before::jsonb->>'last')::bigint)
+    OR id IN (SELECT (e->>'id')::bigint ${rows.replace('WHERE', ", jsonb_array_elements(coalesce(r.before::jsonb->'events', '[]'::jsonb)) e WHERE")} AND r.outcome = 'updated' AND e->>'table' = '${table}')`;
+  const parent = table === 'deal_stage_history' ? ['deals', 'deal_id'] : table === 'ticket_events' ? ['tickets', 'ticket_id'] : undefined;
+  if (!parent) return own;
+  return `${own} OR EXISTS (SELECT 1 ${rows} AND r.outcome = 'created_range' AND r.before::jsonb->>'table' = '${parent[0]}' AND ${table}.${parent[1]} BETWEEN r.entity_id AND (r.before::jsonb->>'last')::bigint)`;
 }
 
 function columnsOf(db: Db, table: string): string[] {
   return (db.sqlite.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
 }
 
-/** Copy the record tables, the tags and the named runs into the scratch file, then watch it. */
-async function seed(client: PoolClient, db: Db, runs: number[]): Promise<Seeded> {
+/**
+ * Copy what the pipeline reads into the scratch file, then watch it: the small tables (users,
+ * stages, …) whole; each large one whole when small, else only the rows the file can match (an
+ * undo: the rows of its run), and always its last row (the next id is the server's next id); the
+ * tags of the records copied; the enabled rules (import.finished is written by the pipeline).
+ */
+async function seed(client: PoolClient, db: Db, plan: SeedPlan): Promise<Seeded> {
   const sqlite = db.sqlite;
   const maxId = new Map<string, number>();
   // The scratch file's own first rows (the default pipeline, …) make way for the server's.
-  for (const table of [...LOCKED, 'import_runs', 'import_run_rows', 'audit_log', 'lost_reasons']) sqlite.exec(`DELETE FROM ${table}`);
-  const load = async (table: string, query: string, params: unknown[] = []) => {
+  for (const table of [...LOCKED, 'import_runs', 'import_run_rows', 'audit_log', 'lost_reasons', 'rules', 'events']) sqlite.exec(`DELETE FROM ${table}`);
+  // Through a cursor, 20,000 rows at a time: a large selection never sits in this process whole.
+  const load = async (table: string, from: string, params: unknown[] = []) => {
     const cols = columnsOf(db, table);
     const insert = sqlite.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
-    const res = await client.query({ text: query.replace('*', cols.join(', ')), values: params, rowMode: 'array' });
-    sqlite.transaction(() => {
-      for (const row of res.rows as Value[][]) insert.run(row);
-    })();
-    return res.rows as Value[][];
-  };
-  for (const table of RECORD_TABLES) {
-    let last = 0;
-    // Pages by id: the whole table never sits in this process's memory at once.
+    await client.query({ text: `DECLARE crm_seed NO SCROLL CURSOR FOR SELECT ${cols.join(', ')} ${from}`, values: params });
     for (;;) {
-      const rows = await load(table, `SELECT * FROM ${table} WHERE id > $1 ORDER BY id LIMIT 20000`, [last]);
-      if (rows.length === 0) break;
-      last = Number(rows[rows.length - 1]![0]);
+      const res = await client.query({ text: 'FETCH 20000 FROM crm_seed', rowMode: 'array' });
+      if (res.rows.length === 0) break;
+      sqlite.transaction(() => {
+        for (const row of res.rows as Value[][]) insert.run(row);
+      })();
     }
-    maxId.set(table, last);
+    await client.query('CLOSE crm_seed');
+  };
+  const copyAll = plan.runs.length ? Infinity : copyAllRows();
+  const large = new Set<string>();
+  if (plan.reads.length) {
+    const res = await client.query({ text: `SELECT ${plan.reads.map((t) => `(SELECT count(*) FROM (SELECT 1 FROM ${t} LIMIT ${Number.isFinite(copyAll) ? copyAll + 1 : 'ALL'}) x)`).join(', ')}`, rowMode: 'array' });
+    plan.reads.forEach((t, i) => {
+      if (Number((res.rows[0] as Value[])[i]) > copyAll) large.add(t);
+    });
   }
-  await load('tags', 'SELECT * FROM tags');
-  if (runs.length) {
-    await load('import_runs', 'SELECT * FROM import_runs WHERE id = ANY($1)', [runs]);
-    await load('import_run_rows', 'SELECT * FROM import_run_rows WHERE run_id = ANY($1)', [runs]);
+  if (plan.runs.length) for (const t of PICKABLE) large.add(t);
+  if (large.size && plan.lookups) {
+    // The file's lookup texts, streamed (each once per row; the server keeps one of each).
+    await client.query('CREATE TEMP TABLE crm_probe_rows (v text) ON COMMIT DROP');
+    const texts = plan.lookups;
+    const rows = function* () {
+      for (const v of texts()) yield [v];
+    };
+    await pipeline(Readable.from(copyChunks(rows())), client.query(copyStreams.from('COPY crm_probe_rows (v) FROM STDIN')));
+    await client.query('CREATE TEMP TABLE crm_probe ON COMMIT DROP AS SELECT DISTINCT v FROM crm_probe_rows');
+    await client.query('ANALYZE crm_probe');
+  }
+  const ids = new Map<string, string>(); // table → a query of the ids copied
+  for (const table of RECORD_TABLES) {
+    const max = await client.query({ text: `SELECT coalesce(max(id), 0) FROM ${table}`, rowMode: 'array' });
+    maxId.set(table, Number((max.rows[0] as Value[])[0]));
+    const pickable = (PICKABLE as readonly string[]).includes(table);
+    if (!pickable || (plan.reads.includes(table) && !large.has(table))) {
+      await load(table, `FROM ${table} ORDER BY id`);
+      ids.set(table, `SELECT id FROM ${table}`);
+      continue;
+    }
+    const where = plan.runs.length ? undoWhere(table) : plan.reads.includes(table) ? pickWhere(table, plan) : 'false';
+    await client.query({ text: `CREATE TEMP TABLE crm_pick_${table} ON COMMIT DROP AS SELECT id FROM ${table} WHERE ${where} UNION SELECT max(id) FROM ${table}`, values: plan.runs.length ? [plan.runs] : [] });
+    await load(table, `FROM ${table} WHERE id IN (SELECT id FROM crm_pick_${table}) ORDER BY id`);
+    ids.set(table, `SELECT id FROM crm_pick_${table}`);
+  }
+  for (const [table, type] of Object.entries(TAG_TYPES)) await load('tags', `FROM tags WHERE entity_type = '${type}' AND entity_id IN (${ids.get(table)})`);
+  await load('rules', 'FROM rules WHERE enabled = 1');
+  if (plan.runs.length) {
+    await load('import_runs', 'FROM import_runs WHERE id = ANY($1)', [plan.runs]);
+    await load('import_run_rows', 'FROM import_run_rows WHERE run_id = ANY($1)', [plan.runs]);
   }
   // Temporary: the watch lives and dies with this connection to the scratch file.
   sqlite.exec(`
@@ -187,7 +302,7 @@ async function seed(client: PoolClient, db: Db, runs: number[]): Promise<Seeded>
       CREATE TEMP TRIGGER crm_deleted_${table} AFTER DELETE ON main.${table} BEGIN INSERT OR REPLACE INTO crm_changed (tbl, id, deleted) VALUES ('${table}', OLD.id, 1); END;
     `);
   }
-  return { maxId, runs: new Set(runs) };
+  return { maxId, runs: new Set(plan.runs) };
 }
 
 /** COPY's text format: \N for NULL; backslash, tab, newline and carriage return escaped. */
@@ -296,6 +411,18 @@ async function applyChanges(client: PoolClient, db: Db, seeded: Seeded): Promise
       return r;
     });
     await client.query(`INSERT INTO audit_log (${auditCols.join(', ')}) SELECT ${auditCols.join(', ')} FROM crm_new_audit ORDER BY ctid`);
+  }
+  // The outbox (import.finished, written by the pipeline for the enabled rules copied): appended
+  // in this transaction, as on SQLite, naming the run by its server id.
+  const eventCols = columnsOf(db, 'events').filter((c) => c !== 'id');
+  const eventEntityAt = eventCols.indexOf('entity');
+  const eventIdAt = eventCols.indexOf('entity_id');
+  if (sqlite.prepare('SELECT count(*) FROM events').pluck().get()) {
+    await stage(client, 'crm_new_events', 'events', eventCols, rowsOf(`SELECT ${eventCols.join(', ')} FROM events ORDER BY id`), (r) => {
+      if (r[eventEntityAt] === 'import_run') r[eventIdAt] = runIds.get(Number(r[eventIdAt])) ?? r[eventIdAt]!;
+      return r;
+    });
+    await client.query(`INSERT INTO events (${eventCols.join(', ')}) SELECT ${eventCols.join(', ')} FROM crm_new_events ORDER BY ctid`);
   }
   return runIds;
 }
