@@ -72,6 +72,7 @@ function timed(cmd, args) {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   const [rss, user, sys] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
+  if (process.env.CRM_PG_IMPORT_TRACE) process.stderr.write(r.stderr.split('\n').filter((l) => l.startsWith('pg import:')).join('\n') + '\n');
   return { seconds, maxRssMb: rss / 1024, cpu: user + sys };
 }
 

@@ -6,15 +6,20 @@
  *
  *   1. BEGIN; LOCK the tables an import reads and writes (SHARE ROW EXCLUSIVE: readers go on,
  *      other writers of those tables wait — what SQLite's BEGIN IMMEDIATE does to the whole file);
- *   2. copy those tables into the scratch file (a temporary file: the page cache, not this
- *      process, holds a million rows) and record, by trigger, every row the pipeline updates,
- *      deletes or re-tags there;
+ *   2. copy what the pipeline reads into the scratch file (a temporary file: the page cache, not
+ *      this process, holds a million rows): the small tables (users, stages, …) whole; a large
+ *      one (contacts, companies, deals, …) whole only when it is small, else just the rows the
+ *      file can match — the file's lookup texts (src/csv/probe.ts: keys, names, references) are
+ *      streamed by COPY into a TEMP table and joined — and its last row (new rows get the ids
+ *      the server would give next); an undo copies the rows of its run. Triggers then record
+ *      every row the pipeline updates, deletes or re-tags there;
  *   3. run the pipeline (importFile / undoImportRun) on the scratch file;
- *   4. write what changed back to PostgreSQL set-based: COPY (pg-copy-streams) into TEMP staging
- *      tables, then one INSERT … SELECT per table for new rows (with the ids the pipeline gave
- *      them, so the run's id range and `import undo` work as on SQLite), one UPDATE … FROM for
- *      changed rows, one DELETE per table (undo), tags replaced per touched record; the run, its
- *      rows and the audit entries appended; COMMIT. All-or-nothing: any failure rolls back.
+ *   4. write what changed back to PostgreSQL set-based: new rows COPYed straight into their
+ *      table (with the ids the pipeline gave them, so the run's id range and `import undo` work
+ *      as on SQLite); changed rows COPYed into TEMP staging, then one UPDATE … FROM per table;
+ *      one DELETE per table (undo); tags replaced per touched record; the run, its rows, the
+ *      audit entries and the outbox events (import.finished) appended; COMMIT. All-or-nothing:
+ *      any failure rolls back.
  *
  * The locks are taken before the snapshot is read (READ COMMITTED), so nothing changes under the
  * import while it runs and no serialization failure can arrive after the file was read; a
@@ -63,12 +68,23 @@ const LOCKED = [...RECORD_TABLES, 'tags'];
 
 type Value = string | number | bigint | null;
 
+/** CRM_PG_IMPORT_TRACE=1: the seconds each step took, on stderr (for profiling; bench/cases/import-postgres.mjs). */
+let traced = 0;
+function trace(step?: string): void {
+  if (!process.env.CRM_PG_IMPORT_TRACE) return;
+  const now = performance.now();
+  if (step) process.stderr.write(`pg import: ${step} ${((now - traced) / 1000).toFixed(2)} s\n`);
+  traced = now;
+}
+
 export async function importFileOnPostgres(db: PgDb, s: Session, prepared: PreparedFile, opts: ImportOptions): Promise<FileResult> {
   const spec = ENTITIES[opts.entity];
   const plan: SeedPlan = { runs: [], reads: READS[opts.entity], nameMatch: Boolean(opts.match?.includes('name')), entity: opts.entity, lookups: () => lookupTexts(spec, prepared.reader.file, prepared.mapping, opts) };
   return withScratch(db, plan, async (scratch) => {
     const res = await importFile(scratch.db, s, prepared, opts);
+    trace('pipeline on the scratch file');
     const runIds = await scratch.apply();
+    trace('written to PostgreSQL');
     if (res.runId !== null) res.runId = runIds.get(res.runId) ?? res.runId;
     return res;
   });
@@ -100,7 +116,9 @@ async function withScratch<T>(pg: PgDb, plan: SeedPlan, fn: (scratch: Scratch) =
   const dir = mkdtempSync(join(tmpdir(), 'crm-pg-import-'));
   let db: Db | undefined;
   try {
+    trace();
     await lockTables(client);
+    trace('locks');
     db = openDatabase(join(dir, 'scratch.db'), { journal: 'delete' });
     const sqlite = db.sqlite;
     sqlite.pragma('journal_mode = MEMORY');
@@ -108,9 +126,11 @@ async function withScratch<T>(pg: PgDb, plan: SeedPlan, fn: (scratch: Scratch) =
     // Only the tables an import touches are copied: references to others are PostgreSQL's to check.
     sqlite.pragma('foreign_keys = OFF');
     const seeded = await seed(client, db, plan);
+    trace('scratch file seeded');
     const scratchDb = db;
     const result = await fn({ db: scratchDb, apply: () => applyChanges(client, scratchDb, seeded) });
     await client.query('COMMIT');
+    trace('commit');
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -353,8 +373,9 @@ async function applyChanges(client: PoolClient, db: Db, seeded: Seeded): Promise
     // Counted first (a rowid range: no scan): an empty staging table is two round trips for nothing.
     const added = sqlite.prepare(`SELECT count(*) FROM ${table} WHERE id > ?`).pluck().get(max) as number;
     if (added) {
-      await stage(client, `crm_new_${table}`, table, cols, rowsOf(`SELECT ${cols.join(', ')} FROM ${table} WHERE id > ? ORDER BY id`, max));
-      await client.query(`INSERT INTO ${table} (${cols.join(', ')}) OVERRIDING SYSTEM VALUE SELECT ${cols.join(', ')} FROM crm_new_${table}`);
+      // Straight into the table (COPY writes the identity values given): no staging table to fill and read again.
+      await pipeline(Readable.from(copyChunks(rowsOf(`SELECT ${cols.join(', ')} FROM ${table} WHERE id > ? ORDER BY id`, max))), client.query(copyStreams.from(`COPY ${table} (${cols.join(', ')}) FROM STDIN`)));
+      trace(`${table}: ${added} new rows by COPY`);
       // The next id crm adds comes after them, as SQLite's rowid does.
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT max(id) FROM ${table}))`);
     }
