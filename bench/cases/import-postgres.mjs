@@ -48,6 +48,7 @@ function freePort() {
   });
 }
 
+const startLoad = loadavg()[0];
 const csv = join(dir, 'contacts.csv');
 await writeCsv(csv);
 chmodSync(csv, 0o644);
@@ -99,6 +100,12 @@ COMMIT;
   const baselineFile = join(dir, 'baseline.sql');
   writeFileSync(baselineFile, baseline);
   const runs = { psql: [], crm: [] };
+  const updates = [];
+  // Half of its rows update stored contacts (by email, spread over the table), half are new.
+  const UPDATES = 2000;
+  const updateCsv = join(dir, 'update.csv');
+  writeFileSync(updateCsv, HEADER + Array.from({ length: UPDATES }, (_v, k) => (k % 2 ? row(ROWS + k).replace('Engineer', 'Buyer') : row(Math.floor((k * ROWS) / UPDATES)).replace('Engineer', 'Director'))).join(''));
+  chmodSync(updateCsv, 0o644);
   for (let i = 0; i < REPEAT; i++) {
     // Interleaved, so a slow spell of this shared machine hits both sides; the fastest of each counts.
     psql('postgres', '-c', `CREATE DATABASE base${i} TEMPLATE crm_template`);
@@ -108,6 +115,13 @@ COMMIT;
     for (const db of [`base${i}`, `crm${i}`]) {
       const n = Number(psql(db, '-At', '-c', 'SELECT count(*) FROM contacts').trim());
       if (n !== ROWS) throw new Error(`${db}: ${n} contacts stored, expected ${ROWS}`);
+    }
+    if (i === 0) {
+      // An update import into the database just filled: only the rows its file can match are
+      // copied into the scratch file, not the whole contacts table.
+      updates.push(timed(process.execPath, [bin, '--db', urlOf(`crm${i}`), 'import', 'contacts', updateCsv, '-q']));
+      const n = Number(psql(`crm${i}`, '-At', '-c', "SELECT count(*) FROM contacts WHERE title = 'Director'").trim());
+      if (n !== UPDATES / 2) throw new Error(`update import: ${n} contacts updated, expected ${UPDATES / 2}`);
     }
     psql('postgres', '-c', `DROP DATABASE base${i}`, '-c', `DROP DATABASE crm${i}`);
   }
@@ -123,6 +137,8 @@ COMMIT;
   console.log(`crm import contacts          ${fmt(crm.seconds)} s (${fmt(worst(runs.crm))})   client CPU ${fmt(crm.cpu)} s   peak ${peak.toFixed(0)} MB`);
   console.log(`ratio crm / psql             ${fmt(crm.seconds / base.seconds)}×   (target ≤ 1.5×)   ${crm.seconds / base.seconds <= 1.5 ? 'ok' : 'MISSED'}`);
   console.log(`peak memory                  ${peak.toFixed(0)} MB (target ≤ 250 MB)   ${peak <= 250 ? 'ok' : 'MISSED'}`);
+  console.log(`update import of ${UPDATES.toLocaleString('en')} rows (half updates) into those ${ROWS.toLocaleString('en')} contacts   ${fmt(updates[0].seconds)} s   peak ${updates[0].maxRssMb.toFixed(0)} MB`);
+  console.log(`load average at the start ${startLoad.toFixed(1)}, at the end ${loadavg()[0].toFixed(1)}`);
 } finally {
   await server.stop().catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
