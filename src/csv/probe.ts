@@ -11,14 +11,13 @@
  */
 import { fold } from '../db/fold.js';
 import { splitName } from '../domain/validate.js';
-import type { EntitySpec } from './entities.js';
 import type { ImportOptions } from './importer.js';
 import type { Mapping } from './mapping.js';
 import { TableReader } from './reader.js';
 import { MappedRow } from './row.js';
 
 /** The fields whose values the importer looks records up by (every entity's spelling). */
-const LOOKUP_FIELDS = ['email', 'external_id', 'name', 'first_name', 'last_name', 'company', 'company_domain', 'domain', 'contact', 'deal', 'requester', 'requester_email', 'requester_name', 'title', 'subject', 'owner', 'assignee'];
+const LOOKUP_FIELDS = ['email', 'external_id', 'name', 'first_name', 'last_name', 'company', 'company_domain', 'domain', 'contact', 'deal', 'requester', 'requester_email', 'requester_name', 'title', 'subject'];
 
 /** Subjects an activity gets when its row has none (its kind, capitalised). */
 const KIND_SUBJECTS = ['Call', 'Meeting', 'Email', 'Note', 'Task', 'Newsletter', 'Letter', 'Linkedin', 'Touch'];
@@ -31,7 +30,7 @@ function domainOf(v: string): string {
  * The lookup texts of every row of `file`, a few per row (repeats within a row left out; across
  * rows the consumer removes them). Reads the file once more, on this thread, holding one row.
  */
-export function* lookupTexts(spec: EntitySpec, file: string, mapping: Mapping, opts: Pick<ImportOptions, 'encoding' | 'delimiter'>): Generator<string> {
+export function* lookupTexts(file: string, mapping: Mapping, opts: Pick<ImportOptions, 'encoding' | 'delimiter'>): Generator<string> {
   const fields = LOOKUP_FIELDS.filter((f) => mapping.fields.has(f));
   const reader = new TableReader(file, { encoding: opts.encoding, delimiter: opts.delimiter });
   try {
@@ -60,9 +59,13 @@ export function* lookupTexts(spec: EntitySpec, file: string, mapping: Mapping, o
         add(fold(v));
         if (field.includes('domain') || field === 'company') add(domainOf(v));
       }
-      if (spec.name === 'activities') {
-        const body = value('body');
-        if (body !== null) add(body.split('\n')[0]!.slice(0, 120));
+      // A ticket or activity without a subject takes the first line of its description or body.
+      for (const field of ['description', 'body']) {
+        const v = mapping.fields.has(field) ? value(field) : null;
+        if (v === null) continue;
+        const line = v.split('\n')[0]!.slice(0, 120);
+        add(line);
+        add(fold(line));
       }
       // The contact converter's name parts (exact: rows without a key match by them) and full name.
       let first = value('first_name');

@@ -35,7 +35,7 @@ import copyStreams from 'pg-copy-streams';
 import { ConflictError } from '../../errors.js';
 import type { Session } from '../../domain/session.js';
 import { importFile, type FileResult, type ImportOptions, type PreparedFile } from '../../csv/importer.js';
-import { ENTITIES, type EntityName } from '../../csv/entities.js';
+import type { EntityName } from '../../csv/entities.js';
 import { lookupTexts } from '../../csv/probe.js';
 import { undoImportRun, type UndoResult } from '../../csv/undo.js';
 import { openDatabase, type Db } from '../sqlite.js';
@@ -78,8 +78,7 @@ function trace(step?: string): void {
 }
 
 export async function importFileOnPostgres(db: PgDb, s: Session, prepared: PreparedFile, opts: ImportOptions): Promise<FileResult> {
-  const spec = ENTITIES[opts.entity];
-  const plan: SeedPlan = { runs: [], reads: READS[opts.entity], nameMatch: Boolean(opts.match?.includes('name')), entity: opts.entity, lookups: () => lookupTexts(spec, prepared.reader.file, prepared.mapping, opts) };
+  const plan: SeedPlan = { runs: [], reads: READS[opts.entity], nameMatch: Boolean(opts.match?.includes('name')), entity: opts.entity, lookups: () => lookupTexts(prepared.reader.file, prepared.mapping, opts) };
   return withScratch(db, plan, async (scratch) => {
     const res = await importFile(scratch.db, s, prepared, opts);
     trace('pipeline on the scratch file');
