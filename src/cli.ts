@@ -14,6 +14,7 @@ import { findNoun, nouns } from './commands/registry.js';
 import { sqliteCode, translateSqliteError } from './db/sqlite-errors.js';
 import type { Db, OpenOptions } from './db/sqlite.js';
 import { isPostgresUrl, redactUrl } from './db/postgres/url.js';
+import { loadPostgresEngine } from './db/postgres/load.js';
 import { needsNoDatabase, notOnPostgres, opensWithoutMigrating, runsOnPostgres } from './db/postgres/support.js';
 
 export interface MainDeps {
@@ -238,7 +239,7 @@ function lazyOpen(path: string, opts: OpenOptions): Db {
 
 /** The PostgreSQL engine (pg, its pool and migrations) is imported only for a postgres:// URL. */
 async function openPostgres(url: string, opts: { migrate?: boolean }) {
-  return (await import('./db/postgres/connect.js')).openPostgres(url, opts);
+  return (await loadPostgresEngine()).openPostgres(url, opts);
 }
 
 /** Load the database module along with the noun that will use it. */

@@ -52,6 +52,11 @@ export interface CliContext {
   /** The open database of either engine: what domain sessions use. */
   anyDb(): AnyDb;
   /**
+   * The open PostgreSQL database, for what only PostgreSQL has (server status, roles, engine
+   * checks); on SQLite a one-line UserError saying that `what` (e.g. "crm db grant") needs PostgreSQL.
+   */
+  pgDb(what: string, hint?: string): PgDb;
+  /**
    * The SQLite database, opened (and migrated) on first use; on PostgreSQL a "not yet" error.
    * A missing file is a db_missing error unless `create` (only `crm init`, `crm db init`,
    * `crm demo` and `crm db restore` pass it).
@@ -125,6 +130,11 @@ export function createContext(deps: ContextDeps): CliContext {
       if (ctx.engine() !== 'postgres') return ctx.db();
       if (!pgDb) throw new Error('PostgreSQL database used before ctx.openDb()');
       return pgDb;
+    },
+    pgDb(what, hint) {
+      // Decided from --db / CRM_DB alone: a SQLite file is not opened just to be refused.
+      if (ctx.engine() !== 'postgres') throw new UserError(`${what} needs PostgreSQL; ${ctx.dbPath()} is a SQLite file.`, hint ?? 'Point --db / CRM_DB at a postgres:// URL (README "Running on PostgreSQL").', 'needs_postgres');
+      return ctx.anyDb() as PgDb;
     },
     db(opts) {
       if (!db) {

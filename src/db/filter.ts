@@ -137,6 +137,15 @@ export function compileFilter(tree: FilterTree, spec: FilterSpec, env: FilterEnv
 }
 
 /**
+ * compileFilter with a spec that is built only when the filter has terms: an entity's full spec
+ * reads the team's custom fields, segments and SKUs from the database, which an unfiltered list
+ * never needs (on PostgreSQL those reads also opened extra connections).
+ */
+export async function compileFilterWith(tree: FilterTree, spec: () => Promise<FilterSpec>, env: FilterEnv): Promise<((eb: AnyEB) => Cond) | undefined> {
+  return tree.terms.length === 0 ? undefined : compileFilter(tree, await spec(), env);
+}
+
+/**
  * `a AND b AND c …` parses as a tree as deep as the list is long, and SQLite refuses expressions
  * deeper than 1000 ("Expression tree is too large"): a filter of 1,000 words failed. Nested
  * halves keep the depth logarithmic.

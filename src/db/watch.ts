@@ -23,32 +23,44 @@ export async function openChangeFeed(db: AnyDb, opts: { pollMs?: number } = {}):
   return openSqliteFeed(db, opts.pollMs ?? POLL_MS);
 }
 
-function openSqliteFeed(db: AnyDb, pollMs: number): ChangeFeed {
+/**
+ * What both engines' feeds share: the change count and its listeners. The engine calls `bump()`
+ * for each change it sees and hands `feed()` how to stop watching.
+ */
+export function changeCounter(): { bump(): void; feed(close: () => Promise<void>): ChangeFeed } {
   let version = 0;
-  let seen = dataVersion(db);
   const listeners = new Set<(version: number) => void>();
+  return {
+    bump() {
+      version++;
+      for (const l of listeners) l(version);
+    },
+    feed: (close) => ({
+      get version() {
+        return version;
+      },
+      onChange(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      close,
+    }),
+  };
+}
+
+function openSqliteFeed(db: AnyDb, pollMs: number): ChangeFeed {
+  const changes = changeCounter();
+  let seen = dataVersion(db);
   const timer = setInterval(() => {
     try {
       const v = dataVersion(db);
       if (v === seen) return;
       seen = v;
-      version++;
-      for (const l of listeners) l(version);
+      changes.bump();
     } catch {
       // a busy or closing database: try again on the next tick
     }
   }, pollMs);
   timer.unref();
-  return {
-    get version() {
-      return version;
-    },
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async close() {
-      clearInterval(timer);
-    },
-  };
+  return changes.feed(async () => clearInterval(timer));
 }

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../db/audit.js';
-import { compileFilter, parseFilter, zonedDate, zonedMidnightUtc, type AnyEB, type FilterSpec } from '../db/filter.js';
+import { compileFilter, compileFilterWith, parseFilter, zonedDate, zonedMidnightUtc, type AnyEB, type FilterSpec } from '../db/filter.js';
 import { filterSpecFor } from './field-filters.js';
 import { fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
 import { fold } from '../db/fold.js';
@@ -559,7 +559,7 @@ export function activityFilterSpecFor(s: Session): Promise<FilterSpec> {
 
 export async function listActivities(s: Session, opts: ActivityListOptions = {}): Promise<{ rows: ActivityRecord[]; total: number }> {
   const me = await currentUser(s);
-  const where = compileFilter(parseFilter(opts.filter ?? []), await activityFilterSpecFor(s), filterEnv(s, me));
+  const where = await compileFilterWith(parseFilter(opts.filter ?? []), () => activityFilterSpecFor(s), filterEnv(s, me));
   let base = activityQuery(s.db.kysely);
   const scope = opts.scope ?? 'all';
   if (scope === 'tasks') {

@@ -1,7 +1,7 @@
 /** Companies (accounts): rules for create, edit, archive, lookup by id or name. */
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../db/audit.js';
-import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
+import { compileFilter, compileFilterWith, parseFilter, type FilterSpec } from '../db/filter.js';
 import { filterSpecFor } from './field-filters.js';
 import { assertRequiredFields, fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
 import { fold } from '../db/fold.js';
@@ -311,7 +311,7 @@ export interface CompanyListItem extends CompanyRecord {
 
 export async function listCompanies(s: Session, opts: ListOptions = {}): Promise<{ rows: CompanyListItem[]; total: number }> {
   const me = await currentUser(s);
-  const where = compileFilter(parseFilter(opts.filter ?? []), await companyFilterSpecFor(s), filterEnv(s, me));
+  const where = await compileFilterWith(parseFilter(opts.filter ?? []), () => companyFilterSpecFor(s), filterEnv(s, me));
   let base = s.db.kysely.selectFrom('companies as co');
   base = opts.archived ? base.where('co.archived_at', 'is not', null) : base.where('co.archived_at', 'is', null);
   if (where) base = base.where(where);

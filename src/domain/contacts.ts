@@ -1,7 +1,7 @@
 /** Contacts: the rules for people — minimal required fields, unique emails, lifecycle, merge. */
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../db/audit.js';
-import { compileFilter, containsFolded, inSubquery, parseFilter, type FilterSpec } from '../db/filter.js';
+import { compileFilter, compileFilterWith, containsFolded, inSubquery, parseFilter, type FilterSpec } from '../db/filter.js';
 import { filterSpecFor } from './field-filters.js';
 import { assertRequiredFields, customSearchText, fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
 import { fold, phoneDigits } from '../db/fold.js';
@@ -410,7 +410,7 @@ export interface ContactListOptions {
 
 export async function listContacts(s: Session, opts: ContactListOptions = {}): Promise<{ rows: ContactRecord[]; total: number }> {
   const me = await currentUser(s);
-  const where = compileFilter(parseFilter(opts.filter ?? []), await contactFilterSpecFor(s), filterEnv(s, me));
+  const where = await compileFilterWith(parseFilter(opts.filter ?? []), () => contactFilterSpecFor(s), filterEnv(s, me));
   let base = contactQuery(s.db.kysely);
   base = opts.archived ? base.where('c.archived_at', 'is not', null) : base.where('c.archived_at', 'is', null);
   if (opts.companyId !== undefined) base = base.where('c.company_id', '=', opts.companyId);

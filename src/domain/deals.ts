@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { diff, lastAuditEntry, recordAudit } from '../db/audit.js';
 import { filterSpecFor } from './field-filters.js';
 import { assertRequiredFields, fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
-import { compileFilter, dateRange, parseFilter, zonedDay, type AnyEB, type Cond, type FilterEnv, type FilterSpec, type FilterTerm } from '../db/filter.js';
+import { compileFilter, compileFilterWith, dateRange, parseFilter, zonedDay, type AnyEB, type Cond, type FilterEnv, type FilterSpec, type FilterTerm } from '../db/filter.js';
 import { fold } from '../db/fold.js';
 import type { StageKind } from '../db/schema.js';
 import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
@@ -1038,7 +1038,7 @@ export async function dealFilterSpecFor(s: Session): Promise<FilterSpec> {
 
 export async function compileDealFilter(s: Session, filter: string[]) {
   const me = await currentUser(s);
-  return compileFilter(parseFilter(filter), await dealFilterSpecFor(s), filterEnv(s, me));
+  return compileFilterWith(parseFilter(filter), () => dealFilterSpecFor(s), filterEnv(s, me));
 }
 
 export const DEAL_SORTS = ['id', 'close', 'amount', 'stage', 'created', 'updated', 'stale'] as const;

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../db/audit.js';
-import { compileFilter, parseFilter, type FilterSpec } from '../db/filter.js';
+import { compileFilter, compileFilterWith, parseFilter, type FilterSpec } from '../db/filter.js';
 import { filterSpecFor } from './field-filters.js';
 import { assertRequiredFields, fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
 import { fold } from '../db/fold.js';
@@ -722,7 +722,7 @@ export function ticketFilterSpecFor(s: Session): Promise<FilterSpec> {
 export async function listTickets(s: Session, opts: TicketListOptions = {}): Promise<{ rows: TicketRecord[]; total: number }> {
   const tree = parseFilter(opts.filter ?? []);
   const me = await currentUser(s);
-  const where = compileFilter(tree, await ticketFilterSpecFor(s), filterEnv(s, me));
+  const where = await compileFilterWith(tree, () => ticketFilterSpecFor(s), filterEnv(s, me));
   let q = ticketQuery(s.db.kysely);
   if (!tree.terms.some((t) => t.kind === 'field' && t.field === 'status')) q = q.where('t.status', 'in', ['new', 'open', 'pending', 'on_hold']);
   if (where) q = q.where(where as never);

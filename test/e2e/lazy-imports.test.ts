@@ -94,6 +94,9 @@ describe('the PostgreSQL driver loads only for a postgres:// URL', () => {
     expect(specifiers).toContain('pg');
     expect(specifiers.some((s) => PG_CHUNK.test(s))).toBe(true);
     expect(specifiers).not.toContain('better-sqlite3');
+    // pg's Cloudflare probe would load all of Node's fetch (undici) on Node 20 (postgres/load.ts).
+    expect(specifiers).toContain('builtin:net'); // the check sees Node's own modules
+    expect(specifiers.filter((s) => /undici/.test(s))).toEqual([]);
   });
 });
 

@@ -59,8 +59,7 @@ export async function run(ctx: CliContext, o: CheckOptions): Promise<void> {
 /** PostgreSQL: invalid indexes, unvalidated constraints, amcheck when installed (db/postgres/check.ts). */
 async function runOnPostgres(ctx: CliContext): Promise<void> {
   const { checkPgDatabase } = await import('../../db/postgres/check.js');
-  const db = ctx.anyDb();
-  if (db.engine !== 'postgres') return;
+  const db = ctx.pgDb('crm db check');
   const result = await checkPgDatabase(db);
   if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(result) + '\n');
   else {

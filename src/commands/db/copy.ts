@@ -17,7 +17,7 @@ function located(target: string): string {
 
 async function open(target: string, as: 'source' | 'target'): Promise<AnyDb> {
   if (isPostgresUrl(target)) {
-    const { openPostgres } = await import('../../db/postgres/connect.js');
+    const { openPostgres } = await (await import('../../db/postgres/load.js')).loadPostgresEngine();
     return openPostgres(target, { migrate: as === 'target' });
   }
   const { openDatabase } = await import('../../db/sqlite.js');

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { UsageError, UserError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { info } from '../../io.js';
 import { emit, isJsonFormat, toJson } from '../../output/render.js';
 import { readStdin } from '../body-file.js';
@@ -15,6 +15,8 @@ interface GrantFlags {
   role?: string;
   passwordStdin?: boolean;
 }
+
+const GRANT_ON_SQLITE = 'On SQLite the file\'s permissions are the boundary: share it with chmod/chgrp, or move to a server: crm db copy FILE postgres://…';
 
 async function readLine(ctx: CliContext): Promise<string> {
   const text = (await readStdin(ctx)).split(/\r?\n/)[0] ?? '';
@@ -32,27 +34,22 @@ export function register(parent: Command, ctx: CliContext): void {
   examples(cmd, ['crm db grant sara', 'echo "$PW" | crm db grant sara --password-stdin', 'crm db grant sara --role sara_r --json']);
   cmd.addHelpText('after', '\nThe user then connects as that role (postgres://sara@host/crm): crm names them by it, and PostgreSQL applies\ntheir role\'s permissions with grants and row-level security — psql changes only what crm would. Needs CREATEROLE.');
   cmd.action(async (handle: string, o: GrantFlags) => {
-    if (ctx.engine() !== 'postgres') {
-      throw new UserError('crm db grant is for PostgreSQL: on SQLite the file\'s permissions are the boundary.', 'Share the file with chmod/chgrp, or move to a server: crm db copy FILE postgres://…');
-    }
+    const db = ctx.pgDb('crm db grant', GRANT_ON_SQLITE);
     await (await import('../identity.js')).requirePermission(ctx, 'user.manage');
     const s = sessionOf(ctx);
     const { getUser, editUser } = await import('../../domain/users.js');
     const user = await getUser(s, handle);
     const role = (o.role ?? user.login ?? user.handle).toLowerCase();
     const { ROLE_NAME, grantPersonRole } = await import('../../db/postgres/access.js');
+    const { translatePgError } = await import('../../db/postgres/errors.js');
     if (!ROLE_NAME.test(role)) throw new UsageError(`"${role}" is not a database role name crm makes.`, 'Use lower-case letters, digits and _ (at most 63), e.g. --role sara_r.');
     const password = o.passwordStdin ? await readLine(ctx) : undefined;
-    const db = ctx.anyDb();
-    if (db.engine !== 'postgres') return;
     let created: boolean;
     try {
       ({ created } = await grantPersonRole(db, role, password));
     } catch (err) {
-      if ((err as { code?: string }).code === '42501') {
-        throw new UserError(`Creating or granting database role ${role} needs CREATEROLE: ${(err as Error).message}.`, 'Run crm db grant connected as the database owner with CREATEROLE, or as a superuser.', 'forbidden');
-      }
-      throw err;
+      // Without CREATEROLE the server refuses (42501): one line naming the database, as everywhere.
+      throw translatePgError(err, db.path);
     }
     if (user.login !== role) await editUser(s, user.handle, { login: role });
     const result = { handle: user.handle, role: user.role, databaseRole: role, created, passwordSet: password !== undefined };

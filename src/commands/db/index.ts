@@ -90,8 +90,7 @@ export function register(noun: Command, ctx: CliContext): void {
 
 /** `crm db status` on PostgreSQL: the same record, with the server's version instead of the journal mode. */
 async function postgresStatus(ctx: CliContext): Promise<void> {
-  const db = ctx.anyDb();
-  if (db.engine !== 'postgres') return;
+  const db = ctx.pgDb('crm db status');
   const version = await db.schemaVersion();
   const pending = db.migrations.filter((m) => m.version > version).map((m) => ({ version: m.version, name: m.name }));
   const { serverVersion, sizeBytes } = await db.serverInfo();
@@ -109,8 +108,7 @@ async function postgresStatus(ctx: CliContext): Promise<void> {
 
 /** `crm db migrate` on PostgreSQL: under the advisory lock; the server's own backups apply (no copy is written). */
 async function postgresMigrate(ctx: CliContext): Promise<void> {
-  const db = ctx.anyDb();
-  if (db.engine !== 'postgres') return;
+  const db = ctx.pgDb('crm db migrate');
   const result = await db.migrate();
   if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(result) + '\n');
   if (result.from === result.to) info(ctx.io, `Database is up to date (schema version ${result.to}).`);

@@ -43,8 +43,7 @@ async function runOnPostgres(ctx: CliContext, o: InitOptions): Promise<void> {
   if (o.sharedGroup !== undefined) {
     throw new UsageError('--shared-group sets a SQLite file\'s permissions; a PostgreSQL database has none.', 'Give each person a role with the privileges README "Running on PostgreSQL" lists, then: crm init', 'usage');
   }
-  const db = ctx.anyDb();
-  if (db.engine !== 'postgres') return;
+  const db = ctx.pgDb('crm init');
   const first = await setUpFirstRun(ctx, o, false);
   const result = { path: db.path, engine: 'postgres', schemaVersion: await db.schemaVersion(), ...first };
   if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(result) + '\n');

@@ -6,20 +6,16 @@
  * polled. When the listening connection is lost, it is opened again (one try a second) and the
  * feed reports a change, since notifications may have been missed meanwhile.
  */
-import type { ChangeFeed } from '../watch.js';
+import { changeCounter, type ChangeFeed } from '../watch.js';
 import { CHANGES_CHANNEL } from './transaction.js';
 import type { PgDb } from './types.js';
 
 const RECONNECT_MS = 1000;
 
 export async function openPostgresFeed(db: PgDb): Promise<ChangeFeed> {
-  let version = 0;
+  const changes = changeCounter();
+  const bump = changes.bump;
   let closed = false;
-  const listeners = new Set<(version: number) => void>();
-  const bump = () => {
-    version++;
-    for (const l of listeners) l(version);
-  };
   let connection: { close(): Promise<void> } | undefined;
   let retry: NodeJS.Timeout | undefined;
   const connect = async (): Promise<void> => {
@@ -38,18 +34,9 @@ export async function openPostgresFeed(db: PgDb): Promise<ChangeFeed> {
     retry.unref();
   };
   await connect();
-  return {
-    get version() {
-      return version;
-    },
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async close() {
-      closed = true;
-      if (retry) clearTimeout(retry);
-      await connection?.close();
-    },
-  };
+  return changes.feed(async () => {
+    closed = true;
+    if (retry) clearTimeout(retry);
+    await connection?.close();
+  });
 }

@@ -10,7 +10,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fold } from '../../../src/db/fold.js';
 import { latestVersion, migrations } from '../../../src/db/migrations/index.js';
-import { openPostgres } from '../../../src/db/postgres/connect.js';
+import pg from 'pg';
+import { openPostgres, timestamptzText } from '../../../src/db/postgres/connect.js';
 import { pgLatestVersion, pgMigrations } from '../../../src/db/postgres/migrations/index.js';
 import type { PgDb } from '../../../src/db/postgres/types.js';
 import { openDatabase } from '../../../src/db/sqlite.js';
@@ -122,6 +123,21 @@ describe('rows read back as SQLite gives them', () => {
     } finally {
       await d.close();
     }
+  });
+});
+
+describe('timestamps read fast and exactly as pg and Date read them', () => {
+  const viaDate = (text: string) => (pg.types.getTypeParser(1184, 'text') as (s: string) => Date)(text).toISOString();
+
+  it('every instant the server writes, with 0–6 fraction digits, any year 1–9999; other offsets and infinity too', async () => {
+    // The server's own text for random instants (microseconds included), then both readers.
+    const base = 1_772_355_907_000_000n; // 2026-03-01 09:05:07 UTC; the server trims trailing zeros: .1, .12 … .123456
+    const micros = [...fc.sample(fc.bigInt({ min: -62_135_596_800_000_000n, max: 253_402_300_799_999_999n }), 300), ...[0n, 100000n, 120000n, 123000n, 123400n, 123450n, 123456n].map((f) => base + f)];
+    const res = await sql<{ t: string }>`SELECT (to_timestamp(0) + (m || ' microseconds')::interval)::text AS t FROM unnest(${micros.map(String)}::bigint[]) m`.execute(db.kysely);
+    const texts = [...res.rows.map((r) => r.t), '2026-03-01 10:05:07.5+05:30', '2026-03-01 10:05:07-08', '2026-01-05 12:34:56+00', '2026-01-05 12:34:56.9999+00'];
+    expect(texts.length).toBeGreaterThan(300);
+    for (const t of texts) expect(timestamptzText(t), t).toBe(viaDate(t));
+    expect(timestamptzText('2026-01-05 12:34:56.123456+00')).toBe('2026-01-05T12:34:56.123Z');
   });
 });
 

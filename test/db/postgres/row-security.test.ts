@@ -116,7 +116,21 @@ describe('crm db grant', () => {
     expect(rep.stderr).toContain('user.manage');
     const lite = await runCli(['db', 'grant', 'sara'], { db: ':memory:' });
     expect(lite.exitCode).toBe(1);
-    expect(lite.stderr).toContain('for PostgreSQL');
+    expect(lite.stderr).toContain('crm db grant needs PostgreSQL');
+    expect(lite.stderr.trim().split('\n')).toHaveLength(2); // error + hint
+  });
+
+  it('a refusal by the server (an admin whose role lacks CREATEROLE) is one line naming the database, password hidden', async () => {
+    const admin = (argv: string[]) => runCli(argv, { db: url });
+    expect((await admin(['user', 'add', 'ana', '--name', 'ana', '--role', 'admin'])).exitCode).toBe(0);
+    expect((await admin(['db', 'grant', 'ana', '--role', `${prefix}_ana`])).exitCode).toBe(0);
+    await pgQuery(url, `ALTER ROLE "${prefix}_ana" PASSWORD 'pw'`);
+    expect((await admin(['user', 'add', 'ben', '--name', 'ben', '--role', 'rep'])).exitCode).toBe(0);
+    const r = await crmAs('ana', ['db', 'grant', 'ben', '--role', `${prefix}_ben`, '--json']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(r.stderr).error).toMatchObject({ code: 'db_permission', message: expect.stringMatching(/^PostgreSQL at postgres:\/\/.*: permission denied to create role/) });
+    expect(r.stderr).not.toContain(':pw@');
   });
 });
 
