@@ -71,11 +71,17 @@ INSERT INTO tickets (id, subject, priority, status, assignee_id, created_at, upd
   const best = Math.min(...times.map((t) => t.seconds));
   console.log(`crm automate run, nothing due, ${TICKETS.toLocaleString('en')} open tickets + ${CONTACTS.toLocaleString('en')} contacts, 6 rules (4 indexed time triggers): ${best.toFixed(2)} s (best of 3, process included; target <= 2 s); ${fired} fired`);
   if (best > 2 || fired !== 0) failed = true;
-  // The SLA triggers (sla.due / sla.breached) recompute SLA clocks from the ticket event logs
-  // (the SLA engine, via crm ticket list --due-within): not index-based yet, so reported apart.
+  // The SLA triggers (sla.due / sla.breached) read the stored deadlines (migration 0024): the first
+  // run after enabling computes them for every open ticket (the backfill: these tickets were
+  // written by SQL, not through crm), later runs are range queries on the deadline index.
   run(process.execPath, [bin, 'rule', 'enable', 'first-reply-due'], env);
-  const sla = run(process.execPath, [bin, 'automate', 'run', '--json'], env);
-  console.log(`… with first-reply-due (sla.due) enabled too: ${sla.seconds.toFixed(2)} s (not index-based: the SLA clocks of every open ticket are recomputed; misses the 2 s target)`);
+  const backfill = run(process.execPath, [bin, 'automate', 'run', '--json'], env);
+  console.log(`… first run with first-reply-due (sla.due) enabled, storing the SLA deadlines of ${TICKETS.toLocaleString('en')} open tickets (once): ${backfill.seconds.toFixed(2)} s`);
+  const slaTimes = [0, 1, 2].map(() => run(process.execPath, [bin, 'automate', 'run', '--json'], env));
+  const slaBest = Math.min(...slaTimes.map((t) => t.seconds));
+  const slaFired = JSON.parse(slaTimes[0].stdout).fired.length;
+  console.log(`crm automate run with first-reply-due (sla.due) too, nothing due: ${slaBest.toFixed(2)} s (best of 3, process included; target <= 2 s); ${slaFired} fired`);
+  if (slaBest > 2 || slaFired !== 0) failed = true;
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -38,7 +38,7 @@ const policyId = JSON.parse(crm('sla', 'policy', 'show', 'standard', '--json').s
 const ts = (x) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${x}, 'unixepoch')`;
 const generate = `
 PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
-DROP INDEX IF EXISTS ticket_events_ticket; DROP INDEX IF EXISTS ticket_events_at; DROP INDEX IF EXISTS tickets_created;
+DROP INDEX IF EXISTS ticket_events_ticket; DROP INDEX IF EXISTS ticket_events_sla; DROP INDEX IF EXISTS ticket_events_at; DROP INDEX IF EXISTS tickets_created;
 CREATE TEMP TABLE g AS
   WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${N})
   SELECT i,
@@ -69,6 +69,7 @@ INSERT INTO ticket_events (ticket_id, kind, body, from_value, to_value, actor, a
   UNION ALL SELECT i, 'status', NULL, 'open', 'solved', 'agent', ${ts('solved')} FROM h
   UNION ALL SELECT i, 'status', NULL, 'solved', 'closed', 'agent', ${ts('solved + 259200')} FROM h;
 CREATE INDEX ticket_events_ticket ON ticket_events(ticket_id, at);
+CREATE INDEX ticket_events_sla ON ticket_events(ticket_id, at, id, kind, from_value, to_value);
 CREATE INDEX ticket_events_at ON ticket_events(at);
 CREATE INDEX tickets_created ON tickets(created_at);
 ANALYZE;

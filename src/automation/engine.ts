@@ -360,7 +360,7 @@ export async function runAutomation(s: Session, opts: { dryRun?: boolean; rule?:
   for (const rule of await enabledRules(s)) {
     if (opts.rule && rule.name !== opts.rule) continue;
     if (rule.trigger.includes('.') && !isTimeTrigger(rule.trigger)) continue;
-    for (const occ of await dueOccurrences(s, rule.def, rule.id)) {
+    for (const occ of await dueOccurrences(s, rule.def, rule.id, { write: !dryRun, unfired: true })) {
       const o: Occurrence = { ...occ, eventId: null, depth: 0, data: {} };
       if (dryRun) {
         const f = await fireIn(db, s, rule, o, true);

@@ -6,6 +6,9 @@
  * calendar (BusinessCalendar of the ticket's policy calendar), never re-implemented here.
  */
 import type { Session } from '../domain/session.js';
+import { sql } from 'kysely';
+import { DUE_COLUMN, OPEN_TICKET_STATUSES, refreshSlaDue } from '../domain/sla-due.js';
+import type { Metric } from '../domain/sla/targets.js';
 import { durationMinutes, type RuleDefinition } from './definition.js';
 
 export interface DueOccurrence {
@@ -18,7 +21,11 @@ export interface DueOccurrence {
 /** At most this many records per rule per run; the rest come on the next run. */
 const BATCH = 1000;
 
-export async function dueOccurrences(s: Session, def: RuleDefinition, ruleId: number): Promise<DueOccurrence[]> {
+/**
+ * opts.write: a run that may store what it recomputes (not --dry-run, not rule test).
+ * opts.unfired: leave out occurrences this rule already fired on (a run; rule test shows them all).
+ */
+export async function dueOccurrences(s: Session, def: RuleDefinition, ruleId: number, opts: { write: boolean; unfired: boolean } = { write: false, unfired: false }): Promise<DueOccurrence[]> {
   const db = s.db.kysely;
   const now = s.now();
   const minutesAgo = (m: number) => new Date(now.getTime() - m * 60000).toISOString();
@@ -49,25 +56,8 @@ export async function dueOccurrences(s: Session, def: RuleDefinition, ruleId: nu
       return out;
     }
     case 'sla.due':
-    case 'sla.breached': {
-      const { listTickets } = await import('../domain/tickets.js');
-      const metric = def.target === 'next_reply' ? 'nextReply' : def.target === 'resolution' ? 'resolution' : 'firstReply';
-      const within = def.on === 'sla.due' ? durationMinutes(def.within!, 'within') * 60 : 0;
-      const { rows } = await listTickets(s, def.on === 'sla.due' ? { dueWithinSeconds: within, limit: BATCH } : { breaching: true, limit: BATCH });
-      const out: DueOccurrence[] = [];
-      for (const t of rows) {
-        const clock = t.sla[metric];
-        if (!clock || !clock.deadline) continue;
-        const due = Date.parse(clock.deadline);
-        if (def.on === 'sla.due' && clock.state === 'active' && due > now.getTime() && due <= now.getTime() + within * 1000) {
-          out.push({ entity: 'ticket', entityId: t.id, occurrence: `${def.target}-due:${clock.deadline}`, why: `${def.target} due ${clock.deadline}` });
-        }
-        if (def.on === 'sla.breached' && (clock.state === 'breached' || (clock.state === 'active' && due <= now.getTime()))) {
-          out.push({ entity: 'ticket', entityId: t.id, occurrence: `${def.target}-breached:${clock.deadline}`, why: `${def.target} breached at ${clock.breachedAt ?? clock.deadline}` });
-        }
-      }
-      return out;
-    }
+    case 'sla.breached':
+      return slaOccurrences(s, def, ruleId, opts);
     case 'deal.stale': {
       const rows = await db
         .selectFrom('deals as d')
@@ -126,6 +116,67 @@ async function calendarsOf(s: Session, policyIds: (number | null)[]): Promise<Ma
   for (const p of policies) {
     const def = p.calendar_id !== null ? defs.get(p.calendar_id) : undefined;
     if (def) out.set(p.id, businessCalendarOf(def));
+  }
+  return out;
+}
+
+/**
+ * SLA due / breached: the stored deadlines (src/domain/sla-due.ts) brought up to date, then a
+ * range query on the metric's deadline index — due in (now, now + within], or breached (due at
+ * or before now) — of rows at their ticket's version, leaving out the occurrences this rule
+ * already fired on. The candidates' clocks are then computed by the SLA engine itself, which
+ * decides (so a stored instant never fires anything the engine would not).
+ */
+async function slaOccurrences(s: Session, def: RuleDefinition, ruleId: number, opts: { write: boolean; unfired: boolean }): Promise<DueOccurrence[]> {
+  const { slaContext, slaFor } = await import('../domain/tickets.js');
+  const db = s.db.kysely;
+  const now = s.now().getTime();
+  const metric: Metric = def.target === 'next_reply' ? 'nextReply' : def.target === 'resolution' ? 'resolution' : 'firstReply';
+  const due = def.on === 'sla.due';
+  const within = due ? durationMinutes(def.within!, 'within') * 60 : 0;
+  const column = DUE_COLUMN[metric];
+  // A second of slack on both ends: the engine's own computation below has the last word.
+  const lo = due ? new Date(now - 1000).toISOString() : null;
+  const hi = new Date(now + within * 1000 + 1000).toISOString();
+  const refreshed = await refreshSlaDue(s, () => slaContext(db), { write: opts.write });
+  const kind = `${def.target}-${due ? 'due' : 'breached'}:`;
+  // The occurrence key as text on each engine: SQLite stores the ISO string; PostgreSQL a timestamptz.
+  const iso = s.db.engine === 'postgres' ? sql<string>`to_char(${sql.ref(`d.${column}`)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : sql<string>`${sql.ref(`d.${column}`)}`;
+  let q = db
+    .selectFrom('ticket_sla_due as d')
+    .innerJoin('tickets as t', 't.id', 'd.ticket_id')
+    .select('d.ticket_id')
+    .where(`d.${column}`, '<=', hi)
+    .whereRef('d.version', '=', 't.version')
+    .where('t.status', 'in', [...OPEN_TICKET_STATUSES]);
+  if (lo !== null) q = q.where(`d.${column}`, '>', lo);
+  if (opts.unfired) {
+    q = q.where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('rule_firings as f').select('f.id').where('f.rule_id', '=', ruleId).where('f.entity', '=', 'ticket').whereRef('f.entity_id', '=', 'd.ticket_id').where('f.occurrence', '=', sql<string>`${kind} || ${iso}`))),
+    );
+  }
+  const rows = await q.orderBy(`d.${column}`).limit(BATCH).execute();
+  const ids = new Set(rows.map((r) => r.ticket_id));
+  // Rows recomputed just now and not stored (--dry-run, rule test) count as they are.
+  for (const r of refreshed.values()) {
+    const at = r[column];
+    if (at !== null && at <= hi && (lo === null || at > lo)) ids.add(r.ticket_id);
+  }
+  if (!ids.size) return [];
+  const sla = await slaFor(s, [...ids], s.now());
+  const out: DueOccurrence[] = [];
+  // Earliest deadline first (then id), as the ticket list orders them.
+  const deadline = (r: (typeof sla extends Map<number, infer R> ? R : never)) => r[metric]?.deadline ?? '';
+  for (const [id, r] of [...sla].sort((a, b) => (deadline(a[1]) < deadline(b[1]) ? -1 : deadline(a[1]) > deadline(b[1]) ? 1 : a[0] - b[0]))) {
+    const clock = r[metric];
+    if (!clock || !clock.deadline) continue;
+    const at = Date.parse(clock.deadline);
+    if (due && clock.state === 'active' && at > now && at <= now + within * 1000) {
+      out.push({ entity: 'ticket', entityId: id, occurrence: `${def.target}-due:${clock.deadline}`, why: `${def.target} due ${clock.deadline}` });
+    }
+    if (!due && (clock.state === 'breached' || (clock.state === 'active' && at <= now))) {
+      out.push({ entity: 'ticket', entityId: id, occurrence: `${def.target}-breached:${clock.deadline}`, why: `${def.target} breached at ${clock.breachedAt ?? clock.deadline}` });
+    }
   }
   return out;
 }

@@ -581,6 +581,7 @@ export interface Database {
   sla_policies: SlaPoliciesTable;
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
+  ticket_sla_due: TicketSlaDueTable;
   activities: ActivitiesTable;
   templates: TemplatesTable;
   import_runs: ImportRunsTable;
@@ -609,6 +610,19 @@ export interface Database {
   events: EventsTable;
   rule_firings: RuleFiringsTable;
   notifications: NotificationsTable;
+}
+
+/**
+ * Stored SLA deadlines of a ticket (migration 0024, src/domain/sla-due.ts): the instant each
+ * running metric is due (or breached), NULL when stopped, paused or without a target; `version`
+ * is the ticket version they were computed from.
+ */
+export interface TicketSlaDueTable {
+  ticket_id: number;
+  version: number;
+  first_reply_due: string | null;
+  next_reply_due: string | null;
+  resolution_due: string | null;
 }
 
 export type KbAudience = 'internal' | 'public';

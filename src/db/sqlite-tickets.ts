@@ -78,9 +78,9 @@ const SQL: Record<Exclude<Key, `${string}:${string}`>, string> = {
   // Tickets in id order within an id window; "+" keeps the planner on the rowid range.
   ticketsRange: `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id >= @lo AND t.id < @hi AND +t.created_at >= @from AND +t.created_at < @to AND +t.created_at <= @asOf ORDER BY t.id`,
   // Events in (ticket_id, at) index order: no sort.
-  eventsRange: `SELECT ${EVENTS_PACKED} FROM ticket_events e INDEXED BY ticket_events_ticket WHERE e.ticket_id >= @lo AND e.ticket_id <= @hi GROUP BY e.ticket_id ORDER BY e.ticket_id`,
+  eventsRange: `SELECT ${EVENTS_PACKED} FROM ticket_events e INDEXED BY ticket_events_sla WHERE e.ticket_id >= @lo AND e.ticket_id <= @hi GROUP BY e.ticket_id ORDER BY e.ticket_id`,
   ticketsIds: `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id IN (SELECT value FROM json_each(@ids)) AND t.created_at <= @asOf ORDER BY t.id`,
-  eventsIds: `SELECT ${EVENTS_PACKED} FROM ticket_events e INDEXED BY ticket_events_ticket WHERE e.ticket_id IN (SELECT value FROM json_each(@ids)) GROUP BY e.ticket_id ORDER BY e.ticket_id`,
+  eventsIds: `SELECT ${EVENTS_PACKED} FROM ticket_events e INDEXED BY ticket_events_sla WHERE e.ticket_id IN (SELECT value FROM json_each(@ids)) GROUP BY e.ticket_id ORDER BY e.ticket_id`,
 };
 
 const statements = new WeakMap<object, Partial<Record<Key, Statement>>>();

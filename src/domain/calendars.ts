@@ -2,6 +2,7 @@
 import { diff, recordAudit } from '../db/audit.js';
 import type { Calendar } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
+import { clearSlaDue } from './sla-due.js';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
 import { nowIso, type Session } from './session.js';
 import { formatHours, hoursFromJson, hoursToJson, parseHours } from './sla/hours.js';
@@ -129,6 +130,7 @@ export async function editCalendar(s: Session, ref: string, input: CalendarInput
     const [after] = await toRecords(trx, [(await trx.selectFrom('calendars').selectAll().where('id', '=', cal.id).executeTakeFirstOrThrow())]);
     const pick = (r: CalendarRecord) => ({ name: r.name, timezone: r.timezone, hours: r.hours });
     await recordAudit(trx, { entity: 'calendar', entityId: cal.id, action: 'update', changes: diff(pick(before!), pick(after!)), actor: s.actor, at });
+    await clearSlaDue(trx); // every stored SLA deadline may move (sla-due.ts)
     return after!;
   });
 }
@@ -144,6 +146,7 @@ export async function addHoliday(s: Session, ref: string, date: string, name?: s
     await trx.insertInto('calendar_holidays').values({ calendar_id: cal.id, date: day, name: cleanText(name) }).execute();
     await trx.updateTable('calendars').set({ updated_at: at, version: bumpVersion }).where('id', '=', cal.id).execute();
     await recordAudit(trx, { entity: 'calendar', entityId: cal.id, action: 'holiday_add', changes: { holiday: [null, day] }, actor: s.actor, at });
+    await clearSlaDue(trx); // every stored SLA deadline may move (sla-due.ts)
     return (await toRecords(trx, [cal]))[0]!;
   });
 }
@@ -158,6 +161,7 @@ export async function removeHoliday(s: Session, ref: string, date: string): Prom
     if (Number(res.numDeletedRows) === 0) throw new NotFoundError(`${day} is not a holiday of ${cal.name}.`, `See them: crm calendar holiday list ${cal.name}`);
     await trx.updateTable('calendars').set({ updated_at: at, version: bumpVersion }).where('id', '=', cal.id).execute();
     await recordAudit(trx, { entity: 'calendar', entityId: cal.id, action: 'holiday_remove', changes: { holiday: [day, null] }, actor: s.actor, at });
+    await clearSlaDue(trx); // every stored SLA deadline may move (sla-due.ts)
     return (await toRecords(trx, [cal]))[0]!;
   });
 }

@@ -5,6 +5,7 @@
 import { diff, recordAudit } from '../db/audit.js';
 import type { SlaPolicy } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
+import { clearSlaDue } from './sla-due.js';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
 import { getCalendar, loadCalendarDefs } from './calendars.js';
 import { nowIso, type Session } from './session.js';
@@ -223,6 +224,8 @@ export async function editPolicy(s: Session, ref: string, input: PolicyInput): P
     const changes = diff(auditView(before!), auditView(after!));
     if (!Object.keys(changes).length) throw new UserError('Nothing to change.', `Give targets, conditions or --calendar: crm sla policy edit ${row.name} --first-reply "high=15m"`, 'no_change');
     await recordAudit(trx, { entity: 'sla_policy', entityId: row.id, action: 'update', changes, actor: s.actor, at });
+    // Targets or calendar may have changed: the stored deadlines are recomputed (sla-due.ts).
+    await clearSlaDue(trx);
     return after!;
   });
 }

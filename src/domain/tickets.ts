@@ -21,7 +21,8 @@ import { filterEnv, nowIso, sessionIn, type Session } from './session.js';
 import { loadClockPolicies, matchPolicy, policyRows } from './sla-policies.js';
 import type { MetricClock, SlaResult } from './sla/clock.js';
 import { parseDuration, durationSeconds, PRIORITIES } from './sla/targets.js';
-import { slaOf, type SlaContext } from './ticket-sla.js';
+import { CLOCK_EVENT_KINDS, slaOf, type SlaContext } from './ticket-sla.js';
+import { keepSlaDue, storeSlaDue } from './sla-due.js';
 import { currentUser, getUser } from './users.js';
 import { cleanText, fullName } from './validate.js';
 import { parseWarrantyDate, warrantyOf, type Warranty } from './warranty.js';
@@ -289,6 +290,7 @@ export async function openTicketId(s: Session, input: OpenTicketInput, within?: 
     if (tags.length) await setTags(trx, 'ticket', row.id, tags);
     await recordAudit(trx, { entity: 'ticket', entityId: row.id, action: 'create', changes: diff({}, { ...values, tags }), actor: s.actor, at });
     if (within) await within(trx, row.id);
+    await storeSlaDue(trx, row.id, await slaContext(trx));
     return row.id;
   });
   return id;
@@ -406,6 +408,10 @@ async function applyChangeId(s: Session, ref: string | number, plan: (t: Ticket,
     if (tags) changes.tags = tags;
     await recordAudit(trx, { entity: 'ticket', entityId: t.id, action: change.action, changes, actor: s.actor, at });
     if (within) await within(trx, t.id);
+    // The stored SLA deadlines follow in the same transaction (sla-due.ts): recomputed when an
+    // event moved a clock, else only their ticket version moves on.
+    if (events.some((e) => CLOCK_EVENT_KINDS.includes(e.kind))) await storeSlaDue(trx, t.id, await slaContext(trx));
+    else await keepSlaDue(trx, t.id, t.version, t.version + 1);
     return t.id;
   });
   return id;

@@ -118,12 +118,16 @@ export function computeSla(input: ClockInput, policies: (id: number) => ClockPol
   return computeSlaWith(input, policies, isoStamp);
 }
 
-/** The same with epoch-millisecond instants: reports over millions of tickets skip formatting. */
-export function computeSlaRaw(input: ClockInput, policies: (id: number) => ClockPolicy): SlaResult<number> {
-  return computeSlaWith(input, policies, msStamp);
+/**
+ * The same with epoch-millisecond instants: reports over millions of tickets skip formatting.
+ * opts.deadlines false: a metric's deadline is left null unless it was breached (the report
+ * reads states and times only; finding a deadline is a search in the calendar per metric).
+ */
+export function computeSlaRaw(input: ClockInput, policies: (id: number) => ClockPolicy, opts: { deadlines: boolean } = { deadlines: true }): SlaResult<number> {
+  return computeSlaWith(input, policies, msStamp, opts.deadlines);
 }
 
-function computeSlaWith<T extends string | number>(input: ClockInput, policies: (id: number) => ClockPolicy, stamp: (ms: number) => T): SlaResult<T> {
+function computeSlaWith<T extends string | number>(input: ClockInput, policies: (id: number) => ClockPolicy, stamp: (ms: number) => T, withDeadlines = true): SlaResult<T> {
   const iso = (ms: number | null): T | null => (ms === null ? null : stamp(ms));
   let priority = input.priority;
   let status: TicketStatusName = input.status ?? 'new';
@@ -256,6 +260,7 @@ function computeSlaWith<T extends string | number>(input: ClockInput, policies: 
     else state = isPaused ? 'paused' : 'active';
     let deadline: number | null = null;
     if (acc.breachedAt !== null) deadline = acc.breachedAt;
+    else if (!withDeadlines) deadline = null;
     else if (!stopped && !isPaused) deadline = policy.basis[m].advance(now, t - acc.elapsed);
     else if (stopped) deadline = policy.basis[m].advance(acc.stoppedAt!, t - acc.elapsed); // the deadline it was met against
     const end = acc.stoppedAt ?? now;

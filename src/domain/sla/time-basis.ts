@@ -17,7 +17,8 @@ export interface TimeBasis {
 
 export const WALL_CLOCK: TimeBasis = {
   secondsBetween: (a, b) => (b > a ? (b - a) / 1000 : 0),
-  advance: (from, seconds) => from + seconds * 1000,
+  // Whole milliseconds, like every stored instant: a deadline is the same whenever it is computed.
+  advance: (from, seconds) => Math.round(from + seconds * 1000),
 };
 
 export function assertValidZone(zone: string): string {
