@@ -8,6 +8,7 @@ import { info } from '../../io.js';
 import type { ListView } from '../../output/columns.js';
 import { emit, printChanged, printCreated, printList, printRecord } from '../../output/render.js';
 import { collect, examples, positiveInt } from '../common.js';
+import { parseSetFlags } from '../../domain/custom-fields.js';
 import { sessionOf } from '../session.js';
 import type { RuleRecord, FiringRecord } from '../../automation/rules.js';
 
@@ -85,15 +86,8 @@ function fromFlags(o: RuleFlags): Record<string, unknown> {
   else if (o.title || o.message) throw new UsageError('--title and --message belong to --notify.', 'e.g. --notify owner --message "{{record}} needs you"');
   if (o.task) actions.push({ task: o.task, ...(o.taskFor ? { for: o.taskFor } : {}), ...(o.taskDue ? { due: o.taskDue } : {}) });
   if (o.assign) actions.push({ assign: o.assign });
-  if (o.set?.length) {
-    const set: Record<string, string> = {};
-    for (const kv of o.set) {
-      const i = kv.indexOf('=');
-      if (i < 1) throw new UsageError(`--set "${kv}" is not field=value.`, 'e.g. --set priority=high');
-      set[kv.slice(0, i).trim()] = kv.slice(i + 1);
-    }
-    actions.push({ set });
-  }
+  const set = parseSetFlags(o.set);
+  if (set) actions.push({ set });
   if (o.tag) actions.push({ tag: o.tag });
   if (o.email) actions.push({ email: o.email });
   if (actions.length) def.actions = actions;
