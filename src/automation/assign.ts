@@ -7,6 +7,7 @@
 import { UsageError } from '../errors.js';
 import { isRole } from '../domain/permissions.js';
 import type { Session } from '../domain/session.js';
+import { OPEN_TICKET_STATUSES } from '../domain/tickets.js';
 
 export type AssignTarget = { kind: 'user'; handle: string } | { kind: 'least-loaded' | 'round-robin'; role: string | null; team: string | null };
 
@@ -31,8 +32,6 @@ export function parseAssignTarget(text: string): AssignTarget {
   return { kind: mode, role, team };
 }
 
-const OPEN = ['new', 'open', 'pending', 'on_hold'] as const;
-
 /** The handle to assign to, or null when the group has no active member. */
 export async function pickAssignee(s: Session, target: AssignTarget): Promise<string | null> {
   if (target.kind === 'user') return target.handle;
@@ -48,7 +47,7 @@ export async function pickAssignee(s: Session, target: AssignTarget): Promise<st
       .selectFrom('tickets')
       .select(['assignee_id', (eb) => eb.fn.countAll<number>().as('n')])
       .where('assignee_id', 'in', members.map((m) => m.id))
-      .where('status', 'in', [...OPEN])
+      .where('status', 'in', OPEN_TICKET_STATUSES)
       .groupBy('assignee_id')
       .execute();
     const load = new Map(loads.map((l) => [l.assignee_id, Number(l.n)]));

@@ -19,8 +19,9 @@ import { countMatching } from '../domain/segments.js';
 import { nowIso, type Session } from '../domain/session.js';
 import { fillMergeFields, type RenderInput } from '../domain/templates.js';
 import { durationMinutes, entityOf, TIME_TRIGGERS, type RuleAction, type RuleDefinition } from './definition.js';
-import { recordLabel } from './rules.js';
+import { describeActions, recordLabel } from './rules.js';
 import { dueOccurrences } from './time-triggers.js';
+import type { CommandResult, ConfiguredCommand } from './commands.js';
 
 export interface Firing {
   rule: string;
@@ -31,7 +32,16 @@ export interface Firing {
   why: string;
   actions: string[];
   outcome: string;
+  /** The run actions' results (exit code, captured output), once they ran. */
+  output?: CommandResult[];
 }
+
+/** Run actions of a committed firing, to run after the commit (never inside a transaction). */
+interface PendingRuns {
+  firingId: number;
+  runs: { cmd: ConfiguredCommand; input: string }[];
+}
+const pendingRuns = new WeakMap<Firing, PendingRuns>();
 
 export interface RunResult {
   dryRun: boolean;
@@ -151,7 +161,7 @@ async function handleOf(s: Session, id: number | null): Promise<string | undefin
 }
 
 /** Run one action in the joined session; returns what it did, in words. */
-async function runAction(s: Session, rule: RuleRow, a: RuleAction, ctx: RecordContext, at: string): Promise<string> {
+async function runAction(s: Session, rule: RuleRow, a: RuleAction, ctx: RecordContext, at: string, later: (cmd: ConfiguredCommand) => void): Promise<string> {
   if ('notify' in a) {
     const people = await recipients(s, a.notify, ctx);
     const [title, body] = await fillMergeFields(s, [a.title ?? `${rule.def.description ?? rule.name}: ${ctx.label}`, a.message ?? ''], mergeInput(ctx), { ...ctx.fields, rule: rule.name });
@@ -209,7 +219,12 @@ async function runAction(s: Session, rule: RuleRow, a: RuleAction, ctx: RecordCo
     const r = await renderTemplate(s, a.email, { ...mergeInput(ctx), log: true });
     return `email activity #${r.activity?.id} from template ${r.template}`;
   }
-  throw new UserError(`The run action is not available in this version of crm.`);
+  // run: looked up now (a command removed since the rule was added fails the firing), run after the commit.
+  const { findCommand } = await import('./commands.js');
+  const cmd = await findCommand(s, a.run);
+  if (!cmd) throw new UserError(`No command "${a.run}" is configured (any more).`, `An admin configures it: crm automate command set ${a.run} -- PROGRAM ARGS…`);
+  later(cmd);
+  return `run ${cmd.name}: started`;
 }
 
 function pick(o: Record<string, string>, keys: string[]): Record<string, string> {
@@ -254,11 +269,69 @@ async function fireIn(trx: Trx, s: Session, rule: RuleRow, occ: Occurrence, dryR
   if (dryRun) return { rule: rule.name, record, entity: occ.entity, entityId: occ.entityId, occurrence: occ.occurrence, why, actions: rule.def.actions.map(describeOne), outcome: 'would fire' };
   const ctx = occ.entity === 'none' || occ.entity === 'import_run' ? await noneContext(occ) : await loadContext(js, occ.entity, occ.entityId);
   const done: string[] = [];
+  const runs: PendingRuns['runs'] = [];
+  const later = (cmd: ConfiguredCommand) => runs.push({ cmd, input: JSON.stringify(eventJson(rule, occ, ctx, at)) + '\n' });
   await withCause(occ.depth, async () => {
-    for (const a of rule.def.actions) done.push(await runAction(js, rule, a, ctx, at));
+    for (const a of rule.def.actions) done.push(await runAction(js, rule, a, ctx, at, later));
   });
-  await recordFiring(trx, rule, occ, at, 'ok', done, why);
-  return { rule: rule.name, record, entity: occ.entity, entityId: occ.entityId, occurrence: occ.occurrence, why, actions: done, outcome: 'ok' };
+  const outcome = runs.length ? 'started' : 'ok';
+  const firingId = await recordFiring(trx, rule, occ, at, outcome, done, why);
+  const firing: Firing = { rule: rule.name, record, entity: occ.entity, entityId: occ.entityId, occurrence: occ.occurrence, why, actions: done, outcome };
+  if (runs.length) pendingRuns.set(firing, { firingId, runs });
+  return firing;
+}
+
+/**
+ * What a run action's command reads on stdin: the rule, the occurrence (with `key`, the same for
+ * every attempt at this occurrence, for a receiver that wants to drop duplicates), the record
+ * and its merge fields, and the event's data.
+ */
+function eventJson(rule: RuleRow, occ: Occurrence, ctx: RecordContext, at: string): Record<string, unknown> {
+  return {
+    rule: rule.name,
+    trigger: rule.def.on,
+    occurrence: occ.occurrence,
+    key: `${rule.name}/${occ.entity}/${occ.entityId}/${occ.occurrence}`,
+    firedAt: at,
+    record: occ.entity === 'none' ? null : { entity: occ.entity, id: occ.entityId, label: ctx.label },
+    event: occ.eventId !== null ? { id: occ.eventId, kind: occ.why, data: occ.data } : null,
+    fields: ctx.fields,
+  };
+}
+
+/**
+ * Run the commands of committed firings, one after the other, outside any transaction, then
+ * record how each ended on its firing row (outcome, actions, output) and in the audit log.
+ * At most once: the firing row (UNIQUE per occurrence) was committed before the command started,
+ * so no later run, crash or second host starts it again; a crash while it runs leaves the
+ * outcome "started" (crm rule history shows it).
+ */
+async function runPending(s: Session, rules: RuleRow[], firings: Firing[]): Promise<void> {
+  const { runCommand, commandEnv, commandOutcome, describeResult } = await import('./commands.js');
+  for (const f of firings) {
+    const p = pendingRuns.get(f);
+    if (!p) continue;
+    pendingRuns.delete(f);
+    const results: CommandResult[] = [];
+    for (const r of p.runs) results.push(await runCommand(r.cmd, r.input, commandEnv(f.rule)));
+    let i = 0;
+    f.actions = f.actions.map((a) => (/^run \S+: started$/.test(a) ? describeResult(results[i++]!) : a));
+    f.outcome = commandOutcome(results);
+    f.output = results;
+    const at = nowIso(s);
+    await writeTransaction(s.db, async (trx) => {
+      await trx.updateTable('rule_firings').set({ outcome: f.outcome, actions: JSON.stringify(f.actions), output: JSON.stringify(results) }).where('id', '=', p.firingId).execute();
+      const ruleId = rules.find((r) => r.name === f.rule)!.id;
+      await recordAudit(trx, {
+        entity: 'rule',
+        entityId: ruleId,
+        action: 'ran',
+        changes: { record: [null, f.record], occurrence: [null, f.occurrence], commands: [null, results.map(describeResult)], outcome: ['started', f.outcome] },
+        actor: 'automation',
+        at,
+      });
+    });
+  }
 }
 
 async function noneContext(occ: Occurrence): Promise<RecordContext> {
@@ -267,14 +340,15 @@ async function noneContext(occ: Occurrence): Promise<RecordContext> {
 }
 
 function describeOne(a: RuleAction): string {
-  return Object.keys(a)[0]!;
+  return 'run' in a ? `run ${a.run} (not run: dry run)` : Object.keys(a)[0]!;
 }
 
-async function recordFiring(trx: Trx, rule: RuleRow, occ: Occurrence, at: string, outcome: string, actions: string[], why: string): Promise<void> {
-  await trx
+async function recordFiring(trx: Trx, rule: RuleRow, occ: Occurrence, at: string, outcome: string, actions: string[], why: string): Promise<number> {
+  const row = await trx
     .insertInto('rule_firings')
     .values({ rule_id: rule.id, entity: occ.entity, entity_id: occ.entityId, occurrence: occ.occurrence, event_id: occ.eventId, at, outcome, actions: JSON.stringify(actions) })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await recordAudit(trx, {
     entity: 'rule',
     entityId: rule.id,
@@ -283,6 +357,7 @@ async function recordFiring(trx: Trx, rule: RuleRow, occ: Occurrence, at: string
     actor: 'automation',
     at,
   });
+  return row.id;
 }
 
 /**
@@ -295,8 +370,9 @@ async function fireTogether(s: Session, rules: RuleRow[], occ: Occurrence, claim
   const failed = new Map<number, string>();
   for (;;) {
     let current: RuleRow | null = null;
+    let fired: Firing[];
     try {
-      return await writeTransaction(s.db, async (trx) => {
+      fired = await writeTransaction(s.db, async (trx) => {
         const out: Firing[] = [];
         if (claim && !(await claim(trx))) return out;
         for (const rule of rules) {
@@ -320,7 +396,11 @@ async function fireTogether(s: Session, rules: RuleRow[], occ: Occurrence, claim
       const rule = current as RuleRow | null;
       if (!(err instanceof CrmError) || !rule || failed.has(rule.id)) throw err;
       failed.set(rule.id, err.message);
+      continue;
     }
+    // Committed: now the commands of run actions, outside the transaction.
+    await runPending(s, rules, fired);
+    return fired;
   }
 }
 
@@ -384,19 +464,21 @@ function isTimeTrigger(t: string): boolean {
 }
 
 /** `crm rule test NAME [--record ID]`: whether the rule would fire on a record now, and why not. */
-export async function testRule(s: Session, rule: RuleRow, record?: number): Promise<{ record: string; fires: boolean; why: string }[]> {
+export async function testRule(s: Session, rule: RuleRow, record?: number): Promise<{ record: string; fires: boolean; why: string; actions: string[] }[]> {
   const entity = entityOf(rule.def.on);
+  // What it would do; a run action's command is named, never run.
+  const actions = rule.def.actions.map((a) => ('run' in a ? `run ${a.run} (not run by a test)` : describeActions({ ...rule.def, actions: [a] })));
   if (record !== undefined) {
     if (entity === 'none' || entity === 'import_run') throw new UserError(`Rule "${rule.name}" (${rule.def.on}) is not about a record; run it without --record.`);
     await loadContext(s, entity, record);
     const m = await matches(s, rule, entity, record, { to: rule.def.stage ?? '' });
-    return [{ record: recordLabel(entity, record), fires: m.ok, why: m.ok ? m.why || 'the condition holds' : m.why }];
+    return [{ record: recordLabel(entity, record), fires: m.ok, why: m.ok ? m.why || 'the condition holds' : m.why, actions: m.ok ? actions : [] }];
   }
   if (!isTimeTrigger(rule.trigger)) return [];
-  const out: { record: string; fires: boolean; why: string }[] = [];
+  const out: { record: string; fires: boolean; why: string; actions: string[] }[] = [];
   for (const occ of await dueOccurrences(s, rule.def, rule.id)) {
     const m = occ.entity === 'none' ? { ok: true, why: '' } : await matches(s, rule, occ.entity, occ.entityId, {});
-    out.push({ record: recordLabel(occ.entity, occ.entityId), fires: m.ok, why: [occ.why, m.why].filter(Boolean).join('; ') });
+    out.push({ record: recordLabel(occ.entity, occ.entityId), fires: m.ok, why: [occ.why, m.why].filter(Boolean).join('; '), actions: m.ok ? actions : [] });
   }
   return out;
 }

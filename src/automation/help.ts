@@ -32,12 +32,25 @@ Actions (the domain's own functions, audited as "rule NAME"):
   assign: HANDLE | least-loaded role:agent [team:T] | round-robin team:T   (open tickets counted)
   set: { priority: high, category: billing, FIELD: value }   tag: "+escalated -waiting"
   email: TEMPLATE   render it and log it as an email activity to the record's contact
+  run: NAME        run a command an admin configured, the event as JSON on stdin (below)
 Merge fields: those of crm template fields, plus {{record}} {{rule}} {{ticket.subject}}
 {{ticket.priority}} {{ticket.status}} {{ticket.id}} {{deal.id}} {{contact.id}}.
 Loops: a change made by a rule emits events one level deeper; events more than 3 levels deep
 are not written, so rules that trigger each other stop.
 A failing action (the assignee left, a template lost its field) rolls back that rule's firing
 and records it as "failed: …" in crm rule history; other rules and events go on.
+
+Run a command (the bridge to mail, chat or an ERP) — admin-only, off unless configured:
+  crm automate command set erp --timeout 30s -- /opt/erp/bin/new-order --site 2
+  crm rule add won-to-erp --on deal.won --run erp --enable
+  The rule names the command; the program and its arguments are configured by an admin (db.admin)
+  and run without a shell. stdin: one line of JSON (rule, trigger, occurrence, key, firedAt,
+  record, event, fields); environment: PATH, HOME, locale, TZ, USER, TMPDIR, CRM_RULE only.
+  After the timeout (default 10s) its process group is killed. Exit code and 64 KB of stdout and
+  stderr are kept: crm rule history NAME [--json]. Exit ≠ 0, timeout or a missing program: the
+  firing is "failed: …". Why at most once: the firing commits first (outcome "started"), then the
+  command runs outside any transaction, then its outcome is recorded — a crash in between leaves
+  "started" and never runs it twice. A receiver that wants retries dedupes by "key".
 
 Shipped examples (installed disabled; enable each with one command):
   crm rule enable big-deal-quote     a deal of at least 10,000 reaching Quote notifies the managers

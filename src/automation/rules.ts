@@ -15,6 +15,7 @@ import { getTemplate, unknownMergeFields } from '../domain/templates.js';
 import { getUser } from '../domain/users.js';
 import { canonical, entityOf, parseDefinition, type RuleDefinition } from './definition.js';
 import { parseAssignTarget } from './assign.js';
+import type { CommandResult } from './commands.js';
 
 export interface RuleRecord {
   id: number;
@@ -280,6 +281,8 @@ export interface FiringRecord {
   at: string;
   outcome: string;
   actions: string[];
+  /** Run actions: how each command ended and what it printed (64 KB of each stream at most). */
+  output: CommandResult[];
 }
 
 export function recordLabel(entity: string, id: number): string {
@@ -299,6 +302,7 @@ export async function ruleHistory(s: Session, ref: string, limit?: number): Prom
     at: f.at,
     outcome: f.outcome,
     actions: f.actions ? (JSON.parse(f.actions) as string[]) : [],
+    output: f.output ? (JSON.parse(f.output) as CommandResult[]) : [],
   }));
 }
 

@@ -434,6 +434,8 @@ export interface RuleFiringsTable {
   at: string;
   outcome: string;
   actions: string | null;
+  /** The run actions' results (JSON: command, exit code, signal, timed out, stdout, stderr); migration 25. */
+  output: string | null;
 }
 
 export interface NotificationsTable {

@@ -30,6 +30,8 @@ import { updateIfVersion } from '../db/versioned.js';
 import { authorize } from './permissions.js';
 
 export const STATUSES: TicketStatus[] = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
+/** The statuses of a ticket not yet solved (filter `status:unsolved`, the queue's default, a team's load). */
+export const OPEN_TICKET_STATUSES: TicketStatus[] = ['new', 'open', 'pending', 'on_hold'];
 export const TICKET_PRIORITIES: TicketPriority[] = [...PRIORITIES];
 /**
  * `edit`: one per field `crm ticket edit` changed — body names the field (subject, description,
@@ -666,7 +668,7 @@ export const ticketFilterSpec: FilterSpec = {
     { name: 'status', type: 'custom', compile: (eb, term) => {
       const values = term.values.map((v) => v.toLowerCase().replace('-', '_').replace(/^hold$/, 'on_hold'));
       if (values.length === 1 && values[0] === 'any') return eb.lit(true) as never;
-      if (values.length === 1 && values[0] === 'unsolved') return eb('t.status', 'in', ['new', 'open', 'pending', 'on_hold']);
+      if (values.length === 1 && values[0] === 'unsolved') return eb('t.status', 'in', OPEN_TICKET_STATUSES);
       for (const v of values) if (!STATUSES.includes(v as TicketStatus)) throw new UsageError(`Bad filter term "${term.token}".`, `status is one of: ${STATUSES.join(', ')}, unsolved, any. See: crm help filters`, 'bad_filter');
       return eb('t.status', 'in', values);
     } },
@@ -730,7 +732,7 @@ export async function listTickets(s: Session, opts: TicketListOptions = {}): Pro
   const me = await currentUser(s);
   const where = await compileFilterWith(tree, () => ticketFilterSpecFor(s), filterEnv(s, me));
   let q = ticketQuery(s.db.kysely);
-  if (!tree.terms.some((t) => t.kind === 'field' && t.field === 'status')) q = q.where('t.status', 'in', ['new', 'open', 'pending', 'on_hold']);
+  if (!tree.terms.some((t) => t.kind === 'field' && t.field === 'status')) q = q.where('t.status', 'in', OPEN_TICKET_STATUSES);
   if (where) q = q.where(where as never);
   if (opts.assigneeId !== undefined) q = q.where('t.assignee_id', '=', opts.assigneeId);
   const rows = await q.orderBy('t.id').execute();

@@ -14,6 +14,7 @@ import { KeyRouter } from './key-router.js';
 import { useDataVersion, useNow, POLL_MS } from './live.js';
 import { AgendaScreen } from './screens/agenda/screen.js';
 import { BoardScreen } from './screens/board/screen.js';
+import type { Board } from '../domain/board.js';
 import { QueueScreen } from './screens/queue/screen.js';
 import { ContactsScreen } from './screens/contacts/screen.js';
 import { DashboardScreen } from './screens/dashboard/screen.js';
@@ -122,9 +123,11 @@ export interface AppProps {
   label?: string;
   /** The board's pipeline (default: the default one). */
   pipeline?: string;
+  /** The board, read before Ink loaded (crm tui --screen board): the first frame shows it. */
+  initialBoard?: Board;
 }
 
-export function App({ session, color, initialScreen = 'board', size: fixedSize, pollMs = POLL_MS, tickMs = 1000, label, pipeline }: AppProps) {
+export function App({ session, color, initialScreen = 'board', size: fixedSize, pollMs = POLL_MS, tickMs = 1000, label, pipeline, initialBoard }: AppProps) {
   const { exit } = useApp();
   // Keys for changes the acting user may not make are hidden and inert (the domain's own table).
   const principal = session.principal;
@@ -289,7 +292,7 @@ export function App({ session, color, initialScreen = 'board', size: fixedSize, 
           const visible = s === state.screen && !state.help && !form;
           return (
             <Box key={s} display={visible ? 'flex' : 'none'} height={screenHeight} width={width}>
-              <Screen session={session} theme={theme} width={width} height={screenHeight} active={visible} dataVersion={seen.current[s] ?? dataVersion} now={now} setStatus={setStatus} changed={changed} pipeline={pipeline} openForm={openForm} navigate={navigate} request={requests[s] ?? null} />
+              <Screen session={session} theme={theme} width={width} height={screenHeight} active={visible} dataVersion={seen.current[s] ?? dataVersion} now={now} setStatus={setStatus} changed={changed} pipeline={pipeline} openForm={openForm} navigate={navigate} request={requests[s] ?? null} initialBoard={s === 'board' ? initialBoard : undefined} />
             </Box>
           );
         })}

@@ -7,6 +7,7 @@
 import { render } from 'ink';
 import { basename } from 'node:path';
 import type { Session } from '../domain/session.js';
+import type { Board } from '../domain/board.js';
 import { UserError } from '../errors.js';
 import { App, isScreenName } from './app.js';
 import { enterAltScreen, type AltScreen } from './terminal.js';
@@ -21,6 +22,8 @@ export interface RunTuiOptions {
   pipeline?: string;
   /** Already entered by the caller (before Ink loaded); else entered here. */
   altScreen?: AltScreen;
+  /** The board read before Ink loaded: the first frame shows it. */
+  initialBoard?: Board;
 }
 
 export async function runTui(opts: RunTuiOptions): Promise<void> {
@@ -33,7 +36,7 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
 
   let signal: NodeJS.Signals | undefined;
   let crash: unknown;
-  const instance = render(<App session={opts.session} color={opts.color} initialScreen={opts.screen} label={opts.session.db.path === ':memory:' ? 'memory' : basename(opts.session.db.path)} pipeline={opts.pipeline} />, {
+  const instance = render(<App session={opts.session} color={opts.color} initialScreen={opts.screen} label={opts.session.db.path === ':memory:' ? 'memory' : basename(opts.session.db.path)} pipeline={opts.pipeline} initialBoard={opts.initialBoard} />, {
     stdout,
     stdin,
     exitOnCtrlC: false,

@@ -93,7 +93,7 @@ describe('triggers and actions', () => {
     const one = (await ok(['ticket', 'show', '1', '--json'])).json();
     expect(one).toMatchObject({ assignee: 'ana', priority: 'high', tags: ['billing'] });
     const test = (await ok(['rule', 'test', 'triage', '--record', '3', '--json'])).json();
-    expect(test).toEqual([{ record: 'ticket #3', fires: false, why: 'category:billing does not hold' }]);
+    expect(test).toEqual([{ record: 'ticket #3', fires: false, why: 'category:billing does not hold', actions: [] }]);
     await ok(['rule', 'disable', 'triage']);
   });
 

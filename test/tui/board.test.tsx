@@ -203,3 +203,25 @@ describe('board: another pipeline', () => {
     app.unmount();
   });
 });
+
+describe('board read before Ink loads (crm tui)', () => {
+  it('the first frame is the board itself, and a change made elsewhere still shows', async () => {
+    await seed();
+    const initialBoard = await loadBoard(t.session);
+    const app = render(<App session={t.session} color={false} initialScreen="board" size={{ columns: 80, rows: 24 }} pollMs={30} tickMs={0} initialBoard={initialBoard} />);
+    // No "loading…" frame: the very first frame holds the columns and their cards.
+    expect(app.frames[0]).toMatch(/Qualification \(2\)/);
+    expect(app.frames[0]).toContain('Acme renewal');
+    expect(app.frames[0]).not.toContain('loading');
+    const { openDatabase } = await import('../../src/db/sqlite.js');
+    const { moveDeal } = await import('../../src/domain/deals.js');
+    const other = openDatabase(t.db.path);
+    try {
+      await moveDeal({ ...t.session, db: other, actor: 'sara' }, '1', 'Negotiation');
+    } finally {
+      other.close();
+    }
+    await waitForFrame(app.lastFrame, (f) => /Qualification \(1\)/.test(f) && /Negotiation \(1\)/.test(f));
+    app.unmount();
+  });
+});

@@ -31,4 +31,44 @@ export function register(noun: Command, ctx: CliContext): void {
     else printList(ctx.out, view, r.fired);
     info(ctx.io, `${r.dryRun ? 'Dry run: ' : ''}${r.events} event${r.events === 1 ? '' : 's'} read, ${r.fired.length} firing${r.fired.length === 1 ? '' : 's'}${r.dryRun ? ' would happen (nothing was changed)' : ''}`);
   });
+
+  const command = noun.command('command').description("the commands rules may run (run: NAME) — an admin's job: db.admin; nothing runs unless configured here");
+  const set = command
+    .command('set')
+    .description('configure (or replace) a command: a program and its arguments, run without a shell, the event as JSON on stdin')
+    .argument('<name>', 'the name rules use (run: NAME)')
+    .argument('<argv...>', 'after --: the program and its arguments')
+    .option('--timeout <duration>', 'kill it (its whole process group) after this long: 1s … 10m', '10s');
+  examples(set, ['crm automate command set slack -- /usr/local/bin/notify-slack --channel sales', 'crm automate command set erp --timeout 30s -- /opt/erp/bin/new-order --site 2', 'crm rule add won-to-erp --on deal.won --run erp --enable']);
+  set.action(async (name: string, argv: string[], o: { timeout: string }) => {
+    const { parseTimeout, setCommand } = await import('../../automation/commands.js');
+    const c = await setCommand(sessionOf(ctx), name, argv, parseTimeout(o.timeout));
+    if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(c) + '\n');
+    info(ctx.io, `Command ${c.name}: ${c.argv.join(' ')} (timeout ${c.timeoutMs / 1000}s) — a rule runs it with: run: ${c.name}`);
+  });
+  const list = command.command('list').alias('ls').description('the configured commands and the rules that run them');
+  list.action(async () => {
+    const { listCommands, rulesRunning } = await import('../../automation/commands.js');
+    const s = sessionOf(ctx);
+    const rows = [];
+    for (const c of await listCommands(s)) rows.push({ ...c, timeout: `${c.timeoutMs / 1000}s`, rules: await rulesRunning(s, c.name) });
+    printList(
+      ctx.out,
+      [
+        { key: 'name', label: 'Name' },
+        { key: 'argv', label: 'Runs', format: 'list', maxWidth: 60 },
+        { key: 'timeout', label: 'Timeout' },
+        { key: 'rules', label: 'Rules', format: 'list', maxWidth: 40 },
+      ],
+      rows,
+      { emptyMessage: 'No commands: rules run none. An admin adds one: crm automate command set NAME -- PROGRAM ARGS…' },
+    );
+  });
+  const remove = command.command('remove').alias('rm').description('remove a command (rules that run it fail, recorded in their history, until it is set again)').argument('<name>');
+  remove.action(async (name: string) => {
+    const { removeCommand } = await import('../../automation/commands.js');
+    const r = await removeCommand(sessionOf(ctx), name);
+    if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(r) + '\n');
+    info(ctx.io, `Removed command ${r.command.name}${r.rules.length ? ` — rules that still run it fail until it is set again: ${r.rules.join(', ')}` : ''}`);
+  });
 }

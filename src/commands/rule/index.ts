@@ -8,6 +8,7 @@ import { info } from '../../io.js';
 import type { ListView } from '../../output/columns.js';
 import { emit, printChanged, printCreated, printList, printRecord } from '../../output/render.js';
 import { collect, examples, positiveInt } from '../common.js';
+import { parseSetFlags } from '../../domain/custom-fields.js';
 import { sessionOf } from '../session.js';
 import type { RuleRecord, FiringRecord } from '../../automation/rules.js';
 
@@ -27,7 +28,14 @@ const firingView: ListView<FiringRecord> = [
   { key: 'outcome', label: 'Outcome', maxWidth: 40 },
   { key: 'actions', label: 'Actions', format: 'list', maxWidth: 60 },
   { key: 'occurrence', label: 'Occurrence', maxWidth: 40 },
+  // A run action's output: its last line here; all of it (64 KB per stream) in --json.
+  { key: 'output', label: 'Output', maxWidth: 40, get: (f) => lastLine(f.output) },
 ];
+
+function lastLine(output: FiringRecord['output']): string {
+  const last = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1);
+  return output.map((o) => last(o.stdout) ?? last(o.stderr) ?? '').filter(Boolean).join(' | ');
+}
 
 interface RuleFlags {
   on?: string;
@@ -49,6 +57,7 @@ interface RuleFlags {
   set?: string[];
   tag?: string;
   email?: string;
+  run?: string;
   enable?: boolean;
 }
 
@@ -72,7 +81,8 @@ function ruleOptions(cmd: Command): Command {
     .option('--assign <who>', 'assign the ticket: a handle, "least-loaded role:agent team:T", "round-robin team:T"')
     .option('--set <field=value>', 'set a field (repeatable)', collect)
     .option('--tag <tags>', 'add / remove tags: "+escalated -waiting"')
-    .option('--email <template>', "render a template and log it as an email to the record's contact");
+    .option('--email <template>', "render a template and log it as an email to the record's contact")
+    .option('--run <command>', 'run a command an admin configured (crm automate command set NAME -- …) with the event as JSON on stdin (admin only)');
 }
 
 /** The rule keys the flags give (actions only when an action flag is present). */
@@ -85,17 +95,11 @@ function fromFlags(o: RuleFlags): Record<string, unknown> {
   else if (o.title || o.message) throw new UsageError('--title and --message belong to --notify.', 'e.g. --notify owner --message "{{record}} needs you"');
   if (o.task) actions.push({ task: o.task, ...(o.taskFor ? { for: o.taskFor } : {}), ...(o.taskDue ? { due: o.taskDue } : {}) });
   if (o.assign) actions.push({ assign: o.assign });
-  if (o.set?.length) {
-    const set: Record<string, string> = {};
-    for (const kv of o.set) {
-      const i = kv.indexOf('=');
-      if (i < 1) throw new UsageError(`--set "${kv}" is not field=value.`, 'e.g. --set priority=high');
-      set[kv.slice(0, i).trim()] = kv.slice(i + 1);
-    }
-    actions.push({ set });
-  }
+  const set = parseSetFlags(o.set);
+  if (set) actions.push({ set });
   if (o.tag) actions.push({ tag: o.tag });
   if (o.email) actions.push({ email: o.email });
+  if (o.run) actions.push({ run: o.run });
   if (actions.length) def.actions = actions;
   return def;
 }
@@ -107,6 +111,7 @@ export function register(noun: Command, ctx: CliContext): void {
     "crm rule add big-quote --on deal.stage_changed --stage quote --if 'amount:>=10000' --notify role:manager,role:stock-control --message '{{deal.title}}: {{deal.amount}}'",
     "crm rule add lost-review --on deal.lost --task 'Review {{deal.title}}' --task-due 90d",
     "crm rule add unassigned --on ticket.unassigned --for 30m --assign 'least-loaded role:agent team:Support' --enable",
+    'crm rule add won-to-erp --on deal.won --run erp --enable   # erp: crm automate command set erp -- /opt/erp/new-order',
     'crm rule enable big-quote',
   ]);
   add.action(async (name: string, o: RuleFlags) => {
@@ -200,7 +205,7 @@ export function register(noun: Command, ctx: CliContext): void {
     const s = sessionOf(ctx);
     const r = await getRule(s, name);
     const rows = await testRule(s, { id: r.id, name: r.name, trigger: r.definition.on, def: r.definition }, o.record);
-    printList(ctx.out, [{ key: 'record', label: 'Record' }, { key: 'fires', label: 'Fires', format: 'bool' }, { key: 'why', label: 'Why', maxWidth: 60 }], rows, { emptyMessage: o.record === undefined ? `Nothing is due for ${r.name} now; name a record: crm rule test ${r.name} --record ID` : undefined });
+    printList(ctx.out, [{ key: 'record', label: 'Record' }, { key: 'fires', label: 'Fires', format: 'bool' }, { key: 'why', label: 'Why', maxWidth: 60 }, { key: 'actions', label: 'Would do', format: 'list', maxWidth: 60 }], rows, { emptyMessage: o.record === undefined ? `Nothing is due for ${r.name} now; name a record: crm rule test ${r.name} --record ID` : undefined });
     if (!r.enabled) info(ctx.io, `Rule ${r.name} is disabled: enable it with crm rule enable ${r.name}`);
   });
 }

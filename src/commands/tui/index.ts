@@ -7,6 +7,7 @@ import type { CliContext } from '../../context.js';
 import { UsageError, UserError } from '../../errors.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
+import type { Board } from '../../domain/board.js';
 
 export function register(noun: Command, ctx: CliContext): void {
   noun
@@ -39,8 +40,15 @@ export function register(noun: Command, ctx: CliContext): void {
     const { enterAltScreen } = await import('../../tui/terminal.js');
     const altScreen = enterAltScreen(process.stdout, 'crm — loading…');
     try {
+      // The board's data first, while the screen already answers: the first frame Ink draws is
+      // the board itself, not a loading frame followed by a second render (#16 item 6).
+      let initialBoard: Board | undefined;
+      if (opts.screen === 'board') {
+        const { loadBoard } = await import('../../domain/board.js');
+        initialBoard = await loadBoard(session, { pipeline: opts.pipeline, filter: [], cardsByStage: {} });
+      }
       const { runTui } = await import('../../tui/run.js');
-      await runTui({ session, color: ctx.io.color, screen: opts.screen, env: ctx.env, altScreen, pipeline: opts.pipeline });
+      await runTui({ session, color: ctx.io.color, screen: opts.screen, env: ctx.env, altScreen, pipeline: opts.pipeline, initialBoard });
     } finally {
       altScreen.leave();
     }

@@ -1,3 +1,4 @@
+import type { Board } from '../../domain/board.js';
 import type { Session } from '../../domain/session.js';
 import type { FormField, FormState } from '../form.js';
 import type { Theme } from '../theme.js';
@@ -40,6 +41,8 @@ export interface ScreenProps {
   navigate: (to: Navigation) => void;
   /** The last navigation to this screen (a new object each time). */
   request?: Navigation | null;
+  /** The board as `crm tui` read it before Ink loaded: the first frame shows it, no loading frame. */
+  initialBoard?: Board;
 }
 
 /** The message of an error for the status line: a UserError's text and hint, or a bug's message. */

@@ -1,5 +1,5 @@
 /** Pipeline board screen: wires the reducer, the input hook, the domain calls and the view. */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { loadBoard } from '../../../domain/board.js';
 import { assertLosable, latestDealState, listLostReasons, loseDeal, moveDeal, showDeal, winDeal, type DealDetail } from '../../../domain/deals.js';
 import { timelineFor, type TimelineEntry } from '../../../domain/timeline.js';
@@ -44,8 +44,10 @@ function useCompanyDetail(session: Session, id: number | null, dataVersion: numb
 
 const LOAD_MORE = 200;
 
-export function BoardScreen({ session, theme, width, height, active, dataVersion, setStatus, changed, pipeline, openForm, navigate }: ScreenProps) {
-  const [state, dispatch, ref] = useReducerRef(boardReducer, initialBoardState);
+export function BoardScreen({ session, theme, width, height, active, dataVersion, setStatus, changed, pipeline, openForm, navigate, initialBoard }: ScreenProps) {
+  const [state, dispatch, ref] = useReducerRef(boardReducer, () => (initialBoard ? boardReducer(initialBoardState, { type: 'loaded', board: initialBoard }) : initialBoardState));
+  // The board read before Ink loaded stands for the first load (same filter, limits and data).
+  const preloaded = useRef(Boolean(initialBoard));
   const [detail, setDetail] = useState<{ deal: DealDetail; timeline: TimelineEntry[] } | null>(null);
   const cardsHeight = boardCardsHeight(height);
 
@@ -162,6 +164,10 @@ export function BoardScreen({ session, theme, width, height, active, dataVersion
   const tokenKey = tokens.join('\u0000');
   const limitsKey = JSON.stringify(state.limits);
   useEffect(() => {
+    if (preloaded.current) {
+      preloaded.current = false;
+      return;
+    }
     let current = true;
     loadBoard(session, { pipeline, filter: tokens, cardsByStage: state.limits })
       .then((board) => current && dispatch({ type: 'loaded', board }))

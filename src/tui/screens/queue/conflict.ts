@@ -4,7 +4,7 @@
  * who changed it, what happened to what the user typed, what to do.
  */
 import type { LatestTicketState } from '../../../domain/ticket-latest.js';
-import { label } from '../../../domain/tickets.js';
+import { label, OPEN_TICKET_STATUSES } from '../../../domain/tickets.js';
 import { QUEUE_KEYS, type QueueAction } from '../../keymap.js';
 import type { TicketTarget } from './state.js';
 
@@ -27,7 +27,7 @@ export function stillPossible(verb: QueueVerb, status: TicketTarget['status']): 
     case 'pending':
       return status === 'new' || status === 'open' || status === 'on_hold';
     case 'solve':
-      return status === 'new' || status === 'open' || status === 'pending' || status === 'on_hold';
+      return OPEN_TICKET_STATUSES.includes(status);
   }
 }
 
