@@ -196,11 +196,17 @@ export async function showTicket(s: Session, ref: string | number): Promise<Tick
   return { ...record!, events: events.map((e) => ({ id: e.id, kind: e.kind, at: e.at, actor: e.actor, body: e.body, from: e.from_value, to: e.to_value })) };
 }
 
-function parsePriority(v: string | undefined): TicketPriority | undefined {
+/** A priority as typed ("High") → the stored one; unknown is an error listing them. */
+export function parsePriority(v: string | undefined): TicketPriority | undefined {
   if (v === undefined) return undefined;
   const p = v.trim().toLowerCase() as TicketPriority;
-  if (!TICKET_PRIORITIES.includes(p)) throw new UserError(`Unknown priority "${v}".`, `Use one of: ${TICKET_PRIORITIES.join(', ')}.`);
+  if (!TICKET_PRIORITIES.includes(p)) throw new UserError(`Unknown priority "${v}".`, `Use one of: ${TICKET_PRIORITIES.join(', ')}.`, 'bad_priority');
   return p;
+}
+
+/** A status as people type it ("On hold", "on-hold", "hold") → the stored spelling (on_hold); not checked. */
+export function statusWord(v: string): string {
+  return v.trim().toLowerCase().replace(/[- ]+/g, '_').replace(/^hold$/, 'on_hold');
 }
 
 function cleanLabel(v: string | undefined): string | null | undefined {
@@ -658,7 +664,7 @@ export const ticketFilterSpec: FilterSpec = {
   tagEntity: 'ticket',
   fields: [
     { name: 'status', type: 'custom', compile: (eb, term) => {
-      const values = term.values.map((v) => v.toLowerCase().replace('-', '_').replace(/^hold$/, 'on_hold'));
+      const values = term.values.map(statusWord);
       if (values.length === 1 && values[0] === 'any') return eb.lit(true) as never;
       if (values.length === 1 && values[0] === 'unsolved') return eb('t.status', 'in', ['new', 'open', 'pending', 'on_hold']);
       for (const v of values) if (!STATUSES.includes(v as TicketStatus)) throw new UsageError(`Bad filter term "${term.token}".`, `status is one of: ${STATUSES.join(', ')}, unsolved, any. See: crm help filters`, 'bad_filter');

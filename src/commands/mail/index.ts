@@ -47,6 +47,8 @@ export interface MailImportSummary {
 
 /** Messages written per transaction: the commit is paid once per batch, and a batch is small enough to hold parsed. */
 export const BATCH = 500;
+/** …or fewer when they are large: a batch holds at most about this many bytes of raw mail (memory stays bounded). */
+export const BATCH_BYTES = 16 * 1024 * 1024;
 
 const ATTACHMENT_HEADER = /^content-disposition:[ \t]*attachment/im;
 
@@ -111,11 +113,14 @@ export async function runImport(ctx: CliContext, mailbox: string, o: ImportFlags
     }
   };
   let pending: RawMessage[] = [];
+  let bytes = 0;
   for (const raw of messages) {
     pending.push(raw);
-    if (pending.length >= BATCH) {
+    bytes += raw.bytes.length;
+    if (pending.length >= BATCH || bytes >= BATCH_BYTES) {
       await flush(pending);
       pending = [];
+      bytes = 0;
     }
   }
   if (pending.length) await flush(pending);
