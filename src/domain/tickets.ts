@@ -543,6 +543,11 @@ export function canRate(status: string): boolean {
   return status === 'solved' || status === 'closed';
 }
 
+/** Why a ticket in `status` cannot be rated ("is pending; only a solved or closed ticket can be rated"), or null (crm ticket rate and the ticket import). */
+export function rateRefusal(status: string): string | null {
+  return canRate(status) ? null : `is ${label(status as TicketStatus)}; only a solved or closed ticket can be rated`;
+}
+
 export function parseSatisfaction(text: string | number, example: string): number {
   const v = String(text).trim();
   if (!/^[1-5]$/.test(v)) throw new UserError(`Satisfaction must be a whole number from 1 to 5, not "${text}".`, example, 'invalid_score');
@@ -557,7 +562,8 @@ export function parseSatisfaction(text: string | number, example: string): numbe
 export async function rateTicket(s: Session, ref: string | number, score: string | number, comment?: string, expectVersion?: number): Promise<TicketDetail> {
   return applyChange(s, ref, (t) => {
     const csat = parseSatisfaction(score, `crm ticket rate ${t.id} 5 --comment "Quick and friendly"`);
-    if (!canRate(t.status)) throw new UserError(`Ticket #${t.id} is ${label(t.status)}; only a solved or closed ticket can be rated.`, `Solve it first: crm ticket solve ${t.id}`, 'bad_status');
+    const refused = rateRefusal(t.status);
+    if (refused) throw new UserError(`Ticket #${t.id} ${refused}.`, `Solve it first: crm ticket solve ${t.id}`, 'bad_status');
     const note = cleanText(comment);
     if (t.satisfaction === csat && !note) throw new UserError(`Ticket #${t.id} is already rated ${csat}.`, undefined, 'no_change');
     return { set: { satisfaction: csat }, events: [{ kind: 'csat', body: note, from: t.satisfaction === null ? null : String(t.satisfaction), to: String(csat) }], action: 'rate' };
