@@ -14,6 +14,7 @@ import { cleanText, normalizeEmail, normalizePhone, splitName } from '../domain/
 import { CrmError, UsageError } from '../errors.js';
 import type { SlaPolicy } from '../db/schema.js';
 import { matchPolicy } from '../domain/sla-policies.js';
+import { rateRefusal } from '../domain/tickets.js';
 import { DateError, parseDate, parseDateTime } from './dates.js';
 import type { ImportEnv, ImportOptions, Row } from './importer.js';
 import { headerKey, type FieldDef, type Mapping } from './mapping.js';
@@ -66,8 +67,10 @@ export interface EntitySpec {
   derive?(values: Row, existing: Row | null, conv: Converted): void;
   contentCandidates?(env: ImportEnv, conv: Converted): number[];
   afterInsert?(env: ImportEnv, id: number, conv: Converted): void;
-  /** Before an update is compared with the stored record: drop what must not change it. */
+  /** Before an update is compared with the stored record: drop what must not change it (or refuse the row: RowError). */
   beforeUpdate?(existing: Row, conv: Converted): void;
+  /** Before a new record is queued: refuse the row (RowError) when what it creates breaks a rule. */
+  beforeInsert?(conv: Converted): void;
   /** Returns ids of event rows it wrote (removed again by undo). */
   afterUpdate?(env: ImportEnv, id: number, existing: Row, conv: Converted): { table: string; id: number }[];
   /** Event-log files: a later row for the same record may change it (ITSM state changes). */
@@ -894,6 +897,16 @@ const tickets: EntitySpec = {
     conv.createDefaults.updated_at = updated ?? env.now;
     conv.createDefaults.sla_policy_id = policyFor(env, c);
     conv.extra = { firstResponse, updated, status, statusInferred: given === null };
+    // A satisfaction score is given on a solved or closed ticket only (crm ticket rate's rule):
+    // checked here when the row says the status, else against the stored ticket (beforeUpdate)
+    // or the new one's (beforeInsert).
+    if (typeof c.satisfaction === 'number') {
+      const csat = new RowError(r.column('satisfaction'), r.get('satisfaction') ?? '', '');
+      if (given !== null || status !== 'new') {
+        const why = rateRefusal(status);
+        if (why) throw new RowError(csat.column, csat.value, `the row's ticket ${why}`);
+      } else conv.extra.csat = csat;
+    }
     conv.custom = customOf(r, env);
     conv.tags = tagsOf(r);
     conv.keys = { 'external-id': (c.external_id as string | null) ?? null, name: fold(subject) };
@@ -901,6 +914,10 @@ const tickets: EntitySpec = {
   },
   contentCandidates(env, conv) {
     return candidates(env, 'tickets', { subject: conv.cols.subject, created_at: conv.createDefaults.created_at });
+  },
+  beforeInsert(conv) {
+    const csat = conv.extra.csat as RowError | undefined;
+    if (csat) throw new RowError(csat.column, csat.value, 'a new ticket is new; only a solved or closed ticket can be rated (give its status or solved time)');
   },
   afterInsert(env, id, conv) {
     const ev = env.stmt('INSERT INTO ticket_events (ticket_id, kind, body, from_value, to_value, actor, at) VALUES (?, ?, NULL, ?, ?, ?, ?)');
@@ -920,6 +937,9 @@ const tickets: EntitySpec = {
     }
   },
   beforeUpdate(existing, conv) {
+    const csat = conv.extra.csat as RowError | undefined;
+    const why = csat ? rateRefusal(String(existing.status)) : null;
+    if (csat && why) throw new RowError(csat.column, csat.value, `ticket #${existing.id} ${why}`);
     // A status inferred from a resolution time never takes a closed ticket back to solved.
     if (conv.extra.statusInferred && existing.status === 'closed' && conv.cols.status === 'solved') {
       delete conv.cols.status;

@@ -569,6 +569,7 @@ class Run {
     if (found === undefined) {
       if (conv.incomplete) throw conv.incomplete;
       if (env.opts.mode === 'update') throw new RowError((conv.keyName ? row.column(spec.keyField[conv.keyName] ?? conv.keyName) : ''), conv.keyValue ?? '', `no existing ${spec.singular} matches (--mode update only changes existing records)`);
+      spec.beforeInsert?.(conv);
       this.queueInsert(conv, row.row);
       return;
     }

@@ -13,6 +13,7 @@ import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { NotFoundError, UsageError, UserError } from '../errors.js';
 import { authorize } from './permissions.js';
+import { writeDefaultsKey } from './settings.js';
 import { nowIso, type Session } from './session.js';
 import { getTicketRow } from './tickets.js';
 import { cleanText, rejectControlChars } from './validate.js';
@@ -316,4 +317,60 @@ export async function articlesForTicket(s: Session, ticketId: number): Promise<{
 export async function publicArticles(s: Session): Promise<KbArticleRecord[]> {
   const rows = await s.db.kysely.selectFrom('kb_articles').selectAll().where('audience', '=', 'public').where('archived_at', 'is', null).orderBy('title').orderBy('id').execute();
   return records(s.db.kysely, rows);
+}
+
+/** The page of an article in the public site (crm kb export --public) and in its URL. */
+export const articleFile = (id: number): string => `article-${id}.html`;
+
+export const KB_PUBLIC_URL_KEY = 'kb_public_url';
+
+/** The address the public KB site (crm kb export --public) is published at, or null. */
+export async function readKbPublicUrl(s: Pick<Session, 'db'>): Promise<string | null> {
+  return (await s.db.kysely.selectFrom('settings').select('value').where('key', '=', KB_PUBLIC_URL_KEY).executeTakeFirst())?.value ?? null;
+}
+
+/** Set the public KB address: an http(s) URL, kept without a trailing slash. */
+export async function writeKbPublicUrl(s: Session, text: string): Promise<string> {
+  await authorize(s, 'kb.write');
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    url = new URL('invalid:');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UserError(`"${text}" is not a web address.`, 'e.g. crm kb public-url https://help.example.com', 'invalid_url');
+  const value = url.toString().replace(/\/+$/, '');
+  await writeDefaultsKey(s, KB_PUBLIC_URL_KEY, value);
+  return value;
+}
+
+/** What a reply may say about an article: {{kb.7.title}}, {{kb.7.url}} (src/domain/templates.ts). */
+export interface KbMergeArticle {
+  id: number;
+  title: string;
+  /** The public page's address; null with the reason when there is none. */
+  url: string | null;
+  /** Why this article cannot be cited at all (missing, archived); null when it can. */
+  refused: string | null;
+  /** Why it has no URL (internal, no public address set). */
+  noUrl: string | null;
+}
+
+/** The articles `ids` for merge fields: archived and unknown ones are refused, internal ones have no URL. */
+export async function kbArticlesForMerge(s: Session, ids: number[]): Promise<Map<number, KbMergeArticle>> {
+  const out = new Map<number, KbMergeArticle>();
+  if (!ids.length) return out;
+  const rows = await s.db.kysely.selectFrom('kb_articles').select(['id', 'title', 'audience', 'archived_at']).where('id', 'in', ids).execute();
+  const base = await readKbPublicUrl(s);
+  for (const id of ids) {
+    const r = rows.find((x) => x.id === id);
+    if (!r) {
+      out.set(id, { id, title: '', url: null, refused: `no knowledge-base article #${id}: crm kb list`, noUrl: null });
+      continue;
+    }
+    const refused = r.archived_at !== null ? `article #${id} is archived: crm kb restore ${id}, or cite another` : null;
+    const noUrl = r.audience !== 'public' ? `article #${id} is internal, not published: crm kb edit ${id} --audience public` : base === null ? 'no public KB address: crm kb public-url https://help.example.com' : null;
+    out.set(id, { id, title: r.title, url: noUrl ? null : `${base}/${articleFile(id)}`, refused, noUrl });
+  }
+  return out;
 }

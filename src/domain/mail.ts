@@ -16,14 +16,16 @@
  * missing one, or one in the future, is the import time (counted in `undated`).
  */
 import { contactsByEmail, importedMessageIds, insertMailMessage, readSetting, ticketExists, ticketOfThread, userEmails } from '../db/mail.js';
-import type { Trx } from '../db/transaction.js';
-import { UserError } from '../errors.js';
+import { writeTransaction, type Trx } from '../db/transaction.js';
+import { CrmError, UserError } from '../errors.js';
+import type { StagedAttachments } from '../mail/attachments.js';
+import { plural } from '../output/plural.js';
 import type { ParsedMessage } from '../mail/parse.js';
 import { logActivity } from './activities.js';
 import { addContact } from './contacts.js';
 import { authorize } from './permissions.js';
 import type { LinkTarget } from './refs.js';
-import { nowIso, type Session } from './session.js';
+import { joinTransaction, nowIso, type Session } from './session.js';
 import { writeDefaultsKey } from './settings.js';
 import { messageOnTicketId, openTicketId } from './tickets.js';
 import { isValidEmail } from './validate.js';
@@ -55,11 +57,38 @@ export interface MailPlanContext {
   supportAddress: string;
   unknown: 'create' | 'reject';
   dryRun: boolean;
-  /** Writes a message's attachments somewhere (outside the database); absent = skip them. Returns the paths. */
-  storeAttachments?: (m: ParsedMessage) => { name: string; path: string }[];
+  /** Where attachments are stored (outside the database); absent = not stored (only listed). */
+  attachments?: AttachmentSink;
   /** Filled while importing: Message-IDs seen in this run (a mailbox may hold a message twice) → ticket id (0: none; -1: a ticket a dry run would open). */
   seen: Map<string, number>;
   users?: Set<string>;
+}
+
+/** Stores attachments in step with the message's write (src/mail/attachments.ts AttachmentStore). */
+export interface AttachmentSink {
+  /** Before the transaction: the files written under temporary names, their final paths planned. */
+  stage(m: ParsedMessage): StagedAttachments;
+  /** After the commit: the files under their names; returns the paths. */
+  commit(staged: StagedAttachments): string[];
+  /** The message was not written: remove what was staged. */
+  discard(staged: StagedAttachments): void;
+}
+
+/** What the user said about attachments: store them in a folder, skip them (listed only), or nothing yet. */
+export interface AttachmentChoice {
+  dir?: string;
+  skip?: boolean;
+  dryRun?: boolean;
+}
+
+/**
+ * Attachments go nowhere silently: a message with attachments, to be imported, needs a folder
+ * (--attachments DIR) or an explicit --skip-attachments; a dry run writes nothing and needs neither.
+ * `count` null: attachments seen in the raw mail, not yet counted.
+ */
+export function requireAttachmentPlace(source: string, count: number | null, choice: AttachmentChoice): void {
+  if (count === 0 || choice.dir !== undefined || choice.skip || choice.dryRun) return;
+  throw new UserError(`${source} has ${count === null ? 'attachments' : plural(count, 'attachment')}; say where they go.`, 'Store them with --attachments DIR, or leave them out with --skip-attachments (they are then only listed).', 'attachments');
 }
 
 export function parseSupportAddress(text: string): string {
@@ -87,12 +116,83 @@ export async function alreadyImported(s: Session, ids: string[]): Promise<Set<st
 
 const TICKET_TAG = /\[#(\d+)\]/;
 
-/** Import one parsed message (already known not to be imported before). */
-export async function importMessage(s: Session, m: ParsedMessage, ctx: MailPlanContext): Promise<MailResult> {
+/**
+ * Import a batch of parsed messages (none imported before) in one write transaction: a reply to
+ * a message earlier in the batch finds its ticket (the transaction sees its own writes), and the
+ * cost of a commit is paid once per batch, not per message. Nothing is lost on a bad message:
+ * when the batch's transaction fails, it is rolled back and the messages are imported again one
+ * per transaction, so only the message that fails is rejected (with the database's reason) and
+ * the good ones around it are kept. A locked database stops the import (what was committed
+ * stays; importing again continues where it stopped). Attachments are written before the
+ * transaction under temporary names and named after the commit; a message not written leaves
+ * no file.
+ */
+export async function importBatch(s: Session, messages: ParsedMessage[], ctx: MailPlanContext): Promise<MailResult[]> {
+  if (ctx.dryRun) {
+    const out: MailResult[] = [];
+    for (const m of messages) out.push(await importMessage(s, m, ctx));
+    return out;
+  }
+  const sink = ctx.attachments;
+  const staged: (StagedAttachments | undefined)[] = [];
+  try {
+    for (const m of messages) staged.push(sink && m.attachments.length && !ctx.seen.has(m.messageId) ? sink.stage(m) : undefined);
+  } catch (err) {
+    for (const st of staged) if (st) sink!.discard(st);
+    throw err;
+  }
+  const seenBefore = new Map(ctx.seen);
+  let results: MailResult[];
+  try {
+    results = await writeTransaction(s.db, async (trx) => {
+      // PostgreSQL may run this again after a serialization failure: start from the same state.
+      ctx.seen = new Map(seenBefore);
+      const joined = joinTransaction(s, trx);
+      const out: MailResult[] = [];
+      for (let i = 0; i < messages.length; i++) out.push(await importMessage(joined, messages[i]!, ctx, staged[i]));
+      return out;
+    });
+  } catch (err) {
+    ctx.seen = new Map(seenBefore);
+    if (isLockError(err)) {
+      for (const st of staged) if (st) sink!.discard(st);
+      throw err;
+    }
+    results = [];
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
+      try {
+        results.push(await writeTransaction(s.db, (trx) => importMessage(joinTransaction(s, trx), m, ctx, staged[i])));
+      } catch (one) {
+        if (isLockError(one)) {
+          for (const st of staged.slice(i)) if (st) sink!.discard(st);
+          throw one;
+        }
+        ctx.seen.set(m.messageId, 0);
+        results.push({ ...baseResult(s, m), outcome: 'rejected', reason: `not imported: ${oneLineReason(one)}` });
+      }
+    }
+  }
+  results.forEach((r, i) => {
+    const st = staged[i];
+    if (!st) return;
+    if (r.outcome === 'rejected' || r.outcome === 'unchanged') return sink!.discard(st);
+    sink!.commit(st).forEach((path, k) => (r.attachments[k] = { ...r.attachments[k]!, path }));
+  });
+  return results;
+}
+
+function isLockError(err: unknown): boolean {
+  return err instanceof CrmError && (err.code === 'db_busy' || err.code === 'db_locked');
+}
+
+function oneLineReason(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
+}
+
+function baseResult(s: Session, m: ParsedMessage): MailResult {
   const now = nowIso(s);
-  const undated = m.date === null || m.date > now;
-  const at = undated ? now : m.date!;
-  const result: MailResult = {
+  return {
     source: m.source,
     messageId: m.messageId,
     outcome: 'rejected',
@@ -100,7 +200,7 @@ export async function importMessage(s: Session, m: ParsedMessage, ctx: MailPlanC
     from: m.from?.address ?? null,
     to: m.to,
     subject: m.subject,
-    date: at,
+    date: m.date === null || m.date > now ? now : m.date,
     ticketId: null,
     activityId: null,
     contactId: null,
@@ -108,6 +208,13 @@ export async function importMessage(s: Session, m: ParsedMessage, ctx: MailPlanC
     reason: null,
     attachments: m.attachments.map((a, i) => ({ name: a.filename ?? `attachment-${i + 1}`, size: a.size, path: null })),
   };
+}
+
+/** Import one parsed message (already known not to be imported before); `staged`: its attachments, written under temporary names. */
+export async function importMessage(s: Session, m: ParsedMessage, ctx: MailPlanContext, staged?: StagedAttachments): Promise<MailResult> {
+  const now = nowIso(s);
+  const at = m.date === null || m.date > now ? now : m.date;
+  const result = baseResult(s, m);
   if (ctx.seen.has(m.messageId)) return { ...result, outcome: 'unchanged', reason: 'the same Message-ID appears earlier in this mailbox' };
   const db = s.db.kysely;
   ctx.users ??= await userEmails(db);
@@ -158,7 +265,7 @@ export async function importMessage(s: Session, m: ParsedMessage, ctx: MailPlanC
   }
   const ticket = ticketId !== null && ticketId > 0 ? await ticketExists(db, ticketId) : null;
   const toSupport = m.to.includes(support);
-  const stored = !ctx.dryRun && ctx.storeAttachments && m.attachments.length ? ctx.storeAttachments(m) : [];
+  const stored = !ctx.dryRun && staged ? staged.files : [];
   stored.forEach((f, i) => (result.attachments[i] = { ...result.attachments[i]!, name: f.name, path: f.path }));
   const record = (outcome: MailOutcome, ids: { ticketId?: number | null; activityId?: number | null }) => async (trx: Trx, id: number) => {
     const tId = outcome === 'activity' ? (ids.ticketId ?? null) : id;
@@ -175,7 +282,7 @@ export async function importMessage(s: Session, m: ParsedMessage, ctx: MailPlanC
       contact_id: contact?.id ?? null,
       attachment_count: m.attachments.length,
       attachment_names: m.attachments.length ? JSON.stringify(result.attachments.map((a) => a.name)) : null,
-      attachment_dir: stored.length ? stored[0]!.path.replace(/[\\/][^\\/]*$/, '') : null,
+      attachment_dir: stored.length ? staged!.folder : null,
       imported_at: now,
       imported_by: s.actor,
     });

@@ -1,7 +1,8 @@
 /**
- * Email templates with merge fields: "Dear {{contact.firstName}}, … {{me.name}}". A field that
- * does not exist, or has no value for the records given, is an error naming it — a template is
- * never rendered with a hole in it.
+ * Email templates with merge fields: "Dear {{contact.firstName}}, … {{me.name}}", and
+ * knowledge-base articles by id ("See {{kb.7.title}}: {{kb.7.url}}"). A field that does not
+ * exist, or has no value for the records given (an unknown or archived article, an internal
+ * one's URL), is an error naming it — a template is never rendered with a hole in it.
  */
 import { sql } from 'kysely';
 import { fold } from '../db/fold.js';
@@ -11,13 +12,14 @@ import { writeTransaction } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.js';
 import { logActivity, type ActivityRecord } from './activities.js';
 import { formatWhen } from './dates.js';
+import { kbArticlesForMerge, type KbMergeArticle } from './kb.js';
 import { Money } from './money.js';
 import { resolveRef } from './refs.js';
 import { nowIso, type Session } from './session.js';
 import { currentUser } from './users.js';
 import { cleanText, fullName } from './validate.js';
 import { authorize } from './permissions.js';
-import { getTicketRow, label, MACRO_STATUSES, replyToTicket, TICKET_PRIORITIES, type TicketDetail } from './tickets.js';
+import { getTicketRow, label, MACRO_STATUSES, parsePriority, replyToTicket, statusWord, type TicketDetail } from './tickets.js';
 import type { TicketPriority, TicketStatus } from '../db/schema.js';
 import { normalizeTag } from '../db/tags.js';
 
@@ -44,6 +46,8 @@ interface MergeData {
   assignee: Record<string, unknown> | null;
   me: Record<string, unknown>;
   today: string;
+  /** Articles named by {{kb.ID.*}} fields. */
+  kb: Map<number, KbMergeArticle>;
 }
 
 /** Every merge field: name → where its value comes from. */
@@ -83,6 +87,26 @@ export const MERGE_FIELDS: Record<string, { from: keyof MergeData; key: string; 
   today: { from: 'today', key: '', description: 'today, YYYY-MM-DD in your zone' },
 };
 
+/**
+ * Knowledge-base fields name their article: {{kb.7.title}}, {{kb.7.url}} (its page in the public
+ * site, under the address set with crm kb public-url). An article that does not exist or is
+ * archived is refused before anything is sent; an internal one has no URL.
+ */
+export const KB_FIELDS: Record<string, string> = {
+  'kb.ID.title': 'title of knowledge-base article ID (not archived)',
+  'kb.ID.url': 'address of public article ID in the published KB (crm kb public-url)',
+};
+const KB_FIELD = /^kb\.(\d+)\.(title|url)$/;
+
+function isKnownField(f: string): boolean {
+  return f in MERGE_FIELDS || KB_FIELD.test(f);
+}
+
+/** The article ids the kb fields of `fields` name. */
+function kbIdsOf(fields: string[]): number[] {
+  return [...new Set(fields.map((f) => KB_FIELD.exec(f)).filter((m) => m !== null).map((m) => Number(m[1])))];
+}
+
 const FIELD_RE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
 /** The merge fields used in a text, in order of first appearance. */
@@ -93,11 +117,11 @@ export function fieldsOf(...texts: (string | null | undefined)[]): string[] {
 }
 
 function checkKnown(fields: string[]): void {
-  const unknown = fields.filter((f) => !(f in MERGE_FIELDS));
+  const unknown = fields.filter((f) => !isKnownField(f));
   if (unknown.length) {
     throw new UserError(
       `Unknown merge field${unknown.length > 1 ? 's' : ''}: ${unknown.map((f) => `{{${f}}}`).join(', ')}.`,
-      `Fields: ${Object.keys(MERGE_FIELDS).map((f) => `{{${f}}}`).join(' ')} (crm template fields)`,
+      `Fields: ${[...Object.keys(MERGE_FIELDS), ...Object.keys(KB_FIELDS)].map((f) => `{{${f}}}`).join(' ')} (crm template fields)`,
       'unknown_field',
     );
   }
@@ -122,16 +146,11 @@ export interface TemplateInput {
 function macroColumns(input: TemplateInput): { ticket_status: string | null; ticket_priority: string | null; ticket_tags: string | null } {
   let status: string | null = null;
   if (input.ticketStatus !== undefined) {
-    const st = input.ticketStatus.trim().toLowerCase().replace(/[- ]/g, '_').replace(/^hold$/, 'on_hold');
+    const st = statusWord(input.ticketStatus);
     if (!(MACRO_STATUSES as string[]).includes(st)) throw new UserError(`A macro cannot set status "${input.ticketStatus}".`, `Use one of: ${MACRO_STATUSES.join(', ')} (close a ticket with crm ticket close).`, 'bad_status');
     status = st;
   }
-  let priority: string | null = null;
-  if (input.ticketPriority !== undefined) {
-    const p = input.ticketPriority.trim().toLowerCase();
-    if (!(TICKET_PRIORITIES as string[]).includes(p)) throw new UserError(`Unknown priority "${input.ticketPriority}".`, `Use one of: ${TICKET_PRIORITIES.join(', ')}.`, 'bad_priority');
-    priority = p;
-  }
+  const priority = parsePriority(input.ticketPriority) ?? null;
   const tags = (input.ticketTags ?? []).map(normalizeTag).filter(Boolean);
   return { ticket_status: status, ticket_priority: priority, ticket_tags: tags.length ? [...new Set(tags)].join(',') : null };
 }
@@ -186,7 +205,7 @@ export interface Rendered {
   activity: ActivityRecord | null;
 }
 
-async function mergeData(s: Session, input: RenderInput): Promise<MergeData> {
+async function mergeData(s: Session, input: RenderInput, fields: string[] = []): Promise<MergeData> {
   const db = s.db.kysely;
   let contact: MergeData['contact'] = null;
   let company: MergeData['company'] = null;
@@ -240,6 +259,7 @@ async function mergeData(s: Session, input: RenderInput): Promise<MergeData> {
     assignee,
     me: me ? { name: me.name, email: me.email, handle: me.handle, team: me.team } : { handle: s.actor },
     today: formatWhen(s.now().toISOString(), s.timeZone).slice(4, 14),
+    kb: await kbArticlesForMerge(s, kbIdsOf(fields)),
   };
 }
 
@@ -259,9 +279,11 @@ const NEEDS: Record<string, string> = {
  * template, a field without a value here becomes empty — a notification still tells its news.
  */
 export async function fillMergeFields(s: Session, texts: string[], input: RenderInput, extra: Record<string, string | null>): Promise<string[]> {
-  const data = await mergeData(s, input);
+  const data = await mergeData(s, input, fieldsOf(...texts));
   const value = (field: string): string => {
     if (field in extra) return extra[field] ?? '';
+    const kb = kbValue(data, field);
+    if (kb) return kb.value ?? '';
     const f = MERGE_FIELDS[field];
     if (!f) return '';
     const v = f.from === 'today' ? data.today : (data[f.from] as Record<string, unknown> | null)?.[f.key];
@@ -272,7 +294,17 @@ export async function fillMergeFields(s: Session, texts: string[], input: Render
 
 /** Merge fields of `texts` that are neither template fields nor among `extra`. */
 export function unknownMergeFields(texts: (string | undefined)[], extra: string[]): string[] {
-  return fieldsOf(...texts).filter((f) => !(f in MERGE_FIELDS) && !extra.includes(f));
+  return fieldsOf(...texts).filter((f) => !isKnownField(f) && !extra.includes(f));
+}
+
+/** A {{kb.ID.*}} field's value, or why it has none; null for other fields. */
+function kbValue(data: MergeData, field: string): { value: string | null; why: string } | null {
+  const m = KB_FIELD.exec(field);
+  if (!m) return null;
+  const a = data.kb.get(Number(m[1]))!;
+  if (a.refused) return { value: null, why: a.refused };
+  if (m[2] === 'url') return a.url === null ? { value: null, why: a.noUrl! } : { value: a.url, why: '' };
+  return { value: a.title, why: '' };
 }
 
 /** Render a template for the given records; with `log`, record it as an email in the same step. */
@@ -280,9 +312,14 @@ export async function renderTemplate(s: Session, ref: string, input: RenderInput
   const tpl = await getTemplate(s, ref);
   checkKnown(tpl.fields);
   if (input.log && input.contact === undefined) throw new UsageError('--log needs --contact (the person the email goes to).', `crm template render ${JSON.stringify(tpl.name)} --contact 12 --log`);
-  const data = await mergeData(s, input);
+  const data = await mergeData(s, input, tpl.fields);
   const missing: string[] = [];
   const value = (field: string): string => {
+    const kb = kbValue(data, field);
+    if (kb) {
+      if (kb.value === null) missing.push(`{{${field}}} (${kb.why})`);
+      return kb.value ?? '';
+    }
     const f = MERGE_FIELDS[field]!;
     const v = f.from === 'today' ? data.today : (data[f.from] as Record<string, unknown> | null)?.[f.key];
     if (v === null || v === undefined || String(v).trim() === '') {

@@ -199,11 +199,17 @@ export async function showTicket(s: Session, ref: string | number): Promise<Tick
   return { ...record!, events: events.map((e) => ({ id: e.id, kind: e.kind, at: e.at, actor: e.actor, body: e.body, from: e.from_value, to: e.to_value })) };
 }
 
-function parsePriority(v: string | undefined): TicketPriority | undefined {
+/** A priority as typed ("High") → the stored one; unknown is an error listing them. */
+export function parsePriority(v: string | undefined): TicketPriority | undefined {
   if (v === undefined) return undefined;
   const p = v.trim().toLowerCase() as TicketPriority;
-  if (!TICKET_PRIORITIES.includes(p)) throw new UserError(`Unknown priority "${v}".`, `Use one of: ${TICKET_PRIORITIES.join(', ')}.`);
+  if (!TICKET_PRIORITIES.includes(p)) throw new UserError(`Unknown priority "${v}".`, `Use one of: ${TICKET_PRIORITIES.join(', ')}.`, 'bad_priority');
   return p;
+}
+
+/** A status as people type it ("On hold", "on-hold", "hold") → the stored spelling (on_hold); not checked. */
+export function statusWord(v: string): string {
+  return v.trim().toLowerCase().replace(/[- ]+/g, '_').replace(/^hold$/, 'on_hold');
 }
 
 function cleanLabel(v: string | undefined): string | null | undefined {
@@ -545,6 +551,11 @@ export function canRate(status: string): boolean {
   return status === 'solved' || status === 'closed';
 }
 
+/** Why a ticket in `status` cannot be rated ("is pending; only a solved or closed ticket can be rated"), or null (crm ticket rate and the ticket import). */
+export function rateRefusal(status: string): string | null {
+  return canRate(status) ? null : `is ${label(status as TicketStatus)}; only a solved or closed ticket can be rated`;
+}
+
 export function parseSatisfaction(text: string | number, example: string): number {
   const v = String(text).trim();
   if (!/^[1-5]$/.test(v)) throw new UserError(`Satisfaction must be a whole number from 1 to 5, not "${text}".`, example, 'invalid_score');
@@ -559,7 +570,8 @@ export function parseSatisfaction(text: string | number, example: string): numbe
 export async function rateTicket(s: Session, ref: string | number, score: string | number, comment?: string, expectVersion?: number): Promise<TicketDetail> {
   return applyChange(s, ref, (t) => {
     const csat = parseSatisfaction(score, `crm ticket rate ${t.id} 5 --comment "Quick and friendly"`);
-    if (!canRate(t.status)) throw new UserError(`Ticket #${t.id} is ${label(t.status)}; only a solved or closed ticket can be rated.`, `Solve it first: crm ticket solve ${t.id}`, 'bad_status');
+    const refused = rateRefusal(t.status);
+    if (refused) throw new UserError(`Ticket #${t.id} ${refused}.`, `Solve it first: crm ticket solve ${t.id}`, 'bad_status');
     const note = cleanText(comment);
     if (t.satisfaction === csat && !note) throw new UserError(`Ticket #${t.id} is already rated ${csat}.`, undefined, 'no_change');
     return { set: { satisfaction: csat }, events: [{ kind: 'csat', body: note, from: t.satisfaction === null ? null : String(t.satisfaction), to: String(csat) }], action: 'rate' };
@@ -666,7 +678,7 @@ export const ticketFilterSpec: FilterSpec = {
   tagEntity: 'ticket',
   fields: [
     { name: 'status', type: 'custom', compile: (eb, term) => {
-      const values = term.values.map((v) => v.toLowerCase().replace('-', '_').replace(/^hold$/, 'on_hold'));
+      const values = term.values.map(statusWord);
       if (values.length === 1 && values[0] === 'any') return eb.lit(true) as never;
       if (values.length === 1 && values[0] === 'unsolved') return eb('t.status', 'in', OPEN_TICKET_STATUSES);
       for (const v of values) if (!STATUSES.includes(v as TicketStatus)) throw new UsageError(`Bad filter term "${term.token}".`, `status is one of: ${STATUSES.join(', ')}, unsolved, any. See: crm help filters`, 'bad_filter');

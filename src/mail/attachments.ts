@@ -2,10 +2,12 @@
  * Attachments stored outside the database (crm mail import --attachments DIR): one folder per
  * message (named from its Message-ID's hash), files created 0600 and never overwritten — a
  * name taken gets " (2)", " (3)" … Names are sanitised: no path parts, no control or
- * reserved characters, no leading dots, at most 120 characters.
+ * reserved characters, no leading dots, at most 120 characters. Files are written under a
+ * temporary name before the message's transaction and named after its commit (AttachmentStore),
+ * so a failed or rejected message leaves no file behind.
  */
-import { createHash } from 'node:crypto';
-import { constants, closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { constants, closeSync, existsSync, linkSync, mkdirSync, openSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { ParsedMessage } from './parse.js';
@@ -20,39 +22,106 @@ export function sanitizeFilename(name: string | null, index: number): string {
   return n || `attachment-${index + 1}`;
 }
 
-function createExclusive(dir: string, name: string, content: Buffer): string {
+/** Where one message's attachments go: written under temporary names, given their own on commit. */
+export interface StagedAttachments {
+  folder: string;
+  files: { name: string; temp: string; path: string }[];
+}
+
+const ioError = (what: string, err: unknown) =>
+  new UserError(`Cannot write ${what}: ${(err as Error).message}.`, 'Choose another folder with --attachments DIR, or --skip-attachments.', 'io');
+
+/** A name not taken in the folder nor planned by this run: "log.txt", then "log (2).txt" … */
+function freeName(folder: string, name: string, planned: Set<string>): string {
   const dot = name.lastIndexOf('.');
   const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
   for (let n = 1; ; n++) {
-    const file = join(dir, n === 1 ? name : `${stem} (${n})${ext}`);
-    let fd: number;
-    try {
-      fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw new UserError(`Cannot write attachment ${file}: ${(err as Error).message}.`, 'Choose another folder with --attachments DIR, or --skip-attachments.', 'io');
+    const file = join(folder, n === 1 ? name : `${stem} (${n})${ext}`);
+    if (!planned.has(file) && !existsSync(file)) {
+      planned.add(file);
+      return file;
     }
-    try {
-      writeSync(fd, content);
-    } finally {
-      closeSync(fd);
-    }
-    return file;
   }
 }
 
-/** A writer for importMessage: stores the message's attachments under `root`; returns names and paths. */
-export function attachmentWriter(root: string): (m: ParsedMessage) => { name: string; path: string }[] {
-  return (m) => {
-    const folder = join(root, createHash('sha256').update(m.messageId).digest('hex').slice(0, 16));
+function writeNew(file: string, content: Buffer): void {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  } catch (err) {
+    throw ioError(file, err);
+  }
+  try {
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Attachments stored outside the database, in step with the message's write: `stage` writes
+ * each file under a hidden temporary name before the transaction (no file I/O inside it) and
+ * plans its final name; after the commit `commit` gives each file its name (a hard link that
+ * never replaces a file, then the temporary name removed); when the message's write fails or it
+ * is rejected, `discard` removes what was staged. Nothing is left behind for a message that is
+ * not in the database.
+ */
+export class AttachmentStore {
+  private readonly planned = new Set<string>();
+
+  constructor(readonly root: string) {}
+
+  stage(m: ParsedMessage): StagedAttachments {
+    const folder = join(this.root, createHash('sha256').update(m.messageId).digest('hex').slice(0, 16));
     try {
       mkdirSync(folder, { recursive: true, mode: 0o700 });
     } catch (err) {
       throw new UserError(`Cannot create ${folder}: ${(err as Error).message}.`, 'Choose another folder with --attachments DIR, or --skip-attachments.', 'io');
     }
-    return m.attachments.map((a, i) => {
-      const name = sanitizeFilename(a.filename, i);
-      return { name, path: createExclusive(folder, name, a.content) };
+    const staged: StagedAttachments = { folder, files: [] };
+    try {
+      m.attachments.forEach((a, i) => {
+        const name = sanitizeFilename(a.filename, i);
+        const temp = join(folder, `.crm-partial-${process.pid}-${randomBytes(6).toString('hex')}`);
+        writeNew(temp, a.content);
+        staged.files.push({ name, temp, path: freeName(folder, name, this.planned) });
+      });
+    } catch (err) {
+      this.discard(staged);
+      throw err;
+    }
+    return staged;
+  }
+
+  /** After the commit: every file under its name (a name taken since staging gets the next free one). Returns the paths. */
+  commit(staged: StagedAttachments): string[] {
+    return staged.files.map((f) => {
+      let path = f.path;
+      for (;;) {
+        try {
+          linkSync(f.temp, path);
+          break;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(path, err);
+          path = freeName(staged.folder, f.name, this.planned);
+        }
+      }
+      rmSync(f.temp, { force: true });
+      this.planned.delete(f.path);
+      return path;
     });
-  };
+  }
+
+  /** The message was not written: its staged files go, and its folder too when nothing else is in it. */
+  discard(staged: StagedAttachments): void {
+    for (const f of staged.files) {
+      rmSync(f.temp, { force: true });
+      this.planned.delete(f.path);
+    }
+    try {
+      rmdirSync(staged.folder);
+    } catch {
+      // not empty (files of an earlier import) or already gone
+    }
+  }
 }

@@ -10,6 +10,7 @@
  * - every page carries a Content-Security-Policy that allows no script at all, as a second wall.
  */
 import { Marked, type Tokens } from 'marked';
+import { articleFile } from '../domain/kb.js';
 
 export interface SiteArticle {
   id: number;
@@ -81,7 +82,7 @@ function meta(a: SiteArticle): string {
   return `<p class="meta">${parts.join(' · ')}</p>`;
 }
 
-export const articleFile = (id: number) => `article-${id}.html`;
+export { articleFile };
 
 /** Every file of the site: index.html first. `siteTitle` heads the index. */
 export function renderKbSite(articles: SiteArticle[], siteTitle = 'Help center'): SiteFile[] {

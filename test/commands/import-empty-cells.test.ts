@@ -49,7 +49,7 @@ const CASES: { entity: string; header: string; full: string; key: string[]; befo
   {
     entity: 'tickets',
     header: 'external_id,subject,description,requester_email,company,priority,status,assignee,channel,category,satisfaction,tags,Extra',
-    full: 'T-1,Printer on fire,It burns,pat@x.test,Acme,high,open,pat,email,hardware,4,hot,x4',
+    full: 'T-1,Printer on fire,It burns,pat@x.test,Acme,high,solved,pat,email,hardware,4,hot,x4',
     key: ['external_id'],
   },
   {

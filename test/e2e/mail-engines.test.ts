@@ -10,7 +10,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import BetterSqlite3 from 'better-sqlite3';
 import { crmOn, ENGINES, querySql, useEngineDb } from '../helpers/engines.js';
+import { pgQuery } from '../helpers/postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'crm-mail-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -190,5 +192,82 @@ describe.each(ENGINES)('crm mail import on %s', (engine) => {
     const created = crm(['mail', 'import', join(dir, `week-${engine}.mbox`), '--unknown', 'create', '--json']);
     expect(JSON.parse(created.stdout)).toMatchObject({ contactsCreated: 1, counts: { ticket: 1, unchanged: 6, rejected: 0 } });
     expect(JSON.parse(crm(['contact', 'show', 'eve@stranger.test', '--json']).stdout).name).toBe('Eve');
+  });
+});
+
+/**
+ * Batches: many messages are written per transaction, yet a message the database refuses is
+ * rejected alone (named in the rejects file with the reason), the good ones of its batch are
+ * kept — including an answer, in the same batch, to a message before it — and the refused one's
+ * attachments leave no file behind. A trigger stands in for any database refusal.
+ */
+describe.each(ENGINES)('crm mail import batches on %s', (engine) => {
+  const db = useEngineDb(engine, 'mailbatch');
+  const crm = (args: string[]) => crmOn(db.url, args, NOW);
+  const exec = async (text: string) => {
+    if (engine === 'postgres') return void (await pgQuery(db.url, text));
+    const sqlite = new BetterSqlite3(db.url);
+    try {
+      sqlite.exec(text);
+    } finally {
+      sqlite.close();
+    }
+  };
+  const box = join(dir, `batch-${engine}.mbox`);
+  const store = join(dir, `batch-files-${engine}`);
+  const msg = (n: number, extra: Record<string, string>, body = `Message ${n}.`) =>
+    ({ from: 'sara@example.com', date: `Thu Nov 19 0${n}:00:00 2026`, text: message({ From: 'sara@example.com', To: 'support@acme.test', 'Message-ID': `<b${n}@example.com>`, Date: `Thu, 19 Nov 2026 0${n}:00:00 +0000`, ...extra }, body) });
+  const poisoned = message(
+    { From: 'sara@example.com', To: 'support@acme.test', Subject: 'Poison', 'Message-ID': '<b3@example.com>', Date: 'Thu, 19 Nov 2026 03:00:00 +0000', 'MIME-Version': '1.0', 'Content-Type': 'multipart/mixed; boundary="P"' },
+    ['--P', 'Content-Type: text/plain', '', 'Bad one.', '--P', 'Content-Type: text/plain', 'Content-Disposition: attachment; filename="poison.txt"', '', 'poison', '--P--', ''].join('\n'),
+  );
+  const withFile = message(
+    { From: 'sara@example.com', To: 'support@acme.test', Subject: 'Fine with a file', 'Message-ID': '<b4@example.com>', Date: 'Thu, 19 Nov 2026 04:00:00 +0000', 'MIME-Version': '1.0', 'Content-Type': 'multipart/mixed; boundary="F"' },
+    ['--F', 'Content-Type: text/plain', '', 'Good one.', '--F', 'Content-Type: text/plain', 'Content-Disposition: attachment; filename="fine.txt"', '', 'fine', '--F--', ''].join('\n'),
+  );
+  writeFileSync(box, mbox([
+    msg(1, { Subject: 'Batch start' }),
+    msg(2, { Subject: 'Re: Batch start', 'In-Reply-To': '<b1@example.com>' }),
+    { from: 'sara@example.com', date: 'Thu Nov 19 03:00:00 2026', text: poisoned },
+    { from: 'sara@example.com', date: 'Thu Nov 19 04:00:00 2026', text: withFile },
+    msg(5, { Subject: 'Re: Batch start again', References: '<b1@example.com> <b2@example.com>' }),
+  ]));
+  const files = (): string[] => (existsSync(store) ? readdirSync(store, { recursive: true }).map(String).filter((f) => /\.txt$|crm-partial/.test(f)).sort() : []);
+
+  it('keeps the good messages of a batch when the database refuses one, and leaves no file of the refused one', async () => {
+    expect(crm(['contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com']).code).toBe(0);
+    expect(crm(['mail', 'support-address', 'support@acme.test']).code).toBe(0);
+    await exec(engine === 'postgres'
+      ? `CREATE FUNCTION no_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.subject = 'Poison' THEN RAISE EXCEPTION 'poisoned subject'; END IF; RETURN NEW; END $$;
+         CREATE TRIGGER no_poison BEFORE INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION no_poison();`
+      : `CREATE TRIGGER no_poison BEFORE INSERT ON tickets WHEN NEW.subject = 'Poison' BEGIN SELECT RAISE(ABORT, 'poisoned subject'); END;`);
+    const r = crm(['mail', 'import', box, '--attachments', store, '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.counts).toEqual({ ticket: 2, reply: 2, activity: 0, unchanged: 0, rejected: 1 });
+    expect(out.results.map((x: { outcome: string }) => x.outcome)).toEqual(['ticket', 'reply', 'rejected', 'ticket', 'reply']);
+    expect(out.results[2].reason).toMatch(/^not imported: .*poisoned subject/);
+    const rejects = readFileSync(join(dir, `batch-${engine}.rejects.csv`), 'utf8');
+    expect(rejects).toContain(`batch-${engine}.mbox#3,b3@example.com`);
+    expect(rejects).toContain('poisoned subject');
+    // The answers in the same batch found their ticket: one thread of three messages.
+    const t = JSON.parse(crm(['ticket', 'show', String(out.results[0].ticketId), '--json']).stdout);
+    expect(t.events.map((e: { kind: string; at: string }) => `${e.kind}@${e.at}`)).toEqual(['created@2026-11-19T01:00:00.000Z', 'message@2026-11-19T02:00:00.000Z', 'message@2026-11-19T05:00:00.000Z']);
+    expect(out.results[4].ticketId).toBe(out.results[0].ticketId);
+    // The good message's file is there under its name; nothing of the refused one, no temporary file.
+    expect(files()).toEqual([expect.stringMatching(/fine\.txt$/)]);
+    expect(out.attachments).toMatchObject({ total: 1, stored: 1 });
+  });
+
+  it('imports the refused message once the database takes it, changing nothing else', async () => {
+    await exec(engine === 'postgres' ? 'DROP TRIGGER no_poison ON tickets; DROP FUNCTION no_poison();' : 'DROP TRIGGER no_poison;');
+    const r = crm(['mail', 'import', box, '--attachments', store, '--json', '--rejects', join(dir, `batch-again-${engine}.csv`)]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.counts).toEqual({ ticket: 1, reply: 0, activity: 0, unchanged: 4, rejected: 0 });
+    const now = files();
+    expect(now).toHaveLength(2);
+    expect(now.some((f) => f.endsWith('poison.txt'))).toBe(true);
+    expect(now.some((f) => f.endsWith('fine.txt'))).toBe(true);
   });
 });

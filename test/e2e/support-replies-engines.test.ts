@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crmOn, ENGINES, useEngineDb } from '../helpers/engines.js';
-import { crmBin } from '../helpers/processes.js';
+import { crmBin, runCrm } from '../helpers/processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'crm-replies-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,5 +112,43 @@ describe.each(ENGINES)('replies, ratings and report agents on %s', (engine) => {
     expect(days[15]).toEqual({ date: '2026-11-16', weekday: 'Mon', dayOfMonth: 16, holiday: false, afterHoliday: true, requests: 2 });
     expect(crm(['report', 'tickets', '--period', '2026-11'], '2026-11-20T12:00:00Z').stdout).toMatch(/2026-11-16[\s│]+Mon[\s│]+\+1[\s│]+2/);
     expect(crm(['report', 'tickets', '--period', '2026-11', '--explain'], '2026-11-20T12:00:00Z').stdout).toContain('First-contact resolution = solved tickets with exactly one public');
+  });
+
+  it('fills knowledge-base fields from the article, and refuses an unknown, archived or unpublished one before sending', async () => {
+    const dec = '2026-12-01T09:00:00Z';
+    // Async processes: many runs in one test must not block the worker's event loop.
+    const acrm = async (args: string[]) => (await runCrm(args, { HOME: tmpdir(), NO_COLOR: '1', CRM_DB: db.url, CRM_NOW: dec }).done);
+    expect((await acrm(['ticket', 'open', 'Forgot my password', '--contact', 'sara@example.com'])).stdout).toBe('3\n');
+    expect((await acrm(['kb', 'add', 'Reset a password', '--body', 'Click *Forgot*.', '--audience', 'public'])).code).toBe(0);
+    expect((await acrm(['kb', 'add', 'Internal runbook', '--body', 'Team only.'])).code).toBe(0);
+    expect((await acrm(['kb', 'add', 'Old way', '--body', 'Gone.', '--audience', 'public'])).code).toBe(0);
+    expect((await acrm(['kb', 'archive', '3'])).code).toBe(0);
+    expect((await acrm(['template', 'add', 'see-kb', '--body', 'See "{{kb.1.title}}": {{kb.1.url}}'])).code).toBe(0);
+    const replies = async () => JSON.parse((await acrm(['ticket', 'show', '3', '--json'])).stdout).events.filter((e: { kind: string }) => e.kind === 'reply').length;
+
+    const noAddress = await acrm(['ticket', 'reply', '3', '--template', 'see-kb']);
+    expect(noAddress.code).toBe(1);
+    expect(noAddress.stderr.split('\n')[0]).toBe('error: Template "see-kb" cannot be filled: {{kb.1.url}} (no public KB address: crm kb public-url https://help.example.com).');
+    expect(await replies()).toBe(0);
+    expect((await acrm(['kb', 'public-url', 'ftp://x'])).code).toBe(1);
+    expect((await acrm(['kb', 'public-url', 'https://help.example.com/'])).stdout).toBe('https://help.example.com\n');
+    const sent = await acrm(['ticket', 'reply', '3', '--template', 'see-kb', '--json']);
+    expect(sent.code).toBe(0);
+    expect(JSON.parse(sent.stdout).events.find((e: { kind: string }) => e.kind === 'reply').body).toBe('See "Reset a password": https://help.example.com/article-1.html');
+
+    for (const [body, why] of [
+      ['{{kb.3.title}}', '{{kb.3.title}} (article #3 is archived: crm kb restore 3, or cite another)'],
+      ['{{kb.99.title}}', '{{kb.99.title}} (no knowledge-base article #99: crm kb list)'],
+      ['{{kb.2.url}}', '{{kb.2.url}} (article #2 is internal, not published: crm kb edit 2 --audience public)'],
+    ] as const) {
+      const name = `cite-${body.replace(/\W/g, '')}`;
+      expect((await acrm(['template', 'add', name, '--body', `See ${body}`])).code).toBe(0);
+      const r = await acrm(['ticket', 'reply', '3', '--template', name]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.split('\n')[0]).toBe(`error: Template "${name}" cannot be filled: ${why}.`);
+    }
+    expect(await replies()).toBe(1);
+    expect((await acrm(['template', 'add', 'typo-kb', '--body', '{{kb.one.title}}'])).stderr.split('\n')[0]).toBe('error: Unknown merge field: {{kb.one.title}}.');
+    expect((await acrm(['template', 'fields'])).stdout).toContain('{{kb.ID.url}}');
   });
 });

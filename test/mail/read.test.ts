@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isFromLine, splitMbox } from '../../src/mail/read.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isFromLine, mailboxMessages, mboxFileMessages, splitMbox } from '../../src/mail/read.js';
 import { sanitizeFilename } from '../../src/mail/attachments.js';
 import { clean } from '../../src/mail/parse.js';
 
@@ -32,6 +35,31 @@ describe('splitMbox', () => {
         expect(splitMbox(Buffer.from(box)).map((p) => p.bytes.toString())).toEqual(texts.map((t) => `${t}\n`));
       }),
     );
+  });
+
+  it('streams a file in chunks of any size to the same messages as splitting it whole', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crm-mbox-'));
+    try {
+      const line = fc.oneof(fc.constant('From me'), fc.constant('>From you'), fc.constant(''), fc.constant('\r'), fc.string({ maxLength: 12 }).map((x) => x.replace(/\n/g, '')));
+      fc.assert(
+        fc.property(fc.array(fc.array(line, { maxLength: 6 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), (bodies, chunk, crlf) => {
+          const nl = crlf ? '\r\n' : '\n';
+          const box = bodies.map((lines, i) => `${sep(i)}${nl}Subject: ${i}${nl}${nl}${lines.join(nl).replace(/^(>*From )/gm, '>$1')}${nl}${nl}`).join('');
+          const file = join(dir, 'box');
+          writeFileSync(file, box);
+          const whole = splitMbox(Buffer.from(box), 'box').map((p) => [p.source, p.bytes.toString('latin1')]);
+          expect([...mboxFileMessages(file, 'box', chunk)].map((p) => [p.source, p.bytes.toString('latin1')])).toEqual(whole);
+        }),
+      );
+      // A mailbox is read again from the start each time it is walked (the attachment check walks it first).
+      const file = join(dir, 'two');
+      writeFileSync(file, `${sep(1)}\nSubject: a\n\nx\n\n${sep(2)}\nSubject: b\n\ny\n`);
+      const box = mailboxMessages(file);
+      expect([...box].length).toBe(2);
+      expect([...box].map((m) => m.source)).toEqual(['two#1', 'two#2']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('splits bytes without decoding them (any charset survives)', () => {

@@ -1,10 +1,10 @@
 /** `crm kb add|edit|show|history|list|search|archive|restore|export`: the knowledge base. */
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { addArticle, archiveArticle, articleHistory, editArticle, listArticles, restoreArticle, searchArticles, showArticle, type KbArticleDetail, type KbArticleRecord, type KbSearchHit, type KbVersionRecord } from '../../domain/kb.js';
+import { addArticle, archiveArticle, articleHistory, editArticle, listArticles, readKbPublicUrl, restoreArticle, searchArticles, showArticle, writeKbPublicUrl, type KbArticleDetail, type KbArticleRecord, type KbSearchHit, type KbVersionRecord } from '../../domain/kb.js';
 import { info } from '../../io.js';
 import type { ListView } from '../../output/columns.js';
-import { printChanged, printCreated, printList, printRecord } from '../../output/render.js';
+import { emit, isJsonFormat, printChanged, printCreated, printList, printRecord, toJson } from '../../output/render.js';
 import { bodyOptions, readBody, type BodyFlags } from '../body-file.js';
 import { collect, effectiveLimit, examples, noteTruncated, positiveInt } from '../common.js';
 import { sessionOf } from '../session.js';
@@ -147,6 +147,16 @@ export function register(noun: Command, ctx: CliContext): void {
       info(ctx.io, `Article #${a.id} ${what}`);
     });
   }
+
+  const url = noun.command('public-url').description('show or set the address the public KB is published at (for {{kb.ID.url}} in reply templates)').argument('[url]', 'the new address, e.g. https://help.example.com');
+  examples(url, ['crm kb public-url https://help.example.com', 'crm kb public-url', 'crm template add see-article --body "See {{kb.7.title}}: {{kb.7.url}}"']);
+  url.action(async (text: string | undefined) => {
+    const s = sessionOf(ctx);
+    const value = text !== undefined ? await writeKbPublicUrl(s, text) : await readKbPublicUrl(s);
+    if (isJsonFormat(ctx.out)) emit(ctx.out, toJson({ publicUrl: value }) + '\n');
+    else if (value) emit(ctx.out, value + '\n');
+    else info(ctx.io, 'No public KB address yet. Set it: crm kb public-url https://help.example.com');
+  });
 
   exportVerb.register(noun, ctx);
 }

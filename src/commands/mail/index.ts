@@ -6,13 +6,13 @@ import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { closeSync, writeSync } from 'node:fs';
 import type { CliContext } from '../../context.js';
-import { alreadyImported, importMessage, MAIL_OUTCOMES, parseSupportAddress, readSupportAddress, writeSupportAddress, type MailOutcome, type MailPlanContext, type MailResult } from '../../domain/mail.js';
+import { alreadyImported, importBatch, MAIL_OUTCOMES, requireAttachmentPlace, type AttachmentChoice, parseSupportAddress, readSupportAddress, writeSupportAddress, type MailOutcome, type MailPlanContext, type MailResult } from '../../domain/mail.js';
 import { authorize } from '../../domain/permissions.js';
 import { UsageError, UserError } from '../../errors.js';
 import { info } from '../../io.js';
-import { attachmentWriter } from '../../mail/attachments.js';
-import { parseMessage } from '../../mail/parse.js';
-import { readMailbox } from '../../mail/read.js';
+import { AttachmentStore } from '../../mail/attachments.js';
+import { parseMessage, type ParsedMessage } from '../../mail/parse.js';
+import { mailboxMessages, type RawMessage } from '../../mail/read.js';
 import { openPrivateFile } from '../../output/files.js';
 import { plural } from '../../output/plural.js';
 import { emit, isJsonFormat, toJson } from '../../output/render.js';
@@ -45,6 +45,13 @@ export interface MailImportSummary {
   results: MailResult[];
 }
 
+/** Messages written per transaction: the commit is paid once per batch, and a batch is small enough to hold parsed. */
+export const BATCH = 500;
+/** …or fewer when they are large: a batch holds at most about this many bytes of raw mail (memory stays bounded). */
+export const BATCH_BYTES = 16 * 1024 * 1024;
+
+const ATTACHMENT_HEADER = /^content-disposition:[ \t]*attachment/im;
+
 function rejectsPathFor(file: string): string {
   return file.replace(/[\\/]+$/, '').replace(/(\.[^./\\]+)?$/, '.rejects.csv');
 }
@@ -57,20 +64,20 @@ export async function runImport(ctx: CliContext, mailbox: string, o: ImportFlags
   if (!o.dryRun) await authorize(s, 'mail.import');
   const supportAddress = o.supportAddress !== undefined ? parseSupportAddress(o.supportAddress) : await readSupportAddress(s);
   if (!supportAddress) throw new UserError('No support address: crm cannot tell which messages open tickets.', 'Set it once: crm mail support-address support@example.com — or pass --support-address for this import.', 'missing_setting');
-  const raws = readMailbox(mailbox);
+  const messages = mailboxMessages(mailbox);
+  const choice: AttachmentChoice = { dir: o.attachments, skip: o.skipAttachments, dryRun: o.dryRun };
   // Refuse before writing anything when attachments are visible in the raw mail and nobody said
-  // where they go (the per-message check below still catches one this quick look misses).
+  // where they go (a quick look over the mailbox, one message at a time; the per-message check
+  // below still catches one this look misses).
   if (!o.attachments && !o.skipAttachments && !o.dryRun) {
-    const withFiles = raws.find((r) => /^content-disposition:[ \t]*attachment/im.test(r.bytes.toString('latin1')));
-    if (withFiles) throw new UserError(`${withFiles.source} has attachments; say where they go.`, 'Store them with --attachments DIR, or leave them out with --skip-attachments (they are then only listed).', 'attachments');
+    for (const raw of messages) if (ATTACHMENT_HEADER.test(raw.bytes.toString('latin1'))) requireAttachmentPlace(raw.source, null, choice);
   }
-  // Attachments go nowhere silently: a message with attachments needs a folder or an explicit skip.
-  const plan: MailPlanContext = { supportAddress, unknown, dryRun: Boolean(o.dryRun), seen: new Map(), storeAttachments: o.attachments ? attachmentWriter(o.attachments) : undefined };
+  const plan: MailPlanContext = { supportAddress, unknown, dryRun: Boolean(o.dryRun), seen: new Map(), attachments: o.attachments ? new AttachmentStore(o.attachments) : undefined };
   const summary: MailImportSummary = {
     mailbox,
     dryRun: Boolean(o.dryRun),
     supportAddress,
-    messages: raws.length,
+    messages: 0,
     counts: Object.fromEntries(MAIL_OUTCOMES.map((k) => [k, 0])) as Record<MailOutcome, number>,
     contactsCreated: 0,
     attachments: { total: 0, stored: 0, skipped: 0, dir: o.attachments ?? null },
@@ -79,18 +86,19 @@ export async function runImport(ctx: CliContext, mailbox: string, o: ImportFlags
     rejectsFile: null,
     results: [],
   };
-  const batch = 200;
-  for (let i = 0; i < raws.length; i += batch) {
-    const parsed = [];
-    for (const raw of raws.slice(i, i + batch)) parsed.push(await parseMessage(raw));
+  // Parsed outside any transaction (no transaction is held across reading or parsing), then
+  // written BATCH messages per transaction (domain importBatch).
+  const flush = async (raws: RawMessage[]) => {
+    const parsed: ParsedMessage[] = [];
+    for (const raw of raws) parsed.push(await parseMessage(raw));
     const done = await alreadyImported(s, parsed.map((p) => p.messageId));
+    const fresh = parsed.filter((m) => !done.has(m.messageId));
+    for (const m of fresh) requireAttachmentPlace(m.source, m.attachments.length, choice);
+    const imported = await importBatch(s, fresh, plan);
+    const byMessage = new Map(fresh.map((m, i) => [m, imported[i]!]));
     for (const m of parsed) {
-      if (m.attachments.length && !o.attachments && !o.skipAttachments && !o.dryRun && !done.has(m.messageId)) {
-        throw new UserError(`${m.source} has ${plural(m.attachments.length, 'attachment')}; say where they go.`, 'Store them with --attachments DIR, or leave them out with --skip-attachments (they are then only listed).', 'attachments');
-      }
-      const r: MailResult = done.has(m.messageId)
-        ? { source: m.source, messageId: m.messageId, outcome: 'unchanged', direction: null, from: m.from?.address ?? null, to: m.to, subject: m.subject, date: m.date ?? '', ticketId: null, activityId: null, contactId: null, contactCreated: false, reason: 'imported before', attachments: [] }
-        : await importMessage(s, m, plan);
+      const r: MailResult = byMessage.get(m) ?? { source: m.source, messageId: m.messageId, outcome: 'unchanged', direction: null, from: m.from?.address ?? null, to: m.to, subject: m.subject, date: m.date ?? '', ticketId: null, activityId: null, contactId: null, contactCreated: false, reason: 'imported before', attachments: [] };
+      summary.messages++;
       summary.counts[r.outcome]++;
       if (r.contactCreated) summary.contactsCreated++;
       if (r.outcome !== 'unchanged' && r.outcome !== 'rejected') {
@@ -103,7 +111,19 @@ export async function runImport(ctx: CliContext, mailbox: string, o: ImportFlags
       }
       summary.results.push(r);
     }
+  };
+  let pending: RawMessage[] = [];
+  let bytes = 0;
+  for (const raw of messages) {
+    pending.push(raw);
+    bytes += raw.bytes.length;
+    if (pending.length >= BATCH || bytes >= BATCH_BYTES) {
+      await flush(pending);
+      pending = [];
+      bytes = 0;
+    }
   }
+  if (pending.length) await flush(pending);
   const rejected = summary.results.filter((r) => r.outcome === 'rejected');
   if (rejected.length && !o.dryRun) {
     const path = o.rejects ?? rejectsPathFor(mailbox);

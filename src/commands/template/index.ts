@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { addTemplate, getTemplate, listTemplates, MERGE_FIELDS, renderTemplate, type TemplateRecord } from '../../domain/templates.js';
+import { addTemplate, getTemplate, KB_FIELDS, listTemplates, MERGE_FIELDS, renderTemplate, type TemplateRecord } from '../../domain/templates.js';
 import { UsageError, UserError } from '../../errors.js';
 import { info } from '../../io.js';
 import type { ListView } from '../../output/columns.js';
@@ -109,7 +109,7 @@ export function register(noun: Command, ctx: CliContext): void {
 
   const fieldsCmd = noun.command('fields').description('list the merge fields templates can use');
   fieldsCmd.action(() => {
-    const rows = Object.entries(MERGE_FIELDS).map(([name, f]) => ({ field: `{{${name}}}`, description: f.description }));
+    const rows = [...Object.entries(MERGE_FIELDS).map(([name, f]) => ({ field: `{{${name}}}`, description: f.description })), ...Object.entries(KB_FIELDS).map(([name, description]) => ({ field: `{{${name}}}`, description }))];
     printList(ctx.out, [{ key: 'field', label: 'Field' }, { key: 'description', label: 'Meaning' }], rows);
   });
 }

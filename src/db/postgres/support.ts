@@ -137,6 +137,7 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'kb archive',
   'kb restore',
   'kb export',
+  'kb public-url',
   'problem add',
   'problem show',
   'problem list',
