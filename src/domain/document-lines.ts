@@ -9,7 +9,7 @@ import type { Selectable } from 'kysely';
 import type { DocumentLinesTable } from '../db/schema.js';
 import type { Trx } from '../db/transaction.js';
 import { UserError } from '../errors.js';
-import { Money, parseMoney } from './money.js';
+import { Money, parseMoney, storableMinor } from './money.js';
 import { documentTotals, formatQuantity, formatRate, lineAmounts, parseDiscount, parseQuantity, parseRate, discountText, type PricedLine, type TaxMode } from './pricing.js';
 import { getProductRow, productPrice } from './products.js';
 import { cleanText } from './validate.js';
@@ -116,12 +116,12 @@ export async function resolveLine(trx: Trx, input: LineInput, currency: string):
     description: cleanText(input.description) ?? product.name,
     unit: product.unit,
     quantity_milli: Number(quantityMilli),
-    unit_price_minor: Number(unitPriceMinor),
+    unit_price_minor: storableMinor(unitPriceMinor, currency, 'The unit price'),
     discount_ppm: discount.discountPpm,
-    discount_minor: discount.discountMinor === null ? null : Number(discount.discountMinor),
+    discount_minor: discount.discountMinor === null ? null : storableMinor(discount.discountMinor, currency, 'The discount'),
     tax_rate_ppm: taxRatePpm,
-    net_minor: Number(amounts.net),
-    tax_minor: Number(amounts.tax),
+    net_minor: storableMinor(amounts.net, currency, `The line's net (${formatQuantity(quantityMilli)} × ${new Money(unitPriceMinor, currency).format()})`),
+    tax_minor: storableMinor(amounts.tax, currency, "The line's tax"),
   };
 }
 
@@ -152,7 +152,12 @@ export async function storeTotals(trx: Trx, table: 'quotes' | 'orders' | 'invoic
   const totals = totalsOf(await lineRows(trx, kind, id), currency, mode);
   await trx
     .updateTable(table)
-    .set({ subtotal_minor: Number(totals.subtotal.minor), tax_minor: Number(totals.tax.minor), total_minor: Number(totals.total.minor), updated_at: at })
+    .set({
+      subtotal_minor: storableMinor(totals.subtotal.minor, currency, `The ${kind}'s subtotal`),
+      tax_minor: storableMinor(totals.tax.minor, currency, `The ${kind}'s tax`),
+      total_minor: storableMinor(totals.total.minor, currency, `The ${kind}'s total`),
+      updated_at: at,
+    })
     .where('id', '=', id)
     .execute();
   return totals;

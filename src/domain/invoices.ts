@@ -11,11 +11,11 @@ import { writeTransaction, type Trx } from '../db/transaction.js';
 import { NotFoundError, UserError } from '../errors.js';
 import { todayIn } from './board.js';
 import { copyLines, lineRows, storeTotals, toLineRecord, totalsOf, type LineRecord, type TotalsRecord } from './document-lines.js';
-import { Money, parseMoney } from './money.js';
+import { Money, parseMoney, storableMinor } from './money.js';
 import { getOrderRow } from './orders.js';
 import { authorize } from './permissions.js';
 import type { TaxMode } from './pricing.js';
-import { addDays } from './quotes.js';
+import { addDays, daysBetween } from './period.js';
 import { nextNumber, readSalesSettings } from './sales-settings.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, requireDate } from './validate.js';
@@ -60,10 +60,6 @@ export function effectiveInvoiceStatus(stored: string, totalMinor: bigint, paidM
   if (paidMinor >= totalMinor) return 'paid';
   if (dueDate < today) return 'overdue';
   return paidMinor > 0n ? 'partly-paid' : 'issued';
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
 async function toInvoiceRecord(db: Trx, s: Session, i: InvoiceRow): Promise<InvoiceRecord> {
@@ -135,13 +131,14 @@ export interface InvoiceInput {
 }
 
 export async function createInvoice(s: Session, orderRef: string, input: InvoiceInput = {}): Promise<InvoiceRecord> {
-  await authorize(s, 'invoice.write');
+  const first = await getOrderRow(s.db.kysely, orderRef);
+  await authorize(s, 'invoice.write', { label: `order ${first.number}`, ownerId: first.owner_id });
   const issueDate = input.issueDate !== undefined ? requireDate(input.issueDate, 'Issue date') : todayIn(s.now(), s.timeZone);
   const dueInput = input.dueDate !== undefined ? requireDate(input.dueDate, 'Due date') : undefined;
   if (dueInput !== undefined && dueInput < issueDate) throw new UserError('The due date is before the issue date.', undefined, 'invalid_date');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    const order = await getOrderRow(trx, orderRef);
+    const order = await getOrderRow(trx, String(first.id));
     if (order.status === 'cancelled') throw new UserError(`Order ${order.number} is cancelled.`, undefined, 'invalid_status');
     const existing = await trx.selectFrom('invoices').select('number').where('order_id', '=', order.id).where('status', '<>', 'void').executeTakeFirst();
     if (existing) throw new UserError(`Order ${order.number} is already invoiced (${existing.number}).`, `See it: crm invoice show ${existing.number}`, 'invoiced');
@@ -173,11 +170,13 @@ export async function createInvoice(s: Session, orderRef: string, input: Invoice
   });
 }
 
+/** Like orders: authorised on the invoice's owner (the order's), so a scope narrower than "all" covers only one's own. */
 async function changeInvoice(s: Session, ref: string, fn: (trx: Trx, i: InvoiceRow, at: string) => Promise<void>): Promise<InvoiceRecord> {
-  await authorize(s, 'invoice.write');
+  const first = await getInvoiceRow(s.db.kysely, ref);
+  await authorize(s, 'invoice.write', { label: `invoice ${first.number}`, ownerId: first.owner_id });
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    const i = await getInvoiceRow(trx, ref);
+    const i = await getInvoiceRow(trx, String(first.id));
     await fn(trx, i, at);
     return toInvoiceRecord(trx, s, await getInvoiceRow(trx, String(i.id)));
   });
@@ -207,7 +206,7 @@ export async function payInvoice(s: Session, ref: string, input: { amount?: stri
       if (m.minor > outstanding) throw new UserError(`The payment (${m.format()}) is more than what is outstanding (${new Money(outstanding, i.currency).format()}).`, `Record at most the outstanding amount: crm invoice pay ${i.number} --amount "${new Money(outstanding, i.currency).amount} ${i.currency}"`, 'overpayment');
       amount = m.minor;
     }
-    await trx.insertInto('payments').values({ invoice_id: i.id, amount_minor: Number(amount), paid_on: paidOn, reference: cleanText(input.reference), created_by: s.actor, created_at: at }).execute();
+    await trx.insertInto('payments').values({ invoice_id: i.id, amount_minor: storableMinor(amount, i.currency, 'The payment'), paid_on: paidOn, reference: cleanText(input.reference), created_by: s.actor, created_at: at }).execute();
     await trx.updateTable('invoices').set({ updated_at: at }).where('id', '=', i.id).execute();
     await recordAudit(trx, { entity: 'invoice', entityId: i.id, action: 'payment', changes: { paid: [new Money(paid, i.currency).amount, new Money(paid + amount, i.currency).amount] }, actor: s.actor, at });
   });

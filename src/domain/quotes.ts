@@ -16,6 +16,7 @@ import { appendLine, copyLines, lineRows, removeLine, resolveLine, storeTotals, 
 import { authorize } from './permissions.js';
 import type { TaxMode } from './pricing.js';
 import { createOrderFrom, type OrderRecord } from './orders.js';
+import { addDays } from './period.js';
 import { nextNumber, readSalesSettings } from './sales-settings.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, fullName, requireDate } from './validate.js';
@@ -48,12 +49,6 @@ export interface QuoteRecord {
   order: string | null;
   createdAt: string;
   updatedAt: string;
-}
-
-export function addDays(ymd: string, days: number): string {
-  const d = new Date(`${ymd}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 /** Expired: drafted or sent, not decided, and its valid-until day is over. */
