@@ -5,7 +5,7 @@
  * are computed once when it is written, and the document's totals are recomputed from its lines
  * in the same transaction.
  */
-import type { Selectable } from 'kysely';
+import type { Selectable, SelectQueryBuilder } from 'kysely';
 import type { DocumentLinesTable } from '../db/schema.js';
 import type { Trx } from '../db/transaction.js';
 import { UserError } from '../errors.js';
@@ -80,6 +80,22 @@ export function toLineRecord(r: LineRow, currency: string): LineRecord {
 
 export async function lineRows(db: Trx, kind: DocumentKind, id: number): Promise<LineRow[]> {
   return db.selectFrom('document_lines').selectAll().where('document_kind', '=', kind).where('document_id', '=', id).orderBy('position').execute();
+}
+
+/**
+ * The lines of every document of a kind whose id the subquery selects, in one query, by document
+ * id and in position order (list commands: a constant number of queries whatever the count).
+ * The subquery's builder types are loose (any): each names its own table aliases.
+ */
+export async function lineRowsByDocument(db: Trx, kind: DocumentKind, ids: SelectQueryBuilder<any, any, { id: number }>): Promise<Map<number, LineRow[]>> {
+  const rows = await db.selectFrom('document_lines').selectAll().where('document_kind', '=', kind).where('document_id', 'in', ids).orderBy('document_id').orderBy('position').execute();
+  const out = new Map<number, LineRow[]>();
+  for (const r of rows) {
+    const list = out.get(r.document_id);
+    if (list) list.push(r);
+    else out.set(r.document_id, [r]);
+  }
+  return out;
 }
 
 export async function loadLines(db: Trx, kind: DocumentKind, id: number, currency: string): Promise<LineRecord[]> {
