@@ -47,11 +47,16 @@ export function bodyOptions(cmd: Command, what = 'the text'): Command {
   return bodyFileOption(cmd.option('--body <text>', `${what} (\\n for new lines)`), what);
 }
 
-/** All of the command's standard input as UTF-8 (the streams of its context, so the harness can feed it). */
-export async function readStdin(ctx: CliContext): Promise<string> {
+/** All of the command's standard input, as bytes (the streams of its context, so the harness can feed it). */
+export async function readStdinBytes(ctx: CliContext): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of (ctx.io.stdin ?? process.stdin) as AsyncIterable<Buffer | string>) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** All of the command's standard input as UTF-8. */
+export async function readStdin(ctx: CliContext): Promise<string> {
+  return (await readStdinBytes(ctx)).toString('utf8');
 }
 
 /** The body given (undefined when neither flag is); refuses both at once. */

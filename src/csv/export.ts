@@ -134,33 +134,45 @@ function jsonRecord(entity: EntityName, r: Rec): Rec {
 const PG_PAGE = 2000;
 
 /**
- * The rows in id order: SQLite's statement iterator, or on PostgreSQL keyset pages (id > last)
- * read inside one REPEATABLE READ READ ONLY transaction, so every page sees the same snapshot.
+ * A query streamed in a stable order: `sql` (SQL both engines read alike) ends in a WHERE clause;
+ * `keys` are the expressions it is ordered by, unique together (the keyset of PostgreSQL's pages).
  */
-async function exportRows(db: AnyDb, entity: EntityName, where: ExportOptions['where'], each: (r: Rec) => void | Promise<void>): Promise<void> {
-  const spec = SPECS[db.engine][entity];
-  const cond = where ? ` AND ${where.sql}` : '';
+export interface OrderedQuery {
+  sql: string;
+  params?: unknown[];
+  keys: string[];
+}
+
+/**
+ * The rows in key order: SQLite's statement iterator, or on PostgreSQL keyset pages (keys > the
+ * last row's) read inside one REPEATABLE READ READ ONLY transaction, so every page sees the same
+ * snapshot. Memory stays flat whatever the row count.
+ */
+export async function streamOrdered(db: AnyDb, q: OrderedQuery, each: (r: Rec) => void | Promise<void>): Promise<void> {
+  const params = q.params ?? [];
+  const order = ` ORDER BY ${q.keys.join(', ')}`;
   if (db.engine === 'sqlite') {
-    const iter = db.sqlite.prepare(`${spec.sql}${cond} ORDER BY ${spec.alias}.id`).iterate(...(where?.params ?? [])) as IterableIterator<Rec>;
+    const iter = db.sqlite.prepare(`${q.sql}${order}`).iterate(...params) as IterableIterator<Rec>;
     for (const r of iter) {
       const wait = each(r);
       if (wait) await wait;
     }
     return;
   }
-  const params = where?.params ?? [];
-  const withId = spec.sql.replace(/^SELECT /, `SELECT ${spec.alias}.id AS crm_export_id, `);
-  const sql = `${withId}${cond} AND ${spec.alias}.id > $${params.length + 1} ORDER BY ${spec.alias}.id LIMIT ${PG_PAGE}`;
+  const keyNames = q.keys.map((_, i) => `crm_key_${i}`);
+  const withKeys = q.sql.replace(/^\s*SELECT /, `SELECT ${q.keys.map((k, i) => `${k} AS ${keyNames[i]}`).join(', ')}, `);
+  const after = ` AND (${q.keys.join(', ')}) > (${q.keys.map((_, i) => `$${params.length + i + 1}`).join(', ')})`;
   await db.kysely
     .transaction()
     .setIsolationLevel('repeatable read')
     .setAccessMode('read only')
     .execute(async (trx) => {
-      for (let after = 0; ; ) {
-        const { rows } = await trx.executeQuery<Rec>(CompiledQuery.raw(sql, [...params, after]));
+      for (let last: unknown[] | undefined; ; ) {
+        const sql = `${withKeys}${last ? after : ''}${order} LIMIT ${PG_PAGE}`;
+        const { rows } = await trx.executeQuery<Rec>(CompiledQuery.raw(sql, last ? [...params, ...last] : params));
         for (const r of rows) {
-          after = r.crm_export_id as number;
-          delete r.crm_export_id;
+          last = keyNames.map((k) => r[k]);
+          for (const k of keyNames) delete r[k];
           const wait = each(r);
           if (wait) await wait;
         }
@@ -169,53 +181,90 @@ async function exportRows(db: AnyDb, entity: EntityName, where: ExportOptions['w
     });
 }
 
-export async function exportEntity(db: AnyDb, entity: EntityName, opts: ExportOptions, sink: Sink): Promise<number> {
+/** The entity's rows in id order. */
+async function exportRows(db: AnyDb, entity: EntityName, where: ExportOptions['where'], each: (r: Rec) => void | Promise<void>): Promise<void> {
   const spec = SPECS[db.engine][entity];
-  const eol = opts.excel ? '\r\n' : '\n';
+  await streamOrdered(db, { sql: where ? `${spec.sql} AND ${where.sql}` : spec.sql, params: where?.params, keys: [`${spec.alias}.id`] }, each);
+}
+
+/**
+ * Writes records to a sink as they come: CSV through the one CSV writer (a header, then batches
+ * of rows), a JSON array (pretty, as JSON.stringify(all, null, 2) would write it) or NDJSON.
+ */
+export class RecordWriter {
+  private batch: string[][] = [];
+  private json = '';
+  private first = true;
+  private readonly eol: string;
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly opts: Pick<ExportOptions, 'format' | 'raw' | 'excel'>,
+  ) {
+    this.eol = opts.excel ? '\r\n' : '\n';
+  }
+
+  /** The CSV header (with Excel's BOM) or the JSON array's opening. */
+  async start(columns: readonly string[]): Promise<void> {
+    if (this.opts.format === 'csv') await this.sink.write((this.opts.excel ? '\uFEFF' : '') + csvRecords([columns], { eol: this.eol }));
+    else if (this.opts.format === 'json') await this.sink.write('[');
+  }
+
+  /** One CSV row (the cells as text, in column order). */
+  csv(cells: string[]): void | Promise<void> {
+    this.batch.push(cells);
+    if (this.batch.length >= 1000) return this.flushCsv();
+  }
+
+  /** One JSON record. */
+  record(value: unknown): void | Promise<void> {
+    const line = jsonEscaped(JSON.stringify(value, null, this.opts.format === 'json' ? 2 : undefined));
+    if (this.opts.format === 'json') {
+      this.json += (this.first ? '\n' : ',\n') + line.replace(/^/gm, '  ');
+      this.first = false;
+    } else this.json += line + '\n';
+    if (this.json.length > 1 << 16) return this.flushJson();
+  }
+
+  async end(): Promise<void> {
+    await this.flushCsv();
+    await this.flushJson();
+    if (this.opts.format === 'json') await this.sink.write(this.first ? ']\n' : '\n]\n');
+  }
+
+  private async flushCsv(): Promise<void> {
+    if (!this.batch.length) return;
+    const rows = this.batch;
+    this.batch = [];
+    await this.sink.write(csvRecords(rows, { raw: this.opts.raw, eol: this.eol }));
+  }
+
+  private async flushJson(): Promise<void> {
+    if (!this.json) return;
+    const chunk = this.json;
+    this.json = '';
+    await this.sink.write(chunk);
+  }
+}
+
+export async function exportEntity(db: AnyDb, entity: EntityName, opts: ExportOptions, sink: Sink): Promise<number> {
   const fields = opts.fields ?? [];
   const columns = exportColumns(entity, fields);
+  const out = new RecordWriter(sink, opts);
   let count = 0;
-  let batch: unknown[][] = [];
-  let jsonFirst = true;
-  const flush = async () => {
-    if (opts.format === 'csv') {
-      if (batch.length) await sink.write(csvRecords(batch as string[][], { raw: opts.raw, eol }));
-    }
-    batch = [];
-  };
-  if (opts.format === 'csv') {
-    await sink.write((opts.excel ? '\uFEFF' : '') + csvRecords([columns], { eol }));
-  } else if (opts.format === 'json') {
-    await sink.write('[');
-  }
-  let jsonBuf = '';
+  await out.start(columns);
   await exportRows(db, entity, opts.where, (r) => {
     count++;
-    if (opts.format === 'csv') {
-      if (entity === 'deals') r.amount = amountText(r.amount, r.currency);
-      if (fields.length) splitCustomFields(r, fields);
-      batch.push(
-        columns.map((c) => {
-          const v = r[c];
-          return v === null || v === undefined ? '' : String(v);
-        }),
-      );
-      if (batch.length >= 1000) return flush();
-    } else {
-      const line = jsonEscaped(JSON.stringify(jsonRecord(entity, r), null, opts.format === 'json' ? 2 : undefined));
-      if (opts.format === 'json') {
-        jsonBuf += (jsonFirst ? '\n' : ',\n') + line.replace(/^/gm, '  ');
-        jsonFirst = false;
-      } else jsonBuf += line + '\n';
-      if (jsonBuf.length > 1 << 16) {
-        const chunk = jsonBuf;
-        jsonBuf = '';
-        return sink.write(chunk);
-      }
-    }
+    if (opts.format !== 'csv') return out.record(jsonRecord(entity, r));
+    if (entity === 'deals') r.amount = amountText(r.amount, r.currency);
+    if (fields.length) splitCustomFields(r, fields);
+    return out.csv(
+      columns.map((c) => {
+        const v = r[c];
+        return v === null || v === undefined ? '' : String(v);
+      }),
+    );
   });
-  await flush();
-  if (jsonBuf) await sink.write(jsonBuf);
-  if (opts.format === 'json') await sink.write(jsonFirst ? ']\n' : '\n]\n');
+  await out.end();
   return count;
 }

@@ -23,6 +23,10 @@ export interface TableReaderOptions {
   encoding?: string;
   delimiter?: string;
   chunkSize?: number;
+  /** The content, already read (standard input): no file is opened, `file` only names it in messages. */
+  bytes?: Buffer;
+  /** The hint of a path that cannot be read (default: about crm import). */
+  pathHint?: string;
 }
 
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -70,6 +74,8 @@ export class TableReader implements RowSource {
   bytesRead = 0;
   readonly size: number;
   private fd: number;
+  /** With TableReaderOptions.bytes: where the next chunk starts in them. */
+  private bytesAt = 0;
   private decoder?: ChunkDecoder;
   private parser?: CsvParser;
   private buf: Buffer;
@@ -85,23 +91,28 @@ export class TableReader implements RowSource {
   constructor(file: string, opts: TableReaderOptions = {}) {
     this.file = file;
     this.opts = opts;
-    const hint = 'crm import ENTITY FILE.csv reads a CSV file saved on disk; check the path.';
-    try {
-      // Before opening: opening a FIFO blocks until someone writes to it, and a device such as
-      // /dev/zero never ends.
-      const kind = statSync(file);
-      if (kind.isDirectory()) throw new UserError(`Cannot read ${file}: it is a directory, not a CSV file.`, hint);
-      if (!kind.isFile()) throw new UserError(`Cannot read ${file}: it is not a regular file (a device, pipe or socket), not a CSV file.`, hint);
-      this.fd = openSync(file, 'r');
-      const st = fstatSync(this.fd);
-      if (!st.isFile()) {
-        closeSync(this.fd);
-        throw new UserError(`Cannot read ${file}: it is not a regular file, not a CSV file.`, hint);
+    const hint = opts.pathHint ?? 'crm import ENTITY FILE.csv reads a CSV file saved on disk; check the path.';
+    if (opts.bytes) {
+      this.fd = -1;
+      this.size = opts.bytes.length;
+    } else {
+      try {
+        // Before opening: opening a FIFO blocks until someone writes to it, and a device such as
+        // /dev/zero never ends.
+        const kind = statSync(file);
+        if (kind.isDirectory()) throw new UserError(`Cannot read ${file}: it is a directory, not a CSV file.`, hint);
+        if (!kind.isFile()) throw new UserError(`Cannot read ${file}: it is not a regular file (a device, pipe or socket), not a CSV file.`, hint);
+        this.fd = openSync(file, 'r');
+        const st = fstatSync(this.fd);
+        if (!st.isFile()) {
+          closeSync(this.fd);
+          throw new UserError(`Cannot read ${file}: it is not a regular file, not a CSV file.`, hint);
+        }
+        this.size = st.size;
+      } catch (err) {
+        if (err instanceof UserError) throw err;
+        throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint);
       }
-      this.size = st.size;
-    } catch (err) {
-      if (err instanceof UserError) throw err;
-      throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint);
     }
     this.buf = Buffer.alloc(opts.chunkSize ?? 1 << 20);
     try {
@@ -113,7 +124,7 @@ export class TableReader implements RowSource {
   }
 
   private start(): void {
-    const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+    const n = this.readChunk();
     this.bytesRead = n;
     const first = this.buf.subarray(0, n);
     this.decoder = createDecoder(this.file, first, this.opts.encoding);
@@ -132,6 +143,15 @@ export class TableReader implements RowSource {
     const header = this.take();
     if (!header) throw new UserError(`${this.file} is empty: no header row.`, 'A CSV import needs a header row naming the columns.');
     this.header = header.cells.map((h, i) => h.replace(/^\uFEFF/, '').trim() || `column ${i + 1}`);
+  }
+
+  /** The next bytes into this.buf, from the file or the bytes given; 0 at the end. */
+  private readChunk(): number {
+    const bytes = this.opts.bytes;
+    if (!bytes) return readSync(this.fd, this.buf, 0, this.buf.length, null);
+    const n = bytes.copy(this.buf, 0, this.bytesAt, Math.min(bytes.length, this.bytesAt + this.buf.length));
+    this.bytesAt += n;
+    return n;
   }
 
   private feed(text: string): void {
@@ -172,7 +192,7 @@ export class TableReader implements RowSource {
     while (this.pendingAt >= this.pending.length && !this.eof) {
       this.pending = [];
       this.pendingAt = 0;
-      const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+      const n = this.readChunk();
       if (n === 0) {
         this.finish();
         break;
@@ -233,6 +253,7 @@ export class TableReader implements RowSource {
   }
 
   close(): void {
+    if (this.fd < 0) return;
     try {
       closeSync(this.fd);
     } catch {

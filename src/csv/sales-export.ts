@@ -5,12 +5,11 @@
  * the same rows with camelCase keys and money as {amount, currency}.
  */
 import type { Session } from '../domain/session.js';
-import { listOrders } from '../domain/orders.js';
+import { toLineRecord, totalsOf } from '../domain/document-lines.js';
+import type { TaxMode } from '../domain/pricing.js';
 import { listProducts } from '../domain/products.js';
 import { Money } from '../domain/money.js';
-import { csvRecords } from './formula.js';
-import { jsonEscaped } from '../output/safe.js';
-import { camel, type ExportFormat, type Sink } from './export.js';
+import { camel, RecordWriter, streamOrdered, type ExportFormat, type OrderedQuery, type Sink } from './export.js';
 
 export const SALES_EXPORTS = ['orders', 'products'] as const;
 export type SalesExport = (typeof SALES_EXPORTS)[number];
@@ -25,27 +24,47 @@ type Row = Record<string, Cell>;
 export const ORDER_EXPORT_COLUMNS = ['order_number', 'ordered_on', 'status', 'customer_reference', 'company_id', 'company_external_id', 'company', 'deal_id', 'quote', 'currency', 'line', 'product_id', 'sku', 'description', 'quantity', 'unit', 'unit_price', 'discount', 'tax_rate', 'net', 'tax', 'order_subtotal', 'order_tax', 'order_total'] as const;
 export const PRODUCT_EXPORT_COLUMNS = ['sku', 'name', 'description', 'unit', 'prices', 'tax_rate', 'warranty_months', 'active'] as const;
 
-async function orderRows(s: Session): Promise<Row[]> {
-  const orders = await listOrders(s);
-  const companyIds = [...new Set(orders.map((o) => o.company?.id).filter((id): id is number => id !== undefined))];
-  const external = new Map<number, string | null>();
-  if (companyIds.length) for (const c of await s.db.kysely.selectFrom('companies').select(['id', 'external_id']).where('id', 'in', companyIds).execute()) external.set(c.id, c.external_id);
-  const productIds = new Map<string, number>();
-  for (const p of await s.db.kysely.selectFrom('products').select(['id', 'sku']).execute()) productIds.set(p.sku, p.id);
-  return orders.flatMap((o) =>
-    o.lines.map((l) => ({
-      order_number: o.number,
-      ordered_on: o.orderedOn,
-      status: o.status,
-      customer_reference: o.customerReference,
-      company_id: o.company?.id ?? null,
-      company_external_id: o.company ? (external.get(o.company.id) ?? null) : null,
-      company: o.company?.name ?? null,
-      deal_id: o.deal?.id ?? null,
-      quote: o.quote,
-      currency: o.currency,
+/**
+ * The order lines as they come from one query (orders joined to their lines, company and quote),
+ * ordered by order number and line position; an order's lines are gathered (they come together)
+ * so its totals are computed from them as `order show` computes them.
+ */
+const ORDER_LINES: OrderedQuery = {
+  sql: `SELECT o.id AS order_id, o.number AS order_number, o.ordered_on, o.status, o.customer_reference, co.id AS company_id, co.external_id AS company_external_id, co.name AS company,
+      o.deal_id, q.number AS quote_number, q.revision AS quote_revision, o.currency, o.tax_mode,
+      l.position, l.product_id, l.sku, l.description, l.quantity_milli, l.unit, l.unit_price_minor, l.discount_ppm, l.discount_minor, l.tax_rate_ppm, l.net_minor, l.tax_minor
+    FROM orders o
+    JOIN document_lines l ON l.document_kind = 'order' AND l.document_id = o.id
+    LEFT JOIN companies co ON co.id = o.company_id
+    LEFT JOIN quotes q ON q.id = o.quote_id
+    WHERE 1 = 1`,
+  keys: ['o.number', 'l.position'],
+};
+
+type LineRow = Parameters<typeof toLineRecord>[0];
+
+/** The export rows of one order's lines. */
+function orderLineRows(lines: Record<string, unknown>[]): Row[] {
+  const o = lines[0]!;
+  const currency = String(o.currency);
+  const lineRows = lines as unknown as LineRow[];
+  const totals = totalsOf(lineRows, currency, o.tax_mode as TaxMode);
+  const revision = Number(o.quote_revision);
+  return lines.map((r, i) => {
+    const l = toLineRecord(lineRows[i]!, currency);
+    return {
+      order_number: o.order_number as string,
+      ordered_on: o.ordered_on as string,
+      status: o.status as string,
+      customer_reference: (o.customer_reference as string | null) ?? null,
+      company_id: (o.company_id as number | null) ?? null,
+      company_external_id: (o.company_external_id as string | null) ?? null,
+      company: (o.company as string | null) ?? null,
+      deal_id: (o.deal_id as number | null) ?? null,
+      quote: o.quote_number === null || o.quote_number === undefined ? null : revision > 1 ? `${o.quote_number} rev ${revision}` : (o.quote_number as string),
+      currency,
       line: l.position,
-      product_id: l.sku ? (productIds.get(l.sku) ?? null) : null,
+      product_id: (r.product_id as number | null) ?? null,
       sku: l.sku,
       description: l.description,
       quantity: l.quantity,
@@ -55,11 +74,28 @@ async function orderRows(s: Session): Promise<Row[]> {
       tax_rate: l.taxRate,
       net: l.net,
       tax: l.tax,
-      order_subtotal: o.totals.subtotal,
-      order_tax: o.totals.tax,
-      order_total: o.totals.total,
-    })),
-  );
+      order_subtotal: totals.subtotal,
+      order_tax: totals.tax,
+      order_total: totals.total,
+    };
+  });
+}
+
+/** Every order line, one order at a time, in order number and line order. */
+async function eachOrderRow(s: Session, each: (r: Row) => void | Promise<void>): Promise<void> {
+  const writeOrder = async (lines: Record<string, unknown>[]) => {
+    for (const r of orderLineRows(lines)) await each(r);
+  };
+  let current: Record<string, unknown>[] = [];
+  await streamOrdered(s.db, ORDER_LINES, (r) => {
+    if (current.length && current[0]!.order_id !== r.order_id) {
+      const done = current;
+      current = [r];
+      return writeOrder(done);
+    }
+    current.push(r);
+  });
+  if (current.length) await writeOrder(current);
 }
 
 async function productRows(s: Session, all: boolean): Promise<Row[]> {
@@ -78,17 +114,18 @@ async function productRows(s: Session, all: boolean): Promise<Row[]> {
 
 export async function exportSales(s: Session, what: string, opts: { format: ExportFormat; raw: boolean; excel: boolean }, sink: Sink): Promise<number> {
   const kind: SalesExport = what.trim().toLowerCase().startsWith('order') ? 'orders' : 'products';
-  const rows = kind === 'orders' ? await orderRows(s) : await productRows(s, true);
   const columns: readonly string[] = kind === 'orders' ? ORDER_EXPORT_COLUMNS : PRODUCT_EXPORT_COLUMNS;
-  if (opts.format === 'csv') {
-    const eol = opts.excel ? '\r\n' : '\n';
-    // In CSV, money is its decimal amount; the currency is a column of its own.
-    const text = (v: Cell) => (v === null ? '' : v instanceof Money ? v.amount : String(v));
-    await sink.write((opts.excel ? '\uFEFF' : '') + csvRecords([columns as string[]], { eol }) + csvRecords(rows.map((r) => columns.map((c) => text(r[c] ?? null))), { raw: opts.raw, eol }));
-  } else {
-    const objects = rows.map((r) => Object.fromEntries(columns.map((c) => [camel(c), r[c] ?? null])));
-    if (opts.format === 'json') await sink.write(jsonEscaped(JSON.stringify(objects, null, 2)) + '\n');
-    else await sink.write(objects.map((o) => jsonEscaped(JSON.stringify(o)) + '\n').join(''));
-  }
-  return rows.length;
+  // In CSV, money is its decimal amount; the currency is a column of its own.
+  const text = (v: Cell) => (v === null ? '' : v instanceof Money ? v.amount : String(v));
+  const out = new RecordWriter(sink, opts);
+  let count = 0;
+  const write = (r: Row) => {
+    count++;
+    return opts.format === 'csv' ? out.csv(columns.map((c) => text(r[c] ?? null))) : out.record(Object.fromEntries(columns.map((c) => [camel(c), r[c] ?? null])));
+  };
+  await out.start(columns);
+  if (kind === 'orders') await eachOrderRow(s, write);
+  else for (const r of await productRows(s, true)) await write(r);
+  await out.end();
+  return count;
 }

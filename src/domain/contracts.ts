@@ -10,10 +10,10 @@ import { writeTransaction, type Trx } from '../db/transaction.js';
 import { NotFoundError, UserError } from '../errors.js';
 import { todayIn } from './board.js';
 import { getCompany } from './companies.js';
-import { Money, parseMoney } from './money.js';
+import { Money, parseMoney, storableMinor } from './money.js';
 import { getOrderRow } from './orders.js';
 import { authorize } from './permissions.js';
-import { addDays } from './quotes.js';
+import { addDays } from './period.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, requireDate } from './validate.js';
 
@@ -79,6 +79,7 @@ export async function addContract(s: Session, input: ContractInput): Promise<Con
   if (end !== null && end < start) throw new UserError('The contract ends before it starts.', undefined, 'invalid_date');
   const value = input.value !== undefined ? parseMoney(input.value) : null;
   if (value && value.minor < 0n) throw new UserError('A contract value cannot be negative.', undefined, 'invalid_amount');
+  if (value) storableMinor(value.minor, value.currency, 'The contract value');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
     const order = input.order !== undefined ? await getOrderRow(trx, input.order) : undefined;

@@ -8,6 +8,7 @@ import { recordAudit } from '../db/audit.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { UserError } from '../errors.js';
 import { getDealRow } from './deals.js';
+import { storableMinor } from './money.js';
 import { appendLine, lineRows, removeLine, resolveLine, toLineRecord, totalsOf, type LineInput, type LineRecord, type TotalsRecord } from './document-lines.js';
 import { authorize } from './permissions.js';
 import { readTaxMode } from './sales-settings.js';
@@ -33,7 +34,8 @@ export async function listDealLines(s: Session, dealRef: string): Promise<DealLi
 async function syncDealAmount(trx: Trx, dealId: number, currency: string, at: string): Promise<DealLines> {
   const result = await dealLinesIn(trx, dealId, currency);
   if (result.lines.length) {
-    await trx.updateTable('deals').set((eb) => ({ amount_minor: Number(result.totals.subtotal.minor), updated_at: at, version: eb('version', '+', 1) })).where('id', '=', dealId).execute();
+    const amount = storableMinor(result.totals.subtotal.minor, currency, "The deal's amount (the sum of its lines)");
+    await trx.updateTable('deals').set((eb) => ({ amount_minor: amount, updated_at: at, version: eb('version', '+', 1) })).where('id', '=', dealId).execute();
   } else {
     await trx.updateTable('deals').set((eb) => ({ updated_at: at, version: eb('version', '+', 1) })).where('id', '=', dealId).execute();
   }

@@ -18,7 +18,7 @@ import { ConflictError, NotFoundError, UsageError, UserError, versionConflict } 
 import { formatDuration } from '../output/format.js';
 import { findOrCreateCompany, type CompanyRecord } from './companies.js';
 import { getContact } from './contacts.js';
-import { currencyExponent, isCurrencyCode, Money, parseMoney } from './money.js';
+import { currencyExponent, isCurrencyCode, Money, parseMoney, storableMinor } from './money.js';
 import { getPipeline, parseProbability, pickByName, resolveStage, stagesOf, type StageRow } from './pipelines.js';
 import { filterEnv, nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
@@ -106,9 +106,6 @@ export interface DealDetail extends DealRecord {
   history: DealHistoryEntry[];
   timeInStage: StageTime[];
 }
-
-/** Amounts are read back as JS numbers: keep them exact. */
-const MAX_MINOR = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Deals first (CROSS JOIN keeps them the outer loop), their stage joined; linked
@@ -246,7 +243,7 @@ export function parseAmount(text: string, currency: string | undefined, locale: 
   }
   const m = parseMoney(text, { defaultCurrency: currency, locale });
   if (m.minor < 0n) throw new UserError(`A deal amount cannot be negative: "${text}".`, undefined, 'invalid_amount');
-  if (m.minor > MAX_MINOR) throw new UserError(`The amount "${text}" is too large.`, undefined, 'invalid_amount');
+  storableMinor(m.minor, m.currency, `The amount "${text}"`);
   return m;
 }
 

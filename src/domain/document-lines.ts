@@ -5,11 +5,11 @@
  * are computed once when it is written, and the document's totals are recomputed from its lines
  * in the same transaction.
  */
-import type { Selectable } from 'kysely';
+import type { Selectable, SelectQueryBuilder } from 'kysely';
 import type { DocumentLinesTable } from '../db/schema.js';
 import type { Trx } from '../db/transaction.js';
 import { UserError } from '../errors.js';
-import { Money, parseMoney } from './money.js';
+import { Money, parseMoney, storableMinor } from './money.js';
 import { documentTotals, formatQuantity, formatRate, lineAmounts, parseDiscount, parseQuantity, parseRate, discountText, type PricedLine, type TaxMode } from './pricing.js';
 import { getProductRow, productPrice } from './products.js';
 import { cleanText } from './validate.js';
@@ -82,6 +82,22 @@ export async function lineRows(db: Trx, kind: DocumentKind, id: number): Promise
   return db.selectFrom('document_lines').selectAll().where('document_kind', '=', kind).where('document_id', '=', id).orderBy('position').execute();
 }
 
+/**
+ * The lines of every document of a kind whose id the subquery selects, in one query, by document
+ * id and in position order (list commands: a constant number of queries whatever the count).
+ * The subquery's builder types are loose (any): each names its own table aliases.
+ */
+export async function lineRowsByDocument(db: Trx, kind: DocumentKind, ids: SelectQueryBuilder<any, any, { id: number }>): Promise<Map<number, LineRow[]>> {
+  const rows = await db.selectFrom('document_lines').selectAll().where('document_kind', '=', kind).where('document_id', 'in', ids).orderBy('document_id').orderBy('position').execute();
+  const out = new Map<number, LineRow[]>();
+  for (const r of rows) {
+    const list = out.get(r.document_id);
+    if (list) list.push(r);
+    else out.set(r.document_id, [r]);
+  }
+  return out;
+}
+
 export async function loadLines(db: Trx, kind: DocumentKind, id: number, currency: string): Promise<LineRecord[]> {
   return (await lineRows(db, kind, id)).map((r) => toLineRecord(r, currency));
 }
@@ -116,12 +132,12 @@ export async function resolveLine(trx: Trx, input: LineInput, currency: string):
     description: cleanText(input.description) ?? product.name,
     unit: product.unit,
     quantity_milli: Number(quantityMilli),
-    unit_price_minor: Number(unitPriceMinor),
+    unit_price_minor: storableMinor(unitPriceMinor, currency, 'The unit price'),
     discount_ppm: discount.discountPpm,
-    discount_minor: discount.discountMinor === null ? null : Number(discount.discountMinor),
+    discount_minor: discount.discountMinor === null ? null : storableMinor(discount.discountMinor, currency, 'The discount'),
     tax_rate_ppm: taxRatePpm,
-    net_minor: Number(amounts.net),
-    tax_minor: Number(amounts.tax),
+    net_minor: storableMinor(amounts.net, currency, `The line's net (${formatQuantity(quantityMilli)} × ${new Money(unitPriceMinor, currency).format()})`),
+    tax_minor: storableMinor(amounts.tax, currency, "The line's tax"),
   };
 }
 
@@ -152,7 +168,12 @@ export async function storeTotals(trx: Trx, table: 'quotes' | 'orders' | 'invoic
   const totals = totalsOf(await lineRows(trx, kind, id), currency, mode);
   await trx
     .updateTable(table)
-    .set({ subtotal_minor: Number(totals.subtotal.minor), tax_minor: Number(totals.tax.minor), total_minor: Number(totals.total.minor), updated_at: at })
+    .set({
+      subtotal_minor: storableMinor(totals.subtotal.minor, currency, `The ${kind}'s subtotal`),
+      tax_minor: storableMinor(totals.tax.minor, currency, `The ${kind}'s tax`),
+      total_minor: storableMinor(totals.total.minor, currency, `The ${kind}'s total`),
+      updated_at: at,
+    })
     .where('id', '=', id)
     .execute();
   return totals;

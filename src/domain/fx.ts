@@ -14,7 +14,7 @@ import { writeTransaction } from '../db/transaction.js';
 import { UserError } from '../errors.js';
 import { convertMinor, formatRate, isCurrencyCode, Money, parseRate, type ExactRate } from './money.js';
 import { authorize } from './permissions.js';
-import { parseDay } from './period.js';
+import { canonicalDay } from './period.js';
 import { nowIso, type Session } from './session.js';
 
 export interface FxRateRecord {
@@ -38,45 +38,68 @@ function currencyOf(text: string, what: string): string {
   return c;
 }
 
-function dayOf(text: string): string {
-  const [y, m, d] = parseDay(text, 'The rate date');
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
 /** A rate as the user gave it, validated: currencies, a positive decimal, a day. */
 export interface FxRateInput {
   base: string;
   quote: string;
   rate: string;
   date: string;
+  /** The line of the rates file it came from (named in errors). */
+  line?: number;
 }
 
 export function validateRate(input: FxRateInput): { base: string; quote: string; rate: string; day: string } {
   const base = currencyOf(input.base, 'The base currency');
   const quote = currencyOf(input.quote, 'The quote currency');
   if (base === quote) throw new UserError(`A rate converts between two currencies, not ${base} to itself.`, 'crm fx set EUR USD 1.0832 --date 2026-11-30');
-  return { base, quote, rate: formatRate(parseRate(input.rate)), day: dayOf(input.date) };
+  return { base, quote, rate: formatRate(parseRate(input.rate)), day: canonicalDay(input.date, 'The rate date') };
 }
 
 function toRecord(r: { id: number; base: string; quote: string; day: string; rate: string; source: string | null }): FxRateRecord {
   return { id: Number(r.id), base: r.base, quote: r.quote, date: r.day, rate: r.rate, source: r.source };
 }
 
-/** Store rates (one write transaction); a rate equal to the stored one of its pair and day changes nothing. */
-export async function writeRates(s: Session, inputs: FxRateInput[], source: string | null = null): Promise<{ rate: FxRateRecord; outcome: FxWriteOutcome }[]> {
+export interface FxWriteResult {
+  rate: FxRateRecord;
+  outcome: FxWriteOutcome;
+  /** The rate it replaced (outcome updated). */
+  replaced?: string;
+}
+
+/**
+ * Store rates (one write transaction). A rate equal to the stored one of its pair and day changes
+ * nothing. A different one replaces it only with `replace` (crm fx set, crm fx import --replace);
+ * otherwise nothing is stored and the error names the first such rate (and its file line).
+ */
+export async function writeRates(s: Session, inputs: FxRateInput[], source: string | null = null, opts: { replace: boolean } = { replace: true }): Promise<FxWriteResult[]> {
   await authorize(s, 'fx.write');
-  const valid = inputs.map(validateRate);
+  const valid = inputs.map((input) => ({ ...validateRate(input), line: input.line }));
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    const out: { rate: FxRateRecord; outcome: FxWriteOutcome }[] = [];
-    for (const v of valid) {
-      const existing = await trx.selectFrom('fx_rates').selectAll().where('base', '=', v.base).where('quote', '=', v.quote).where('day', '=', v.day).executeTakeFirst();
+    const find = (v: (typeof valid)[number]) => trx.selectFrom('fx_rates').selectAll().where('base', '=', v.base).where('quote', '=', v.quote).where('day', '=', v.day).executeTakeFirst();
+    const stored: Awaited<ReturnType<typeof find>>[] = [];
+    for (const v of valid) stored.push(await find(v));
+    if (!opts.replace) {
+      const clashes = valid.flatMap((v, i) => (stored[i] && stored[i].rate !== v.rate ? [{ v, was: stored[i].rate }] : []));
+      if (clashes.length) {
+        const { v, was } = clashes[0]!;
+        const more = clashes.length > 1 ? ` (and ${clashes.length - 1} more)` : '';
+        throw new UserError(
+          `${v.line !== undefined ? `Line ${v.line} of the rates file: ` : ''}${v.base}→${v.quote} on ${v.day} is already stored as ${was}, not ${v.rate}${more}; nothing was imported.`,
+          'Replace the stored rates with --replace (each is reported), or correct the file.',
+          'rate_exists',
+        );
+      }
+    }
+    const out: FxWriteResult[] = [];
+    for (const [i, v] of valid.entries()) {
+      const existing = stored[i];
       if (existing && existing.rate === v.rate) {
         out.push({ rate: toRecord(existing), outcome: 'unchanged' });
       } else if (existing) {
         await trx.updateTable('fx_rates').set({ rate: v.rate, source, updated_at: at }).where('id', '=', existing.id).execute();
         await recordAudit(trx, { entity: 'fx_rate', entityId: Number(existing.id), action: 'update', changes: { rate: [existing.rate, v.rate] }, actor: s.actor, at });
-        out.push({ rate: toRecord({ ...existing, rate: v.rate, source }), outcome: 'updated' });
+        out.push({ rate: toRecord({ ...existing, rate: v.rate, source }), outcome: 'updated', replaced: existing.rate });
       } else {
         const row = await trx.insertInto('fx_rates').values({ base: v.base, quote: v.quote, day: v.day, rate: v.rate, source, created_at: at, updated_at: at }).returningAll().executeTakeFirstOrThrow();
         await recordAudit(trx, { entity: 'fx_rate', entityId: Number(row.id), action: 'create', changes: { base: [null, v.base], quote: [null, v.quote], date: [null, v.day], rate: [null, v.rate] }, actor: s.actor, at });
@@ -90,29 +113,39 @@ export async function writeRates(s: Session, inputs: FxRateInput[], source: stri
 export const FX_CSV_COLUMNS = 'date,base,quote,rate';
 
 /**
- * The rows of a rates file: a header naming the columns date, base, quote and rate (also from/to
- * for base/quote), in any order, one rate per row. Every row is checked before anything is stored:
- * an error names the line.
+ * The rows of a rates file (its header, then rows numbered as a spreadsheet shows them, the header
+ * being row 1): columns date, base, quote and rate (also from/to for base/quote), in any order, one
+ * rate per row. Every row is checked before anything is stored — an error names the line — and a
+ * pair and day given twice is refused, naming both lines.
  */
-export function ratesFromTable(rows: string[][]): FxRateInput[] {
-  const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
-  const col = (...names: string[]) => header.findIndex((h) => names.includes(h));
+export function ratesFromTable(header: string[], rows: Iterable<{ row: number; cells: string[] }>): FxRateInput[] {
+  const names = header.map((h) => h.trim().toLowerCase());
+  const col = (...wanted: string[]) => names.findIndex((h) => wanted.includes(h));
   const at = { date: col('date', 'day'), base: col('base', 'from'), quote: col('quote', 'to'), rate: col('rate') };
   const missing = Object.entries(at).filter(([, i]) => i < 0).map(([k]) => k);
   if (missing.length) throw new UserError(`The rates file has no ${missing.join(', ')} column.`, `Its first line names the columns: ${FX_CSV_COLUMNS}`, 'invalid_file');
   const inputs: FxRateInput[] = [];
-  rows.slice(1).forEach((cells, i) => {
-    if (cells.every((c) => c.trim() === '')) return;
+  const seen = new Map<string, { line: number; rate: string }>();
+  for (const { row, cells } of rows) {
+    if (cells.every((c) => c.trim() === '')) continue;
     const cell = (k: keyof typeof at) => cells[at[k]] ?? '';
-    const input = { date: cell('date'), base: cell('base'), quote: cell('quote'), rate: cell('rate') };
+    const input = { date: cell('date'), base: cell('base'), quote: cell('quote'), rate: cell('rate'), line: row };
+    let v: ReturnType<typeof validateRate>;
     try {
-      validateRate(input);
+      v = validateRate(input);
     } catch (e) {
-      if (e instanceof Error) throw new UserError(`Line ${i + 2} of the rates file: ${e.message}`, `Each line: ${FX_CSV_COLUMNS}, e.g. 2026-11-30,EUR,USD,1.0832`, 'invalid_file');
+      if (e instanceof Error) throw new UserError(`Line ${row} of the rates file: ${e.message}`, `Each line: ${FX_CSV_COLUMNS}, e.g. 2026-11-30,EUR,USD,1.0832`, 'invalid_file');
       throw e;
     }
+    const key = `${v.base}>${v.quote}@${v.day}`;
+    const first = seen.get(key);
+    if (first) {
+      const rates = first.rate === v.rate ? `both ${v.rate}` : `${first.rate} and ${v.rate}`;
+      throw new UserError(`Lines ${first.line} and ${row} of the rates file both give ${v.base}→${v.quote} on ${v.day} (${rates}); nothing was imported.`, 'Keep one rate per pair and day.', 'duplicate_rate');
+    }
+    seen.set(key, { line: row, rate: v.rate });
     inputs.push(input);
-  });
+  }
   return inputs;
 }
 

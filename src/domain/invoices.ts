@@ -10,12 +10,12 @@ import type { InvoicesTable } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { NotFoundError, UserError } from '../errors.js';
 import { todayIn } from './board.js';
-import { copyLines, lineRows, storeTotals, toLineRecord, totalsOf, type LineRecord, type TotalsRecord } from './document-lines.js';
-import { Money, parseMoney } from './money.js';
+import { copyLines, lineRowsByDocument, storeTotals, toLineRecord, totalsOf, type LineRecord, type TotalsRecord } from './document-lines.js';
+import { Money, parseMoney, storableMinor } from './money.js';
 import { getOrderRow } from './orders.js';
 import { authorize } from './permissions.js';
 import type { TaxMode } from './pricing.js';
-import { addDays } from './quotes.js';
+import { addDays, daysBetween } from './period.js';
 import { nextNumber, readSalesSettings } from './sales-settings.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, requireDate } from './validate.js';
@@ -62,42 +62,66 @@ export function effectiveInvoiceStatus(stored: string, totalMinor: bigint, paidM
   return paidMinor > 0n ? 'partly-paid' : 'issued';
 }
 
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+/** Which invoices a read covers: one by id, or all. */
+interface InvoiceScope {
+  id?: number;
 }
 
-async function toInvoiceRecord(db: Trx, s: Session, i: InvoiceRow): Promise<InvoiceRecord> {
-  const [order, company, payments, rows] = await Promise.all([
-    i.order_id === null ? undefined : db.selectFrom('orders').select('number').where('id', '=', i.order_id).executeTakeFirst(),
-    i.company_id === null ? undefined : db.selectFrom('companies').select(['id', 'name']).where('id', '=', i.company_id).executeTakeFirst(),
-    db.selectFrom('payments').selectAll().where('invoice_id', '=', i.id).orderBy('paid_on').orderBy('id').execute(),
-    lineRows(db, 'invoice', i.id),
+function scopedInvoices(db: Trx, scope: InvoiceScope) {
+  let q = db.selectFrom('invoices as i');
+  if (scope.id !== undefined) q = q.where('i.id', '=', scope.id);
+  return q;
+}
+
+/** The invoices of a scope as records, in number order: three queries whatever their count. */
+async function invoiceRecords(db: Trx, s: Session, scope: InvoiceScope): Promise<InvoiceRecord[]> {
+  const [rows, lines, payments] = await Promise.all([
+    scopedInvoices(db, scope)
+      .leftJoin('orders as o', 'o.id', 'i.order_id')
+      .leftJoin('companies as co', 'co.id', 'i.company_id')
+      .selectAll('i')
+      .select(['o.number as order_number', 'co.id as co_id', 'co.name as co_name'])
+      .orderBy('i.number')
+      .execute(),
+    lineRowsByDocument(db, 'invoice', scopedInvoices(db, scope).select('i.id')),
+    db.selectFrom('payments').selectAll().where('invoice_id', 'in', scopedInvoices(db, scope).select('i.id')).orderBy('invoice_id').orderBy('paid_on').orderBy('id').execute(),
   ]);
-  const paid = payments.reduce((sum, p) => sum + BigInt(p.amount_minor), 0n);
-  const total = BigInt(i.total_minor);
+  const paymentsOf = new Map<number, typeof payments>();
+  for (const p of payments) paymentsOf.set(p.invoice_id, [...(paymentsOf.get(p.invoice_id) ?? []), p]);
   const today = todayIn(s.now(), s.timeZone);
-  const status = effectiveInvoiceStatus(i.status, total, paid, i.due_date, today);
-  const m = (v: bigint) => new Money(v, i.currency);
-  return {
-    id: i.id,
-    number: i.number,
-    status,
-    order: order?.number ?? null,
-    company: company ? { id: company.id, name: company.name } : null,
-    currency: i.currency,
-    issueDate: i.issue_date,
-    dueDate: i.due_date,
-    daysOverdue: status === 'overdue' ? daysBetween(i.due_date, today) : 0,
-    total: m(total),
-    paid: m(paid),
-    outstanding: m(status === 'void' || total < paid ? 0n : total - paid),
-    lines: rows.map((r) => toLineRecord(r, i.currency)),
-    totals: totalsOf(rows, i.currency, i.tax_mode as TaxMode),
-    payments: payments.map((p) => ({ id: p.id, amount: m(BigInt(p.amount_minor)), paidOn: p.paid_on, reference: p.reference })),
-    notes: i.notes,
-    createdAt: i.created_at,
-    updatedAt: i.updated_at,
-  };
+  return rows.map((i) => {
+    const lineRows = lines.get(i.id) ?? [];
+    const paidRows = paymentsOf.get(i.id) ?? [];
+    const paid = paidRows.reduce((sum, p) => sum + BigInt(p.amount_minor), 0n);
+    const total = BigInt(i.total_minor);
+    const status = effectiveInvoiceStatus(i.status, total, paid, i.due_date, today);
+    const m = (v: bigint) => new Money(v, i.currency);
+    return {
+      id: i.id,
+      number: i.number,
+      status,
+      order: i.order_number ?? null,
+      company: i.co_id !== null ? { id: i.co_id, name: i.co_name! } : null,
+      currency: i.currency,
+      issueDate: i.issue_date,
+      dueDate: i.due_date,
+      daysOverdue: status === 'overdue' ? daysBetween(i.due_date, today) : 0,
+      total: m(total),
+      paid: m(paid),
+      outstanding: m(status === 'void' || total < paid ? 0n : total - paid),
+      lines: lineRows.map((r) => toLineRecord(r, i.currency)),
+      totals: totalsOf(lineRows, i.currency, i.tax_mode as TaxMode),
+      payments: paidRows.map((p) => ({ id: p.id, amount: m(BigInt(p.amount_minor)), paidOn: p.paid_on, reference: p.reference })),
+      notes: i.notes,
+      createdAt: i.created_at,
+      updatedAt: i.updated_at,
+    };
+  });
+}
+
+async function toInvoiceRecord(db: Trx, s: Session, i: Pick<InvoiceRow, 'id'>): Promise<InvoiceRecord> {
+  const [record] = await invoiceRecords(db, s, { id: i.id });
+  return record!;
 }
 
 export async function getInvoiceRow(db: Trx, ref: string): Promise<InvoiceRow> {
@@ -116,13 +140,11 @@ export async function showInvoice(s: Session, ref: string): Promise<InvoiceRecor
 }
 
 export async function listInvoices(s: Session, opts: { overdue?: boolean; status?: string } = {}): Promise<InvoiceRecord[]> {
-  const rows = await s.db.kysely.selectFrom('invoices').selectAll().orderBy('number').execute();
-  let records = await Promise.all(rows.map((r) => toInvoiceRecord(s.db.kysely, s, r)));
-  if (opts.status !== undefined) {
-    const st = opts.status.trim().toLowerCase();
-    if (!(INVOICE_STATUSES as readonly string[]).includes(st)) throw new UserError(`Unknown invoice status "${opts.status}".`, `Use one of: ${INVOICE_STATUSES.join(', ')}.`, 'invalid_status');
-    records = records.filter((r) => r.status === st);
-  }
+  const st = opts.status?.trim().toLowerCase();
+  if (st !== undefined && !(INVOICE_STATUSES as readonly string[]).includes(st)) throw new UserError(`Unknown invoice status "${opts.status}".`, `Use one of: ${INVOICE_STATUSES.join(', ')}.`, 'invalid_status');
+  // Paid, partly-paid and overdue are computed from payments and the clock: filtered here.
+  let records = await invoiceRecords(s.db.kysely, s, {});
+  if (st !== undefined) records = records.filter((r) => r.status === st);
   if (opts.overdue) records = records.filter((r) => r.status === 'overdue').sort((a, b) => b.daysOverdue - a.daysOverdue || a.number.localeCompare(b.number));
   return records;
 }
@@ -135,13 +157,14 @@ export interface InvoiceInput {
 }
 
 export async function createInvoice(s: Session, orderRef: string, input: InvoiceInput = {}): Promise<InvoiceRecord> {
-  await authorize(s, 'invoice.write');
+  const first = await getOrderRow(s.db.kysely, orderRef);
+  await authorize(s, 'invoice.write', { label: `order ${first.number}`, ownerId: first.owner_id });
   const issueDate = input.issueDate !== undefined ? requireDate(input.issueDate, 'Issue date') : todayIn(s.now(), s.timeZone);
   const dueInput = input.dueDate !== undefined ? requireDate(input.dueDate, 'Due date') : undefined;
   if (dueInput !== undefined && dueInput < issueDate) throw new UserError('The due date is before the issue date.', undefined, 'invalid_date');
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    const order = await getOrderRow(trx, orderRef);
+    const order = await getOrderRow(trx, String(first.id));
     if (order.status === 'cancelled') throw new UserError(`Order ${order.number} is cancelled.`, undefined, 'invalid_status');
     const existing = await trx.selectFrom('invoices').select('number').where('order_id', '=', order.id).where('status', '<>', 'void').executeTakeFirst();
     if (existing) throw new UserError(`Order ${order.number} is already invoiced (${existing.number}).`, `See it: crm invoice show ${existing.number}`, 'invoiced');
@@ -173,11 +196,13 @@ export async function createInvoice(s: Session, orderRef: string, input: Invoice
   });
 }
 
+/** Like orders: authorised on the invoice's owner (the order's), so a scope narrower than "all" covers only one's own. */
 async function changeInvoice(s: Session, ref: string, fn: (trx: Trx, i: InvoiceRow, at: string) => Promise<void>): Promise<InvoiceRecord> {
-  await authorize(s, 'invoice.write');
+  const first = await getInvoiceRow(s.db.kysely, ref);
+  await authorize(s, 'invoice.write', { label: `invoice ${first.number}`, ownerId: first.owner_id });
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    const i = await getInvoiceRow(trx, ref);
+    const i = await getInvoiceRow(trx, String(first.id));
     await fn(trx, i, at);
     return toInvoiceRecord(trx, s, await getInvoiceRow(trx, String(i.id)));
   });
@@ -207,7 +232,7 @@ export async function payInvoice(s: Session, ref: string, input: { amount?: stri
       if (m.minor > outstanding) throw new UserError(`The payment (${m.format()}) is more than what is outstanding (${new Money(outstanding, i.currency).format()}).`, `Record at most the outstanding amount: crm invoice pay ${i.number} --amount "${new Money(outstanding, i.currency).amount} ${i.currency}"`, 'overpayment');
       amount = m.minor;
     }
-    await trx.insertInto('payments').values({ invoice_id: i.id, amount_minor: Number(amount), paid_on: paidOn, reference: cleanText(input.reference), created_by: s.actor, created_at: at }).execute();
+    await trx.insertInto('payments').values({ invoice_id: i.id, amount_minor: storableMinor(amount, i.currency, 'The payment'), paid_on: paidOn, reference: cleanText(input.reference), created_by: s.actor, created_at: at }).execute();
     await trx.updateTable('invoices').set({ updated_at: at }).where('id', '=', i.id).execute();
     await recordAudit(trx, { entity: 'invoice', entityId: i.id, action: 'payment', changes: { paid: [new Money(paid, i.currency).amount, new Money(paid + amount, i.currency).amount] }, actor: s.actor, at });
   });

@@ -71,6 +71,24 @@ export class Money {
   }
 }
 
+/**
+ * The largest amount crm stores, in minor units: both engines hand amounts back as JS numbers,
+ * which are exact up to Number.MAX_SAFE_INTEGER (90,071,992,547,409.91 EUR) — past it a stored
+ * amount would come back rounded. Every amount written goes through storableMinor.
+ */
+export const MAX_MINOR = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The minor units as the number to store, or a one-line UserError naming `what` ("The unit
+ * price", "Line 2's net", "The quote's total") when too large to store exactly.
+ */
+export function storableMinor(minor: bigint, currency: string, what: string): number {
+  if (minor > MAX_MINOR || minor < -MAX_MINOR) {
+    throw new UserError(`${what} is too large: ${new Money(minor, currency).format()} (crm stores amounts up to ${new Money(MAX_MINOR, currency).format()}).`, undefined, 'invalid_amount');
+  }
+  return Number(minor);
+}
+
 export function money(minor: bigint | number | null | undefined, currency: string | null | undefined): Money | null {
   if (minor === null || minor === undefined || !currency) return null;
   return new Money(minor, currency);

@@ -9,7 +9,7 @@ import type { DealsTable, OrdersTable, QuotesTable } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { NotFoundError, UserError } from '../errors.js';
 import { todayIn } from './board.js';
-import { copyLines, lineRows, storeTotals, toLineRecord, totalsOf, type LineRecord, type TotalsRecord } from './document-lines.js';
+import { copyLines, lineRows, lineRowsByDocument, storeTotals, toLineRecord, totalsOf, type LineRecord, type TotalsRecord } from './document-lines.js';
 import { authorize } from './permissions.js';
 import type { TaxMode } from './pricing.js';
 import { nextNumber, readSalesSettings } from './sales-settings.js';
@@ -41,35 +41,64 @@ export interface OrderRecord {
   updatedAt: string;
 }
 
-async function toOrderRecord(db: Trx, o: OrderRow): Promise<OrderRecord> {
-  const [quote, deal, company, owner, invoices, rows] = await Promise.all([
-    o.quote_id === null ? undefined : db.selectFrom('quotes').select(['number', 'revision']).where('id', '=', o.quote_id).executeTakeFirst(),
-    o.deal_id === null ? undefined : db.selectFrom('deals').select(['id', 'title']).where('id', '=', o.deal_id).executeTakeFirst(),
-    o.company_id === null ? undefined : db.selectFrom('companies').select(['id', 'name']).where('id', '=', o.company_id).executeTakeFirst(),
-    o.owner_id === null ? undefined : db.selectFrom('users').select('handle').where('id', '=', o.owner_id).executeTakeFirst(),
-    db.selectFrom('invoices').select('number').where('order_id', '=', o.id).orderBy('id').execute(),
-    lineRows(db, 'order', o.id),
+/** Which orders a read covers: one by id, or those of a status, or all. */
+interface OrderScope {
+  id?: number;
+  status?: string;
+}
+
+function scopedOrders(db: Trx, scope: OrderScope) {
+  let q = db.selectFrom('orders as o');
+  if (scope.id !== undefined) q = q.where('o.id', '=', scope.id);
+  if (scope.status !== undefined) q = q.where('o.status', '=', scope.status);
+  return q;
+}
+
+/** The orders of a scope as records, in number order: three queries whatever their count. */
+async function orderRecords(db: Trx, scope: OrderScope): Promise<OrderRecord[]> {
+  const [rows, lines, invoices] = await Promise.all([
+    scopedOrders(db, scope)
+      .leftJoin('quotes as q', 'q.id', 'o.quote_id')
+      .leftJoin('deals as d', 'd.id', 'o.deal_id')
+      .leftJoin('companies as co', 'co.id', 'o.company_id')
+      .leftJoin('users as u', 'u.id', 'o.owner_id')
+      .selectAll('o')
+      .select(['q.number as quote_number', 'q.revision as quote_revision', 'd.id as d_id', 'd.title as deal_title', 'co.id as co_id', 'co.name as co_name', 'u.handle as owner_handle'])
+      .orderBy('o.number')
+      .execute(),
+    lineRowsByDocument(db, 'order', scopedOrders(db, scope).select('o.id')),
+    db.selectFrom('invoices').select(['order_id', 'number']).where('order_id', 'in', scopedOrders(db, scope).select('o.id')).orderBy('id').execute(),
   ]);
-  return {
-    id: o.id,
-    number: o.number,
-    status: o.status,
-    quote: quote ? (quote.revision > 1 ? `${quote.number} rev ${quote.revision}` : quote.number) : null,
-    deal: deal ? { id: deal.id, title: deal.title } : null,
-    company: company ? { id: company.id, name: company.name } : null,
-    owner: owner?.handle ?? null,
-    currency: o.currency,
-    orderedOn: o.ordered_on,
-    fulfilledOn: o.fulfilled_on,
-    cancelledAt: o.cancelled_at,
-    customerReference: o.customer_reference,
-    notes: o.notes,
-    lines: rows.map((r) => toLineRecord(r, o.currency)),
-    totals: totalsOf(rows, o.currency, o.tax_mode as TaxMode),
-    invoices: invoices.map((i) => i.number),
-    createdAt: o.created_at,
-    updatedAt: o.updated_at,
-  };
+  const invoicesOf = new Map<number, string[]>();
+  for (const i of invoices) invoicesOf.set(i.order_id!, [...(invoicesOf.get(i.order_id!) ?? []), i.number]);
+  return rows.map((o) => {
+    const lineRows = lines.get(o.id) ?? [];
+    return {
+      id: o.id,
+      number: o.number,
+      status: o.status,
+      quote: o.quote_number !== null ? (o.quote_revision! > 1 ? `${o.quote_number} rev ${o.quote_revision}` : o.quote_number) : null,
+      deal: o.d_id !== null ? { id: o.d_id, title: o.deal_title! } : null,
+      company: o.co_id !== null ? { id: o.co_id, name: o.co_name! } : null,
+      owner: o.owner_handle ?? null,
+      currency: o.currency,
+      orderedOn: o.ordered_on,
+      fulfilledOn: o.fulfilled_on,
+      cancelledAt: o.cancelled_at,
+      customerReference: o.customer_reference,
+      notes: o.notes,
+      lines: lineRows.map((r) => toLineRecord(r, o.currency)),
+      totals: totalsOf(lineRows, o.currency, o.tax_mode as TaxMode),
+      invoices: invoicesOf.get(o.id) ?? [],
+      createdAt: o.created_at,
+      updatedAt: o.updated_at,
+    };
+  });
+}
+
+async function toOrderRecord(db: Trx, o: Pick<OrderRow, 'id'>): Promise<OrderRecord> {
+  const [record] = await orderRecords(db, { id: o.id });
+  return record!;
 }
 
 type Source = { kind: 'quote'; quote: Selectable<QuotesTable> } | { kind: 'deal'; deal: Selectable<DealsTable> };
@@ -136,14 +165,12 @@ export async function showOrder(s: Session, ref: string): Promise<OrderRecord> {
 }
 
 export async function listOrders(s: Session, opts: { status?: string } = {}): Promise<OrderRecord[]> {
-  let q = s.db.kysely.selectFrom('orders').selectAll().orderBy('number');
+  let status: string | undefined;
   if (opts.status !== undefined) {
-    const st = opts.status.trim().toLowerCase();
-    if (!(ORDER_STATUSES as readonly string[]).includes(st)) throw new UserError(`Unknown order status "${opts.status}".`, `Use one of: ${ORDER_STATUSES.join(', ')}.`, 'invalid_status');
-    q = q.where('status', '=', st);
+    status = opts.status.trim().toLowerCase();
+    if (!(ORDER_STATUSES as readonly string[]).includes(status)) throw new UserError(`Unknown order status "${opts.status}".`, `Use one of: ${ORDER_STATUSES.join(', ')}.`, 'invalid_status');
   }
-  const rows = await q.execute();
-  return Promise.all(rows.map((r) => toOrderRecord(s.db.kysely, r)));
+  return orderRecords(s.db.kysely, { status });
 }
 
 async function changeOrder(s: Session, ref: string, fn: (trx: Trx, o: OrderRow, at: string) => Promise<void>): Promise<OrderRecord> {

@@ -26,7 +26,7 @@ export interface Period {
 
 type Ymd = [number, number, number];
 
-function addDays([y, m, d]: Ymd, n: number): Ymd {
+function plusDays([y, m, d]: Ymd, n: number): Ymd {
   const t = new Date(Date.UTC(y, m - 1, d + n));
   return [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate()];
 }
@@ -40,17 +40,37 @@ function fmt([y, m, d]: Ymd): string {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
+function ymdOf(day: string): Ymd {
+  return [Number(day.slice(0, 4)), Number(day.slice(5, 7)), Number(day.slice(8, 10))];
+}
+
+/** The YYYY-MM-DD day `n` days after `day` (before it when n is negative). */
+export function addDays(day: string, n: number): string {
+  return fmt(plusDays(ymdOf(day), n));
+}
+
+/** Whole days from one YYYY-MM-DD day to another (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  const [a, b] = [ymdOf(from), ymdOf(to)];
+  return Math.round((Date.UTC(b[0], b[1] - 1, b[2]) - Date.UTC(a[0], a[1] - 1, a[2])) / 86_400_000);
+}
+
+/** A typed day ("2026-11-30") checked and written as YYYY-MM-DD; a UsageError naming `what` otherwise. */
+export function canonicalDay(text: string, what = 'date'): string {
+  return fmt(parseDay(text, what));
+}
+
 /** Monday of ISO week 1 of an ISO year. */
 function isoWeekOneMonday(year: number): Ymd {
   const jan4 = new Date(Date.UTC(year, 0, 4));
   const dow = (jan4.getUTCDay() + 6) % 7;
-  return addDays([year, 1, 4], -dow);
+  return plusDays([year, 1, 4], -dow);
 }
 
 export function isoWeekOf(ymd: Ymd): { year: number; week: number } {
   const t = new Date(Date.UTC(ymd[0], ymd[1] - 1, ymd[2]));
   const dow = (t.getUTCDay() + 6) % 7;
-  const thursday = addDays(ymd, 3 - dow);
+  const thursday = plusDays(ymd, 3 - dow);
   const week1 = isoWeekOneMonday(thursday[0]);
   const days = Math.round((Date.UTC(thursday[0], thursday[1] - 1, thursday[2]) - Date.UTC(week1[0], week1[1] - 1, week1[2])) / 86400000);
   return { year: thursday[0], week: Math.floor(days / 7) + 1 };
@@ -84,10 +104,10 @@ export function parsePeriod(text: string, tz: string): Period {
   }
   if ((m = /^(\d{4})-W(\d{2})$/.exec(v))) {
     const y = Number(m[1]), w = Number(m[2]);
-    const monday = addDays(isoWeekOneMonday(y), (w - 1) * 7);
+    const monday = plusDays(isoWeekOneMonday(y), (w - 1) * 7);
     if (w < 1 || isoWeekOf(monday).year !== y) throw new UsageError(`${text} is not an ISO week.`, 'Use YYYY-Www, e.g. 2026-W47.');
-    return make(monday, addDays(monday, 7), `${y}-W${String(w).padStart(2, '0')}`, tz, () => {
-      const prev = isoWeekOf(addDays(monday, -7));
+    return make(monday, plusDays(monday, 7), `${y}-W${String(w).padStart(2, '0')}`, tz, () => {
+      const prev = isoWeekOf(plusDays(monday, -7));
       return parsePeriod(`${prev.year}-W${String(prev.week).padStart(2, '0')}`, tz);
     });
   }
@@ -102,7 +122,7 @@ export function parsePeriod(text: string, tz: string): Period {
   }
   if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
     const d = parseDay(v);
-    return make(d, addDays(d, 1), v, tz, () => parsePeriod(fmt(addDays(d, -1)), tz));
+    return make(d, plusDays(d, 1), v, tz, () => parsePeriod(fmt(plusDays(d, -1)), tz));
   }
   throw new UsageError(`Unknown period "${text}".`, PERIOD_HINT, 'bad_period');
 }
@@ -118,8 +138,8 @@ function weekLabel(t: Ymd): string {
 function weekOf(t: Ymd, tz: string, weekStart: number): Period {
   if (weekStart === 1) return parsePeriod(weekLabel(t), tz);
   const dow = new Date(Date.UTC(t[0], t[1] - 1, t[2])).getUTCDay() || 7; // 1 = Monday … 7 = Sunday
-  const first = addDays(t, -((dow - weekStart + 7) % 7));
-  return rangePeriod(fmt(first), fmt(addDays(first, 6)), tz);
+  const first = plusDays(t, -((dow - weekStart + 7) % 7));
+  return rangePeriod(fmt(first), fmt(plusDays(first, 6)), tz);
 }
 
 function quarterLabel([y, m]: Ymd): string {
@@ -139,11 +159,11 @@ export function resolvePeriod(text: string, ref: Date, tz: string, weekStart = 1
     case 'today':
       return parsePeriod(fmt(today), tz);
     case 'yesterday':
-      return parsePeriod(fmt(addDays(today, -1)), tz);
+      return parsePeriod(fmt(plusDays(today, -1)), tz);
     case 'this-week':
       return weekOf(today, tz, weekStart);
     case 'last-week':
-      return weekOf(addDays(today, -7), tz, weekStart);
+      return weekOf(plusDays(today, -7), tz, weekStart);
     case 'this-month':
       return parsePeriod(fmt(today).slice(0, 7), tz);
     case 'last-month':
@@ -160,7 +180,7 @@ export function resolvePeriod(text: string, ref: Date, tz: string, weekStart = 1
   if ((m = /^last-(\d{1,4})d$/.exec(v))) {
     const n = Number(m[1]);
     if (n < 1) throw new UsageError(`${text} is an empty period.`, 'Use last-1d or more, e.g. last-30d.', 'bad_period');
-    return rangePeriod(fmt(addDays(today, 1 - n)), fmt(today), tz);
+    return rangePeriod(fmt(plusDays(today, 1 - n)), fmt(today), tz);
   }
   return parsePeriod(text, tz);
 }
@@ -171,7 +191,7 @@ export function rangePeriod(from: string, to: string, tz: string): Period {
   const b = parseDay(to, '--to');
   if (fmt(b) < fmt(a)) throw new UsageError(`--to ${to} is before --from ${from}.`);
   const days = Math.round((Date.UTC(b[0], b[1] - 1, b[2]) - Date.UTC(a[0], a[1] - 1, a[2])) / 86400000) + 1;
-  return make(a, addDays(b, 1), `${fmt(a)}..${fmt(b)}`, tz, () => rangePeriod(fmt(addDays(a, -days)), fmt(addDays(a, -1)), tz));
+  return make(a, plusDays(b, 1), `${fmt(a)}..${fmt(b)}`, tz, () => rangePeriod(fmt(plusDays(a, -days)), fmt(plusDays(a, -1)), tz));
 }
 
 export interface PeriodFlags {

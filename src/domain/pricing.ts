@@ -13,7 +13,7 @@
  * Amounts are never negative: a discount larger than the line is an error.
  */
 import { UserError } from '../errors.js';
-import { Money } from './money.js';
+import { divideHalfUp, MAX_MINOR, Money } from './money.js';
 
 export type TaxMode = 'line' | 'document';
 export const TAX_MODES: readonly TaxMode[] = ['line', 'document'];
@@ -53,12 +53,6 @@ export interface DocumentTotals {
   total: bigint;
   /** Net and tax per tax rate (parts per million), in rate order. */
   taxByRate: { ratePpm: number; net: bigint; tax: bigint }[];
-}
-
-/** n / d rounded half-up, for n ≥ 0 and d > 0. */
-export function divideHalfUp(n: bigint, d: bigint): bigint {
-  if (n < 0n || d <= 0n) throw new RangeError('divideHalfUp takes n ≥ 0 and d > 0');
-  return (2n * n + d) / (2n * d);
 }
 
 export function lineAmounts(line: PricedLine): LineAmounts {
@@ -108,6 +102,8 @@ export function parseQuantity(text: string): bigint {
   if (!m) throw new UserError(`Not a quantity: "${text}".`, 'Write a positive number with at most three decimals, e.g. --qty 3 or --qty 2.5', 'invalid_quantity');
   const milli = BigInt(m[1]!) * QUANTITY_SCALE + BigInt((m[2] ?? '').padEnd(3, '0'));
   if (milli === 0n) throw new UserError('The quantity must be more than zero.', 'e.g. --qty 1', 'invalid_quantity');
+  // Stored as a number like amounts (money.ts MAX_MINOR): beyond it the quantity would come back rounded.
+  if (milli > MAX_MINOR) throw new UserError(`The quantity ${text.trim()} is too large (at most ${formatQuantity(MAX_MINOR)}).`, undefined, 'invalid_quantity');
   return milli;
 }
 

@@ -8,7 +8,7 @@ import { diff, recordAudit } from '../db/audit.js';
 import type { ProductsTable } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.js';
-import { Money, parseMoney } from './money.js';
+import { Money, parseMoney, storableMinor } from './money.js';
 import { authorize } from './permissions.js';
 import { formatRate, parseRate } from './pricing.js';
 import { nowIso, type Session } from './session.js';
@@ -67,6 +67,7 @@ function parseWarranty(text: string): number | null {
 function parsePrice(text: string): Money {
   const m = parseMoney(text);
   if (m.minor < 0n) throw new UserError(`A price cannot be negative: "${text}".`, undefined, 'invalid_amount');
+  storableMinor(m.minor, m.currency, `The price "${text}"`);
   return m;
 }
 

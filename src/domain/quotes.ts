@@ -12,10 +12,11 @@ import { writeTransaction, type Trx } from '../db/transaction.js';
 import { NotFoundError, UserError } from '../errors.js';
 import { todayIn } from './board.js';
 import { getDealRow } from './deals.js';
-import { appendLine, copyLines, lineRows, removeLine, resolveLine, storeTotals, toLineRecord, totalsOf, type LineInput, type LineRecord, type TotalsRecord } from './document-lines.js';
+import { appendLine, copyLines, lineRows, lineRowsByDocument, removeLine, resolveLine, storeTotals, toLineRecord, totalsOf, type LineInput, type LineRecord, type TotalsRecord } from './document-lines.js';
 import { authorize } from './permissions.js';
 import type { TaxMode } from './pricing.js';
 import { createOrderFrom, type OrderRecord } from './orders.js';
+import { addDays } from './period.js';
 import { nextNumber, readSalesSettings } from './sales-settings.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, fullName, requireDate } from './validate.js';
@@ -50,12 +51,6 @@ export interface QuoteRecord {
   updatedAt: string;
 }
 
-export function addDays(ymd: string, days: number): string {
-  const d = new Date(`${ymd}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 /** Expired: drafted or sent, not decided, and its valid-until day is over. */
 export function effectiveQuoteStatus(stored: string, validUntil: string | null, today: string): QuoteStatus {
   if ((stored === 'draft' || stored === 'sent') && validUntil !== null && validUntil < today) return 'expired';
@@ -64,37 +59,68 @@ export function effectiveQuoteStatus(stored: string, validUntil: string | null, 
 
 const labelOf = (q: Pick<QuoteRow, 'number' | 'revision'>) => (q.revision > 1 ? `${q.number} rev ${q.revision}` : q.number);
 
-async function toQuoteRecord(db: Trx, s: Session, q: QuoteRow): Promise<QuoteRecord> {
-  const [deal, company, contact, owner, order, rows] = await Promise.all([
-    db.selectFrom('deals').select(['id', 'title']).where('id', '=', q.deal_id).executeTakeFirstOrThrow(),
-    q.company_id === null ? undefined : db.selectFrom('companies').select(['id', 'name']).where('id', '=', q.company_id).executeTakeFirst(),
-    q.contact_id === null ? undefined : db.selectFrom('contacts').select(['id', 'first_name', 'last_name', 'email']).where('id', '=', q.contact_id).executeTakeFirst(),
-    q.owner_id === null ? undefined : db.selectFrom('users').select('handle').where('id', '=', q.owner_id).executeTakeFirst(),
-    db.selectFrom('orders').select('number').where('quote_id', '=', q.id).executeTakeFirst(),
-    lineRows(db, 'quote', q.id),
+/** Which quotes a read covers: one by id, or those of a deal, or all; latest revisions only unless asked. */
+interface QuoteScope {
+  id?: number;
+  dealId?: number;
+  allRevisions?: boolean;
+}
+
+function scopedQuotes(db: Trx, scope: QuoteScope) {
+  let q = db.selectFrom('quotes as q');
+  if (scope.id !== undefined) q = q.where('q.id', '=', scope.id);
+  if (scope.dealId !== undefined) q = q.where('q.deal_id', '=', scope.dealId);
+  if (scope.id === undefined && !scope.allRevisions) q = q.where(({ not, exists, selectFrom }) => not(exists(selectFrom('quotes as newer').select('newer.id').whereRef('newer.number', '=', 'q.number').whereRef('newer.revision', '>', 'q.revision'))));
+  return q;
+}
+
+/** The quotes of a scope as records, in number and revision order: two queries whatever their count. */
+async function quoteRecords(db: Trx, s: Session, scope: QuoteScope): Promise<QuoteRecord[]> {
+  const [rows, lines] = await Promise.all([
+    scopedQuotes(db, scope)
+      .innerJoin('deals as d', 'd.id', 'q.deal_id')
+      .leftJoin('companies as co', 'co.id', 'q.company_id')
+      .leftJoin('contacts as c', 'c.id', 'q.contact_id')
+      .leftJoin('users as u', 'u.id', 'q.owner_id')
+      .selectAll('q')
+      .select(['d.title as deal_title', 'co.id as co_id', 'co.name as co_name', 'c.id as c_id', 'c.first_name as c_first', 'c.last_name as c_last', 'c.email as c_email', 'u.handle as owner_handle'])
+      .select((eb) => eb.selectFrom('orders as o').select('o.number').whereRef('o.quote_id', '=', 'q.id').orderBy('o.id').limit(1).as('order_number'))
+      .orderBy('q.number')
+      .orderBy('q.revision')
+      .execute(),
+    lineRowsByDocument(db, 'quote', scopedQuotes(db, scope).select('q.id')),
   ]);
-  return {
-    id: q.id,
-    number: q.number,
-    revision: q.revision,
-    label: labelOf(q),
-    status: effectiveQuoteStatus(q.status, q.valid_until, todayIn(s.now(), s.timeZone)),
-    deal: { id: deal.id, title: deal.title },
-    company: company ? { id: company.id, name: company.name } : null,
-    contact: contact ? { id: contact.id, name: fullName(contact.first_name, contact.last_name), email: contact.email } : null,
-    owner: owner?.handle ?? null,
-    currency: q.currency,
-    issuedOn: q.issued_on,
-    validUntil: q.valid_until,
-    sentAt: q.sent_at,
-    decidedAt: q.decided_at,
-    notes: q.notes,
-    lines: rows.map((r) => toLineRecord(r, q.currency)),
-    totals: totalsOf(rows, q.currency, q.tax_mode as TaxMode),
-    order: order?.number ?? null,
-    createdAt: q.created_at,
-    updatedAt: q.updated_at,
-  };
+  const today = todayIn(s.now(), s.timeZone);
+  return rows.map((q) => {
+    const lineRows = lines.get(q.id) ?? [];
+    return {
+      id: q.id,
+      number: q.number,
+      revision: q.revision,
+      label: labelOf(q),
+      status: effectiveQuoteStatus(q.status, q.valid_until, today),
+      deal: { id: q.deal_id, title: q.deal_title },
+      company: q.co_id !== null ? { id: q.co_id, name: q.co_name! } : null,
+      contact: q.c_id !== null ? { id: q.c_id, name: fullName(q.c_first!, q.c_last), email: q.c_email } : null,
+      owner: q.owner_handle ?? null,
+      currency: q.currency,
+      issuedOn: q.issued_on,
+      validUntil: q.valid_until,
+      sentAt: q.sent_at,
+      decidedAt: q.decided_at,
+      notes: q.notes,
+      lines: lineRows.map((r) => toLineRecord(r, q.currency)),
+      totals: totalsOf(lineRows, q.currency, q.tax_mode as TaxMode),
+      order: q.order_number ?? null,
+      createdAt: q.created_at,
+      updatedAt: q.updated_at,
+    };
+  });
+}
+
+async function toQuoteRecord(db: Trx, s: Session, q: Pick<QuoteRow, 'id'>): Promise<QuoteRecord> {
+  const [record] = await quoteRecords(db, s, { id: q.id });
+  return record!;
 }
 
 /** A quote by number (its latest revision unless one is given) or by id. */
@@ -120,21 +146,15 @@ export async function showQuote(s: Session, ref: string, revision?: number): Pro
 
 export async function listQuotes(s: Session, opts: { deal?: string; status?: string; allRevisions?: boolean } = {}): Promise<QuoteRecord[]> {
   const db = s.db.kysely;
-  let q = db.selectFrom('quotes').selectAll().orderBy('number').orderBy('revision');
-  if (opts.deal !== undefined) q = q.where('deal_id', '=', (await getDealRow(db, opts.deal)).id);
-  let rows = await q.execute();
-  if (!opts.allRevisions) {
-    const latest = new Map<string, number>();
-    for (const r of rows) latest.set(r.number, Math.max(latest.get(r.number) ?? 0, r.revision));
-    rows = rows.filter((r) => latest.get(r.number) === r.revision);
-  }
-  const records = await Promise.all(rows.map((r) => toQuoteRecord(db, s, r)));
+  let status: string | undefined;
   if (opts.status !== undefined) {
-    const st = opts.status.trim().toLowerCase();
-    if (!(QUOTE_STATUSES as readonly string[]).includes(st)) throw new UserError(`Unknown quote status "${opts.status}".`, `Use one of: ${QUOTE_STATUSES.join(', ')}.`, 'invalid_status');
-    return records.filter((r) => r.status === st);
+    status = opts.status.trim().toLowerCase();
+    if (!(QUOTE_STATUSES as readonly string[]).includes(status)) throw new UserError(`Unknown quote status "${opts.status}".`, `Use one of: ${QUOTE_STATUSES.join(', ')}.`, 'invalid_status');
   }
-  return records;
+  const dealId = opts.deal !== undefined ? (await getDealRow(db, opts.deal)).id : undefined;
+  const records = await quoteRecords(db, s, { dealId, allRevisions: opts.allRevisions });
+  // Expired is computed from the date: filtered here, not in SQL.
+  return status === undefined ? records : records.filter((r) => r.status === status);
 }
 
 /** The quotes of a deal, latest revisions first by number (for `deal show`). */

@@ -7,7 +7,7 @@
 import { todayIn } from '../../domain/board.js';
 import { appendLine, copyLines, resolveLine, storeTotals, totalsOf, lineRows } from '../../domain/document-lines.js';
 import { createOrderFrom } from '../../domain/orders.js';
-import { addDays } from '../../domain/quotes.js';
+import { addDays } from '../../domain/period.js';
 import type { Session } from '../../domain/session.js';
 import { nextNumber } from '../../domain/sales-settings.js';
 import type { DemoContext } from './index.js';

@@ -1,5 +1,5 @@
 /** crm report invoices: open invoices aged by days overdue as of the report's as-of day. */
-import { addDays } from '../../domain/quotes.js';
+import { addDays } from '../../domain/period.js';
 import { defineReport } from '../engine.js';
 import { asOfDay as asOfDayOf } from '../scope.js';
 import { convertDealRows } from '../fx.js';
