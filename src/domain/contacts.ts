@@ -15,6 +15,7 @@ import { filterEnv, nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
+import { todayIn } from './board.js';
 import { authorize } from './permissions.js';
 
 export const LIFECYCLES: Lifecycle[] = ['lead', 'prospect', 'customer', 'inactive'];
@@ -375,7 +376,21 @@ export const contactFilterSpec: FilterSpec = {
     { name: 'name', type: 'custom', compile: (eb, t) => eb.or(t.values.map((v) => eb(sql`instr(crm_fold(c.first_name || ' ' || c.last_name), ${fold(v)})`, '>', 0))) },
     { name: 'email', type: 'text', column: 'c.email' },
     { name: 'phone', type: 'custom', compile: (eb, t) => eb.or(t.values.map((v) => (v === 'none' ? eb.and([eb('c.phone', 'is', null), eb('c.mobile', 'is', null)]) : eb(sql`instr(c.search_text, ${phoneDigits(v) || fold(v)})`, '>', 0)))) },
-    { name: 'company', type: 'custom', compile: (eb, t) => eb.or(t.values.map((v) => (v === 'none' ? eb('c.company_id', 'is', null) : eb('c.company_id', 'in', eb.selectFrom('companies').select('id').where(sql<boolean>`instr(name_fold, ${fold(v)}) > 0`))))) },
+    // Any current membership (src/domain/memberships.ts): the primary company or another one not yet ended.
+    {
+      name: 'company',
+      type: 'custom',
+      compile: (eb, t, env) =>
+        eb.or(
+          t.values.map((v) => {
+            if (v === 'none') return eb('c.company_id', 'is', null);
+            const named = () => eb.selectFrom('companies').select('id').where(sql<boolean>`instr(name_fold, ${fold(v)}) > 0`);
+            const today = todayIn(env.now, env.timeZone);
+            const members = eb.selectFrom('contact_companies as mm').select('mm.contact_id').where('mm.company_id', 'in', named()).where((w) => w.or([w('mm.ended_on', 'is', null), w('mm.ended_on', '>=', today)]));
+            return eb.or([eb('c.company_id', 'in', named()), eb('c.id', 'in', members)]);
+          }),
+        ),
+    },
     { name: 'lifecycle', aliases: ['stage'], type: 'enum', column: 'c.lifecycle', values: LIFECYCLES },
     { name: 'source', type: 'text', column: 'c.source' },
     { name: 'lead-status', aliases: ['lead_status'], type: 'enum', column: 'c.lead_status', values: ['new', 'working', 'qualified', 'disqualified', 'converted'] },

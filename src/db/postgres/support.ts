@@ -24,6 +24,7 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'field edit',
   'field remove',
   'contact note',
+  'contact link',
   'contact edit',
   'contact find',
   'contact archive',
