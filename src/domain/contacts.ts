@@ -10,7 +10,7 @@ import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { changedColumns, nextTags, noChangeError } from './no-change.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UserError, versionConflict } from '../errors.js';
-import { companyFilterSpec, findOrCreateCompany, type CompanyRecord } from './companies.js';
+import { companyFilterSpec, findOrCreateCompany, getCompany, type CompanyRecord } from './companies.js';
 import { filterEnv, nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
@@ -75,7 +75,8 @@ export interface ContactRecord {
   companyRole: string | null;
   lifecycle: Lifecycle;
   source: string | null;
-  referredBy: { id: number; name: string } | null;
+  /** Who referred them: a contact, or a company (kind says which). */
+  referredBy: { kind: 'contact' | 'company'; id: number; name: string } | null;
   owner: string | null;
   tags: string[];
   notes: string | null;
@@ -88,7 +89,7 @@ export interface ContactRecord {
   version: number;
 }
 
-type ContactRow = Contact & { company_name: string | null; owner_handle: string | null; referrer_first: string | null; referrer_last: string | null };
+type ContactRow = Contact & { company_name: string | null; owner_handle: string | null; referrer_first: string | null; referrer_last: string | null; referrer_company: string | null };
 
 export function toContactRecord(c: ContactRow, tags: string[] = []): ContactRecord {
   return {
@@ -105,7 +106,12 @@ export function toContactRecord(c: ContactRow, tags: string[] = []): ContactReco
     companyRole: c.company_role,
     lifecycle: c.lifecycle,
     source: c.source,
-    referredBy: c.referred_by_id !== null ? { id: c.referred_by_id, name: fullName(c.referrer_first, c.referrer_last) } : null,
+    referredBy:
+      c.referred_by_id !== null
+        ? { kind: 'contact', id: c.referred_by_id, name: fullName(c.referrer_first, c.referrer_last) }
+        : c.referred_by_company_id !== null
+          ? { kind: 'company', id: c.referred_by_company_id, name: c.referrer_company ?? '' }
+          : null,
     owner: c.owner_handle,
     tags,
     notes: c.notes,
@@ -134,6 +140,7 @@ export function contactQuery(db: Trx) {
       eb.selectFrom('users as ou').select('ou.handle').whereRef('ou.id', '=', 'c.owner_id').as('owner_handle'),
       eb.selectFrom('contacts as rb').select('rb.first_name').whereRef('rb.id', '=', 'c.referred_by_id').as('referrer_first'),
       eb.selectFrom('contacts as rb').select('rb.last_name').whereRef('rb.id', '=', 'c.referred_by_id').as('referrer_last'),
+      eb.selectFrom('companies as rc').select('rc.name').whereRef('rc.id', '=', 'c.referred_by_company_id').as('referrer_company'),
     ]);
 }
 
@@ -217,9 +224,22 @@ async function columnsFrom(s: Session, input: ContactInput, fx: SideEffects): Pr
   if (input.company !== undefined) {
     cols.company_id = cleanText(input.company) === null || input.company.toLowerCase() === 'none' ? null : await findOrCreateCompany(s, input.company, (c) => fx.companyCreated?.(c));
   }
-  if (input.referredBy !== undefined) cols.referred_by_id = cleanText(input.referredBy) === null ? null : (await getContact(s, input.referredBy)).id;
+  if (input.referredBy !== undefined) Object.assign(cols, await referrerColumns(s, input.referredBy));
   if (input.customFields !== undefined) cols.custom_fields = Object.keys(input.customFields).length ? JSON.stringify(input.customFields) : null;
   return cols;
+}
+
+/**
+ * `--referred-by`: a contact (id, email or name; `contact:` optional) or a company
+ * (`company:3`, `company:"Acme Ltd"`); "" or none clears it. One of the two columns is set.
+ */
+export async function referrerColumns(s: Session, ref: string): Promise<{ referred_by_id: number | null; referred_by_company_id: number | null }> {
+  const r = cleanText(ref);
+  if (r === null || r.toLowerCase() === 'none') return { referred_by_id: null, referred_by_company_id: null };
+  const company = /^company:(.+)$/i.exec(r);
+  if (company) return { referred_by_id: null, referred_by_company_id: (await getCompany(s, company[1]!.trim())).id };
+  const contact = /^contact:(.+)$/i.exec(r);
+  return { referred_by_id: (await getContact(s, contact ? contact[1]!.trim() : r)).id, referred_by_company_id: null };
 }
 
 async function assertEmailFree(trx: Trx, emailNorm: string | null | undefined, exceptId?: number): Promise<void> {

@@ -25,7 +25,7 @@ export const contactFields: ListView<ContactRecord> = [
   { key: 'companyRole', label: 'Role' },
   { key: 'lifecycle', label: 'Lifecycle' },
   { key: 'source', label: 'Source' },
-  { key: 'referredBy', label: 'Referred by', get: (c) => (c.referredBy ? `${c.referredBy.name} (#${c.referredBy.id})` : null) },
+  { key: 'referredBy', label: 'Referred by', get: (c) => (c.referredBy ? `${c.referredBy.name} (${c.referredBy.kind === 'company' ? 'company ' : ''}#${c.referredBy.id})` : null) },
   { key: 'owner', label: 'Owner' },
   { key: 'tags', label: 'Tags', format: 'list' },
   { key: 'lastTouchedAt', label: 'Last touched', format: 'datetime' },

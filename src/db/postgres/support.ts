@@ -108,6 +108,7 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'report activity',
   'report data-quality',
   'report sources',
+  'report referrals',
   'report sales',
   'report invoices',
   'report customers',
