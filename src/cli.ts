@@ -8,8 +8,7 @@ import { CrmError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './error
 import { systemIO, terminalSafe, type IOStreams } from './io.js';
 import { jsonEscaped } from './output/safe.js';
 import { rejectControlChars } from './domain/validate.js';
-import { inputDigits } from './domain/digits.js';
-import { readInputDates, type CalendarKind } from './domain/dates.js';
+import { TypedArgs } from './cli-input.js';
 import { findNoun, nouns } from './commands/registry.js';
 import { sqliteCode, translateSqliteError } from './db/sqlite-errors.js';
 import type { Db, OpenOptions } from './db/sqlite.js';
@@ -71,7 +70,7 @@ export function findVerbToken(argv: string[], program: Command): string | undefi
   return operands[1];
 }
 
-export async function buildProgram(ctx: CliContext, argv: string[]): Promise<Command> {
+export async function buildProgram(ctx: CliContext, argv: string[], typed: TypedArgs = new TypedArgs()): Promise<Command> {
   const program = new Command('crm');
   program
     .description('A terminal-first CRM: contacts, pipeline, tickets with SLAs, reports — in one SQLite file.')
@@ -134,9 +133,10 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found proble
     let noun: Command = actionCommand;
     while (noun.parent && noun.parent !== program) noun = noun.parent;
     if (!UNGATED.has(noun.name())) await (await import('./commands/identity.js')).gateCommand(ctx, noun.name());
-    // Dates in the command's arguments and options, read in the user's calendar (Jalali with
-    // --calendar persian; a Jalali-looking year without it is refused, never stored as 1405).
-    readDatesOf(actionCommand, ctx.calendar);
+    // Each option and argument read by its kind (src/cli-input.ts): dates, numbers and filters in
+    // the user's calendar (Jalali with --calendar persian; a Jalali-looking year without it is
+    // refused, never stored as 1405); names, subjects, notes and bodies exactly as typed.
+    typed.readCommand(actionCommand, ctx.calendar);
   });
 
   for (const noun of nouns) {
@@ -150,18 +150,6 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found proble
     }
   }
   return program;
-}
-
-/** Every argument and option value of the command, through readInputDates (src/domain/dates.ts). */
-function readDatesOf(cmd: Command, calendar: CalendarKind): void {
-  const read = (v: unknown): unknown => (typeof v === 'string' ? readInputDates(v, calendar) : Array.isArray(v) ? v.map(read) : v);
-  for (const [key, value] of Object.entries(cmd.opts())) {
-    const next = read(value);
-    if (next !== value) cmd.setOptionValue(key, next);
-  }
-  cmd.processedArgs.forEach((v, i) => {
-    cmd.processedArgs[i] = read(v);
-  });
 }
 
 /** `noun verb` of a command (the noun alone for a noun without verbs), by primary names. */
@@ -195,10 +183,12 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     const clock = deps.clock ?? clockFromEnv(env);
     // Input boundary: no argument (a name, an email, a subject, a filter…) may hold a control character.
     for (const arg of argv) rejectControlChars(arg, 'The argument');
-    // Persian and Arabic-Indic digits in numbers, dates, amounts, ids and filters: ASCII from here on.
-    argv = argv.map(inputDigits);
+    // Persian and Arabic-Indic digits become ASCII for parsing; free text gets its typed form back
+    // once the command is known (src/cli-input.ts).
+    const typed = new TypedArgs();
+    argv = typed.normalise(argv);
     ctx = createContext({ io, env, clock, openDb: lazyOpen, openPostgres, login: deps.login });
-    const program = await buildProgram(ctx, argv);
+    const program = await buildProgram(ctx, argv, typed);
     if (argv.length === 0) {
       program.outputHelp();
       return EXIT_OK;

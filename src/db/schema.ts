@@ -68,6 +68,8 @@ export interface ContactsTable {
   lifecycle: Generated<Lifecycle>;
   source: string | null;
   referred_by_id: number | null;
+  /** A company as the referrer (migration 0030); at most one of this and referred_by_id is set. */
+  referred_by_company_id: number | null;
   owner_id: number | null;
   notes: string | null;
   search_text: Generated<string>;
@@ -599,6 +601,7 @@ export interface Database {
   problem_tickets: ProblemTicketsTable;
   fx_rates: FxRatesTable;
   psych_notes: PsychNotesTable;
+  contact_companies: ContactCompaniesTable;
   mail_messages: MailMessagesTable;
   products: ProductsTable;
   product_prices: ProductPricesTable;
@@ -687,6 +690,19 @@ export interface ProblemTicketsTable {
 }
 
 /** Psychological notes on a contact: append-only, author and time kept (issue 21). */
+/** A person's membership of a company, current (ended_on null or ahead) or past (migration 0029). */
+export interface ContactCompaniesTable {
+  id: Generated<number>;
+  contact_id: number;
+  company_id: number;
+  role: string | null;
+  unit: string | null;
+  started_on: string | null;
+  ended_on: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface PsychNotesTable {
   id: Generated<number>;
   contact_id: number;

@@ -169,6 +169,9 @@ export async function mergeContacts(s: Session, refA: string, refB: string): Pro
     for (const col of MERGE_FILL) {
       if ((a[col] === null || a[col] === '') && b[col] !== null && b[col] !== '' && !(col === 'referred_by_id' && b[col] === a.id)) fill[col] = b[col];
     }
+    // One referrer, a contact or a company: B's fills A's only when A has neither.
+    if (a.referred_by_company_id !== null) delete fill.referred_by_id;
+    else if (a.referred_by_id === null && fill.referred_by_id === undefined && b.referred_by_company_id !== null) fill.referred_by_company_id = b.referred_by_company_id;
     if (fill.last_touched_at === undefined && b.last_touched_at && a.last_touched_at && b.last_touched_at > a.last_touched_at) fill.last_touched_at = b.last_touched_at;
     // Unique keys move from B to A only when A had none: B releases them first.
     const release: Record<string, null> = {};

@@ -10,11 +10,12 @@ import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
 import { changedColumns, nextTags, noChangeError } from './no-change.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UserError, versionConflict } from '../errors.js';
-import { companyFilterSpec, findOrCreateCompany, type CompanyRecord } from './companies.js';
+import { companyFilterSpec, findOrCreateCompany, getCompany, type CompanyRecord } from './companies.js';
 import { filterEnv, nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
+import { todayIn } from './board.js';
 import { authorize } from './permissions.js';
 
 export const LIFECYCLES: Lifecycle[] = ['lead', 'prospect', 'customer', 'inactive'];
@@ -74,7 +75,8 @@ export interface ContactRecord {
   companyRole: string | null;
   lifecycle: Lifecycle;
   source: string | null;
-  referredBy: { id: number; name: string } | null;
+  /** Who referred them: a contact, or a company (kind says which). */
+  referredBy: { kind: 'contact' | 'company'; id: number; name: string } | null;
   owner: string | null;
   tags: string[];
   notes: string | null;
@@ -87,7 +89,7 @@ export interface ContactRecord {
   version: number;
 }
 
-type ContactRow = Contact & { company_name: string | null; owner_handle: string | null; referrer_first: string | null; referrer_last: string | null };
+type ContactRow = Contact & { company_name: string | null; owner_handle: string | null; referrer_first: string | null; referrer_last: string | null; referrer_company: string | null };
 
 export function toContactRecord(c: ContactRow, tags: string[] = []): ContactRecord {
   return {
@@ -104,7 +106,12 @@ export function toContactRecord(c: ContactRow, tags: string[] = []): ContactReco
     companyRole: c.company_role,
     lifecycle: c.lifecycle,
     source: c.source,
-    referredBy: c.referred_by_id !== null ? { id: c.referred_by_id, name: fullName(c.referrer_first, c.referrer_last) } : null,
+    referredBy:
+      c.referred_by_id !== null
+        ? { kind: 'contact', id: c.referred_by_id, name: fullName(c.referrer_first, c.referrer_last) }
+        : c.referred_by_company_id !== null
+          ? { kind: 'company', id: c.referred_by_company_id, name: c.referrer_company ?? '' }
+          : null,
     owner: c.owner_handle,
     tags,
     notes: c.notes,
@@ -133,6 +140,7 @@ export function contactQuery(db: Trx) {
       eb.selectFrom('users as ou').select('ou.handle').whereRef('ou.id', '=', 'c.owner_id').as('owner_handle'),
       eb.selectFrom('contacts as rb').select('rb.first_name').whereRef('rb.id', '=', 'c.referred_by_id').as('referrer_first'),
       eb.selectFrom('contacts as rb').select('rb.last_name').whereRef('rb.id', '=', 'c.referred_by_id').as('referrer_last'),
+      eb.selectFrom('companies as rc').select('rc.name').whereRef('rc.id', '=', 'c.referred_by_company_id').as('referrer_company'),
     ]);
 }
 
@@ -216,9 +224,22 @@ async function columnsFrom(s: Session, input: ContactInput, fx: SideEffects): Pr
   if (input.company !== undefined) {
     cols.company_id = cleanText(input.company) === null || input.company.toLowerCase() === 'none' ? null : await findOrCreateCompany(s, input.company, (c) => fx.companyCreated?.(c));
   }
-  if (input.referredBy !== undefined) cols.referred_by_id = cleanText(input.referredBy) === null ? null : (await getContact(s, input.referredBy)).id;
+  if (input.referredBy !== undefined) Object.assign(cols, await referrerColumns(s, input.referredBy));
   if (input.customFields !== undefined) cols.custom_fields = Object.keys(input.customFields).length ? JSON.stringify(input.customFields) : null;
   return cols;
+}
+
+/**
+ * `--referred-by`: a contact (id, email or name; `contact:` optional) or a company
+ * (`company:3`, `company:"Acme Ltd"`); "" or none clears it. One of the two columns is set.
+ */
+export async function referrerColumns(s: Session, ref: string): Promise<{ referred_by_id: number | null; referred_by_company_id: number | null }> {
+  const r = cleanText(ref);
+  if (r === null || r.toLowerCase() === 'none') return { referred_by_id: null, referred_by_company_id: null };
+  const company = /^company:(.+)$/i.exec(r);
+  if (company) return { referred_by_id: null, referred_by_company_id: (await getCompany(s, company[1]!.trim())).id };
+  const contact = /^contact:(.+)$/i.exec(r);
+  return { referred_by_id: (await getContact(s, contact ? contact[1]!.trim() : r)).id, referred_by_company_id: null };
 }
 
 async function assertEmailFree(trx: Trx, emailNorm: string | null | undefined, exceptId?: number): Promise<void> {
@@ -375,7 +396,21 @@ export const contactFilterSpec: FilterSpec = {
     { name: 'name', type: 'custom', compile: (eb, t) => eb.or(t.values.map((v) => eb(sql`instr(crm_fold(c.first_name || ' ' || c.last_name), ${fold(v)})`, '>', 0))) },
     { name: 'email', type: 'text', column: 'c.email' },
     { name: 'phone', type: 'custom', compile: (eb, t) => eb.or(t.values.map((v) => (v === 'none' ? eb.and([eb('c.phone', 'is', null), eb('c.mobile', 'is', null)]) : eb(sql`instr(c.search_text, ${phoneDigits(v) || fold(v)})`, '>', 0)))) },
-    { name: 'company', type: 'custom', compile: (eb, t) => eb.or(t.values.map((v) => (v === 'none' ? eb('c.company_id', 'is', null) : eb('c.company_id', 'in', eb.selectFrom('companies').select('id').where(sql<boolean>`instr(name_fold, ${fold(v)}) > 0`))))) },
+    // Any current membership (src/domain/memberships.ts): the primary company or another one not yet ended.
+    {
+      name: 'company',
+      type: 'custom',
+      compile: (eb, t, env) =>
+        eb.or(
+          t.values.map((v) => {
+            if (v === 'none') return eb('c.company_id', 'is', null);
+            const named = () => eb.selectFrom('companies').select('id').where(sql<boolean>`instr(name_fold, ${fold(v)}) > 0`);
+            const today = todayIn(env.now, env.timeZone);
+            const members = eb.selectFrom('contact_companies as mm').select('mm.contact_id').where('mm.company_id', 'in', named()).where((w) => w.or([w('mm.ended_on', 'is', null), w('mm.ended_on', '>=', today)]));
+            return eb.or([eb('c.company_id', 'in', named()), eb('c.id', 'in', members)]);
+          }),
+        ),
+    },
     { name: 'lifecycle', aliases: ['stage'], type: 'enum', column: 'c.lifecycle', values: LIFECYCLES },
     { name: 'source', type: 'text', column: 'c.source' },
     { name: 'lead-status', aliases: ['lead_status'], type: 'enum', column: 'c.lead_status', values: ['new', 'working', 'qualified', 'disqualified', 'converted'] },

@@ -31,4 +31,5 @@ export const reportCatalog: ReportEntry[] = [
   { name: 'invoices', load: async () => (await import('./invoices/index.js')).definition },
   { name: 'sources', load: async () => (await import('./sources/index.js')).definition },
   { name: 'leads', load: async () => (await import('./leads/index.js')).definition },
+  { name: 'referrals', load: async () => (await import('./referrals/index.js')).definition },
 ];

@@ -53,3 +53,45 @@ describe.each(ENGINES)('Persian dates and digits on %s', (engine) => {
     expect(crm('deal', 'show', String(JSON.parse(add.stdout).id), '--calendar', 'gregorian', '--format', 'table').stdout).toMatch(/Expected close:\s+2027-03-21/);
   });
 });
+
+describe.each(ENGINES)('free text is stored as typed, dates and numbers are read, on %s', (engine) => {
+  const db = useEngineDb(engine, 'persian-text');
+  const crm = (...args: string[]) => crmOn(db.url, args);
+
+  it('keeps Persian digits in names, subjects and notes; reads them in phones, ids and dates', () => {
+    expect(crm('db', 'migrate').code).toBe(0);
+    const add = crm('contact', 'add', 'Room ۱۲', '--phone', '۰۹۱۲ ۳۴۵ ۶۷۸۹', '--company', 'Acme ۱۲', '--notes', 'Floor ۳, Room ۱۲', '--json');
+    expect(add.stderr).not.toMatch(/error/);
+    const c = JSON.parse(add.stdout);
+    expect(c.name).toBe('Room ۱۲');
+    expect(c.notes).toBe('Floor ۳, Room ۱۲');
+    expect(c.company.name).toBe('Acme ۱۲');
+    expect(c.phone).toMatch(/^0912/);
+    // An id typed in Persian digits names the record.
+    expect(JSON.parse(crm('contact', 'show', '۱', '--json').stdout).name).toBe('Room ۱۲');
+    // A subject starting with a Jalali-looking date is text, not a date: stored as typed.
+    const t = crm('ticket', 'add', '1402/05/10 call back about ۳ invoices', '--contact', String(c.id), '--json');
+    expect(t.stderr).not.toMatch(/error/);
+    expect(JSON.parse(t.stdout).subject).toBe('1402/05/10 call back about ۳ invoices');
+    const note = crm('log', 'note', String(c.id), 'Promised ۲ samples on 1402/05/10');
+    expect(note.code).toBe(0);
+    // The date side still refuses a Jalali year without --calendar persian, in options and filters.
+    const bad = crm('deal', 'add', 'Wrong year', '--close', '1402/05/10');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('looks like a Jalali year (1402)');
+    expect(crm('contact', 'list', 'created:>1402-01-01').code).toBe(1);
+    // A number in Persian digits still works as a number (--limit's own parser sees ASCII).
+    expect(JSON.parse(crm('contact', 'list', '--limit', '۱', '--json').stdout)).toHaveLength(1);
+    // Search words: Persian digits find the stored ASCII phone.
+    expect(JSON.parse(crm('contact', 'find', '۰۹۱۲', '--json').stdout).map((x: { id: number }) => x.id)).toEqual([c.id]);
+  });
+
+  it('reads a Jalali date in --set with --calendar persian, and keeps a text field as typed', () => {
+    expect(crm('field', 'add', 'contact', 'birthday', '--type', 'date').code).toBe(0);
+    expect(crm('field', 'add', 'contact', 'nickname', '--type', 'text').code).toBe(0);
+    const edit = crm('contact', 'edit', '1', '--set', 'birthday=۱۳۷۰/۰۵/۱۰', '--set', 'nickname=Room ۱۲', '--calendar', 'persian', '--json');
+    expect(edit.stderr).not.toMatch(/error/);
+    const fields = JSON.parse(edit.stdout).customFields;
+    expect(fields).toEqual({ birthday: '1991-08-01', nickname: 'Room ۱۲' });
+  });
+});

@@ -5,7 +5,7 @@ import { installedProducts, purchaseHistory } from '../../domain/purchases.js';
 import { todayIn } from '../../domain/board.js';
 import { installedView, purchaseSections } from '../sales/views.js';
 import { addCompany, editCompany, listCompanies, setCompanyArchived, showCompany } from '../../domain/companies.js';
-import { listContacts } from '../../domain/contacts.js';
+import { peopleOfCompany } from '../../domain/memberships.js';
 import { timelineFor } from '../../domain/timeline.js';
 import { timelineOption, timelineSection } from '../activity/timeline.js';
 import { listDeals } from '../../domain/deals.js';
@@ -13,7 +13,7 @@ import { UsageError } from '../../errors.js';
 import { info } from '../../io.js';
 import { printChanged, printCreated, printList, printRecord } from '../../output/render.js';
 import { collect, effectiveLimit, examples, noteTruncated, positiveInt } from '../common.js';
-import { contactListView } from '../contact/views.js';
+import { membershipPersonView } from '../contact/views.js';
 import { dealListView } from '../deal/views.js';
 import { sessionOf } from '../session.js';
 import { companyFieldOptions, companyInputFrom, type CompanyFlagValues } from './options.js';
@@ -51,13 +51,13 @@ export function register(noun: Command, ctx: CliContext): void {
   show.action(async (ref: string, o: { timelineLimit?: number }) => {
     const s = sessionOf(ctx);
     const record = await showCompany(s, ref);
-    const people = (await listContacts(s, { companyId: record.id })).rows;
+    const people = await peopleOfCompany(s, record.id);
     const deals = (await listDeals(s, { companyId: record.id })).rows;
     const timeline = await timelineFor(s, { companyId: record.id }, { limit: o.timelineLimit });
     const purchases = await purchaseHistory(s.db.kysely, { companyId: record.id });
     const installed = await installedProducts(s.db.kysely, record.id, todayIn(s.now(), s.timeZone));
     printRecord(ctx.out, { ...record, people, deals, purchases, installed, timeline }, [...companyFields, ...(await customFieldRows(s, 'company', record))], [
-      { title: 'People', view: contactListView.filter((c) => c.key !== 'company'), rows: people },
+      { title: 'People', view: membershipPersonView, rows: people },
       { title: 'Deals', view: dealListView.filter((c) => c.key !== 'company' && c.key !== 'tags'), rows: deals },
       ...purchaseSections(purchases),
       ...(installed.length ? [{ title: 'Installed products', view: installedView, rows: installed }] : []),

@@ -19,7 +19,7 @@ export function contactFieldOptions(cmd: Command): Command {
     .option('--role <role>', 'role at the company')
     .option('--lifecycle <stage>', 'lead | prospect | customer | inactive (crm help lifecycle)')
     .option('--source <source>', 'how they heard about us: referral, web, event, …')
-    .option('--referred-by <contact>', 'the contact who referred them (id, email or name)')
+    .option('--referred-by <who>', 'who referred them: a contact (id, email or name) or a company (company:ID or company:NAME); none clears it')
     .option('--owner <user>', 'owning user (handle or name; default: you)')
     .option('--notes <text>', 'free-form notes')
     .option('--body-file <file>', 'read the notes from FILE (- for stdin), for multi-line text')

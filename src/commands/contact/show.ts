@@ -10,7 +10,8 @@ import { timelineOption, timelineSection } from '../activity/timeline.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
 import { dealListView } from '../deal/views.js';
-import { contactFields } from './views.js';
+import { contactFields, membershipCompanyView } from './views.js';
+import { companiesOfContact } from '../../domain/memberships.js';
 import { customFieldRows } from '../custom-fields.js';
 import { psychNotesOf, type PsychNoteRecord } from '../../domain/psych-notes.js';
 import type { ListView } from '../../output/columns.js';
@@ -28,15 +29,17 @@ export async function run(ctx: CliContext, ref: string, o: { timelineLimit?: num
   const timeline = await timelineFor(s, { contactId: record.id }, { limit: o.timelineLimit });
   const psychNotes = await psychNotesOf(s.db, record.id);
   const purchases = await purchaseHistory(s.db.kysely, { contactId: record.id });
+  const companies = await companiesOfContact(s, record.id);
   const sections: Section[] = [
     // Psychological notes first: how to deal with this person, before what there is to deal about.
     ...(psychNotes.length ? [{ title: 'Psychological notes', view: psychNoteView, rows: psychNotes }] : []),
+    ...(companies.length ? [{ title: 'Companies', view: membershipCompanyView, rows: companies }] : []),
     { title: 'Deals', view: dealListView.filter((c) => c.key !== 'tags'), rows: deals },
     ...purchaseSections(purchases),
     { title: 'Notes', text: record.notes ?? '' },
   ];
   if (o.timelineLimit !== 0) sections.push(timelineSection(timeline));
-  printRecord(ctx.out, { ...record, psychNotes, deals, purchases, timeline }, [...contactFields, ...(await customFieldRows(s, 'contact', record))], sections);
+  printRecord(ctx.out, { ...record, psychNotes, companies, deals, purchases, timeline }, [...contactFields, ...(await customFieldRows(s, 'contact', record))], sections);
 }
 
 export function register(parent: Command, ctx: CliContext): void {

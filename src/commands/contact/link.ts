@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { linkContactCompany } from '../../domain/memberships.js';
+import { info } from '../../io.js';
+import { printList } from '../../output/render.js';
+import { examples } from '../common.js';
+import { sessionOf } from '../session.js';
+import { membershipCompanyView } from './views.js';
+
+export interface LinkOptions {
+  role?: string;
+  unit?: string;
+  from?: string;
+  until?: string;
+}
+
+export async function run(ctx: CliContext, ref: string, target: string, o: LinkOptions): Promise<void> {
+  const { company, companies } = await linkContactCompany(sessionOf(ctx), ref, target, o);
+  printList(ctx.out, membershipCompanyView, companies, { emptyMessage: 'No companies.' });
+  const past = companies.some((c) => c.id === company.id && !c.current);
+  info(ctx.io, past ? `Recorded the end of the membership of company #${company.id} ${company.name} (${o.until})` : `Linked contact #${ref.replace('#', '')} to company #${company.id} ${company.name}`);
+}
+
+export function register(parent: Command, ctx: CliContext): void {
+  const cmd = parent
+    .command('link')
+    .description("add a company a person belongs (or belonged) to, with their role and unit there; or end one with --until")
+    .argument('<contact>', 'id, email or unique name')
+    .argument('<company>', 'company:ID or company:NAME (or a bare id or name)')
+    .option('--role <role>', 'their responsibility there, e.g. "Buyer"')
+    .option('--unit <unit>', 'their organizational unit, e.g. Procurement')
+    .option('--from <date>', 'since when (YYYY-MM-DD)')
+    .option('--until <date>', 'until when (YYYY-MM-DD); a day passed makes it a past membership');
+  examples(cmd, [
+    'crm contact link 5 company:3 --role Buyer --unit Procurement',
+    'crm contact link 5 company:"Beta GmbH" --role Consultant --from 2025-01-01',
+    'crm contact link 5 company:3 --until 2026-06-30     # left company 3: now a past membership',
+    'crm contact show 5                                   # current and past companies',
+  ]);
+  cmd.action((ref: string, target: string, o: LinkOptions) => run(ctx, ref, target, o));
+}
