@@ -47,6 +47,7 @@ export function register(noun: Command, ctx: CliContext): void {
     info(ctx.io, `Command ${c.name}: ${c.argv.join(' ')} (timeout ${c.timeoutMs / 1000}s) — a rule runs it with: run: ${c.name}`);
   });
   const list = command.command('list').alias('ls').description('the configured commands and the rules that run them');
+  examples(list, ['crm automate command list', 'crm automate command list --json']);
   list.action(async () => {
     const { listCommands, rulesRunning } = await import('../../automation/commands.js');
     const s = sessionOf(ctx);
@@ -65,6 +66,7 @@ export function register(noun: Command, ctx: CliContext): void {
     );
   });
   const remove = command.command('remove').alias('rm').description('remove a command (rules that run it fail, recorded in their history, until it is set again)').argument('<name>');
+  examples(remove, ['crm automate command remove slack']);
   remove.action(async (name: string) => {
     const { removeCommand } = await import('../../automation/commands.js');
     const r = await removeCommand(sessionOf(ctx), name);
