@@ -14,7 +14,16 @@ export function bodyFileOption(cmd: Command, what: string): Command {
   return cmd.option('--body-file <file>', `read ${what} from FILE (- for stdin), for multi-line text`);
 }
 
-/** The text of a --body-file argument: a file's content, or stdin for "-". UTF-8; a BOM is dropped. */
+/**
+ * What every body read from a file or stdin becomes — one behaviour for every command: UTF-8, a
+ * byte-order mark dropped, CRLF line ends as LF, the trailing newlines (a file's last line end)
+ * dropped. Everything else is kept: inner blank lines and indentation (Markdown needs both).
+ */
+export function bodyText(raw: string): string {
+  return raw.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n').replace(/\n+$/, '');
+}
+
+/** The text of a --body-file argument: a file's content, or stdin for "-" (bodyText's rules). */
 export function readBodyFile(path: string): string {
   let text: string;
   try {
@@ -22,7 +31,7 @@ export function readBodyFile(path: string): string {
   } catch (err) {
     throw new UserError(`Cannot read ${path === '-' ? 'stdin' : path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`, 'Check the path given to --body-file (or use - for stdin).', 'io');
   }
-  return text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n').replace(/\n+$/, '');
+  return bodyText(text);
 }
 
 /**
@@ -59,11 +68,11 @@ export async function readStdin(ctx: CliContext): Promise<string> {
   return (await readStdinBytes(ctx)).toString('utf8');
 }
 
-/** The body given (undefined when neither flag is); refuses both at once. */
+/** The body given (undefined when neither flag is); refuses both at once. Stdin is read from the command's streams, then treated as any --body-file (bodyText). */
 export async function readBody(ctx: CliContext, o: BodyFlags): Promise<string | undefined> {
   if (o.body !== undefined && o.bodyFile !== undefined) throw new UsageError('Give --body or --body-file, not both.');
   if (o.body !== undefined) return o.body.replace(/\\n/g, '\n');
   if (o.bodyFile === undefined) return undefined;
-  if (o.bodyFile === '-') return readStdin(ctx);
+  if (o.bodyFile === '-') return bodyText(await readStdin(ctx));
   return readBodyFile(o.bodyFile);
 }

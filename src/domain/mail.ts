@@ -182,6 +182,11 @@ export async function importBatch(s: Session, messages: ParsedMessage[], ctx: Ma
   return results;
 }
 
+/** The result for a message an earlier import recorded (its Message-ID is in mail_messages). */
+export function importedBefore(m: ParsedMessage): MailResult {
+  return { source: m.source, messageId: m.messageId, outcome: 'unchanged', direction: null, from: m.from?.address ?? null, to: m.to, subject: m.subject, date: m.date ?? '', ticketId: null, activityId: null, contactId: null, contactCreated: false, reason: 'imported before', attachments: [] };
+}
+
 function isLockError(err: unknown): boolean {
   return err instanceof CrmError && (err.code === 'db_busy' || err.code === 'db_locked');
 }

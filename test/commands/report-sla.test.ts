@@ -101,7 +101,7 @@ describe('crm report tickets', () => {
     expect(r.requests).toBe(3);
     expect(r.byWeekday.map((x: { requests: number }) => x.requests)).toEqual([2, 1, 0, 0, 0, 0, 0]);
     expect(r.byDayOfMonth[15]).toEqual({ key: '16', requests: 2 });
-    expect(r.byMonth).toEqual([{ key: '2026-11', requests: 3 }]);
+    expect(r.byMonth).toEqual([{ key: '2026-11', requests: 3, campaigns: [] }]);
     // #2 was solved by omar (CSAT 2); #1 was solved by anna, reopened, then reassigned to omar — credited to anna.
     expect(r.agents).toEqual([
       { agent: 'anna', solved: 1, avgSatisfaction: null, satisfactionResponses: 0, reopened: 1, reopenRate: 100 },

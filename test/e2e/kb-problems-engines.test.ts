@@ -173,4 +173,16 @@ describe.each(ENGINES)('knowledge base, problems and warranty on %s', (engine) =
     expect(crm(['ticket', 'show', String(b.id)]).stdout).toMatch(/warranty\tEXPIRED on 2026-01-31 \(the company's\)/);
     expect(crm(['ticket', 'list', 'warranty:soon']).code).toBe(2);
   }, 300_000);
+
+  it('reads a body from stdin exactly as from a file: BOM, CRLF and the last line ends dropped, inner blank lines and indentation kept', () => {
+    const raw = '\uFEFF# Steps\r\n\r\n1. Unplug\r\n\r\n    code block\r\n\r\n\r\n';
+    const file = join(dir, `${engine}-steps.md`);
+    writeFileSync(file, raw);
+    const fromFile = json<{ id: number; body: string }>(crm(['kb', 'add', 'Steps from a file', '--body-file', file, '--json']));
+    const fromStdin = json<{ id: number; body: string }>(crmWithInput(db.url, ['kb', 'add', 'Steps from stdin', '--body-file', '-', '--json'], raw));
+    expect(fromFile.body).toBe('# Steps\n\n1. Unplug\n\n    code block');
+    expect(fromStdin.body).toBe(fromFile.body);
+    // The same text again (with one more final newline) changes nothing, from either source.
+    expect(crmWithInput(db.url, ['kb', 'edit', String(fromStdin.id), '--body-file', '-'], `${raw}\n`).stderr).toMatch(/Nothing to change/);
+  });
 });

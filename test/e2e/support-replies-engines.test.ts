@@ -108,8 +108,8 @@ describe.each(ENGINES)('replies, ratings and report agents on %s', (engine) => {
     expect(crm(['calendar', 'holiday', 'add', 'office', '2026-11-15', 'Closed']).code).toBe(0);
     const days = JSON.parse(crm(['report', 'tickets', '--period', '2026-11', '--json'], '2026-11-20T12:00:00Z').stdout).byDay;
     expect(days).toHaveLength(30);
-    expect(days[14]).toEqual({ date: '2026-11-15', weekday: 'Sun', dayOfMonth: 15, holiday: true, afterHoliday: false, requests: 0 });
-    expect(days[15]).toEqual({ date: '2026-11-16', weekday: 'Mon', dayOfMonth: 16, holiday: false, afterHoliday: true, requests: 2 });
+    expect(days[14]).toEqual({ date: '2026-11-15', weekday: 'Sun', dayOfMonth: 15, holiday: true, afterHoliday: false, requests: 0, campaigns: [] });
+    expect(days[15]).toEqual({ date: '2026-11-16', weekday: 'Mon', dayOfMonth: 16, holiday: false, afterHoliday: true, requests: 2, campaigns: [] });
     expect(crm(['report', 'tickets', '--period', '2026-11'], '2026-11-20T12:00:00Z').stdout).toMatch(/2026-11-16[\s│]+Mon[\s│]+\+1[\s│]+2/);
     expect(crm(['report', 'tickets', '--period', '2026-11', '--explain'], '2026-11-20T12:00:00Z').stdout).toContain('First-contact resolution = solved tickets with exactly one public');
   });
@@ -150,5 +150,25 @@ describe.each(ENGINES)('replies, ratings and report agents on %s', (engine) => {
     expect(await replies()).toBe(1);
     expect((await acrm(['template', 'add', 'typo-kb', '--body', '{{kb.one.title}}'])).stderr.split('\n')[0]).toBe('error: Unknown merge field: {{kb.one.title}}.');
     expect((await acrm(['template', 'fields'])).stdout).toContain('{{kb.ID.url}}');
+  });
+
+  it('overlays campaign dates on the requests per month and per day', async () => {
+    const acrm = async (args: string[]) => (await runCrm(args, { HOME: tmpdir(), NO_COLOR: '1', CRM_DB: db.url, CRM_NOW: '2026-11-20T12:00:00Z' }).done);
+    // Campaign dates overlaid on the days and months they ran (one still running: no end date).
+    expect((await acrm(['campaign', 'add', 'Autumn sale', '--start', '2026-10-25', '--end', '2026-11-16'])).code).toBe(0);
+    expect((await acrm(['campaign', 'add', 'Black Friday', '--start', '2026-11-16'])).code).toBe(0);
+    expect((await acrm(['campaign', 'add', 'Spring', '--start', '2026-03-01', '--end', '2026-03-31'])).code).toBe(0);
+    const overlaid = JSON.parse((await acrm(['report', 'tickets', '--period', '2026-Q4', '--json'])).stdout);
+    expect(overlaid.campaigns.map((c: { name: string; start: string; end: string | null }) => [c.name, c.start, c.end])).toEqual([['Autumn sale', '2026-10-25', '2026-11-16'], ['Black Friday', '2026-11-16', null]]);
+    expect(overlaid.byMonth).toEqual([
+      { key: '2026-10', requests: 0, campaigns: ['Autumn sale'] },
+      { key: '2026-11', requests: 2, campaigns: ['Autumn sale', 'Black Friday'] },
+      { key: '2026-12', requests: 0, campaigns: ['Black Friday'] },
+    ]);
+    const nov = JSON.parse((await acrm(['report', 'tickets', '--period', '2026-11', '--json'])).stdout).byDay;
+    expect([nov[14].campaigns, nov[15].campaigns, nov[16].campaigns]).toEqual([['Autumn sale'], ['Autumn sale', 'Black Friday'], ['Black Friday']]);
+    const shown = (await acrm(['report', 'tickets', '--period', '2026-11'])).stdout;
+    expect(shown).toMatch(/2026-11[\s│]+2[\s│]+Autumn sale, Black Friday/);
+    expect(shown).toMatch(/2026-11-16[\s│]+Mon[\s│]+\+1[\s│]+2[\s│]+Autumn sale, Black Friday/);
   });
 });

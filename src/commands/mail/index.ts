@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { closeSync, writeSync } from 'node:fs';
 import type { CliContext } from '../../context.js';
-import { alreadyImported, importBatch, MAIL_OUTCOMES, requireAttachmentPlace, type AttachmentChoice, parseSupportAddress, readSupportAddress, writeSupportAddress, type MailOutcome, type MailPlanContext, type MailResult } from '../../domain/mail.js';
+import { alreadyImported, importBatch, importedBefore, MAIL_OUTCOMES, requireAttachmentPlace, type AttachmentChoice, parseSupportAddress, readSupportAddress, writeSupportAddress, type MailOutcome, type MailPlanContext, type MailResult } from '../../domain/mail.js';
 import { authorize } from '../../domain/permissions.js';
 import { UsageError, UserError } from '../../errors.js';
 import { info } from '../../io.js';
@@ -97,7 +97,7 @@ export async function runImport(ctx: CliContext, mailbox: string, o: ImportFlags
     const imported = await importBatch(s, fresh, plan);
     const byMessage = new Map(fresh.map((m, i) => [m, imported[i]!]));
     for (const m of parsed) {
-      const r: MailResult = byMessage.get(m) ?? { source: m.source, messageId: m.messageId, outcome: 'unchanged', direction: null, from: m.from?.address ?? null, to: m.to, subject: m.subject, date: m.date ?? '', ticketId: null, activityId: null, contactId: null, contactCreated: false, reason: 'imported before', attachments: [] };
+      const r: MailResult = byMessage.get(m) ?? importedBefore(m);
       summary.messages++;
       summary.counts[r.outcome]++;
       if (r.contactCreated) summary.contactsCreated++;

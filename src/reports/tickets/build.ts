@@ -24,6 +24,22 @@ export interface DayRow {
   afterHoliday: boolean;
   holiday: boolean;
   requests: number;
+  /** Campaigns running that day (their names). */
+  campaigns: string[];
+}
+
+/** A campaign's dates, overlaid on the day and month counts (crm campaign add --start --end). */
+export interface CampaignSpan {
+  id: number;
+  name: string;
+  start: string;
+  /** null: still running (no end date). */
+  end: string | null;
+}
+
+/** Requests in one month, with the campaigns that ran in it. */
+export interface MonthRow extends CountRow {
+  campaigns: string[];
 }
 
 export interface AgentRow {
@@ -43,7 +59,9 @@ export interface TicketsReport {
   requests: number;
   byWeekday: CountRow[];
   byDayOfMonth: CountRow[];
-  byMonth: CountRow[];
+  byMonth: MonthRow[];
+  /** Campaigns with dates overlapping the period (overlaid on byMonth and byDay). */
+  campaigns: CampaignSpan[];
   /** Every calendar day of the period (in your zone) with its requests and marks. */
   byDay: DayRow[];
   agents: AgentRow[];
@@ -64,6 +82,8 @@ export const TICKETS_REPORT_EXPLAIN = `How the tickets report is computed
   Read volume next to satisfaction and reopen rate: closing fast and badly shows up there.
   Requests per day: every day of the period in your zone, marked H on a holiday of any business
   calendar (crm calendar holiday list) and +1 on the first day after one (for leave planning).
+  Campaigns: every campaign with a start date (crm campaign add --start --end; no end: still
+  running) is overlaid on the months and days it ran, so a peak can be read against it.
   Exchanges per ticket: public replies + requester messages up to the solve, averaged over the
   tickets solved in the period. First-contact resolution = solved tickets with exactly one public
   reply, no requester message after it and never reopened / tickets solved.`;
@@ -94,6 +114,13 @@ export interface TicketsReportParams {
   agents?: Set<string> | null;
   /** Holiday dates (YYYY-MM-DD) of the business calendars, for the day-after-holiday mark. */
   holidays?: Set<string>;
+  /** Campaigns with a start date, overlaid on the day and month rows. */
+  campaigns?: CampaignSpan[];
+}
+
+/** The campaigns running on any day from `from` to `to` (dates, inclusive). */
+function running(campaigns: CampaignSpan[], from: string, to: string): CampaignSpan[] {
+  return campaigns.filter((c) => c.start <= to && (c.end === null || c.end >= from));
 }
 
 /**
@@ -118,19 +145,23 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
     days.set(lp.date, (days.get(lp.date) ?? 0) + 1);
   }
   const holidays = p.holidays ?? new Set<string>();
+  const periodFrom = DateTime.fromISO(p.period.start, { zone: p.timeZone }).toISODate()!;
+  const periodTo = DateTime.fromISO(p.period.end, { zone: p.timeZone }).minus({ milliseconds: 1 }).toISODate()!;
+  const campaigns = running(p.campaigns ?? [], periodFrom, periodTo).sort((a, b) => a.start.localeCompare(b.start) || a.id - b.id);
+  const names = (from: string, to: string) => running(campaigns, from, to).map((c) => c.name);
   const dayRows: DayRow[] = [];
   for (let d = DateTime.fromISO(p.period.start, { zone: p.timeZone }).startOf('day'); d < DateTime.fromISO(p.period.end, { zone: p.timeZone }) && dayRows.length < 3700; d = d.plus({ days: 1 })) {
     const date = d.toISODate()!;
     const holiday = holidays.has(date);
-    dayRows.push({ date, weekday: WEEKDAY_NAMES[d.weekday - 1]!, dayOfMonth: d.day, holiday, afterHoliday: !holiday && holidays.has(d.minus({ days: 1 }).toISODate()!), requests: days.get(date) ?? 0 });
+    dayRows.push({ date, weekday: WEEKDAY_NAMES[d.weekday - 1]!, dayOfMonth: d.day, holiday, afterHoliday: !holiday && holidays.has(d.minus({ days: 1 }).toISODate()!), requests: days.get(date) ?? 0, campaigns: names(date, date) });
   }
   // Every month of the period, empty ones included, so peaks are visible.
-  const monthRows: CountRow[] = [];
+  const monthRows: MonthRow[] = [];
   let cursor = DateTime.fromISO(p.period.start, { zone: p.timeZone }).startOf('month');
   const end = DateTime.fromISO(p.period.end, { zone: p.timeZone });
   while (cursor < end && monthRows.length < 600) {
     const key = cursor.toFormat('yyyy-MM');
-    monthRows.push({ key, requests: months.get(key) ?? 0 });
+    monthRows.push({ key, requests: months.get(key) ?? 0, campaigns: names(cursor.toISODate()!, cursor.endOf('month').toISODate()!) });
     cursor = cursor.plus({ months: 1 });
   }
 
@@ -147,6 +178,7 @@ export async function buildTicketsReport(created: TicketStream, solved: TicketSt
     byWeekday: WEEKDAY_NAMES.map((key, i) => ({ key, requests: weekday[i]! })),
     byDayOfMonth: dom.map((n, i) => ({ key: String(i + 1), requests: n })),
     byMonth: monthRows,
+    campaigns,
     byDay: dayRows,
     agents: agentRows,
     solved: solvedCount,
@@ -260,20 +292,34 @@ export function ticketsModel(r: TicketsReport, p: { scope: ReportScope }): Repor
     tables: [
       counts('byWeekday', 'Requests per weekday', r.byWeekday),
       counts('byDayOfMonth', 'Requests per day of month', r.byDayOfMonth),
-      counts('byMonth', 'Requests per month', r.byMonth),
+      // Per month as a table when campaigns ran in the period: their names next to the counts.
+      r.campaigns.length
+        ? {
+            name: 'byMonth',
+            title: 'Requests per month (with the campaigns that ran)',
+            columns: [
+              { key: 'key', label: 'Month' },
+              { key: 'requests', label: 'Requests', format: 'int' as const },
+              { key: 'campaignList', label: 'Campaigns' },
+            ],
+            rows: r.byMonth.map((m) => ({ ...m, campaignList: m.campaigns.join(', ') })) as unknown as Record<string, unknown>[],
+            chart: 'requests',
+          }
+        : counts('byMonth', 'Requests per month', r.byMonth),
       // Day by day only for short periods (a month or two); --json always has byDay.
       ...(r.byDay.length <= 62
         ? [
             {
               name: 'byDay',
-              title: 'Requests per day (H: holiday, +1: the day after one)',
+              title: `Requests per day (H: holiday, +1: the day after one${r.campaigns.length ? '; the campaigns running' : ''})`,
               columns: [
                 { key: 'date', label: 'Day' },
                 { key: 'weekday', label: 'Weekday' },
                 { key: 'mark', label: 'Mark' },
                 { key: 'requests', label: 'Requests', format: 'int' as const },
+                ...(r.campaigns.length ? [{ key: 'campaignList', label: 'Campaigns' }] : []),
               ],
-              rows: r.byDay.map((d) => ({ ...d, mark: d.holiday ? 'H' : d.afterHoliday ? '+1' : '' })) as unknown as Record<string, unknown>[],
+              rows: r.byDay.map((d) => ({ ...d, mark: d.holiday ? 'H' : d.afterHoliday ? '+1' : '', campaignList: d.campaigns.join(', ') })) as unknown as Record<string, unknown>[],
             },
           ]
         : []),
@@ -301,6 +347,6 @@ export function ticketsModel(r: TicketsReport, p: { scope: ReportScope }): Repor
     },
     notes: [],
     explain: [TICKETS_REPORT_EXPLAIN, `  Period: ${describePeriod(p.scope)}.`, ...who, ...asOf].join('\n'),
-    data: { requests: r.requests, solved: r.solved, exchangesPerTicket: r.exchangesPerTicket, firstContactResolutionRate: r.firstContactResolutionRate, byWeekday: r.byWeekday, byDayOfMonth: r.byDayOfMonth, byMonth: r.byMonth, byDay: r.byDay, agents: r.agents },
+    data: { requests: r.requests, solved: r.solved, exchangesPerTicket: r.exchangesPerTicket, firstContactResolutionRate: r.firstContactResolutionRate, byWeekday: r.byWeekday, byDayOfMonth: r.byDayOfMonth, byMonth: r.byMonth, campaigns: r.campaigns, byDay: r.byDay, agents: r.agents },
   };
 }

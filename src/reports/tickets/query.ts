@@ -52,5 +52,6 @@ export async function ticketsReport(s: Session, opts: { period: Period; asOf: st
   const solved = ticketsWithEvents(s.db, { ids: solvedIds });
   const agents = agentHandles(opts.assigneeIds, users);
   const holidays = new Set((await s.db.kysely.selectFrom('calendar_holidays').select('date').execute()).map((h) => String(h.date)));
-  return await buildTicketsReport(created, solved, { period: opts.period, timeZone: s.timeZone, handles: users, asOf: opts.asOf, agents, holidays });
+  const campaigns = (await s.db.kysely.selectFrom('campaigns').select(['id', 'name', 'start_date', 'end_date']).where('start_date', 'is not', null).execute()).map((c) => ({ id: c.id, name: c.name, start: String(c.start_date), end: c.end_date === null ? null : String(c.end_date) }));
+  return await buildTicketsReport(created, solved, { period: opts.period, timeZone: s.timeZone, handles: users, asOf: opts.asOf, agents, holidays, campaigns });
 }
