@@ -18,11 +18,15 @@ export async function run(ctx: CliContext, file: string, o: RestoreOptions): Pro
   const path = ctx.dbPath();
   if (ctx.engine() === 'postgres') {
     const { pgRestore } = await import('../../db/postgres/dump.js');
-    const shown = ctx.anyDb().path;
-    await confirmOrRequireYes(ctx.io, `Replace the content of ${shown} with ${file} (pg_restore --clean, one transaction)?`, o.yes, `crm db restore ${file} --yes`);
+    const db = ctx.pgDb('crm db restore');
+    // Replacing the team's database is an admin's job, as on SQLite.
+    await (await import('../identity.js')).requirePermission(ctx, 'db.admin');
+    await confirmOrRequireYes(ctx.io, `Replace the content of ${db.path} with ${file} (pg_restore --clean, one transaction)?`, o.yes, `crm db restore ${file} --yes`);
     pgRestore(path, file);
-    if (isJsonFormat(ctx.out)) emit(ctx.out, toJson({ path: shown, engine: 'postgres', restoredFrom: file }) + '\n');
-    info(ctx.io, `Restored ${shown} from ${file} with pg_restore.`);
+    // An older backup is upgraded to this crm's schema right after, under the migration lock.
+    const migrated = await db.migrate();
+    if (isJsonFormat(ctx.out)) emit(ctx.out, toJson({ path: db.path, engine: 'postgres', restoredFrom: file, schemaVersion: migrated.from, migratedTo: migrated.to }) + '\n');
+    info(ctx.io, `Restored ${db.path} from ${file} with pg_restore${migrated.to !== migrated.from ? ` and upgraded it from schema version ${migrated.from} to ${migrated.to}` : ''}.`);
     return;
   }
   if (path === ':memory:') throw new UserError('Cannot restore into an in-memory database.', 'Pass --db PATH.');
