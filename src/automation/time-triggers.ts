@@ -157,10 +157,12 @@ async function slaOccurrences(s: Session, def: RuleDefinition, ruleId: number, o
   }
   const rows = await q.orderBy(`d.${column}`).limit(BATCH).execute();
   const ids = new Set(rows.map((r) => r.ticket_id));
-  // Rows recomputed just now and not stored (--dry-run, rule test) count as they are.
-  for (const r of refreshed.values()) {
-    const at = r[column];
-    if (at !== null && at <= hi && (lo === null || at > lo)) ids.add(r.ticket_id);
+  // Rows recomputed just now and not stored (--dry-run, rule test) count as they are (a run
+  // stored them: the query above has read them).
+  if (!opts.write) {
+    const fresh = [...refreshed.values()].filter((r) => r[column] !== null && r[column]! <= hi && (lo === null || r[column]! > lo));
+    fresh.sort((a, b) => (a[column]! < b[column]! ? -1 : a[column]! > b[column]! ? 1 : 0));
+    for (const r of fresh.slice(0, BATCH)) ids.add(r.ticket_id);
   }
   if (!ids.size) return [];
   const sla = await slaFor(s, [...ids], s.now());

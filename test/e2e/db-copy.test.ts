@@ -64,6 +64,8 @@ beforeAll(async () => {
   ok(source, ['rule', 'add', 'greet', '--on', 'contact.created', '--notify', 'owner', '--title', 'New contact {{record}}', '--enable']);
   ok(source, ['contact', 'add', 'Rita Rule', '--email', 'rita.rule@example.com']);
   ok(source, ['automate', 'run']);
+  // An open ticket written by crm: its stored SLA deadlines (ticket_sla_due).
+  ok(source, ['ticket', 'open', 'Deadline to copy', '--priority', 'high']);
   const eml = join(dir, 'hello.eml');
   writeFileSync(eml, 'From: Nadia Copy <nadia.copy@example.com>\r\nTo: sales@example.com\r\nSubject: Hello\r\nMessage-ID: <copy-1@example.com>\r\nDate: Thu, 19 Nov 2026 10:00:00 +0000\r\n\r\nHi there.\r\n');
   ok(source, ['mail', 'import', eml, '--support-address', 'support@example.com']);

@@ -23,8 +23,23 @@ export function calendarDefFromRow(row: { id: number; name: string; timezone: st
   return { id: row.id, name: row.name, timezone: row.timezone, week: hoursFromJson(row.hours), holidays };
 }
 
+/**
+ * Business calendars already built in this process, by content (zone, hours, holidays): building
+ * one is a year of zone arithmetic (tens of ms), and a command that writes a ticket and shows it
+ * — or a run over many — would otherwise build the same one again for every SLA computation.
+ * Keyed by content, so an edited calendar is simply another entry.
+ */
+const BUILT = new Map<string, BusinessCalendar>();
+
 export function businessCalendarOf(def: CalendarDef): BusinessCalendar {
-  return new BusinessCalendar(def.timezone, def.week, new Set(def.holidays));
+  const key = JSON.stringify([def.timezone, def.week, def.holidays]);
+  let cal = BUILT.get(key);
+  if (!cal) {
+    if (BUILT.size >= 64) BUILT.clear();
+    cal = new BusinessCalendar(def.timezone, def.week, new Set(def.holidays));
+    BUILT.set(key, cal);
+  }
+  return cal;
 }
 
 export function toClockPolicy(p: PolicyDef, calendar: CalendarDef | null, basisCache = new Map<number, BusinessCalendar>()): ClockPolicy {
