@@ -137,7 +137,7 @@ function streams(opts: ImportOptions, prepared: PreparedFile): boolean {
  * New rows of one table COPYed to the server while the pipeline writes the next ones into the
  * scratch file (the server's share — COPY parsing, index upkeep — is most of an import's time,
  * and it runs on another core meanwhile). At each checkpoint the rows written since the last one
- * are handed to one open COPY; the pipeline waits only when the server is 32 MB behind. A row
+ * are handed to one open COPY; the pipeline waits only when the server is 8 MB behind. A row
  * the pipeline updates after it was sent is updated again at the end (its id is in crm_changed);
  * a file refused whole rolls the sent rows back to a savepoint.
  */
@@ -153,7 +153,7 @@ async function streamNewRows(client: PoolClient, db: Db, seeded: Seeded, table: 
   await client.query('SAVEPOINT crm_stream');
   const cols = columnsOf(db, table);
   const idAt = cols.indexOf('id');
-  const copy = client.query(copyStreams.from(`COPY ${table} (${cols.join(', ')}) FROM STDIN`, { highWaterMark: 32 << 20 }));
+  const copy = client.query(copyStreams.from(`COPY ${table} (${cols.join(', ')}) FROM STDIN`, { highWaterMark: 8 << 20 }));
   const done = finished(copy);
   done.catch(() => undefined); // awaited below; an early failure is reported at the next checkpoint
   let failure: Error | undefined;
