@@ -69,6 +69,11 @@ export interface ImportOptions {
   /** Keep every row's outcome (for --json); otherwise only updates and rejections. */
   keepAllRows: boolean;
   progress?: (done: number, total: number) => void;
+  /**
+   * Awaited every 2,000 rows, between rows (PostgreSQL sends the rows written so far on while
+   * the pipeline goes on: src/db/postgres/import.ts).
+   */
+  checkpoint?: () => Promise<void>;
 }
 
 export interface RowIssue {
@@ -1045,6 +1050,7 @@ export async function importFile(db: Db, s: Session, prepared: PreparedFile, opt
       if (++n % 2000 === 0) {
         opts.progress?.(reader.bytesRead, reader.size);
         if (collect && n % 250_000 === 0) collect();
+        if (opts.checkpoint) await opts.checkpoint();
       }
     }
     run.flush();

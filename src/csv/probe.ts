@@ -6,8 +6,8 @@
  * A superset, never an exact list: every cell of a field the importer matches or resolves
  * references by (keys, names, companies, contacts, deals, requesters, subjects) is given as
  * read (MappedRow.get: value maps and digits applied), lower-cased and folded (fold(), what
- * the *_fold columns and crm_fold() hold), as a web domain, and as the name parts and folded
- * full name the contact converter derives. A text that matches nothing costs only its line.
+ * the *_fold columns and crm_fold() hold), as a web domain, and as the name pair (first, U+0001,
+ * last) and folded full name the contact converter derives. A text that matches nothing costs only its line.
  */
 import { fold } from '../db/fold.js';
 import { splitName } from '../domain/validate.js';
@@ -73,17 +73,9 @@ export function* lookupTexts(file: string, mapping: Mapping, opts: Pick<ImportOp
       const name = value('name');
       if (first === null && last === null && name !== null) ({ first, last } = splitName(name));
       if (first !== null || last !== null) {
-        add(first);
-        add(last);
+        // The pair, as rows without a key are matched (by both parts: one part alone is too common).
+        seen.add(`${first ?? ''}\u0001${last ?? ''}`);
         add(fold(`${first ?? ''} ${last ?? ''}`));
-      }
-      for (const field of ['requester_name', 'requester', 'contact']) {
-        const v = value(field);
-        if (v !== null && !v.includes('@')) {
-          const parts = splitName(v);
-          add(parts.first);
-          add(parts.last);
-        }
       }
       yield* seen;
     }

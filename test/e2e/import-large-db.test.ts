@@ -5,7 +5,9 @@
  * record as it was, refuses a clash with an unrelated record's email, and undoes to the same
  * state. On PostgreSQL the import copies only the rows its file can match into its scratch file
  * (CRM_PG_IMPORT_COPY_ALL_ROWS=100 makes the thousands "large"); the outcomes must not show it.
- * And import.finished fires a rule through `crm automate run` on both engines.
+ * A file of thousands of new rows (sent to PostgreSQL while the pipeline still runs) is refused
+ * whole for a bad row near its end and lands whole when good. And import.finished fires a rule
+ * through `crm automate run` on both engines.
  * (Run `node scripts/build.mjs` first: bin/crm runs dist/.)
  */
 import { spawn } from 'node:child_process';
@@ -112,6 +114,27 @@ describe.each(ENGINES)('an update import among many unrelated records on %s', (e
     await ok(['import', 'undo', String(t.runId), '--yes']);
     await ok(['import', 'undo', String(res.runId), '--yes']);
     expect(await exportContacts()).toEqual(before);
+  });
+
+  it('a file of thousands of new rows (sent to PostgreSQL while the pipeline runs) is refused whole for a bad row near its end, and lands whole when good', async () => {
+    const rows = Array.from({ length: 4500 }, (_v, i) => `Stream${i} Row,s${i}@stream.example,S${i}`);
+    const count = async () => Number((await querySql(db.url, "SELECT count(*) AS n FROM contacts WHERE email_norm LIKE '%@stream.example'"))[0]!.n);
+    const bad = [...rows];
+    bad[4400] = 'Stream4400 Row,not-an-email,S4400';
+    const refused = await crm(['import', 'contacts', file('stream-bad.csv', ['name,email,external id', ...bad].join('\n') + '\n'), '--json']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ created: 4499, rejected: 1, committed: false });
+    expect(await count()).toBe(0);
+    // A later row repeating an earlier one's key with other values conflicts, as on SQLite; --skip-invalid keeps the rest.
+    const dup = [...rows, 'Other Name,s10@stream.example,S10'];
+    const skipped = JSON.parse((await ok(['import', 'contacts', file('stream.csv', ['name,email,external id', ...dup].join('\n') + '\n'), '--skip-invalid', '--json'])).stdout);
+    expect([skipped.created, skipped.updated, skipped.rejected]).toEqual([4500, 0, 1]);
+    expect(skipped.details.filter((d: { outcome: string }) => d.outcome === 'rejected')).toMatchObject([{ row: 4502, error: { reason: expect.stringContaining('conflicts with row 12') } }]);
+    expect(await count()).toBe(4500);
+    expect(await querySql(db.url, "SELECT first_name, last_name, external_id FROM contacts WHERE email_norm = 's10@stream.example'")).toEqual([{ first_name: 'Stream10', last_name: 'Row', external_id: 'S10' }]);
+    // The next contact crm adds comes right after them.
+    const max = Number((await querySql(db.url, 'SELECT max(id) AS m FROM contacts'))[0]!.m);
+    expect(JSON.parse((await ok(['contact', 'add', 'After Stream', '--email', 'after@stream.example', '--json'])).stdout).id).toBe(max + 1);
   });
 
   it('import.finished fires a rule through crm automate run', async () => {

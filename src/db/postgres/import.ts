@@ -29,13 +29,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import type { PoolClient } from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { ConflictError } from '../../errors.js';
 import type { Session } from '../../domain/session.js';
 import { importFile, type FileResult, type ImportOptions, type PreparedFile } from '../../csv/importer.js';
-import type { EntityName } from '../../csv/entities.js';
+import { ENTITIES, type EntityName } from '../../csv/entities.js';
 import { lookupTexts } from '../../csv/probe.js';
 import { undoImportRun, type UndoResult } from '../../csv/undo.js';
 import { openDatabase, type Db } from '../sqlite.js';
@@ -80,7 +81,15 @@ function trace(step?: string): void {
 export async function importFileOnPostgres(db: PgDb, s: Session, prepared: PreparedFile, opts: ImportOptions): Promise<FileResult> {
   const plan: SeedPlan = { runs: [], reads: READS[opts.entity], nameMatch: Boolean(opts.match?.includes('name')), entity: opts.entity, lookups: () => lookupTexts(prepared.reader.file, prepared.mapping, opts) };
   return withScratch(db, plan, async (scratch) => {
-    const res = await importFile(scratch.db, s, prepared, opts);
+    const stream = streams(opts, prepared) ? await scratch.stream(ENTITIES[opts.entity].table) : undefined;
+    let res: FileResult;
+    try {
+      res = await importFile(scratch.db, s, prepared, stream ? { ...opts, checkpoint: stream.checkpoint } : opts);
+    } catch (err) {
+      await stream?.abort(err as Error);
+      throw err;
+    }
+    await stream?.finish(res.committed);
     trace('pipeline on the scratch file');
     const runIds = await scratch.apply();
     trace('written to PostgreSQL');
@@ -108,6 +117,76 @@ interface Scratch {
   db: Db;
   /** Write the scratch file's changes to PostgreSQL; the new import runs' ids (scratch id → server id). */
   apply(): Promise<Map<number, number>>;
+  /** Send the table's new rows to PostgreSQL while the pipeline runs (see NewRowStream). */
+  stream(table: string): Promise<NewRowStream>;
+}
+
+/**
+ * Whether an import's new rows may go to the server while its pipeline runs: only when they
+ * cannot point at a record the same run creates on the side (a contact's new company, a user
+ * made by --create-missing, a ticket's new requester) — those reach the server only at the end.
+ * Children the run adds (stage history, ticket events) are written at the end, after their parents.
+ */
+function streams(opts: ImportOptions, prepared: PreparedFile): boolean {
+  if (opts.dryRun || opts.createMissing.size > 0) return false;
+  if (opts.entity === 'contacts') return !prepared.mapping.fields.has('company');
+  return opts.entity === 'companies' || opts.entity === 'deals' || opts.entity === 'activities';
+}
+
+/**
+ * New rows of one table COPYed to the server while the pipeline writes the next ones into the
+ * scratch file (the server's share — COPY parsing, index upkeep — is most of an import's time,
+ * and it runs on another core meanwhile). At each checkpoint the rows written since the last one
+ * are handed to one open COPY; the pipeline waits only when the server is 8 MB behind. A row
+ * the pipeline updates after it was sent is updated again at the end (its id is in crm_changed);
+ * a file refused whole rolls the sent rows back to a savepoint.
+ */
+interface NewRowStream {
+  checkpoint(): Promise<void>;
+  /** The last rows, then the COPY's end; when the pipeline rolled back, the savepoint undoes what was sent. */
+  finish(committed: boolean): Promise<void>;
+  /** The pipeline failed: cancel the COPY (CopyFail), so the connection can roll back. */
+  abort(err: Error): Promise<void>;
+}
+
+async function streamNewRows(client: PoolClient, db: Db, seeded: Seeded, table: string): Promise<NewRowStream> {
+  await client.query('SAVEPOINT crm_stream');
+  const cols = columnsOf(db, table);
+  const idAt = cols.indexOf('id');
+  const copy = client.query(copyStreams.from(`COPY ${table} (${cols.join(', ')}) FROM STDIN`, { highWaterMark: 8 << 20 }));
+  const done = finished(copy);
+  done.catch(() => undefined); // awaited below; an early failure is reported at the next checkpoint
+  let failure: Error | undefined;
+  copy.on('error', (err) => (failure ??= err));
+  const select = db.sqlite.prepare(`SELECT ${cols.join(', ')} FROM ${table} WHERE id > ? ORDER BY id`).raw();
+  let sent = seeded.maxId.get(table)!;
+  const send = async () => {
+    if (failure) throw failure;
+    let chunk = '';
+    for (const row of select.iterate(sent) as IterableIterator<Value[]>) {
+      for (let i = 0; i < row.length; i++) chunk += (i ? '\t' : '') + copyValue(row[i]!);
+      chunk += '\n';
+      sent = Number(row[idAt]);
+    }
+    if (chunk && !copy.write(chunk)) await once(copy, 'drain');
+    // Let the socket take what is buffered while the pipeline goes on.
+    else await new Promise((resolve) => setImmediate(resolve));
+  };
+  return {
+    checkpoint: send,
+    async finish(committed) {
+      if (committed) await send();
+      copy.end();
+      await done;
+      if (failure) throw failure;
+      if (committed) seeded.streamed.set(table, sent);
+      else await client.query('ROLLBACK TO SAVEPOINT crm_stream');
+    },
+    async abort(err) {
+      copy.destroy(err);
+      await done.catch(() => undefined);
+    },
+  };
 }
 
 async function withScratch<T>(pg: PgDb, plan: SeedPlan, fn: (scratch: Scratch) => Promise<T>): Promise<T> {
@@ -127,7 +206,7 @@ async function withScratch<T>(pg: PgDb, plan: SeedPlan, fn: (scratch: Scratch) =
     const seeded = await seed(client, db, plan);
     trace('scratch file seeded');
     const scratchDb = db;
-    const result = await fn({ db: scratchDb, apply: () => applyChanges(client, scratchDb, seeded) });
+    const result = await fn({ db: scratchDb, apply: () => applyChanges(client, scratchDb, seeded), stream: (table) => streamNewRows(client, scratchDb, seeded, table) });
     await client.query('COMMIT');
     trace('commit');
     return result;
@@ -161,6 +240,8 @@ interface Seeded {
   maxId: Map<string, number>;
   /** The import runs copied (undo): the others in the scratch file are new. */
   runs: Set<number>;
+  /** The last id already sent to the server by a NewRowStream, per table (rows up to it are not new there). */
+  streamed: Map<string, number>;
 }
 
 /** What the scratch file needs: the runs an undo reverts; for an import, the tables it reads and its lookup texts. */
@@ -212,7 +293,7 @@ function pickWhere(table: string, plan: SeedPlan): string {
       return `external_id IN ${p} OR name_fold IN ${p} OR lower(domain) IN ${p}`;
     case 'contacts':
       // Other imports resolve contacts by folded full name (requesters, an activity's contact).
-      return `email_norm IN ${p} OR external_id IN ${p} OR first_name IN ${p} OR last_name IN ${p}` + (plan.entity !== 'contacts' || plan.nameMatch ? folded("first_name || ' ' || last_name") : '');
+      return `email_norm IN ${p} OR external_id IN ${p} OR first_name || chr(1) || last_name IN ${p}` + (plan.entity !== 'contacts' || plan.nameMatch ? folded("first_name || ' ' || last_name") : '');
     case 'deals':
       return `external_id IN ${p} OR title IN ${p}` + (plan.entity === 'activities' || plan.nameMatch ? folded('title') : '');
     case 'tickets':
@@ -321,7 +402,7 @@ async function seed(client: PoolClient, db: Db, plan: SeedPlan): Promise<Seeded>
       CREATE TEMP TRIGGER crm_deleted_${table} AFTER DELETE ON main.${table} BEGIN INSERT OR REPLACE INTO crm_changed (tbl, id, deleted) VALUES ('${table}', OLD.id, 1); END;
     `);
   }
-  return { maxId, runs: new Set(plan.runs) };
+  return { maxId, runs: new Set(plan.runs), streamed: new Map() };
 }
 
 /** COPY's text format: \N for NULL; backslash, tab, newline and carriage return escaped. */
@@ -363,11 +444,13 @@ async function stage(client: PoolClient, staging: string, table: string, cols: s
 async function applyChanges(client: PoolClient, db: Db, seeded: Seeded): Promise<Map<number, number>> {
   const sqlite = db.sqlite;
   const rowsOf = (sql: string, ...params: unknown[]) => sqlite.prepare(sql).raw().iterate(...params) as IterableIterator<Value[]>;
-  const changedIds = (table: string, deleted: 0 | 1) => (sqlite.prepare('SELECT id FROM crm_changed WHERE tbl = ? AND deleted = ? AND id <= ?').pluck().all(table, deleted, seeded.maxId.get(table) ?? 0) as number[]);
+  // Rows up to `onServer` are on the server (copied from it, or streamed there during the pipeline).
+  const onServer = (table: string) => seeded.streamed.get(table) ?? seeded.maxId.get(table) ?? 0;
+  const changedIds = (table: string, deleted: 0 | 1) => (sqlite.prepare('SELECT id FROM crm_changed WHERE tbl = ? AND deleted = ? AND id <= ?').pluck().all(table, deleted, onServer(table)) as number[]);
 
   for (const table of RECORD_TABLES) {
     const cols = columnsOf(db, table);
-    const max = seeded.maxId.get(table)!;
+    const max = onServer(table);
     // New rows, with the ids the pipeline gave them (consecutive after the largest: the run's id range).
     // Counted first (a rowid range: no scan): an empty staging table is two round trips for nothing.
     const added = sqlite.prepare(`SELECT count(*) FROM ${table} WHERE id > ?`).pluck().get(max) as number;
@@ -375,6 +458,8 @@ async function applyChanges(client: PoolClient, db: Db, seeded: Seeded): Promise
       // Straight into the table (COPY writes the identity values given): no staging table to fill and read again.
       await pipeline(Readable.from(copyChunks(rowsOf(`SELECT ${cols.join(', ')} FROM ${table} WHERE id > ? ORDER BY id`, max))), client.query(copyStreams.from(`COPY ${table} (${cols.join(', ')}) FROM STDIN`)));
       trace(`${table}: ${added} new rows by COPY`);
+    }
+    if (added || seeded.streamed.has(table)) {
       // The next id crm adds comes after them, as SQLite's rowid does.
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT max(id) FROM ${table}))`);
     }
