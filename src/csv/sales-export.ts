@@ -6,7 +6,7 @@
  */
 import type { Session } from '../domain/session.js';
 import { listOrders } from '../domain/orders.js';
-import { listProducts } from '../domain/products.js';
+import { formatPriceList, listProducts } from '../domain/products.js';
 import { Money } from '../domain/money.js';
 import { csvRecords } from './formula.js';
 import { jsonEscaped } from '../output/safe.js';
@@ -68,7 +68,7 @@ async function productRows(s: Session, all: boolean): Promise<Row[]> {
     name: p.name,
     description: p.description,
     unit: p.unit,
-    prices: p.prices.map((m) => `${m.amount} ${m.currency}`).join('; '),
+    prices: formatPriceList(p.prices),
     tax_rate: p.taxRate,
     warranty_months: p.warrantyMonths,
     active: p.active,

@@ -18,6 +18,7 @@ import * as m0018 from './0018_pg_search_and_notify.js';
 import * as m0019 from './0019_campaign_audience.js';
 import * as m0021 from './0021_purchase_indexes.js';
 import * as m0022 from './0022_leads.js';
+import * as m0026 from './0026_product_version.js';
 
 export interface Migration {
   version: number;
@@ -25,6 +26,6 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [m0001, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0018, m0019, m0021, m0022];
+export const migrations: Migration[] = [m0001, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0018, m0019, m0021, m0022, m0026];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

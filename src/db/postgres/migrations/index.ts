@@ -17,7 +17,8 @@ import * as m0018 from './0018_pg_search_and_notify.js';
 import * as m0019 from './0019_campaign_audience.js';
 import * as m0021 from './0021_purchase_indexes.js';
 import * as m0022 from './0022_leads.js';
+import * as m0026 from './0026_product_version.js';
 
-export const pgMigrations: Migration[] = [m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0018, m0019, m0021, m0022];
+export const pgMigrations: Migration[] = [m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0018, m0019, m0021, m0022, m0026];
 
 export const pgLatestVersion = pgMigrations[pgMigrations.length - 1]!.version;
