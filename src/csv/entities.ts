@@ -1268,6 +1268,8 @@ const products: EntitySpec = {
     return conv;
   },
   beforeUpdate(existing, conv) {
+    // The SKU is the key, found case-insensitively: "gizmo" in a file names GIZMO, it does not rename it.
+    if (String(existing.sku).toLowerCase() === String(conv.cols.sku).toLowerCase()) delete conv.cols.sku;
     // An archived product stays archived since the day it was archived.
     if (conv.extra.active === false && existing.archived_at) conv.cols.archived_at = existing.archived_at;
   },
