@@ -60,12 +60,13 @@ export function warrantyEndNumberSql(start: RawBuilder<unknown>, months: RawBuil
  */
 export function installedWarrantySql(): RawBuilder<number | null> {
   const end = warrantyEndNumberSql(sql`COALESCE(wo.fulfilled_on, wo.ordered_on)`, sql`wp.warranty_months`);
-  return sql<number | null>`(SELECT MAX(${end}) FROM document_lines wl
+  // CASE first: a ticket without a product (most of them) never runs the subquery.
+  return sql<number | null>`(CASE WHEN t.product IS NULL THEN NULL ELSE (SELECT MAX(${end}) FROM document_lines wl
     JOIN orders wo ON wl.document_kind = 'order' AND wo.id = wl.document_id
     JOIN products wp ON wp.id = wl.product_id
-    WHERE t.product IS NOT NULL AND wp.warranty_months IS NOT NULL AND wo.status <> 'cancelled'
+    WHERE wp.warranty_months IS NOT NULL AND wo.status <> 'cancelled'
       AND wo.company_id = COALESCE(t.company_id, (SELECT wc.company_id FROM contacts wc WHERE wc.id = t.contact_id))
-      AND (LOWER(wp.sku) = LOWER(TRIM(t.product)) OR crm_fold(wp.name) = crm_fold(t.product)))`;
+      AND (LOWER(wp.sku) = LOWER(TRIM(t.product)) OR crm_fold(wp.name) = crm_fold(t.product))) END)`;
 }
 
 /** A warranty end date: YYYY-MM-DD, or none / empty (null) to clear it; undefined when not given. */
