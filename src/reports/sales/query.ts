@@ -51,6 +51,22 @@ function sourceJoins(forOrders: boolean): Frag {
     : sql` LEFT JOIN contacts sc ON sc.id = d.contact_id LEFT JOIN companies sco ON sco.id = d.company_id`;
 }
 
+/** The group key, its label and the join they need, from the sale's owner, company, month bucket and source joins. */
+function groupTerms(by: Exclude<SalesBy, 'product'>, of: { owner: Frag; company: Frag; month: () => Frag; sourceJoin: Frag }): { key: Frag; label: Frag; join: Frag } {
+  switch (by) {
+    case 'owner':
+      return { key: of.owner, label: sql`u.handle`, join: sql` LEFT JOIN users u ON u.id = ${of.owner}` };
+    case 'team':
+      return { key: sql`u.team`, label: sql`u.team`, join: sql` LEFT JOIN users u ON u.id = ${of.owner}` };
+    case 'company':
+      return { key: of.company, label: sql`c.name`, join: sql` LEFT JOIN companies c ON c.id = ${of.company}` };
+    case 'source':
+      return { key: sql`LOWER(${SOURCE})`, label: SOURCE, join: of.sourceJoin };
+    case 'month':
+      return { key: of.month(), label: sql`NULL`, join: sql`` };
+  }
+}
+
 export async function salesByGroup(db: AnyDb, scope: ReportScope, by: SalesBy, w: SalesWindow): Promise<SalesRow[]> {
   const orders = await ordersByGroup(db, scope, by, w);
   const deals = await wonDealsByGroup(db, scope, by, w);
@@ -73,35 +89,7 @@ async function ordersByGroup(db: AnyDb, scope: ReportScope, by: SalesBy, w: Sale
       GROUP BY COALESCE(l.sku, ''), o.currency${fxDocumentGroupBy(scope, sql`l.net_minor`, sql`o.ordered_on`)}`;
     return (await q.execute(db.kysely)).rows;
   }
-  let key: Frag;
-  let label: Frag;
-  let join: Frag = sql``;
-  switch (by) {
-    case 'owner':
-      key = orderOwner;
-      label = sql`u.handle`;
-      join = sql` LEFT JOIN users u ON u.id = ${orderOwner}`;
-      break;
-    case 'team':
-      key = sql`u.team`;
-      label = sql`u.team`;
-      join = sql` LEFT JOIN users u ON u.id = ${orderOwner}`;
-      break;
-    case 'company':
-      key = sql`o.company_id`;
-      label = sql`c.name`;
-      join = sql` LEFT JOIN companies c ON c.id = o.company_id`;
-      break;
-    case 'source':
-      key = sql`LOWER(${SOURCE})`;
-      label = SOURCE;
-      join = sourceJoins(true);
-      break;
-    case 'month':
-      key = bucketCase('o.ordered_on', w.monthDays!);
-      label = sql`NULL`;
-      break;
-  }
+  const { key, label, join } = groupTerms(by as Exclude<SalesBy, 'product'>, { owner: orderOwner, company: sql`o.company_id`, month: () => bucketCase('o.ordered_on', w.monthDays!), sourceJoin: sourceJoins(true) });
   const q = sql<SalesRow>`
     SELECT ${key} AS "key", ${label} AS "label", o.currency AS "currency",
       COUNT(*) AS "orders", CAST(SUM(o.qty_milli) AS TEXT) AS "quantityMilli", CAST(SUM(o.subtotal_minor) AS TEXT) AS "amountMinor"${fxDocumentColumns(scope, sql`o.subtotal_minor`, sql`o.ordered_on`)}
@@ -145,35 +133,7 @@ async function wonDealsByGroup(db: AnyDb, scope: ReportScope, by: SalesBy, w: Sa
       GROUP BY x.sku, x.currency${scope.fx ? sql`, x.net_minor, x.won_at` : sql``}`;
     return (await q.execute(db.kysely)).rows;
   }
-  let key: Frag;
-  let label: Frag;
-  let join: Frag = sql``;
-  switch (by) {
-    case 'owner':
-      key = sql`d.owner_id`;
-      label = sql`u.handle`;
-      join = sql` LEFT JOIN users u ON u.id = d.owner_id`;
-      break;
-    case 'team':
-      key = sql`u.team`;
-      label = sql`u.team`;
-      join = sql` LEFT JOIN users u ON u.id = d.owner_id`;
-      break;
-    case 'company':
-      key = sql`d.company_id`;
-      label = sql`c.name`;
-      join = sql` LEFT JOIN companies c ON c.id = d.company_id`;
-      break;
-    case 'source':
-      key = sql`LOWER(${SOURCE})`;
-      label = SOURCE;
-      join = sourceJoins(false);
-      break;
-    case 'month':
-      key = bucketCase('d.won_at', w.monthStarts!);
-      label = sql`NULL`;
-      break;
-  }
+  const { key, label, join } = groupTerms(by as Exclude<SalesBy, 'product'>, { owner: sql`d.owner_id`, company: sql`d.company_id`, month: () => bucketCase('d.won_at', w.monthStarts!), sourceJoin: sourceJoins(false) });
   const q = sql<SalesRow>`
     SELECT ${key} AS "key", ${label} AS "label", d.currency AS "currency", COUNT(*) AS "deals",
       CAST(SUM(d.qty_milli) AS TEXT) AS "quantityMilli", CAST(SUM(d.amount_minor) AS TEXT) AS "amountMinor"${fx(sql`d.amount_minor`)}
