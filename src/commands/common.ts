@@ -9,6 +9,11 @@ export function collect(value: string, previous: string[] = []): string[] {
   return previous.concat(value.split(',').map((v) => v.trim()).filter(Boolean));
 }
 
+/** Repeatable, and never split on commas: "1,200.50 EUR" is one price, "fa,en" one value. */
+export function collectWhole(value: string, previous: string[] = []): string[] {
+  return previous.concat(value);
+}
+
 export function positiveInt(name: string) {
   return (value: string): number => {
     if (!/^\d+$/.test(value) || Number(value) <= 0) throw new UsageError(`${name} must be a positive whole number, not "${value}".`);

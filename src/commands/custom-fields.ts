@@ -4,10 +4,7 @@ import type { ListView } from '../output/columns.js';
 import { fieldDefinitions, formatFieldValue, type FieldEntity } from '../domain/custom-fields.js';
 import type { Session } from '../domain/session.js';
 
-/** Repeatable, and never split on commas: a multi field's value is "fa,en". */
-function collectWhole(value: string, previous: string[] = []): string[] {
-  return previous.concat(value);
-}
+import { collectWhole } from './common.js';
 
 export function setOption(cmd: Command): Command {
   return cmd.option('--set <name=value>', 'a custom field value, e.g. --set national_id=0012345679 (repeatable; name= clears it; crm field list)', collectWhole);

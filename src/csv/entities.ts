@@ -7,7 +7,8 @@ import { fold, phoneDigits } from '../db/fold.js';
 import { normalizeTag } from '../db/tags.js';
 import { LIFECYCLES, searchText } from '../domain/contacts.js';
 import { parseAmount as parseDealAmount, parseOverride } from '../domain/deals.js';
-import { isCurrencyCode } from '../domain/money.js';
+import { isCurrencyCode, Money } from '../domain/money.js';
+import { formatPriceList, parsePrice, parsePriceList, parseSku, productColumns, type ProductInput } from '../domain/products.js';
 import { customSearchText, parseFieldValue } from '../domain/custom-fields.js';
 import { handleFromName, normalizeHandle, ROLES, validateTimeZone } from '../domain/users.js';
 import { cleanText, normalizeEmail, normalizePhone, splitName } from '../domain/validate.js';
@@ -20,9 +21,9 @@ import type { ImportEnv, ImportOptions, Row } from './importer.js';
 import { headerKey, type FieldDef, type Mapping } from './mapping.js';
 import { RowError, type MappedRow } from './row.js';
 
-export type EntityName = 'contacts' | 'companies' | 'deals' | 'activities' | 'tickets' | 'users';
-export const ENTITY_NAMES: EntityName[] = ['contacts', 'companies', 'deals', 'activities', 'tickets', 'users'];
-export type MatchKey = 'email' | 'external-id' | 'name' | 'handle';
+export type EntityName = 'contacts' | 'companies' | 'deals' | 'activities' | 'tickets' | 'users' | 'products';
+export const ENTITY_NAMES: EntityName[] = ['contacts', 'companies', 'deals', 'activities', 'tickets', 'users', 'products'];
+export type MatchKey = 'email' | 'external-id' | 'name' | 'handle' | 'sku';
 
 export interface Converted {
   /** Columns compared with the stored record and written on create and update. */
@@ -41,6 +42,25 @@ export interface Converted {
    * create a record, but with --empty keep it may still update one it matches by key.
    */
   incomplete?: RowError;
+  /** The file has no column for that value at all (a price update by SKU): it may update a record under --empty clear too. */
+  incompleteByAbsence?: boolean;
+  /** The child set this row wants (ChildSet.wanted), once compared with the stored one. */
+  child?: string;
+}
+
+/**
+ * Rows of a child table replaced whole per record, as tags are (a product's price list): the
+ * importer compares the stored set with the one the row wants, writes it, and keeps the old one
+ * in the run so `crm import undo` restores it. A set travels as one canonical text.
+ */
+export interface ChildSet {
+  /** Its name in the changes, the audit entry and the undo record: "prices". */
+  field: string;
+  /** The stored set as canonical text ('' when empty). */
+  read(sqlite: ImportEnv['sqlite'], id: number): string;
+  /** The set the row wants, from the stored one ('' for a new record); undefined when the row says nothing about it. */
+  wanted(conv: Converted, stored: string): string | undefined;
+  write(sqlite: ImportEnv['sqlite'], id: number, canonical: string): void;
 }
 
 export interface EntitySpec {
@@ -81,6 +101,7 @@ export interface EntitySpec {
   fieldOfColumn?: Record<string, string>;
   /** The stored columns a field feeds, where they are not just the field's own name (--empty keep). */
   fieldColumns?: Record<string, string[]>;
+  childSet?: ChildSet;
 }
 
 const f = (name: string, ...aliases: string[]): FieldDef => ({ name, aliases: aliases.map(headerKey) });
@@ -1136,7 +1157,149 @@ const activities: EntitySpec = {
   },
 };
 
-export const ENTITIES: Record<EntityName, EntitySpec> = { contacts, companies, deals, activities, tickets, users };
+// ---------------------------------------------------------------- products
+
+/** "price_eur", "Price (USD)", "EUR price": a column holding one currency's price. */
+function priceColumnCurrency(key: string): string | undefined {
+  const m = /^price([a-z]{3})$/.exec(key) ?? /^([a-z]{3})price$/.exec(key);
+  return m && isCurrencyCode(m[1]!) ? m[1]!.toUpperCase() : undefined;
+}
+
+const ACTIVE_WORDS: Record<string, boolean> = { true: true, yes: true, y: true, '1': true, active: true, false: false, no: false, n: false, '0': false, inactive: false, archived: false };
+
+/**
+ * Products (crm product add): the SKU is the key (case-insensitive, as the commands find it);
+ * every value goes through the domain's own parser (parseSku, parsePrice, parseRate,
+ * parseWarranty), so a cell is accepted exactly when `crm product add` accepts the same text.
+ * Prices: a `prices` cell is the whole price list ("1200.00 EUR; 1300.00 USD", as `crm export
+ * products` writes it; currencies it leaves out are removed); a `price_eur` column sets that
+ * currency's price only ("1200" or "1200 EUR").
+ */
+const productPrices: ChildSet = {
+  field: 'prices',
+  read(sqlite, id) {
+    const rows = sqlite.prepare('SELECT currency, unit_price_minor FROM product_prices WHERE product_id = ? ORDER BY currency').all(id) as { currency: string; unit_price_minor: number }[];
+    return formatPriceList(rows.map((r) => new Money(BigInt(r.unit_price_minor), r.currency)));
+  },
+  wanted(conv, stored) {
+    const list = conv.extra.priceList as Map<string, Money> | undefined;
+    const cells = conv.extra.priceCells as Map<string, Money | null> | undefined;
+    if (list === undefined && cells === undefined) return undefined;
+    const set = list ? new Map(list) : parsePriceList(stored);
+    for (const [currency, m] of cells ?? []) {
+      if (m === null) set.delete(currency);
+      else set.set(currency, m);
+    }
+    return formatPriceList([...set.values()]);
+  },
+  write(sqlite, id, canonical) {
+    sqlite.prepare('DELETE FROM product_prices WHERE product_id = ?').run(id);
+    const ins = sqlite.prepare('INSERT INTO product_prices (product_id, currency, unit_price_minor) VALUES (?, ?, ?)');
+    for (const m of parsePriceList(canonical).values()) ins.run(id, m.currency, Number(m.minor));
+  },
+};
+
+const products: EntitySpec = {
+  name: 'products',
+  singular: 'product',
+  table: 'products',
+  auditEntity: 'product',
+  fields: [
+    f('sku', 'sku', 'product code', 'item code', 'code', 'part number', 'article number', 'product id'),
+    f('name', 'name', 'product name', 'product', 'item', 'item name', 'title'),
+    f('description', 'description', 'details'),
+    f('unit', 'unit', 'uom', 'unit of measure'),
+    f('prices', 'prices', 'price list', 'price'),
+    f('tax_rate', 'tax rate', 'tax', 'vat', 'vat rate', 'tax %'),
+    f('warranty_months', 'warranty months', 'warranty', 'warranty term'),
+    f('active', 'active', 'enabled', 'status'),
+  ],
+  customFields: false,
+  matchKeys: ['sku'],
+  defaultMatch: ['sku'],
+  // SKUs are ASCII (parseSku): lower() agrees with the key on both engines.
+  keySql: { sku: 'SELECT id FROM products WHERE lower(sku) = ?' },
+  keyField: { sku: 'sku' },
+  fieldOfColumn: { tax_rate_ppm: 'tax_rate', archived_at: 'active' },
+  fieldColumns: { tax_rate: ['tax_rate_ppm'], active: ['archived_at'] },
+  childSet: productPrices,
+  checkMapping(m) {
+    if (!m.fields.has('sku')) throw new UsageError('The file has no column for the SKU.', 'Map one: --map "Item Code=sku" (see --show-mapping).');
+  },
+  adjustMapping(keys) {
+    const m = new Map<number, string>();
+    keys.forEach((k, i) => {
+      const currency = priceColumnCurrency(k);
+      if (currency) m.set(i, `price_${currency.toLowerCase()}`);
+    });
+    return m;
+  },
+  convert(r: MappedRow, env: ImportEnv) {
+    const conv = baseConverted();
+    const c = conv.cols;
+    const skuText = r.get('sku');
+    if (skuText === null) r.fail('sku', 'a product needs a SKU');
+    const sku = domainCall(r, 'sku', () => parseSku(skuText));
+    c.sku = sku;
+    const field = (name: string, input: ProductInput) => domainCall(r, name, () => productColumns(input));
+    if (r.has('name')) {
+      const name = r.get('name');
+      if (name === null) conv.incomplete = incomplete(r, 'name', 'a product needs a name');
+      else Object.assign(c, field('name', { name }));
+    } else {
+      conv.incomplete = incomplete(r, 'sku', 'a new product needs a name (map a column with --map "Column=name")');
+      conv.incompleteByAbsence = true;
+    }
+    if (r.has('description')) c.description = cleanText(r.get('description'));
+    if (r.has('unit')) c.unit = cleanText(r.get('unit'));
+    if (r.has('tax_rate')) {
+      const tax = r.get('tax_rate');
+      c.tax_rate_ppm = tax === null ? 0 : (field('tax_rate', { tax }).tax_rate_ppm as number);
+    }
+    if (r.has('warranty_months')) c.warranty_months = field('warranty_months', { warranty: r.get('warranty_months') ?? '' }).warranty_months as number | null;
+    if (r.has('active')) {
+      const v = r.get('active');
+      const active = v === null ? true : ACTIVE_WORDS[v.toLowerCase()];
+      if (active === undefined) r.fail('active', 'must be true or false (yes/no, active/archived)');
+      conv.extra.active = active;
+      c.archived_at = active ? null : env.now;
+    }
+    if (r.has('prices')) {
+      const v = r.get('prices');
+      if (v !== null) conv.extra.priceList = domainCall(r, 'prices', () => parsePriceList(v));
+      else if (env.opts.empty === 'clear') conv.extra.priceList = new Map();
+    }
+    for (const name of r.mapping.fields.keys()) {
+      if (!name.startsWith('price_')) continue;
+      const currency = name.slice(6).toUpperCase();
+      const v = r.get(name);
+      let price: Money | null;
+      if (v === null) {
+        if (env.opts.empty !== 'clear') continue;
+        price = null;
+      } else {
+        price = domainCall(r, name, () => parsePrice(/[A-Za-z]{3}/.test(v) ? v : `${v} ${currency}`));
+        if (price.currency !== currency) r.fail(name, `is in ${price.currency}, but the column holds ${currency} prices`);
+      }
+      ((conv.extra.priceCells ??= new Map()) as Map<string, Money | null>).set(currency, price);
+    }
+    stamp(conv, env, null);
+    conv.keys = { sku: sku.toLowerCase() };
+    return conv;
+  },
+  beforeUpdate(existing, conv) {
+    // The SKU is the key, found case-insensitively: "gizmo" in a file names GIZMO, it does not rename it.
+    if (String(existing.sku).toLowerCase() === String(conv.cols.sku).toLowerCase()) delete conv.cols.sku;
+    // An archived product stays archived since the day it was archived.
+    if (conv.extra.active === false && existing.archived_at) conv.cols.archived_at = existing.archived_at;
+  },
+  afterInsert(env, id, conv) {
+    const prices = productPrices.wanted(conv, '');
+    if (prices) productPrices.write(env.sqlite, id, prices);
+  },
+};
+
+export const ENTITIES: Record<EntityName, EntitySpec> = { contacts, companies, deals, activities, tickets, users, products };
 
 export function entityByName(name: string): EntitySpec {
   const n = name.toLowerCase();

@@ -11,7 +11,10 @@ import { CompiledQuery } from 'kysely';
 import type { AnyDb, Engine } from '../db/engine.js';
 import { Money } from '../domain/money.js';
 import { formatFieldValue, type FieldDefinition } from '../domain/custom-fields.js';
-import type { EntityName } from './entities.js';
+import type { EntityName as ImportEntityName } from './entities.js';
+
+/** The entities exported here (products: ./sales-export.ts, with its price list). */
+type EntityName = Exclude<ImportEntityName, 'products'>;
 import { csvRecords } from './formula.js';
 import { jsonEscaped } from '../output/safe.js';
 

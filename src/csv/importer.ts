@@ -580,7 +580,7 @@ class Run {
     }
     const existing = env.stmt(`SELECT * FROM ${spec.table} WHERE id = ?`).get(found) as Row;
     if (env.opts.empty === 'keep') this.keepStored(row, conv, existing);
-    else if (conv.incomplete) throw conv.incomplete;
+    else if (conv.incomplete && !conv.incompleteByAbsence) throw conv.incomplete;
     spec.beforeUpdate?.(existing, conv);
     const changes = this.changedColumns(existing, conv);
     const earlier = this.rowOfCreated(found) ?? this.updatedRowOf.get(found);
@@ -774,6 +774,11 @@ class Run {
       const current = (this.env.stmt('SELECT tag FROM tags WHERE entity_type = ? AND entity_id = ? ORDER BY tag').all(this.spec.tagEntity, existing.id) as { tag: string }[]).map((t) => t.tag);
       if (current.join('\n') !== [...new Set(conv.tags)].sort().join('\n')) changes.push('tags');
     }
+    const child = this.spec.childSet;
+    if (child) {
+      conv.child = child.wanted(conv, child.read(this.env.sqlite, existing.id as number));
+      if (conv.child !== undefined && conv.child !== child.read(this.env.sqlite, existing.id as number)) changes.push(child.field);
+    }
     return changes;
   }
 
@@ -896,7 +901,8 @@ class Run {
   private update(id: number, existing: Row, conv: Converted, changes: string[]): void {
     const { spec, env } = this;
     const set: Row = {};
-    for (const c of changes) if (c !== 'tags' && c !== 'custom_fields') set[c] = conv.cols[c] ?? null;
+    const child = spec.childSet && changes.includes(spec.childSet.field) ? spec.childSet : undefined;
+    for (const c of changes) if (c !== 'tags' && c !== 'custom_fields' && c !== child?.field) set[c] = conv.cols[c] ?? null;
     if (changes.includes('custom_fields')) set.custom_fields = mergeCustom(existing.custom_fields as string | null, conv.custom);
     spec.derive?.(set, existing, conv);
     const before: Row = {};
@@ -906,19 +912,26 @@ class Run {
       beforeTags = (env.stmt('SELECT tag FROM tags WHERE entity_type = ? AND entity_id = ?').all(spec.tagEntity, id) as { tag: string }[]).map((t) => t.tag);
       this.setTags(id, conv.tags ?? []);
     }
+    let beforeChild: string | undefined;
+    if (child) {
+      beforeChild = child.read(env.sqlite, id);
+      child.write(env.sqlite, id, conv.child!);
+    }
     const events = spec.afterUpdate?.(env, id, existing, conv) ?? [];
     const cols = Object.keys(set);
     const version = Number(existing.version);
-    if (cols.length) {
-      const sql = `UPDATE ${spec.table} SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`;
+    // A changed child set (a product's prices) is a change of the record: its version moves too.
+    if (cols.length || child) {
+      const sql = `UPDATE ${spec.table} SET ${cols.map((c) => `${c} = ?, `).join('')}updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`;
       env.stmt(sql).run(...cols.map((c) => set[c] ?? null), spec.updatedAtFrom?.(conv) ?? env.now, id, version);
       before.updated_at = existing.updated_at ?? null;
     }
     const auditChanges: Record<string, [unknown, unknown]> = {};
     for (const c of cols) auditChanges[c] = [before[c], set[c]];
     if (beforeTags) auditChanges.tags = [beforeTags.sort(), [...new Set(conv.tags ?? [])].sort()];
+    if (child) auditChanges[child.field] = [beforeChild, conv.child];
     env.stmt('INSERT INTO audit_log (entity, entity_id, action, changes, actor, at) VALUES (?, ?, ?, ?, ?, ?)').run(spec.auditEntity, id, 'import', JSON.stringify(auditChanges), env.actor, env.now);
-    this.pendingUpdates.push({ id, before: { cols: before, version: cols.length ? version + 1 : version, tags: beforeTags, events } });
+    this.pendingUpdates.push({ id, before: { cols: before, version: cols.length || child ? version + 1 : version, tags: beforeTags, child: beforeChild, events } });
   }
 
   pendingUpdates: { id: number; before: unknown }[] = [];

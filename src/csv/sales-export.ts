@@ -7,7 +7,7 @@
 import type { Session } from '../domain/session.js';
 import { toLineRecord, totalsOf } from '../domain/document-lines.js';
 import type { TaxMode } from '../domain/pricing.js';
-import { listProducts } from '../domain/products.js';
+import { formatPriceList, listProducts } from '../domain/products.js';
 import { Money } from '../domain/money.js';
 import { camel, RecordWriter, streamOrdered, type ExportFormat, type OrderedQuery, type Sink } from './export.js';
 
@@ -104,7 +104,7 @@ async function productRows(s: Session, all: boolean): Promise<Row[]> {
     name: p.name,
     description: p.description,
     unit: p.unit,
-    prices: p.prices.map((m) => `${m.amount} ${m.currency}`).join('; '),
+    prices: formatPriceList(p.prices),
     tax_rate: p.taxRate,
     warranty_months: p.warrantyMonths,
     active: p.active,

@@ -7,6 +7,7 @@ import type { AnyDb } from '../db/engine.js';
 import { plural } from '../output/plural.js';
 import type { Session } from '../domain/session.js';
 import { ConflictError, NotFoundError, UserError } from '../errors.js';
+import { ENTITIES } from './entities.js';
 
 export interface ImportRunRecord {
   id: number;
@@ -62,6 +63,7 @@ const TAG_ENTITY: Record<string, string> = { contacts: 'contact', companies: 'co
 const EVENT_TABLES: Record<string, [string, string][]> = {
   deals: [['deal_stage_history', 'deal_id']],
   tickets: [['ticket_events', 'ticket_id']],
+  products: [['product_prices', 'product_id']],
 };
 
 interface Before {
@@ -69,6 +71,8 @@ interface Before {
   cols: Record<string, unknown>;
   version: number;
   tags?: string[];
+  /** The child set before the run (a product's prices: ChildSet in ./entities.ts). */
+  child?: string;
   events?: { table: string; id: number }[];
 }
 
@@ -113,8 +117,10 @@ export function undoImportRun(db: Db, s: Session, runId: number): UndoResult {
         sqlite.prepare('DELETE FROM tags WHERE entity_type = ? AND entity_id = ?').run(te, r.entity_id);
         for (const t of b.tags) sqlite.prepare('INSERT INTO tags (entity_type, entity_id, tag) VALUES (?, ?, ?)').run(te, r.entity_id, t);
       }
+      const spec = Object.values(ENTITIES).find((e) => e.table === b.table);
+      if (b.child !== undefined) spec?.childSet?.write(sqlite, r.entity_id, b.child);
       for (const e of b.events ?? []) sqlite.prepare(`DELETE FROM ${e.table} WHERE id = ?`).run(e.id);
-      sqlite.prepare('INSERT INTO audit_log (entity, entity_id, action, changes, actor, at) VALUES (?, ?, ?, ?, ?, ?)').run(TAG_ENTITY[b.table] ?? b.table, r.entity_id, 'import-undo', JSON.stringify({ run: [runId, null] }), s.actor, now);
+      sqlite.prepare('INSERT INTO audit_log (entity, entity_id, action, changes, actor, at) VALUES (?, ?, ?, ?, ?, ?)').run(TAG_ENTITY[b.table] ?? (b.table === 'products' ? 'product' : b.table), r.entity_id, 'import-undo', JSON.stringify({ run: [runId, null] }), s.actor, now);
       restored++;
     }
     // 2. Delete the records the run created: the main id range, then what it created on the side.

@@ -468,6 +468,8 @@ export interface ProductsTable {
   created_at: string;
   updated_at: string;
   archived_at: string | null;
+  /** Bumped by every change (edit, import); `crm import undo` checks it. */
+  version: Generated<number>;
 }
 
 export interface ProductPricesTable {

@@ -54,7 +54,8 @@ export function parseSku(text: string): string {
   return sku;
 }
 
-function parseWarranty(text: string): number | null {
+/** A warranty term: months ("24", "24 months"), years ("2y"), or none/empty (null). */
+export function parseWarranty(text: string): number | null {
   const t = text.trim().toLowerCase();
   if (t === '' || t === 'none') return null;
   const m = /^(\d{1,3})\s*(m|months?)?$/.exec(t) ?? null;
@@ -64,7 +65,8 @@ function parseWarranty(text: string): number | null {
   return Number(m[1]);
 }
 
-function parsePrice(text: string): Money {
+/** One price: an amount with its currency, never negative. */
+export function parsePrice(text: string): Money {
   const m = parseMoney(text);
   if (m.minor < 0n) throw new UserError(`A price cannot be negative: "${text}".`, undefined, 'invalid_amount');
   storableMinor(m.minor, m.currency, `The price "${text}"`);
@@ -101,7 +103,8 @@ export function toProductRecord(p: ProductRow, prices: Money[]): ProductRecord {
   };
 }
 
-function columnsOf(input: ProductInput): Record<string, unknown> {
+/** The products columns the given input sets, each checked (the one rule for commands and import). */
+export function productColumns(input: ProductInput): Record<string, unknown> {
   const cols: Record<string, unknown> = {};
   if (input.sku !== undefined) cols.sku = parseSku(input.sku);
   if (input.name !== undefined) {
@@ -116,7 +119,7 @@ function columnsOf(input: ProductInput): Record<string, unknown> {
   return cols;
 }
 
-function pricesByCurrency(texts: string[] = []): Map<string, Money> {
+export function pricesByCurrency(texts: string[] = []): Map<string, Money> {
   const out = new Map<string, Money>();
   for (const t of texts) {
     const m = parsePrice(t);
@@ -126,6 +129,19 @@ function pricesByCurrency(texts: string[] = []): Map<string, Money> {
   return out;
 }
 
+/**
+ * A price list in one cell (`crm import products`, `crm export products`): "1200.00 EUR; 1300.00 USD" —
+ * prices separated by ";" (a comma may be a thousands separator), each read like --price.
+ */
+export function parsePriceList(text: string): Map<string, Money> {
+  return pricesByCurrency(text.split(/[;\n]/).map((t) => t.trim()).filter(Boolean));
+}
+
+/** The price list as one cell: "1200.00 EUR; 1300.00 USD", by currency code. */
+export function formatPriceList(prices: Money[]): string {
+  return [...prices].sort((a, b) => a.currency.localeCompare(b.currency)).map((m) => `${m.amount} ${m.currency}`).join('; ');
+}
+
 /** SKUs are ASCII (parseSku), so lower() compares them alike on both engines. */
 async function findBySku(db: Trx, sku: string): Promise<ProductRow | undefined> {
   return db.selectFrom('products').selectAll().where(sql<string>`lower(sku)`, '=', sku.toLowerCase()).executeTakeFirst();
@@ -133,7 +149,7 @@ async function findBySku(db: Trx, sku: string): Promise<ProductRow | undefined> 
 
 export async function addProduct(s: Session, input: ProductInput & { sku: string; name: string }): Promise<ProductRecord> {
   await authorize(s, 'product.write');
-  const cols = columnsOf(input);
+  const cols = productColumns(input);
   const prices = pricesByCurrency(input.price);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
@@ -178,7 +194,7 @@ export async function listProducts(s: Session, opts: { all?: boolean } = {}): Pr
 
 export async function editProduct(s: Session, ref: string, input: ProductInput & { archive?: boolean; restore?: boolean }): Promise<ProductRecord> {
   await authorize(s, 'product.write');
-  const cols = columnsOf(input);
+  const cols = productColumns(input);
   const prices = pricesByCurrency(input.price);
   const remove = (input.removePrice ?? []).map((c) => c.trim().toUpperCase());
   const at = nowIso(s);
@@ -205,7 +221,7 @@ export async function editProduct(s: Session, ref: string, input: ProductInput &
       changes[`price_${m.currency}`] = [had?.amount ?? null, m.amount];
     }
     if (Object.keys(changes).length === 0) return toProductRecord(current, before);
-    const row = await trx.updateTable('products').set({ ...(cols as object), updated_at: at }).where('id', '=', current.id).returningAll().executeTakeFirstOrThrow();
+    const row = await trx.updateTable('products').set({ ...(cols as object), updated_at: at, version: sql<number>`version + 1` }).where('id', '=', current.id).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, { entity: 'product', entityId: current.id, action: input.archive ? 'archive' : input.restore ? 'restore' : 'update', changes, actor: s.actor, at });
     return toProductRecord(row, (await pricesOf(trx, [current.id])).get(current.id) ?? []);
   });

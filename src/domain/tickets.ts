@@ -25,7 +25,7 @@ import { CLOCK_EVENT_KINDS, slaOf, type SlaContext } from './ticket-sla.js';
 import { keepSlaDue, storeSlaDue } from './sla-due.js';
 import { currentUser, getUser } from './users.js';
 import { cleanText, fullName } from './validate.js';
-import { parseWarrantyDate, warrantyOf, type Warranty } from './warranty.js';
+import { dayNumber, dayOfNumber, installedWarrantySql, parseWarrantyDate, warrantyOf, type Warranty } from './warranty.js';
 import { updateIfVersion } from '../db/versioned.js';
 import { authorize } from './permissions.js';
 
@@ -110,6 +110,7 @@ type TicketRow = Ticket & {
   assignee_handle: string | null;
   policy_name: string | null;
   company_warranty: string | null;
+  product_warranty: number | string | null;
 };
 
 /** Linked names by scalar subqueries on the primary key, not joins: see contactQuery (domain/contacts.ts). */
@@ -125,6 +126,7 @@ function ticketQuery(db: Trx) {
       eb.selectFrom('users as u').select('u.handle').whereRef('u.id', '=', 't.assignee_id').as('assignee_handle'),
       eb.selectFrom('sla_policies as p').select('p.name').whereRef('p.id', '=', 't.sla_policy_id').as('policy_name'),
       eb.selectFrom('companies as co').select('co.warranty_until').whereRef('co.id', '=', 't.company_id').as('company_warranty'),
+      installedWarrantySql().as('product_warranty'),
     ]);
 }
 
@@ -144,7 +146,7 @@ function toRecord(r: TicketRow, tags: string[], sla: SlaResult | undefined, toda
     satisfaction: r.satisfaction,
     tags,
     warrantyUntil: r.warranty_until,
-    warranty: warrantyOf(r.warranty_until, r.company_warranty, today),
+    warranty: warrantyOf(r.warranty_until, r.company_warranty, today, r.product_warranty === null ? null : dayOfNumber(r.product_warranty)),
     policy: r.policy_name,
     externalId: r.external_id,
     customFields: r.custom_fields ? (JSON.parse(r.custom_fields) as Record<string, unknown>) : null,
@@ -695,16 +697,22 @@ export const ticketFilterSpec: FilterSpec = {
     { name: 'csat', aliases: ['satisfaction'], type: 'number', column: 't.satisfaction' },
     { name: 'product', type: 'text', column: 't.product' },
     { name: 'warranty', type: 'custom', compile: (eb, term, env) => {
-      // The ticket's own end date, else its company's (the simple form of warranty, issue #20).
-      const until = eb.fn.coalesce('t.warranty_until', eb.selectFrom('companies as wc').select('wc.warranty_until').whereRef('wc.id', '=', 't.company_id'));
+      // The ticket's own end date, else its customer's installed product, else its company's date (./warranty.ts).
+      const ticket = sql.ref('t.warranty_until');
+      const company = eb.selectFrom('companies as wc').select('wc.warranty_until').whereRef('wc.id', '=', 't.company_id');
+      const product = installedWarrantySql();
       const today = zonedDay(env.now.toISOString(), env.timeZone);
+      const todayN = dayNumber(today);
+      const none = sql<boolean>`(${ticket} IS NULL AND ${product} IS NULL AND (${company}) IS NULL)`;
+      const compare = (op: '<' | '>=') =>
+        sql<boolean>`(CASE WHEN ${ticket} IS NOT NULL THEN ${ticket} ${sql.raw(op)} ${today} WHEN ${product} IS NOT NULL THEN ${product} ${sql.raw(op)} ${todayN} ELSE (${company}) ${sql.raw(op)} ${today} END)`;
       return eb.or(term.values.map((v) => {
         switch (v.toLowerCase()) {
-          case 'expired': return eb(until, '<', today);
-          case 'active': case 'valid': case 'under': return eb(until, '>=', today);
-          case 'none': return eb(until, 'is', null);
-          case 'any': return eb(until, 'is not', null);
-          default: throw new UsageError(`Bad filter term "${term.token}".`, 'warranty is one of: expired, active, none, any (from the ticket\'s --warranty-until, else its company\'s). See: crm help filters', 'bad_filter');
+          case 'expired': return eb(compare('<'), '=', sql<boolean>`TRUE`);
+          case 'active': case 'valid': case 'under': return eb(compare('>='), '=', sql<boolean>`TRUE`);
+          case 'none': return eb(none, '=', sql<boolean>`TRUE`);
+          case 'any': return eb(none, '=', sql<boolean>`FALSE`);
+          default: throw new UsageError(`Bad filter term "${term.token}".`, 'warranty is one of: expired, active, none, any (from the ticket\'s --warranty-until, else its installed product, else its company\'s). See: crm help filters', 'bad_filter');
         }
       }));
     } },

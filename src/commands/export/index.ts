@@ -83,8 +83,8 @@ function resolveExportFormat(ctx: CliContext): ExportFormat {
 
 export function register(noun: Command, ctx: CliContext): void {
   noun
-    .description(`Export records as CSV, JSON or NDJSON: ${[...ENTITY_NAMES, ...SALES_EXPORTS].join(', ')}`)
-    .argument('<entity>', [...ENTITY_NAMES, ...SALES_EXPORTS].join(' | '))
+    .description(`Export records as CSV, JSON or NDJSON: ${[...new Set([...ENTITY_NAMES, ...SALES_EXPORTS])].join(', ')}`)
+    .argument('<entity>', [...new Set([...ENTITY_NAMES, ...SALES_EXPORTS])].join(' | '))
     .argument('[filter...]', 'filter terms, as in crm <noun> list: crm help filters')
     .option('--raw', 'write cells exactly as stored (no spreadsheet formula neutralisation)')
     .option('--excel', 'for Excel: UTF-8 BOM and CRLF line ends');
@@ -120,7 +120,7 @@ export function register(noun: Command, ctx: CliContext): void {
       }
       const fieldEntity = FIELD_ENTITY_OF[entity];
       const fields = fieldEntity ? await fieldDefinitions(db.kysely, fieldEntity) : [];
-      const count = await exportEntity(db, entity, { format, raw: Boolean(o.raw), excel: Boolean(o.excel), where, fields }, sink);
+      const count = await exportEntity(db, entity as Exclude<EntityName, 'products'>, { format, raw: Boolean(o.raw), excel: Boolean(o.excel), where, fields }, sink);
       if (outFile) info(ctx.io, `Exported ${count} ${entity} to ${outFile}`);
     } finally {
       if (fd !== undefined) closeSync(fd);

@@ -56,6 +56,7 @@ const EXAMPLES: Record<EntityName, string[]> = {
   contacts: ['crm import contacts google_contacts.csv', 'crm import contacts leads.csv --map "E-mail Address=email" --show-mapping', 'crm import contacts leads.csv --skip-invalid      # good rows in, bad rows to leads.rejects.csv', 'crm import contacts weekly.csv --empty clear --dry-run   # which stored fields its empty cells would clear'],
   tickets: ['crm import tickets customer_support_tickets.csv', 'crm import tickets incident_event_log.csv --date-format DMY --create-missing users'],
   activities: ['crm import activities weekly/*.csv --rep-column "Rep"'],
+  products: ['crm import products catalogue.csv --dry-run      # columns: sku,name,description,unit,prices,tax_rate,warranty_months,active', 'crm import products price-update.csv   # sku,price_eur,price_usd: sets those prices, keeps the others'],
 };
 
 function parseCreateMissing(values: string[] | undefined): Set<CreateMissing> {
@@ -211,6 +212,7 @@ async function runImport(ctx: CliContext, entity: EntityName, files: string[], o
   }
   const s = sessionOf(ctx);
   if (!opts.dryRun) await authorize(s, 'import.run'); // a dry run writes nothing: anyone may try one
+  if (!opts.dryRun && entity === 'products') await authorize(s, 'product.write'); // the catalogue's own permission too
   const results: FileResult[] = [];
   let failed: FileResult | undefined;
   for (const file of files) {
@@ -260,7 +262,7 @@ const runView: ListView<ImportRunRecord> = [
 ];
 
 export function register(noun: Command, ctx: CliContext): void {
-  noun.description('Import CSV files: contacts, companies, deals, activities, tickets, users');
+  noun.description('Import CSV files: contacts, companies, deals, activities, tickets, users, products');
   for (const entity of ENTITY_NAMES) {
     const cmd = noun
       .command(entity)

@@ -6,7 +6,7 @@ import { UsageError } from '../../errors.js';
 import { info } from '../../io.js';
 import type { ListView } from '../../output/columns.js';
 import { printChanged, printCreated, printList, printRecord } from '../../output/render.js';
-import { collect, examples } from '../common.js';
+import { collect, collectWhole, examples } from '../common.js';
 import { sessionOf } from '../session.js';
 
 const pricesText = (p: ProductRecord) => p.prices.map((m) => m.format()).join(', ');
@@ -41,7 +41,7 @@ function productOptions(cmd: Command): Command {
     .option('--name <name>', 'what customers read on a quote')
     .option('--description <text>', 'longer description')
     .option('--unit <unit>', 'unit of sale: piece, hour, licence, month…')
-    .option('--price <amount>', 'price per unit in one currency, e.g. "1200 EUR"; repeat for each currency', collect)
+    .option('--price <amount>', 'price per unit in one currency, e.g. "1200 EUR"; repeat for each currency', collectWhole)
     .option('--tax <rate>', 'tax rate, e.g. 19% or 8.875% (default 0%)')
     .option('--warranty <months>', 'warranty term in months (24) or years (2y)');
 }

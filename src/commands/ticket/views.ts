@@ -46,7 +46,7 @@ export const ticketFields: ListView<TicketDetail> = [
   { key: 'channel', label: 'Channel' },
   { key: 'category', label: 'Category' },
   { key: 'product', label: 'Product' },
-  { key: 'warranty', label: 'Warranty', get: (t) => (t.warranty ? `${t.warranty.state === 'active' ? 'under warranty until' : 'EXPIRED on'} ${t.warranty.until}${t.warranty.source === 'company' ? " (the company's)" : ''}` : null) },
+  { key: 'warranty', label: 'Warranty', get: (t) => (t.warranty ? `${t.warranty.state === 'active' ? 'under warranty until' : 'EXPIRED on'} ${t.warranty.until}${t.warranty.source === 'company' ? " (the company's)" : t.warranty.source === 'product' ? ` (installed ${t.product ?? 'product'}: order date + its warranty term)` : ''}` : null) },
   { key: 'tags', label: 'Tags', format: 'list' },
   { key: 'policy', label: 'SLA policy' },
   { key: 'nextDeadline', label: 'Next deadline', format: 'datetime' },

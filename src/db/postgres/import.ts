@@ -55,6 +55,7 @@ const RECORD_TABLES = [
   'calendars',
   'sla_policies',
   'field_definitions',
+  'products',
   'companies',
   'contacts',
   'deals',
@@ -64,8 +65,8 @@ const RECORD_TABLES = [
   'ticket_events',
 ] as const;
 
-/** Locked with the record tables: tags are replaced per record; the run tables are appended to. */
-const LOCKED = [...RECORD_TABLES, 'tags'];
+/** Locked with the record tables: tags and product prices are replaced per record; the run tables are appended to. */
+const LOCKED = [...RECORD_TABLES, 'tags', 'product_prices'];
 
 type Value = string | number | bigint | null;
 
@@ -267,6 +268,7 @@ const READS: Record<EntityName, readonly string[]> = {
   deals: ['deals', 'companies', 'contacts'],
   tickets: ['tickets', 'companies', 'contacts'],
   activities: ['activities', 'companies', 'contacts', 'deals'],
+  products: [],
 };
 
 const TAG_TYPES: Record<string, string> = { contacts: 'contact', companies: 'company', deals: 'deal', tickets: 'ticket' };
@@ -385,6 +387,7 @@ async function seed(client: PoolClient, db: Db, plan: SeedPlan): Promise<Seeded>
   }
   for (const [table, type] of Object.entries(TAG_TYPES)) await load('tags', `FROM tags WHERE entity_type = '${type}' AND entity_id IN (${ids.get(table)})`);
   await load('rules', 'FROM rules WHERE enabled = 1');
+  await load('product_prices', 'FROM product_prices');
   if (plan.runs.length) {
     await load('import_runs', 'FROM import_runs WHERE id = ANY($1)', [plan.runs]);
     await load('import_run_rows', 'FROM import_run_rows WHERE run_id = ANY($1)', [plan.runs]);
@@ -395,6 +398,9 @@ async function seed(client: PoolClient, db: Db, plan: SeedPlan): Promise<Seeded>
     CREATE TEMP TABLE crm_tagged (entity_type TEXT NOT NULL, entity_id INTEGER NOT NULL, PRIMARY KEY (entity_type, entity_id));
     CREATE TEMP TRIGGER crm_tag_added AFTER INSERT ON main.tags BEGIN INSERT OR IGNORE INTO crm_tagged VALUES (NEW.entity_type, NEW.entity_id); END;
     CREATE TEMP TRIGGER crm_tag_removed AFTER DELETE ON main.tags BEGIN INSERT OR IGNORE INTO crm_tagged VALUES (OLD.entity_type, OLD.entity_id); END;
+    CREATE TEMP TABLE crm_priced (product_id INTEGER PRIMARY KEY);
+    CREATE TEMP TRIGGER crm_price_added AFTER INSERT ON main.product_prices BEGIN INSERT OR IGNORE INTO crm_priced VALUES (NEW.product_id); END;
+    CREATE TEMP TRIGGER crm_price_removed AFTER DELETE ON main.product_prices BEGIN INSERT OR IGNORE INTO crm_priced VALUES (OLD.product_id); END;
   `);
   for (const table of [...RECORD_TABLES, 'import_runs']) {
     sqlite.exec(`
@@ -476,6 +482,13 @@ async function applyChanges(client: PoolClient, db: Db, seeded: Seeded): Promise
     await client.query('DELETE FROM tags t USING crm_tagged k WHERE t.entity_type = k.entity_type AND t.entity_id = k.entity_id');
     await stage(client, 'crm_new_tags', 'tags', ['entity_type', 'entity_id', 'tag'], rowsOf('SELECT t.entity_type, t.entity_id, t.tag FROM tags t JOIN crm_tagged k USING (entity_type, entity_id)'));
     await client.query('INSERT INTO tags (entity_type, entity_id, tag) SELECT entity_type, entity_id, tag FROM crm_new_tags');
+  }
+  // Prices, as tags: every product whose price list the pipeline touched gets exactly the scratch file's list.
+  if (sqlite.prepare('SELECT count(*) FROM crm_priced').pluck().get()) {
+    await stage(client, 'crm_priced', 'product_prices', ['product_id'], rowsOf('SELECT product_id FROM crm_priced'));
+    await client.query('DELETE FROM product_prices p USING crm_priced k WHERE p.product_id = k.product_id');
+    await stage(client, 'crm_new_prices', 'product_prices', ['product_id', 'currency', 'unit_price_minor'], rowsOf('SELECT p.product_id, p.currency, p.unit_price_minor FROM product_prices p JOIN crm_priced k USING (product_id)'));
+    await client.query('INSERT INTO product_prices (product_id, currency, unit_price_minor) SELECT product_id, currency, unit_price_minor FROM crm_new_prices');
   }
   // Deletions (undo), children first.
   for (const table of [...RECORD_TABLES].reverse()) {

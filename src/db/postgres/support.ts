@@ -199,6 +199,7 @@ export const POSTGRES_COMMANDS: ReadonlySet<string> = new Set([
   'import activities',
   'import tickets',
   'import users',
+  'import products',
   'import history',
   'import undo',
   'db vacuum',
