@@ -108,6 +108,11 @@ export function totalsOf(rows: LineRow[], currency: string, mode: TaxMode): Tota
   return { taxMode: mode, subtotal: m(t.subtotal), discount: m(t.discount), tax: m(t.tax), total: m(t.total), taxByRate: t.taxByRate.map((r) => ({ rate: formatRate(r.ratePpm), net: m(r.net), tax: m(r.tax) })) };
 }
 
+/** A stored document's lines and totals as records (quote, order and invoice records carry both). */
+export function linesAndTotals(rows: LineRow[], currency: string, mode: string): { lines: LineRecord[]; totals: TotalsRecord } {
+  return { lines: rows.map((r) => toLineRecord(r, currency)), totals: totalsOf(rows, currency, mode as TaxMode) };
+}
+
 /** Resolve a typed line against the catalogue, in the document's currency (inside the write transaction). */
 export async function resolveLine(trx: Trx, input: LineInput, currency: string): Promise<Omit<LineRow, 'id' | 'document_kind' | 'document_id' | 'position'>> {
   const product = await getProductRow(trx, input.product);

@@ -10,7 +10,7 @@ import type { InvoicesTable } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { NotFoundError, UserError } from '../errors.js';
 import { todayIn } from './board.js';
-import { copyLines, lineRowsByDocument, storeTotals, toLineRecord, totalsOf, type LineRecord, type TotalsRecord } from './document-lines.js';
+import { copyLines, lineRowsByDocument, linesAndTotals, storeTotals, type LineRecord, type TotalsRecord } from './document-lines.js';
 import { Money, parseMoney, storableMinor } from './money.js';
 import { getOrderRow } from './orders.js';
 import { authorize } from './permissions.js';
@@ -90,7 +90,6 @@ async function invoiceRecords(db: Trx, s: Session, scope: InvoiceScope): Promise
   for (const p of payments) paymentsOf.set(p.invoice_id, [...(paymentsOf.get(p.invoice_id) ?? []), p]);
   const today = todayIn(s.now(), s.timeZone);
   return rows.map((i) => {
-    const lineRows = lines.get(i.id) ?? [];
     const paidRows = paymentsOf.get(i.id) ?? [];
     const paid = paidRows.reduce((sum, p) => sum + BigInt(p.amount_minor), 0n);
     const total = BigInt(i.total_minor);
@@ -109,8 +108,7 @@ async function invoiceRecords(db: Trx, s: Session, scope: InvoiceScope): Promise
       total: m(total),
       paid: m(paid),
       outstanding: m(status === 'void' || total < paid ? 0n : total - paid),
-      lines: lineRows.map((r) => toLineRecord(r, i.currency)),
-      totals: totalsOf(lineRows, i.currency, i.tax_mode as TaxMode),
+      ...linesAndTotals(lines.get(i.id) ?? [], i.currency, i.tax_mode),
       payments: paidRows.map((p) => ({ id: p.id, amount: m(BigInt(p.amount_minor)), paidOn: p.paid_on, reference: p.reference })),
       notes: i.notes,
       createdAt: i.created_at,

@@ -9,7 +9,7 @@ import type { DealsTable, OrdersTable, QuotesTable } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { NotFoundError, UserError } from '../errors.js';
 import { todayIn } from './board.js';
-import { copyLines, lineRows, lineRowsByDocument, storeTotals, toLineRecord, totalsOf, type LineRecord, type TotalsRecord } from './document-lines.js';
+import { copyLines, lineRows, lineRowsByDocument, linesAndTotals, storeTotals, type LineRecord, type TotalsRecord } from './document-lines.js';
 import { authorize } from './permissions.js';
 import type { TaxMode } from './pricing.js';
 import { nextNumber, readSalesSettings } from './sales-settings.js';
@@ -72,7 +72,6 @@ async function orderRecords(db: Trx, scope: OrderScope): Promise<OrderRecord[]> 
   const invoicesOf = new Map<number, string[]>();
   for (const i of invoices) invoicesOf.set(i.order_id!, [...(invoicesOf.get(i.order_id!) ?? []), i.number]);
   return rows.map((o) => {
-    const lineRows = lines.get(o.id) ?? [];
     return {
       id: o.id,
       number: o.number,
@@ -87,8 +86,7 @@ async function orderRecords(db: Trx, scope: OrderScope): Promise<OrderRecord[]> 
       cancelledAt: o.cancelled_at,
       customerReference: o.customer_reference,
       notes: o.notes,
-      lines: lineRows.map((r) => toLineRecord(r, o.currency)),
-      totals: totalsOf(lineRows, o.currency, o.tax_mode as TaxMode),
+      ...linesAndTotals(lines.get(o.id) ?? [], o.currency, o.tax_mode),
       invoices: invoicesOf.get(o.id) ?? [],
       createdAt: o.created_at,
       updatedAt: o.updated_at,

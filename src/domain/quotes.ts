@@ -12,7 +12,7 @@ import { writeTransaction, type Trx } from '../db/transaction.js';
 import { NotFoundError, UserError } from '../errors.js';
 import { todayIn } from './board.js';
 import { getDealRow } from './deals.js';
-import { appendLine, copyLines, lineRows, lineRowsByDocument, removeLine, resolveLine, storeTotals, toLineRecord, totalsOf, type LineInput, type LineRecord, type TotalsRecord } from './document-lines.js';
+import { appendLine, copyLines, lineRows, lineRowsByDocument, linesAndTotals, removeLine, resolveLine, storeTotals, type LineInput, type LineRecord, type TotalsRecord } from './document-lines.js';
 import { authorize } from './permissions.js';
 import type { TaxMode } from './pricing.js';
 import { createOrderFrom, type OrderRecord } from './orders.js';
@@ -92,7 +92,6 @@ async function quoteRecords(db: Trx, s: Session, scope: QuoteScope): Promise<Quo
   ]);
   const today = todayIn(s.now(), s.timeZone);
   return rows.map((q) => {
-    const lineRows = lines.get(q.id) ?? [];
     return {
       id: q.id,
       number: q.number,
@@ -109,8 +108,7 @@ async function quoteRecords(db: Trx, s: Session, scope: QuoteScope): Promise<Quo
       sentAt: q.sent_at,
       decidedAt: q.decided_at,
       notes: q.notes,
-      lines: lineRows.map((r) => toLineRecord(r, q.currency)),
-      totals: totalsOf(lineRows, q.currency, q.tax_mode as TaxMode),
+      ...linesAndTotals(lines.get(q.id) ?? [], q.currency, q.tax_mode),
       order: q.order_number ?? null,
       createdAt: q.created_at,
       updatedAt: q.updated_at,

@@ -30,7 +30,7 @@ describe('crm product, deal line, quote, order, invoice', () => {
     expect((await crm(['quote', 'accept', 'Q-2026-0001'], { login: 'rita' })).stdout).toBe('SO-2026-0001\n');
     const inv = await crm(['invoice', 'create', '--order', 'SO-2026-0001'], { login: 'rita' });
     expect(inv.exitCode).toBe(1);
-    expect(inv.stderr).toContain('rita (rep) may not do this: it needs the permission invoice.write');
+    expect(inv.stderr).toContain('rita (rep) may not do this on order SO-2026-0001: it needs the permission invoice.write');
     expect((await crm(['invoice', 'create', '--order', 'SO-2026-0001'], { login: 'fin' })).stdout).toBe('INV-2026-0001\n');
     // 2 × 1200 = 2400 net, 10% tax = 240.
     expect((await crm(['invoice', 'pay', 'INV-2026-0001', '--json'], { login: 'fin' })).json()).toMatchObject({ status: 'paid', paid: { amount: '2640.00', currency: 'EUR' } });

@@ -2,6 +2,8 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
+import type { RawRow } from '../../csv/reader.js';
+import type { FxRateInput } from '../../domain/fx.js';
 import { info } from '../../io.js';
 import { emit, isJsonFormat, toJson } from '../../output/render.js';
 import { readStdinBytes } from '../body-file.js';
@@ -26,9 +28,9 @@ export async function run(ctx: CliContext, file: string, o: FxImportOptions = {}
     bytes: file === '-' ? await readStdinBytes(ctx) : undefined,
     pathHint: 'Give the path of a CSV file with the columns date,base,quote,rate (or - for standard input).',
   });
-  let inputs;
+  let inputs: FxRateInput[];
   try {
-    const rows = [];
+    const rows: RawRow[] = [];
     for (let r = reader.next(); r; r = reader.next()) rows.push(r);
     inputs = ratesFromTable(reader.header, rows);
   } finally {
