@@ -2,6 +2,7 @@
 import { MoneySum, type MoneyBag, type ReportModel } from '../model.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
 import type { SalesBy, SalesRow } from './query.js';
+import type { Dimension } from '../dimensions/index.js';
 
 export interface SalesGroupRow {
   group: string;
@@ -18,7 +19,7 @@ const GROUP_LABEL: Record<SalesBy, string> = { product: 'Product', owner: 'Owner
  * `rows`: counts and quantities (never converted); `amounts`: the same query's rows with the
  * amounts converted under --in (the same rows without it).
  */
-export function buildSales(rows: SalesRow[], amounts: SalesRow[], p: { scope: ReportScope; by: SalesBy; months?: string[]; startDay: string; endDay: string; asOfDay: string }): ReportModel {
+export function buildSales(rows: SalesRow[], amounts: SalesRow[], p: { scope: ReportScope; by: SalesBy; dimension?: Dimension; months?: string[]; startDay: string; endDay: string; asOfDay: string }): ReportModel {
   const groups = new Map<string, { name: string | null; orders: number; quantityMilli: bigint; amount: MoneySum }>();
   const nameOf = (r: SalesRow): string => {
     if (p.by === 'month') return p.months?.[Number(r.key)] ?? String(r.key);
@@ -57,7 +58,7 @@ export function buildSales(rows: SalesRow[], amounts: SalesRow[], p: { scope: Re
   const total = { group: 'Total', orders: totalOrders, quantity: Number(quantityMilli) / 1000, amount: amount.bag() };
   return {
     report: 'sales',
-    title: `Sales by ${p.by}`,
+    title: `Sales by ${p.dimension ? p.dimension.label.toLowerCase() : p.by}`,
     scope: scopeInfo(p.scope),
     summary: [
       { key: 'amount', label: 'Sales (net)', value: total.amount, format: 'money', ...(totalOrders === null ? {} : { detail: `${totalOrders} order${totalOrders === 1 ? '' : 's'}` }) },
@@ -67,7 +68,7 @@ export function buildSales(rows: SalesRow[], amounts: SalesRow[], p: { scope: Re
       {
         name: 'rows',
         columns: [
-          { key: 'group', label: GROUP_LABEL[p.by], minWidth: 8 },
+          { key: 'group', label: p.dimension?.label ?? GROUP_LABEL[p.by], minWidth: 8 },
           ...(p.by === 'product' ? [{ key: 'name', label: 'Name', minWidth: 8, priority: 6 }] : []),
           { key: 'orders', label: 'Orders', format: 'int' as const },
           { key: 'quantity', label: 'Quantity', format: 'number' as const },
@@ -85,7 +86,9 @@ export function buildSales(rows: SalesRow[], amounts: SalesRow[], p: { scope: Re
       p.scope.historical ? 'Cancelled orders are left out if they were cancelled at the as-of instant; orders created after it are left out.' : 'Cancelled orders are left out; open and fulfilled ones count.',
       'Amount = the net of the order lines (after discounts, before tax), summed per currency in minor units' + (p.scope.fx ? `; with --in, each order's net (by product: each line's net) is converted at its order date.` : '; currencies are never mixed.'),
       'Quantity = the sum of the line quantities (in each product\'s unit).',
-      p.by === 'product'
+      p.dimension
+        ? p.dimension.explain
+        : p.by === 'product'
         ? 'Grouped by the SKU of each order line ("(no SKU)" for a line without a product); Orders = the orders with that product, so the total leaves it out (one order can hold several products).'
         : p.by === 'owner'
           ? "Grouped by the owner of the order's deal (the order's own owner when it has no deal); \"(none)\" when neither has one."
@@ -94,6 +97,6 @@ export function buildSales(rows: SalesRow[], amounts: SalesRow[], p: { scope: Re
             : `Grouped by the month of the order date.`,
       describeScope(p.scope),
     ].join('\n'),
-    data: { groupBy: p.by, rows: out, total },
+    data: { groupBy: p.dimension?.spec ?? p.by, rows: out, total },
   };
 }

@@ -77,3 +77,32 @@ export async function salesByGroup(db: AnyDb, scope: ReportScope, by: SalesBy, w
     GROUP BY 1, 2, 3${fxDocumentGroupBy(scope, sql`o.subtotal_minor`, sql`o.ordered_on`)}`;
   return (await q.execute(db.kysely)).rows;
 }
+
+export interface SalesSubjectRow {
+  companyId: number | null;
+  contactId: number | null;
+  currency: string;
+  orders: number;
+  quantityMilli: string;
+  amountMinor: string;
+}
+
+/**
+ * The orders of the window per company and deal's primary contact: what a dimension
+ * (src/reports/dimensions: a field, a segment, an age band) groups them by.
+ */
+export async function salesBySubject(db: AnyDb, scope: ReportScope, w: SalesWindow): Promise<SalesSubjectRow[]> {
+  const where = sql`${orderLiveCondition(scope)} AND o.ordered_on >= ${w.startDay} AND o.ordered_on < ${w.endDay} AND o.ordered_on <= ${w.asOfDay}${orderOwnerCondition(scope)}`;
+  const q = sql<SalesSubjectRow>`
+    SELECT o.company_id AS "companyId", d.contact_id AS "contactId", o.currency AS "currency",
+      COUNT(*) AS "orders", CAST(SUM(o.qty_milli) AS TEXT) AS "quantityMilli", CAST(SUM(o.subtotal_minor) AS TEXT) AS "amountMinor"${fxDocumentColumns(scope, sql`o.subtotal_minor`, sql`o.ordered_on`)}
+    FROM (
+      SELECT o.id, o.deal_id, o.owner_id, o.company_id, o.currency, o.ordered_on, o.subtotal_minor, o.status, o.cancelled_at, o.created_at,
+        COALESCE((SELECT SUM(l.quantity_milli) FROM document_lines l WHERE l.document_kind = 'order' AND l.document_id = o.id), 0) AS qty_milli
+      FROM orders o
+    ) o
+    LEFT JOIN deals d ON d.id = o.deal_id
+    WHERE ${where}
+    GROUP BY o.company_id, d.contact_id, o.currency${fxDocumentGroupBy(scope, sql`o.subtotal_minor`, sql`o.ordered_on`)}`;
+  return (await q.execute(db.kysely)).rows;
+}
