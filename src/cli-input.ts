@@ -7,7 +7,8 @@
  *   value   dates, numbers, amounts, filters, periods: ASCII digits, Jalali dates read (or refused)
  *   search  words to find (crm contact find, kb search): ASCII digits (a phone typed in Persian
  *           digits finds the stored one), no date reading
- *   ref     a record named by id or by name: ASCII digits for an id ("۵" → 5), a name as typed
+ *   ref     a record named by id or by name: ASCII digits for an id ("۵" → 5, "company:۳" →
+ *           company:3), a name as typed
  *   set     --set name=value: a date-looking value is read as a date; any other as typed (the
  *           field's type parses digits itself, src/domain/custom-fields.ts)
  *   text    names, subjects, notes, bodies, reasons, addresses, search words…: exactly as typed
@@ -96,7 +97,7 @@ export class TypedArgs {
       case 'search':
         return value;
       case 'ref':
-        return /^\s*#?\d+\s*$/.test(value) ? value : this.original(value);
+        return /^\s*(?:[a-z]+:)?#?\d+\s*$/i.test(value) ? value : this.original(value);
       case 'set': {
         const eq = value.indexOf('=');
         const typed = this.original(value);

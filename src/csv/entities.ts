@@ -625,6 +625,8 @@ const deals: EntitySpec = {
     f('amount', 'amount', 'value', 'deal value', 'deal amount', 'close value', 'opportunity amount'),
     f('currency', 'currency', 'currency code', 'currency iso code', 'currencyisocode'),
     f('stage', 'stage', 'deal stage', 'stage name', 'stagename', 'pipeline stage', 'status'),
+    // Open / won / lost beside the stage (Pipedrive's "Deal - Status": a won deal keeps the stage it was won from).
+    f('outcome', 'outcome', 'deal outcome'),
     f('probability', 'probability', 'probability (%)', 'win probability'),
     f('expected_close', 'expected close', 'expected close date', 'close date', 'closedate'),
     f('owner', 'owner', 'deal owner', 'opportunity owner', 'owner id', 'ownerid', 'sales agent', 'sales rep', 'rep'),
@@ -651,6 +653,7 @@ const deals: EntitySpec = {
     contact: ['contact_id'],
     amount: ['amount_minor', 'currency'],
     stage: ['stage_id', 'pipeline_id', 'won_at', 'lost_at'],
+    outcome: ['stage_id', 'pipeline_id', 'won_at', 'lost_at'],
     closed: ['won_at', 'lost_at'],
     owner: ['owner_id'],
   },
@@ -688,7 +691,10 @@ const deals: EntitySpec = {
       }
     } else if (currency) c.currency = currency;
     let kind = 'open';
-    const s = r.get('stage');
+    // A won or lost outcome puts the deal in the Won or Lost stage whatever stage the file names.
+    const outcome = r.get('outcome')?.trim().toLowerCase() ?? null;
+    if (outcome !== null && !['open', 'won', 'lost', 'deleted'].includes(outcome)) r.fail('outcome', `"${r.get('outcome')}" is not open, won or lost`);
+    const s = outcome === 'won' ? 'Won' : outcome === 'lost' ? 'Lost' : r.get('stage');
     // An empty stage cell is no stage given (--empty keep): a new deal starts in the first stage.
     if (s === null && r.has('stage') && env.opts.empty === 'clear') r.fail('stage', 'a deal needs a stage');
     if (s !== null) {

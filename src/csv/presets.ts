@@ -103,7 +103,7 @@ export const PRESETS: Record<PresetName, ImportPreset> = {
     label: 'Zendesk',
     signatures: [['Requester email', 'Assignee'], ['Ticket ID', 'Requester'], ['Id', 'Requester email']],
     columns: {
-      tickets: { 'Id': 'external_id', 'Ticket ID': 'external_id', 'Summary': 'subject', 'Subject': 'subject', 'Status': 'status', 'Priority': 'priority', 'Requester': 'requester_name', 'Requester email': 'requester_email', 'Assignee': 'assignee', 'Requested': 'created', 'Created at': 'created', 'Updated': 'updated', 'Solved': 'solved', 'Organization': 'company', 'Via': 'channel', 'Ticket type': 'category', 'Tags': 'tags', 'Satisfaction Score': 'custom:zendesk_satisfaction' },
+      tickets: { 'Id': 'external_id', 'Ticket ID': 'external_id', 'Summary': 'subject', 'Subject': 'subject', 'Status': 'status', 'Priority': 'priority', 'Requester': 'requester_name', 'Requester email': 'requester_email', 'Assignee': 'assignee', 'Requested': 'created', 'Created at': 'created', 'Updated': 'updated', 'Solved': 'solved', 'Solved at': 'solved', 'Updated at': 'updated', 'Organization': 'company', 'Via': 'channel', 'Ticket type': 'category', 'Tags': 'tags', 'Satisfaction Score': 'custom:zendesk_satisfaction' },
     },
     values: {
       tickets: { status: { new: 'new', open: 'open', pending: 'pending', hold: 'on_hold', 'on hold': 'on_hold', solved: 'solved', closed: 'closed' }, priority: { low: 'low', normal: 'normal', high: 'high', urgent: 'urgent' } },
@@ -115,7 +115,7 @@ export const PRESETS: Record<PresetName, ImportPreset> = {
     columns: {
       contacts: { 'Contact ID': 'external_id', 'Lead ID': 'external_id', 'Contact Owner': 'owner', 'Lead Owner': 'owner', 'Account Name': 'company', 'Lead Source': 'source', 'Lead Status': 'lifecycle' },
       companies: { 'Account ID': 'external_id', 'Account Name': 'name', 'Account Owner': 'owner', 'Billing City': 'city', 'Billing Country': 'country', 'Website': 'website' },
-      deals: { 'Opportunity ID': 'external_id', 'Opportunity Name': 'title', 'Stage': 'stage', 'Opportunity Owner': 'owner', 'Account Name': 'company', 'Close Date': 'expected_close', 'Amount': 'amount', 'Lead Source': 'source' },
+      deals: { 'Opportunity ID': 'external_id', 'Opportunity Name': 'title', 'Stage': 'stage', 'Opportunity Owner': 'owner', 'Account Name': 'company', 'Close Date': 'expected_close', 'Amount': 'amount', 'Opportunity Currency': 'currency', 'Amount Currency': 'currency', 'Lead Source': 'source', 'Created Date': 'created', 'Probability (%)': 'probability' },
       tickets: { 'Case Number': 'external_id', 'Subject': 'subject', 'Description': 'description', 'Status': 'status', 'Priority': 'priority', 'Case Origin': 'channel', 'Case Owner': 'assignee', 'Contact Email': 'requester_email', 'Account Name': 'company', 'Date/Time Opened': 'created', 'Date/Time Closed': 'closed' },
     },
     values: {
@@ -130,7 +130,7 @@ export const PRESETS: Record<PresetName, ImportPreset> = {
     columns: {
       contacts: { 'Person - ID': 'external_id', 'Person - Name': 'name', 'Person - Email': 'email', 'Person - Phone': 'phone', 'Person - Organization': 'company', 'Person - Owner': 'owner', 'Person - Label': 'tags', 'Person - Person created': 'created' },
       companies: { 'Organization - ID': 'external_id', 'Organization - Name': 'name', 'Organization - Owner': 'owner', 'Organization - Address': 'address', 'Organization - Label': 'tags' },
-      deals: { 'Deal - ID': 'external_id', 'Deal - Title': 'title', 'Deal - Value': 'amount', 'Deal - Currency': 'currency', 'Deal - Stage': 'stage', 'Deal - Status': 'custom:pipedrive_status', 'Deal - Owner': 'owner', 'Deal - Organization': 'company', 'Deal - Contact person': 'contact', 'Deal - Expected close date': 'expected_close', 'Deal - Deal created': 'created', 'Deal - Lost reason': 'lost_reason', 'Deal - Won time': 'closed', 'Deal - Label': 'tags' },
+      deals: { 'Deal - ID': 'external_id', 'Deal - Title': 'title', 'Deal - Value': 'amount', 'Deal - Currency': 'currency', 'Deal - Stage': 'stage', 'Deal - Status': 'outcome', 'Deal - Owner': 'owner', 'Deal - Organization': 'company', 'Deal - Contact person': 'contact', 'Deal - Probability': 'probability', 'Deal - Expected close date': 'expected_close', 'Deal - Deal created': 'created', 'Deal - Lost reason': 'lost_reason', 'Deal - Won time': 'closed', 'Deal - Label': 'tags' },
     },
     values: {
       deals: { stage: { 'lead in': 'Prospecting', contacted: 'Qualification', 'demo scheduled': 'Qualification', 'proposal made': 'Quote', 'negotiations started': 'Negotiation' } },
@@ -142,7 +142,7 @@ export const PRESETS: Record<PresetName, ImportPreset> = {
     columns: {
       contacts: { 'Record Id': 'external_id', 'Contact Owner': 'owner', 'Lead Owner': 'owner', 'Account Name': 'company', 'Lead Source': 'source', 'Lead Status': 'lifecycle', 'Created Time': 'created' },
       companies: { 'Record Id': 'external_id', 'Account Name': 'name', 'Account Owner': 'owner', 'Created Time': 'created' },
-      deals: { 'Record Id': 'external_id', 'Deal Name': 'title', 'Deal Owner': 'owner', 'Stage': 'stage', 'Account Name': 'company', 'Closing Date': 'expected_close', 'Amount': 'amount', 'Lead Source': 'source', 'Created Time': 'created' },
+      deals: { 'Record Id': 'external_id', 'Deal Name': 'title', 'Deal Owner': 'owner', 'Stage': 'stage', 'Account Name': 'company', 'Closing Date': 'expected_close', 'Amount': 'amount', 'Currency': 'currency', 'Lead Source': 'source', 'Created Time': 'created', 'Probability (%)': 'probability' },
     },
     values: {
       contacts: { lifecycle: { 'not contacted': 'lead', 'attempted to contact': 'lead', 'contact in future': 'lead', contacted: 'prospect', 'pre-qualified': 'prospect', 'not qualified': 'inactive', 'junk lead': 'inactive', 'lost lead': 'inactive' } },
@@ -159,8 +159,15 @@ export function parsePresetName(text: string): PresetName | undefined {
 /** The product whose export this header is, by its signature columns; undefined when none fits. */
 export function detectPreset(header: string[]): PresetName | undefined {
   const keys = new Set(header.map(headerKey));
+  // Several products can fit one signature (HubSpot's "Record ID" + "Deal Name" is also Zoho's
+  // "Record Id" + "Deal Name"): of those that fit, the one that names most of the header wins.
+  let best: { name: PresetName; known: number } | undefined;
   for (const name of PRESET_NAMES) {
-    if (PRESETS[name].signatures.some((sig) => sig.every((col) => keys.has(headerKey(col))))) return name;
+    const preset = PRESETS[name];
+    if (!preset.signatures.some((sig) => sig.every((col) => keys.has(headerKey(col))))) continue;
+    const named = new Set(Object.values(preset.columns).flatMap((cols) => Object.keys(cols ?? {}).map(headerKey)));
+    const known = [...keys].filter((k) => named.has(k)).length;
+    if (!best || known > best.known) best = { name, known };
   }
-  return undefined;
+  return best?.name;
 }

@@ -50,23 +50,26 @@ function referenceSchema(): { plan: CopyTable[]; seeds: Map<string, unknown[][]>
     // Ordinary tables only: a virtual table (an FTS5 index such as kb_search) and its shadow
     // tables are derived data, rebuilt on the target after the copy (rebuildDerived).
     const names = (mem.sqlite.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' ORDER BY name").pluck().all() as string[]).filter((n) => !ENGINE_TABLES.test(n));
-    const info = new Map<string, { columns: string[]; key: string[]; fks: { from: string; table: string }[] }>();
+    const info = new Map<string, { columns: string[]; key: string[]; fks: { from: string; table: string }[]; notNull: Set<string> }>();
     for (const name of names) {
-      const cols = mem.sqlite.prepare(`PRAGMA table_xinfo(${quote(name)})`).all() as { name: string; pk: number; hidden: number }[];
+      const cols = mem.sqlite.prepare(`PRAGMA table_xinfo(${quote(name)})`).all() as { name: string; pk: number; hidden: number; notnull: number }[];
       const fks = mem.sqlite.prepare(`PRAGMA foreign_key_list(${quote(name)})`).all() as { from: string; table: string }[];
       const stored = cols.filter((c) => c.hidden === 0);
       const key = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
       if (key.length === 0) throw new Error(`db copy: table ${name} has no primary key to read it in order by`);
-      info.set(name, { columns: stored.map((c) => c.name), key, fks: fks.map((f) => ({ from: f.from, table: f.table })) });
+      info.set(name, { columns: stored.map((c) => c.name), key, fks: fks.map((f) => ({ from: f.from, table: f.table })), notNull: new Set(cols.filter((c) => c.notnull).map((c) => c.name)) });
     }
     // Foreign-key order: a table after the tables it references; in a cycle, the table with the
-    // fewest unmet references goes first and defers those columns.
+    // fewest unmet references goes first and defers those columns — one whose unmet references
+    // can all be NULL for a while (a NOT NULL link, e.g. contact_companies.contact_id, cannot).
     const plan: CopyTable[] = [];
     const placed = new Set<string>();
     while (placed.size < names.length) {
       const waiting = names.filter((n) => !placed.has(n));
       const unmet = (n: string) => info.get(n)!.fks.filter((f) => f.table !== n && !placed.has(f.table)).length;
-      const next = waiting.find((n) => unmet(n) === 0) ?? [...waiting].sort((a, b) => unmet(a) - unmet(b))[0]!;
+      const deferrable = (n: string) => info.get(n)!.fks.every((f) => f.table === n || placed.has(f.table) || !info.get(n)!.notNull.has(f.from));
+      const byUnmet = [...waiting].sort((a, b) => Number(deferrable(b)) - Number(deferrable(a)) || unmet(a) - unmet(b));
+      const next = waiting.find((n) => unmet(n) === 0) ?? byUnmet[0]!;
       const t = info.get(next)!;
       const deferred = [...new Set(t.fks.filter((f) => f.table === next || !placed.has(f.table)).map((f) => f.from))];
       plan.push({ name: next, columns: t.columns, key: t.key, deferred });

@@ -27,11 +27,13 @@ import { fullName } from './validate.js';
 import { authorize } from './permissions.js';
 
 /** Tables whose rows point at a contact: merge moves them from B to A. */
-const CONTACT_LINKS: { table: 'deals' | 'tickets' | 'activities' | 'psych_notes'; column: 'contact_id' }[] = [
+const CONTACT_LINKS: { table: 'deals' | 'tickets' | 'activities' | 'psych_notes' | 'contact_companies'; column: 'contact_id' }[] = [
   { table: 'deals', column: 'contact_id' },
   { table: 'tickets', column: 'contact_id' },
   { table: 'activities', column: 'contact_id' },
   { table: 'psych_notes', column: 'contact_id' },
+  // B's companies, current and past, become A's too (A's primary company stays A's).
+  { table: 'contact_companies', column: 'contact_id' },
 ];
 
 /** Columns A takes from B when A's is empty (notes and custom fields are combined instead). */
@@ -169,6 +171,8 @@ export async function mergeContacts(s: Session, refA: string, refB: string): Pro
     for (const col of MERGE_FILL) {
       if ((a[col] === null || a[col] === '') && b[col] !== null && b[col] !== '' && !(col === 'referred_by_id' && b[col] === a.id)) fill[col] = b[col];
     }
+    // A role is a role at a company: B's fills A's only for the company A gets or already has from B.
+    if (fill.company_role !== undefined && (fill.company_id ?? a.company_id) !== b.company_id) delete fill.company_role;
     // One referrer, a contact or a company: B's fills A's only when A has neither.
     if (a.referred_by_company_id !== null) delete fill.referred_by_id;
     else if (a.referred_by_id === null && fill.referred_by_id === undefined && b.referred_by_company_id !== null) fill.referred_by_company_id = b.referred_by_company_id;

@@ -116,7 +116,7 @@ export const LIST_KEYS: Keymap<ListAction> = [
   { action: 'last', keys: ['G', 'end'], description: 'last' },
 ];
 
-export type ContactsAction = ListAction | 'search' | 'open' | 'back' | 'log-call' | 'log-note' | 'add-task' | 'new' | 'edit';
+export type ContactsAction = ListAction | 'search' | 'open' | 'back' | 'log-call' | 'log-note' | 'add-task' | 'psych-note' | 'new' | 'edit';
 
 export const CONTACTS_KEYS: Keymap<ContactsAction> = [
   { action: 'search', keys: ['/'], description: 'search (type any script; ⏎ keeps, esc clears)', footer: true, short: 'search' },
@@ -125,6 +125,7 @@ export const CONTACTS_KEYS: Keymap<ContactsAction> = [
   { action: 'log-call', keys: ['c'], description: 'log a call with the contact', footer: true, short: 'call', needs: 'activity.write' },
   { action: 'log-note', keys: ['n'], description: 'add a note', footer: true, short: 'note', needs: 'activity.write' },
   { action: 'add-task', keys: ['t'], description: 'add a follow-up task (due: tomorrow, next friday 9am…)', footer: true, short: 'task', needs: 'activity.write' },
+  { action: 'psych-note', keys: ['p'], description: 'add a psychological note (how this person likes to be dealt with; shown first)', footer: true, short: 'psych' },
   { action: 'new', keys: ['+'], description: 'new contact', footer: true, short: 'new', needs: 'contact.write' },
   { action: 'edit', keys: ['e'], description: 'edit the contact: name, email, phone, company, title, lifecycle, owner', footer: true, short: 'edit', needs: 'contact.write' },
   ...LIST_KEYS,

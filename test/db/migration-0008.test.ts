@@ -80,7 +80,7 @@ describe('migration 0008: deals, deal roles and referrals by contact', () => {
         (db.sqlite.prepare(`PRAGMA foreign_key_list(${table})`).all() as { table: string; from: string }[]).filter((k) => k.table === 'contacts').map((k) => `${table}.${k.from}`),
       );
       // Every one has an index on the contact (the deletes below and the plans tests check the first ones).
-      expect(links.sort()).toEqual(['activities.contact_id', 'contacts.referred_by_id', 'deal_contacts.contact_id', 'deals.contact_id', 'mail_messages.contact_id', 'orders.contact_id', 'psych_notes.contact_id', 'quotes.contact_id', 'tickets.contact_id']);
+      expect(links.sort()).toEqual(['activities.contact_id', 'contact_companies.contact_id', 'contacts.referred_by_id', 'deal_contacts.contact_id', 'deals.contact_id', 'mail_messages.contact_id', 'orders.contact_id', 'psych_notes.contact_id', 'quotes.contact_id', 'tickets.contact_id']);
     } finally {
       db.close();
     }

@@ -54,3 +54,21 @@ describe('two-digit years in imports', () => {
     expect(parseDate('03/04/85', 'DMY', { centuryPivot: 90 })).toBe('2085-04-03');
   });
 });
+
+describe('command-line values by kind (src/cli-input.ts)', () => {
+  it('reads dates and numbers, keeps text and names as typed, turns ids into ASCII', async () => {
+    const { TypedArgs, argumentKind, optionKind } = await import('../../src/cli-input.js');
+    const typed = new TypedArgs();
+    const argv = typed.normalise(['Room ۱۲', '--close', '۱۴۰۵/۱۰/۱۵', '--name=Acme ۱۲', 'company:۳', '۵']);
+    expect(argv).toEqual(['Room 12', '--close', '1405/10/15', '--name=Acme 12', 'company:3', '5']);
+    expect(typed.read('Room 12', argumentKind('subject'), 'gregorian')).toBe('Room ۱۲');
+    expect(typed.read('Acme 12', optionKind('name'), 'gregorian')).toBe('Acme ۱۲');
+    expect(typed.read('1405/10/15', optionKind('close'), 'persian')).toBe('2027-01-05');
+    expect(() => typed.read('1405/10/15', optionKind('close'), 'gregorian')).toThrow('looks like a Jalali year');
+    expect(typed.read('1402/05/10 call back', argumentKind('subject'), 'gregorian')).toBe('1402/05/10 call back');
+    expect(typed.read('company:3', argumentKind('company'), 'gregorian')).toBe('company:3');
+    expect(typed.read('5', argumentKind('contact'), 'gregorian')).toBe('5');
+    expect(argumentKind('text', 'find')).toBe('search');
+    expect(argumentKind('text', 'reply')).toBe('text');
+  });
+});

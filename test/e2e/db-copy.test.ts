@@ -61,6 +61,8 @@ beforeAll(async () => {
   ok(source, ['fx', 'set', 'EUR', 'USD', '1.0832', '--date', '2026-11-30']);
   ok(source, ['contract', 'add', 'Maintenance 2027', '--company', '1', '--start', '2027-01-01', '--end', '2027-12-31', '--value', '12000 EUR']);
   ok(source, ['contact', 'note', '1', '--psych', 'Prefers short calls']);
+  ok(source, ['contact', 'link', '1', 'company:2', '--role', 'Buyer', '--unit', 'Procurement', '--from', '2025-01-01']);
+  ok(source, ['contact', 'edit', '3', '--referred-by', 'company:1']);
   ok(source, ['rule', 'add', 'greet', '--on', 'contact.created', '--notify', 'owner', '--title', 'New contact {{record}}', '--enable']);
   ok(source, ['contact', 'add', 'Rita Rule', '--email', 'rita.rule@example.com']);
   ok(source, ['automate', 'run']);

@@ -79,3 +79,23 @@ describe.each(ENGINES)('contact companies on %s', (engine) => {
     expect(json('contact', 'show', '1').companies).toHaveLength(2);
   });
 });
+
+describe.each(ENGINES)('contact merge keeps companies on %s', (engine) => {
+  const db = useEngineDb(engine, 'members-merge');
+  const crm = (...args: string[]) => crmOn(db.url, args);
+
+  it("moves B's memberships to A", () => {
+    expect(crm('db', 'migrate').code).toBe(0);
+    expect(crm('company', 'add', 'Acme Ltd').code).toBe(0);
+    expect(crm('company', 'add', 'Beta GmbH').code).toBe(0);
+    expect(crm('contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com', '--company', 'Acme Ltd').code).toBe(0);
+    expect(crm('contact', 'add', 'Sara R.', '--email', 'sara.r@example.com').code).toBe(0);
+    expect(crm('contact', 'link', '2', 'company:2', '--role', 'Advisor', '--unit', 'Board').code).toBe(0);
+    expect(crm('contact', 'merge', '1', '2', '--yes').code).toBe(0);
+    const shown = JSON.parse(crm('contact', 'show', '1', '--json').stdout);
+    expect(shown.companies.map((m: { name: string; role: string | null; unit: string | null; primary: boolean }) => [m.name, m.role, m.unit, m.primary])).toEqual([
+      ['Acme Ltd', null, null, true],
+      ['Beta GmbH', 'Advisor', 'Board', false],
+    ]);
+  });
+});

@@ -6,6 +6,51 @@ import { MoneySum, ratio, type MoneyBag, type ReportModel } from '../model.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
 import type { Period } from '../../domain/period.js';
 import type { CustomerRow, CustomerWindows } from './query.js';
+import type { Dimension } from '../dimensions/index.js';
+
+/** Customers of one group of a dimension (--by field:industry, segment:vip, age-band). */
+export interface CustomerDimensionRow {
+  group: string;
+  customers: number;
+  active: number;
+  new: number;
+  retained: number;
+  churned: number;
+  retention: number | null;
+  churn: number | null;
+  purchases: number;
+  lifetimeValue: MoneyBag;
+}
+
+/** The per-company rows summed per group: the same counts as the report's totals, per group. */
+export function customerGroups(rows: CustomerGroupRow[], groupOf: (companyId: number) => string): CustomerDimensionRow[] {
+  const groups = new Map<string, { rows: CustomerGroupRow[] }>();
+  for (const r of rows) {
+    const g = groupOf(r.companyId);
+    if (!groups.has(g)) groups.set(g, { rows: [] });
+    groups.get(g)!.rows.push(r);
+  }
+  return [...groups.entries()]
+    .map(([group, { rows: rs }]) => {
+      const count = (st: CustomerStatus) => rs.filter((r) => r.status === st).length;
+      const previousActive = count('retained') + count('churned');
+      const value = new MoneySum();
+      for (const r of rs) value.addBag(r.lifetimeValue);
+      return {
+        group,
+        customers: rs.length,
+        active: rs.filter((r) => r.purchasesInPeriod > 0).length,
+        new: count('new'),
+        retained: count('retained'),
+        churned: count('churned'),
+        retention: ratio(count('retained'), previousActive),
+        churn: ratio(count('churned'), previousActive),
+        purchases: rs.reduce((n, r) => n + r.purchases, 0),
+        lifetimeValue: value.bag(),
+      };
+    })
+    .sort((a, b) => (a.group.startsWith('(') ? 1 : 0) - (b.group.startsWith('(') ? 1 : 0) || b.customers - a.customers || a.group.localeCompare(b.group));
+}
 
 export type CustomerStatus = 'new' | 'retained' | 'returning' | 'churned' | 'inactive';
 
@@ -20,7 +65,7 @@ export interface CustomerGroupRow {
   status: CustomerStatus;
 }
 
-export function buildCustomers(rows: CustomerRow[], p: { scope: ReportScope; previous: Period; windows: CustomerWindows }): ReportModel {
+export function buildCustomers(rows: CustomerRow[], p: { scope: ReportScope; previous: Period; windows: CustomerWindows; dimension?: { dimension: Dimension; groupOf: (companyId: number) => string } }): ReportModel {
   const byCompany = new Map<number, { company: string; purchases: number; value: MoneySum; first: string; last: string; inPeriod: number; inPrevious: number }>();
   for (const r of rows) {
     const id = Number(r.companyId);
@@ -59,11 +104,12 @@ export function buildCustomers(rows: CustomerRow[], p: { scope: ReportScope; pre
     churn: ratio(churned, previousActive),
     lifetimeValue: lifetime.bag(),
   };
+  const groups = p.dimension ? customerGroups(out, p.dimension.groupOf) : undefined;
   const [prevStart, prevEnd] = p.windows.previous;
   const [, pEnd] = p.windows.period;
   return {
     report: 'customers',
-    title: 'Customers',
+    title: p.dimension ? `Customers by ${p.dimension.dimension.label.toLowerCase()}` : 'Customers',
     scope: scopeInfo(p.scope),
     summary: [
       { key: 'retention', label: 'Retention', value: totals.retention, format: 'percent', detail: `${retained} of ${previousActive} customers of ${p.previous.label} bought again` },
@@ -72,8 +118,28 @@ export function buildCustomers(rows: CustomerRow[], p: { scope: ReportScope; pre
       { key: 'lifetimeValue', label: 'Lifetime value', value: totals.lifetimeValue, format: 'money', detail: `${out.length} customer${out.length === 1 ? '' : 's'}` },
     ],
     tables: [
+      ...(groups && p.dimension
+        ? [
+            {
+              name: 'rows',
+              columns: [
+                { key: 'group', label: p.dimension.dimension.label, minWidth: 10 },
+                { key: 'customers', label: 'Customers', format: 'int' as const },
+                { key: 'active', label: 'Active', format: 'int' as const },
+                { key: 'new', label: 'New', format: 'int' as const, priority: 6 },
+                { key: 'retention', label: 'Retention', format: 'percent' as const },
+                { key: 'churn', label: 'Churn', format: 'percent' as const },
+                { key: 'purchases', label: 'Purchases', format: 'int' as const },
+                { key: 'lifetimeValue', label: 'Lifetime value', format: 'money' as const },
+              ],
+              rows: groups as unknown as Record<string, unknown>[],
+              chart: 'customers',
+              empty: 'No company has an order yet.',
+            },
+          ]
+        : []),
       {
-        name: 'rows',
+        name: groups ? 'companies' : 'rows',
         columns: [
           { key: 'company', label: 'Company', minWidth: 10 },
           { key: 'purchases', label: 'Purchases', format: 'int' },
@@ -97,8 +163,11 @@ export function buildCustomers(rows: CustomerRow[], p: { scope: ReportScope; pre
       'Status: retained = bought in the previous period and again in this one; churned = bought in the previous period, not in this one;',
       'new = first purchase ever in this period; returning = bought in this period, not in the previous one, but before it; inactive = none of these.',
       'Retention = retained ÷ customers who bought in the previous period; churn = churned ÷ the same (retention + churn = 100%). Nothing to divide by: —.',
+      ...(p.dimension ? [p.dimension.dimension.explain + ' Each group: the same counts over its customers.'] : []),
       describeScope(p.scope),
     ].join('\n'),
-    data: { previousPeriod: { label: p.previous.label, start: p.previous.start, end: p.previous.end }, rows: out, totals },
+    data: groups
+      ? { previousPeriod: { label: p.previous.label, start: p.previous.start, end: p.previous.end }, groupBy: p.dimension!.dimension.spec, rows: groups, companies: out, totals }
+      : { previousPeriod: { label: p.previous.label, start: p.previous.start, end: p.previous.end }, rows: out, totals },
   };
 }

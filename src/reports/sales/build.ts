@@ -5,6 +5,7 @@
 import { MoneySum, type MoneyBag, type ReportModel } from '../model.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
 import type { SalesBy, SalesRow } from './query.js';
+import type { Dimension } from '../dimensions/index.js';
 
 export interface SalesGroupRow {
   group: string;
@@ -34,7 +35,7 @@ const GROUPED_BY: Record<SalesBy, string> = {
  * `rows`: counts and quantities (never converted); `amounts`: the same query's rows with the
  * amounts converted under --in (the same rows without it).
  */
-export function buildSales(rows: SalesRow[], amounts: SalesRow[], p: { scope: ReportScope; by: SalesBy; months?: string[]; startDay: string; endDay: string; asOfDay: string }): ReportModel {
+export function buildSales(rows: SalesRow[], amounts: SalesRow[], p: { scope: ReportScope; by: SalesBy; dimension?: Dimension; months?: string[]; startDay: string; endDay: string; asOfDay: string }): ReportModel {
   const groups = new Map<string, { group: string; name: string | null; orders: number; deals: number; quantityMilli: bigint; amount: MoneySum }>();
   const nameOf = (r: SalesRow): string => {
     if (p.by === 'month') return p.months?.[Number(r.key)] ?? String(r.key);
@@ -84,7 +85,7 @@ export function buildSales(rows: SalesRow[], amounts: SalesRow[], p: { scope: Re
   const detail = totalOrders === null ? undefined : `${totalOrders} order${totalOrders === 1 ? '' : 's'}` + (totalDeals ? `, ${totalDeals} won deal${totalDeals === 1 ? '' : 's'} without an order` : '');
   return {
     report: 'sales',
-    title: `Sales by ${p.by}`,
+    title: `Sales by ${p.dimension ? p.dimension.label.toLowerCase() : p.by}`,
     scope: scopeInfo(p.scope),
     summary: [
       { key: 'amount', label: 'Sales (net)', value: total.amount, format: 'money', ...(detail === undefined ? {} : { detail }) },
@@ -94,7 +95,7 @@ export function buildSales(rows: SalesRow[], amounts: SalesRow[], p: { scope: Re
       {
         name: 'rows',
         columns: [
-          { key: 'group', label: GROUP_LABEL[p.by], minWidth: 8 },
+          { key: 'group', label: p.dimension?.label ?? GROUP_LABEL[p.by], minWidth: 8 },
           ...(p.by === 'product' ? [{ key: 'name', label: 'Name', minWidth: 8, priority: 6 }] : []),
           { key: 'orders', label: 'Orders', format: 'int' as const },
           { key: 'deals', label: 'Won deals', format: 'int' as const, priority: 4 },
@@ -115,9 +116,9 @@ export function buildSales(rows: SalesRow[], amounts: SalesRow[], p: { scope: Re
       'Amount = the net of the order lines (after discounts, before tax), and a won deal\'s amount (the net total of its lines when it has lines), summed per currency in minor units' +
         (p.scope.fx ? `; with --in, each order's net (by product: each line's net) is converted at its order date, each won deal at the day it was won.` : '; currencies are never mixed.'),
       "Quantity = the sum of the line quantities (in each product's unit); a won deal without lines adds none.",
-      GROUPED_BY[p.by],
+      p.dimension ? p.dimension.explain : GROUPED_BY[p.by],
       describeScope(p.scope),
     ].join('\n'),
-    data: { groupBy: p.by, rows: out, total },
+    data: { groupBy: p.dimension?.spec ?? p.by, rows: out, total },
   };
 }

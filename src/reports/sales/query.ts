@@ -110,11 +110,25 @@ async function ordersByGroup(db: AnyDb, scope: ReportScope, by: SalesBy, w: Sale
  * deal's amount — the total of its lines when it has lines — converted under --in at the day
  * it was won.
  */
-async function wonDealsByGroup(db: AnyDb, scope: ReportScope, by: SalesBy, w: SalesWindow): Promise<Omit<SalesRow, 'orders'>[]> {
+function wonDealsWhere(scope: ReportScope): Frag {
   const justAfter = new Date(Date.parse(scope.asOf) + 1).toISOString();
   const end = scope.period.end < justAfter ? scope.period.end : justAfter;
   const ordered = scope.historical ? sql`o2.deal_id = d.id AND o2.created_at <= ${scope.asOf}` : sql`o2.deal_id = d.id`;
-  const where = sql`${within('d.won_at', scope.period.start, end)} AND ${dealExistsCondition('d', scope)} AND NOT EXISTS (SELECT 1 FROM orders o2 WHERE ${ordered})${ownerCondition('d.owner_id', scope)}`;
+  return sql`${within('d.won_at', scope.period.start, end)} AND ${dealExistsCondition('d', scope)} AND NOT EXISTS (SELECT 1 FROM orders o2 WHERE ${ordered})${ownerCondition('d.owner_id', scope)}`;
+}
+
+/** The won deals' rows (each with its quantity from its lines), for a grouping query to read as `d`. */
+function wonDealsFrom(where: Frag): Frag {
+  return sql`(
+      SELECT d.id, d.owner_id, d.company_id, d.contact_id, d.source, d.currency, d.won_at, d.amount_minor,
+        COALESCE((SELECT SUM(l.quantity_milli) FROM document_lines l WHERE l.document_kind = 'deal' AND l.document_id = d.id), 0) AS qty_milli
+      FROM deals d
+      WHERE ${where}
+    ) d`;
+}
+
+async function wonDealsByGroup(db: AnyDb, scope: ReportScope, by: SalesBy, w: SalesWindow): Promise<Omit<SalesRow, 'orders'>[]> {
+  const where = wonDealsWhere(scope);
   const fx = (amount: Frag): Frag => (scope.fx ? sql`, ${amount} AS "fxMinor", d.won_at AS "fxWonAt"` : sql``);
   const fxGroup = (amount: Frag): Frag => (scope.fx ? sql`, ${amount}, d.won_at` : sql``);
   if (by === 'product') {
@@ -137,12 +151,45 @@ async function wonDealsByGroup(db: AnyDb, scope: ReportScope, by: SalesBy, w: Sa
   const q = sql<SalesRow>`
     SELECT ${key} AS "key", ${label} AS "label", d.currency AS "currency", COUNT(*) AS "deals",
       CAST(SUM(d.qty_milli) AS TEXT) AS "quantityMilli", CAST(SUM(d.amount_minor) AS TEXT) AS "amountMinor"${fx(sql`d.amount_minor`)}
-    FROM (
-      SELECT d.id, d.owner_id, d.company_id, d.contact_id, d.source, d.currency, d.won_at, d.amount_minor,
-        COALESCE((SELECT SUM(l.quantity_milli) FROM document_lines l WHERE l.document_kind = 'deal' AND l.document_id = d.id), 0) AS qty_milli
-      FROM deals d
-      WHERE ${where}
-    ) d${join}
+    FROM ${wonDealsFrom(where)}${join}
     GROUP BY 1, 2, 3${fxGroup(sql`d.amount_minor`)}`;
   return (await q.execute(db.kysely)).rows;
+}
+
+export interface SalesSubjectRow {
+  companyId: number | null;
+  contactId: number | null;
+  currency: string;
+  orders: number;
+  /** Won deals without an order (the same rule as salesByGroup). */
+  deals: number;
+  quantityMilli: string;
+  amountMinor: string;
+}
+
+/**
+ * The orders and won deals without an order of the window per company and (deal's) primary
+ * contact: what a dimension (src/reports/dimensions: a field, a segment, an age band) groups them by.
+ */
+export async function salesBySubject(db: AnyDb, scope: ReportScope, w: SalesWindow): Promise<SalesSubjectRow[]> {
+  const where = sql`${orderLiveCondition(scope)} AND o.ordered_on >= ${w.startDay} AND o.ordered_on < ${w.endDay} AND o.ordered_on <= ${w.asOfDay}${orderOwnerCondition(scope)}`;
+  const q = sql<Omit<SalesSubjectRow, 'deals'>>`
+    SELECT o.company_id AS "companyId", d.contact_id AS "contactId", o.currency AS "currency",
+      COUNT(*) AS "orders", CAST(SUM(o.qty_milli) AS TEXT) AS "quantityMilli", CAST(SUM(o.subtotal_minor) AS TEXT) AS "amountMinor"${fxDocumentColumns(scope, sql`o.subtotal_minor`, sql`o.ordered_on`)}
+    FROM (
+      SELECT o.id, o.deal_id, o.owner_id, o.company_id, o.currency, o.ordered_on, o.subtotal_minor, o.status, o.cancelled_at, o.created_at,
+        COALESCE((SELECT SUM(l.quantity_milli) FROM document_lines l WHERE l.document_kind = 'order' AND l.document_id = o.id), 0) AS qty_milli
+      FROM orders o
+    ) o
+    LEFT JOIN deals d ON d.id = o.deal_id
+    WHERE ${where}
+    GROUP BY o.company_id, d.contact_id, o.currency${fxDocumentGroupBy(scope, sql`o.subtotal_minor`, sql`o.ordered_on`)}`;
+  const won = sql<Omit<SalesSubjectRow, 'orders'>>`
+    SELECT d.company_id AS "companyId", d.contact_id AS "contactId", d.currency AS "currency", COUNT(*) AS "deals",
+      CAST(SUM(d.qty_milli) AS TEXT) AS "quantityMilli", CAST(SUM(d.amount_minor) AS TEXT) AS "amountMinor"${scope.fx ? sql`, d.amount_minor AS "fxMinor", d.won_at AS "fxWonAt"` : sql``}
+    FROM ${wonDealsFrom(wonDealsWhere(scope))}
+    GROUP BY d.company_id, d.contact_id, d.currency${scope.fx ? sql`, d.amount_minor, d.won_at` : sql``}`;
+  const orders = (await q.execute(db.kysely)).rows;
+  const deals = (await won.execute(db.kysely)).rows;
+  return [...orders.map((r) => ({ ...r, deals: 0 })), ...deals.map((r) => ({ ...r, orders: 0 }))];
 }

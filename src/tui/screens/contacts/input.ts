@@ -57,6 +57,8 @@ export function contactsKeyToEvent(state: ContactsState, input: string, key: Key
       return { type: 'prompt-start', kind: 'note' };
     case 'add-task':
       return { type: 'prompt-start', kind: 'task' };
+    case 'psych-note':
+      return { type: 'prompt-start', kind: 'psych' };
     case 'new':
       return { type: 'new-contact' };
     case 'edit': {

@@ -4,6 +4,7 @@ import { addTask, logActivity } from '../../../domain/activities.js';
 import { contactStanding, type ContactStanding } from '../../../domain/contact-standing.js';
 import { listContacts, showContact, type ContactRecord } from '../../../domain/contacts.js';
 import { timelineFor, type TimelineEntry } from '../../../domain/timeline.js';
+import { addPsychNote, psychNotesOf, type PsychNoteRecord } from '../../../domain/psych-notes.js';
 import { useReducerRef } from '../../use-reducer-ref.js';
 import { errorText, type ScreenProps } from '../types.js';
 import { useContactsInput, type ContactsForm } from './input.js';
@@ -28,7 +29,7 @@ export function archivedContactNotice(done: string, contact: ContactTarget, stan
 
 export function ContactsScreen({ session, theme, width, height, active, dataVersion, now, setStatus, changed, openForm, request }: ScreenProps) {
   const [state, dispatch, ref] = useReducerRef(contactsReducer, initialContactsState);
-  const [detail, setDetail] = useState<{ contact: ContactRecord; timeline: TimelineEntry[] } | null>(null);
+  const [detail, setDetail] = useState<{ contact: ContactRecord; timeline: TimelineEntry[]; psychNotes: PsychNoteRecord[] } | null>(null);
 
   const submit = useCallback(
     (kind: ContactPromptKind, values: Record<string, string>, contact: ContactTarget) => {
@@ -36,7 +37,9 @@ export function ContactsScreen({ session, theme, width, height, active, dataVers
       const contactId = contact.id;
       const ref = `contact:${contactId}`;
       const done =
-        kind === 'task'
+        kind === 'psych'
+          ? addPsychNote(session, String(contactId), values.body ?? '').then((n) => `Added psychological note #${n.id}.`)
+          : kind === 'task'
           ? addTask(session, { title: values.title, due: values.due, links: { contact: String(contactId) } }).then((r) => `Added task #${r.task.id} "${r.task.subject}"${r.task.dueAt ? ` due ${r.due?.display ?? r.task.dueAt}` : ''}.`)
           : logActivity(session, { kind, ref, subject: values.subject!, next: kind === 'call' && values.next ? values.next : undefined }).then(
               (r) => `Logged ${kind} #${r.activity.id}${r.task ? `, follow-up task #${r.task.id}` : ''}.`,
@@ -93,10 +96,10 @@ export function ContactsScreen({ session, theme, width, height, active, dataVers
     }
     let current = true;
     const id = openId;
-    Promise.all([showContact(session, String(id)), timelineFor(session, { contactId: id }, { limit: CONTACT_TIMELINE_LIMIT })])
-      .then(([contact, timeline]) => {
+    Promise.all([showContact(session, String(id)), timelineFor(session, { contactId: id }, { limit: CONTACT_TIMELINE_LIMIT }), psychNotesOf(session.db, id)])
+      .then(([contact, timeline, psychNotes]) => {
         if (!current) return;
-        setDetail({ contact, timeline });
+        setDetail({ contact, timeline, psychNotes });
         // Forms opened from the detail name the contact as the detail now shows it.
         dispatch({ type: 'detail', contact: contactTarget(contact) });
       })

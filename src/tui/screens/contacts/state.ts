@@ -4,7 +4,7 @@ import type { ListAction } from '../../keymap.js';
 import { clampPosition, moveInList } from '../../list.js';
 import { openPrompt, type PromptState } from '../../prompt.js';
 
-export type ContactPromptKind = 'call' | 'note' | 'task';
+export type ContactPromptKind = 'call' | 'note' | 'task' | 'psych';
 
 /**
  * A contact as the screen showed it (in the list or the open detail). A form remembers the one it
@@ -128,6 +128,8 @@ export function contactPrompt(kind: ContactPromptKind, name: string): PromptStat
       ]);
     case 'note':
       return openPrompt(kind, `Note on ${name}`, [{ name: 'subject', label: 'Note' }]);
+    case 'psych':
+      return openPrompt(kind, `Psychological note on ${name}`, [{ name: 'body', label: 'How to deal with them' }]);
     case 'task':
       return openPrompt(kind, `Follow-up task for ${name}`, [
         { name: 'title', label: 'Task' },

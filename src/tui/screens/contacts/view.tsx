@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import type { ContactRecord } from '../../../domain/contacts.js';
 import type { TimelineEntry } from '../../../domain/timeline.js';
+import type { PsychNoteRecord } from '../../../domain/psych-notes.js';
 import { formatLocalDateTime } from '../../../output/format.js';
 import { Footer, LoadingPane, PromptScreen, TextField } from '../../components.js';
 import { CONTACTS_KEYS } from '../../keymap.js';
@@ -12,7 +13,7 @@ import type { ContactsState } from './state.js';
 
 export interface ContactsViewProps {
   state: ContactsState;
-  detail: { contact: ContactRecord; timeline: TimelineEntry[] } | null;
+  detail: { contact: ContactRecord; timeline: TimelineEntry[]; psychNotes?: PsychNoteRecord[] } | null;
   theme: Theme;
   width: number;
   height: number;
@@ -88,7 +89,11 @@ function timelineLine(e: TimelineEntry, width: number, timeZone?: string): strin
 function ContactDetail({ detail, theme, width, height, timeZone, now }: { detail: ContactsViewProps['detail']; theme: Theme; width: number; height: number; timeZone?: string; now: Date }) {
   if (!detail) return <LoadingPane theme={theme} width={width} height={height} />;
   const { contact, timeline } = detail;
+  // Psychological notes first, as on `crm contact show`: how to deal with this person, newest first.
+  const psych = (detail.psychNotes ?? []).slice(0, 3);
   const fields: [string, string | null][] = [
+    ...psych.map((n, i): [string, string | null] => [i === 0 ? 'Psych' : '', `${formatLocalDateTime(n.createdAt, timeZone)} ${n.author}: ${n.body.replace(/\s+/g, ' ')}`]),
+    ...((detail.psychNotes?.length ?? 0) > psych.length ? [['', `… ${detail.psychNotes!.length - psych.length} older (crm contact show ${contact.id})`] as [string, string | null]] : []),
     ['Company', contact.company ? `${contact.company.name}${contact.companyRole ? ` (${contact.companyRole})` : ''}` : null],
     ['Title', contact.title],
     ['Email', contact.email],
@@ -108,8 +113,8 @@ function ContactDetail({ detail, theme, width, height, timeZone, now }: { detail
         {truncate(`#${contact.id} ${contact.name}`, width)}
       </Text>
       <Box flexDirection="column" height={bodyHeight}>
-        {shown.map(([k, v]) => (
-          <Text key={k} wrap="truncate">
+        {shown.map(([k, v], i) => (
+          <Text key={`${k}${i}`} wrap="truncate">
             <Text {...theme.muted}>{fit(k, 10)}</Text>
             {truncate(v!, width - 11)}
           </Text>
