@@ -90,4 +90,15 @@ describe.each(ENGINES)('report dimensions on %s', (engine) => {
     expect(seg.code).toBe(1);
     expect(seg.stderr).toContain('No segment "nope"');
   });
+
+  it('counts a won deal without an order in its group, as --by company and --by team do', () => {
+    // D4: Acme, no lines, so winning it makes no order; it is a sale of its own amount.
+    for (const [now, args] of [[J, ['deal', 'add', 'D4', '--company', 'Acme', '--contact', 'Sara Rahimi', '--amount', '50 EUR']], ['2026-11-16T09:00:00Z', ['deal', 'win', '4']]] as [string, string[]][]) {
+      expect(crmOn(db.url, args, { CRM_NOW: now }).code, args.join(' ')).toBe(0);
+    }
+    const rows = byGroup(report('sales', '--by', 'field:industry').rows);
+    expect(rows.Retail).toMatchObject({ orders: 1, deals: 1, amount: eur('250.00') });
+    const totals = ['field:industry', 'segment:vip', 'company', 'team'].map((by) => report('sales', '--by', by).total);
+    for (const t of totals) expect(t).toMatchObject({ orders: 3, deals: 1, amount: eur('650.00') });
+  });
 });
