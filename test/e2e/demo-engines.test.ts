@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { crmAll, crmOn, freshDatabase } from '../helpers/engines.js';
+import { crmAll, crmOn, freshDatabase, type CrmResult } from '../helpers/engines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'crm-demo-engines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +18,7 @@ describe('crm demo on both engines', () => {
   it('the same data: counts, and every entity exported in CSV and NDJSON byte for byte', async () => {
     const [lite, pg] = [await freshDatabase('sqlite', 'demo'), await freshDatabase('postgres', 'demo')];
     try {
-      const [a, b] = await crmAll([{ db: lite.url, args: ['demo', '--json'] }, { db: pg.url, args: ['demo', '--json'] }]);
+      const [a, b] = (await crmAll([{ db: lite.url, args: ['demo', '--json'] }, { db: pg.url, args: ['demo', '--json'] }])) as [CrmResult, CrmResult];
       expect(a.code, a.stderr).toBe(0);
       expect(b.code, b.stderr).toBe(0);
       const counts = JSON.parse(b.stdout).counts;
@@ -27,7 +27,7 @@ describe('crm demo on both engines', () => {
       expect(counts).toMatchObject({ products: 6, quotes: 21, orders: 9, invoices: 7, fx_rates: 7 * 48 });
       // With its exchange rates, the VP's one figure: every order in USD, the same on both engines.
       const sales = ['report', 'sales', '--in', 'USD', '--period', 'this-year', '--json'];
-      const [sa, sb] = await crmAll([{ db: lite.url, args: sales }, { db: pg.url, args: sales }]);
+      const [sa, sb] = (await crmAll([{ db: lite.url, args: sales }, { db: pg.url, args: sales }])) as [CrmResult, CrmResult];
       expect(sb.code, sb.stderr).toBe(0);
       expect(sb.stdout).toBe(sa.stdout);
       const report = JSON.parse(sb.stdout);
