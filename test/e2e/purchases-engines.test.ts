@@ -5,7 +5,7 @@
  * segments; an unknown SKU is a usage error naming it. Every step must print the same on both.
  */
 import { describe, expect, it } from 'vitest';
-import { crmOn, ENGINES, freshDatabase, type CrmResult } from '../helpers/engines.js';
+import { crmAsync, crmOn, ENGINES, mapLimit, freshDatabase, type CrmResult } from '../helpers/engines.js';
 
 const SCRIPT: string[][] = [
   ['company', 'add', 'Acme GmbH'],
@@ -72,7 +72,7 @@ describe('purchase history and bought:/not-bought: give identical results on SQL
     try {
       expect(crmOn(db.url, ['db', 'migrate']).code).toBe(0);
       expect(crmOn(db.url, ['user', 'list']).code).toBe(0);
-      results.set(engine, SCRIPT.map((args) => crmOn(db.url, args, { CRM_NOW: LATER[args.join(' ')] ?? '2026-11-20T10:00:00Z' })));
+      results.set(engine, await mapLimit(SCRIPT, (args) => crmAsync(db.url, args, { CRM_NOW: LATER[args.join(' ')] ?? '2026-11-20T10:00:00Z' }), 1));
     } finally {
       db.cleanup();
     }

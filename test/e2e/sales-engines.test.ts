@@ -6,7 +6,7 @@
  * code, stdout and stderr must be identical, and the numbers are the ones worked out by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { crmOn, ENGINES, freshDatabase, querySql, type CrmResult } from '../helpers/engines.js';
+import { crmAsync, crmOn, ENGINES, mapLimit, freshDatabase, querySql, type CrmResult } from '../helpers/engines.js';
 
 type Step = [now: string, args: string[], as?: string];
 
@@ -90,7 +90,7 @@ describe('products, quotes, orders and invoices give identical results on SQLite
     try {
       expect(crmOn(db.url, ['db', 'migrate']).code).toBe(0);
       expect(crmOn(db.url, ['user', 'list']).code).toBe(0);
-      results.set(engine, SCRIPT.map(([now, args, as]) => crmOn(db.url, args, { CRM_NOW: now, ...(as ? { CRM_USER: as } : {}) })));
+      results.set(engine, await mapLimit(SCRIPT, ([now, args, as]) => crmAsync(db.url, args, { CRM_NOW: now, ...(as ? { CRM_USER: as } : {}) }), 1));
       stored.set(engine, (await querySql(db.url, 'SELECT number, subtotal_minor, tax_minor, total_minor FROM orders ORDER BY number')).map((r) => Object.values(r).map(String)));
     } finally {
       db.cleanup();
