@@ -69,7 +69,7 @@ const SCRIPT: string[][] = [
 describe('the ported commands give identical results on SQLite and PostgreSQL', () => {
   const results = new Map<string, CrmResult[]>();
 
-  it.each(ENGINES)('the script runs on %s', async (engine) => {
+  it.concurrent.each(ENGINES)('the script runs on %s', async (engine) => {
     const db = await freshDatabase(engine, 'same');
     try {
       const migrate = crmOn(db.url, ['db', 'migrate', '--json']);
@@ -182,7 +182,7 @@ const sameClock = (r: CrmResult): CrmResult => ({ ...r, stdout: r.stdout.replace
 describe('the sales commands and reports give identical results on SQLite and PostgreSQL', () => {
   const results = new Map<string, CrmResult[]>();
 
-  it.each(ENGINES)('the sales script runs on %s', async (engine) => {
+  it.concurrent.each(ENGINES)('the sales script runs on %s', async (engine) => {
     const db = await freshDatabase(engine, 'sales');
     try {
       expect(crmOn(db.url, ['db', 'migrate']).code).toBe(0);

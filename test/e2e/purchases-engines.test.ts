@@ -67,7 +67,7 @@ const at = (args: string) => SCRIPT.findIndex((a) => a.join(' ') === args);
 describe('purchase history and bought:/not-bought: give identical results on SQLite and PostgreSQL', () => {
   const results = new Map<string, CrmResult[]>();
 
-  it.each(ENGINES)('the script runs on %s', async (engine) => {
+  it.concurrent.each(ENGINES)('the script runs on %s', async (engine) => {
     const db = await freshDatabase(engine, 'purchases');
     try {
       expect(crmOn(db.url, ['db', 'migrate']).code).toBe(0);

@@ -85,7 +85,7 @@ describe('products, quotes, orders and invoices give identical results on SQLite
   const results = new Map<string, CrmResult[]>();
   const stored = new Map<string, string[][]>();
 
-  it.each(ENGINES)('the script runs on %s', async (engine) => {
+  it.concurrent.each(ENGINES)('the script runs on %s', async (engine) => {
     const db = await freshDatabase(engine, 'sales');
     try {
       expect(crmOn(db.url, ['db', 'migrate']).code).toBe(0);

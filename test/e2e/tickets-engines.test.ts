@@ -86,7 +86,7 @@ const SCRIPT: Step[] = [
 describe('tickets, SLAs and calendars give identical results on SQLite and PostgreSQL', () => {
   const results = new Map<string, CrmResult[]>();
 
-  it.each(ENGINES)('the script runs on %s', async (engine) => {
+  it.concurrent.each(ENGINES)('the script runs on %s', async (engine) => {
     const db = await freshDatabase(engine, 'tickets');
     try {
       expect(crmOn(db.url, ['db', 'migrate']).code).toBe(0); // an empty file or database alike (freshDatabase)
