@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crmOn, freshDatabase, querySql, type EngineDb } from '../helpers/engines.js';
+import { crmAll, crmOn, freshDatabase, querySql, type EngineDb } from '../helpers/engines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'crm-db-copy-'));
 const source = join(dir, 'laptop.db');
@@ -26,6 +26,15 @@ function ok(db: string, args: string[]): string {
   const r = crmOn(db, args);
   expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
   return r.stdout;
+}
+
+/** ok() for independent read-only command lines, two processes at a time; stdouts in order. */
+async function okAll(jobs: { db: string; args: string[] }[]): Promise<string[]> {
+  const results = await crmAll(jobs);
+  return results.map((r, i) => {
+    expect(r.code, `${jobs[i]!.args.join(' ')}: ${r.stderr}`).toBe(0);
+    return r.stdout;
+  });
 }
 
 /** Every table of a SQLite file (its own catalogue, not crm's copy plan). */
@@ -96,33 +105,33 @@ describe('crm db copy', () => {
       expect((await querySql(pg.url, `SELECT count(*)::int AS n FROM "${table}"`))[0]!.n, table).toBe(rows.length);
     }
 
-    for (const entity of ENTITIES) {
-      for (const format of ['csv', 'ndjson']) {
-        const files = [source, pg.url, back].map((db, i) => {
-          const file = join(dir, `${i}.${entity}.${format}`);
-          ok(db, ['export', entity, '--format', format, '-o', file]);
-          return readFileSync(file, 'utf8');
-        });
-        expect(files[0]!.length, `${entity} ${format}`).toBeGreaterThan(100);
-        expect(files[1], `${entity} ${format} on PostgreSQL`).toBe(files[0]);
-        expect(files[2], `${entity} ${format} back on SQLite`).toBe(files[0]);
-      }
+    const exports = ENTITIES.flatMap((entity) => ['csv', 'ndjson'].map((format) => ({ entity, format })));
+    const file = (i: number, e: { entity: string; format: string }) => join(dir, `${i}.${e.entity}.${e.format}`);
+    await okAll(exports.flatMap((e) => [source, pg.url, back].map((db, i) => ({ db, args: ['export', e.entity, '--format', e.format, '-o', file(i, e)] }))));
+    for (const e of exports) {
+      const { entity, format } = e;
+      const files = [0, 1, 2].map((i) => readFileSync(file(i, e), 'utf8'));
+      expect(files[0]!.length, `${entity} ${format}`).toBeGreaterThan(100);
+      expect(files[1], `${entity} ${format} on PostgreSQL`).toBe(files[0]);
+      expect(files[2], `${entity} ${format} back on SQLite`).toBe(files[0]);
     }
     // The history of every audited record (the demo's admin, the edits and additions above).
     const audited = (await querySql(source, 'SELECT DISTINCT entity, entity_id FROM audit_log ORDER BY entity, entity_id')).filter((r) => HISTORY_ENTITIES.has(String(r.entity)));
     expect(audited.length).toBeGreaterThanOrEqual(3);
-    for (const { entity, entity_id: id } of audited) {
-      const args = ['history', String(entity), String(id), '--json'];
-      const expected = ok(source, args);
+    const histories = audited.map(({ entity, entity_id: id }) => ['history', String(entity), String(id), '--json']);
+    const shown = await okAll(histories.flatMap((args) => [source, pg.url, back].map((db) => ({ db, args }))));
+    histories.forEach((args, i) => {
+      const expected = shown[3 * i]!;
       expect(JSON.parse(expected).length, args.join(' ')).toBeGreaterThan(0);
-      expect(ok(pg.url, args), args.join(' ')).toBe(expected);
-      expect(ok(back, args), args.join(' ')).toBe(expected);
-    }
-    for (const report of REPORTS) {
-      const expected = ok(source, ['report', report, '--json']);
-      expect(ok(pg.url, ['report', report, '--json']), `report ${report}`).toBe(expected);
-      expect(ok(back, ['report', report, '--json']), `report ${report}`).toBe(expected);
-    }
+      expect(shown[3 * i + 1], args.join(' ')).toBe(expected);
+      expect(shown[3 * i + 2], args.join(' ')).toBe(expected);
+    });
+    const reports = await okAll(REPORTS.flatMap((report) => [source, pg.url, back].map((db) => ({ db, args: ['report', report, '--json'] }))));
+    REPORTS.forEach((report, i) => {
+      const expected = reports[3 * i]!;
+      expect(reports[3 * i + 1], `report ${report}`).toBe(expected);
+      expect(reports[3 * i + 2], `report ${report}`).toBe(expected);
+    });
   }, 600_000);
 
   it('on PostgreSQL new records continue after the copied ids', async () => {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { crmOn, freshDatabase } from '../helpers/engines.js';
+import { crmAll, crmOn, freshDatabase, type CrmResult } from '../helpers/engines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'crm-demo-engines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,8 +18,7 @@ describe('crm demo on both engines', () => {
   it('the same data: counts, and every entity exported in CSV and NDJSON byte for byte', async () => {
     const [lite, pg] = [await freshDatabase('sqlite', 'demo'), await freshDatabase('postgres', 'demo')];
     try {
-      const a = crmOn(lite.url, ['demo', '--json']);
-      const b = crmOn(pg.url, ['demo', '--json']);
+      const [a, b] = (await crmAll([{ db: lite.url, args: ['demo', '--json'] }, { db: pg.url, args: ['demo', '--json'] }])) as [CrmResult, CrmResult];
       expect(a.code, a.stderr).toBe(0);
       expect(b.code, b.stderr).toBe(0);
       const counts = JSON.parse(b.stdout).counts;
@@ -28,22 +27,26 @@ describe('crm demo on both engines', () => {
       expect(counts).toMatchObject({ products: 6, quotes: 21, orders: 9, invoices: 7, fx_rates: 7 * 48 });
       // With its exchange rates, the VP's one figure: every order in USD, the same on both engines.
       const sales = ['report', 'sales', '--in', 'USD', '--period', 'this-year', '--json'];
-      const [sa, sb] = [crmOn(lite.url, sales), crmOn(pg.url, sales)];
+      const [sa, sb] = (await crmAll([{ db: lite.url, args: sales }, { db: pg.url, args: sales }])) as [CrmResult, CrmResult];
       expect(sb.code, sb.stderr).toBe(0);
       expect(sb.stdout).toBe(sa.stdout);
       const report = JSON.parse(sb.stdout);
       expect(report.rows.length).toBeGreaterThan(0);
       expect(JSON.stringify(report.rows)).not.toMatch(/"currency":"(?!USD)/);
-      for (const entity of ENTITIES) {
-        for (const format of ['csv', 'ndjson']) {
-          // To files: the larger exports exceed what spawnSync buffers from stdout.
-          const [fx, fy] = [join(dir, `lite.${entity}.${format}`), join(dir, `pg.${entity}.${format}`)];
-          expect(crmOn(lite.url, ['export', entity, '-o', fx]).code).toBe(0);
-          const y = crmOn(pg.url, ['export', entity, '-o', fy]);
-          expect(y.code, y.stderr).toBe(0);
-          expect(readFileSync(fy, 'utf8'), `${entity} ${format}`).toBe(readFileSync(fx, 'utf8'));
-        }
-      }
+      // Read-only: every export of both databases, two processes at a time, compared afterwards.
+      const exports = ENTITIES.flatMap((entity) => ['csv', 'ndjson'].map((format) => ({ entity, format })));
+      // To files: the larger exports exceed what a test would want to hold from stdout.
+      const file = (side: string, e: { entity: string; format: string }) => join(dir, `${side}.${e.entity}.${e.format}`);
+      const done = await crmAll(exports.flatMap((e) => [
+        { db: lite.url, args: ['export', e.entity, '-o', file('lite', e)] },
+        { db: pg.url, args: ['export', e.entity, '-o', file('pg', e)] },
+      ]));
+      exports.forEach((e, i) => {
+        const [x, y] = [done[2 * i]!, done[2 * i + 1]!];
+        expect(x.code, x.stderr).toBe(0);
+        expect(y.code, y.stderr).toBe(0);
+        expect(readFileSync(file('pg', e), 'utf8'), `${e.entity} ${e.format}`).toBe(readFileSync(file('lite', e), 'utf8'));
+      });
       // The tour never shows the password of the URL; a second demo is refused, data untouched.
       const password = new URL(pg.url).password;
       const tour = crmOn(pg.url, ['demo']);

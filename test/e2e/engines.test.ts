@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { crmOn, ENGINES, freshDatabase, useEngineDb, type CrmResult } from '../helpers/engines.js';
+import { crmOn, crmSeries, ENGINES, freshDatabase, useEngineDb, type CrmResult } from '../helpers/engines.js';
 import { latestVersion } from '../../src/db/migrations/index.js';
 import { pgMigrations } from '../../src/db/postgres/migrations/index.js';
 
@@ -69,7 +69,7 @@ const SCRIPT: string[][] = [
 describe('the ported commands give identical results on SQLite and PostgreSQL', () => {
   const results = new Map<string, CrmResult[]>();
 
-  it.each(ENGINES)('the script runs on %s', async (engine) => {
+  it.concurrent.each(ENGINES)('the script runs on %s', async (engine) => {
     const db = await freshDatabase(engine, 'same');
     try {
       const migrate = crmOn(db.url, ['db', 'migrate', '--json']);
@@ -78,7 +78,7 @@ describe('the ported commands give identical results on SQLite and PostgreSQL', 
       // The first login to open a database without an admin becomes its admin (issue 17); the
       // message names the database, which differs between the engines: keep it out of the script.
       expect(crmOn(db.url, ['user', 'list']).stderr).toContain('are now its admin');
-      results.set(engine, SCRIPT.map((args) => crmOn(db.url, args)));
+      results.set(engine, await crmSeries(db.url, SCRIPT));
     } finally {
       db.cleanup();
     }
@@ -182,12 +182,12 @@ const sameClock = (r: CrmResult): CrmResult => ({ ...r, stdout: r.stdout.replace
 describe('the sales commands and reports give identical results on SQLite and PostgreSQL', () => {
   const results = new Map<string, CrmResult[]>();
 
-  it.each(ENGINES)('the sales script runs on %s', async (engine) => {
+  it.concurrent.each(ENGINES)('the sales script runs on %s', async (engine) => {
     const db = await freshDatabase(engine, 'sales');
     try {
       expect(crmOn(db.url, ['db', 'migrate']).code).toBe(0);
       expect(crmOn(db.url, ['user', 'list']).stderr).toContain('are now its admin'); // said once, naming the database
-      results.set(engine, SALES.map((args) => crmOn(db.url, args)));
+      results.set(engine, await crmSeries(db.url, SALES));
     } finally {
       db.cleanup();
     }

@@ -5,7 +5,7 @@
  * segments; an unknown SKU is a usage error naming it. Every step must print the same on both.
  */
 import { describe, expect, it } from 'vitest';
-import { crmOn, ENGINES, freshDatabase, type CrmResult } from '../helpers/engines.js';
+import { crmAsync, crmOn, ENGINES, mapLimit, freshDatabase, type CrmResult } from '../helpers/engines.js';
 
 const SCRIPT: string[][] = [
   ['company', 'add', 'Acme GmbH'],
@@ -67,12 +67,12 @@ const at = (args: string) => SCRIPT.findIndex((a) => a.join(' ') === args);
 describe('purchase history and bought:/not-bought: give identical results on SQLite and PostgreSQL', () => {
   const results = new Map<string, CrmResult[]>();
 
-  it.each(ENGINES)('the script runs on %s', async (engine) => {
+  it.concurrent.each(ENGINES)('the script runs on %s', async (engine) => {
     const db = await freshDatabase(engine, 'purchases');
     try {
       expect(crmOn(db.url, ['db', 'migrate']).code).toBe(0);
       expect(crmOn(db.url, ['user', 'list']).code).toBe(0);
-      results.set(engine, SCRIPT.map((args) => crmOn(db.url, args, { CRM_NOW: LATER[args.join(' ')] ?? '2026-11-20T10:00:00Z' })));
+      results.set(engine, await mapLimit(SCRIPT, (args) => crmAsync(db.url, args, { CRM_NOW: LATER[args.join(' ')] ?? '2026-11-20T10:00:00Z' }), 1));
     } finally {
       db.cleanup();
     }

@@ -6,7 +6,7 @@
  * code, stdout and stderr must be identical, and the numbers are the ones worked out by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { crmOn, ENGINES, freshDatabase, querySql, type CrmResult } from '../helpers/engines.js';
+import { crmAsync, crmOn, ENGINES, mapLimit, freshDatabase, querySql, type CrmResult } from '../helpers/engines.js';
 
 type Step = [now: string, args: string[], as?: string];
 
@@ -85,12 +85,12 @@ describe('products, quotes, orders and invoices give identical results on SQLite
   const results = new Map<string, CrmResult[]>();
   const stored = new Map<string, string[][]>();
 
-  it.each(ENGINES)('the script runs on %s', async (engine) => {
+  it.concurrent.each(ENGINES)('the script runs on %s', async (engine) => {
     const db = await freshDatabase(engine, 'sales');
     try {
       expect(crmOn(db.url, ['db', 'migrate']).code).toBe(0);
       expect(crmOn(db.url, ['user', 'list']).code).toBe(0);
-      results.set(engine, SCRIPT.map(([now, args, as]) => crmOn(db.url, args, { CRM_NOW: now, ...(as ? { CRM_USER: as } : {}) })));
+      results.set(engine, await mapLimit(SCRIPT, ([now, args, as]) => crmAsync(db.url, args, { CRM_NOW: now, ...(as ? { CRM_USER: as } : {}) }), 1));
       stored.set(engine, (await querySql(db.url, 'SELECT number, subtotal_minor, tax_minor, total_minor FROM orders ORDER BY number')).map((r) => Object.values(r).map(String)));
     } finally {
       db.cleanup();

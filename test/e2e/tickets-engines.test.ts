@@ -5,7 +5,7 @@
  * database of each engine, and every entity is exported in every format; every step's exit code, stdout and stderr must be identical.
  */
 import { describe, expect, it } from 'vitest';
-import { crmOn, ENGINES, freshDatabase, type CrmResult } from '../helpers/engines.js';
+import { crmAsync, crmOn, ENGINES, mapLimit, freshDatabase, type CrmResult } from '../helpers/engines.js';
 
 type Step = [now: string, args: string[], as?: string];
 
@@ -86,13 +86,13 @@ const SCRIPT: Step[] = [
 describe('tickets, SLAs and calendars give identical results on SQLite and PostgreSQL', () => {
   const results = new Map<string, CrmResult[]>();
 
-  it.each(ENGINES)('the script runs on %s', async (engine) => {
+  it.concurrent.each(ENGINES)('the script runs on %s', async (engine) => {
     const db = await freshDatabase(engine, 'tickets');
     try {
       expect(crmOn(db.url, ['db', 'migrate']).code).toBe(0); // an empty file or database alike (freshDatabase)
       // The OS login becomes the admin of a database without one, said once naming the database: before the script.
       expect(crmOn(db.url, ['user', 'list']).code).toBe(0);
-      const steps = SCRIPT.map(([now, args, as]) => crmOn(db.url, args, { CRM_NOW: now, ...(as ? { CRM_USER: as } : {}) }));
+      const steps = await mapLimit(SCRIPT, ([now, args, as]) => crmAsync(db.url, args, { CRM_NOW: now, ...(as ? { CRM_USER: as } : {}) }), 1);
       // The built-in default policy is created by the migration, at the real time: masked.
       const list = steps[SCRIPT.findIndex(([, a]) => a.join(' ') === 'sla policy list --json')]!;
       const migratedAt = (JSON.parse(list.stdout) as { name: string; createdAt: string }[]).find((p) => p.name === 'default')!.createdAt;

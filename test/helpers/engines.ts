@@ -7,7 +7,7 @@
  *     it('…', () => expect(crmOn(db.url, ['contact', 'list', '--json']).code).toBe(0));
  *   });
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,14 +54,69 @@ export interface CrmResult {
   stderr: string;
 }
 
-/** Run bin/crm once against `db` (CRM_DB), with a frozen clock and a fixed user. */
+const crmEnv = (db: string, env: Record<string, string>): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH ?? '',
+  HOME: tmpdir(),
+  TZ: 'UTC',
+  CRM_NOW: '2026-11-20T17:55:00Z',
+  NO_COLOR: '1',
+  CRM_DB: db,
+  ...env,
+});
+
+/**
+ * Run bin/crm once against `db` (CRM_DB), with a frozen clock and a fixed user. It blocks the
+ * test worker's event loop while the process runs: for more than a few processes in one test use
+ * crmAsync / crmSeries / crmAll, which leave it free (vitest's worker RPC times out after 60 s of
+ * a blocked loop on a loaded machine).
+ */
 export function crmOn(db: string, args: string[], env: Record<string, string> = {}): CrmResult {
-  const r = spawnSync(process.execPath, [crmBin, ...args], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), TZ: 'UTC', CRM_NOW: '2026-11-20T17:55:00Z', NO_COLOR: '1', CRM_DB: db, ...env },
-    timeout: 60_000,
-  });
+  const r = spawnSync(process.execPath, [crmBin, ...args], { encoding: 'utf8', env: crmEnv(db, env), timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** crmOn without blocking: the same process, environment and result, as a promise. */
+export function crmAsync(db: string, args: string[], env: Record<string, string> = {}): Promise<CrmResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [crmBin, ...args], { env: crmEnv(db, env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    // As spawnSync's timeout: a hung process is killed and reported with no exit code.
+    const timer = setTimeout(() => child.kill('SIGTERM'), 60_000);
+    child.on('error', (err) => (clearTimeout(timer), reject(err)));
+    child.on('close', (code) => (clearTimeout(timer), resolve({ code, stdout, stderr })));
+  });
+}
+
+/** Command lines run one after another against `db` (each may depend on the one before), without blocking. */
+export async function crmSeries(db: string, steps: string[][], env: Record<string, string> = {}): Promise<CrmResult[]> {
+  const out: CrmResult[] = [];
+  for (const args of steps) out.push(await crmAsync(db, args, env));
+  return out;
+}
+
+/**
+ * Independent jobs with at most `limit` running at once (default 2, the cores of the test machine);
+ * results in the order of `items`.
+ */
+export async function mapLimit<T, R>(items: readonly T[], fn: (item: T, index: number) => Promise<R>, limit = 2): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
+
+/** Independent command lines (e.g. read-only checks of one database, or one step on two databases), at most two at once. */
+export function crmAll(jobs: readonly { db: string; args: string[]; env?: Record<string, string> }[], limit = 2): Promise<CrmResult[]> {
+  return mapLimit(jobs, (j) => crmAsync(j.db, j.args, j.env), limit);
 }
 
 const isPgUrl = (db: string) => /^postgres(ql)?:\/\//.test(db);

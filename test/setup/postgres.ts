@@ -62,6 +62,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
       port,
       persistent: false,
       createPostgresUser: true,
+      // A throwaway server: no waiting on the disk for durability (each test's commits, CREATE
+      // DATABASE's checkpoints). Crash safety is not what the tests examine; what a client sees
+      // of a commit is the same.
+      initdbFlags: ['--no-sync'],
+      postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
       onLog: (m) => log.push(String(m)),
       onError: (m) => log.push(String(m)),
     });
