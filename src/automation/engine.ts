@@ -39,7 +39,9 @@ export interface Firing {
 /** Run actions of a committed firing, to run after the commit (never inside a transaction). */
 interface PendingRuns {
   firingId: number;
-  runs: { cmd: ConfiguredCommand; input: string }[];
+  ruleId: number;
+  /** `index`: the place of the run action's line in the firing's actions, replaced by its result. */
+  runs: { cmd: ConfiguredCommand; input: string; index: number }[];
 }
 const pendingRuns = new WeakMap<Firing, PendingRuns>();
 
@@ -270,14 +272,15 @@ async function fireIn(trx: Trx, s: Session, rule: RuleRow, occ: Occurrence, dryR
   const ctx = occ.entity === 'none' || occ.entity === 'import_run' ? await noneContext(occ) : await loadContext(js, occ.entity, occ.entityId);
   const done: string[] = [];
   const runs: PendingRuns['runs'] = [];
-  const later = (cmd: ConfiguredCommand) => runs.push({ cmd, input: JSON.stringify(eventJson(rule, occ, ctx, at)) + '\n' });
+  // Called by a run action before its line is pushed: that line's index is done.length.
+  const later = (cmd: ConfiguredCommand) => runs.push({ cmd, input: JSON.stringify(eventJson(rule, occ, ctx, at)) + '\n', index: done.length });
   await withCause(occ.depth, async () => {
     for (const a of rule.def.actions) done.push(await runAction(js, rule, a, ctx, at, later));
   });
   const outcome = runs.length ? 'started' : 'ok';
   const firingId = await recordFiring(trx, rule, occ, at, outcome, done, why);
   const firing: Firing = { rule: rule.name, record, entity: occ.entity, entityId: occ.entityId, occurrence: occ.occurrence, why, actions: done, outcome };
-  if (runs.length) pendingRuns.set(firing, { firingId, runs });
+  if (runs.length) pendingRuns.set(firing, { firingId, ruleId: rule.id, runs });
   return firing;
 }
 
@@ -306,7 +309,7 @@ function eventJson(rule: RuleRow, occ: Occurrence, ctx: RecordContext, at: strin
  * so no later run, crash or second host starts it again; a crash while it runs leaves the
  * outcome "started" (crm rule history shows it).
  */
-async function runPending(s: Session, rules: RuleRow[], firings: Firing[]): Promise<void> {
+async function runPending(s: Session, firings: Firing[]): Promise<void> {
   const { runCommand, commandEnv, commandOutcome, describeResult } = await import('./commands.js');
   for (const f of firings) {
     const p = pendingRuns.get(f);
@@ -314,17 +317,16 @@ async function runPending(s: Session, rules: RuleRow[], firings: Firing[]): Prom
     pendingRuns.delete(f);
     const results: CommandResult[] = [];
     for (const r of p.runs) results.push(await runCommand(r.cmd, r.input, commandEnv(f.rule)));
-    let i = 0;
-    f.actions = f.actions.map((a) => (/^run \S+: started$/.test(a) ? describeResult(results[i++]!) : a));
+    f.actions = [...f.actions];
+    p.runs.forEach((r, i) => (f.actions[r.index] = describeResult(results[i]!)));
     f.outcome = commandOutcome(results);
     f.output = results;
     const at = nowIso(s);
     await writeTransaction(s.db, async (trx) => {
       await trx.updateTable('rule_firings').set({ outcome: f.outcome, actions: JSON.stringify(f.actions), output: JSON.stringify(results) }).where('id', '=', p.firingId).execute();
-      const ruleId = rules.find((r) => r.name === f.rule)!.id;
       await recordAudit(trx, {
         entity: 'rule',
-        entityId: ruleId,
+        entityId: p.ruleId,
         action: 'ran',
         changes: { record: [null, f.record], occurrence: [null, f.occurrence], commands: [null, results.map(describeResult)], outcome: ['started', f.outcome] },
         actor: 'automation',
@@ -399,7 +401,7 @@ async function fireTogether(s: Session, rules: RuleRow[], occ: Occurrence, claim
       continue;
     }
     // Committed: now the commands of run actions, outside the transaction.
-    await runPending(s, rules, fired);
+    await runPending(s, fired);
     return fired;
   }
 }

@@ -68,6 +68,8 @@ export interface EntitySpec {
   singular: string;
   table: string;
   auditEntity: string;
+  /** A permission a real import of this entity needs besides import.run (the catalogue's own). */
+  permission?: string;
   tagEntity?: string;
   fields: FieldDef[];
   customFields: boolean;
@@ -1210,6 +1212,7 @@ const products: EntitySpec = {
   singular: 'product',
   table: 'products',
   auditEntity: 'product',
+  permission: 'product.write',
   fields: [
     f('sku', 'sku', 'product code', 'item code', 'code', 'part number', 'article number', 'product id'),
     f('name', 'name', 'product name', 'product', 'item', 'item name', 'title'),

@@ -776,8 +776,9 @@ class Run {
     }
     const child = this.spec.childSet;
     if (child) {
-      conv.child = child.wanted(conv, child.read(this.env.sqlite, existing.id as number));
-      if (conv.child !== undefined && conv.child !== child.read(this.env.sqlite, existing.id as number)) changes.push(child.field);
+      const stored = child.read(this.env.sqlite, existing.id as number);
+      conv.child = child.wanted(conv, stored);
+      if (conv.child !== undefined && conv.child !== stored) changes.push(child.field);
     }
     return changes;
   }

@@ -5,8 +5,7 @@
  * the same rows with camelCase keys and money as {amount, currency}.
  */
 import type { Session } from '../domain/session.js';
-import { toLineRecord, totalsOf } from '../domain/document-lines.js';
-import type { TaxMode } from '../domain/pricing.js';
+import { linesAndTotals, quoteLabel } from '../domain/document-lines.js';
 import { formatPriceList, listProducts } from '../domain/products.js';
 import { Money } from '../domain/money.js';
 import { camel, RecordWriter, streamOrdered, type ExportFormat, type OrderedQuery, type Sink } from './export.js';
@@ -41,17 +40,17 @@ const ORDER_LINES: OrderedQuery = {
   keys: ['o.number', 'l.position'],
 };
 
-type LineRow = Parameters<typeof toLineRecord>[0];
+type LineRow = Parameters<typeof linesAndTotals>[0][number];
 
 /** The export rows of one order's lines. */
 function orderLineRows(lines: Record<string, unknown>[]): Row[] {
   const o = lines[0]!;
   const currency = String(o.currency);
   const lineRows = lines as unknown as LineRow[];
-  const totals = totalsOf(lineRows, currency, o.tax_mode as TaxMode);
+  const { lines: records, totals } = linesAndTotals(lineRows, currency, o.tax_mode as string);
   const revision = Number(o.quote_revision);
   return lines.map((r, i) => {
-    const l = toLineRecord(lineRows[i]!, currency);
+    const l = records[i]!;
     return {
       order_number: o.order_number as string,
       ordered_on: o.ordered_on as string,
@@ -61,7 +60,7 @@ function orderLineRows(lines: Record<string, unknown>[]): Row[] {
       company_external_id: (o.company_external_id as string | null) ?? null,
       company: (o.company as string | null) ?? null,
       deal_id: (o.deal_id as number | null) ?? null,
-      quote: o.quote_number === null || o.quote_number === undefined ? null : revision > 1 ? `${o.quote_number} rev ${revision}` : (o.quote_number as string),
+      quote: o.quote_number === null || o.quote_number === undefined ? null : quoteLabel(o.quote_number as string, revision),
       currency,
       line: l.position,
       product_id: (r.product_id as number | null) ?? null,

@@ -61,9 +61,8 @@ export interface BoardOptions {
 
 export const DEFAULT_CARDS_PER_COLUMN = 100;
 
-export function todayIn(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+import { todayIn } from './period.js';
+export { todayIn };
 
 export async function loadBoard(s: Session, opts: BoardOptions = {}): Promise<Board> {
   const filter = opts.filter ?? [];

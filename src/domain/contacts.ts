@@ -15,7 +15,7 @@ import { filterEnv, nowIso, type Session } from './session.js';
 import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
-import { todayIn } from './board.js';
+import { todayIn } from './period.js';
 import { authorize } from './permissions.js';
 
 export const LIFECYCLES: Lifecycle[] = ['lead', 'prospect', 'customer', 'inactive'];

@@ -8,12 +8,11 @@ import { diff, recordAudit } from '../db/audit.js';
 import type { ContractsTable } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { NotFoundError, UserError } from '../errors.js';
-import { todayIn } from './board.js';
+import { addDays, todayIn } from './period.js';
 import { getCompany } from './companies.js';
 import { Money, parseMoney, storableMinor } from './money.js';
 import { getOrderRow } from './orders.js';
 import { authorize } from './permissions.js';
-import { addDays } from './period.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, requireDate } from './validate.js';
 

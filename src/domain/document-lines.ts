@@ -108,6 +108,11 @@ export function totalsOf(rows: LineRow[], currency: string, mode: TaxMode): Tota
   return { taxMode: mode, subtotal: m(t.subtotal), discount: m(t.discount), tax: m(t.tax), total: m(t.total), taxByRate: t.taxByRate.map((r) => ({ rate: formatRate(r.ratePpm), net: m(r.net), tax: m(r.tax) })) };
 }
 
+/** A quote as people name it: "Q-2026-0001", or "Q-2026-0001 rev 2" for a later revision. */
+export function quoteLabel(number: string, revision: number): string {
+  return revision > 1 ? `${number} rev ${revision}` : number;
+}
+
 /** A stored document's lines and totals as records (quote, order and invoice records carry both). */
 export function linesAndTotals(rows: LineRow[], currency: string, mode: string): { lines: LineRecord[]; totals: TotalsRecord } {
   return { lines: rows.map((r) => toLineRecord(r, currency)), totals: totalsOf(rows, currency, mode as TaxMode) };

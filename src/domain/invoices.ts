@@ -9,13 +9,12 @@ import { recordAudit } from '../db/audit.js';
 import type { InvoicesTable } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { NotFoundError, UserError } from '../errors.js';
-import { todayIn } from './board.js';
+import { addDays, daysBetween, todayIn } from './period.js';
 import { copyLines, lineRowsByDocument, linesAndTotals, storeTotals, type LineRecord, type TotalsRecord } from './document-lines.js';
 import { Money, parseMoney, storableMinor } from './money.js';
 import { getOrderRow } from './orders.js';
 import { authorize } from './permissions.js';
 import type { TaxMode } from './pricing.js';
-import { addDays, daysBetween } from './period.js';
 import { nextNumber, readSalesSettings } from './sales-settings.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, requireDate } from './validate.js';
@@ -87,7 +86,7 @@ async function invoiceRecords(db: Trx, s: Session, scope: InvoiceScope): Promise
     db.selectFrom('payments').selectAll().where('invoice_id', 'in', scopedInvoices(db, scope).select('i.id')).orderBy('invoice_id').orderBy('paid_on').orderBy('id').execute(),
   ]);
   const paymentsOf = new Map<number, typeof payments>();
-  for (const p of payments) paymentsOf.set(p.invoice_id, [...(paymentsOf.get(p.invoice_id) ?? []), p]);
+  for (const p of payments) paymentsOf.get(p.invoice_id)?.push(p) ?? paymentsOf.set(p.invoice_id, [p]);
   const today = todayIn(s.now(), s.timeZone);
   return rows.map((i) => {
     const paidRows = paymentsOf.get(i.id) ?? [];

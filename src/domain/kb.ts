@@ -5,6 +5,7 @@
  * and `kb history` read old text exactly as it was. Articles link to tickets (shown on both sides).
  * Search: src/db/kb-search.ts (FTS5 on SQLite, full-text + trigram indexes on PostgreSQL).
  */
+import { readSetting } from '../db/mail.js';
 import { recordAudit, diff } from '../db/audit.js';
 import { indexKbArticle, searchKb, searchTerms } from '../db/kb-search.js';
 import type { KbArticlesTable } from '../db/schema.js';
@@ -326,7 +327,7 @@ export const KB_PUBLIC_URL_KEY = 'kb_public_url';
 
 /** The address the public KB site (crm kb export --public) is published at, or null. */
 export async function readKbPublicUrl(s: Pick<Session, 'db'>): Promise<string | null> {
-  return (await s.db.kysely.selectFrom('settings').select('value').where('key', '=', KB_PUBLIC_URL_KEY).executeTakeFirst())?.value ?? null;
+  return readSetting(s.db.kysely, KB_PUBLIC_URL_KEY);
 }
 
 /** Set the public KB address: an http(s) URL, kept without a trailing slash. */

@@ -13,21 +13,15 @@ import { recordAudit } from '../db/audit.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { bumpVersion } from '../db/versioned.js';
 import { UserError, UsageError } from '../errors.js';
-import { todayIn } from './board.js';
+import { todayIn } from './period.js';
 import { getCompany } from './companies.js';
 import { getContact } from './contacts.js';
 import { authorize } from './permissions.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, fullName, requireDate } from './validate.js';
 
-/** One membership as the stored row and the contact and company it joins. */
-interface Membership {
-  contactId: number;
-  contact: string;
-  email: string | null;
-  phone: string | null;
-  companyId: number;
-  company: string;
+/** What a membership says, read from either side. */
+interface MembershipTerms {
   role: string | null;
   unit: string | null;
   from: string | null;
@@ -38,30 +32,28 @@ interface Membership {
   primary: boolean;
 }
 
+/** One membership as the stored row and the contact and company it joins. */
+interface Membership extends MembershipTerms {
+  contactId: number;
+  contact: string;
+  email: string | null;
+  phone: string | null;
+  companyId: number;
+  company: string;
+}
+
 /** A company of a contact (`contact show`'s companies): id and name are the company's. */
-export interface ContactCompany {
+export interface ContactCompany extends MembershipTerms {
   id: number;
   name: string;
-  role: string | null;
-  unit: string | null;
-  from: string | null;
-  until: string | null;
-  current: boolean;
-  primary: boolean;
 }
 
 /** A person of a company (`company show`'s people): id and name are the contact's. */
-export interface CompanyPerson {
+export interface CompanyPerson extends MembershipTerms {
   id: number;
   name: string;
   email: string | null;
   phone: string | null;
-  role: string | null;
-  unit: string | null;
-  from: string | null;
-  until: string | null;
-  current: boolean;
-  primary: boolean;
 }
 
 export interface LinkInput {
@@ -133,20 +125,20 @@ function byCurrency(a: Membership, b: Membership): number {
   return a.contact.localeCompare(b.contact) || a.company.localeCompare(b.company);
 }
 
-export async function companiesOfContact(s: Session, contactId: number): Promise<ContactCompany[]> {
+/** The memberships of one contact or one company, current first. */
+async function memberships(s: Session, where: { contactId?: number; companyId?: number }): Promise<Membership[]> {
   const today = todayIn(s.now(), s.timeZone);
-  return (await membershipRows(s.db.kysely, { contactId }))
-    .map((r) => toMembership(r, today))
-    .sort(byCurrency)
-    .map((m) => ({ id: m.companyId, name: m.company, role: m.role, unit: m.unit, from: m.from, until: m.until, current: m.current, primary: m.primary }));
+  return (await membershipRows(s.db.kysely, where)).map((r) => toMembership(r, today)).sort(byCurrency);
+}
+
+const termsOf = (m: Membership): MembershipTerms => ({ role: m.role, unit: m.unit, from: m.from, until: m.until, current: m.current, primary: m.primary });
+
+export async function companiesOfContact(s: Session, contactId: number): Promise<ContactCompany[]> {
+  return (await memberships(s, { contactId })).map((m) => ({ id: m.companyId, name: m.company, ...termsOf(m) }));
 }
 
 export async function peopleOfCompany(s: Session, companyId: number): Promise<CompanyPerson[]> {
-  const today = todayIn(s.now(), s.timeZone);
-  return (await membershipRows(s.db.kysely, { companyId }))
-    .map((r) => toMembership(r, today))
-    .sort(byCurrency)
-    .map((m) => ({ id: m.contactId, name: m.contact, email: m.email, phone: m.phone, role: m.role, unit: m.unit, from: m.from, until: m.until, current: m.current, primary: m.primary }));
+  return (await memberships(s, { companyId })).map((m) => ({ id: m.contactId, name: m.contact, email: m.email, phone: m.phone, ...termsOf(m) }));
 }
 
 /**

@@ -8,8 +8,8 @@ import { recordAudit } from '../db/audit.js';
 import type { DealsTable, OrdersTable, QuotesTable } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { NotFoundError, UserError } from '../errors.js';
-import { todayIn } from './board.js';
-import { copyLines, lineRows, lineRowsByDocument, linesAndTotals, storeTotals, type LineRecord, type TotalsRecord } from './document-lines.js';
+import { todayIn } from './period.js';
+import { copyLines, lineRows, lineRowsByDocument, linesAndTotals, quoteLabel, storeTotals, type LineRecord, type TotalsRecord } from './document-lines.js';
 import { authorize } from './permissions.js';
 import type { TaxMode } from './pricing.js';
 import { nextNumber, readSalesSettings } from './sales-settings.js';
@@ -70,13 +70,13 @@ async function orderRecords(db: Trx, scope: OrderScope): Promise<OrderRecord[]> 
     db.selectFrom('invoices').select(['order_id', 'number']).where('order_id', 'in', scopedOrders(db, scope).select('o.id')).orderBy('id').execute(),
   ]);
   const invoicesOf = new Map<number, string[]>();
-  for (const i of invoices) invoicesOf.set(i.order_id!, [...(invoicesOf.get(i.order_id!) ?? []), i.number]);
+  for (const i of invoices) invoicesOf.get(i.order_id!)?.push(i.number) ?? invoicesOf.set(i.order_id!, [i.number]);
   return rows.map((o) => {
     return {
       id: o.id,
       number: o.number,
       status: o.status,
-      quote: o.quote_number !== null ? (o.quote_revision! > 1 ? `${o.quote_number} rev ${o.quote_revision}` : o.quote_number) : null,
+      quote: o.quote_number !== null ? quoteLabel(o.quote_number, o.quote_revision!) : null,
       deal: o.d_id !== null ? { id: o.d_id, title: o.deal_title! } : null,
       company: o.co_id !== null ? { id: o.co_id, name: o.co_name! } : null,
       owner: o.owner_handle ?? null,

@@ -224,3 +224,8 @@ export function periodFromFlags(flags: PeriodFlags, now: Date, tz: string, fallb
       return parsePeriod(fmt(t).slice(0, 7), tz);
   }
 }
+
+/** The calendar day (YYYY-MM-DD) of an instant in a time zone. */
+export function todayIn(now: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

@@ -10,13 +10,12 @@ import { recordAudit } from '../db/audit.js';
 import type { QuotesTable } from '../db/schema.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { NotFoundError, UserError } from '../errors.js';
-import { todayIn } from './board.js';
+import { addDays, todayIn } from './period.js';
 import { getDealRow } from './deals.js';
-import { appendLine, copyLines, lineRows, lineRowsByDocument, linesAndTotals, removeLine, resolveLine, storeTotals, type LineInput, type LineRecord, type TotalsRecord } from './document-lines.js';
+import { appendLine, copyLines, lineRows, lineRowsByDocument, linesAndTotals, quoteLabel, removeLine, resolveLine, storeTotals, type LineInput, type LineRecord, type TotalsRecord } from './document-lines.js';
 import { authorize } from './permissions.js';
 import type { TaxMode } from './pricing.js';
 import { createOrderFrom, type OrderRecord } from './orders.js';
-import { addDays } from './period.js';
 import { nextNumber, readSalesSettings } from './sales-settings.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, fullName, requireDate } from './validate.js';
@@ -57,7 +56,7 @@ export function effectiveQuoteStatus(stored: string, validUntil: string | null, 
   return stored as QuoteStatus;
 }
 
-const labelOf = (q: Pick<QuoteRow, 'number' | 'revision'>) => (q.revision > 1 ? `${q.number} rev ${q.revision}` : q.number);
+const labelOf = (q: Pick<QuoteRow, 'number' | 'revision'>) => quoteLabel(q.number, q.revision);
 
 /** Which quotes a read covers: one by id, or those of a deal, or all; latest revisions only unless asked. */
 interface QuoteScope {

@@ -205,7 +205,7 @@ export interface Rendered {
   activity: ActivityRecord | null;
 }
 
-async function mergeData(s: Session, input: RenderInput, fields: string[] = []): Promise<MergeData> {
+async function mergeData(s: Session, input: RenderInput, fields: string[]): Promise<MergeData> {
   const db = s.db.kysely;
   let contact: MergeData['contact'] = null;
   let company: MergeData['company'] = null;

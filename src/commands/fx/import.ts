@@ -30,9 +30,10 @@ export async function run(ctx: CliContext, file: string, o: FxImportOptions = {}
   });
   let inputs: FxRateInput[];
   try {
-    const rows: RawRow[] = [];
-    for (let r = reader.next(); r; r = reader.next()) rows.push(r);
-    inputs = ratesFromTable(reader.header, rows);
+    const rows = function* (): Generator<RawRow> {
+      for (let r = reader.next(); r; r = reader.next()) yield r;
+    };
+    inputs = ratesFromTable(reader.header, rows());
   } finally {
     reader.close();
   }

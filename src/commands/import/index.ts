@@ -212,7 +212,7 @@ async function runImport(ctx: CliContext, entity: EntityName, files: string[], o
   }
   const s = sessionOf(ctx);
   if (!opts.dryRun) await authorize(s, 'import.run'); // a dry run writes nothing: anyone may try one
-  if (!opts.dryRun && entity === 'products') await authorize(s, 'product.write'); // the catalogue's own permission too
+  if (!opts.dryRun && spec.permission) await authorize(s, spec.permission as Parameters<typeof authorize>[1]); // e.g. the catalogue's own permission too
   const results: FileResult[] = [];
   let failed: FileResult | undefined;
   for (const file of files) {

@@ -36,7 +36,7 @@ export const definition = defineReport<{ by: string }>({
       const w = { startDay: day(scope.period.start), endDay: day(scope.period.end), asOfDay };
       const subjects = await salesBySubject(session.db, { ...scope, fx: null }, w);
       const converted = scope.fx ? convertDealRows(scope, await salesBySubject(session.db, scope, w), ['amountMinor']) : subjects;
-      const labelOf = await dimension.resolve([...subjects, ...converted]);
+      const labelOf = await dimension.resolve(subjects); // converted rows are the same companies and contacts
       const labelled = (rows: SalesSubjectRow[]): SalesRow[] => rows.map((r) => ({ ...r, key: labelOf(r), label: labelOf(r) }));
       return buildSales(labelled(subjects), labelled(converted), { scope, by: 'company', dimension, ...w });
     }

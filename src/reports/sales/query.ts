@@ -10,7 +10,7 @@
  */
 import { sql } from 'kysely';
 import type { AnyDb } from '../../db/engine.js';
-import type { ReportScope } from '../scope.js';
+import { effectiveEnd, type ReportScope } from '../scope.js';
 import { bucketCase, dealExistsCondition, fxDocumentColumns, fxDocumentGroupBy, orderLiveCondition, orderOwner, orderOwnerCondition, ownerCondition, within, type Frag } from '../query.js';
 
 export const SALES_BY = ['product', 'owner', 'team', 'company', 'source', 'month'] as const;
@@ -111,10 +111,8 @@ async function ordersByGroup(db: AnyDb, scope: ReportScope, by: SalesBy, w: Sale
  * it was won.
  */
 function wonDealsWhere(scope: ReportScope): Frag {
-  const justAfter = new Date(Date.parse(scope.asOf) + 1).toISOString();
-  const end = scope.period.end < justAfter ? scope.period.end : justAfter;
   const ordered = scope.historical ? sql`o2.deal_id = d.id AND o2.created_at <= ${scope.asOf}` : sql`o2.deal_id = d.id`;
-  return sql`${within('d.won_at', scope.period.start, end)} AND ${dealExistsCondition('d', scope)} AND NOT EXISTS (SELECT 1 FROM orders o2 WHERE ${ordered})${ownerCondition('d.owner_id', scope)}`;
+  return sql`${within('d.won_at', scope.period.start, effectiveEnd(scope))} AND ${dealExistsCondition('d', scope)} AND NOT EXISTS (SELECT 1 FROM orders o2 WHERE ${ordered})${ownerCondition('d.owner_id', scope)}`;
 }
 
 /** The won deals' rows (each with its quantity from its lines), for a grouping query to read as `d`. */
