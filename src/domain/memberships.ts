@@ -93,7 +93,7 @@ function toMembership(r: Row, today: string): Membership {
 }
 
 /** Memberships rows plus the primary company where no current row names it. */
-async function membershipRows(db: Trx, where: { contactId?: number; companyId?: number }): Promise<Row[]> {
+async function membershipRows(db: Trx, where: { contactId?: number; companyId?: number }, today: string): Promise<Row[]> {
   const base = (q: ReturnType<typeof rowsQuery>) => (where.contactId !== undefined ? q.where('c.id', '=', where.contactId) : q);
   const rowsQuery = () =>
     db
@@ -110,7 +110,7 @@ async function membershipRows(db: Trx, where: { contactId?: number; companyId?: 
     .innerJoin('companies as co', 'co.id', 'c.company_id')
     .select(['c.id as contact_id', 'c.company_id as company_id', 'c.company_role as role', 'c.first_name', 'c.last_name', 'c.email', 'c.phone', 'c.mobile', 'c.company_id as primary_company', 'c.company_role as primary_role', 'co.name as company_name'])
     .where('c.archived_at', 'is', null)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('contact_companies as m').select('m.id').whereRef('m.contact_id', '=', 'c.id').whereRef('m.company_id', '=', 'c.company_id').where('m.ended_on', 'is', null))));
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('contact_companies as m').select('m.id').whereRef('m.contact_id', '=', 'c.id').whereRef('m.company_id', '=', 'c.company_id').where((w) => w.or([w('m.ended_on', 'is', null), w('m.ended_on', '>=', today)])))));
   if (where.contactId !== undefined) primaries = primaries.where('c.id', '=', where.contactId);
   if (where.companyId !== undefined) primaries = primaries.where('c.company_id', '=', where.companyId);
   const implied = (await primaries.execute()).map((r) => ({ ...r, unit: null, started_on: null, ended_on: null }) as Row);
@@ -128,7 +128,7 @@ function byCurrency(a: Membership, b: Membership): number {
 /** The memberships of one contact or one company, current first. */
 async function memberships(s: Session, where: { contactId?: number; companyId?: number }): Promise<Membership[]> {
   const today = todayIn(s.now(), s.timeZone);
-  return (await membershipRows(s.db.kysely, where)).map((r) => toMembership(r, today)).sort(byCurrency);
+  return (await membershipRows(s.db.kysely, where, today)).map((r) => toMembership(r, today)).sort(byCurrency);
 }
 
 const termsOf = (m: Membership): MembershipTerms => ({ role: m.role, unit: m.unit, from: m.from, until: m.until, current: m.current, primary: m.primary });
@@ -158,7 +158,15 @@ export async function linkContactCompany(s: Session, contactRef: string, target:
   const today = todayIn(s.now(), s.timeZone);
   await writeTransaction(s.db, async (trx) => {
     const row = await trx.selectFrom('contacts').select(['company_id', 'company_role', 'version']).where('id', '=', contact.id).executeTakeFirstOrThrow();
-    const open = await trx.selectFrom('contact_companies').selectAll().where('contact_id', '=', contact.id).where('company_id', '=', company.id).where('ended_on', 'is', null).orderBy('id', 'desc').executeTakeFirst();
+    // The current membership there (no end, or an end not yet reached) is changed, never doubled.
+    const open = await trx
+      .selectFrom('contact_companies')
+      .selectAll()
+      .where('contact_id', '=', contact.id)
+      .where('company_id', '=', company.id)
+      .where((w) => w.or([w('ended_on', 'is', null), w('ended_on', '>=', today)]))
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     const isPrimary = row.company_id === company.id;
     const values = {
       role: input.role !== undefined ? cleanText(input.role) : (open?.role ?? (isPrimary ? row.company_role : null)),

@@ -99,3 +99,22 @@ describe.each(ENGINES)('contact merge keeps companies on %s', (engine) => {
     ]);
   });
 });
+
+describe.each(ENGINES)('contact link changes the current membership on %s', (engine) => {
+  const db = useEngineDb(engine, 'relink');
+  const crm = (...args: string[]) => crmOn(db.url, args);
+
+  it('a membership ending in the future is still the one a second link changes, and is listed once', () => {
+    for (const args of [['db', 'migrate'], ['company', 'add', 'Acme Ltd'], ['company', 'add', 'Beta GmbH'], ['contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com', '--company', 'Acme Ltd']]) expect(crm(...args).code, args.join(' ')).toBe(0);
+    expect(crm('contact', 'link', '1', 'company:2', '--until', '2099-12-31').code).toBe(0);
+    expect(crm('contact', 'link', '1', 'company:2', '--role', 'Buyer').code).toBe(0);
+    // The primary company with a future end date too: one row, not the row and the implied primary.
+    expect(crm('contact', 'link', '1', 'company:1', '--until', '2099-06-30').code).toBe(0);
+    const companies = JSON.parse(crm('contact', 'show', '1', '--json').stdout).companies;
+    expect(companies).toMatchObject([
+      { id: 1, name: 'Acme Ltd', until: '2099-06-30', current: true, primary: true },
+      { id: 2, name: 'Beta GmbH', role: 'Buyer', until: null, current: true, primary: false },
+    ]);
+    expect(companies).toHaveLength(2);
+  });
+});

@@ -25,6 +25,7 @@ import * as m0026 from './0026_product_version.js';
 import * as m0029 from './0029_contact_companies.js';
 import * as m0030 from './0030_referrer_company.js';
 import * as m0032 from './0032_contacts_live.js';
+import * as m0033 from './0033_implied_primary_memberships.js';
 
 export interface Migration {
   version: number;
@@ -32,6 +33,6 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [m0001, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0018, m0019, m0021, m0022, m0023, m0024, m0025, m0026, m0029, m0030, m0032];
+export const migrations: Migration[] = [m0001, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0018, m0019, m0021, m0022, m0023, m0024, m0025, m0026, m0029, m0030, m0032, m0033];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

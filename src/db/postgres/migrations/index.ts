@@ -24,7 +24,8 @@ import * as m0026 from './0026_product_version.js';
 import * as m0029 from './0029_contact_companies.js';
 import * as m0030 from './0030_referrer_company.js';
 import * as m0032 from './0032_contacts_live.js';
+import * as m0033 from './0033_implied_primary_memberships.js';
 
-export const pgMigrations: Migration[] = [m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0018, m0019, m0021, m0022, m0023, m0024, m0025, m0026, m0029, m0030, m0032];
+export const pgMigrations: Migration[] = [m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0018, m0019, m0021, m0022, m0023, m0024, m0025, m0026, m0029, m0030, m0032, m0033];
 
 export const pgLatestVersion = pgMigrations[pgMigrations.length - 1]!.version;
