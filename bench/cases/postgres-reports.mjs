@@ -27,7 +27,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const DEALS = Number(process.env.BENCH_PG_DEALS ?? 1_000_000);
 const ACTIVITIES = Number(process.env.BENCH_PG_ACTIVITIES ?? 1_000_000);
 const CONTACTS = Number(process.env.BENCH_PG_CONTACTS ?? 1_000_000);
-const REPORTS = ['pipeline', 'win-rate', 'cycle', 'forecast', 'quota', 'lost-reasons', 'activity', 'kpi', 'sources', 'leads', 'untouched', 'data-quality'];
+const ALL_REPORTS = ['pipeline', 'win-rate', 'cycle', 'forecast', 'quota', 'lost-reasons', 'activity', 'kpi', 'sources', 'leads', 'untouched', 'data-quality'];
+// BENCH_REPORTS=cycle,untouched times only those (the seed is the same).
+const REPORTS = process.env.BENCH_REPORTS ? process.env.BENCH_REPORTS.split(',').filter((name) => ALL_REPORTS.includes(name)) : ALL_REPORTS;
 const wanted = process.argv.slice(2);
 const load = () => loadavg()[0].toFixed(1);
 
