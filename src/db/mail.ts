@@ -51,3 +51,18 @@ export async function insertMailMessage(db: Trx, row: NewMailMessage): Promise<v
 export async function readSetting(db: Trx, key: string): Promise<string | null> {
   return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value ?? null;
 }
+
+/** Imported messages among `ids` that have attachments but no folder holding them (skipped, or not stored when the import failed to write them). */
+export async function messagesWithoutAttachmentFiles(db: Trx, ids: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('mail_messages').select('message_id').where('message_id', 'in', ids.slice(i, i + 500)).where('attachment_count', '>', 0).where('attachment_dir', 'is', null).execute();
+    for (const r of rows) out.add(r.message_id);
+  }
+  return out;
+}
+
+/** Points imported messages to the folder holding their attachment files (once the files are there). */
+export async function setAttachmentDirs(trx: Trx, dirs: { messageId: string; dir: string }[]): Promise<void> {
+  for (const d of dirs) await trx.updateTable('mail_messages').set({ attachment_dir: d.dir }).where('message_id', '=', d.messageId).execute();
+}

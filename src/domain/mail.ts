@@ -15,7 +15,7 @@
  * Message-ID, so the same mailbox imported again changes nothing. Times: the Date header; a
  * missing one, or one in the future, is the import time (counted in `undated`).
  */
-import { contactsByEmail, importedMessageIds, insertMailMessage, readSetting, ticketExists, ticketOfThread, userEmails } from '../db/mail.js';
+import { contactsByEmail, importedMessageIds, insertMailMessage, messagesWithoutAttachmentFiles, readSetting, setAttachmentDirs, ticketExists, ticketOfThread, userEmails } from '../db/mail.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { CrmError, UserError } from '../errors.js';
 import type { StagedAttachments } from '../mail/attachments.js';
@@ -68,8 +68,10 @@ export interface MailPlanContext {
 export interface AttachmentSink {
   /** Before the transaction: the files written under temporary names, their final paths planned. */
   stage(m: ParsedMessage): StagedAttachments;
-  /** After the commit: the files under their names; returns the paths. */
+  /** After the commit: the files under their names; returns the paths. All or nothing: on failure nothing of the message stays. */
   commit(staged: StagedAttachments): string[];
+  /** Named files whose message could not point to them: removed. */
+  withdraw(staged: StagedAttachments, paths: string[]): void;
   /** The message was not written: remove what was staged. */
   discard(staged: StagedAttachments): void;
 }
@@ -124,8 +126,8 @@ const TICKET_TAG = /\[#(\d+)\]/;
  * per transaction, so only the message that fails is rejected (with the database's reason) and
  * the good ones around it are kept. A locked database stops the import (what was committed
  * stays; importing again continues where it stopped). Attachments are written before the
- * transaction under temporary names and named after the commit; a message not written leaves
- * no file.
+ * transaction under temporary names and named after the commit (placeAttachments); a message
+ * not written leaves no file.
  */
 export async function importBatch(s: Session, messages: ParsedMessage[], ctx: MailPlanContext): Promise<MailResult[]> {
   if (ctx.dryRun) {
@@ -173,13 +175,90 @@ export async function importBatch(s: Session, messages: ParsedMessage[], ctx: Ma
       }
     }
   }
+  const toPlace: PlacedMessage[] = [];
   results.forEach((r, i) => {
     const st = staged[i];
     if (!st) return;
     if (r.outcome === 'rejected' || r.outcome === 'unchanged') return sink!.discard(st);
-    sink!.commit(st).forEach((path, k) => (r.attachments[k] = { ...r.attachments[k]!, path }));
+    toPlace.push({ messageId: messages[i]!.messageId, staged: st, result: r });
   });
+  if (toPlace.length) await placeAttachments(s, sink!, toPlace);
   return results;
+}
+
+interface PlacedMessage {
+  messageId: string;
+  staged: StagedAttachments;
+  result: MailResult;
+}
+
+/**
+ * After the messages' commit: their staged files get their names, then — in one short write —
+ * each message's row gets the folder (mail_messages.attachment_dir). The row points to the files
+ * only once they are there, so no row ever points to a missing file: a message whose files cannot
+ * be named (the folder became read-only, the disk is full) keeps no file at all, not even a
+ * temporary one, and stays imported with attachment_dir empty; importing the same mailbox again
+ * stores them (storeMissingAttachments). Throws a one-line UserError when a message's files
+ * could not be stored, after the others are in place.
+ */
+async function placeAttachments(s: Session, sink: AttachmentSink, items: PlacedMessage[]): Promise<void> {
+  const placed: { item: PlacedMessage; paths: string[] }[] = [];
+  const failed: unknown[] = [];
+  for (const item of items) {
+    try {
+      placed.push({ item, paths: sink.commit(item.staged) });
+    } catch (err) {
+      failed.push(err);
+      item.result.attachments = item.result.attachments.map((a) => ({ ...a, path: null }));
+    }
+  }
+  if (placed.length) {
+    try {
+      await writeTransaction(s.db, (trx) => setAttachmentDirs(trx, placed.map((p) => ({ messageId: p.item.messageId, dir: p.item.staged.folder }))));
+    } catch (err) {
+      // The rows could not be pointed at the files: the files go (importing again stores them).
+      for (const p of placed) sink.withdraw(p.item.staged, p.paths);
+      throw err;
+    }
+    for (const p of placed) p.paths.forEach((path, k) => (p.item.result.attachments[k] = { ...p.item.result.attachments[k]!, path }));
+  }
+  if (failed.length) {
+    const n = failed.length;
+    throw new UserError(
+      `${oneLineReason(failed[0]).replace(/\.$/, '')}; ${plural(n, 'message')} imported without ${n === 1 ? 'its' : 'their'} attachments (no file left behind).`,
+      'Make the folder writable (or free space), then run the same import again: the messages stay as they are and their attachments are stored.',
+      'attachments_not_stored',
+    );
+  }
+}
+
+/**
+ * Messages imported before (their Message-ID is in mail_messages) with attachments but no folder
+ * holding them — an import that could not write them, or one run with --skip-attachments — get
+ * their attachments stored now, when the import has a folder. Returns their results (outcome
+ * unchanged, with the paths), by Message-ID.
+ */
+export async function storeMissingAttachments(s: Session, messages: ParsedMessage[], ctx: MailPlanContext): Promise<Map<string, MailResult>> {
+  const out = new Map<string, MailResult>();
+  const sink = ctx.attachments;
+  const candidates = messages.filter((m) => m.attachments.length);
+  if (!sink || ctx.dryRun || !candidates.length) return out;
+  const missing = await messagesWithoutAttachmentFiles(s.db.kysely, candidates.map((m) => m.messageId));
+  const items: PlacedMessage[] = [];
+  try {
+    for (const m of candidates) {
+      if (!missing.has(m.messageId) || out.has(m.messageId)) continue;
+      const staged = sink.stage(m);
+      const result: MailResult = { ...importedBefore(m), reason: 'imported before; its attachments stored now', attachments: staged.files.map((f, i) => ({ name: f.name, size: m.attachments[i]!.size, path: null })) };
+      items.push({ messageId: m.messageId, staged, result });
+      out.set(m.messageId, result);
+    }
+  } catch (err) {
+    for (const it of items) sink.discard(it.staged);
+    throw err;
+  }
+  if (items.length) await placeAttachments(s, sink, items);
+  return out;
 }
 
 /** The result for a message an earlier import recorded (its Message-ID is in mail_messages). */
@@ -287,7 +366,8 @@ export async function importMessage(s: Session, m: ParsedMessage, ctx: MailPlanC
       contact_id: contact?.id ?? null,
       attachment_count: m.attachments.length,
       attachment_names: m.attachments.length ? JSON.stringify(result.attachments.map((a) => a.name)) : null,
-      attachment_dir: stored.length ? staged!.folder : null,
+      // Set once the files are there (placeAttachments): a row never points to a missing file.
+      attachment_dir: null,
       imported_at: now,
       imported_by: s.actor,
     });

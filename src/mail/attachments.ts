@@ -4,7 +4,8 @@
  * name taken gets " (2)", " (3)" … Names are sanitised: no path parts, no control or
  * reserved characters, no leading dots, at most 120 characters. Files are written under a
  * temporary name before the message's transaction and named after its commit (AttachmentStore),
- * so a failed or rejected message leaves no file behind.
+ * so a failed or rejected message leaves no file behind; the message's row points to its folder
+ * only once the files are there (src/domain/mail.ts placeAttachments).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, closeSync, existsSync, linkSync, mkdirSync, openSync, rmdirSync, rmSync, writeSync } from 'node:fs';
@@ -28,8 +29,11 @@ export interface StagedAttachments {
   files: { name: string; temp: string; path: string }[];
 }
 
+/** The system's reason without the paths Node appends ("EACCES: permission denied, link 'a' -> 'b'"). */
+const reason = (err: unknown) => (err as Error).message.replace(/, \w+ '.*$/, '');
+
 const ioError = (what: string, err: unknown) =>
-  new UserError(`Cannot write ${what}: ${(err as Error).message}.`, 'Choose another folder with --attachments DIR, or --skip-attachments.', 'io');
+  new UserError(`Cannot write ${what}: ${reason(err)}.`, 'Choose another folder with --attachments DIR, or --skip-attachments.', 'io');
 
 /** A name not taken in the folder nor planned by this run: "log.txt", then "log (2).txt" … */
 function freeName(folder: string, name: string, planned: Set<string>): string {
@@ -93,29 +97,57 @@ export class AttachmentStore {
     return staged;
   }
 
-  /** After the commit: every file under its name (a name taken since staging gets the next free one). Returns the paths. */
+  /**
+   * After the commit: every file under its name (a name taken since staging gets the next free
+   * one). Returns the paths. All or nothing per message: when one file cannot be named (the
+   * folder became read-only, the disk is full), the files already named are removed with the
+   * temporary ones and the error is thrown — no temporary file stays, no half-stored message.
+   */
   commit(staged: StagedAttachments): string[] {
-    return staged.files.map((f) => {
-      let path = f.path;
-      for (;;) {
-        try {
-          linkSync(f.temp, path);
-          break;
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(path, err);
-          path = freeName(staged.folder, f.name, this.planned);
+    const placed: string[] = [];
+    try {
+      for (const f of staged.files) {
+        let path = f.path;
+        for (;;) {
+          try {
+            linkSync(f.temp, path);
+            break;
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(path, err);
+            path = freeName(staged.folder, f.name, this.planned);
+          }
         }
+        placed.push(path);
+        rmSync(f.temp, { force: true });
       }
-      rmSync(f.temp, { force: true });
-      this.planned.delete(f.path);
-      return path;
-    });
+    } catch (err) {
+      this.withdraw(staged, placed);
+      throw err;
+    }
+    for (const f of staged.files) this.planned.delete(f.path);
+    return placed;
+  }
+
+  /** Files named by `commit` whose message could not point to them after all: removed, with what is left of the staging. */
+  withdraw(staged: StagedAttachments, paths: string[]): void {
+    for (const p of paths) {
+      try {
+        rmSync(p, { force: true });
+      } catch {
+        // best effort: the message does not point to it
+      }
+    }
+    this.discard(staged);
   }
 
   /** The message was not written: its staged files go, and its folder too when nothing else is in it. */
   discard(staged: StagedAttachments): void {
     for (const f of staged.files) {
-      rmSync(f.temp, { force: true });
+      try {
+        rmSync(f.temp, { force: true });
+      } catch {
+        // already gone with its folder
+      }
       this.planned.delete(f.path);
     }
     try {

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { closeSync, writeSync } from 'node:fs';
 import type { CliContext } from '../../context.js';
-import { alreadyImported, importBatch, importedBefore, MAIL_OUTCOMES, requireAttachmentPlace, type AttachmentChoice, parseSupportAddress, readSupportAddress, writeSupportAddress, type MailOutcome, type MailPlanContext, type MailResult } from '../../domain/mail.js';
+import { alreadyImported, importBatch, importedBefore, storeMissingAttachments, MAIL_OUTCOMES, requireAttachmentPlace, type AttachmentChoice, parseSupportAddress, readSupportAddress, writeSupportAddress, type MailOutcome, type MailPlanContext, type MailResult } from '../../domain/mail.js';
 import { authorize } from '../../domain/permissions.js';
 import { UsageError, UserError } from '../../errors.js';
 import { info } from '../../io.js';
@@ -96,8 +96,11 @@ export async function runImport(ctx: CliContext, mailbox: string, o: ImportFlags
     for (const m of fresh) requireAttachmentPlace(m.source, m.attachments.length, choice);
     const imported = await importBatch(s, fresh, plan);
     const byMessage = new Map(fresh.map((m, i) => [m, imported[i]!]));
+    // Messages imported before whose attachments are not stored yet (an import that could not write them).
+    const completed = await storeMissingAttachments(s, parsed.filter((m) => done.has(m.messageId)), plan);
     for (const m of parsed) {
-      const r: MailResult = byMessage.get(m) ?? importedBefore(m);
+      const r: MailResult = byMessage.get(m) ?? completed.get(m.messageId) ?? importedBefore(m);
+      completed.delete(m.messageId);
       summary.messages++;
       summary.counts[r.outcome]++;
       if (r.contactCreated) summary.contactsCreated++;
@@ -108,6 +111,9 @@ export async function runImport(ctx: CliContext, mailbox: string, o: ImportFlags
         summary.attachments.skipped += m.attachments.length - stored;
         if (m.date === null) summary.undated++;
         if (m.truncated) summary.truncated++;
+      } else if (r.attachments.some((a) => a.path)) {
+        summary.attachments.total += m.attachments.length;
+        summary.attachments.stored += m.attachments.length;
       }
       summary.results.push(r);
     }
