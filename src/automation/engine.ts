@@ -49,6 +49,8 @@ export interface RunResult {
   dryRun: boolean;
   events: number;
   fired: Firing[];
+  /** What went wrong without stopping the run (a command's result that could not be recorded), one line each. */
+  problems: string[];
 }
 
 interface RuleRow {
@@ -308,8 +310,14 @@ function eventJson(rule: RuleRow, occ: Occurrence, ctx: RecordContext, at: strin
  * At most once: the firing row (UNIQUE per occurrence) was committed before the command started,
  * so no later run, crash or second host starts it again; a crash while it runs leaves the
  * outcome "started" (crm rule history shows it).
+ *
+ * One firing's trouble never stops the others: a result that cannot be written (the database
+ * locked past its timeout, a disk error) is tried RESULT_ATTEMPTS times; then the outcome alone
+ * is written with what happened ("ok; result not recorded: …"), so the history does not say
+ * "started" for a command that ended. The firing keeps its results in this run's output
+ * (`--json`), and the trouble is returned in words for stderr (the run then exits 1).
  */
-async function runPending(s: Session, firings: Firing[]): Promise<void> {
+async function runPending(s: Session, firings: Firing[], problems: string[]): Promise<void> {
   const { runCommand, commandEnv, commandOutcome, describeResult } = await import('./commands.js');
   for (const f of firings) {
     const p = pendingRuns.get(f);
@@ -321,19 +329,48 @@ async function runPending(s: Session, firings: Firing[]): Promise<void> {
     p.runs.forEach((r, i) => (f.actions[r.index] = describeResult(results[i]!)));
     f.outcome = commandOutcome(results);
     f.output = results;
-    const at = nowIso(s);
-    await writeTransaction(s.db, async (trx) => {
-      await trx.updateTable('rule_firings').set({ outcome: f.outcome, actions: JSON.stringify(f.actions), output: JSON.stringify(results) }).where('id', '=', p.firingId).execute();
-      await recordAudit(trx, {
-        entity: 'rule',
-        entityId: p.ruleId,
-        action: 'ran',
-        changes: { record: [null, f.record], occurrence: [null, f.occurrence], commands: [null, results.map(describeResult)], outcome: ['started', f.outcome] },
-        actor: 'automation',
-        at,
+    const write = () =>
+      writeTransaction(s.db, async (trx) => {
+        await trx.updateTable('rule_firings').set({ outcome: f.outcome, actions: JSON.stringify(f.actions), output: JSON.stringify(results) }).where('id', '=', p.firingId).execute();
+        await recordAudit(trx, {
+          entity: 'rule',
+          entityId: p.ruleId,
+          action: 'ran',
+          changes: { record: [null, f.record], occurrence: [null, f.occurrence], commands: [null, results.map(describeResult)], outcome: ['started', f.outcome] },
+          actor: 'automation',
+          at: nowIso(s),
+        });
       });
-    });
+    const failure = await withRetries(write, RESULT_ATTEMPTS);
+    if (!failure) continue;
+    const reason = oneLine(failure);
+    const noted = `${f.outcome}; result not recorded: ${reason}`;
+    const stillStarted = await withRetries(() => writeTransaction(s.db, (trx) => trx.updateTable('rule_firings').set({ outcome: noted }).where('id', '=', p.firingId).execute()), 1);
+    f.outcome = stillStarted ? `${f.outcome}; result not recorded (rule history still says "started"): ${reason}` : noted;
+    problems.push(`Rule ${f.rule} on ${f.record}: ${results.map(describeResult).join(', ')}, but its result could not be recorded (tried ${RESULT_ATTEMPTS} times): ${reason}`);
   }
+}
+
+/** How often a run action's result write is tried before the outcome alone is written. */
+const RESULT_ATTEMPTS = 3;
+
+/** Runs `write` up to `attempts` times (a short pause between); returns the last error, or null once it succeeded. */
+async function withRetries(write: () => Promise<unknown>, attempts: number): Promise<unknown> {
+  let last: unknown = null;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      await write();
+      return null;
+    } catch (err) {
+      last = err ?? new Error('unknown error');
+      if (i + 1 < attempts) await new Promise((r) => setTimeout(r, 100 * 2 ** i));
+    }
+  }
+  return last;
+}
+
+function oneLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
 }
 
 async function noneContext(occ: Occurrence): Promise<RecordContext> {
@@ -368,7 +405,7 @@ async function recordFiring(trx: Trx, rule: RuleRow, occ: Occurrence, at: string
  * is then recorded as that rule's firing (outcome "failed: …", in crm rule history) and the
  * others run again without it — a broken rule never blocks the outbox or the rest.
  */
-async function fireTogether(s: Session, rules: RuleRow[], occ: Occurrence, claim: ((trx: Trx) => Promise<boolean>) | null): Promise<Firing[]> {
+async function fireTogether(s: Session, rules: RuleRow[], occ: Occurrence, claim: ((trx: Trx) => Promise<boolean>) | null, problems: string[]): Promise<Firing[]> {
   const failed = new Map<number, string>();
   for (;;) {
     let current: RuleRow | null = null;
@@ -401,7 +438,7 @@ async function fireTogether(s: Session, rules: RuleRow[], occ: Occurrence, claim
       continue;
     }
     // Committed: now the commands of run actions, outside the transaction.
-    await runPending(s, fired);
+    await runPending(s, fired, problems);
     return fired;
   }
 }
@@ -410,6 +447,7 @@ async function fireTogether(s: Session, rules: RuleRow[], occ: Occurrence, claim
 export async function runAutomation(s: Session, opts: { dryRun?: boolean; rule?: string } = {}): Promise<RunResult> {
   const dryRun = Boolean(opts.dryRun);
   const fired: Firing[] = [];
+  const problems: string[] = [];
   let events = 0;
   const db = s.db.kysely;
   let after = 0;
@@ -431,12 +469,12 @@ export async function runAutomation(s: Session, opts: { dryRun?: boolean; rule?:
       // With --rule, only that rule runs: the event stays pending for the others (its firings row
       // keeps this rule from firing on it twice), so nothing is lost to a narrowed or misspelt run.
       if (opts.rule) {
-        if (rules.length) fired.push(...(await fireTogether(s, rules, occ, null)));
+        if (rules.length) fired.push(...(await fireTogether(s, rules, occ, null, problems)));
         continue;
       }
       const at = nowIso(s);
       const claim = async (trx: Trx) => Number((await trx.updateTable('events').set({ processed_at: at }).where('id', '=', ev.id).where('processed_at', 'is', null).executeTakeFirst()).numUpdatedRows) > 0;
-      fired.push(...(await fireTogether(s, rules, occ, claim)));
+      fired.push(...(await fireTogether(s, rules, occ, claim, problems)));
     }
   }
   for (const rule of await enabledRules(s)) {
@@ -447,7 +485,7 @@ export async function runAutomation(s: Session, opts: { dryRun?: boolean; rule?:
       if (dryRun) {
         const f = await fireIn(db, s, rule, o, true);
         if (f) fired.push(f);
-      } else fired.push(...(await fireTogether(s, [rule], o, null)));
+      } else fired.push(...(await fireTogether(s, [rule], o, null, problems)));
     }
   }
   if (!dryRun) {
@@ -455,7 +493,7 @@ export async function runAutomation(s: Session, opts: { dryRun?: boolean; rule?:
     const cutoff = new Date(s.now().getTime() - EVENT_RETENTION_DAYS * 86400000).toISOString();
     await writeTransaction(s.db, (trx) => trx.deleteFrom('events').where('processed_at', '<', cutoff).execute());
   }
-  return { dryRun, events, fired };
+  return { dryRun, events, fired, problems };
 }
 
 /** How long handled events stay in the outbox. */

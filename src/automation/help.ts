@@ -50,7 +50,9 @@ Run a command (the bridge to mail, chat or an ERP) — admin-only, off unless co
   stderr are kept: crm rule history NAME [--json]. Exit ≠ 0, timeout or a missing program: the
   firing is "failed: …". Why at most once: the firing commits first (outcome "started"), then the
   command runs outside any transaction, then its outcome is recorded — a crash in between leaves
-  "started" and never runs it twice. A receiver that wants retries dedupes by "key".
+  "started" and never runs it twice. A receiver that wants retries dedupes by "key". A result
+  that cannot be written (database locked, disk error) is tried 3 times, then the outcome alone
+  is kept ("ok; result not recorded: …"); the other firings go on and automate run exits 1.
 
 Shipped examples (installed disabled; enable each with one command):
   crm rule enable big-deal-quote     a deal of at least 10,000 reaching Quote notifies the managers

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { crmOn, ENGINES, useEngineDb } from '../helpers/engines.js';
+import { crmOn, ENGINES, execSql, useEngineDb } from '../helpers/engines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'crm-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -135,5 +135,54 @@ describe.each(ENGINES)('the run action on %s', (engine) => {
     // Nor enable or change one an admin added; a manager still adds rules without a run action.
     expect(crm(['rule', 'edit', 'won-hook', '--if', 'amount:>1']).stderr).toContain('needs the permission db.admin');
     ok(['rule', 'add', 'fine', '--on', 'deal.created', '--notify', 'owner']);
+  });
+});
+
+/**
+ * A firing whose result cannot be written (a trigger stands in for a locked database or a disk
+ * error) stops nothing else: the other pending firings run and are recorded, the failing one's
+ * history says what happened instead of "started", its output is still in the run's --json, and
+ * the run says so on stderr and exits 1.
+ */
+describe.each(ENGINES)('a run action whose result cannot be recorded on %s', (engine) => {
+  const db = useEngineDb(engine, 'runfail');
+  const crm = (args: string[], now = '2026-11-20T10:00:00Z') => crmOn(db.url, args, { CRM_NOW: now });
+  const ok = (args: string[], now?: string) => {
+    const r = crm(args, now);
+    expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(0);
+    return r;
+  };
+
+  it('records the others, says what happened in the history and on stderr, and exits 1', async () => {
+    ok(['automate', 'command', 'set', 'echo', '--', script(`${engine}-echo.sh`, 'cat')]);
+    ok(['rule', 'add', 'won-echo', '--on', 'deal.won', '--run', 'echo', '--enable']);
+    ok(['deal', 'add', 'Poison']);
+    ok(['deal', 'add', 'Pumps']);
+    ok(['deal', 'win', '1']);
+    ok(['deal', 'win', '2']);
+    await execSql(db.url, engine === 'postgres'
+      ? `CREATE FUNCTION no_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.output LIKE '%Poison%' THEN RAISE EXCEPTION 'disk I/O error (simulated)'; END IF; RETURN NEW; END $$;
+         CREATE TRIGGER no_poison BEFORE UPDATE ON rule_firings FOR EACH ROW EXECUTE FUNCTION no_poison();`
+      : `CREATE TRIGGER no_poison BEFORE UPDATE ON rule_firings WHEN NEW.output LIKE '%Poison%' BEGIN SELECT RAISE(ABORT, 'disk I/O error (simulated)'); END;`);
+
+    const r = crm(['automate', 'run', '--json'], '2026-11-20T10:01:00Z');
+    expect(r.code).toBe(1);
+    const run = JSON.parse(r.stdout);
+    expect(run.fired.map((f: { record: string }) => f.record)).toEqual(['deal #1', 'deal #2']);
+    expect(run.fired[0].outcome).toMatch(/^ok; result not recorded: .*disk I\/O error \(simulated\)/);
+    expect(run.fired[0].output[0].stdout).toContain('deal #1 Poison');
+    expect(run.fired[1]).toMatchObject({ outcome: 'ok', actions: ['ran echo: exit 0'] });
+    expect(r.stderr).toMatch(/Rule won-echo on deal #1: ran echo: exit 0, but its result could not be recorded \(tried 3 times\): .*disk I\/O error/);
+    expect(r.stderr).toContain('"message":"1 firing ran but could not record its result');
+    const plain = crm(['rule', 'history', 'won-echo']);
+    expect(plain.stdout).toContain('result not recorded');
+
+    const history = JSON.parse(ok(['rule', 'history', 'won-echo', '--json']).stdout) as { record: string; outcome: string; output: { stdout: string }[] }[];
+    const byRecord = Object.fromEntries(history.map((h) => [h.record, h]));
+    expect(byRecord['deal #1']!.outcome).toMatch(/^ok; result not recorded: .*disk I\/O error/);
+    expect(byRecord['deal #2']!.outcome).toBe('ok');
+    expect(byRecord['deal #2']!.output[0]!.stdout).toContain('deal #2 Pumps');
+    // Nothing is run twice: the next run has nothing to do and exits 0.
+    expect(JSON.parse(ok(['automate', 'run', '--json'], '2026-11-20T10:02:00Z').stdout).fired).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 /** `crm automate run [--dry-run]`: the cron job of automation (README "Automation"). */
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { info } from '../../io.js';
+import { UserError } from '../../errors.js';
+import { info, warn } from '../../io.js';
 import type { ListView } from '../../output/columns.js';
 import { emit, isJsonFormat, printList, toJson } from '../../output/render.js';
 import { examples } from '../common.js';
@@ -30,6 +31,10 @@ export function register(noun: Command, ctx: CliContext): void {
     if (isJsonFormat(ctx.out)) emit(ctx.out, toJson(r) + '\n');
     else printList(ctx.out, view, r.fired);
     info(ctx.io, `${r.dryRun ? 'Dry run: ' : ''}${r.events} event${r.events === 1 ? '' : 's'} read, ${r.fired.length} firing${r.fired.length === 1 ? '' : 's'}${r.dryRun ? ' would happen (nothing was changed)' : ''}`);
+    for (const p of r.problems) warn(ctx.io, p);
+    if (r.problems.length) {
+      throw new UserError(`${r.problems.length === 1 ? '1 firing' : `${r.problems.length} firings`} ran but could not record ${r.problems.length === 1 ? 'its result' : 'their results'} (see above); every other firing was processed.`, 'crm rule history NAME shows what was recorded; automate run --json printed the full results.', 'result_not_recorded');
+    }
   });
 
   const command = noun.command('command').description("the commands rules may run (run: NAME) — an admin's job: db.admin; nothing runs unless configured here");
