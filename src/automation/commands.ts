@@ -15,12 +15,10 @@
  *   (see runAutomation and the README "Automation").
  */
 import { spawn } from 'node:child_process';
-import { recordAudit } from '../db/audit.js';
-import { writeTransaction } from '../db/transaction.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { authorize } from '../domain/permissions.js';
-import { nowIso, type Session } from '../domain/session.js';
-import { writeDefaultsKey } from '../domain/settings.js';
+import type { Session } from '../domain/session.js';
+import { deleteDefaultsKey, writeDefaultsKey } from '../domain/settings.js';
 
 export const COMMAND_KEY_PREFIX = 'automation.command.';
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -105,17 +103,31 @@ export async function removeCommand(s: Session, nameText: string): Promise<{ com
   const name = nameText.trim().toLowerCase();
   const command = await findCommand(s, name);
   if (!command) throw new NotFoundError(`No command "${nameText}".`, 'See the commands: crm automate command list');
-  await writeTransaction(s.db, async (trx) => {
-    await trx.deleteFrom('settings').where('key', '=', COMMAND_KEY_PREFIX + name).execute();
-    await recordAudit(trx, { entity: 'settings', entityId: 0, action: 'update', changes: { [COMMAND_KEY_PREFIX + name]: [JSON.stringify({ argv: command.argv, timeoutMs: command.timeoutMs }), null] }, actor: s.actor, at: nowIso(s) });
-  });
+  await deleteDefaultsKey(s, COMMAND_KEY_PREFIX + name);
   return { command, rules: await rulesRunning(s, name) };
 }
 
 /** The rules whose actions run this command. */
 export async function rulesRunning(s: Pick<Session, 'db'>, name: string): Promise<string[]> {
+  return (await rulesByCommand(s)).get(name) ?? [];
+}
+
+/** Every rule's commands, read once: command name → the rules that run it (by name). */
+async function rulesByCommand(s: Pick<Session, 'db'>): Promise<Map<string, string[]>> {
   const rows = await s.db.kysely.selectFrom('rules').select(['name', 'definition']).orderBy('name').execute();
-  return rows.filter((r) => (JSON.parse(r.definition) as { actions?: { run?: string }[] }).actions?.some((a) => a.run?.toLowerCase() === name)).map((r) => r.name);
+  const out = new Map<string, string[]>();
+  for (const r of rows) {
+    const runs = new Set(((JSON.parse(r.definition) as { actions?: { run?: string }[] }).actions ?? []).filter((a) => a.run).map((a) => a.run!.toLowerCase()));
+    for (const name of runs) out.set(name, [...(out.get(name) ?? []), r.name]);
+  }
+  return out;
+}
+
+/** `crm automate command list`: the configured commands, each with the rules that run it (the rules read once). */
+export async function listCommandsWithRules(s: Pick<Session, 'db'>): Promise<(ConfiguredCommand & { rules: string[] })[]> {
+  const commands = await listCommands(s);
+  const rules = commands.length ? await rulesByCommand(s) : new Map<string, string[]>();
+  return commands.map((c) => ({ ...c, rules: rules.get(c.name) ?? [] }));
 }
 
 /** A rule may name a command only when it is configured, and only an admin may add such a rule. */

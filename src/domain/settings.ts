@@ -54,3 +54,14 @@ export async function writeDefaultsKey(s: Session, key: string, value: string): 
     await recordAudit(trx, { entity: 'settings', entityId: 0, action: 'update', changes: { [key]: [before?.value ?? null, value] }, actor: s.actor, at: nowIso(s) });
   });
 }
+
+/** Remove one setting (writeDefaultsKey's other half), audited like the defaults; false when it was not set. */
+export async function deleteDefaultsKey(s: Session, key: string): Promise<boolean> {
+  return writeTransaction(s.db, async (trx) => {
+    const before = await trx.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    if (!before) return false;
+    await trx.deleteFrom('settings').where('key', '=', key).execute();
+    await recordAudit(trx, { entity: 'settings', entityId: 0, action: 'update', changes: { [key]: [before.value, null] }, actor: s.actor, at: nowIso(s) });
+    return true;
+  });
+}

@@ -4,7 +4,6 @@
  * authorised on its owner — with a scope narrower than "all", a rep changes their own invoice and
  * not a colleague's.
  */
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyDb } from '../../src/db/engine.js';
 import { openPostgres } from '../../src/db/postgres/connect.js';
@@ -18,18 +17,7 @@ import { addProduct } from '../../src/domain/products.js';
 import { acceptQuote, createQuote, listQuotes, reviseQuote, sendQuote } from '../../src/domain/quotes.js';
 import type { Session } from '../../src/domain/session.js';
 import { crmOn, ENGINES, freshDatabase, type EngineDb } from '../helpers/engines.js';
-
-/** Counts the queries run through a Kysely instance (one result each; subqueries are part of their query). */
-class QueryCounter implements KyselyPlugin {
-  count = 0;
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    this.count++;
-    return args.result;
-  }
-}
+import { countQueries } from '../helpers/query-counter.js';
 
 describe.each(ENGINES)('sales documents on %s', (engine) => {
   let handle: EngineDb;
@@ -69,10 +57,8 @@ describe.each(ENGINES)('sales documents on %s', (engine) => {
   }
 
   async function queriesOf(read: (s: Session) => Promise<unknown[]>): Promise<{ queries: number; records: number }> {
-    const counter = new QueryCounter();
-    const counted: Session = { ...s, db: { ...db, kysely: db.kysely.withPlugin(counter) } as AnyDb };
-    const records = (await read(counted)).length;
-    return { queries: counter.count, records };
+    const { result, queries } = await countQueries(s, read);
+    return { queries, records: result.length };
   }
 
   it('lists read the same few queries for 2 documents as for 12', async () => {

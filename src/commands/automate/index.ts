@@ -54,10 +54,8 @@ export function register(noun: Command, ctx: CliContext): void {
   const list = command.command('list').alias('ls').description('the configured commands and the rules that run them');
   examples(list, ['crm automate command list', 'crm automate command list --json']);
   list.action(async () => {
-    const { listCommands, rulesRunning } = await import('../../automation/commands.js');
-    const s = sessionOf(ctx);
-    const rows = [];
-    for (const c of await listCommands(s)) rows.push({ ...c, timeout: `${c.timeoutMs / 1000}s`, rules: await rulesRunning(s, c.name) });
+    const { listCommandsWithRules } = await import('../../automation/commands.js');
+    const rows = (await listCommandsWithRules(sessionOf(ctx))).map((c) => ({ ...c, timeout: `${c.timeoutMs / 1000}s` }));
     printList(
       ctx.out,
       [
