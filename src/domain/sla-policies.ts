@@ -12,7 +12,6 @@ import { nowIso, type Session } from './session.js';
 import type { ClockPolicy } from './sla/clock.js';
 import { toClockPolicy } from './sla/policy.js';
 import { METRIC_FLAGS, METRICS, PRIORITIES, emptyTargets, formatTargetList, parseTargetList, parseTargetsJson, type Metric, type PolicyTargets } from './sla/targets.js';
-import type { BusinessCalendar } from './sla/time-basis.js';
 import { cleanText } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
 import { authorize } from './permissions.js';
@@ -286,11 +285,10 @@ export function matchPolicy(rows: SlaPolicy[], t: TicketFacts): SlaPolicy {
 export async function loadClockPolicies(db: Trx): Promise<Map<number, ClockPolicy>> {
   const calendars = await loadCalendarDefs(db);
   const rows = await db.selectFrom('sla_policies').selectAll().execute();
-  const cache = new Map<number, BusinessCalendar>();
   return new Map(
     rows.map((r) => [
       r.id,
-      toClockPolicy({ id: r.id, name: r.name, targets: parseTargetsJson(r.targets), calendarId: r.calendar_id }, r.calendar_id !== null ? (calendars.get(r.calendar_id) ?? null) : null, cache),
+      toClockPolicy({ id: r.id, name: r.name, targets: parseTargetsJson(r.targets), calendarId: r.calendar_id }, r.calendar_id !== null ? (calendars.get(r.calendar_id) ?? null) : null),
     ]),
   );
 }

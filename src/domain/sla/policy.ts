@@ -42,16 +42,12 @@ export function businessCalendarOf(def: CalendarDef): BusinessCalendar {
   return cal;
 }
 
-export function toClockPolicy(p: PolicyDef, calendar: CalendarDef | null, basisCache = new Map<number, BusinessCalendar>()): ClockPolicy {
+/** A policy ready for the clock; its business calendar comes from businessCalendarOf (built once per content, shared by every policy on it). */
+export function toClockPolicy(p: PolicyDef, calendar: CalendarDef | null): ClockPolicy {
   let business: TimeBasis = WALL_CLOCK;
   let businessDay: number | null = null;
   if (calendar) {
-    let cal = basisCache.get(calendar.id);
-    if (!cal) {
-      cal = businessCalendarOf(calendar);
-      basisCache.set(calendar.id, cal);
-    }
-    business = cal;
+    business = businessCalendarOf(calendar);
     businessDay = businessDaySeconds(calendar.week);
   }
   const targets = { firstReply: {}, nextReply: {}, resolution: {} } as Record<Metric, Partial<Record<Priority, number>>>;

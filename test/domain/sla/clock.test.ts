@@ -31,6 +31,13 @@ describe('business time', () => {
     expect(late.breaching).toBe(true);
   });
 
+  it('policies on the same calendar share one built business calendar (built once per content)', () => {
+    const a = policyWith({ firstReply: { normal: '1h' } }, calendar(WORKDAY), 1);
+    const b = policyWith({ resolution: { high: '8h' } }, { ...calendar(WORKDAY), id: 7, name: 'copy' }, 2);
+    expect(b.business).toBe(a.business);
+    expect(policyWith({}, calendar('mon-fri 08:00-17:00'), 3).business).not.toBe(a.business);
+  });
+
   it('skips a lunch break', () => {
     const p = policyWith({ firstReply: { normal: '1h' } }, calendar('mon-fri 09:00-12:30,13:30-18:00'));
     const r = computeSla({ createdAt: ms('2026-11-18T12:00:00Z'), priority: 'normal', policyId: 1, events: [], now: ms('2026-11-18T12:00:00Z') }, () => p);
