@@ -120,7 +120,7 @@ export function undoImportRun(db: Db, s: Session, runId: number): UndoResult {
       const spec = Object.values(ENTITIES).find((e) => e.table === b.table);
       if (b.child !== undefined) spec?.childSet?.write(sqlite, r.entity_id, b.child);
       for (const e of b.events ?? []) sqlite.prepare(`DELETE FROM ${e.table} WHERE id = ?`).run(e.id);
-      sqlite.prepare('INSERT INTO audit_log (entity, entity_id, action, changes, actor, at) VALUES (?, ?, ?, ?, ?, ?)').run(TAG_ENTITY[b.table] ?? (spec?.childSet ? spec.auditEntity : b.table), r.entity_id, 'import-undo', JSON.stringify({ run: [runId, null] }), s.actor, now);
+      sqlite.prepare('INSERT INTO audit_log (entity, entity_id, action, changes, actor, at) VALUES (?, ?, ?, ?, ?, ?)').run(spec?.auditEntity ?? TAG_ENTITY[b.table] ?? b.table, r.entity_id, 'import-undo', JSON.stringify({ run: [runId, null] }), s.actor, now);
       restored++;
     }
     // 2. Delete the records the run created: the main id range, then what it created on the side.

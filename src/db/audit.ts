@@ -23,9 +23,21 @@ export async function recordAudit(trx: Kysely<Database>, e: AuditEntry): Promise
   await writeEvents(trx, e);
 }
 
+/**
+ * The entity names an entity's entries may carry: its own, and for users and activities also the
+ * table name that `crm import undo` wrote before it used the audit's own names ("users",
+ * "activities" on "import-undo" entries of older databases) — read as the same entity, so no
+ * migration rewrites those rows.
+ */
+export function auditEntityNames(entity: string): string[] {
+  const legacy = LEGACY_AUDIT_ENTITY[entity];
+  return legacy ? [entity, legacy] : [entity];
+}
+const LEGACY_AUDIT_ENTITY: Record<string, string> = { user: 'users', activity: 'activities' };
+
 /** The latest audit entry of one record (optionally of some actions only), or undefined. */
 export async function lastAuditEntry(db: Kysely<Database>, entity: string, entityId: number, actions?: string[]): Promise<{ action: string; actor: string; changes: string | null } | undefined> {
-  let q = db.selectFrom('audit_log').select(['action', 'actor', 'changes']).where('entity', '=', entity).where('entity_id', '=', entityId);
+  let q = db.selectFrom('audit_log').select(['action', 'actor', 'changes']).where('entity', 'in', auditEntityNames(entity)).where('entity_id', '=', entityId);
   if (actions) q = q.where('action', 'in', actions);
   return q.orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
@@ -52,7 +64,7 @@ export interface AuditRecord {
 }
 
 export async function listAudit(db: Kysely<Database>, entity: string, entityId: number, limit?: number): Promise<AuditRecord[]> {
-  let q = db.selectFrom('audit_log').selectAll().where('entity', '=', entity).where('entity_id', '=', entityId).orderBy('at').orderBy('id');
+  let q = db.selectFrom('audit_log').selectAll().where('entity', 'in', auditEntityNames(entity)).where('entity_id', '=', entityId).orderBy('at').orderBy('id');
   if (limit) q = q.limit(limit);
   const rows = await q.execute();
   return rows.map((r) => ({ id: r.id, entity: r.entity, entityId: r.entity_id, action: r.action, changes: r.changes ? (JSON.parse(r.changes) as Changes) : null, actor: r.actor, at: r.at }));

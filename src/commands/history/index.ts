@@ -51,7 +51,8 @@ export function register(noun: Command, ctx: CliContext): void {
     .argument('<ref>', 'id (or email/name where the entity has one)')
     .option('--limit <n>', 'at most n entries')
     .action(async (entity: string, ref: string, o: { limit?: string }) => {
-      const e = entity.toLowerCase().replace(/s$/, '').replace(/-/g, '_');
+      // A plural is the same entity: users, activities, companies, sla-policies.
+      const e = entity.toLowerCase().replace(/-/g, '_').replace(/ies$/, 'y').replace(/s$/, '');
       if (!HISTORY_ENTITIES.includes(e)) throw new UsageError(`Unknown entity "${entity}".`, `Use one of: ${HISTORY_ENTITIES.join(', ')}`);
       const s = sessionOf(ctx);
       const id = resolvers[e] ? await resolvers[e](s, ref) : parseId(ref, e);
