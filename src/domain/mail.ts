@@ -218,7 +218,12 @@ async function placeAttachments(s: Session, sink: AttachmentSink, items: PlacedM
     } catch (err) {
       // The rows could not be pointed at the files: the files go (importing again stores them).
       for (const p of placed) sink.withdraw(p.item.staged, p.paths);
-      throw err;
+      const n = placed.length;
+      throw new UserError(
+        `Cannot record where the attachments are stored: ${oneLineReason(err).replace(/\.$/, '')}; ${plural(n, 'message')} imported without ${n === 1 ? 'its' : 'their'} attachments (no file left behind).`,
+        'Once the database takes writes again, run the same import again: the messages stay as they are and their attachments are stored.',
+        'attachments_not_stored',
+      );
     }
     for (const p of placed) p.paths.forEach((path, k) => (p.item.result.attachments[k] = { ...p.item.result.attachments[k]!, path }));
   }

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { querySql } from '../helpers/engines.js';
+import { execSql, querySql } from '../helpers/engines.js';
 import { useTempDb } from '../helpers/run-cli.js';
 
 const fault = vi.hoisted(() => ({ under: null as string | null }));
@@ -84,5 +84,29 @@ describe.each(['sqlite', 'postgres'] as const)('mail import attachments that can
     const third = await t.ok(['mail', 'import', box, '--attachments', store]);
     expect(third.stdout).toBe('3 messages: opened 0 tickets, 0 replies on tickets, 0 email activities, 3 unchanged, 0 rejected, attachments: 0\n');
     expect(files()).toHaveLength(3);
+  });
+
+  it('removes the named files when the rows cannot be pointed at them, and a re-run stores them', async () => {
+    await t.ok(['contact', 'add', 'Sara Rahimi', '--email', 'sara@example.com']);
+    await t.ok(['mail', 'support-address', 'support@acme.test']);
+    const box = join(t.dir, 'one.eml');
+    const store = join(t.dir, 'files');
+    writeFileSync(box, message('p1@example.com', 'Pointer', [['report.txt', 'the report']]));
+    const files = () => (existsSync(store) ? readdirSync(store, { recursive: true }).map(String).filter((f) => /\.txt$|crm-partial/.test(f)) : []);
+    // A trigger stands in for a database that refuses the short write after the files are named.
+    await execSql(t.db, engine === 'postgres'
+      ? `CREATE FUNCTION no_dir() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.attachment_dir IS NOT NULL THEN RAISE EXCEPTION 'disk I/O error (simulated)'; END IF; RETURN NEW; END $$;
+         CREATE TRIGGER no_dir BEFORE UPDATE ON mail_messages FOR EACH ROW EXECUTE FUNCTION no_dir();`
+      : `CREATE TRIGGER no_dir BEFORE UPDATE ON mail_messages WHEN NEW.attachment_dir IS NOT NULL BEGIN SELECT RAISE(ABORT, 'disk I/O error (simulated)'); END;`);
+    const failed = await t.crm(['mail', 'import', box, '--attachments', store]);
+    expect(failed.exitCode).not.toBe(0);
+    expect(failed.stderr.split('\n')[0]).toMatch(/^error: Cannot record where the attachments are stored: .*disk I\/O error \(simulated\); 1 message imported without its attachments \(no file left behind\)\.$/);
+    expect(files()).toEqual([]);
+    expect(await querySql(t.db, 'SELECT message_id, attachment_dir FROM mail_messages')).toEqual([{ message_id: 'p1@example.com', attachment_dir: null }]);
+
+    await execSql(t.db, engine === 'postgres' ? 'DROP TRIGGER no_dir ON mail_messages; DROP FUNCTION no_dir();' : 'DROP TRIGGER no_dir;');
+    const again = (await t.ok(['mail', 'import', box, '--attachments', store, '--json'])).json();
+    expect(again.attachments).toMatchObject({ total: 1, stored: 1 });
+    expect(files().map((f) => f.replace(/^.*\//, ''))).toEqual(['report.txt']);
   });
 });
