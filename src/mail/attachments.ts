@@ -8,7 +8,7 @@
  * only once the files are there (src/domain/mail.ts placeAttachments).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, closeSync, existsSync, linkSync, mkdirSync, openSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import { constants, closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { ParsedMessage } from './parse.js';
@@ -63,6 +63,38 @@ function writeNew(file: string, content: Buffer): void {
 }
 
 /**
+ * Temporary files an import killed mid-way left in a message's folder (".crm-partial-PID-…" of a
+ * process that no longer runs): removed when the message's attachments are staged again. Files
+ * of a running import (another crm on the same folder) are left alone.
+ */
+function sweepStalePartials(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^\.crm-partial-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || running(pid)) continue;
+    try {
+      rmSync(join(folder, name), { force: true });
+    } catch {
+      // not ours to remove after all
+    }
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
  * Attachments stored outside the database, in step with the message's write: `stage` writes
  * each file under a hidden temporary name before the transaction (no file I/O inside it) and
  * plans its final name; after the commit `commit` gives each file its name (a hard link that
@@ -82,6 +114,7 @@ export class AttachmentStore {
     } catch (err) {
       throw new UserError(`Cannot create ${folder}: ${(err as Error).message}.`, 'Choose another folder with --attachments DIR, or --skip-attachments.', 'io');
     }
+    sweepStalePartials(folder);
     const staged: StagedAttachments = { folder, files: [] };
     try {
       m.attachments.forEach((a, i) => {

@@ -5,7 +5,8 @@
  * mailbox again stores the missing attachments, and a third run changes nothing. The fault is
  * injected into the link that names the files (CI runs as root, where chmod stops nothing).
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { execSql, querySql } from '../helpers/engines.js';
@@ -66,6 +67,10 @@ describe.each(['sqlite', 'postgres'] as const)('mail import attachments that can
     ]);
     expect((await t.ok(['ticket', 'list', '--json'])).json()).toHaveLength(3);
 
+    // An import killed mid-way (a process that no longer runs) left a temporary file: the re-run removes it.
+    const folder = join(store, createHash('sha256').update('f1@example.com').digest('hex').slice(0, 16));
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, '.crm-partial-99999999-abcdef'), 'half a file');
     const again = await t.ok(['mail', 'import', box, '--attachments', store, '--json']);
     const out = again.json();
     expect(out.counts).toMatchObject({ ticket: 0, reply: 0, unchanged: 3 });
