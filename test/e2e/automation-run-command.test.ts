@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { crmOn, ENGINES, execSql, useEngineDb } from '../helpers/engines.js';
+import { crmOn, ENGINES, execSql, querySql, useEngineDb } from '../helpers/engines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'crm-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -184,5 +184,32 @@ describe.each(ENGINES)('a run action whose result cannot be recorded on %s', (en
     expect(byRecord['deal #2']!.output[0]!.stdout).toContain('deal #2 Pumps');
     // Nothing is run twice: the next run has nothing to do and exits 0.
     expect(JSON.parse(ok(['automate', 'run', '--json'], '2026-11-20T10:02:00Z').stdout).fired).toEqual([]);
+  });
+});
+
+/**
+ * The result write is retried: a PostgreSQL sequence (not rolled back with the failed attempts)
+ * lets a trigger refuse the first two writes only; the third records the result as usual. (SQLite
+ * rolls every trace of a failed attempt back, so the same trick has no counterpart there; the
+ * retry itself is engine-neutral code, and the test above covers giving up on both engines.)
+ */
+describe('a run action result write that fails twice on postgres', () => {
+  const db = useEngineDb('postgres', 'runretry');
+  const crm = (args: string[], now = '2026-11-20T10:00:00Z') => crmOn(db.url, args, { CRM_NOW: now });
+
+  it('is retried and recorded, and the run exits 0', async () => {
+    for (const args of [['automate', 'command', 'set', 'echo', '--', script('retry-echo.sh', 'cat')], ['rule', 'add', 'won-echo', '--on', 'deal.won', '--run', 'echo', '--enable'], ['deal', 'add', 'Pumps'], ['deal', 'win', '1']]) {
+      expect(crm(args).code).toBe(0);
+    }
+    await execSql(db.url, `CREATE SEQUENCE result_tries;
+      CREATE FUNCTION flaky() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.output IS NOT NULL AND nextval('result_tries') <= 2 THEN RAISE EXCEPTION 'could not write (simulated)'; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER flaky BEFORE UPDATE ON rule_firings FOR EACH ROW EXECUTE FUNCTION flaky();`);
+    const r = crm(['automate', 'run', '--json'], '2026-11-20T10:01:00Z');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).fired).toEqual([expect.objectContaining({ record: 'deal #1', outcome: 'ok' })]);
+    const history = JSON.parse(crm(['rule', 'history', 'won-echo', '--json']).stdout);
+    expect(history[0]).toMatchObject({ outcome: 'ok', actions: ['ran echo: exit 0'] });
+    expect(history[0].output[0].stdout).toContain('deal #1 Pumps');
+    expect(Number((await querySql(db.url, 'SELECT last_value FROM result_tries'))[0]!.last_value)).toBe(3);
   });
 });
