@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'crm');
+// BENCH_CRM_BIN: another build's bin/crm (a copy of the tree before a change) to compare.
+const bin = process.env.BENCH_CRM_BIN ?? join(root, 'bin', 'crm');
 const dir = mkdtempSync(join(tmpdir(), 'crm-bench-due-'));
 const TICKETS = Number(process.env.BENCH_DUE_TICKETS ?? 100_000);
 
