@@ -10,14 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyDb } from '../../src/db/engine.js';
-import type { TicketStatus } from '../../src/db/schema.js';
 import { addCalendar } from '../../src/domain/calendars.js';
 import { addPolicy } from '../../src/domain/sla-policies.js';
 import type { Session } from '../../src/domain/session.js';
-import { listTickets, messageOnTicket, openTicketId, replyToTicket, setTicketPriority, setTicketStatus, type TicketRecord } from '../../src/domain/tickets.js';
-import { UserError } from '../../src/errors.js';
+import { listTickets, type TicketRecord } from '../../src/domain/tickets.js';
 import { ENGINES } from '../helpers/engines.js';
 import { createTestPgDatabase } from '../helpers/postgres.js';
+import { randomTickets } from '../helpers/random-tickets.js';
 import { addUser, openTestDb } from '../helpers/report-data.js';
 
 describe.each(ENGINES)('ticket list --breaching / --due-within from stored deadlines on %s', (engine) => {
@@ -31,6 +30,7 @@ describe.each(ENGINES)('ticket list --breaching / --due-within from stored deadl
     else db = await openTestDb(join((dir = mkdtempSync(join(tmpdir(), 'crm-listdue-'))), 't.db'));
     s = { db, now: () => clock, actor: 'tester', timeZone: 'UTC' };
     await addUser(db as never, 'ana', { role: 'agent' });
+    await addUser(db as never, 'ben', { role: 'agent' });
     await addCalendar(s, { name: 'office', timezone: 'Europe/Berlin', hours: 'mon-fri 09:00-12:30,13:30-18:00' });
     await addPolicy(s, { name: 'urgent', priority: ['urgent'], calendar: 'office', firstReply: 'all=30m', nextReply: 'all=1h', resolution: 'all=4h', calendarTime: ['firstReply', 'nextReply', 'resolution'] });
     await addPolicy(s, { name: 'standard', calendar: 'office', firstReply: 'low=8h,normal=4h,high=1h', nextReply: 'all=2h', resolution: 'low=5d,normal=3d,high=1d' });
@@ -44,32 +44,7 @@ describe.each(ENGINES)('ticket list --breaching / --due-within from stored deadl
   const ids = (rows: TicketRecord[]) => rows.map((r) => r.id);
 
   it('gives the tickets the SLA engine gives, at every moment and window', async () => {
-    let seed = engine === 'sqlite' ? 5 : 13;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
-    const priorities = ['low', 'normal', 'high', 'urgent'];
-    const made: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      later(rand(120));
-      made.push(await openTicketId(s, { subject: `Case ${i}`, priority: priorities[rand(4)], assignee: rand(2) ? 'ana' : undefined }));
-    }
-    const statuses: TicketStatus[] = ['open', 'pending', 'on_hold', 'solved'];
-    const ops: ((id: number) => Promise<unknown>)[] = [
-      (id) => replyToTicket(s, id, 'Answer'),
-      (id) => messageOnTicket(s, id, 'More details'),
-      (id) => setTicketStatus(s, id, statuses[rand(statuses.length)]!),
-      (id) => setTicketPriority(s, id, priorities[rand(4)]!),
-    ];
-    for (let step = 0; step < 120; step++) {
-      later(1 + rand(300));
-      try {
-        await ops[rand(ops.length)]!(made[rand(made.length)]!);
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err; // an illegal move: nothing written
-      }
-    }
+    const made = await randomTickets(s, { seed: engine === 'sqlite' ? 5 : 13, tickets: 30, openGap: 120, steps: 120, stepGap: 300, later });
     // Behind crm's back: tickets without a stored row (one imported as solved, its clocks never
     // stopped by an event), and a priority raised by SQL (the stored row is now stale).
     const at = clock.toISOString();
