@@ -30,8 +30,7 @@ import { updateIfVersion } from '../db/versioned.js';
 import { authorize } from './permissions.js';
 
 export const STATUSES: TicketStatus[] = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
-/** The statuses of a ticket not yet solved (filter `status:unsolved`, the queue's default, a team's load). */
-/** The unsolved statuses (one list: ./sla-due.ts). */
+/** The statuses of a ticket not yet solved (filter `status:unsolved`, the queue's default, a team's load): ./sla-due.ts's list. */
 export const OPEN_TICKET_STATUSES: TicketStatus[] = [...OPEN_STATUSES];
 export const TICKET_PRIORITIES: TicketPriority[] = [...PRIORITIES];
 /**
@@ -752,8 +751,9 @@ export function ticketFilterSpecFor(s: Session): Promise<FilterSpec> {
  * deadlines (./sla-due.ts) brought up to date by the same function, then a range query on each
  * metric's deadline index — a running deadline at or before `until` (overdue ones included), a
  * second of slack — gives the candidates, whose clocks the SLA engine then computes and which it
- * alone keeps or drops (the filter after loadRecords). Only unsolved tickets have stored rows: a
- * solved or closed one (status: terms) stays a candidate and the engine decides, as before.
+ * alone keeps or drops (the filter after loadRecords). Rows are at their ticket's version once
+ * refreshed (every ticket write keeps its row in the same transaction). Only unsolved tickets have
+ * stored rows: a solved or closed one (status: terms) stays a candidate and the engine decides.
  */
 async function dueCandidates<Q extends ReturnType<typeof ticketQuery>>(s: Session, q: Q, until: number): Promise<Q> {
   await refreshSlaDue(s, () => slaContext(s.db.kysely), { write: true });
