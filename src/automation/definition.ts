@@ -7,6 +7,7 @@
 import { EVENT_KINDS, type EventKind } from '../db/outbox.js';
 import { UsageError } from '../errors.js';
 import { isRole } from '../domain/permissions.js';
+import { notYesNo, yesNo } from '../domain/yes-no.js';
 import { parseDuration as parseSlaDuration } from '../domain/sla/targets.js';
 
 /** Time triggers, evaluated by `crm automate run` from indexed queries. */
@@ -135,7 +136,15 @@ export function parseDefinition(raw: unknown): RuleDefinition & { enabled?: bool
   const actions = Array.isArray(o.actions) ? o.actions : o.actions === undefined ? [] : [o.actions];
   if (!actions.length) throw bad(name, 'needs at least one action.', `Actions: ${ACTION_KINDS.join(', ')}.`);
   def.actions = actions.map((a, i) => parseAction(name, a, i + 1));
-  if (o.enabled !== undefined) def.enabled = o.enabled === true || o.enabled === 'true';
+  if (typeof o.enabled === 'boolean' || o.enabled === null) def.enabled = o.enabled === true;
+  else if (o.enabled !== undefined) {
+    const enabled = yesNo(String(o.enabled));
+    if (enabled === undefined) {
+      const err = notYesNo('enabled', String(o.enabled));
+      throw bad(name, err.message, err.hint);
+    }
+    def.enabled = enabled;
+  }
   return def;
 }
 

@@ -10,6 +10,7 @@ import { parseAmount as parseDealAmount, parseOverride } from '../domain/deals.j
 import { isCurrencyCode, Money } from '../domain/money.js';
 import { formatPriceList, parsePrice, parsePriceList, parseSku, productColumns, type ProductInput } from '../domain/products.js';
 import { customSearchText, parseFieldValue } from '../domain/custom-fields.js';
+import { NOT_YES_NO, yesNo } from '../domain/yes-no.js';
 import { handleFromName, normalizeHandle, ROLES, validateTimeZone } from '../domain/users.js';
 import { cleanText, normalizeEmail, normalizePhone, splitName } from '../domain/validate.js';
 import { CrmError, UsageError } from '../errors.js';
@@ -117,6 +118,15 @@ function domainCall<T>(r: MappedRow, field: string, fn: () => T): T {
     if (err instanceof CrmError) r.fail(field, err.message.replace(/\.$/, ''));
     throw err;
   }
+}
+
+/** An `active` cell (users, products): the domain's yes/no words and active/inactive/archived; empty is active. */
+function activeCell(r: MappedRow): boolean {
+  const v = r.get('active');
+  if (v === null) return true;
+  const active = yesNo(v, { active: true });
+  if (active === undefined) r.fail('active', NOT_YES_NO);
+  return active;
 }
 
 function text(r: MappedRow, cols: Row, field: string, col: string): void {
@@ -576,9 +586,7 @@ const users: EntitySpec = {
     text(r, c, 'team', 'team');
     if (r.has('timezone')) c.timezone = domainCall(r, 'timezone', () => validateTimeZone(r.get('timezone') ?? '') ?? null);
     if (r.has('active')) {
-      const a = r.get('active')?.toLowerCase() ?? 'true';
-      if (!['true', 'false', 'yes', 'no', '1', '0', 'y', 'n'].includes(a)) r.fail('active', 'must be true or false');
-      c.active = ['true', 'yes', '1', 'y'].includes(a) ? 1 : 0;
+      c.active = activeCell(r) ? 1 : 0;
     }
     stamp(conv, env, r.has('created') ? dateTime(r, env, 'created') : null);
     conv.keys = { handle: c.handle as string, email: (c.email as string | null)?.toLowerCase() ?? null };
@@ -1173,7 +1181,6 @@ function priceColumnCurrency(key: string): string | undefined {
   return m && isCurrencyCode(m[1]!) ? m[1]!.toUpperCase() : undefined;
 }
 
-const ACTIVE_WORDS: Record<string, boolean> = { true: true, yes: true, y: true, '1': true, active: true, false: false, no: false, n: false, '0': false, inactive: false, archived: false };
 
 /**
  * Products (crm product add): the SKU is the key (case-insensitive, as the commands find it);
@@ -1267,9 +1274,7 @@ const products: EntitySpec = {
     }
     if (r.has('warranty_months')) c.warranty_months = field('warranty_months', { warranty: r.get('warranty_months') ?? '' }).warranty_months as number | null;
     if (r.has('active')) {
-      const v = r.get('active');
-      const active = v === null ? true : ACTIVE_WORDS[v.toLowerCase()];
-      if (active === undefined) r.fail('active', 'must be true or false (yes/no, active/archived)');
+      const active = activeCell(r);
       conv.extra.active = active;
       c.archived_at = active ? null : env.now;
     }

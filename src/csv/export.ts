@@ -7,7 +7,7 @@
  * marks a cell a spreadsheet would execute — or one starting with ' — with a leading '; the
  * importer removes exactly that mark again. --raw writes cells as stored.
  */
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, type Compilable } from 'kysely';
 import type { AnyDb, Engine } from '../db/engine.js';
 import { Money } from '../domain/money.js';
 import { formatFieldValue, type FieldDefinition } from '../domain/custom-fields.js';
@@ -146,6 +146,12 @@ export interface OrderedQuery {
   keys: string[];
 }
 
+/** A domain's Kysely query (its WHERE clause last, compiled for the database's engine) streamed by `keys`. */
+export function orderedQuery(q: Compilable, keys: string[]): OrderedQuery {
+  const compiled = q.compile();
+  return { sql: compiled.sql, params: [...compiled.parameters], keys };
+}
+
 /**
  * The rows in key order: SQLite's statement iterator, or on PostgreSQL keyset pages (keys > the
  * last row's) read inside one REPEATABLE READ READ ONLY transaction, so every page sees the same
@@ -163,7 +169,7 @@ export async function streamOrdered(db: AnyDb, q: OrderedQuery, each: (r: Rec) =
     return;
   }
   const keyNames = q.keys.map((_, i) => `crm_key_${i}`);
-  const withKeys = q.sql.replace(/^\s*SELECT /, `SELECT ${q.keys.map((k, i) => `${k} AS ${keyNames[i]}`).join(', ')}, `);
+  const withKeys = q.sql.replace(/^\s*SELECT /i, `SELECT ${q.keys.map((k, i) => `${k} AS ${keyNames[i]}`).join(', ')}, `);
   const after = ` AND (${q.keys.join(', ')}) > (${q.keys.map((_, i) => `$${params.length + i + 1}`).join(', ')})`;
   await db.kysely
     .transaction()

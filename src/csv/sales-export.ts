@@ -8,7 +8,8 @@ import type { Session } from '../domain/session.js';
 import { linesAndTotals, quoteLabel } from '../domain/document-lines.js';
 import { formatPriceList, listProducts } from '../domain/products.js';
 import { Money } from '../domain/money.js';
-import { camel, RecordWriter, streamOrdered, type ExportFormat, type OrderedQuery, type Sink } from './export.js';
+import { orderExportLines, ORDER_EXPORT_KEYS } from '../domain/orders.js';
+import { camel, orderedQuery, RecordWriter, streamOrdered, type ExportFormat, type Sink } from './export.js';
 
 export const SALES_EXPORTS = ['orders', 'products'] as const;
 export type SalesExport = (typeof SALES_EXPORTS)[number];
@@ -22,23 +23,6 @@ type Row = Record<string, Cell>;
 
 export const ORDER_EXPORT_COLUMNS = ['order_number', 'ordered_on', 'status', 'customer_reference', 'company_id', 'company_external_id', 'company', 'deal_id', 'quote', 'currency', 'line', 'product_id', 'sku', 'description', 'quantity', 'unit', 'unit_price', 'discount', 'tax_rate', 'net', 'tax', 'order_subtotal', 'order_tax', 'order_total'] as const;
 export const PRODUCT_EXPORT_COLUMNS = ['sku', 'name', 'description', 'unit', 'prices', 'tax_rate', 'warranty_months', 'active'] as const;
-
-/**
- * The order lines as they come from one query (orders joined to their lines, company and quote),
- * ordered by order number and line position; an order's lines are gathered (they come together)
- * so its totals are computed from them as `order show` computes them.
- */
-const ORDER_LINES: OrderedQuery = {
-  sql: `SELECT o.id AS order_id, o.number AS order_number, o.ordered_on, o.status, o.customer_reference, co.id AS company_id, co.external_id AS company_external_id, co.name AS company,
-      o.deal_id, q.number AS quote_number, q.revision AS quote_revision, o.currency, o.tax_mode,
-      l.position, l.product_id, l.sku, l.description, l.quantity_milli, l.unit, l.unit_price_minor, l.discount_ppm, l.discount_minor, l.tax_rate_ppm, l.net_minor, l.tax_minor
-    FROM orders o
-    JOIN document_lines l ON l.document_kind = 'order' AND l.document_id = o.id
-    LEFT JOIN companies co ON co.id = o.company_id
-    LEFT JOIN quotes q ON q.id = o.quote_id
-    WHERE 1 = 1`,
-  keys: ['o.number', 'l.position'],
-};
 
 type LineRow = Parameters<typeof linesAndTotals>[0][number];
 
@@ -80,13 +64,17 @@ function orderLineRows(lines: Record<string, unknown>[]): Row[] {
   });
 }
 
-/** Every order line, one order at a time, in order number and line order. */
+/**
+ * Every order line, one order at a time, in order number and line order (the domain's query,
+ * orderExportLines); an order's lines come together, so its totals are computed from them as
+ * `order show` computes them.
+ */
 async function eachOrderRow(s: Session, each: (r: Row) => void | Promise<void>): Promise<void> {
   const writeOrder = async (lines: Record<string, unknown>[]) => {
     for (const r of orderLineRows(lines)) await each(r);
   };
   let current: Record<string, unknown>[] = [];
-  await streamOrdered(s.db, ORDER_LINES, (r) => {
+  await streamOrdered(s.db, orderedQuery(orderExportLines(s.db.kysely), ORDER_EXPORT_KEYS), (r) => {
     if (current.length && current[0]!.order_id !== r.order_id) {
       const done = current;
       current = [r];

@@ -11,6 +11,7 @@ import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.j
 import { Money, parseMoney } from './money.js';
 import { nowIso, type Session } from './session.js';
 import { latinDigits } from './digits.js';
+import { NOT_YES_NO, YES_NO_HINT, yesNo } from './yes-no.js';
 import { cleanText, normalizeEmail, normalizePhone, rejectControlChars, requireDate } from './validate.js';
 
 export const FIELD_ENTITIES = ['contact', 'company', 'deal', 'ticket', 'activity'] as const;
@@ -84,9 +85,6 @@ export function isIranianNationalId(code: string): boolean {
   return r < 2 ? check === r : check === 11 - r;
 }
 
-const BOOL_TRUE = new Set(['true', 'yes', 'y', '1', 'on']);
-const BOOL_FALSE = new Set(['false', 'no', 'n', '0', 'off']);
-
 function invalid(def: Pick<FieldDefinition, 'name'>, raw: string, why: string, hint: string): UserError {
   return new UserError(`${def.name}: "${raw}" ${why}.`, hint, 'invalid_field');
 }
@@ -129,10 +127,9 @@ export function parseFieldValue(def: Pick<FieldDefinition, 'name' | 'type' | 'ch
         throw invalid(def, raw, 'is not a date', 'Use YYYY-MM-DD, e.g. 1990-03-21.');
       }
     case 'bool': {
-      const b = v.toLowerCase();
-      if (BOOL_TRUE.has(b)) return true;
-      if (BOOL_FALSE.has(b)) return false;
-      throw invalid(def, raw, 'is not yes or no', 'Use true/false, yes/no or 1/0.');
+      const b = yesNo(v);
+      if (b === undefined) throw invalid(def, raw, NOT_YES_NO, YES_NO_HINT);
+      return b;
     }
     case 'choice':
       return matchChoice(def, raw, v);

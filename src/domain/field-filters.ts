@@ -12,6 +12,7 @@ import { isMissingTable } from '../db/missing-table.js';
 import { fieldDefinitions, type FieldDefinition, type FieldEntity } from './custom-fields.js';
 import { productIdsBySku, purchaseFilterFields } from './purchases.js';
 import type { Session } from './session.js';
+import { NOT_YES_NO, YES_NO_HINT, yesNo } from './yes-no.js';
 
 export interface SegmentRecord {
   id: number;
@@ -74,10 +75,10 @@ export function customFilterField(def: FieldDefinition, column: string): FilterF
           const empty = emptiness(eb, jsonText(column, def.name), term);
           if (empty) return empty;
           const conds = term.values.map((v) => {
-            const b = v.toLowerCase();
-            if (['true', 'yes', 'y', '1'].includes(b)) return jsonIsTrue(column, def.name);
-            if (['false', 'no', 'n', '0'].includes(b)) return eb.not(jsonIsTrue(column, def.name));
-            throw badTerm(term, `${def.name} is yes or no`);
+            const b = yesNo(v);
+            if (b === true) return jsonIsTrue(column, def.name);
+            if (b === false) return eb.not(jsonIsTrue(column, def.name));
+            throw badTerm(term, `${def.name}: "${v}" ${NOT_YES_NO}; ${YES_NO_HINT.replace(/\.$/, '')}`);
           });
           return eb.or(conds);
         },

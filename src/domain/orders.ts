@@ -1,7 +1,8 @@
 /**
  * Sales orders: made when a quote is accepted (or a deal with lines is won without one), with the
  * same lines and totals; numbered per year (SO-2026-0001). Open → fulfilled, or cancelled.
- * `crm export orders` hands them to the ERP, one row per line (./order-export.ts).
+ * `crm export orders` hands them to the ERP, one row per line (src/csv/sales-export.ts, reading
+ * orderExportLines).
  */
 import type { Selectable } from 'kysely';
 import { recordAudit } from '../db/audit.js';
@@ -161,6 +162,28 @@ export async function getOrderRow(db: Trx, ref: string): Promise<OrderRow> {
 export async function showOrder(s: Session, ref: string): Promise<OrderRecord> {
   return toOrderRecord(s.db.kysely, await getOrderRow(s.db.kysely, ref));
 }
+
+/**
+ * Every order line with its order, company and quote, for `crm export orders`: one set-based
+ * query, its WHERE clause last (the export streams it in order number and line order, in keyset
+ * pages on PostgreSQL: src/csv/export.ts streamOrdered).
+ */
+export function orderExportLines(db: Trx) {
+  return db
+    .selectFrom('orders as o')
+    .innerJoin('document_lines as l', 'l.document_id', 'o.id')
+    .leftJoin('companies as co', 'co.id', 'o.company_id')
+    .leftJoin('quotes as q', 'q.id', 'o.quote_id')
+    .select([
+      'o.id as order_id', 'o.number as order_number', 'o.ordered_on', 'o.status', 'o.customer_reference', 'co.id as company_id', 'co.external_id as company_external_id', 'co.name as company',
+      'o.deal_id', 'q.number as quote_number', 'q.revision as quote_revision', 'o.currency', 'o.tax_mode',
+      'l.position', 'l.product_id', 'l.sku', 'l.description', 'l.quantity_milli', 'l.unit', 'l.unit_price_minor', 'l.discount_ppm', 'l.discount_minor', 'l.tax_rate_ppm', 'l.net_minor', 'l.tax_minor',
+    ])
+    .where('l.document_kind', '=', 'order');
+}
+
+/** The keys orderExportLines is streamed by (unique together): order number, then line position. */
+export const ORDER_EXPORT_KEYS = ['o.number', 'l.position'];
 
 export async function listOrders(s: Session, opts: { status?: string } = {}): Promise<OrderRecord[]> {
   let status: string | undefined;

@@ -22,7 +22,7 @@ import { loadClockPolicies, matchPolicy, policyRows } from './sla-policies.js';
 import type { MetricClock, SlaResult } from './sla/clock.js';
 import { parseDuration, durationSeconds, PRIORITIES } from './sla/targets.js';
 import { CLOCK_EVENT_KINDS, slaOf, type SlaContext } from './ticket-sla.js';
-import { keepSlaDue, storeSlaDue } from './sla-due.js';
+import { DUE_COLUMN, keepSlaDue, OPEN_TICKET_STATUSES as OPEN_STATUSES, refreshSlaDue, storeSlaDue } from './sla-due.js';
 import { currentUser, getUser } from './users.js';
 import { cleanText, fullName } from './validate.js';
 import { dayNumber, dayOfNumber, installedWarrantySql, parseWarrantyDate, warrantyOf, type Warranty } from './warranty.js';
@@ -30,8 +30,8 @@ import { updateIfVersion } from '../db/versioned.js';
 import { authorize } from './permissions.js';
 
 export const STATUSES: TicketStatus[] = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
-/** The statuses of a ticket not yet solved (filter `status:unsolved`, the queue's default, a team's load). */
-export const OPEN_TICKET_STATUSES: TicketStatus[] = ['new', 'open', 'pending', 'on_hold'];
+/** The statuses of a ticket not yet solved (filter `status:unsolved`, the queue's default, a team's load): ./sla-due.ts's list. */
+export const OPEN_TICKET_STATUSES: TicketStatus[] = [...OPEN_STATUSES];
 export const TICKET_PRIORITIES: TicketPriority[] = [...PRIORITIES];
 /**
  * `edit`: one per field `crm ticket edit` changed — body names the field (subject, description,
@@ -746,6 +746,23 @@ export function ticketFilterSpecFor(s: Session): Promise<FilterSpec> {
   return filterSpecFor(s, ticketFilterSpec, { entity: 'ticket', column: 't.custom_fields' });
 }
 
+/**
+ * --breaching / --due-within narrowed as `automate run` narrows its SLA triggers: the stored
+ * deadlines (./sla-due.ts) brought up to date by the same function, then a range query on each
+ * metric's deadline index — a running deadline at or before `until` (overdue ones included), a
+ * second of slack — gives the candidates, whose clocks the SLA engine then computes and which it
+ * alone keeps or drops (the filter after loadRecords). Rows are at their ticket's version once
+ * refreshed (every ticket write keeps its row in the same transaction). Only unsolved tickets have
+ * stored rows: a solved or closed one (status: terms) stays a candidate and the engine decides.
+ */
+async function dueCandidates<Q extends ReturnType<typeof ticketQuery>>(s: Session, q: Q, until: number): Promise<Q> {
+  await refreshSlaDue(s, () => slaContext(s.db.kysely), { write: true });
+  const hi = new Date(until + 1000).toISOString();
+  const [first, ...rest] = Object.values(DUE_COLUMN).map((column) => s.db.kysely.selectFrom('ticket_sla_due as d').select('d.ticket_id').where(`d.${column}`, '<=', hi));
+  const due = rest.reduce((all, one) => all.union(one), first!);
+  return q.where((eb) => eb.or([eb('t.status', 'not in', OPEN_TICKET_STATUSES), eb('t.id', 'in', due)])) as Q;
+}
+
 /** Tickets matching a filter (unsolved unless a status: term says otherwise), with SLA states. */
 export async function listTickets(s: Session, opts: TicketListOptions = {}): Promise<{ rows: TicketRecord[]; total: number }> {
   const tree = parseFilter(opts.filter ?? []);
@@ -755,9 +772,10 @@ export async function listTickets(s: Session, opts: TicketListOptions = {}): Pro
   if (!tree.terms.some((t) => t.kind === 'field' && t.field === 'status')) q = q.where('t.status', 'in', OPEN_TICKET_STATUSES);
   if (where) q = q.where(where as never);
   if (opts.assigneeId !== undefined) q = q.where('t.assignee_id', '=', opts.assigneeId);
+  const now = s.now().getTime();
+  if (opts.breaching || opts.dueWithinSeconds !== undefined) q = await dueCandidates(s, q, opts.breaching ? now : now + opts.dueWithinSeconds! * 1000);
   const rows = await q.orderBy('t.id').execute();
   let records = await loadRecords(s, rows);
-  const now = s.now().getTime();
   if (opts.breaching) records = records.filter((r) => r.breaching);
   if (opts.dueWithinSeconds !== undefined) {
     const limit = now + opts.dueWithinSeconds * 1000;

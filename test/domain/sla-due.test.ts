@@ -10,27 +10,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyDb } from '../../src/db/engine.js';
-import type { TicketStatus } from '../../src/db/schema.js';
 import { writeTransaction } from '../../src/db/transaction.js';
 import { addCalendar } from '../../src/domain/calendars.js';
 import { clearSlaDue, refreshSlaDue, runningDeadline, type SlaDueRow } from '../../src/domain/sla-due.js';
 import { addPolicy, editPolicy } from '../../src/domain/sla-policies.js';
 import type { Session } from '../../src/domain/session.js';
 import {
-  assignTicket,
-  editTicket,
   messageOnTicket,
-  noteOnTicket,
   openTicketId,
   replyToTicket,
-  setTicketPriority,
   setTicketStatus,
   slaContext,
   slaFor,
 } from '../../src/domain/tickets.js';
-import { UserError } from '../../src/errors.js';
 import { crmOn, ENGINES, execSql, freshDatabase, type EngineDb } from '../helpers/engines.js';
 import { createTestPgDatabase } from '../helpers/postgres.js';
+import { randomTickets } from '../helpers/random-tickets.js';
 import { addUser, openTestDb } from '../helpers/report-data.js';
 
 type Due = Omit<SlaDueRow, 'ticket_id' | 'version'>;
@@ -115,36 +110,8 @@ describe.each(ENGINES)('stored SLA deadlines on %s', (engine) => {
   }, 60_000);
 
   it('equals the SLA engine for a varied set of tickets (property), and the backfill gives the same rows', async () => {
-    let seed = engine === 'sqlite' ? 7 : 11;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
     clock = new Date('2026-11-20T15:10:00.000Z'); // a Friday afternoon: clocks cross the weekend
-    const priorities = ['low', 'normal', 'high', 'urgent'];
-    const ids: number[] = [];
-    for (let i = 0; i < 24; i++) {
-      later(rand(90));
-      ids.push(await openTicketId(s, { subject: `Case ${i}`, priority: priorities[rand(4)], assignee: rand(3) ? 'ana' : undefined }));
-    }
-    const statuses: TicketStatus[] = ['open', 'pending', 'on_hold', 'solved'];
-    const ops: ((id: number) => Promise<unknown>)[] = [
-      (id) => replyToTicket(s, id, 'Answer'),
-      (id) => messageOnTicket(s, id, 'More details'),
-      (id) => setTicketStatus(s, id, statuses[rand(statuses.length)]!),
-      (id) => setTicketPriority(s, id, priorities[rand(4)]!),
-      (id) => assignTicket(s, id, ['ana', 'ben', 'none'][rand(3)]!),
-      (id) => noteOnTicket(s, id, 'Internal'),
-      (id) => editTicket(s, id, { category: ['billing', 'shipping', 'none'][rand(3)] }),
-    ];
-    for (let step = 0; step < 160; step++) {
-      later(1 + rand(400));
-      try {
-        await ops[rand(ops.length)]!(ids[rand(ids.length)]!);
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err; // an illegal move (closed ticket, same value): nothing written
-      }
-    }
+    const ids = await randomTickets(s, { seed: engine === 'sqlite' ? 7 : 11, tickets: 24, openGap: 90, steps: 160, stepGap: 400, later });
     later(1);
     const tickets = await s.db.kysely.selectFrom('tickets').select(['id', 'status', 'version']).where('id', 'in', ids).execute();
     let open = 0;

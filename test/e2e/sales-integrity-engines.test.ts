@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crmOn, ENGINES, execSql, querySql, useEngineDb } from '../helpers/engines.js';
 
 const NOW = '2026-11-20T10:00:00Z';
+/** Each engine's `export orders` (CSV and NDJSON) of the same orders: compared at the end. */
+const orderExports = new Map<string, string>();
 
 describe.each(ENGINES)('sales integrity on %s', (engine) => {
   const db = useEngineDb(engine, 'salesint');
@@ -129,6 +131,7 @@ describe.each(ENGINES)('sales integrity on %s', (engine) => {
     const ndjson = readFileSync(file, 'utf8').trim().split('\n');
     expect(ndjson).toHaveLength(2201);
     expect(JSON.parse(ndjson[2199]!)).toMatchObject({ orderNumber: 'SO-2025-1100', line: 2, description: 'Second' });
+    orderExports.set(engine, `${csv.join('\n')}\n${readFileSync(file, 'utf8')}`);
   });
 
   it('fx import reads UTF-16 and --encoding files; a pair and day twice is refused naming both lines; a different stored rate needs --replace', () => {
@@ -156,5 +159,13 @@ describe.each(ENGINES)('sales integrity on %s', (engine) => {
     const replaced = json(['fx', 'import', changed, '--replace']);
     expect(replaced).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
     expect(json(['fx', 'list']).filter((x: { base: string }) => x.base === 'EUR').map((x: { date: string; rate: string }) => `${x.date} ${x.rate}`)).toEqual(['2026-11-02 1.05', '2026-11-03 1.061', '2026-11-06 1.09']);
+  });
+});
+
+describe('export orders on both engines', () => {
+  it('writes the same bytes from the same orders (the domain query through Kysely on each engine)', () => {
+    expect([...orderExports.keys()].sort()).toEqual([...ENGINES].sort());
+    const [first, ...rest] = [...orderExports.values()];
+    for (const other of rest) expect(other).toBe(first);
   });
 });

@@ -75,14 +75,15 @@ export function crmOn(db: string, args: string[], env: Record<string, string> = 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** crmOn without blocking: the same process, environment and result, as a promise. */
-export function crmAsync(db: string, args: string[], env: Record<string, string> = {}): Promise<CrmResult> {
+/** crmOn without blocking: the same process, environment and result, as a promise. `input`: text on its stdin. */
+export function crmAsync(db: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<CrmResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [crmBin, ...args], { env: crmEnv(db, env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [crmBin, ...args], { env: crmEnv(db, env), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     // As spawnSync's timeout: a hung process is killed and reported with no exit code.
     const timer = setTimeout(() => child.kill('SIGTERM'), 60_000);
     child.on('error', (err) => (clearTimeout(timer), reject(err)));
