@@ -25,6 +25,18 @@ function policyOf(db: Pick<Db, 'lock'>): LockPolicy {
   return db.lock ?? DEFAULT_LOCK_POLICY;
 }
 
+/**
+ * The database refused a write for lack of permission — a read-only SQLite file or folder, a
+ * PostgreSQL role without the privilege, a read-only transaction — as thrown by either engine or
+ * as the UserError the engine's transaction wrapper made of it. For reads that would only keep a
+ * cache up to date (ticket list's stored SLA deadlines): they fall back to computing without it.
+ */
+export function isWriteRefused(err: unknown): boolean {
+  const e = err as { code?: unknown } | undefined;
+  const code = String(e?.code ?? '');
+  return code === 'db_readonly' || code === 'db_permission' || /^SQLITE_(READONLY|PERM|AUTH)/.test(code) || code === '42501' || code === '25006';
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));

@@ -13,7 +13,7 @@ import { zonedDay } from '../db/filter.js';
 import type { Ticket, TicketPriority, TicketStatus } from '../db/schema.js';
 import { allTicketsWithEvents } from '../db/tickets.js';
 import { normalizeTag, setTags, tagsFor } from '../db/tags.js';
-import { writeTransaction, type Trx } from '../db/transaction.js';
+import { isWriteRefused, writeTransaction, type Trx } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError, UserError, versionConflict } from '../errors.js';
 import { getContact } from './contacts.js';
 import { getCompany } from './companies.js';
@@ -756,7 +756,14 @@ export function ticketFilterSpecFor(s: Session): Promise<FilterSpec> {
  * stored rows: a solved or closed one (status: terms) stays a candidate and the engine decides.
  */
 async function dueCandidates<Q extends ReturnType<typeof ticketQuery>>(s: Session, q: Q, until: number): Promise<Q> {
-  await refreshSlaDue(s, () => slaContext(s.db.kysely), { write: true });
+  try {
+    await refreshSlaDue(s, () => slaContext(s.db.kysely), { write: true });
+  } catch (err) {
+    // A user who may only read (a read-only file, a role without INSERT) still gets the list:
+    // every candidate goes to the engine, as before the deadlines were stored.
+    if (isWriteRefused(err)) return q;
+    throw err;
+  }
   const hi = new Date(until + 1000).toISOString();
   const [first, ...rest] = Object.values(DUE_COLUMN).map((column) => s.db.kysely.selectFrom('ticket_sla_due as d').select('d.ticket_id').where(`d.${column}`, '<=', hi));
   const due = rest.reduce((all, one) => all.union(one), first!);

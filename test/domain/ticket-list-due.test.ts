@@ -15,18 +15,21 @@ import { addPolicy } from '../../src/domain/sla-policies.js';
 import type { Session } from '../../src/domain/session.js';
 import { listTickets, type TicketRecord } from '../../src/domain/tickets.js';
 import { ENGINES } from '../helpers/engines.js';
-import { createTestPgDatabase } from '../helpers/postgres.js';
+import { openPostgres } from '../../src/db/postgres/connect.js';
+import { openDatabase } from '../../src/db/sqlite.js';
+import { createTestPgDatabase, pgQuery, pgUrlFor } from '../helpers/postgres.js';
 import { randomTickets } from '../helpers/random-tickets.js';
 import { addUser, openTestDb } from '../helpers/report-data.js';
 
 describe.each(ENGINES)('ticket list --breaching / --due-within from stored deadlines on %s', (engine) => {
   let db: AnyDb;
   let dir: string | undefined;
+  let pgUrl = '';
   let clock = new Date('2026-11-20T15:10:00.000Z'); // a Friday afternoon: clocks cross the weekend
   let s: Session;
 
   beforeAll(async () => {
-    if (engine === 'postgres') db = await openTestDb(await createTestPgDatabase('listdue'));
+    if (engine === 'postgres') db = await openTestDb((pgUrl = await createTestPgDatabase('listdue')));
     else db = await openTestDb(join((dir = mkdtempSync(join(tmpdir(), 'crm-listdue-'))), 't.db'));
     s = { db, now: () => clock, actor: 'tester', timeZone: 'UTC' };
     await addUser(db as never, 'ana', { role: 'agent' });
@@ -82,4 +85,27 @@ describe.each(ENGINES)('ticket list --breaching / --due-within from stored deadl
     expect(dueSeen).toBeGreaterThan(0);
     expect(leftOut).toBeGreaterThan(0);
   }, 240_000);
+
+  it('still lists for a user who may only read: the engine decides every candidate', async () => {
+    // A ticket written behind crm's back has no stored deadline; refreshing it is a write the
+    // read-only connection refuses.
+    const at = new Date(clock.getTime() - 86400_000).toISOString();
+    await s.db.kysely.insertInto('tickets').values({ subject: 'Read-only case', status: 'open', priority: 'high', created_at: at, updated_at: at } as never).execute();
+    const expected = ids((await listTickets({ ...s, db }, { sort: 'id' })).rows.filter((r) => r.breaching));
+    await s.db.kysely.deleteFrom('ticket_sla_due').execute();
+    let reader: AnyDb;
+    if (engine === 'postgres') {
+      await pgQuery(pgUrlFor('postgres'), `ALTER DATABASE ${new URL(pgUrl).pathname.slice(1)} SET default_transaction_read_only = on`);
+      reader = await openPostgres(pgUrl, { migrate: false });
+    } else {
+      reader = openDatabase(join(dir!, 't.db'), { readonly: true, migrate: false });
+    }
+    try {
+      const rows = (await listTickets({ ...s, db: reader }, { sort: 'id', breaching: true })).rows;
+      expect(ids(rows)).toEqual(expected);
+      expect(expected.length).toBeGreaterThan(0);
+    } finally {
+      await (reader as { close?: () => unknown }).close?.();
+    }
+  }, 120_000);
 });
