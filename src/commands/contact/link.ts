@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { linkContactCompany } from '../../domain/memberships.js';
 import { info } from '../../io.js';
-import { printList } from '../../output/render.js';
+import { emit, printList, resolveFormat, toJson } from '../../output/render.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
 import { membershipCompanyView } from './views.js';
@@ -15,10 +15,13 @@ export interface LinkOptions {
 }
 
 export async function run(ctx: CliContext, ref: string, target: string, o: LinkOptions): Promise<void> {
-  const { company, companies } = await linkContactCompany(sessionOf(ctx), ref, target, o);
-  printList(ctx.out, membershipCompanyView, companies, { emptyMessage: 'No companies.' });
-  const past = companies.some((c) => c.id === company.id && !c.current);
-  info(ctx.io, past ? `Recorded the end of the membership of company #${company.id} ${company.name} (${o.until})` : `Linked contact #${ref.replace('#', '')} to company #${company.id} ${company.name}`);
+  const linked = await linkContactCompany(sessionOf(ctx), ref, target, o);
+  const { contact, company, companies } = linked;
+  // --json: what was linked (resolved ids and names, never the reference typed) and the companies after.
+  if (resolveFormat(ctx.out) === 'json') emit(ctx.out, toJson(linked) + '\n');
+  else printList(ctx.out, membershipCompanyView, companies, { emptyMessage: 'No companies.' });
+  const who = `contact #${contact.id} ${contact.name}`;
+  info(ctx.io, linked.ended ? `Recorded the end of the membership of ${who} in company #${company.id} ${company.name} (${o.until})` : `Linked ${who} to company #${company.id} ${company.name}`);
 }
 
 export function register(parent: Command, ctx: CliContext): void {
