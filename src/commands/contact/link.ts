@@ -33,12 +33,23 @@ export function register(parent: Command, ctx: CliContext): void {
     .option('--role <role>', 'their responsibility there, e.g. "Buyer"')
     .option('--unit <unit>', 'their organizational unit, e.g. Procurement')
     .option('--from <date>', 'since when (YYYY-MM-DD)')
-    .option('--until <date>', 'until when (YYYY-MM-DD); a day passed makes it a past membership');
+    .option('--until <date>', 'the day it ended (YYYY-MM-DD): from that day on it is a past membership');
   examples(cmd, [
     'crm contact link 5 company:3 --role Buyer --unit Procurement',
     'crm contact link 5 company:"Beta GmbH" --role Consultant --from 2025-01-01',
     'crm contact link 5 company:3 --until 2026-06-30     # left company 3: now a past membership',
     'crm contact show 5                                   # current and past companies',
   ]);
+  cmd.addHelpText(
+    'after',
+    `
+The primary company (contact add|edit --company, the import's company column) and these
+memberships always agree. When contact edit --company, an import or a merge moves the primary,
+the company left ends: its membership gets --until today (in your time zone), role and unit kept,
+and is listed as past. The company moved to keeps its membership; a --role given with the move
+becomes its role, otherwise the person takes the role recorded there. Ending the primary's
+membership here (--until) makes the next current company primary (or none).
+Prints the contact and company linked (ids and names); --json: {contact, company, ended, companies}.`,
+  );
   cmd.action((ref: string, target: string, o: LinkOptions) => run(ctx, ref, target, o));
 }
