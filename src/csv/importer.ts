@@ -924,6 +924,8 @@ class Run {
     // A contact's primary company (or role) changed: its memberships follow (primaryMoves, below).
     if (spec.table === 'contacts' && ('company_id' in set || 'company_role' in set)) {
       this.moves.push({ contactId: id, fromCompany: (existing.company_id as number | null) ?? null, fromRole: (existing.company_role as string | null) ?? null, roleGiven: 'company_role' in conv.cols });
+      // The rule may give the contact its new company's role: `import undo` restores the old one.
+      if (!('company_role' in before)) before.company_role = existing.company_role ?? null;
     }
     const cols = Object.keys(set);
     const version = Number(existing.version);

@@ -227,14 +227,40 @@ describe.each(ENGINES)('moving the primary company on %s', (engine) => {
     expect(companies('2').list).toHaveLength(2);
   });
 
+  it("an import gives a moved contact the role recorded at its new company, and undo gives the old one back", () => {
+    for (const args of [
+      ['contact', 'add', 'Nima Sadeghi', '--email', 'nima@example.com', '--company', 'Acme Ltd', '--role', 'CTO'],
+      ['contact', 'link', 'nima@example.com', 'company:Beta GmbH', '--role', 'Buyer'],
+    ]) expect(crm(...args).code, args.join(' ')).toBe(0);
+    const id = String(JSON.parse(crm('contact', 'show', 'nima@example.com', '--json').stdout).id);
+    const file = join(mkdtempSync(join(tmpdir(), 'crm-moves-')), 'nima.csv');
+    writeFileSync(file, 'Email,Name,Company\nnima@example.com,Nima Sadeghi,Beta GmbH\n');
+    const r = crm('import', 'contacts', file, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(companies(id)).toEqual({
+      company: 'Beta GmbH',
+      role: 'Buyer',
+      list: [
+        ['Beta GmbH', 'Buyer', null, null, true, true],
+        ['Acme Ltd', 'CTO', null, today, false, false],
+      ],
+    });
+    const runId = String(JSON.parse(crm('import', 'history', '--json').stdout)[0].id);
+    expect(crm('import', 'undo', runId, '--yes').code).toBe(0);
+    const back = companies(id);
+    expect([back.company, back.role]).toEqual(['Acme Ltd', 'CTO']);
+  });
+
   it("merge keeps B's primary company as one of A's current companies", () => {
     expect(crm('contact', 'add', 'Lena Ahmadi', '--email', 'lena@example.com', '--company', 'Beta GmbH', '--role', 'Advisor').code).toBe(0);
-    expect(crm('contact', 'merge', '2', '3', '--yes').code).toBe(0);
+    const lena = String(JSON.parse(crm('contact', 'show', 'lena@example.com', '--json').stdout).id);
+    expect(crm('contact', 'merge', '2', lena, '--yes').code).toBe(0);
     expect(companies('2').list).toEqual([
       ['Gamma Co', null, null, null, true, true],
       ['Beta GmbH', 'Advisor', null, null, true, false],
       ['Beta GmbH', null, null, today, false, false],
     ]);
-    expect(names('company:beta')).toEqual(['Omid Karimi']);
+    // Nima's Beta membership (linked before the import and its undo) is current too.
+    expect(names('company:beta')).toEqual(['Omid Karimi', 'Nima Sadeghi']);
   });
 });
