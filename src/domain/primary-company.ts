@@ -66,20 +66,20 @@ export function primarySyncStatements(today: string, at: string): string[] {
                        AND ${currentSql('x', today)})`,
     // 2. The current membership of the company left ends today.
     `UPDATE contact_companies SET ended_on = '${today}', updated_at = '${at}'
-     WHERE ${currentSql('contact_companies', today)}
-       AND EXISTS (SELECT 1 FROM crm_moves m JOIN contacts c ON c.id = m.contact_id
-                   WHERE m.contact_id = contact_companies.contact_id AND m.from_company = contact_companies.company_id AND ${left})`,
+     WHERE id IN (SELECT x.id FROM crm_moves m JOIN contacts c ON c.id = m.contact_id
+                  JOIN contact_companies x ON x.contact_id = m.contact_id AND x.company_id = m.from_company
+                  WHERE ${left} AND ${currentSql('x', today)})`,
     // 3. A role given with the write is the role of the primary's current membership.
     `UPDATE contact_companies SET role = (SELECT c.company_role FROM contacts c WHERE c.id = contact_companies.contact_id), updated_at = '${at}'
-     WHERE ${currentSql('contact_companies', today)}
-       AND EXISTS (SELECT 1 FROM crm_moves m JOIN contacts c ON c.id = m.contact_id
-                   WHERE m.contact_id = contact_companies.contact_id AND m.role_given = 1 AND c.company_id = contact_companies.company_id
-                     AND c.company_role IS DISTINCT FROM contact_companies.role)`,
+     WHERE id IN (SELECT x.id FROM crm_moves m JOIN contacts c ON c.id = m.contact_id
+                  JOIN contact_companies x ON x.contact_id = c.id AND x.company_id = c.company_id
+                  WHERE m.role_given = 1 AND ${currentSql('x', today)} AND c.company_role IS DISTINCT FROM x.role)`,
     // 4. Moved without a role: the contact takes the role of its current membership at the new company.
     `UPDATE contacts SET company_role = (SELECT x.role FROM contact_companies x WHERE x.contact_id = contacts.id AND x.company_id = contacts.company_id AND ${currentSql('x', today)} ORDER BY x.id DESC LIMIT 1)
-     WHERE EXISTS (SELECT 1 FROM crm_moves m WHERE m.contact_id = contacts.id AND m.role_given = 0 AND m.from_company IS DISTINCT FROM contacts.company_id)
-       AND EXISTS (SELECT 1 FROM contact_companies x WHERE x.contact_id = contacts.id AND x.company_id = contacts.company_id AND ${currentSql('x', today)}
-                   AND x.role IS DISTINCT FROM contacts.company_role)`,
+     WHERE id IN (SELECT c.id FROM crm_moves m JOIN contacts c ON c.id = m.contact_id
+                  JOIN contact_companies x ON x.contact_id = c.id AND x.company_id = c.company_id
+                  WHERE m.role_given = 0 AND m.from_company IS DISTINCT FROM c.company_id AND ${currentSql('x', today)}
+                    AND x.role IS DISTINCT FROM c.company_role)`,
   ];
 }
 
