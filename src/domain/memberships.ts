@@ -2,11 +2,12 @@
  * A person's companies, current and past (issue 21): each membership keeps the person's
  * responsibility (role) and organizational unit there, and when it began and ended.
  *
- * contacts.company_id stays the primary, current company — every writer of it (contact add/edit,
- * import, merge, lead convert) keeps working unchanged — and it is always listed as a current
+ * contacts.company_id stays the primary, current company, and it is always listed as a current
  * membership, with the contact's company_role as its role, whether or not a membership row
- * exists for it (migration 0029 copied the existing ones in). Further memberships are added and
- * ended with `crm contact link`.
+ * exists for it. Every writer of it (contact add/edit, import, merge, link) keeps the two in
+ * agreement through syncPrimary (src/domain/primary-company.ts): the company left ends today.
+ * Further memberships are added and ended with `crm contact link`. A membership is current while
+ * its end date is absent or still to come (isCurrent).
  */
 import { sql } from 'kysely';
 import { recordAudit } from '../db/audit.js';
