@@ -26,7 +26,7 @@ import { nowIso, sessionIn, type Session } from './session.js';
 import { fullName } from './validate.js';
 import { authorize } from './permissions.js';
 import { todayIn } from './period.js';
-import { syncPrimary } from './primary-company.js';
+import { currentOn, syncPrimary } from './primary-company.js';
 
 /** Tables whose rows point at a contact: merge moves them from B to A. */
 const CONTACT_LINKS: { table: 'deals' | 'tickets' | 'activities' | 'psych_notes' | 'contact_companies'; column: 'contact_id' }[] = [
@@ -50,7 +50,7 @@ async function keepCompanyOfB(trx: Trx, aId: number, aCompany: number | null, b:
     .select('id')
     .where('contact_id', '=', aId)
     .where('company_id', '=', b.company_id)
-    .where((w) => w.or([w('ended_on', 'is', null), w('ended_on', '>', today)]))
+    .where(currentOn(today))
     .executeTakeFirst();
   if (!open) await trx.insertInto('contact_companies').values({ contact_id: aId, company_id: b.company_id, role: b.company_role, unit: null, started_on: null, ended_on: null, created_at: at, updated_at: at }).execute();
 }

@@ -16,7 +16,7 @@ import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
 import { todayIn } from './period.js';
-import { syncPrimary } from './primary-company.js';
+import { currentOn, syncPrimary } from './primary-company.js';
 import { authorize } from './permissions.js';
 
 export const LIFECYCLES: Lifecycle[] = ['lead', 'prospect', 'customer', 'inactive'];
@@ -412,7 +412,7 @@ export const contactFilterSpec: FilterSpec = {
             if (v === 'none') return eb('c.company_id', 'is', null);
             const named = () => eb.selectFrom('companies').select('id').where(sql<boolean>`instr(name_fold, ${fold(v)}) > 0`);
             const today = todayIn(env.now, env.timeZone);
-            const members = eb.selectFrom('contact_companies as mm').select('mm.contact_id').where('mm.company_id', 'in', named()).where((w) => w.or([w('mm.ended_on', 'is', null), w('mm.ended_on', '>', today)]));
+            const members = eb.selectFrom('contact_companies as mm').select('mm.contact_id').where('mm.company_id', 'in', named()).where(currentOn(today, 'mm'));
             return eb.or([eb('c.company_id', 'in', named()), eb('c.id', 'in', members)]);
           }),
         ),

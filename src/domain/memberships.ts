@@ -17,7 +17,7 @@ import { UserError, UsageError } from '../errors.js';
 import { todayIn } from './period.js';
 import { getCompany } from './companies.js';
 import { getContact } from './contacts.js';
-import { isCurrent, syncPrimary } from './primary-company.js';
+import { currentOn, isCurrent, syncPrimary } from './primary-company.js';
 import { authorize } from './permissions.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, fullName, requireDate } from './validate.js';
@@ -121,7 +121,7 @@ async function membershipRows(db: Trx, where: { contactId?: number; companyId?: 
     .innerJoin('companies as co', 'co.id', 'c.company_id')
     .select(['c.id as contact_id', 'c.company_id as company_id', 'c.company_role as role', 'c.first_name', 'c.last_name', 'c.email', 'c.phone', 'c.mobile', 'c.company_id as primary_company', 'c.company_role as primary_role', 'co.name as company_name'])
     .where('c.archived_at', 'is', null)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('contact_companies as m').select('m.id').whereRef('m.contact_id', '=', 'c.id').whereRef('m.company_id', '=', 'c.company_id').where((w) => w.or([w('m.ended_on', 'is', null), w('m.ended_on', '>', today)])))));
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('contact_companies as m').select('m.id').whereRef('m.contact_id', '=', 'c.id').whereRef('m.company_id', '=', 'c.company_id').where(currentOn(today, 'm')))));
   if (where.contactId !== undefined) primaries = primaries.where('c.id', '=', where.contactId);
   if (where.companyId !== undefined) primaries = primaries.where('c.company_id', '=', where.companyId);
   const implied = (await primaries.execute()).map((r) => ({ ...r, unit: null, started_on: null, ended_on: null }) as Row);
@@ -175,7 +175,7 @@ export async function linkContactCompany(s: Session, contactRef: string, target:
       .selectAll()
       .where('contact_id', '=', contact.id)
       .where('company_id', '=', company.id)
-      .where((w) => w.or([w('ended_on', 'is', null), w('ended_on', '>', today)]))
+      .where(currentOn(today))
       .orderBy('id', 'desc')
       .executeTakeFirst();
     const isPrimary = row.company_id === company.id;
@@ -202,7 +202,7 @@ export async function linkContactCompany(s: Session, contactRef: string, target:
         .select(['company_id', 'role'])
         .where('contact_id', '=', contact.id)
         .where('company_id', '!=', company.id)
-        .where((w) => w.or([w('ended_on', 'is', null), w('ended_on', '>', today)]))
+        .where(currentOn(today))
         .orderBy(sql`started_on IS NULL`)
         .orderBy('started_on', 'desc')
         .orderBy('id', 'desc')

@@ -18,7 +18,7 @@
  * same text on SQLite and PostgreSQL: the domain writes feed it a VALUES list, the importers a
  * temporary table of the rows they changed (src/csv/importer.ts, src/db/postgres/import.ts).
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Trx } from '../db/transaction.js';
 
 /** One contact a write touched, as it was before the write. */
@@ -38,6 +38,12 @@ export const MOVES_COLUMNS = '(contact_id BIGINT, from_company BIGINT, from_role
 /** SQL: the membership `alias` is current on `today` (no end, or an end still to come). */
 export function currentSql(alias: string, today: string): string {
   return `(${alias}.ended_on IS NULL OR ${alias}.ended_on > '${today}')`;
+}
+
+/** For Kysely queries: the membership (its table or `alias`) is current on `today`. */
+export function currentOn(today: string, alias?: string): RawBuilder<SqlBool> {
+  const ended = sql.ref(alias ? `${alias}.ended_on` : 'ended_on');
+  return sql<SqlBool>`(${ended} IS NULL OR ${ended} > ${today})`;
 }
 
 /** In TypeScript, the same test as currentSql. */
