@@ -63,10 +63,10 @@ export function argumentKind(name: string, command = ''): InputKind {
   return 'value';
 }
 
-/** A token a value came from: its index in argv, and whether the value follows "=" in it. */
+/** A token a value came from: its index in argv, and where in it the value starts (after "--x=" or "-x"). */
 interface Source {
   index: number;
-  eq: boolean;
+  at: number;
 }
 
 /**
@@ -91,7 +91,8 @@ export class TypedArgs {
 
   private text(src: Source, of: string[]): string {
     const t = of[src.index]!;
-    return src.eq ? t.slice(t.indexOf('=') + 1) : t;
+    // "--x=" is ASCII in both forms, so the offset is the same in the typed token.
+    return src.at ? t.slice(src.at) : t;
   }
 
   /** The typed text of the source of `value` among `sources` (from `from` on), or undefined. */
@@ -130,15 +131,20 @@ export class TypedArgs {
         const eq = tok.indexOf('=');
         if (tok.startsWith('--') && eq > 0) {
           const o = find(tok.slice(0, eq));
-          if (o) add(o.attributeName(), { index: i, eq: true });
+          if (o) add(o.attributeName(), { index: i, at: eq + 1 });
+          continue;
+        }
+        const attached = !tok.startsWith('--') && tok.length > 2 ? find(tok.slice(0, 2)) : undefined;
+        if (attached && (attached.required || attached.optional)) {
+          add(attached.attributeName(), { index: i, at: 2 }); // -o۱۲.csv: the value in the flag's own token
           continue;
         }
         const o = find(tok);
         if (!o || !(o.required || o.optional)) continue;
         const takes = (j: number) => j < tokens.length && (o.required || !tokens[j]!.startsWith('-')) && tokens[j] !== '--';
         if (!takes(i + 1)) continue;
-        add(o.attributeName(), { index: ++i, eq: false });
-        if (o.variadic) while (i + 1 < tokens.length && !tokens[i + 1]!.startsWith('-')) add(o.attributeName(), { index: ++i, eq: false });
+        add(o.attributeName(), { index: ++i, at: 0 });
+        if (o.variadic) while (i + 1 < tokens.length && !tokens[i + 1]!.startsWith('-')) add(o.attributeName(), { index: ++i, at: 0 });
         continue;
       }
       const next = chain[depth];

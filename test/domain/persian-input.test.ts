@@ -77,6 +77,7 @@ describe('command-line values by kind (src/cli-input.ts)', () => {
       .option('--close <date>')
       .option('--limit <n>', 'a number parsed by commander', (v: string) => Number(v))
       .option('--company <ref>')
+      .option('-o, --output <file>')
       .option('--tag <tag>', 'repeatable', (v: string, prev: string[] = []) => [...prev, v])
       .action(function (this: Command) {
         typed.readCommand(this, calendar);
@@ -109,6 +110,9 @@ describe('command-line values by kind (src/cli-input.ts)', () => {
     expect((await parse(['12', '--title', '۱۲', '--notes=12', '--limit', '۱۲'])).opts).toMatchObject({ title: '۱۲', notes: '12', limit: 12 });
     expect((await parse(['12', '--title', '۱۲'])).args).toEqual(['12', []]);
     expect((await parse(['۱۲', '--title', '12', '--tag', '۱۲', '--tag', '12'])).opts).toMatchObject({ title: '12', tag: ['12', '12'] });
+    // A short flag with its value attached, beside an argument that normalises alike.
+    const attached = await parse(['12.csv', '-o۱۲.csv']);
+    expect([attached.args[0], attached.opts.output]).toEqual(['12.csv', '۱۲.csv']);
   });
 
   // Digits of the three scripts, mixed, with a little text around them.
