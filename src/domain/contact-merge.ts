@@ -214,9 +214,8 @@ export async function mergeContacts(s: Session, refA: string, refB: string): Pro
       .execute();
     await trx.updateTable('contacts').set({ archived_at: b.archived_at ?? at, updated_at: at, version: bumpVersion }).where('id', '=', b.id).execute();
     await keepCompanyOfB(trx, a.id, (merged.company_id as number | null) ?? null, b, todayIn(s.now(), s.timeZone), at);
-    if ('company_id' in fill || 'company_role' in fill) {
-      await syncPrimary(trx, [{ contactId: a.id, fromCompany: a.company_id, fromRole: a.company_role, roleGiven: 'company_role' in fill }], todayIn(s.now(), s.timeZone), at);
-    }
+    // B's memberships are A's now: one at A's primary company takes A's role (A's role wins, as above).
+    await syncPrimary(trx, [{ contactId: a.id, fromCompany: a.company_id, fromRole: a.company_role, roleGiven: merged.company_role !== null && merged.company_role !== '' }], todayIn(s.now(), s.timeZone), at);
     const after = await loadContactRecord(trx, a.id);
     const notKept = [...valuesNotKept(after, other), ...roles.notKept];
     const kept: Record<string, [unknown, unknown]> = {};

@@ -260,6 +260,16 @@ describe.each(ENGINES)('moving the primary company on %s', (engine) => {
       ['Beta GmbH', 'Advisor', null, null, true, false],
       ['Beta GmbH', null, null, today, false, false],
     ]);
+    // B's membership at A's primary company: A's role there wins, and it is listed once.
+    for (const args of [
+      ['contact', 'add', 'Reza Moradi', '--email', 'reza@example.com', '--company', 'Gamma Co', '--role', 'CFO'],
+      ['contact', 'add', 'R. Moradi', '--email', 'r.moradi@example.com'],
+      ['contact', 'link', 'r.moradi@example.com', 'company:Gamma Co', '--role', 'Buyer', '--unit', 'Finance'],
+    ]) expect(crm(...args).code, args.join(' ')).toBe(0);
+    const reza = String(JSON.parse(crm('contact', 'show', 'reza@example.com', '--json').stdout).id);
+    const dup = String(JSON.parse(crm('contact', 'show', 'r.moradi@example.com', '--json').stdout).id);
+    expect(crm('contact', 'merge', reza, dup, '--yes').code).toBe(0);
+    expect(companies(reza)).toEqual({ company: 'Gamma Co', role: 'CFO', list: [['Gamma Co', 'CFO', 'Finance', null, true, true]] });
     // Nima's Beta membership (linked before the import and its undo) is current too.
     expect(names('company:beta')).toEqual(['Omid Karimi', 'Nima Sadeghi']);
   });
