@@ -24,6 +24,8 @@ import type { AnyDb } from '../db/engine.js';
 import { beginImmediateSync, commitSync } from '../db/transaction.js';
 import { writeEventsSync } from '../db/outbox.js';
 import type { Session } from '../domain/session.js';
+import { todayIn } from '../domain/period.js';
+import { MOVES_COLUMNS, primarySyncStatements, type PrimaryMove } from '../domain/primary-company.js';
 import { UsageError, UserError } from '../errors.js';
 import { resolveStage } from '../domain/pipelines.js';
 import type { DateOrder, DateReading } from './dates.js';
@@ -919,6 +921,12 @@ class Run {
       child.write(env.sqlite, id, conv.child!);
     }
     const events = spec.afterUpdate?.(env, id, existing, conv) ?? [];
+    // A contact's primary company (or role) changed: its memberships follow (primaryMoves, below).
+    if (spec.table === 'contacts' && ('company_id' in set || 'company_role' in set)) {
+      this.moves.push({ contactId: id, fromCompany: (existing.company_id as number | null) ?? null, fromRole: (existing.company_role as string | null) ?? null, roleGiven: 'company_role' in conv.cols });
+      // The rule may give the contact its new company's role: `import undo` restores the old one.
+      if (!('company_role' in before)) before.company_role = existing.company_role ?? null;
+    }
     const cols = Object.keys(set);
     const version = Number(existing.version);
     // A changed child set (a product's prices) is a change of the record: its version moves too.
@@ -936,6 +944,25 @@ class Run {
   }
 
   pendingUpdates: { id: number; before: unknown }[] = [];
+  /** Contacts whose primary company or role this file changed (src/domain/primary-company.ts). */
+  moves: PrimaryMove[] = [];
+
+  /**
+   * The memberships rule over the contacts this file moved, set-based: the moves go to the
+   * temporary table crm_moves, then the rule's statements run. On PostgreSQL this runs on the
+   * scratch file, and src/db/postgres/import.ts copies crm_moves to the server and runs the same
+   * statements there after writing the contacts.
+   */
+  syncPrimaryMoves(): void {
+    const { sqlite } = this.env;
+    const today = todayIn(new Date(this.env.now), this.env.timeZone);
+    sqlite.exec(`DROP TABLE IF EXISTS temp.crm_moves; CREATE TEMP TABLE crm_moves ${MOVES_COLUMNS}; DROP TABLE IF EXISTS temp.crm_moves_clock; CREATE TEMP TABLE crm_moves_clock (today TEXT, at TEXT)`);
+    sqlite.prepare('INSERT INTO temp.crm_moves_clock (today, at) VALUES (?, ?)').run(today, this.env.now);
+    if (!this.moves.length) return;
+    const ins = sqlite.prepare('INSERT INTO temp.crm_moves (contact_id, from_company, from_role, role_given) VALUES (?, ?, ?, ?)');
+    for (const m of this.moves) ins.run(m.contactId, m.fromCompany, m.fromRole, m.roleGiven ? 1 : 0);
+    for (const statement of primarySyncStatements(today, this.env.now)) sqlite.exec(statement);
+  }
 
   private setTags(id: number, tags: string[]): void {
     const { spec, env } = this;
@@ -1088,6 +1115,7 @@ export async function importFile(db: Db, s: Session, prepared: PreparedFile, opt
         .run(spec.name, JSON.stringify([reader.file]), fileHash([reader.file, String(reader.size)]), JSON.stringify(runOptions(opts)), env.actor, env.now, env.now, res.created, res.updated, res.unchanged, res.rejected, 'done').lastInsertRowid,
     );
     run.recordRun(runId);
+    if (spec.table === 'contacts') run.syncPrimaryMoves();
     if (res.created + res.updated > 0) {
       const changes: Record<string, [unknown, unknown]> = { entity: [null, spec.name], file: [null, reader.file], created: [null, res.created], updated: [null, res.updated] };
       env.stmt('INSERT INTO audit_log (entity, entity_id, action, changes, actor, at) VALUES (?, ?, ?, ?, ?, ?)').run('import_run', runId, 'import', JSON.stringify(changes), env.actor, env.now);

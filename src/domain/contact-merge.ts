@@ -25,6 +25,8 @@ import { contactAuditView, getContact, loadContactRecord, searchText, type Conta
 import { nowIso, sessionIn, type Session } from './session.js';
 import { fullName } from './validate.js';
 import { authorize } from './permissions.js';
+import { todayIn } from './period.js';
+import { currentOn, syncPrimary } from './primary-company.js';
 
 /** Tables whose rows point at a contact: merge moves them from B to A. */
 const CONTACT_LINKS: { table: 'deals' | 'tickets' | 'activities' | 'psych_notes' | 'contact_companies'; column: 'contact_id' }[] = [
@@ -35,6 +37,23 @@ const CONTACT_LINKS: { table: 'deals' | 'tickets' | 'activities' | 'psych_notes'
   // B's companies, current and past, become A's too (A's primary company stays A's).
   { table: 'contact_companies', column: 'contact_id' },
 ];
+
+/**
+ * B's primary company, when A keeps another one, stays one of A's current companies: B's
+ * membership there has no row of its own (contacts.company_id implies it), so it becomes one,
+ * with B's role, unless A already has a current membership there.
+ */
+async function keepCompanyOfB(trx: Trx, aId: number, aCompany: number | null, b: Contact, today: string, at: string): Promise<void> {
+  if (b.company_id === null || b.company_id === aCompany) return;
+  const open = await trx
+    .selectFrom('contact_companies')
+    .select('id')
+    .where('contact_id', '=', aId)
+    .where('company_id', '=', b.company_id)
+    .where(currentOn(today))
+    .executeTakeFirst();
+  if (!open) await trx.insertInto('contact_companies').values({ contact_id: aId, company_id: b.company_id, role: b.company_role, unit: null, started_on: null, ended_on: null, created_at: at, updated_at: at }).execute();
+}
 
 /** Columns A takes from B when A's is empty (notes and custom fields are combined instead). */
 const MERGE_FILL = ['prefix', 'title', 'email', 'phone', 'mobile', 'company_id', 'company_role', 'source', 'referred_by_id', 'owner_id', 'external_id', 'last_touched_at'] as const;
@@ -194,6 +213,9 @@ export async function mergeContacts(s: Session, refA: string, refB: string): Pro
       .where('id', '=', a.id)
       .execute();
     await trx.updateTable('contacts').set({ archived_at: b.archived_at ?? at, updated_at: at, version: bumpVersion }).where('id', '=', b.id).execute();
+    await keepCompanyOfB(trx, a.id, (merged.company_id as number | null) ?? null, b, todayIn(s.now(), s.timeZone), at);
+    // B's memberships are A's now: one at A's primary company takes A's role (A's role wins, as above).
+    await syncPrimary(trx, [{ contactId: a.id, fromCompany: a.company_id, fromRole: a.company_role, roleGiven: merged.company_role !== null && merged.company_role !== '' }], todayIn(s.now(), s.timeZone), at);
     const after = await loadContactRecord(trx, a.id);
     const notKept = [...valuesNotKept(after, other), ...roles.notKept];
     const kept: Record<string, [unknown, unknown]> = {};

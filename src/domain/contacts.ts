@@ -16,6 +16,7 @@ import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
 import { todayIn } from './period.js';
+import { currentOn, syncPrimary } from './primary-company.js';
 import { authorize } from './permissions.js';
 
 export const LIFECYCLES: Lifecycle[] = ['lead', 'prospect', 'customer', 'inactive'];
@@ -282,6 +283,7 @@ export async function addContact(s: Session, input: ContactInput, fx: SideEffect
     const values = { ...cols, owner_id: ownerId, created_at: at, updated_at: at } as Record<string, unknown>;
     values.search_text = searchText(values as Parameters<typeof searchText>[0]);
     const row = await trx.insertInto('contacts').values(values as never).returning('id').executeTakeFirstOrThrow();
+    if (cols.company_id !== undefined) await syncPrimary(trx, [{ contactId: row.id, fromCompany: null, fromRole: null, roleGiven: 'company_role' in cols }], todayIn(s.now(), s.timeZone), at);
     if (tags.length) await setTags(trx, 'contact', row.id, tags);
     const record = await loadContactRecord(trx, row.id);
     await recordAudit(trx, { entity: 'contact', entityId: row.id, action: 'create', changes: diff({}, contactAuditView(record)), actor: s.actor, at });
@@ -359,6 +361,10 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
     if (!merged.email && !merged.phone && !merged.mobile) throw new UserError('A contact needs an email or a phone number; this edit would remove the last one.');
     if (Object.keys(changed).length) changed.search_text = searchText(merged);
     if (!(await updateIfVersion(trx, 'contacts', contact.id, row.version, changed, at))) throw staleError(contact.id, row.version, expectVersion ?? row.version);
+    // A new primary company (or role): its memberships follow, in this transaction (src/domain/primary-company.ts).
+    if ('company_id' in changed || 'company_role' in changed) {
+      await syncPrimary(trx, [{ contactId: contact.id, fromCompany: row.company_id, fromRole: row.company_role, roleGiven: 'company_role' in given }], todayIn(s.now(), s.timeZone), at);
+    }
     if (tags) await setTags(trx, 'contact', contact.id, tags);
     const after = await loadContactRecord(trx, contact.id);
     const changes = diff(contactAuditView(before), contactAuditView(after));
@@ -406,7 +412,7 @@ export const contactFilterSpec: FilterSpec = {
             if (v === 'none') return eb('c.company_id', 'is', null);
             const named = () => eb.selectFrom('companies').select('id').where(sql<boolean>`instr(name_fold, ${fold(v)}) > 0`);
             const today = todayIn(env.now, env.timeZone);
-            const members = eb.selectFrom('contact_companies as mm').select('mm.contact_id').where('mm.company_id', 'in', named()).where((w) => w.or([w('mm.ended_on', 'is', null), w('mm.ended_on', '>=', today)]));
+            const members = eb.selectFrom('contact_companies as mm').select('mm.contact_id').where('mm.company_id', 'in', named()).where(currentOn(today, 'mm'));
             return eb.or([eb('c.company_id', 'in', named()), eb('c.id', 'in', members)]);
           }),
         ),

@@ -2,11 +2,12 @@
  * A person's companies, current and past (issue 21): each membership keeps the person's
  * responsibility (role) and organizational unit there, and when it began and ended.
  *
- * contacts.company_id stays the primary, current company — every writer of it (contact add/edit,
- * import, merge, lead convert) keeps working unchanged — and it is always listed as a current
+ * contacts.company_id stays the primary, current company, and it is always listed as a current
  * membership, with the contact's company_role as its role, whether or not a membership row
- * exists for it (migration 0029 copied the existing ones in). Further memberships are added and
- * ended with `crm contact link`.
+ * exists for it. Every writer of it (contact add/edit, import, merge, link) keeps the two in
+ * agreement through syncPrimary (src/domain/primary-company.ts): the company left ends today.
+ * Further memberships are added and ended with `crm contact link`. A membership is current while
+ * its end date is absent or still to come (isCurrent).
  */
 import { sql } from 'kysely';
 import { recordAudit } from '../db/audit.js';
@@ -16,6 +17,7 @@ import { UserError, UsageError } from '../errors.js';
 import { todayIn } from './period.js';
 import { getCompany } from './companies.js';
 import { getContact } from './contacts.js';
+import { currentOn, isCurrent, syncPrimary } from './primary-company.js';
 import { authorize } from './permissions.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, fullName, requireDate } from './validate.js';
@@ -56,6 +58,15 @@ export interface CompanyPerson extends MembershipTerms {
   phone: string | null;
 }
 
+/** What `contact link` did: the contact and company it resolved, and the person's companies after. */
+export interface LinkResult {
+  contact: { id: number; name: string };
+  company: { id: number; name: string };
+  /** The membership there is now a past one (--until a day not still to come). */
+  ended: boolean;
+  companies: ContactCompany[];
+}
+
 export interface LinkInput {
   role?: string;
   unit?: string;
@@ -75,7 +86,7 @@ type Row = { contact_id: number; company_id: number; role: string | null; unit: 
 
 function toMembership(r: Row, today: string): Membership {
   const primary = r.primary_company === r.company_id;
-  const current = r.ended_on === null || r.ended_on >= today;
+  const current = isCurrent(r.ended_on, today);
   return {
     contactId: r.contact_id,
     contact: fullName(r.first_name, r.last_name),
@@ -110,7 +121,7 @@ async function membershipRows(db: Trx, where: { contactId?: number; companyId?: 
     .innerJoin('companies as co', 'co.id', 'c.company_id')
     .select(['c.id as contact_id', 'c.company_id as company_id', 'c.company_role as role', 'c.first_name', 'c.last_name', 'c.email', 'c.phone', 'c.mobile', 'c.company_id as primary_company', 'c.company_role as primary_role', 'co.name as company_name'])
     .where('c.archived_at', 'is', null)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('contact_companies as m').select('m.id').whereRef('m.contact_id', '=', 'c.id').whereRef('m.company_id', '=', 'c.company_id').where((w) => w.or([w('m.ended_on', 'is', null), w('m.ended_on', '>=', today)])))));
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('contact_companies as m').select('m.id').whereRef('m.contact_id', '=', 'c.id').whereRef('m.company_id', '=', 'c.company_id').where(currentOn(today, 'm')))));
   if (where.contactId !== undefined) primaries = primaries.where('c.id', '=', where.contactId);
   if (where.companyId !== undefined) primaries = primaries.where('c.company_id', '=', where.companyId);
   const implied = (await primaries.execute()).map((r) => ({ ...r, unit: null, started_on: null, ended_on: null }) as Row);
@@ -147,7 +158,7 @@ export async function peopleOfCompany(s: Session, companyId: number): Promise<Co
  * company gets this one when it is current; ending the primary's membership moves the primary to
  * another current company (or none).
  */
-export async function linkContactCompany(s: Session, contactRef: string, target: string, input: LinkInput): Promise<{ company: { id: number; name: string }; companies: ContactCompany[] }> {
+export async function linkContactCompany(s: Session, contactRef: string, target: string, input: LinkInput): Promise<LinkResult> {
   const contact = await getContact(s, contactRef);
   await authorize(s, 'contact.write', { label: `contact #${contact.id}`, ownerId: contact.owner_id });
   const company = await getCompany(s, companyTarget(target));
@@ -164,7 +175,7 @@ export async function linkContactCompany(s: Session, contactRef: string, target:
       .selectAll()
       .where('contact_id', '=', contact.id)
       .where('company_id', '=', company.id)
-      .where((w) => w.or([w('ended_on', 'is', null), w('ended_on', '>=', today)]))
+      .where(currentOn(today))
       .orderBy('id', 'desc')
       .executeTakeFirst();
     const isPrimary = row.company_id === company.id;
@@ -175,9 +186,12 @@ export async function linkContactCompany(s: Session, contactRef: string, target:
       ended_on: until ?? null,
     };
     if (values.started_on && values.ended_on && values.ended_on < values.started_on) throw new UserError(`--until ${values.ended_on} is before --from ${values.started_on}.`, 'A membership ends on or after the day it began.');
-    if (open) await trx.updateTable('contact_companies').set({ ...values, updated_at: at }).where('id', '=', open.id).execute();
-    else await trx.insertInto('contact_companies').values({ ...values, contact_id: contact.id, company_id: company.id, created_at: at, updated_at: at }).execute();
-    const current = values.ended_on === null || values.ended_on >= today;
+    // Written current first: syncPrimary (below) then sees a membership that is ending, never an
+    // implied one to record; the end date asked for is set last.
+    const membershipId = open
+      ? open.id
+      : (await trx.insertInto('contact_companies').values({ ...values, ended_on: null, contact_id: contact.id, company_id: company.id, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow()).id;
+    const current = isCurrent(values.ended_on, today);
     const contactChange: Record<string, unknown> = {};
     if (current && row.company_id === null) Object.assign(contactChange, { company_id: company.id, company_role: values.role });
     else if (current && isPrimary && input.role !== undefined) contactChange.company_role = values.role;
@@ -188,7 +202,7 @@ export async function linkContactCompany(s: Session, contactRef: string, target:
         .select(['company_id', 'role'])
         .where('contact_id', '=', contact.id)
         .where('company_id', '!=', company.id)
-        .where((w) => w.or([w('ended_on', 'is', null), w('ended_on', '>=', today)]))
+        .where(currentOn(today))
         .orderBy(sql`started_on IS NULL`)
         .orderBy('started_on', 'desc')
         .orderBy('id', 'desc')
@@ -197,7 +211,10 @@ export async function linkContactCompany(s: Session, contactRef: string, target:
     }
     if (Object.keys(contactChange).length) {
       await trx.updateTable('contacts').set({ ...contactChange, updated_at: at, version: bumpVersion } as never).where('id', '=', contact.id).execute();
+      // The primary moved or its role changed: the one rule that keeps the two in agreement.
+      await syncPrimary(trx, [{ contactId: contact.id, fromCompany: row.company_id, fromRole: row.company_role, roleGiven: 'company_role' in contactChange }], today, at);
     }
+    await trx.updateTable('contact_companies').set({ ...values, updated_at: at }).where('id', '=', membershipId).execute();
     await recordAudit(trx, {
       entity: 'contact',
       entityId: contact.id,
@@ -207,5 +224,7 @@ export async function linkContactCompany(s: Session, contactRef: string, target:
       at,
     });
   });
-  return { company: { id: company.id, name: company.name }, companies: await companiesOfContact(s, contact.id) };
+  const companies = await companiesOfContact(s, contact.id);
+  const ended = !companies.some((c) => c.id === company.id && c.current);
+  return { contact: { id: contact.id, name: fullName(contact.first_name, contact.last_name) }, company: { id: company.id, name: company.name }, ended, companies };
 }

@@ -80,6 +80,12 @@ describe.each(ENGINES)('free text is stored as typed, dates and numbers are read
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('looks like a Jalali year (1402)');
     expect(crm('contact', 'list', 'created:>1402-01-01').code).toBe(1);
+    // Each value keeps the text of its own token: a title "12" beside an amount "۱۲" stays "12".
+    const deal = crm('deal', 'add', '12', '--amount', '۱۲ EUR', '--json');
+    expect(deal.code, deal.stderr).toBe(0);
+    expect(JSON.parse(deal.stdout)).toMatchObject({ title: '12', amount: { amount: '12.00', currency: 'EUR' } });
+    const other = crm('deal', 'add', '۱۲ EUR', '--amount', '12 EUR', '--json');
+    expect(JSON.parse(other.stdout)).toMatchObject({ title: '۱۲ EUR', amount: { amount: '12.00', currency: 'EUR' } });
     // A number in Persian digits still works as a number (--limit's own parser sees ASCII).
     expect(JSON.parse(crm('contact', 'list', '--limit', '۱', '--json').stdout)).toHaveLength(1);
     // Search words: Persian digits find the stored ASCII phone.

@@ -43,6 +43,7 @@ import { openDatabase, type Db } from '../sqlite.js';
 import { isRetryablePgError, translatePgError } from './errors.js';
 import { backoffMs, MAX_ATTEMPTS, sleep } from './transaction.js';
 import type { PgDb } from './types.js';
+import { MOVES_COLUMNS, primarySyncStatements } from '../../domain/primary-company.js';
 
 /**
  * The tables with an id that an import reads or writes, parents before children (the order new
@@ -66,7 +67,7 @@ const RECORD_TABLES = [
 ] as const;
 
 /** Locked with the record tables: tags and product prices are replaced per record; the run tables are appended to. */
-const LOCKED = [...RECORD_TABLES, 'tags', 'product_prices'];
+const LOCKED = [...RECORD_TABLES, 'tags', 'product_prices', 'contact_companies'];
 
 type Value = string | number | bigint | null;
 
@@ -447,6 +448,24 @@ async function stage(client: PoolClient, staging: string, table: string, cols: s
   await pipeline(Readable.from(copyChunks(rows, map)), copy);
 }
 
+/**
+ * Contacts whose primary company or role the pipeline changed (the scratch file's crm_moves, see
+ * Run.syncPrimaryMoves): the memberships rule of src/domain/primary-company.ts, the same
+ * statements, runs here set-based over them, after the contacts were written.
+ */
+async function applyPrimaryMoves(client: PoolClient, db: Db): Promise<void> {
+  const sqlite = db.sqlite;
+  const exists = sqlite.prepare("SELECT count(*) FROM sqlite_temp_master WHERE name = 'crm_moves_clock'").pluck().get() as number;
+  if (!exists) return;
+  const moves = sqlite.prepare('SELECT contact_id, from_company, from_role, role_given FROM temp.crm_moves').raw().all() as Value[][];
+  if (!moves.length) return;
+  const clock = sqlite.prepare('SELECT today, at FROM temp.crm_moves_clock').get() as { today: string; at: string };
+  await client.query(`CREATE TEMP TABLE crm_moves ${MOVES_COLUMNS} ON COMMIT DROP`);
+  await pipeline(Readable.from(copyChunks(moves)), client.query(copyStreams.from('COPY crm_moves (contact_id, from_company, from_role, role_given) FROM STDIN')));
+  for (const statement of primarySyncStatements(clock.today, clock.at)) await client.query(statement);
+  trace(`memberships: ${moves.length} contacts moved`);
+}
+
 async function applyChanges(client: PoolClient, db: Db, seeded: Seeded): Promise<Map<number, number>> {
   const sqlite = db.sqlite;
   const rowsOf = (sql: string, ...params: unknown[]) => sqlite.prepare(sql).raw().iterate(...params) as IterableIterator<Value[]>;
@@ -475,6 +494,7 @@ async function applyChanges(client: PoolClient, db: Db, seeded: Seeded): Promise
       await client.query(`UPDATE ${table} t SET ${set.map((c) => `${c} = s.${c}`).join(', ')} FROM crm_changed_${table} s WHERE t.id = s.id`);
     }
   }
+  await applyPrimaryMoves(client, db);
   // Tags: every record whose tags the pipeline touched gets exactly the scratch file's set.
   const touched = sqlite.prepare('SELECT count(*) FROM crm_tagged').pluck().get() as number;
   if (touched) {
