@@ -73,6 +73,42 @@ const lazySegmenter = {
   },
 };
 
+/**
+ * Node modules that commands load but seldom use, required on first use instead of at start-up:
+ * commander's child_process (with net and dgram; only for executable subcommands, which crm has
+ * none of) in every command, and pg's crypto (~2–6 ms; only for md5 or SCRAM authentication) in
+ * every PostgreSQL command. The build fails if a new version no longer has the line patched.
+ */
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const patches = [
+      {
+        filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/,
+        edits: [["const childProcess = require('node:child_process');", "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };"]],
+      },
+      {
+        filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]crypto[\\/]utils\.js$/,
+        edits: [
+          ["const nodeCrypto = require('crypto')", "const nodeCrypto = { get webcrypto() { return require('crypto').webcrypto }, createHash: (...args) => require('crypto').createHash(...args) }"],
+          ['const webCrypto = nodeCrypto.webcrypto || globalThis.crypto', 'const webCrypto = { get subtle() { return (nodeCrypto.webcrypto || globalThis.crypto).subtle }, getRandomValues: (array) => (nodeCrypto.webcrypto || globalThis.crypto).getRandomValues(array) }'],
+          ['const subtleCrypto = webCrypto.subtle', 'const subtleCrypto = new Proxy({}, { get: (_, name) => { const subtle = webCrypto.subtle; return subtle[name].bind(subtle) } })'],
+        ],
+      },
+    ];
+    for (const { filter, edits } of patches) {
+      b.onLoad({ filter }, async (args) => {
+        let source = await readFile(args.path, 'utf8');
+        for (const [eager, lazy] of edits) {
+          if (!source.includes(eager)) throw new Error(`scripts/build.mjs: ${args.path} changed; update the lazy-builtins patch`);
+          source = source.replace(eager, lazy);
+        }
+        return { contents: source, loader: 'js' };
+      });
+    }
+  },
+};
+
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const stage = join(dist, '.esm');
 rmSync(dist, { recursive: true, force: true });
@@ -89,10 +125,13 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  // pg (PostgreSQL) stays a package too: loaded with the postgres chunk only, for a postgres:// URL.
-  external: [...ESM_PACKAGES, 'better-sqlite3', 'ink-testing-library', 'pg', 'pg-copy-streams', 'react-devtools-core'],
+  // pg (PostgreSQL) is bundled into the postgres chunk, loaded only for a postgres:// URL, and so
+  // compiled from the code cache like our own code (as a package, its ~25 files were resolved and
+  // compiled on every PostgreSQL command). pg-native is pg's optional libpq binding, required
+  // only if asked for (pg.native), which crm never does; pg-copy-streams loads for an import only.
+  external: [...ESM_PACKAGES, 'better-sqlite3', 'ink-testing-library', 'pg-native', 'pg-copy-streams', 'react-devtools-core'],
   jsx: 'automatic',
-  plugins: [lazySegmenter, syncInk],
+  plugins: [lazySegmenter, lazyBuiltins, syncInk],
   // React and its reconciler in their production builds (only the TUI's chunk reads NODE_ENV):
   // half the code to compile, and no development-only checks on every render.
   define: { 'process.env.NODE_ENV': '"production"' },

@@ -137,6 +137,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check you asked for found proble
     // the user's calendar (Jalali with --calendar persian; a Jalali-looking year without it is
     // refused, never stored as 1405); names, subjects, notes and bodies exactly as typed.
     typed.readCommand(actionCommand, ctx.calendar);
+    // A --tz or TZ naming no zone is refused here, before the command, as it was when every
+    // command read the zone at once (now read only where a day is cut or a time shown).
+    ctx.checkTimeZone();
   });
 
   for (const noun of nouns) {

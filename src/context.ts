@@ -37,8 +37,17 @@ export interface CliContext {
   globals: GlobalOptions;
   /** Output options derived from globals; pass to src/output renderers. */
   readonly out: Output;
-  /** IANA zone used to show times and to cut days, weeks and months (TZ, else the system's). */
+  /**
+   * IANA zone used to show times and to cut days, weeks and months (TZ, else the system's).
+   * Worked out when read: the system's zone costs ICU's set-up, which a command that shows no
+   * time and cuts no day never pays (out.opts.timeZone and sessionOf(ctx).timeZone read it late).
+   */
   readonly timeZone: string;
+  /**
+   * Refuses a --tz or TZ that names no zone (a usage error naming it), as reading timeZone would:
+   * src/cli.ts calls it before every command, whether or not the command reads the zone.
+   */
+  checkTimeZone(): void;
   /** The calendar dates are read and shown in: --calendar, else the acting user's, else gregorian. */
   readonly calendar: CalendarKind;
   dbPath(): string;
@@ -104,7 +113,17 @@ export function createContext(deps: ContextDeps): CliContext {
     get out(): Output {
       return {
         io: ctx.io,
-        opts: { format: ctx.globals.format, json: ctx.globals.json, outFile: ctx.globals.output, wide: ctx.globals.wide, now: ctx.clock.now(), timeZone: ctx.timeZone, calendar: ctx.calendar },
+        opts: {
+          format: ctx.globals.format,
+          json: ctx.globals.json,
+          outFile: ctx.globals.output,
+          wide: ctx.globals.wide,
+          now: ctx.clock.now(),
+          get timeZone() {
+            return ctx.timeZone;
+          },
+          calendar: ctx.calendar,
+        },
       };
     },
     // --tz, else the acting user's zone, else TZ, else the database's default, else the system's.
@@ -114,6 +133,12 @@ export function createContext(deps: ContextDeps): CliContext {
       if (own && isTimeZone(own)) return own;
       if (!deps.env.TZ && ctx.defaultTimeZone && isTimeZone(ctx.defaultTimeZone)) return ctx.defaultTimeZone;
       return timeZoneFrom(deps.env);
+    },
+    checkTimeZone() {
+      // What the timeZone getter checks before it reaches the system's zone: --tz, else TZ
+      // unless the acting user has a zone of their own (which then wins over TZ).
+      if (ctx.globals.tz !== undefined) checkedZone(ctx.globals.tz, '--tz');
+      else if (deps.env.TZ && !ctx.identity?.user.timezone) timeZoneFrom(deps.env);
     },
     get calendar(): CalendarKind {
       if (ctx.globals.calendar !== undefined) return parseCalendarKind(ctx.globals.calendar);
@@ -182,13 +207,15 @@ export function openOptionsFrom(globals: GlobalOptions, env: NodeJS.ProcessEnv):
   };
 }
 
+let systemZone: string | undefined;
+
 /**
  * The zone of TZ (a leading ':' as glibc allows), else the system's. A TZ that names no zone is
  * a usage error naming the variable, before any date is cut with it.
  */
 export function timeZoneFrom(env: NodeJS.ProcessEnv): string {
   const tz = env.TZ?.replace(/^:/, '');
-  if (!tz) return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  if (!tz) return (systemZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
   if (!isTimeZone(tz)) {
     throw new UsageError(`TZ=${env.TZ} is not a time zone crm knows.`, 'Set TZ to an IANA zone such as Europe/Berlin, America/New_York or UTC, or unset it for the system zone.', 'invalid_tz');
   }

@@ -3,6 +3,7 @@
  * gateCommand). Loaded lazily: it pulls in the domain (and Kysely).
  */
 import type { CliContext } from '../context.js';
+import { sql } from 'kysely';
 import type { PgDb } from '../db/engine.js';
 import { ensureFirstAdmin, hasAdmin, resolveIdentity, type Identity } from '../domain/identity.js';
 import { info } from '../io.js';
@@ -32,7 +33,6 @@ export async function ensureIdentity(ctx: CliContext): Promise<Identity> {
 
 /** The connected database role when it is a person's (a member of crm_member, src/db/postgres/access.ts). */
 async function personRole(db: PgDb): Promise<string | undefined> {
-  const { sql } = await import('kysely');
   try {
     const r = await sql<{ u: string; p: boolean }>`SELECT current_user::text AS u, crm_person() AS p`.execute(db.kysely);
     return r.rows[0]?.p ? r.rows[0].u : undefined;

@@ -2,8 +2,8 @@
  * The file system under the database: network file systems (where WAL is unsafe) and the
  * permissions of the database and its -wal/-shm companions.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
 
 /**
@@ -123,6 +123,8 @@ export function resolveGroup(group: string): number {
     return parts[0] === group && /^\d+$/.test(parts[2] ?? '') ? Number(parts[2]) : undefined;
   };
   try {
+    // child_process (with net and dgram) is loaded here, for `--group` only, not by every command that opens the file.
+    const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     const gid = fromLine(execFileSync('getent', ['group', group], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     if (gid !== undefined) return gid;
   } catch {

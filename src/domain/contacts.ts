@@ -460,13 +460,18 @@ export async function listContacts(s: Session, opts: ContactListOptions = {}): P
     const folded = fold(opts.text);
     base = base.where((eb) => contactFilterSpec.text!(eb, folded, { engine: s.db.engine }));
   }
-  const total = opts.limit ? Number((await base.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : -1;
   let q = base.orderBy('c.id');
   if (opts.limit) q = q.limit(opts.limit);
   const rows = await q.execute();
   const tags = await tagsFor(s.db.kysely, 'contact', rows.map((r) => r.id));
   const records = rows.map((r) => toContactRecord(r, tags.get(r.id) ?? []));
-  return { rows: records, total: total < 0 ? records.length : total };
+  // How many match in all ("Showing 20 of N"): a page shorter than the limit is all of them, so
+  // only a full page is counted. (On a million contacts the count is the slowest statement of the
+  // command; on PostgreSQL, counting on a second connection alongside the page measured slower on
+  // a loaded 2-core host, 362 → 387 ms median: the server forks a backend for it.)
+  const full = opts.limit !== undefined && opts.limit > 0 && records.length >= opts.limit;
+  const total = full ? Number((await base.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : records.length;
+  return { rows: records, total };
 }
 
 /** Free-text search over names, emails, phones and company names, in any script. */

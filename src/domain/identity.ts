@@ -21,10 +21,12 @@ export interface Identity {
 
 /** The crm user an OS login is: the one whose login it is, else the one whose handle it is (and who has no other login). */
 export async function userOfLogin(s: Pick<Session, 'db'>, login: string): Promise<User | undefined> {
-  const db = s.db.kysely;
-  const byLogin = await db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirst();
+  // Both candidates in one statement (one round trip less on every command); login wins.
+  const handle = login.toLowerCase();
+  const rows = await s.db.kysely.selectFrom('users').selectAll().where((eb) => eb.or([eb('login', '=', login), eb('handle', '=', handle)])).execute();
+  const byLogin = rows.find((u) => u.login === login);
   if (byLogin) return byLogin;
-  const byHandle = await db.selectFrom('users').selectAll().where('handle', '=', login.toLowerCase()).executeTakeFirst();
+  const byHandle = rows.find((u) => u.handle === handle);
   return byHandle && (byHandle.login === null || byHandle.login === login) ? byHandle : undefined;
 }
 

@@ -21,7 +21,17 @@ export interface Session {
 
 /** What a filter needs of the session: now, zone, week start and who `me` is (null: not a crm user). */
 export function filterEnv(s: Session, me: { id: number } | null | undefined): FilterEnv {
-  return { now: s.now(), timeZone: s.timeZone, weekStart: s.weekStart, actorUserId: me?.id ?? null, actorHandle: s.actor, engine: s.db.engine };
+  return {
+    now: s.now(),
+    // Read when a filter cuts a day, not before (the zone may cost ICU's set-up: src/context.ts).
+    get timeZone() {
+      return s.timeZone;
+    },
+    weekStart: s.weekStart,
+    actorUserId: me?.id ?? null,
+    actorHandle: s.actor,
+    engine: s.db.engine,
+  };
 }
 
 export function nowIso(s: Session): string {

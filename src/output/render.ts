@@ -69,7 +69,15 @@ export function isHuman(out: Output): boolean {
 }
 
 function formatContext(out: Output, human: boolean): FormatContext {
-  return { human, now: out.opts.now, timeZone: out.opts.timeZone, calendar: out.opts.calendar };
+  return {
+    human,
+    now: out.opts.now,
+    // Read when a time is shown, not before (the zone may cost ICU's set-up: src/context.ts).
+    get timeZone() {
+      return out.opts.timeZone;
+    },
+    calendar: out.opts.calendar,
+  };
 }
 
 export function emit(out: Output, text: string): void {

@@ -24,6 +24,7 @@
  * granted to members as a whole (crm's checks apply there, as on SQLite); the README lists them.
  */
 import type pg from 'pg';
+import { sql } from 'kysely';
 import type { PgDb } from './types.js';
 import { ACTIONS, PERMISSIONS, ROLES, type Action } from '../../domain/permissions.js';
 
@@ -172,7 +173,6 @@ export const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * grants and policies re-applied through `migrate`. Needs CREATEROLE (or a superuser).
  */
 export async function grantPersonRole(db: PgDb, role: string, password: string | undefined): Promise<{ created: boolean }> {
-  const { sql } = await import('kysely');
   const run = (text: string) => sql.raw(text).execute(db.kysely);
   const exists = async (name: string) => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_roles WHERE rolname = ${name}`.execute(db.kysely)).rows[0]!.n > 0;
   if (!(await exists(MEMBER_ROLE))) await run(`CREATE ROLE ${MEMBER_ROLE} NOLOGIN`);

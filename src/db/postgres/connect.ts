@@ -10,6 +10,8 @@
 import { createRequire } from 'node:module';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+// pg's own URL parser (a dependency of pg's, bundled into this chunk with pg: scripts/build.mjs).
+import { parse as parseConnectionString } from 'pg-connection-string';
 import { UserError } from '../../errors.js';
 import type { Migration } from '../migrations/index.js';
 import type { Database } from '../schema.js';
@@ -64,11 +66,8 @@ export const crmTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: string) => (format !== 'binary' && parsers[oid]) || pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-/**
- * pg's own helpers, resolved from where pg is installed (they are its dependencies): the URL
- * parser it uses for connectionString, and the ~/.pgpass reader.
- */
-const requireFromPg = createRequire(createRequire(import.meta.url).resolve('pg'));
+/** The ~/.pgpass reader pg uses, resolved from where pg is installed (it is pg's dependency). */
+const requireFromPg = () => createRequire(createRequire(import.meta.url).resolve('pg'));
 
 type ConnectionConfig = Omit<pg.PoolConfig, 'password'> & { password?: pg.PoolConfig['password'] | null };
 
@@ -78,12 +77,11 @@ type ConnectionConfig = Omit<pg.PoolConfig, 'password'> & { password?: pg.PoolCo
  * deprecation warning on stderr each time (pg 8.23; its lookup goes away in pg 9).
  */
 function connectionConfig(url: string): ConnectionConfig {
-  const { parse } = requireFromPg('pg-connection-string') as { parse(url: string, options?: { useLibpqCompat?: boolean }): ConnectionConfig };
   // sslmode means what it means to psql (libpq): require encrypts, verify-full also checks the
   // certificate. pg 8 reads require as verify-full and warns on stderr about the coming change.
-  const config: ConnectionConfig = { ...parse(url, { useLibpqCompat: !/[?&]uselibpqcompat=/i.test(url) }) };
+  const config: ConnectionConfig = { ...(parseConnectionString(url, { useLibpqCompat: !/[?&]uselibpqcompat=/i.test(url) }) as ConnectionConfig) };
   if (!config.password && !process.env.PGPASSWORD) {
-    const pgPass = requireFromPg('pgpass') as (params: unknown, done: (password: string | undefined) => void) => void;
+    const pgPass = requireFromPg()('pgpass') as (params: unknown, done: (password: string | undefined) => void) => void;
     // pg calls it with the connection's parameters (host, port, database, user) when the server asks;
     // undefined means none was found, which pg reports as such.
     config.password = (...args: unknown[]) => new Promise<string>((resolve) => pgPass(args[0], (password) => resolve(password as string)));
