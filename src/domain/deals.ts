@@ -1034,8 +1034,11 @@ export async function dealFilterSpecFor(s: Session): Promise<FilterSpec> {
 }
 
 export async function compileDealFilter(s: Session, filter: string[]) {
+  const tree = parseFilter(filter);
+  // No filter, no condition: the user ("me") is not looked up (a round trip for every pipeline).
+  if (!tree.terms.length) return undefined;
   const me = await currentUser(s);
-  return compileFilterWith(parseFilter(filter), () => dealFilterSpecFor(s), filterEnv(s, me));
+  return compileFilterWith(tree, () => dealFilterSpecFor(s), filterEnv(s, me));
 }
 
 export const DEAL_SORTS = ['id', 'close', 'amount', 'stage', 'created', 'updated', 'stale'] as const;

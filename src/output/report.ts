@@ -5,13 +5,15 @@
  */
 import { Money } from '../domain/money.js';
 import { UsageError } from '../errors.js';
-import type { CellFormat, ReportModel, ReportTable } from '../reports/model.js';
+import { closeSync, writeSync } from 'node:fs';
+import { RowStream, type CellFormat, type ReportModel, type ReportTable } from '../reports/model.js';
 import { bar, sparkline } from './chart.js';
 import { colors } from './color.js';
 import { formatDuration, formatLocalDateTime } from './format.js';
 import { emit, noteHidden, parseFormat, tableWidth, toJson, type Output } from './render.js';
 import { csvRecords } from '../csv/formula.js';
-import { jsonEscaped, safeCell } from './safe.js';
+import { openPrivateFile } from './files.js';
+import { jsonEscaped, realize, safeCell } from './safe.js';
 import { displayWidth, fitTable, pad, wrapWords } from './table.js';
 
 export interface ReportRenderOptions {
@@ -46,8 +48,26 @@ export function reportFormat(out: Output): ReportFormat {
   return 'text';
 }
 
-export function printReport(out: Output, model: ReportModel, opts: ReportRenderOptions): void {
+export async function printReport(out: Output, model: ReportModel, opts: ReportRenderOptions): Promise<void> {
   const format = reportFormat(out);
+  const streamed = model.tables.some((t) => t.stream) || model.flat?.stream;
+  if (streamed) {
+    if (format === 'json') return writeStreamed(out, (w) => streamJson(w, reportJson(model, opts.explain)));
+    const table = format === 'text' ? undefined : delimitedTable(model, opts.table);
+    if (format === 'ndjson' && table?.stream) {
+      const rows = table.stream;
+      return writeStreamed(out, async (w) => {
+        for await (const batch of rows.batches()) await w(jsonEscaped(batch.map((r) => JSON.stringify(r, jsonReplacer) + '\n').join('')));
+      });
+    }
+    if ((format === 'csv' || format === 'tsv') && table?.stream) {
+      await writeStreamed(out, (w) => streamDelimited(w, table, format, Boolean(opts.totals)));
+      alsoInThisReport(out, model, table, opts);
+      return;
+    }
+    // The text layout measures every row first; a table another format prints is read whole.
+    for (const t of [...(model.flat ? [model.flat] : []), ...model.tables]) if (t.stream && (format === 'text' || t === table)) t.rows = await t.stream.all();
+  }
   switch (format) {
     case 'json':
       emit(out, toJson(reportJson(model, opts.explain)) + '\n');
@@ -59,14 +79,103 @@ export function printReport(out: Output, model: ReportModel, opts: ReportRenderO
     case 'tsv': {
       const table = delimitedTable(model, opts.table) ?? summaryTable(model);
       emit(out, delimited(table, format, Boolean(opts.totals)));
-      const others = model.flat ? [] : model.tables.filter((t) => t !== table).map((t) => t.name);
-      if (others.length && opts.table === undefined) out.io.stderr.write(`Also in this report: --table ${others.join(', --table ')} (one table per file).\n`);
-      if (opts.explain) out.io.stderr.write(model.explain.trimEnd() + '\n');
+      alsoInThisReport(out, model, table, opts);
       return;
     }
     default:
       emit(out, reportText(out, model, opts));
   }
+}
+
+function alsoInThisReport(out: Output, model: ReportModel, table: ReportTable, opts: ReportRenderOptions): void {
+  const others = model.flat ? [] : model.tables.filter((t) => t !== table).map((t) => t.name);
+  if (others.length && opts.table === undefined) out.io.stderr.write(`Also in this report: --table ${others.join(', --table ')} (one table per file).\n`);
+  if (opts.explain) out.io.stderr.write(model.explain.trimEnd() + '\n');
+}
+
+type Write = (chunk: string) => void | Promise<void>;
+
+/**
+ * Output written as it is made: to --output FILE (0600, as emit writes it), else to stdout,
+ * waiting for it to drain (a slow reader never makes crm hold the whole document). A closed
+ * pipe (`| head -1`) ends the process quietly (bin/crm).
+ */
+async function writeStreamed(out: Output, body: (write: Write) => Promise<void>): Promise<void> {
+  let buffered = '';
+  let flush: (text: string) => void | Promise<void>;
+  let fd: number | undefined;
+  if (out.opts.outFile) {
+    fd = openPrivateFile(out.opts.outFile, { overwrite: true });
+    const file = fd;
+    flush = (text) => void writeSync(file, realize(text));
+  } else {
+    const stdout = out.io.stdout as { write(c: string): unknown; once?: (ev: string, cb: () => void) => unknown };
+    flush = (text) => {
+      if (stdout.write(text) === false && stdout.once) return new Promise<void>((resolve) => void stdout.once!('drain', resolve));
+    };
+  }
+  try {
+    await body((chunk) => {
+      buffered += chunk;
+      if (buffered.length < 1 << 16) return;
+      const text = buffered;
+      buffered = '';
+      return flush(text);
+    });
+    if (buffered) await flush(buffered);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * JSON.stringify(value, null, 2) written piece by piece: each RowStream is a placeholder in the
+ * document, replaced by its rows as they are read — byte for byte what the whole array gives.
+ */
+async function streamJson(write: Write, value: Record<string, unknown>): Promise<void> {
+  const token = `\u0000crm-rows-${Math.random().toString(36).slice(2)}-`;
+  const streams: RowStream[] = [];
+  const text = jsonEscaped(JSON.stringify(value, (_k, v: unknown) => (v instanceof RowStream ? `${token}${streams.push(v) - 1}` : typeof v === 'bigint' ? v.toString() : v), 2));
+  const mark = JSON.stringify(token).slice(0, -1); // "\u0000crm-rows-…- as the document spells it
+  let at = 0;
+  for (let i = text.indexOf(mark); i >= 0; i = text.indexOf(mark, at)) {
+    const end = text.indexOf('"', i + mark.length);
+    const line = text.slice(text.lastIndexOf('\n', i) + 1, i);
+    await write(text.slice(at, i));
+    await streamJsonArray(write, streams[Number(text.slice(i + mark.length, end))]!, line.length - line.trimStart().length);
+    at = end + 1;
+  }
+  await write(text.slice(at) + '\n');
+}
+
+/**
+ * The rows of a stream as JSON.stringify(rows, null, 2) writes an array `indent` spaces deep: each
+ * batch through JSON.stringify itself (its fast path when no value is a bigint), wrapped in arrays
+ * as deep as the document holds it so the items come out indented already.
+ */
+async function streamJsonArray(write: Write, rows: RowStream, indent: number): Promise<void> {
+  const depth = indent / 2;
+  let head = 0;
+  let tail = 0;
+  for (let d = 0; d <= depth; d++) {
+    head += 2 * d + 2; // "  …[\n"
+    tail += 2 * d + 2; // "\n  …]"
+  }
+  let first = true;
+  for await (const batch of rows.batches()) {
+    if (!batch.length) continue;
+    let value: unknown = batch;
+    for (let d = 0; d < depth; d++) value = [value];
+    let json: string;
+    try {
+      json = JSON.stringify(value, null, 2);
+    } catch {
+      json = JSON.stringify(value, jsonReplacer, 2);
+    }
+    await write((first ? '[\n' : ',\n') + jsonEscaped(json.slice(head, json.length - tail)));
+    first = false;
+  }
+  await write(first ? '[]' : `\n${' '.repeat(indent)}]`);
 }
 
 /** The one table CSV, TSV and NDJSON print: --table NAME, else the flat table, else the first. */
@@ -157,37 +266,58 @@ function groupDigits(s: string): string {
  */
 function delimited(t: ReportTable, format: 'csv' | 'tsv', totals: boolean): string {
   const rows = totals && t.total ? [...t.rows, t.total] : t.rows;
-  const isMoney = (v: unknown) => v instanceof Money || (Array.isArray(v) && v.length > 0 && v.every((m) => m instanceof Money));
   const moneyKeys = new Set(t.columns.filter((c) => c.format === 'money' || rows.some((r) => isMoney(r[c.key]))).map((c) => c.key));
+  const d = delimitedRecords(t, moneyKeys);
+  return delimitedText([d.header, ...d.records(rows)], format);
+}
+
+/** The same, written as the rows are read: the money columns are those whose format says so. */
+async function streamDelimited(write: Write, t: ReportTable, format: 'csv' | 'tsv', totals: boolean): Promise<void> {
+  const d = delimitedRecords(t, new Set(t.columns.filter((c) => c.format === 'money').map((c) => c.key)));
+  await write(delimitedText([d.header], format));
+  for await (const batch of t.stream!.batches()) await write(delimitedText(d.records(batch), format));
+  if (totals && t.total) await write(delimitedText(d.records([t.total]), format));
+}
+
+const isMoney = (v: unknown) => v instanceof Money || (Array.isArray(v) && v.length > 0 && v.every((m) => m instanceof Money));
+
+function delimitedText(records: string[][], format: 'csv' | 'tsv'): string {
+  if (format === 'csv') return csvRecords(records);
+  return records.map((r) => r.map((s) => s.replace(/[\t\r\n]/g, ' ')).join('\t') + '\n').join('');
+}
+
+function delimitedRecords(t: ReportTable, moneyKeys: Set<string>): { header: string[]; records(rows: Record<string, unknown>[]): string[][] } {
   const header: string[] = [];
   for (const c of t.columns) {
     if (moneyKeys.has(c.key) && !header.includes('currency') && !t.columns.some((x) => x.key === 'currency')) header.push('currency');
     header.push(c.key);
   }
-  const records: string[][] = [header];
-  for (const r of rows) {
-    const currencies: string[] = [];
-    for (const k of moneyKeys) {
-      const v = r[k];
-      for (const m of v instanceof Money ? [v] : Array.isArray(v) ? (v as Money[]) : []) if (m instanceof Money && !currencies.includes(m.currency)) currencies.push(m.currency);
+  const records = (rows: Record<string, unknown>[]) => {
+    const out: string[][] = [];
+    for (const r of rows) {
+      const currencies: string[] = [];
+      for (const k of moneyKeys) {
+        const v = r[k];
+        for (const m of v instanceof Money ? [v] : Array.isArray(v) ? (v as Money[]) : []) if (m instanceof Money && !currencies.includes(m.currency)) currencies.push(m.currency);
+      }
+      for (const currency of currencies.length ? currencies : ['']) {
+        out.push(
+          header.map((key) => {
+            if (key === 'currency' && !t.columns.some((x) => x.key === 'currency')) return currency;
+            const v = r[key];
+            if (moneyKeys.has(key)) {
+              const m = (v instanceof Money ? [v] : Array.isArray(v) ? (v as Money[]) : []).find((x) => x instanceof Money && x.currency === currency);
+              if (m) return m.amount;
+              return isMoney(v) || (Array.isArray(v) && v.length === 0) ? '' : formatCell(v, undefined, false);
+            }
+            return formatCell(v, t.columns.find((c) => c.key === key)?.format, false);
+          }),
+        );
+      }
     }
-    for (const currency of currencies.length ? currencies : ['']) {
-      records.push(
-        header.map((key) => {
-          if (key === 'currency' && !t.columns.some((x) => x.key === 'currency')) return currency;
-          const v = r[key];
-          if (moneyKeys.has(key)) {
-            const m = (v instanceof Money ? [v] : Array.isArray(v) ? (v as Money[]) : []).find((x) => x instanceof Money && x.currency === currency);
-            if (m) return m.amount;
-            return isMoney(v) || (Array.isArray(v) && v.length === 0) ? '' : formatCell(v, undefined, false);
-          }
-          return formatCell(v, t.columns.find((c) => c.key === key)?.format, false);
-        }),
-      );
-    }
-  }
-  if (format === 'csv') return csvRecords(records);
-  return records.map((r) => r.map((s) => s.replace(/[\t\r\n]/g, ' ')).join('\t')).join('\n') + '\n';
+    return out;
+  };
+  return { header, records };
 }
 
 /** The value a bar chart measures: numbers as is, money by its first (largest) currency. */

@@ -28,6 +28,8 @@ export interface ReportTable {
   title?: string;
   columns: ReportColumn[];
   rows: Record<string, unknown>[];
+  /** Rows too many to hold, read while they are printed (then `rows` is empty). */
+  stream?: RowStream;
   /** A totals row (printed under a rule in text; "total" row in CSV). */
   total?: Record<string, unknown>;
   /** Draw a unicode bar of this column next to each row on a TTY. */
@@ -73,6 +75,35 @@ export interface ReportModel {
   flat?: ReportTable;
   /** The JSON body (besides report/title/scope/notes): field names are an API. */
   data: Record<string, unknown>;
+  /** Ends what a streamed table reads from (its database snapshot); call it once printed. */
+  close?(): Promise<void>;
+}
+
+/**
+ * A table's rows read batch by batch while they are printed, so a listing of a million rows never
+ * holds a million objects: the table's `stream`, and in `data` where the JSON prints the array.
+ * Read once; `count` is known before the first row (the figures printed above it need it).
+ */
+export class RowStream {
+  private read = false;
+
+  constructor(
+    readonly count: number,
+    private readonly source: () => AsyncIterable<Record<string, unknown>[]>,
+  ) {}
+
+  batches(): AsyncIterable<Record<string, unknown>[]> {
+    if (this.read) throw new Error('the rows of a RowStream are read once');
+    this.read = true;
+    return this.source();
+  }
+
+  /** Every row at once (the text layout measures all rows before printing one). */
+  async all(): Promise<Record<string, unknown>[]> {
+    const rows: Record<string, unknown>[] = [];
+    for await (const batch of this.batches()) for (const r of batch) rows.push(r);
+    return rows;
+  }
 }
 
 /** Money per currency: a report never adds EUR to USD. */

@@ -46,7 +46,11 @@ export async function showReport(ctx: CliContext, def: AnyReportDefinition, flag
   const model = await runReport(def, sessionOf(ctx), flags, filter);
   const chart = flags.chart !== false && ctx.io.isStdoutTTY && !ctx.globals.output;
   const { totals, table } = flags as { totals?: boolean; table?: string };
-  printReport(ctx.out, model, { chart, explain: Boolean(flags.explain), noChart: flags.chart === false, totals, table });
+  try {
+    await printReport(ctx.out, model, { chart, explain: Boolean(flags.explain), noChart: flags.chart === false, totals, table });
+  } finally {
+    await model.close?.();
+  }
   def.check?.(model, flags);
 }
 

@@ -2,9 +2,9 @@
  * Untouched contacts: every active contact nobody has touched in the last N days — the classic
  * rule that everyone in the database hears from us at least once a year — grouped by owner.
  */
-import type { UntouchedRow } from './query.js';
+import type { UntouchedGroupRow, UntouchedListRow, UntouchedRow } from './query.js';
 import { fullName } from '../../domain/validate.js';
-import type { ReportModel } from '../model.js';
+import { RowStream, type ReportModel } from '../model.js';
 import { describeScope, scopeInfo, type ReportScope } from '../scope.js';
 import { plural } from '../../output/plural.js';
 
@@ -37,37 +37,81 @@ export function untouchedCutoff(asOf: string, days: number): string {
   return new Date(new Date(asOf).getTime() - days * 86_400_000).toISOString();
 }
 
-export function buildUntouched(rows: UntouchedRow[], p: UntouchedParams): ReportModel {
-  const asOf = new Date(p.scope.asOf).getTime();
-  const contacts: UntouchedContact[] = rows.map((r) => ({
+/** A contact as the report lists it; daysSince counted from the as-of instant (ms). */
+export function untouchedContact(r: UntouchedListRow, asOf: number): UntouchedContact {
+  return {
     id: r.id,
     name: fullName(r.firstName, r.lastName),
     email: r.email,
     company: r.company,
     owner: r.owner,
     lastTouchedAt: r.lastTouchedAt,
-    daysSince: r.lastTouchedAt ? Math.floor((asOf - new Date(r.lastTouchedAt).getTime()) / 86_400_000) : null,
-  }));
+    daysSince: r.lastTouchedAt ? Math.floor((asOf - Date.parse(r.lastTouchedAt)) / 86_400_000) : null,
+  };
+}
+
+/** The owners, most untouched first (then by handle), from counts per owner_id ("(none)": no owner or a removed user). */
+export function untouchedOwners(groups: UntouchedGroupRow[]): UntouchedOwner[] {
   const byOwner = new Map<string, UntouchedOwner>();
-  for (const [i, c] of contacts.entries()) {
-    const key = c.owner ?? '(none)';
+  for (const r of groups) {
+    const key = r.owner ?? '(none)';
     let g = byOwner.get(key);
-    if (!g) byOwner.set(key, (g = { owner: key, name: rows[i]!.ownerName, untouched: 0, never: 0 }));
-    g.untouched++;
-    if (c.lastTouchedAt === null) g.never++;
+    if (!g) byOwner.set(key, (g = { owner: key, name: r.ownerName, untouched: 0, never: 0 }));
+    g.untouched += r.untouched;
+    g.never += r.never;
   }
-  const owners = [...byOwner.values()].sort((a, b) => b.untouched - a.untouched || a.owner.localeCompare(b.owner));
+  return [...byOwner.values()].sort((a, b) => b.untouched - a.untouched || a.owner.localeCompare(b.owner));
+}
+
+export function buildUntouched(rows: UntouchedRow[], p: UntouchedParams): ReportModel {
+  const asOf = new Date(p.scope.asOf).getTime();
+  const contacts = rows.map((r) => untouchedContact(r, asOf));
+  const owners = untouchedOwners(rows.map((r) => ({ ownerId: r.ownerId, owner: r.owner, ownerName: r.ownerName, untouched: 1, never: r.lastTouchedAt === null ? 1 : 0 })));
   // Contacts listed owner by owner (same order as the summary), longest-untouched first.
   const rank = new Map(owners.map((o, i) => [o.owner, i]));
   const listed = [...contacts].sort((a, b) => rank.get(a.owner ?? '(none)')! - rank.get(b.owner ?? '(none)')! || (b.daysSince ?? Infinity) - (a.daysSince ?? Infinity) || a.id - b.id);
-  const never = contacts.filter((c) => c.lastTouchedAt === null).length;
-  const total = { owner: 'Total', name: null, untouched: contacts.length, never };
+  return untouchedModel(owners, listed, p);
+}
+
+/**
+ * The listing read as it is printed: rows in untouchedListing's order (owner, never touched by
+ * id, then last touch, id) become contacts in the builder's order — a run of one owner's contacts
+ * with the same days count is re-sorted by id, so only one such run is held at a time.
+ */
+export async function* listedContacts(batches: AsyncIterable<UntouchedListRow[]>, asOf: number): AsyncGenerator<UntouchedContact[]> {
+  let run: UntouchedContact[] = [];
+  for await (const batch of batches) {
+    const out: UntouchedContact[] = [];
+    for (const r of batch) {
+      const c = untouchedContact(r, asOf);
+      const last = run[run.length - 1];
+      if (last && (last.owner !== c.owner || last.daysSince !== c.daysSince || c.daysSince === null)) {
+        for (const x of run.length > 1 ? run.sort((a, b) => a.id - b.id) : run) out.push(x);
+        run = [];
+      }
+      run.push(c);
+    }
+    if (out.length) yield out;
+  }
+  if (run.length) yield run.sort((a, b) => a.id - b.id);
+}
+
+/** The model, from the owners' counts and the contacts listed (in memory, or read while printed). */
+export function untouchedModel(owners: UntouchedOwner[], listed: UntouchedContact[] | RowStream, p: UntouchedParams): ReportModel {
+  let count = 0;
+  let never = 0;
+  for (const o of owners) {
+    count += o.untouched;
+    never += o.never;
+  }
+  const total = { owner: 'Total', name: null, untouched: count, never };
+  const stream = listed instanceof RowStream ? listed : undefined;
   return {
     report: 'untouched',
     title: `Contacts nobody has touched in ${plural(p.days, 'day')}`,
     scope: scopeInfo(p.scope, false),
     summary: [
-      { key: 'untouched', label: 'Untouched', value: contacts.length, format: 'int', detail: `no touch since ${p.cutoff.slice(0, 10)}` },
+      { key: 'untouched', label: 'Untouched', value: count, format: 'int', detail: `no touch since ${p.cutoff.slice(0, 10)}` },
       { key: 'never', label: 'Never touched', value: never, format: 'int' },
     ],
     tables: [
@@ -97,7 +141,8 @@ export function buildUntouched(rows: UntouchedRow[], p: UntouchedParams): Report
           { key: 'lastTouchedAt', label: 'Last touched', format: 'datetime' },
           { key: 'daysSince', label: 'Days', format: 'int' },
         ],
-        rows: listed as unknown as Record<string, unknown>[],
+        rows: stream ? [] : (listed as unknown as Record<string, unknown>[]),
+        stream,
         empty: 'None.',
       },
     ],
@@ -109,6 +154,6 @@ export function buildUntouched(rows: UntouchedRow[], p: UntouchedParams): Report
       'Grouped by the contact\'s owner ("(none)" when it has none); most untouched owners first.',
       describeScope(p.scope),
     ].join('\n'),
-    data: { days: p.days, cutoff: p.cutoff, total: contacts.length, never, byOwner: owners, contacts: listed },
+    data: { days: p.days, cutoff: p.cutoff, total: count, never, byOwner: owners, contacts: listed },
   };
 }

@@ -1,8 +1,10 @@
 /** crm report untouched: active contacts nobody has touched in the last N days, by owner. */
 import { UsageError } from '../../errors.js';
 import { defineReport } from '../engine.js';
-import { buildUntouched, untouchedCutoff } from './build.js';
-import { untouchedContacts } from './query.js';
+import { readSnapshot } from '../../db/snapshot.js';
+import { RowStream } from '../model.js';
+import { listedContacts, untouchedCutoff, untouchedModel, untouchedOwners } from './build.js';
+import { untouchedByOwner, untouchedListing } from './query.js';
 
 function days(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) <= 0) throw new UsageError(`--days must be a positive whole number, not "${value}".`);
@@ -18,7 +20,28 @@ export const definition = defineReport<{ days: number }>({
   owners: true,
   options: [{ flags: '--days <n>', description: 'how far back a touch counts', parse: days, default: 365 }],
   async run({ session, scope, flags }) {
-    const cutoff = untouchedCutoff(scope.asOf, flags.days);
-    return buildUntouched(await untouchedContacts(session.db, scope, cutoff), { scope, days: flags.days, cutoff });
+    const p = { scope, days: flags.days, cutoff: untouchedCutoff(scope.asOf, flags.days) };
+    // The counts first, then the contacts read while they are printed, from one snapshot.
+    const db = session.db;
+    const snapshot = await readSnapshot(db);
+    try {
+      const groups = await snapshot.all(untouchedByOwner(db, scope, p.cutoff));
+      const owners = untouchedOwners(groups);
+      const count = owners.reduce((n, o) => n + o.untouched, 0);
+      if (!count) {
+        await snapshot.close();
+        return untouchedModel(owners, [], p);
+      }
+      const place = new Map(owners.map((o, i) => [o.owner, i]));
+      const rank = new Map(groups.filter((g) => g.ownerId !== null && g.owner !== null).map((g) => [g.ownerId!, place.get(g.owner!)!]));
+      const listing = untouchedListing(db, scope, p.cutoff, rank, place.get('(none)') ?? owners.length);
+      const asOf = new Date(scope.asOf).getTime();
+      const model = untouchedModel(owners, new RowStream(count, () => listedContacts(snapshot.batches(listing), asOf) as AsyncIterable<Record<string, unknown>[]>), p);
+      model.close = () => snapshot.close();
+      return model;
+    } catch (err) {
+      await snapshot.close();
+      throw err;
+    }
   },
 });
