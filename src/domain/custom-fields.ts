@@ -371,6 +371,15 @@ export async function removeField(s: Session, entity: FieldEntity, rawName: stri
   await getFieldDefinition(s.db.kysely, entity, name);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
+    // A saved filter naming the field would fail whenever it is used: refuse while there is one.
+    const users = await (await import('./segments.js')).fieldUsers(trx, entity, name);
+    if (users.length) {
+      throw new ConflictError(
+        `Field ${entity}.${name} is used by ${users.map((u) => u.label).join(', ')}; nothing was removed.`,
+        `Change ${users.length === 1 ? 'it' : 'them'} first: ${users.map((u) => u.fix).join('; ')}`,
+        'field_in_use',
+      );
+    }
     let cleared = 0;
     if (opts.purge) {
       const table = ENTITY_TABLES[entity];
