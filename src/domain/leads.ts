@@ -9,7 +9,7 @@ import { recordAudit } from '../db/audit.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { UsageError, UserError } from '../errors.js';
 import { enableFields, fieldDefinitions, fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
-import { getContact, listContacts, loadContactRecord, searchText, type ContactRecord } from './contacts.js';
+import { editContact, getContact, listContacts, loadContactRecord, searchText, type ContactRecord } from './contacts.js';
 import { addDeal, type DealRecord } from './deals.js';
 import { campaignOfSource } from './campaigns.js';
 import type { CompanyRecord } from './companies.js';
@@ -183,6 +183,9 @@ export async function convertLead(s: Session, ref: string, input: ConvertInput):
       },
       { companyCreated: (c) => (companyCreated = c) },
     );
+    // A lead of no company joins the deal's (named with --company, found or created): the person
+    // is then listed under the account the deal is with, as a converted lead is everywhere.
+    if (row.company_id === null && deal.company) await editContact(inTrx, String(row.id), { company: `#${deal.company.id}` });
     const after = await trx.selectFrom('contacts').select('version').where('id', '=', row.id).executeTakeFirstOrThrow();
     // Read and written in this one transaction: a version that moved meanwhile is a conflict, never a lost update.
     if (!(await updateIfVersion(trx, 'contacts', row.id, after.version, { lead_status: 'converted', lead_reason: null, converted_at: at, converted_deal_id: deal.id }, at))) {
