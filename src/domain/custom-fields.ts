@@ -11,6 +11,7 @@ import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.j
 import { Money, parseMoney } from './money.js';
 import { nowIso, type Session } from './session.js';
 import { latinDigits } from './digits.js';
+import { authorize } from './permissions.js';
 import { cleanText, normalizeEmail, normalizePhone, rejectControlChars, requireDate } from './validate.js';
 
 export const FIELD_ENTITIES = ['contact', 'company', 'deal', 'ticket', 'activity'] as const;
@@ -303,6 +304,7 @@ function checkChoices(type: FieldType, choices: string[] | null): void {
 }
 
 export async function addField(s: Session, entity: FieldEntity, rawName: string, input: FieldInput, builtin = false): Promise<FieldDefinition> {
+  if (!builtin) await authorize(s, 'field.manage');
   const name = parseFieldName(rawName);
   if (RESERVED[entity].includes(name)) throw new UserError(`A ${entity} already has "${name}"; a custom field cannot shadow it.`, `Pick another name, e.g. ${name}_2, or use the existing field.`, 'reserved_field');
   const type = parseFieldType(input.type ?? 'text');
@@ -323,8 +325,12 @@ export async function addField(s: Session, entity: FieldEntity, rawName: string,
   });
 }
 
-/** `crm field enable contact birth_date national_id`: the shipped definitions, as rows. */
-export async function enableFields(s: Session, entity: FieldEntity, names: string[]): Promise<FieldDefinition[]> {
+/**
+ * `crm field enable contact birth_date national_id`: the shipped definitions, as rows. `onFirstUse`:
+ * enabled because a record is given a value of it (a lead's grade), under that record's permission.
+ */
+export async function enableFields(s: Session, entity: FieldEntity, names: string[], opts: { onFirstUse?: boolean } = {}): Promise<FieldDefinition[]> {
+  if (!opts.onFirstUse) await authorize(s, 'field.manage');
   const catalogue = BUILTIN_FIELDS[entity] ?? [];
   const wanted = names.map(parseFieldName);
   for (const n of wanted) {
@@ -342,6 +348,7 @@ export async function enableFields(s: Session, entity: FieldEntity, names: strin
 }
 
 export async function editField(s: Session, entity: FieldEntity, rawName: string, input: FieldInput): Promise<FieldDefinition> {
+  await authorize(s, 'field.manage');
   const name = parseFieldName(rawName);
   const before = await getFieldDefinition(s.db.kysely, entity, name);
   const type = input.type !== undefined ? parseFieldType(input.type) : before.type;
@@ -367,6 +374,7 @@ export async function editField(s: Session, entity: FieldEntity, rawName: string
 
 /** Removing a definition keeps the stored values (as plain custom fields); --purge clears them too. */
 export async function removeField(s: Session, entity: FieldEntity, rawName: string, opts: { purge?: boolean } = {}): Promise<{ cleared: number }> {
+  await authorize(s, 'field.manage');
   const name = parseFieldName(rawName);
   await getFieldDefinition(s.db.kysely, entity, name);
   const at = nowIso(s);

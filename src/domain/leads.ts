@@ -90,7 +90,7 @@ export async function editLead(s: Session, ref: string, input: LeadEdit): Promis
   const contact = await getContact(s, ref);
   await authorize(s, 'contact.write', { label: `contact #${contact.id}`, ownerId: contact.owner_id });
   assertOpenLead(contact);
-  if (input.grade !== undefined && !(await fieldDefinitions(s.db.kysely, 'contact')).some((d) => d.name === GRADE_FIELD)) await enableFields(s, 'contact', [GRADE_FIELD]);
+  if (input.grade !== undefined && !(await fieldDefinitions(s.db.kysely, 'contact')).some((d) => d.name === GRADE_FIELD)) await enableFields(s, 'contact', [GRADE_FIELD], { onFirstUse: true });
   const gradeValues = input.grade !== undefined ? await fieldValuesFromSets(s, 'contact', { [GRADE_FIELD]: input.grade }) : undefined;
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
