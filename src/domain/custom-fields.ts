@@ -361,7 +361,8 @@ export async function editField(s: Session, entity: FieldEntity, rawName: string
   }
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    if (type !== before.type || (choices && before.choices && choices.length < before.choices.length)) {
+    // Any choice dropped (renamed too: gold,silver → a,b has as many) may strand a stored value.
+    if (type !== before.type || (choices && before.choices && before.choices.some((c) => !choices.includes(c)))) {
       // Stored values must still read as the field says; a change that would strand one is refused.
       const bad = await storedValuesFailing(trx, { ...before, type, choices });
       if (bad) throw new UserError(`${bad.count} ${entity} record(s) hold a ${name} the changed field would refuse, e.g. #${bad.id} "${bad.value}".`, `Fix or clear them first: crm ${entity} edit ${bad.id} --set ${name}=`, 'field_in_use');
