@@ -249,7 +249,8 @@ export function reportError(io: IOStreams, err: unknown, json: boolean, env: Nod
     const suggestion = rest.join(' ').replace(/^\((.*)\)$/, '$1').trim();
     const message = first!.charAt(0).toUpperCase() + first!.slice(1);
     const hint = suggestion || (err.code === 'commander.help' ? 'Run the command with --help to see its verbs.' : 'Run crm --help, or crm <command> --help.');
-    writeError(io, json, err.code.replace('commander.', ''), message, hint);
+    // commander's codes (commander.unknownOption) in crm's own style: snake_case (unknown_option).
+    writeError(io, json, err.code.replace('commander.', '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), message, hint);
     return EXIT_USAGE;
   }
   if (err instanceof CrmError) {

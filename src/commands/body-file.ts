@@ -23,6 +23,19 @@ export function bodyText(raw: string): string {
   return raw.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n').replace(/\n+$/, '');
 }
 
+/**
+ * The largest body crm stores, as the largest CSV field an import takes (MAX_FIELD_CHARS): a
+ * 50 MB article was stored, then made every `kb search` take 1.7 GB and a minute.
+ */
+export const MAX_BODY_CHARS = 8 << 20;
+
+function sizedBody(text: string, source: string): string {
+  if (text.length > MAX_BODY_CHARS) {
+    throw new UserError(`${source} holds ${(text.length / (1 << 20)).toFixed(1)} M characters; a body is at most ${MAX_BODY_CHARS >> 20} M.`, 'Shorten it, or keep the large file elsewhere and link to it.', 'too_large');
+  }
+  return bodyText(text);
+}
+
 /** The text of a --body-file argument: a file's content, or stdin for "-" (bodyText's rules). */
 export function readBodyFile(path: string): string {
   let text: string;
@@ -31,7 +44,7 @@ export function readBodyFile(path: string): string {
   } catch (err) {
     throw new UserError(`Cannot read ${path === '-' ? 'stdin' : path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`, 'Check the path given to --body-file (or use - for stdin).', 'io');
   }
-  return bodyText(text);
+  return sizedBody(text, path === '-' ? 'stdin' : path);
 }
 
 /**
@@ -73,6 +86,6 @@ export async function readBody(ctx: CliContext, o: BodyFlags): Promise<string | 
   if (o.body !== undefined && o.bodyFile !== undefined) throw new UsageError('Give --body or --body-file, not both.');
   if (o.body !== undefined) return o.body.replace(/\\n/g, '\n');
   if (o.bodyFile === undefined) return undefined;
-  if (o.bodyFile === '-') return bodyText(await readStdin(ctx));
+  if (o.bodyFile === '-') return sizedBody(await readStdin(ctx), 'stdin');
   return readBodyFile(o.bodyFile);
 }

@@ -212,9 +212,13 @@ export class ImportEnv {
     if (!this.opts.createMissing.has('users')) row.fail(field, `no user "${r}" (add it with crm user add, import users first, or pass --create-missing users)`);
     let handle = handleFromName(r);
     for (let n = 2; users.byHandle.has(handle); n++) handle = `${handleFromName(r)}${n}`;
-    const id = Number(this.stmt('INSERT INTO users (handle, name, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(handle, r, 'rep', this.now, this.now).lastInsertRowid);
+    // An owner exported as an e-mail address is that user's email too, so the next file that
+    // names the owner the same way (deals after companies) finds them without --create-missing.
+    const email = r.includes('@') ? r.toLowerCase() : null;
+    const id = Number(this.stmt('INSERT INTO users (handle, name, email, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(handle, r, email, 'rep', this.now, this.now).lastInsertRowid);
     users.byHandle.set(handle, id);
     users.byName.set(foldKey(r), id);
+    if (email) users.byEmail.set(email, id);
     this.createdRefs.users.push(handle);
     this.sideCreated.push(['users', id]);
     return id;

@@ -28,6 +28,16 @@ export function present(v: string | undefined): string | null {
   return t === '' || t === '?' ? null : unneutralizeCell(t);
 }
 
+/**
+ * Fields that are prose or a person's name: kept exactly as written, as the command line keeps
+ * its text options (src/cli-input.ts TEXT_OPTIONS) — "Room ۱۲" stays "Room ۱۲". Every other
+ * field (numbers, dates, amounts, ids, phones) reads Persian and Arabic-Indic digits as ASCII.
+ */
+const TEXT_FIELDS = new Set([
+  'name', 'first_name', 'last_name', 'prefix', 'title', 'notes', 'description', 'body', 'subject', 'lost_reason',
+  'address', 'city', 'region', 'country', 'industry', 'unit', 'company_role', 'requester_name',
+]);
+
 export class MappedRow {
   constructor(
     readonly mapping: Mapping,
@@ -50,28 +60,30 @@ export class MappedRow {
 
   /** Trimmed value of the first non-empty column feeding the field; null when missing. */
   get(field: string): string | null {
+    const asTyped = TEXT_FIELDS.has(field);
     const o = this.overrides?.get(field);
-    if (o !== undefined) return this.checked(o, present(this.cells[o]));
+    if (o !== undefined) return this.checked(o, present(this.cells[o]), asTyped);
     const idxs = this.mapping.fields.get(field);
     if (!idxs) return null;
     for (const i of idxs) {
       const v = present(this.cells[i]);
-      if (v !== null) return this.checked(i, v);
+      if (v !== null) return this.checked(i, v, asTyped);
     }
     return null;
   }
 
   /**
    * The input rules of the commands: no control character but tab and newline
-   * (domain/validate.ts), and Persian or Arabic-Indic digits read as ASCII (domain/digits.ts);
+   * (domain/validate.ts), and Persian or Arabic-Indic digits read as ASCII (domain/digits.ts)
+   * except in a text field (TEXT_FIELDS);
    * then the column's value translation, if any (--map-value, --map-status, a --from preset;
    * a translation to "" means no value).
    */
-  private checked(index: number, v: string | null): string | null {
+  private checked(index: number, v: string | null, asTyped = false): string | null {
     if (v === null) return v;
     const problem = controlCharProblem(v);
     if (problem !== null) throw new RowError(this.mapping.header[index] ?? '', v, problem);
-    const value = inputDigits(v);
+    const value = asTyped ? v : inputDigits(v);
     const translate = this.mapping.values.get(index);
     if (translate === undefined) return value;
     const to = translate.get(valueKey(value));

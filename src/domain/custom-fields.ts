@@ -11,6 +11,7 @@ import { ConflictError, NotFoundError, UsageError, UserError } from '../errors.j
 import { Money, parseMoney } from './money.js';
 import { nowIso, type Session } from './session.js';
 import { latinDigits } from './digits.js';
+import { authorize } from './permissions.js';
 import { NOT_YES_NO, YES_NO_HINT, yesNo } from './yes-no.js';
 import { cleanText, normalizeEmail, normalizePhone, rejectControlChars, requireDate } from './validate.js';
 
@@ -300,6 +301,7 @@ function checkChoices(type: FieldType, choices: string[] | null): void {
 }
 
 export async function addField(s: Session, entity: FieldEntity, rawName: string, input: FieldInput, builtin = false): Promise<FieldDefinition> {
+  if (!builtin) await authorize(s, 'field.manage');
   const name = parseFieldName(rawName);
   if (RESERVED[entity].includes(name)) throw new UserError(`A ${entity} already has "${name}"; a custom field cannot shadow it.`, `Pick another name, e.g. ${name}_2, or use the existing field.`, 'reserved_field');
   const type = parseFieldType(input.type ?? 'text');
@@ -320,8 +322,12 @@ export async function addField(s: Session, entity: FieldEntity, rawName: string,
   });
 }
 
-/** `crm field enable contact birth_date national_id`: the shipped definitions, as rows. */
-export async function enableFields(s: Session, entity: FieldEntity, names: string[]): Promise<FieldDefinition[]> {
+/**
+ * `crm field enable contact birth_date national_id`: the shipped definitions, as rows. `onFirstUse`:
+ * enabled because a record is given a value of it (a lead's grade), under that record's permission.
+ */
+export async function enableFields(s: Session, entity: FieldEntity, names: string[], opts: { onFirstUse?: boolean } = {}): Promise<FieldDefinition[]> {
+  if (!opts.onFirstUse) await authorize(s, 'field.manage');
   const catalogue = BUILTIN_FIELDS[entity] ?? [];
   const wanted = names.map(parseFieldName);
   for (const n of wanted) {
@@ -339,6 +345,7 @@ export async function enableFields(s: Session, entity: FieldEntity, names: strin
 }
 
 export async function editField(s: Session, entity: FieldEntity, rawName: string, input: FieldInput): Promise<FieldDefinition> {
+  await authorize(s, 'field.manage');
   const name = parseFieldName(rawName);
   const before = await getFieldDefinition(s.db.kysely, entity, name);
   const type = input.type !== undefined ? parseFieldType(input.type) : before.type;
@@ -351,7 +358,8 @@ export async function editField(s: Session, entity: FieldEntity, rawName: string
   }
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
-    if (type !== before.type || (choices && before.choices && choices.length < before.choices.length)) {
+    // Any choice dropped (renamed too: gold,silver → a,b has as many) may strand a stored value.
+    if (type !== before.type || (choices && before.choices && before.choices.some((c) => !choices.includes(c)))) {
       // Stored values must still read as the field says; a change that would strand one is refused.
       const bad = await storedValuesFailing(trx, { ...before, type, choices });
       if (bad) throw new UserError(`${bad.count} ${entity} record(s) hold a ${name} the changed field would refuse, e.g. #${bad.id} "${bad.value}".`, `Fix or clear them first: crm ${entity} edit ${bad.id} --set ${name}=`, 'field_in_use');
@@ -364,10 +372,20 @@ export async function editField(s: Session, entity: FieldEntity, rawName: string
 
 /** Removing a definition keeps the stored values (as plain custom fields); --purge clears them too. */
 export async function removeField(s: Session, entity: FieldEntity, rawName: string, opts: { purge?: boolean } = {}): Promise<{ cleared: number }> {
+  await authorize(s, 'field.manage');
   const name = parseFieldName(rawName);
   await getFieldDefinition(s.db.kysely, entity, name);
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
+    // A saved filter naming the field would fail whenever it is used: refuse while there is one.
+    const users = await (await import('./segments.js')).fieldUsers(trx, entity, name);
+    if (users.length) {
+      throw new ConflictError(
+        `Field ${entity}.${name} is used by ${users.map((u) => u.label).join(', ')}; nothing was removed.`,
+        `Change ${users.length === 1 ? 'it' : 'them'} first: ${users.map((u) => u.fix).join('; ')}`,
+        'field_in_use',
+      );
+    }
     let cleared = 0;
     if (opts.purge) {
       const table = ENTITY_TABLES[entity];

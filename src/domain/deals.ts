@@ -27,6 +27,7 @@ import { bumpVersion, updateIfVersion } from '../db/versioned.js';
 import { authorize } from './permissions.js';
 import { dealHasLines } from './deal-lines.js';
 import { orderForWonDeal } from './orders.js';
+import { homeCurrency } from './settings.js';
 
 export type DealStatus = 'open' | 'won' | 'lost';
 export const DEAL_STATUSES: DealStatus[] = ['open', 'won', 'lost'];
@@ -287,7 +288,7 @@ export async function addDeal(s: Session, input: DealInput, fx: DealSideEffects 
   const title = cleanText(input.title);
   if (!title) throw new UserError('A deal needs a title.', 'crm deal add "Acme renewal" --company "Acme Ltd" --amount "12500 EUR"');
   // Validate everything before any write (a new company is the only side effect, made last).
-  const amount = input.amount !== undefined ? parseAmount(input.amount, input.currency, input.locale) : new Money(0, (input.currency ?? 'USD').toUpperCase());
+  const amount = input.amount !== undefined ? parseAmount(input.amount, input.currency, input.locale) : new Money(0, (input.currency ?? (await homeCurrency(s))).toUpperCase());
   if (input.amount === undefined && input.currency !== undefined && !isCurrencyCode(input.currency)) throw new UserError(`Unknown currency "${input.currency}".`);
   const probability = parseOverride(input.probability) ?? null;
   const close = parseClose(input.close) ?? null;

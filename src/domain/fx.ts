@@ -12,6 +12,7 @@
 import { recordAudit } from '../db/audit.js';
 import { writeTransaction } from '../db/transaction.js';
 import { UserError } from '../errors.js';
+import { inputDigits } from './digits.js';
 import { convertMinor, formatRate, isCurrencyCode, Money, parseRate, type ExactRate } from './money.js';
 import { authorize } from './permissions.js';
 import { canonicalDay } from './period.js';
@@ -128,7 +129,8 @@ export function ratesFromTable(header: string[], rows: Iterable<{ row: number; c
   const seen = new Map<string, { line: number; rate: string }>();
   for (const { row, cells } of rows) {
     if (cells.every((c) => c.trim() === '')) continue;
-    const cell = (k: keyof typeof at) => cells[at[k]] ?? '';
+    // Every column is a value (a day, a code, a rate): Persian digits read as ASCII, as an imported cell's.
+    const cell = (k: keyof typeof at) => inputDigits(cells[at[k]] ?? '');
     const input = { date: cell('date'), base: cell('base'), quote: cell('quote'), rate: cell('rate'), line: row };
     let v: ReturnType<typeof validateRate>;
     try {

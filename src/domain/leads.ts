@@ -9,7 +9,7 @@ import { recordAudit } from '../db/audit.js';
 import { writeTransaction, type Trx } from '../db/transaction.js';
 import { UsageError, UserError } from '../errors.js';
 import { enableFields, fieldDefinitions, fieldValuesFromSets, mergeFieldValues } from './custom-fields.js';
-import { getContact, listContacts, loadContactRecord, searchText, type ContactRecord } from './contacts.js';
+import { editContact, getContact, listContacts, loadContactRecord, searchText, type ContactRecord } from './contacts.js';
 import { addDeal, type DealRecord } from './deals.js';
 import { campaignOfSource } from './campaigns.js';
 import type { CompanyRecord } from './companies.js';
@@ -90,7 +90,7 @@ export async function editLead(s: Session, ref: string, input: LeadEdit): Promis
   const contact = await getContact(s, ref);
   await authorize(s, 'contact.write', { label: `contact #${contact.id}`, ownerId: contact.owner_id });
   assertOpenLead(contact);
-  if (input.grade !== undefined && !(await fieldDefinitions(s.db.kysely, 'contact')).some((d) => d.name === GRADE_FIELD)) await enableFields(s, 'contact', [GRADE_FIELD]);
+  if (input.grade !== undefined && !(await fieldDefinitions(s.db.kysely, 'contact')).some((d) => d.name === GRADE_FIELD)) await enableFields(s, 'contact', [GRADE_FIELD], { onFirstUse: true });
   const gradeValues = input.grade !== undefined ? await fieldValuesFromSets(s, 'contact', { [GRADE_FIELD]: input.grade }) : undefined;
   const at = nowIso(s);
   return writeTransaction(s.db, async (trx) => {
@@ -183,6 +183,9 @@ export async function convertLead(s: Session, ref: string, input: ConvertInput):
       },
       { companyCreated: (c) => (companyCreated = c) },
     );
+    // A lead of no company joins the deal's (named with --company, found or created): the person
+    // is then listed under the account the deal is with, as a converted lead is everywhere.
+    if (row.company_id === null && deal.company) await editContact(inTrx, String(row.id), { company: `#${deal.company.id}` });
     const after = await trx.selectFrom('contacts').select('version').where('id', '=', row.id).executeTakeFirstOrThrow();
     // Read and written in this one transaction: a version that moved meanwhile is a conflict, never a lost update.
     if (!(await updateIfVersion(trx, 'contacts', row.id, after.version, { lead_status: 'converted', lead_reason: null, converted_at: at, converted_deal_id: deal.id }, at))) {

@@ -37,6 +37,7 @@ export const ACTIONS = {
   'order.write': 'edit, fulfil, cancel sales orders',
   'invoice.write': 'create invoices, record payments, void; add and edit contracts',
   'record.merge': 'merge duplicate contacts',
+  'field.manage': 'add, edit, enable, remove custom fields (remove --purge clears every record\'s value)',
   'import.run': 'run and undo imports',
   'mail.import': 'import mail into tickets and email activities; set the support address',
   'user.manage': 'add users, change roles, teams, logins',
@@ -64,13 +65,14 @@ export const PERMISSIONS: Record<Role, Partial<Record<Action, Scope>>> = {
     'import.run': 'all',
     'mail.import': 'all',
     'rule.manage': 'all',
+    'field.manage': 'all',
     notify: 'own',
   },
   rep: { read: 'all', ...every('own', ['contact.write', 'company.write', 'deal.write', 'activity.write', 'ticket.write', 'template.write', 'quote.write', 'notify']) },
   agent: { read: 'all', 'ticket.write': 'team', 'kb.write': 'all', 'problem.write': 'all', 'mail.import': 'all', ...every('own', ['contact.write', 'activity.write', 'notify']) },
   marketing: { read: 'all', 'campaign.write': 'all', 'contact.write': 'all', 'template.write': 'all', ...every('own', ['company.write', 'activity.write', 'notify']) },
   finance: { read: 'all', ...every('all', ['quota.write', 'fx.write', 'product.write', 'order.write', 'invoice.write']), notify: 'own' },
-  'data-steward': { read: 'all', ...every('all', ['contact.write', 'company.write', 'deal.write', 'product.write', 'record.merge', 'import.run']), notify: 'own' },
+  'data-steward': { read: 'all', ...every('all', ['contact.write', 'company.write', 'deal.write', 'product.write', 'record.merge', 'field.manage', 'import.run']), notify: 'own' },
   'stock-control': { notify: 'own' },
 };
 

@@ -6,6 +6,7 @@ import { isCurrencyCode, Money, parseMoney } from './money.js';
 import { nowIso, type Session } from './session.js';
 import { getUser } from './users.js';
 import { authorize } from './permissions.js';
+import { homeCurrency } from './settings.js';
 
 export interface QuotaRecord {
   id: number;
@@ -23,14 +24,14 @@ export function normalizeQuotaPeriod(text: string): string {
 
 /**
  * The amount may name its currency ("50000 EUR", "€50.000" with locale de); --currency is the
- * default for a bare number (USD when neither is given) and must agree with a named one.
+ * default for a bare number (the home currency, crm config set currency, when neither is given) and must agree with a named one.
  */
 export async function setQuota(s: Session, ownerRef: string, periodText: string, amountText: string, currencyText?: string, locale?: string): Promise<QuotaRecord> {
   const owner = await getUser(s, ownerRef);
   await authorize(s, 'quota.write', { label: `${owner.handle}'s quota`, ownerId: owner.id });
   const period = normalizeQuotaPeriod(periodText);
   if (currencyText !== undefined && !isCurrencyCode(currencyText)) throw new UserError(`Unknown currency "${currencyText}".`, 'Use an ISO code such as EUR or USD.');
-  const money = parseMoney(amountText, { defaultCurrency: currencyText ?? 'USD', locale });
+  const money = parseMoney(amountText, { defaultCurrency: currencyText ?? (await homeCurrency(s)), locale });
   if (currencyText !== undefined && money.currency !== currencyText.toUpperCase()) {
     throw new UserError(`The amount "${amountText}" is in ${money.currency} but --currency says ${currencyText.toUpperCase()}.`, 'Give the currency once.');
   }

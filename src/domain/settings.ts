@@ -20,6 +20,11 @@ export async function readDefaults(s: Pick<Session, 'db'>): Promise<Defaults> {
   return { currency: get(KEYS.currency), timezone: get(KEYS.timezone), weekStart: get(KEYS.weekStart) };
 }
 
+/** The currency of an amount given without one where crm may assume it (crm config set currency; USD when unset). */
+export async function homeCurrency(s: Pick<Session, 'db'>): Promise<string> {
+  return (await readDefaults(s)).currency ?? 'USD';
+}
+
 export function parseCurrencyCode(text: string): string {
   const c = text.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(c)) throw new UserError(`"${text}" is not a currency code.`, 'Use an ISO 4217 code such as EUR, USD or JPY.', 'invalid_currency');

@@ -144,7 +144,12 @@ export function mailboxMessages(path: string): Iterable<RawMessage> {
   if (st.isDirectory()) return { [Symbol.iterator]: () => maildirMessages(path) };
   const name = path.split(/[\\/]/).pop() ?? path;
   if (looksLikeMbox(path)) return { [Symbol.iterator]: () => mboxFileMessages(path, name) };
-  return { [Symbol.iterator]: () => [{ source: name, bytes: readFileSync(path) }][Symbol.iterator]() };
+  return { [Symbol.iterator]: () => nonEmpty([{ source: name, bytes: readFileSync(path) }])[Symbol.iterator]() };
+}
+
+/** An empty (or blank) file holds no message: a week without mail imports nothing, not one sender-less reject. */
+function nonEmpty(messages: RawMessage[]): RawMessage[] {
+  return messages.filter((m) => /\S/.test(m.bytes.toString('latin1')));
 }
 
 function* maildirMessages(path: string): Generator<RawMessage> {
@@ -154,7 +159,7 @@ function* maildirMessages(path: string): Generator<RawMessage> {
       if (f.startsWith('.')) continue;
       const file = join(path, d, f);
       if (!statSync(file).isFile()) continue;
-      yield { source: d === '.' ? f : `${d}/${f}`, bytes: readFileSync(file) };
+      yield* nonEmpty([{ source: d === '.' ? f : `${d}/${f}`, bytes: readFileSync(file) }]);
     }
   }
 }

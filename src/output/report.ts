@@ -246,6 +246,9 @@ export function formatCell(value: unknown, format: CellFormat | undefined, human
       return typeof value === 'number' ? value.toFixed(1) : String(value);
     case 'int':
       return typeof value === 'number' || typeof value === 'bigint' ? (human ? groupDigits(String(value)) : String(value)) : String(value);
+    case 'quantity':
+      // Exact to the thousandth a document line holds: 3.333 stays 3.333, 4 stays 4.
+      return typeof value === 'number' ? (human ? value.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(Math.round(value * 1000) / 1000)) : String(value);
     case 'datetime':
       return human ? formatLocalDateTime(String(value), timeZone) : String(value);
     default:

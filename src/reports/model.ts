@@ -7,7 +7,8 @@
 import { Money } from '../domain/money.js';
 
 /** duration: seconds, shown as 1h 20m. */
-export type CellFormat = 'text' | 'int' | 'money' | 'percent' | 'days' | 'duration' | 'date' | 'datetime' | 'number';
+/** `quantity`: a line quantity (up to three decimals, as documents store it), never rounded further. */
+export type CellFormat = 'text' | 'int' | 'money' | 'percent' | 'days' | 'duration' | 'date' | 'datetime' | 'number' | 'quantity';
 
 export interface ReportColumn {
   /** Key in the row; also the JSON key and CSV header. */

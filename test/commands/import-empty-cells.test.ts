@@ -78,7 +78,7 @@ describe.each(ENGINES)('%s', (engine) => {
       const before = await exported(t, 'contacts');
       const v = file(t, 'v.csv', ['name,email,phone,title,owner,tags', 'Pat One,pat@x.test,,,,']);
       const kept = await ok(['import', 'contacts', v]);
-      expect(kept.stdout).toContain('1 rows: 0 created, 0 updated, 1 unchanged, 0 rejected');
+      expect(kept.stdout).toContain('1 row: 0 created, 0 updated, 1 unchanged, 0 rejected');
       expect(kept.stdout).toContain('4 empty cells left the stored value as it is (--empty clear clears such fields)');
       expect(await exported(t, 'contacts')).toEqual(before);
 
@@ -101,7 +101,7 @@ describe.each(ENGINES)('%s', (engine) => {
       for (const c of CASES) {
         const r = await crm(['import', c.entity, file(t, `${c.entity}-sparse.csv`, [c.header, sparse(c.header, c.full, c.key)])]);
         expect(r.exitCode, `${c.entity}: ${r.stderr}`).toBe(0);
-        expect(r.stdout, c.entity).toMatch(/1 rows: 0 created, 0 updated, 1 unchanged, 0 rejected/);
+        expect(r.stdout, c.entity).toMatch(/1 row: 0 created, 0 updated, 1 unchanged, 0 rejected/);
       }
       for (const c of CASES) expect(await exported(t, c.entity), c.entity).toEqual(before.get(c.entity));
     });

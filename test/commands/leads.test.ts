@@ -60,6 +60,9 @@ describe.each(['sqlite', 'postgres'] as const)('leads on %s', (engine) => {
     expect(deal.amount).toEqual({ amount: '5000.00', currency: 'EUR' });
     const lead = (await ok(['lead', 'show', '1', '--json'])).json();
     expect(lead).toMatchObject({ lifecycle: 'prospect', leadStatus: 'converted', convertedDealId: Number(dealId) });
+    // The lead had no company: it joins the deal's, so the account lists its person.
+    expect((await ok(['contact', 'show', '1', '--json'])).json().company).toMatchObject({ name: 'Acme Ltd' });
+    expect((await ok(['company', 'list', '--json'])).json()).toMatchObject([{ name: 'Acme Ltd', contacts: 1 }]);
     const again = await crm(['lead', 'convert', '1']);
     expect(again.exitCode).toBe(1);
     expect(again.stderr.trim().split('\n')[0]).toBe(`error: Lead #1 was already converted (deal #${dealId}).`);
@@ -73,6 +76,14 @@ describe.each(['sqlite', 'postgres'] as const)('leads on %s', (engine) => {
     const history = (await ok(['history', 'contact', '1'])).stdout;
     expect(history).toContain('convert');
     expect(history).toContain('lead → prospect');
+  });
+
+  it('a lead who has a company keeps it when the deal is with another', async () => {
+    await ok(['company', 'add', 'Own Co']);
+    await ok(['contact', 'add', 'Cy Lead', '--email', 'cy@example.com', '--company', 'Own Co']);
+    const dealId = (await ok(['lead', 'convert', 'cy@example.com', '--company', 'Other Co'])).stdout.trim();
+    expect((await ok(['deal', 'show', dealId, '--json'])).json().company).toMatchObject({ name: 'Other Co' });
+    expect((await ok(['contact', 'show', 'cy@example.com', '--json'])).json().company).toMatchObject({ name: 'Own Co' });
   });
 
   it('reports leads created, converted, conversion and lead-to-won days by source, campaign and owner', async () => {

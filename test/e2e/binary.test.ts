@@ -46,6 +46,9 @@ describe('bin/crm', () => {
     const flag = crm(['contact', 'list', '--jsn', '--db', join(dir, 'a.db')]);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain('Did you mean --json?');
+    // Under --json the code is snake_case, as every crm error code (was "unknownCommand").
+    const codes = [crm(['contcat', 'list', '--json']), crm(['contact', 'list', '--jsn', '--json', '--db', join(dir, 'a.db')]), crm(['contact', 'show', '--json'])].map((r) => JSON.parse(r.stderr).error.code);
+    expect(codes).toEqual(['unknown_command', 'unknown_option', 'missing_argument']);
   });
 
   it('reports bad databases in one line: not SQLite, newer schema, unwritable path', () => {

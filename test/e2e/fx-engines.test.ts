@@ -147,4 +147,13 @@ describe.each(ENGINES)('exchange rates on %s', (engine) => {
     expect(noMoney.code).toBe(2);
     expect(noMoney.stderr).toContain('takes no --in');
   });
+
+  it('a rates file written with Persian digits (a BOM, CRLF) reads them as fx set does', () => {
+    const file = join(dir, 'rates-fa.csv');
+    writeFileSync(file, '\uFEFFbase,quote,rate,date\r\nGBP,CHF,۱٫۱۲۵,۲۰۲۶-۱۱-۰۱\r\n');
+    expect(json(['fx', 'import', file])).toMatchObject({ rows: 1, created: 1 });
+    expect(crm(['fx', 'set', 'GBP', 'CHF', '۱٫۱۲۶', '--date', '۲۰۲۶-۱۱-۰۲']).code).toBe(0);
+    const chf = json(['fx', 'list', '--currency', 'CHF']).map((r: { date: string; rate: string }) => `${r.date} ${r.rate}`);
+    expect(chf).toEqual(['2026-11-01 1.125', '2026-11-02 1.126']);
+  });
 });

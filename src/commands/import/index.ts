@@ -166,7 +166,7 @@ function humanSummary(r: FileResult): string {
   const lines: string[] = [];
   const verb = r.dryRun ? 'would be ' : '';
   lines.push(`${r.file} → ${r.entity}${r.dryRun ? ' (dry run: nothing written)' : r.committed ? ` (import run #${r.runId})` : ' (nothing written)'}`);
-  lines.push(`  ${r.rows} rows: ${r.created} ${verb}created, ${r.updated} ${verb}updated, ${r.unchanged} unchanged, ${r.rejected} rejected`);
+  lines.push(`  ${plural(r.rows, 'row')}: ${r.created} ${verb}created, ${r.updated} ${verb}updated, ${r.unchanged} unchanged, ${r.rejected} rejected`);
   if (r.skippedEmpty) lines.push(`  skipped ${r.skippedEmpty} empty row${r.skippedEmpty === 1 ? '' : 's'}`);
   if (r.keptEmpty) lines.push(`  ${r.keptEmpty} empty cell${r.keptEmpty === 1 ? '' : 's'} left the stored value as it is (--empty clear clears such fields)`);
   if (r.rows > 0 && r.unchanged === r.rows) lines.push('  Every row matches what is stored: nothing to change.');

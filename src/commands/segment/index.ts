@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { addSegment, countMatching, getSegment, listSegments, removeSegment } from '../../domain/segments.js';
-import { info } from '../../io.js';
+import { info, warn } from '../../io.js';
 import type { ListView } from '../../output/columns.js';
-import { printCreated, printList, printRecord } from '../../output/render.js';
+import { printChanged, printCreated, printList, printRecord } from '../../output/render.js';
 import { examples } from '../common.js';
 import { sessionOf } from '../session.js';
 
@@ -39,8 +39,11 @@ export function register(noun: Command, ctx: CliContext): void {
   });
 
   const list = noun.command('list').alias('ls').description('list the segments and how many records each selects now');
+  examples(list, ['crm segment list', 'crm segment list --json']);
   list.action(async () => {
-    printList(ctx.out, segmentView, await listSegments(sessionOf(ctx)), { emptyMessage: "No segments. Save one: crm segment add NAME 'filter…'" });
+    const segments = await listSegments(sessionOf(ctx));
+    printList(ctx.out, segmentView, segments, { emptyMessage: "No segments. Save one: crm segment add NAME 'filter…'" });
+    for (const seg of segments.filter((x) => x.broken)) warn(ctx.io, `segment ${seg.name} cannot be used: ${seg.broken} (replace it: crm segment remove ${seg.name}, then crm segment add ${seg.name} '…')`);
   });
 
   const show = noun.command('show').description('show a segment').argument('<name>', 'segment name');
@@ -49,12 +52,14 @@ export function register(noun: Command, ctx: CliContext): void {
     const s = sessionOf(ctx);
     const seg = await getSegment(s, name);
     const matching = await countMatching(s, seg.entity, [`segment:${seg.name}`]);
-    printRecord(ctx.out, { ...seg, matching }, [...segmentView, { key: 'createdAt', label: 'Created', format: 'datetime' }]);
+    printRecord(ctx.out, { ...seg, matching, broken: null }, [...segmentView, { key: 'createdAt', label: 'Created', format: 'datetime' }]);
   });
 
   const remove = noun.command('remove').alias('rm').description('remove a segment (its records are untouched)').argument('<name>', 'segment name');
+  examples(remove, ['crm segment remove tehran-retail', 'crm segment remove tehran-retail --json   # the removed segment']);
   remove.action(async (name: string) => {
     const seg = await removeSegment(sessionOf(ctx), name);
+    printChanged(ctx.out, seg);
     info(ctx.io, `Removed segment ${seg.name}`);
   });
 }

@@ -89,7 +89,7 @@ export function buildSales(rows: SalesRow[], amounts: SalesRow[], p: { scope: Re
     scope: scopeInfo(p.scope),
     summary: [
       { key: 'amount', label: 'Sales (net)', value: total.amount, format: 'money', ...(detail === undefined ? {} : { detail }) },
-      { key: 'quantity', label: 'Quantity', value: total.quantity, format: 'number' },
+      { key: 'quantity', label: 'Quantity', value: total.quantity, format: 'quantity' },
     ],
     tables: [
       {
@@ -99,7 +99,7 @@ export function buildSales(rows: SalesRow[], amounts: SalesRow[], p: { scope: Re
           ...(p.by === 'product' ? [{ key: 'name', label: 'Name', minWidth: 8, priority: 6 }] : []),
           { key: 'orders', label: 'Orders', format: 'int' as const },
           { key: 'deals', label: 'Won deals', format: 'int' as const, priority: 4 },
-          { key: 'quantity', label: 'Quantity', format: 'number' as const },
+          { key: 'quantity', label: 'Quantity', format: 'quantity' as const },
           { key: 'amount', label: 'Amount (net)', format: 'money' as const },
         ],
         rows: out as unknown as Record<string, unknown>[],
