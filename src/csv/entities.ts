@@ -700,6 +700,8 @@ const deals: EntitySpec = {
         c.currency = parsed.currency;
       }
     } else if (currency) c.currency = currency;
+    // A new deal of no amount and no currency is in the team's currency, as `crm deal add` makes it.
+    if (c.currency === undefined && env.opts.homeCurrency) conv.createDefaults.currency = env.opts.homeCurrency;
     let kind = 'open';
     // A won or lost outcome puts the deal in the Won or Lost stage whatever stage the file names.
     const outcome = r.get('outcome')?.trim().toLowerCase() ?? null;

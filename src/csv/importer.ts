@@ -11,6 +11,7 @@
  * every updated record, each record created on the side (a company, a user, a requester) and
  * the id range of the records the run created, so `crm import undo` can revert it.
  */
+import { homeCurrency } from '../domain/settings.js';
 import { toDefinition, type DefRow, type FieldDefinition } from '../domain/custom-fields.js';
 import type { Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -48,6 +49,8 @@ export interface ImportOptions {
   map: UserMapping[];
   mapStage: Map<string, string>;
   currency?: string;
+  /** crm config's currency: a new deal with no amount and no currency gets it (set by importInto). */
+  homeCurrency?: string;
   dateOrder?: DateOrder;
   /** --from: the product whose export this is (src/csv/presets.ts); else detected from the header. */
   from?: PresetName;
@@ -1067,6 +1070,7 @@ function keyColumnsOf(spec: EntitySpec, mapping: Mapping, opts: ImportOptions): 
  * match, then bulk-loads its writes with COPY (src/db/postgres/import.ts, loaded only there).
  */
 export async function importInto(db: AnyDb, s: Session, prepared: PreparedFile, opts: ImportOptions): Promise<FileResult> {
+  if (opts.entity === 'deals' && opts.homeCurrency === undefined) opts = { ...opts, homeCurrency: await homeCurrency({ db }) };
   if (db.engine === 'postgres') return (await import('../db/postgres/import.js')).importFileOnPostgres(db, s, prepared, opts);
   return importFile(db, s, prepared, opts);
 }
