@@ -16,15 +16,18 @@ describe.each(ENGINES)('%s: a body too large', (engine) => {
     const dir = mkdtempSync(join(tmpdir(), 'crm-body-'));
     const big = join(dir, 'big.md');
     writeFileSync(big, '# Big\n' + 'word '.repeat((8 << 20) / 5 + 1));
-    const [, , article, note, articles, ticket] = await crmSeries(db.url, [
+    const [, , article, note, articles, ticket, template, templates] = await crmSeries(db.url, [
       ['db', 'migrate'],
       ['ticket', 'open', 'Printer'],
       ['kb', 'add', 'Big', '--body-file', big],
       ['ticket', 'note', '1', '--body-file', big],
       ['kb', 'list', '--json'],
       ['ticket', 'show', '1', '--json'],
+      ['template', 'add', 'big', '--subject', 'Big', '--file', big],
+      ['template', 'list', '--json'],
     ]);
-    for (const r of [article, note]) {
+    expect(JSON.parse(templates!.stdout)).toEqual([]);
+    for (const r of [article, note, template]) {
       expect(r!.code).toBe(1);
       expect(r!.stderr).toMatch(/^error: .*big\.md holds 8\.0 M characters; a body is at most 8 M\.\nhint: /);
     }

@@ -1,9 +1,8 @@
 /** `crm template add|list|show|render|fields`: email templates with merge fields. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { addTemplate, getTemplate, KB_FIELDS, listTemplates, MERGE_FIELDS, renderTemplate, type TemplateRecord } from '../../domain/templates.js';
-import { UsageError, UserError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { info } from '../../io.js';
 import type { ListView } from '../../output/columns.js';
 import { emit, isJsonFormat, printCreated, printList, printRecord, toJson } from '../../output/render.js';
@@ -40,12 +39,8 @@ function bodyFrom(o: { body?: string; file?: string; bodyFile?: string }): strin
   }
   if (o.body !== undefined && o.file !== undefined) throw new UsageError('Give --body or --file, not both.');
   if (o.file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(o.file, 'utf8');
-    } catch (err) {
-      throw new UserError(`Cannot read ${o.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'Check the path given to --file.');
-    }
+    // The one body reader, as --body-file: its size limit, BOM and line-end rules.
+    const text = readBodyFile(o.file);
     rejectControlChars(text, `The template in ${o.file}`);
     return text;
   }
