@@ -281,7 +281,9 @@ function splitDecimal(text: string, original: string, currency: string, exp: num
       if (after === 3 && !hasSpaceGroups && exp !== 3) {
         // "1,250": grouping for a currency without decimals or whose home convention is a
         // decimal point ("$1,250"); otherwise ("12,500 EUR", "12.500 EUR") ambiguous.
-        if (exp === 0 || (sep === ',' && DOT_DECIMAL_CURRENCIES.has(currency))) group.push(sep);
+        // "0.001": a leading 0 groups nothing, so it can only be a decimal point.
+        if (/^0+$/.test(s.slice(0, s.indexOf(sep)))) decimal = sep;
+        else if (exp === 0 || (sep === ',' && DOT_DECIMAL_CURRENCIES.has(currency))) group.push(sep);
         else if (sep === '.' && DOT_DECIMAL_CURRENCIES.has(currency)) decimal = sep;
         else throw ambiguous(original);
       } else {

@@ -32,6 +32,13 @@ describe('parseMoney', () => {
     expect(parsed('12.500', { defaultCurrency: 'EUR', locale: 'de' })).toBe('12500.00 EUR');
   });
 
+  it('reads "0.001" and "0,125" as decimals (a leading 0 groups nothing): too many for EUR, fine for KWD', () => {
+    expect(() => parseMoney('0.001 EUR')).toThrow(/Too many decimals for EUR in "0.001 EUR" \(EUR has 2\)/);
+    expect(() => parseMoney('0,125 EUR')).toThrow(/Too many decimals for EUR/);
+    expect(parsed('0.125 KWD')).toBe('0.125 KWD');
+    expect(() => parseMoney('10.005 EUR')).toThrow(/ambiguous/);
+  });
+
   it('refuses to guess an ambiguous separator and says to give a locale', () => {
     for (const text of ['12,500 EUR', '12.500 EUR']) {
       expect(() => parseMoney(text)).toThrow(/ambiguous/);
