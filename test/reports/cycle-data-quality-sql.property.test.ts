@@ -5,7 +5,7 @@
  * - cycle: ties, owners and sources missing, a source literally "(none)", odd and even counts
  *   (medians), moves after the as-of instant, moves at the same instant, stages of the same name
  *   at different positions in two pipelines, instants with and without milliseconds.
- * - data-quality: emails differing in case and spaces, non-ASCII ones (the Kelvin sign K lower-cases
+ * - data-quality: emails differing in case and spaces, with email_norm set, empty or stale, non-ASCII ones (the Kelvin sign K lower-cases
  *   to an ASCII k), invalid forms; phones with separators, letters, other scripts' digits, a 00
  *   prefix; names in case, width and script variants, two spaces, at the same or no company.
  */
@@ -243,12 +243,24 @@ describe.each(ENGINES)('report cycle and data-quality in SQL on %s', (engine) =>
 
   async function seedContacts(count: number): Promise<void> {
     await sql`DELETE FROM contacts`.execute(db.kysely);
+    // email_norm as crm writes it (lower case, unique), else empty or stale (a copy, an old import).
+    const norms = new Set<string>();
+    const normOf = (email: string | null) => {
+      const r = rand();
+      if (r < 0.1) return null;
+      if (r < 0.15) return `stale${norms.size}-${rand()}@example.com`;
+      const norm = email ? email.toLowerCase() : null;
+      if (norm === null || norms.has(norm)) return null;
+      norms.add(norm);
+      return norm;
+    };
     for (let i = 0; i < count; i++) {
+      const email = rand() < 0.5 ? pick(EMAILS) : `u${i}@example.com`;
       await db.kysely
         .insertInto('contacts')
         .values({
           // Half the values from small pools (duplicates, edge cases), half unique to the contact.
-          first_name: rand() < 0.5 ? pick(FIRST) : `F${i}`, last_name: pick(LAST), email: rand() < 0.5 ? pick(EMAILS) : `u${i}@example.com`,
+          first_name: rand() < 0.5 ? pick(FIRST) : `F${i}`, last_name: pick(LAST), email, email_norm: normOf(email),
           phone: rand() < 0.4 ? pick(PHONES) : rand() < 0.5 ? null : `+1 555 ${String(1000000 + i)}`, mobile: rand() < 0.3 ? pick(PHONES) : null,
           company_id: rand() < 0.3 ? null : pick(companyIds), owner_id: rand() < 0.1 ? null : pick(userIds),
           created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z', archived_at: rand() < 0.05 ? '2026-02-01T00:00:00.000Z' : null,

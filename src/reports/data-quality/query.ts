@@ -153,19 +153,21 @@ const CHUNK = 500;
 /**
  * The contacts the duplicate checks of build.ts need, found in SQL with keys that equal the
  * checks' own wherever SQL can compute them exactly:
- * - email: lower(trim(email)) — exact for printable ASCII (SQLite's lower() and PostgreSQL's on a
- *   COLLATE "C" column change ASCII letters only);
+ * - email: the unique email_norm. Where it equals lower(email), the address is printable ASCII
+ *   (SQLite's lower() and PostgreSQL's on a COLLATE "C" column change ASCII letters only) and
+ *   has no spaces around it, email_norm is the check's key and no other such contact shares it:
+ *   a duplicate always involves a contact without that, so those are fetched, and then the
+ *   contacts whose email_norm equals one of their keys computed in code (an index look-up);
  * - phone and mobile: the ASCII digits without one leading 00, 7 or more (asciiDigits, exact on
  *   PostgreSQL; on SQLite for the usual separators);
  * - name at a company: lower(trim(first || ' ' || last)) — exact for printable ASCII without two
  *   spaces in a row (crm_fold of such a name is just that).
- * Contacts sharing such a key with another are fetched, and so is every contact with a key that
- * is not exact; a second look-up then fetches the contacts whose exact keys equal those contacts'
- * keys computed in code (for names: every contact of their companies). The checks themselves run
- * in code over this list, so they give what they give over all contacts.
+ * Contacts sharing a phone or name key with another are fetched, and so is every contact with a
+ * key that is not exact; a second look-up then fetches the contacts whose exact keys equal those
+ * contacts' keys computed in code (for names: every contact of their companies). The checks
+ * themselves run in code over this list, so they give what they give over all contacts.
  */
 async function duplicateCandidates(db: AnyDb, contactScope: Sql): Promise<ContactLite[]> {
-  const emailKey = sql`lower(trim(c.email))`;
   const full = sql`c.first_name || ' ' || c.last_name`;
   const nameKey = sql`lower(trim(${full}))`;
   const phone = asciiDigits(db, sql`c.phone`);
@@ -175,14 +177,14 @@ async function duplicateCandidates(db: AnyDb, contactScope: Sql): Promise<Contac
   const mobileKey = keyOf(mobile.digits);
   const longEnough = (key: Sql) => sql`length(${key}) >= 7`;
   // Bits of what SQL could not key exactly: 1 email, 2 phone or mobile, 4 name at a company.
-  const inexact = sql`(CASE WHEN c.email IS NOT NULL AND NOT ${isPrintableAscii(db, sql`c.email`)} THEN 1 ELSE 0 END)
+  // An email keyed by email_norm has no duplicate among such contacts (the index is unique).
+  const keyedByNorm = sql`(c.email_norm IS NOT NULL AND c.email_norm = lower(c.email) AND c.email = trim(c.email) AND ${isPrintableAscii(db, sql`c.email`)})`;
+  const inexact = sql`(CASE WHEN c.email IS NOT NULL AND c.email <> '' AND NOT ${keyedByNorm} THEN 1 ELSE 0 END)
     + (CASE WHEN (c.phone IS NOT NULL AND NOT ${phone.exact}) OR (c.mobile IS NOT NULL AND NOT ${mobile.exact}) THEN 2 ELSE 0 END)
     + (CASE WHEN c.company_id IS NOT NULL AND NOT (${isPrintableAscii(db, full)} AND instr(trim(${full}), '  ') = 0) THEN 4 ELSE 0 END)`;
   const columns = sql`c.id AS "id", c.first_name AS "firstName", c.last_name AS "lastName", c.email AS "email", c.phone AS "phone", c.mobile AS "mobile", c.company_id AS "companyId"`;
   const first = await sql<ContactLite & { inexact: number }>`
-    WITH e AS (
-      SELECT ${emailKey} AS k FROM contacts c WHERE ${contactScope} AND c.email IS NOT NULL AND ${emailKey} <> '' GROUP BY ${emailKey} HAVING COUNT(*) > 1
-    ), p AS (
+    WITH p AS (
       SELECT k FROM (
         SELECT c.id AS id, ${phoneSql} AS k FROM contacts c WHERE ${contactScope} AND c.phone IS NOT NULL
         UNION ALL SELECT c.id AS id, ${mobileKey} AS k FROM contacts c WHERE ${contactScope} AND c.mobile IS NOT NULL
@@ -192,7 +194,7 @@ async function duplicateCandidates(db: AnyDb, contactScope: Sql): Promise<Contac
     )
     SELECT ${columns}, ${inexact} AS "inexact" FROM contacts c
     WHERE ${contactScope} AND (${inexact} > 0
-      OR ${emailKey} IN (SELECT k FROM e) OR ${phoneSql} IN (SELECT k FROM p) OR ${mobileKey} IN (SELECT k FROM p)
+      OR ${phoneSql} IN (SELECT k FROM p) OR ${mobileKey} IN (SELECT k FROM p)
       OR (c.company_id, ${nameKey}) IN (SELECT company_id, k FROM n))
     ORDER BY c.id`.execute(db.kysely);
   const byId = new Map<number, ContactLite>();
@@ -209,7 +211,7 @@ async function duplicateCandidates(db: AnyDb, contactScope: Sql): Promise<Contac
   const chunks = <T>(values: T[], each: (part: T[]) => Sql) => {
     for (let i = 0; i < values.length; i += CHUNK) lists.push(each(values.slice(i, i + CHUNK)));
   };
-  chunks([...emails].filter(Boolean), (part) => sql`${emailKey} IN (${sql.join(part)})`);
+  chunks([...emails].filter(Boolean), (part) => sql`c.email_norm IN (${sql.join(part)})`);
   chunks([...phones], (part) => sql`(${phoneSql} IN (${sql.join(part)}) OR ${mobileKey} IN (${sql.join(part)}))`);
   chunks([...companies], (part) => sql`c.company_id IN (${sql.join(part)})`);
   for (const match of lists) {
