@@ -2,8 +2,7 @@
  * Data quality: missing key fields, invalid emails, likely duplicates, stale deals and contacts.
  * Each check lists how many records it found and a few of their ids, with the command to fix them.
  */
-import { EXAMPLES, phoneKey, type ContactLite, type DataQualityRows, type Found } from './query.js';
-import { PRINTABLE_ASCII } from '../../db/dialect.js';
+import { EXAMPLES, type ContactLite, type DataQualityRows, type Found } from './query.js';
 import { fold } from '../../db/fold.js';
 import type { ReportModel } from '../model.js';
 import { describeScope, scopeInfo, type ReportScope } from '../scope.js';
@@ -23,7 +22,12 @@ export function isPlausibleEmail(email: string): boolean {
   return EMAIL_RE.test(email.trim()) && !email.includes('..');
 }
 
-export { phoneKey };
+/** Digits of a phone number without a leading international prefix marker; short numbers are ignored. */
+export function phoneKey(phone: string | null): string | null {
+  if (!phone) return null;
+  const digits = phone.replace(/\D+/g, '').replace(/^00/, '');
+  return digits.length >= 7 ? digits : null;
+}
 
 /**
  * Groups of contacts sharing a key. Most keys belong to one contact, so a key holds that
@@ -52,10 +56,7 @@ function plural(entity: string): string {
 }
 
 export function buildDataQuality(rows: DataQualityRows, p: { scope: ReportScope }): ReportModel {
-  // Addresses SQL judged (rows.invalidEmails) are not judged again here.
-  const judged = rows.invalidEmails;
-  const inCode = rows.contacts.filter((c) => c.email && (!judged || !PRINTABLE_ASCII.test(c.email)) && !isPlausibleEmail(c.email)).map((c) => c.id);
-  const invalidEmails: Found | number[] = judged ? { count: judged.count + inCode.length, examples: [...judged.examples, ...inCode].sort((a, b) => a - b).slice(0, EXAMPLES) } : inCode;
+  const invalidEmails = rows.contacts.filter((c) => c.email && !isPlausibleEmail(c.email)).map((c) => c.id);
   const dupEmail = duplicates(rows.contacts, (c) => [c.email ? c.email.trim().toLowerCase() : null]);
   const dupPhone = duplicates(rows.contacts, (c) => [phoneKey(c.phone), phoneKey(c.mobile)]);
   const dupName = duplicates(rows.contacts, (c) => {

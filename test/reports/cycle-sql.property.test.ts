@@ -1,13 +1,10 @@
 /**
- * `report cycle` and `report data-quality` aggregate in SQL (issue #15, performance): on both
- * engines, over random deals, stage moves and contacts, the SQL result equals what the former
- * JavaScript computation (kept here as the oracle, fed every row in id order) gives.
- * - cycle: ties, owners and sources missing, a source literally "(none)", odd and even counts
- *   (medians), moves after the as-of instant, moves at the same instant, stages of the same name
- *   at different positions in two pipelines, instants with and without milliseconds.
- * - data-quality: emails differing in case and spaces, with email_norm set, empty or stale, non-ASCII ones (the Kelvin sign K lower-cases
- *   to an ASCII k), invalid forms; phones with separators, letters, other scripts' digits, a 00
- *   prefix; names in case, width and script variants, two spaces, at the same or no company.
+ * `report cycle` aggregates in SQL (issue #15, performance): on both engines, over random deals
+ * and stage moves, the SQL result equals what the former JavaScript computation (kept here as the
+ * oracle, fed every row in id order) gives: ties, owners and sources missing, a source literally
+ * "(none)", odd and even counts (medians), moves after the as-of instant, moves at the same
+ * instant, stages of the same name at different positions in two pipelines, instants with and
+ * without milliseconds, scopes in several time zones.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +13,6 @@ import { openPostgres } from '../../src/db/postgres/connect.js';
 import { openDatabase } from '../../src/db/sqlite.js';
 import { buildCycle, type CycleStart } from '../../src/reports/cycle/build.js';
 import { cycleStats, stageStats, type CycleGroup } from '../../src/reports/cycle/query.js';
-import { buildDataQuality } from '../../src/reports/data-quality/build.js';
-import { dataQualityRows, type ContactLite } from '../../src/reports/data-quality/query.js';
 import type { ReportScope } from '../../src/reports/scope.js';
 import { crmOn, ENGINES, freshDatabase, type EngineDb } from '../helpers/engines.js';
 
@@ -103,23 +98,16 @@ let seed = 20261208;
 const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
-const EMAILS = ['ana@example.com', 'Ana@Example.com', ' ana@example.com ', 'ANA@EXAMPLE.COM', 'bo@example.org', 'kim@x.io', 'Kim@X.io', '\u212Aim@x.io', 'j\u00F6rg@b\u00FCro.de', 'J\u00D6RG@B\u00DCRO.DE', 'ana@example.com\t', '\u00A0ana@example.com',
-  'a b@x.com', 'a..b@x.com', 'a@b', '@x.com', 'x@.com', 'x@y.c', 'x@y.co', 'x@@y.com', 'x@y..com', 'x<y>@z.com', '  ', '', 'x@y.com.', 'q@ab.c.d', 'q@a.b', 'q@.bc', null] as const;
-const PHONES = ['+49 30 1234567', '0049 30 1234567', '(030) 123-4567', '030/1234567', '030.123.4567', '49301234567', '030 1234567 ext 5', '\u0660\u0663\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667', '12345', '00123', '0000 1234567', '001234567', '', null] as const;
-const FIRST = ['Ali', 'ALI', ' ali', '\uFF21li', 'M\u00FCller', 'M\u00DCLLER', 'Ali ', '', '\u0639\u0644\u06CC', '\u0639\u0644\u064A', 'Ana'] as const;
-const LAST = ['Karimi', 'karimi', 'Karimi  Jr', 'Karimi Jr', '', 'Smith', '\u0631\u0636\u0627\u06CC\u06CC'] as const;
-
 function instant(base: number, engineText: boolean): string {
   const iso = new Date(base).toISOString();
   return engineText && rand() < 0.2 ? iso.replace(/\.\d{3}Z$/, 'Z') : iso;
 }
 
-describe.each(ENGINES)('report cycle and data-quality in SQL on %s', (engine) => {
+describe.each(ENGINES)('report cycle in SQL on %s', (engine) => {
   let handle: EngineDb;
   let db: AnyDb;
   let userIds: number[] = [];
   let stageRows: { id: number; name: string; position: number }[] = [];
-  let companyIds: number[] = [];
 
   beforeAll(async () => {
     handle = await freshDatabase(engine, 'cyclesql');
@@ -135,10 +123,6 @@ describe.each(ENGINES)('report cycle and data-quality in SQL on %s', (engine) =>
     for (const [i, s] of firstStages.entries()) await db.kysely.insertInto('stages').values({ pipeline_id: p2, name: s.name, position: (i * 3) % 7, kind: 'open' } as never).execute();
     await db.kysely.insertInto('stages').values({ pipeline_id: p2, name: 'Triage', position: 1, kind: 'open' } as never).execute();
     stageRows = (await db.kysely.selectFrom('stages').select(['id', 'name', 'position']).execute()).map((s) => ({ id: Number(s.id), name: s.name, position: Number(s.position) }));
-    for (const name of ['Acme', 'Globex', 'Initech']) {
-      const c = await db.kysely.insertInto('companies').values({ name, name_fold: name.toLowerCase(), created_at: at, updated_at: at } as never).returning('id').executeTakeFirstOrThrow();
-      companyIds.push(Number(c.id));
-    }
   }, 120_000);
   afterAll(async () => {
     await db?.close();
@@ -239,56 +223,5 @@ describe.each(ENGINES)('report cycle and data-quality in SQL on %s', (engine) =>
     }
     expect(compared).toBeGreaterThan(50);
     expect(edges).toBeLessThan(compared);
-  }, 300_000);
-
-  async function seedContacts(count: number): Promise<void> {
-    await sql`DELETE FROM contacts`.execute(db.kysely);
-    // email_norm as crm writes it (lower case, unique), else empty or stale (a copy, an old import).
-    const norms = new Set<string>();
-    const normOf = (email: string | null) => {
-      const r = rand();
-      if (r < 0.1) return null;
-      if (r < 0.15) return `stale${norms.size}-${rand()}@example.com`;
-      const norm = email ? email.toLowerCase() : null;
-      if (norm === null || norms.has(norm)) return null;
-      norms.add(norm);
-      return norm;
-    };
-    for (let i = 0; i < count; i++) {
-      const email = rand() < 0.5 ? pick(EMAILS) : `u${i}@example.com`;
-      await db.kysely
-        .insertInto('contacts')
-        .values({
-          // Half the values from small pools (duplicates, edge cases), half unique to the contact.
-          first_name: rand() < 0.5 ? pick(FIRST) : `F${i}`, last_name: pick(LAST), email, email_norm: normOf(email),
-          phone: rand() < 0.4 ? pick(PHONES) : rand() < 0.5 ? null : `+1 555 ${String(1000000 + i)}`, mobile: rand() < 0.3 ? pick(PHONES) : null,
-          company_id: rand() < 0.3 ? null : pick(companyIds), owner_id: rand() < 0.1 ? null : pick(userIds),
-          created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z', archived_at: rand() < 0.05 ? '2026-02-01T00:00:00.000Z' : null,
-        } as never)
-        .execute();
-    }
-  }
-
-  it('data-quality: duplicates and invalid emails from SQL equal the former computation over every contact', async () => {
-    const names = ['contact-invalid-email', 'duplicate-email', 'duplicate-phone', 'duplicate-name-company'];
-    let groups = 0;
-    for (let round = 0; round < 6; round++) {
-      await seedContacts(round === 0 ? 0 : 20 + Math.floor(rand() * 120));
-      for (const scope of [scopeOf({}), scopeOf({ ownerIds: userIds.slice(1), timeZone: 'Pacific/Auckland' })]) {
-        const today = '2026-11-20';
-        const yearAgo = '2025-11-20T17:55:00.000Z';
-        const rows = await dataQualityRows(db, scope, today, yearAgo);
-        const live = scope.ownerIds === null ? sql`c.archived_at IS NULL` : sql`c.archived_at IS NULL AND c.owner_id IN (${sql.join(scope.ownerIds)})`;
-        const everyone = await sql<ContactLite>`SELECT c.id AS "id", c.first_name AS "firstName", c.last_name AS "lastName", c.email AS "email", c.phone AS "phone", c.mobile AS "mobile", c.company_id AS "companyId" FROM contacts c WHERE ${live} ORDER BY c.id`.execute(db.kysely);
-        const norm = everyone.rows.map((c) => ({ ...c, id: Number(c.id), companyId: c.companyId === null ? null : Number(c.companyId) }));
-        const checksOf = (m: ReturnType<typeof buildDataQuality>) => (m.data as { checks: { check: string }[] }).checks.filter((c) => names.includes(c.check));
-        const now = checksOf(buildDataQuality(rows, { scope }));
-        const oracle = checksOf(buildDataQuality({ ...rows, contacts: norm, invalidEmails: undefined }, { scope }));
-        expect(now).toEqual(oracle);
-        expect(rows.contacts.length).toBeLessThanOrEqual(norm.length);
-        groups += (oracle as unknown as { count: number }[]).reduce((s, c) => s + c.count, 0);
-      }
-    }
-    expect(groups).toBeGreaterThan(20);
   }, 300_000);
 });
