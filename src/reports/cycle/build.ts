@@ -1,6 +1,6 @@
 /** Sales cycle: days from creation (or first stage) to won, mean and median; time in each stage. */
-import type { CycleGroup, StageMove, WonDealTimes } from './query.js';
-import { mean, median, type ReportModel } from '../model.js';
+import type { CycleGroup, CycleStats, DurationStats, StageStats } from './query.js';
+import type { ReportModel } from '../model.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
 
 export type CycleStart = 'created' | 'first-stage';
@@ -13,56 +13,33 @@ export interface CycleParams {
 
 const DAY = 86400000;
 
-function daysBetween(a: string, b: string): number {
-  return (Date.parse(b) - Date.parse(a)) / DAY;
-}
-
-function minOf(values: number[]): number | null {
-  let m: number | null = null;
-  for (const v of values) if (m === null || v < m) m = v;
-  return m;
-}
-
-function maxOf(values: number[]): number | null {
-  let m: number | null = null;
-  for (const v of values) if (m === null || v > m) m = v;
-  return m;
-}
-
 function round1(v: number | null): number | null {
   return v === null ? null : Math.round(v * 10) / 10;
 }
 
-export function buildCycle(deals: WonDealTimes[], moves: StageMove[], p: CycleParams): ReportModel {
-  const groups = new Map<string, number[]>();
-  const all: number[] = [];
-  for (const d of deals) {
-    const from = p.start === 'first-stage' ? (d.firstStageAt ?? d.createdAt) : d.createdAt;
-    const days = daysBetween(from, d.wonAt);
-    const key = d.label ?? '(none)';
-    let list = groups.get(key);
-    if (!list) groups.set(key, (list = []));
-    list.push(days);
-    all.push(days);
-  }
-  const rows = [...groups.entries()]
-    .map(([group, v]) => ({ group, won: v.length, meanDays: round1(mean(v)), medianDays: round1(median(v)), minDays: round1(minOf(v)), maxDays: round1(maxOf(v)) }))
-    .sort((a, b) => b.won - a.won || a.group.localeCompare(b.group));
-  const total = { group: 'Total', won: all.length, meanDays: round1(mean(all)), medianDays: round1(median(all)), minDays: round1(minOf(all)), maxDays: round1(maxOf(all)) };
+/**
+ * Mean and median in days, as the list of durations in days (ms / DAY each) gives them: the
+ * median is the middle value, or the mean of the two middle ones for an even count; the mean is
+ * the exact sum of milliseconds ÷ (count × DAY), one rounding, whatever order the rows came in.
+ */
+function days(s: DurationStats): { meanDays: number | null; medianDays: number | null; minDays: number | null; maxDays: number | null } {
+  if (s.n === 0 || s.lo === null || s.hi === null) return { meanDays: null, medianDays: null, minDays: null, maxDays: null };
+  const median = s.n % 2 ? s.lo / DAY : (s.lo / DAY + s.hi / DAY) / 2;
+  return { meanDays: round1(s.sum / (s.n * DAY)), medianDays: round1(median), minDays: round1(s.min === null ? null : s.min / DAY), maxDays: round1(s.max === null ? null : s.max / DAY) };
+}
+
+export function buildCycle(stats: CycleStats, stageList: StageStats[], p: CycleParams): ReportModel {
+  const rows = stats.groups.map((g) => ({ group: g.group, won: g.n, ...days(g) })).sort((a, b) => b.won - a.won || a.group.localeCompare(b.group));
+  const total = { group: 'Total', won: stats.total.n, ...days(stats.total) };
 
   // Time in stage: from entering a stage to the next move; the final (won) stage has no duration.
-  const inStage = new Map<string, { position: number; days: number[] }>();
-  for (let i = 0; i < moves.length; i++) {
-    const m = moves[i]!;
-    const next = moves[i + 1];
-    if (!next || next.dealId !== m.dealId) continue;
-    let s = inStage.get(m.stage);
-    if (!s) inStage.set(m.stage, (s = { position: m.position, days: [] }));
-    s.days.push(daysBetween(m.at, next.at));
-  }
-  const stages = [...inStage.entries()]
-    .sort((a, b) => a[1].position - b[1].position)
-    .map(([stage, s]) => ({ stage, deals: s.days.length, meanDays: round1(mean(s.days)), medianDays: round1(median(s.days)) }));
+  // Stages in position order; stages of one position in the order their first move was met.
+  const stages = [...stageList]
+    .sort((a, b) => a.position - b.position || a.firstDealId - b.firstDealId || Date.parse(a.firstAt) - Date.parse(b.firstAt) || a.firstId - b.firstId)
+    .map((s) => {
+      const d = days(s);
+      return { stage: s.stage, deals: s.n, meanDays: d.meanDays, medianDays: d.medianDays };
+    });
 
   const startWords = p.start === 'first-stage' ? 'the first deal_stage_history entry of the deal (its first stage)' : "the deal's creation (created_at)";
   return {
@@ -70,7 +47,7 @@ export function buildCycle(deals: WonDealTimes[], moves: StageMove[], p: CyclePa
     title: `Sales cycle by ${p.by}`,
     scope: scopeInfo(p.scope),
     summary: [
-      { key: 'meanDays', label: 'Mean days to won', value: total.meanDays, format: 'days', detail: `over ${all.length} won deals` },
+      { key: 'meanDays', label: 'Mean days to won', value: total.meanDays, format: 'days', detail: `over ${stats.total.n} won deals` },
       { key: 'medianDays', label: 'Median days to won', value: total.medianDays, format: 'days' },
     ],
     tables: [

@@ -2,7 +2,7 @@
 import { defineReport } from '../engine.js';
 import { effectiveEnd } from '../scope.js';
 import { buildCycle, type CycleStart } from './build.js';
-import { wonDealMoves, wonDealTimes, type CycleGroup } from './query.js';
+import { cycleStats, stageStats, type CycleGroup } from './query.js';
 
 export const definition = defineReport<{ by: CycleGroup; start: CycleStart }>({
   name: 'cycle',
@@ -17,10 +17,10 @@ export const definition = defineReport<{ by: CycleGroup; start: CycleStart }>({
   ],
   async run({ session, scope, flags }) {
     const end = effectiveEnd(scope);
-    const [deals, moves] = await Promise.all([
-      wonDealTimes(session.db, scope, flags.by, scope.period.start, end, flags.start === 'first-stage'),
-      wonDealMoves(session.db, scope, scope.period.start, end),
+    const [stats, stages] = await Promise.all([
+      cycleStats(session.db, scope, flags.by, scope.period.start, end, flags.start === 'first-stage'),
+      stageStats(session.db, scope, scope.period.start, end),
     ]);
-    return buildCycle(deals, moves, { scope, by: flags.by, start: flags.start });
+    return buildCycle(stats, stages, { scope, by: flags.by, start: flags.start });
   },
 });
