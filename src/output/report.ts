@@ -242,8 +242,11 @@ export function formatCell(value: unknown, format: CellFormat | undefined, human
     case 'duration':
       return typeof value === 'number' ? (human ? formatDuration(value) : String(value)) : String(value);
     case 'days':
-    case 'number':
       return typeof value === 'number' ? value.toFixed(1) : String(value);
+    case 'number':
+      // One decimal to read; to the thousandth in CSV/TSV, as --json has it (an average CSAT of
+      // 4.25 is not 4.3 in a spreadsheet that sums it).
+      return typeof value === 'number' ? (human ? value.toFixed(1) : String(Math.round(value * 1000) / 1000)) : String(value);
     case 'int':
       return typeof value === 'number' || typeof value === 'bigint' ? (human ? groupDigits(String(value)) : String(value)) : String(value);
     case 'quantity':
