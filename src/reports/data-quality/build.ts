@@ -19,7 +19,11 @@ export interface QualityCheck {
 const EMAIL_RE = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]{2,}$/u;
 
 export function isPlausibleEmail(email: string): boolean {
-  return EMAIL_RE.test(email.trim()) && !email.includes('..');
+  return plausible(email, email.trim());
+}
+
+function plausible(email: string, trimmed: string): boolean {
+  return EMAIL_RE.test(trimmed) && !email.includes('..');
 }
 
 /** Digits of a phone number without a leading international prefix marker; short numbers are ignored. */
@@ -84,7 +88,7 @@ export class ContactScan {
   add(id: number, email: string | null, normIsEmail: boolean, phone: string | null, mobile: string | null, companyId: number | null, firstName: string | null, lastName: string | null): void {
     if (email) {
       const trimmed = email.trim();
-      if (!(EMAIL_RE.test(trimmed) && !email.includes('..'))) this.invalid.push(id);
+      if (!plausible(email, trimmed)) this.invalid.push(id);
       const k = trimmed.toLowerCase();
       // email_norm = email = key: unique, see above.
       if (k && !(normIsEmail && k === email)) addKey(this.email, k, id);
