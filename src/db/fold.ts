@@ -5,8 +5,12 @@
  */
 const ARABIC_MARKS = /[\u064B-\u065F\u0670\u06D6-\u06ED\u0640]/g;
 
+const PRINTABLE_ASCII = /^[ -~]*$/;
+
 export function fold(text: string | null | undefined): string {
   if (!text) return '';
+  // Printable ASCII is its own NFKC form, has no Arabic letters and no whitespace but the space.
+  if (PRINTABLE_ASCII.test(text)) return text.toLowerCase().replace(/ {2,}/g, ' ').trim();
   return text
     .normalize('NFKC')
     .toLowerCase()

@@ -38,7 +38,7 @@ export async function pgReadSnapshot(db: PgDb): Promise<ReadSnapshot> {
         throw translatePgError(err, db.path);
       }
     },
-    async *batches<R>(q: CompiledQuery<R>, size = BATCH_ROWS): AsyncGenerator<R[]> {
+    async *batches<R>(q: CompiledQuery<R>, size = BATCH_ROWS, arrays = false): AsyncGenerator<R[]> {
       // The driver's socket (pg keeps it as connection.stream): paused, it stops reading.
       const socket = (c as unknown as { connection: { stream: Socket } }).connection.stream;
       const ready: R[][] = [];
@@ -51,7 +51,7 @@ export async function pgReadSnapshot(db: PgDb): Promise<ReadSnapshot> {
         wake = undefined;
         w?.();
       };
-      const query = new pg.Query({ text: q.sql, values: q.parameters as unknown[] });
+      const query = new pg.Query({ text: q.sql, values: q.parameters as unknown[], ...(arrays ? { rowMode: 'array' } : {}) });
       query.on('row', (row: R) => {
         batch.push(row);
         if (batch.length < size) return;

@@ -3,7 +3,7 @@
  * Each check lists how many records it found and a few of their ids, with the command to fix them.
  */
 import { EXAMPLES, type ContactLite, type DataQualityRows, type Found } from './query.js';
-import { fold } from '../../db/fold.js';
+import { fold, phoneDigits } from '../../db/fold.js';
 import type { ReportModel } from '../model.js';
 import { describeScope, scopeInfo, type ReportScope } from '../scope.js';
 
@@ -19,35 +19,119 @@ export interface QualityCheck {
 const EMAIL_RE = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]{2,}$/u;
 
 export function isPlausibleEmail(email: string): boolean {
-  return EMAIL_RE.test(email.trim()) && !email.includes('..');
+  return plausible(email, email.trim());
+}
+
+function plausible(email: string, trimmed: string): boolean {
+  return EMAIL_RE.test(trimmed) && !email.includes('..');
 }
 
 /** Digits of a phone number without a leading international prefix marker; short numbers are ignored. */
 export function phoneKey(phone: string | null): string | null {
   if (!phone) return null;
-  const digits = phone.replace(/\D+/g, '').replace(/^00/, '');
+  const all = phoneDigits(phone); // phone.replace(/\D+/g, '') without a regular expression
+  const digits = all.startsWith('00') ? all.slice(2) : all;
   return digits.length >= 7 ? digits : null;
+}
+
+/** What the contact checks found: invalid emails (ids) and duplicate groups (sorted ids). */
+export interface ContactChecks {
+  invalidEmails: number[];
+  dupEmail: number[][];
+  dupPhone: number[][];
+  dupName: number[][];
 }
 
 /**
  * Groups of contacts sharing a key. Most keys belong to one contact, so a key holds that
  * contact's id until a second one turns up (a Set per key cost 100,000 allocations a check).
  */
-function duplicates(contacts: ContactLite[], keyOf: (c: ContactLite) => (string | null)[]): number[][] {
-  const groups = new Map<string, number | number[]>();
-  for (const c of contacts) {
-    for (const k of keyOf(c)) {
-      if (!k) continue;
-      const g = groups.get(k);
-      if (g === undefined) groups.set(k, c.id);
-      else if (typeof g === 'number') {
-        if (g !== c.id) groups.set(k, [g, c.id]);
-      } else if (!g.includes(c.id)) g.push(c.id);
-    }
-  }
+type Groups = Map<string, number | number[]>;
+
+function addKey(groups: Groups, k: string, id: number): void {
+  const g = groups.get(k);
+  if (g === undefined) groups.set(k, id);
+  else if (typeof g === 'number') {
+    if (g !== id) groups.set(k, [g, id]);
+  } else if (!g.includes(id)) g.push(id);
+}
+
+function groupsOf(groups: Groups): number[][] {
   const out: number[][] = [];
   for (const g of groups.values()) if (typeof g !== 'number') out.push(g.sort((a, b) => a - b));
   return out;
+}
+
+/**
+ * The invalid-email and duplicate checks in one pass over the contacts (in id order), a contact
+ * at a time as its columns arrive: no object per contact, one key string per check at most.
+ *
+ * Email keys: a contact whose email_norm is its key (the address trimmed, lower-cased) shares it
+ * with no other contact, as email_norm is unique (contacts_email_norm, both engines). Such
+ * contacts — nearly all, since crm writes email_norm so — are left out of the key map: a million
+ * keys in a Map cost more than reading the million rows. Any group then holds a contact of
+ * another kind, whose key is in the map; emailKeysToLookUp() lists those keys, and the caller
+ * hands back (addByNorm) the contacts whose email_norm is one of them.
+ */
+export class ContactScan {
+  private readonly invalid: number[] = [];
+  private readonly email: Groups = new Map();
+  private readonly phone: Groups = new Map();
+  private readonly name: Groups = new Map();
+  private lookedUp = false;
+
+  /**
+   * `normIsEmail`: the contact's email_norm equals its email (the caller checks it; false when
+   * unknown). `firstName`/`lastName` are only read for a contact at a company (the same name at
+   * no company is no evidence).
+   */
+  add(id: number, email: string | null, normIsEmail: boolean, phone: string | null, mobile: string | null, companyId: number | null, firstName: string | null, lastName: string | null): void {
+    if (email) {
+      const trimmed = email.trim();
+      if (!plausible(email, trimmed)) this.invalid.push(id);
+      const k = trimmed.toLowerCase();
+      // email_norm = email = key: unique, see above.
+      if (k && !(normIsEmail && k === email)) addKey(this.email, k, id);
+    }
+    if (phone) {
+      const k = phoneKey(phone);
+      if (k) addKey(this.phone, k, id);
+    }
+    if (mobile) {
+      const k = phoneKey(mobile);
+      if (k) addKey(this.phone, k, id);
+    }
+    if (companyId !== null) {
+      const name = fold(`${firstName} ${lastName}`).replace(/\s+/g, ' ').trim();
+      if (name) addKey(this.name, `${name}\u0000${companyId}`, id);
+    }
+  }
+
+  /** The email keys of the contacts in the map: the keys a contact left out of it may share. */
+  emailKeysToLookUp(): string[] {
+    return [...this.email.keys()];
+  }
+
+  /** A contact found by its email_norm (one of emailKeysToLookUp()): in a group when that is its key. */
+  addByNorm(id: number, email: string, norm: string): void {
+    if (email.trim().toLowerCase() !== norm) return; // then it is in the map under its own key
+    addKey(this.email, norm, id);
+    this.lookedUp = true;
+  }
+
+  result(): ContactChecks {
+    const dupEmail = groupsOf(this.email);
+    // Contacts come in id order, so groups are in the order of their lowest id; a contact added
+    // by addByNorm came later than that.
+    if (this.lookedUp) dupEmail.sort((a, b) => a[0]! - b[0]!);
+    return { invalidEmails: this.invalid, dupEmail, dupPhone: groupsOf(this.phone), dupName: groupsOf(this.name) };
+  }
+}
+
+export function contactChecks(contacts: ContactLite[]): ContactChecks {
+  const scan = new ContactScan();
+  for (const c of contacts) scan.add(c.id, c.email, false, c.phone, c.mobile, c.companyId, c.firstName, c.lastName);
+  return scan.result();
 }
 
 function plural(entity: string): string {
@@ -56,14 +140,7 @@ function plural(entity: string): string {
 }
 
 export function buildDataQuality(rows: DataQualityRows, p: { scope: ReportScope }): ReportModel {
-  const invalidEmails = rows.contacts.filter((c) => c.email && !isPlausibleEmail(c.email)).map((c) => c.id);
-  const dupEmail = duplicates(rows.contacts, (c) => [c.email ? c.email.trim().toLowerCase() : null]);
-  const dupPhone = duplicates(rows.contacts, (c) => [phoneKey(c.phone), phoneKey(c.mobile)]);
-  const dupName = duplicates(rows.contacts, (c) => {
-    if (c.companyId === null) return [null]; // the same name at no company is no evidence
-    const name = fold(`${c.firstName} ${c.lastName}`).replace(/\s+/g, ' ').trim();
-    return [name ? `${name}\u0000${c.companyId}` : null];
-  });
+  const { invalidEmails, dupEmail, dupPhone, dupName } = Array.isArray(rows.contacts) ? contactChecks(rows.contacts) : rows.contacts;
   const mk = (check: string, label: string, list: (number | number[])[] | Found, fix: string): QualityCheck =>
     Array.isArray(list) ? { check, label, count: list.length, examples: list.slice(0, EXAMPLES), fix } : { check, label, count: list.count, examples: list.examples, fix };
   const checks: QualityCheck[] = [

@@ -2,6 +2,8 @@
 import { sql } from 'kysely';
 import type { AnyDb } from '../../db/engine.js';
 import { jsonText } from '../../db/json-fields.js';
+import { BATCH_ROWS, readSnapshot } from '../../db/snapshot.js';
+import { ContactScan, type ContactChecks } from './build.js';
 import { ENTITY_TABLES, fieldDefinitions, type FieldDefinition } from '../../domain/custom-fields.js';
 import type { ReportScope } from '../scope.js';
 import { dealExistsCondition, dealOpenCondition, ownerCondition, stageIdAt } from '../query.js';
@@ -37,7 +39,8 @@ export interface ContactLite {
 export interface DataQualityRows {
   contactsNoEmailOrPhone: Found;
   contactsNoOwner: Found;
-  contacts: ContactLite[];
+  /** The contacts, or what the checks of build.ts found in them (read as a stream, see contactChecksOf). */
+  contacts: ContactLite[] | ContactChecks;
   dealsNoOwner: Found;
   openDealsNoAmount: Found;
   openDealsNoCloseDate: Found;
@@ -73,12 +76,13 @@ export async function dataQualityRows(db: AnyDb, scope: ReportScope, today: stri
     ORDER BY d.id`
     .execute(db.kysely)
     .then((r) => r.rows);
-  const [contactsNoEmailOrPhone, contactsNoOwner, contacts, dealsNoOwner, fields, openDealsNoNextStep, contactsUntouched] = await Promise.all([
+  // On PostgreSQL the contacts stream over a connection of their own while the pool runs the
+  // counts; SQLite has one connection, which an open statement iterator keeps busy: after them.
+  const concurrent = db.engine === 'postgres';
+  const streamed = concurrent ? contactChecksOf(db, contactScope) : undefined;
+  const [contactsNoEmailOrPhone, contactsNoOwner, dealsNoOwner, fields, openDealsNoNextStep, contactsUntouched] = await Promise.all([
     found(db, 'c', sql`FROM contacts c WHERE ${contactScope} AND (c.email IS NULL OR c.email = '') AND (c.phone IS NULL OR c.phone = '') AND (c.mobile IS NULL OR c.mobile = '')`),
     found(db, 'c', sql`FROM contacts c WHERE ${contactScope} AND c.owner_id IS NULL`),
-    sql<ContactLite>`SELECT c.id AS "id", c.first_name AS "firstName", c.last_name AS "lastName", c.email AS "email", c.phone AS "phone", c.mobile AS "mobile", c.company_id AS "companyId" FROM contacts c WHERE ${contactScope} ORDER BY c.id`
-      .execute(db.kysely)
-      .then((r) => r.rows),
     found(db, 'd', sql`FROM deals d WHERE ${dealExistsCondition('d', scope)} AND d.owner_id IS NULL AND ${scope.ownerIds === null ? sql`1 = 1` : sql`1 = 0`}`),
     openDealFields,
     found(db, 'd', sql`${openDeal} AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.deal_id = d.id AND a.kind = 'task' AND ${openTask})`),
@@ -97,7 +101,43 @@ export async function dataQualityRows(db: AnyDb, scope: ReportScope, today: stri
   const openDealsNoCloseDate = pick(2);
   const openDealsPastClose = pick(4);
   const requiredMissing = await requiredFieldsMissing(db, contactScope);
+  const contacts = await (streamed ?? contactChecksOf(db, contactScope));
   return { contactsNoEmailOrPhone, contactsNoOwner, contacts, dealsNoOwner, openDealsNoAmount, openDealsNoCloseDate, openDealsPastClose, openDealsNoNextStep, contactsUntouched, requiredMissing };
+}
+
+type Row = [id: number, email: string | null, normIsEmail: number | null, phone: string | null, mobile: string | null, companyId: number | null, firstName: string | null, lastName: string | null];
+
+/** How many keys go into one IN (…) list. */
+const CHUNK = 500;
+
+/**
+ * The invalid-email and duplicate checks (ContactScan) over every contact in scope, in id order,
+ * read batch by batch as arrays of the columns they need (names only for contacts at a
+ * company): a million contacts never become a million objects at once. Then, in the same
+ * snapshot, the contacts sharing an email key with one of another kind, by email_norm (an index
+ * look-up; none when every contact's email_norm is its address).
+ */
+async function contactChecksOf(db: AnyDb, contactScope: ReturnType<typeof sql>): Promise<ContactChecks> {
+  const q = sql<Row>`SELECT c.id, c.email, CASE WHEN c.email_norm = c.email THEN 1 ELSE 0 END, c.phone, c.mobile, c.company_id,
+    CASE WHEN c.company_id IS NOT NULL THEN c.first_name END, CASE WHEN c.company_id IS NOT NULL THEN c.last_name END
+    FROM contacts c WHERE ${contactScope} ORDER BY c.id`.compile(db.kysely);
+  const snapshot = await readSnapshot(db);
+  try {
+    const scan = new ContactScan();
+    for await (const batch of snapshot.batches(q, BATCH_ROWS, true)) {
+      for (const r of batch) scan.add(Number(r[0]), r[1], Number(r[2]) === 1, r[3], r[4], r[5] === null ? null : Number(r[5]), r[6], r[7]);
+    }
+    const keys = scan.emailKeysToLookUp();
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const part = keys.slice(i, i + CHUNK);
+      const found = await snapshot.all(sql<{ id: number; email: string; norm: string }>`SELECT c.id AS "id", c.email AS "email", c.email_norm AS "norm"
+        FROM contacts c WHERE ${contactScope} AND c.email_norm IN (${sql.join(part)}) AND c.email IS NOT NULL ORDER BY c.id`.compile(db.kysely));
+      for (const c of found) scan.addByNorm(Number(c.id), c.email, c.norm);
+    }
+    return scan.result();
+  } finally {
+    await snapshot.close();
+  }
 }
 
 const ALIAS = { contact: 'c', company: 'co', deal: 'd', ticket: 't', activity: 'a' } as const;
