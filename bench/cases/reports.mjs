@@ -19,7 +19,8 @@ const DEALS = Number(process.env.BENCH_DEALS ?? 1_000_000);
 const ACTIVITIES = Number(process.env.BENCH_ACTIVITIES ?? 1_000_000);
 const CONTACTS = 100_000;
 const OWNERS = 50;
-const env = { ...process.env, CRM_DB: db, CRM_NOW: '2026-11-20T17:55:00Z', TZ: 'UTC', CRM_USER: 'bench' };
+const env = { ...process.env, CRM_DB: db, CRM_NOW: '2026-11-20T17:55:00Z', TZ: 'UTC' };
+delete env.CRM_USER;
 const SQLITE3 = '/usr/bin/sqlite3';
 
 const migrated = spawnSync(process.execPath, [bin, 'db', 'init'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -61,7 +62,13 @@ const SOURCES = ['web', 'referral', 'event', 'ads', 'partner', null];
 const REASONS = ['price', 'competitor', 'no budget', 'no decision', 'timing', 'product fit', 'other'];
 const KINDS = ['call', 'call', 'email', 'email', 'meeting', 'note', 'task', 'linkedin'];
 sqlite.transaction(() => {
+  // `crm db init` made the OS login the first admin (id 1): it moves after the reps, so they take
+  // ids 1..50 as the quotas and deals below expect; the timed commands run as that admin.
+  const login = sqlite.prepare('SELECT handle, name FROM users WHERE id = 1').get();
+  sqlite.prepare('DELETE FROM users').run();
   bulk('users', ['handle', 'name', 'role', 'team', 'active', 'created_at', 'updated_at'], OWNERS, (i) => [`rep${i}`, `Rep ${i}`, 'rep', `Team ${i % 5}`, 1, iso(start), iso(start)]);
+  sqlite.prepare("INSERT INTO users (handle, name, role, active, created_at, updated_at) VALUES (?, ?, 'admin', 1, ?, ?)").run(login.handle, login.name, iso(start), iso(start));
+  sqlite.prepare("INSERT INTO users (handle, name, role, active, created_at, updated_at) VALUES ('bench', 'Bench', 'admin', 1, ?, ?)").run(iso(start), iso(start));
   for (let i = 1; i <= OWNERS; i++) for (const q of ['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4']) sqlite.prepare('INSERT INTO quotas (owner_id, period, amount_minor, currency) VALUES (?, ?, ?, ?)').run(i, q, 50_000_000 + i * 100_000, 'USD');
   sqlite.prepare("INSERT INTO campaigns (name, currency, cost_minor, goal, goal_amount, created_at, updated_at) VALUES ('ads', 'USD', 100000000, 'leads', 20000, ?, ?)").run(iso(start), iso(start));
   bulk('contacts', ['first_name', 'last_name', 'email', 'email_norm', 'lifecycle', 'source', 'owner_id', 'last_touched_at', 'created_at', 'updated_at'], CONTACTS, (i) => {
