@@ -15,6 +15,11 @@ export interface ReadSnapshot {
   all<R>(q: CompiledQuery<R>): Promise<R[]>;
   /** The rows of a query in order, `size` at a time, read as they are consumed (one stream at a time). */
   batches<R>(q: CompiledQuery<R>, size?: number): AsyncGenerator<R[]>;
+  /**
+   * As batches(), each row an array of its values in the SELECT's column order: no object per
+   * row with the column names as keys (half a million of them cost a listing ≈ 10% of its CPU).
+   */
+  valueBatches(q: CompiledQuery<unknown>, size?: number): AsyncGenerator<unknown[][]>;
   close(): Promise<void>;
 }
 
@@ -35,15 +40,10 @@ export async function readSnapshot(db: AnyDb): Promise<ReadSnapshot> {
       return sqlite.prepare(q.sql).all(...(q.parameters as unknown[])) as R[];
     },
     async *batches<R>(q: CompiledQuery<R>, size = BATCH_ROWS) {
-      let batch: R[] = [];
-      for (const r of sqlite.prepare(q.sql).iterate(...(q.parameters as unknown[])) as IterableIterator<R>) {
-        batch.push(r);
-        if (batch.length >= size) {
-          yield batch;
-          batch = [];
-        }
-      }
-      if (batch.length) yield batch;
+      yield* inBatches(sqlite.prepare(q.sql).iterate(...(q.parameters as unknown[])) as IterableIterator<R>, size);
+    },
+    async *valueBatches(q: CompiledQuery<unknown>, size = BATCH_ROWS) {
+      yield* inBatches(sqlite.prepare(q.sql).raw(true).iterate(...(q.parameters as unknown[])) as IterableIterator<unknown[]>, size);
     },
     async close() {
       if (!open) return;
@@ -51,4 +51,16 @@ export async function readSnapshot(db: AnyDb): Promise<ReadSnapshot> {
       if (sqlite.inTransaction) sqlite.prepare('COMMIT').run();
     },
   };
+}
+
+function* inBatches<R>(rows: Iterable<R>, size: number): Generator<R[]> {
+  let batch: R[] = [];
+  for (const r of rows) {
+    batch.push(r);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
 }
