@@ -7,6 +7,7 @@ import { fullName } from '../../domain/validate.js';
 import { RowStream, type ReportModel } from '../model.js';
 import { describeScope, scopeInfo, type ReportScope } from '../scope.js';
 import { plural } from '../../output/plural.js';
+import { compareText } from '../collate.js';
 
 export interface UntouchedParams {
   scope: ReportScope;
@@ -60,7 +61,7 @@ export function untouchedOwners(groups: UntouchedGroupRow[]): UntouchedOwner[] {
     g.untouched += r.untouched;
     g.never += r.never;
   }
-  return [...byOwner.values()].sort((a, b) => b.untouched - a.untouched || a.owner.localeCompare(b.owner));
+  return [...byOwner.values()].sort((a, b) => b.untouched - a.untouched || compareText(a.owner, b.owner));
 }
 
 export function buildUntouched(rows: UntouchedRow[], p: UntouchedParams): ReportModel {
