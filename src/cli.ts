@@ -207,7 +207,8 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     return reportError(io, translated, jsonRequested || Boolean(ctx?.globals.json), env);
   } finally {
     try {
-      await ctx?.close();
+      // bin/crm (no injected streams) exits next: PostgreSQL connections are not waited for.
+      await ctx?.close({ detach: !deps.io });
     } catch {
       // closing must never mask the command's own result
     }

@@ -87,7 +87,8 @@ export interface CliContext {
   defaultTimeZone?: string | null;
   /** The acting user's first day of the week (1 = Monday … 7 = Sunday), else the database's default; read with the identity. */
   weekStart?: number;
-  close(): Promise<void>;
+  /** `detach`: the process exits next, so PostgreSQL connections are not waited for (PgDb.close). */
+  close(opts?: { detach?: boolean }): Promise<void>;
 }
 
 export interface ContextDeps {
@@ -176,7 +177,7 @@ export function createContext(deps: ContextDeps): CliContext {
     // that role, whatever the OS login (src/db/postgres/access.ts); else the OS login.
     login: () => ctx.databaseRole ?? deps.login ?? safeLogin(),
     requestedUser: () => ctx.globals.as || deps.env.CRM_USER || undefined,
-    async close() {
+    async close(opts) {
       if (db) {
         db.close();
         db = undefined;
@@ -184,7 +185,7 @@ export function createContext(deps: ContextDeps): CliContext {
       if (pgDb) {
         const open = pgDb;
         pgDb = undefined;
-        await open.close();
+        await open.close(opts);
       }
     },
   };

@@ -146,5 +146,8 @@ export function splitName(full: string): { first: string; last: string } {
 }
 
 export function fullName(first: string | null, last: string | null): string {
-  return [first, last].filter((p) => p && p.trim() !== '').join(' ');
+  // [first, last] without the empty or blank parts, joined by a space (no array: a listing calls it per row).
+  const a = first && first.trim() !== '' ? first : '';
+  const b = last && last.trim() !== '' ? last : '';
+  return a && b ? `${a} ${b}` : a || b;
 }

@@ -5,6 +5,7 @@
  * four quarters, else its twelve months).
  */
 import type { QuotaRow } from './quota/query.js';
+import { compareText } from './collate.js';
 
 export function quotaCandidates(label: string): string[][] {
   let m: RegExpExecArray | null;
@@ -55,5 +56,5 @@ export function applicableQuotas(rows: QuotaRow[], label: string): OwnerQuota[] 
       break;
     }
   }
-  return out.sort((a, b) => a.owner.localeCompare(b.owner) || a.currency.localeCompare(b.currency));
+  return out.sort((a, b) => compareText(a.owner, b.owner) || compareText(a.currency, b.currency));
 }

@@ -157,10 +157,16 @@ export async function openPostgres(url: string, opts: PgOpenOptions = {}): Promi
       }
       return { close: () => client.end().catch(() => undefined) };
     },
-    async close() {
+    async close(opts) {
       if (closed) return;
       closed = true;
-      await kysely.destroy(); // ends the pool
+      const ended = kysely.destroy(); // ends the pool: each idle connection writes Terminate (X) at once
+      if (!opts?.detach) return ended;
+      // The server closing the sockets takes 2–15 ms more (its backend exits); a process about to
+      // exit need not wait for that: its sockets no longer keep it alive, and a Terminate already
+      // written goes out first, so the server logs no unexpected EOF.
+      ended.catch(() => undefined);
+      for (const client of (pool as unknown as { _clients: { connection?: { stream?: { unref?: () => void } } }[] })._clients) client.connection?.stream?.unref?.();
     },
   };
 }

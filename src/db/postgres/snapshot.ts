@@ -38,53 +38,11 @@ export async function pgReadSnapshot(db: PgDb): Promise<ReadSnapshot> {
         throw translatePgError(err, db.path);
       }
     },
-    async *batches<R>(q: CompiledQuery<R>, size = BATCH_ROWS, arrays = false): AsyncGenerator<R[]> {
-      // The driver's socket (pg keeps it as connection.stream): paused, it stops reading.
-      const socket = (c as unknown as { connection: { stream: Socket } }).connection.stream;
-      const ready: R[][] = [];
-      let batch: R[] = [];
-      let ended = false;
-      let failed: unknown;
-      let wake: (() => void) | undefined;
-      const signal = () => {
-        const w = wake;
-        wake = undefined;
-        w?.();
-      };
-      const query = new pg.Query({ text: q.sql, values: q.parameters as unknown[], ...(arrays ? { rowMode: 'array' } : {}) });
-      query.on('row', (row: R) => {
-        batch.push(row);
-        if (batch.length < size) return;
-        ready.push(batch);
-        batch = [];
-        if (ready.length >= 2) socket.pause();
-        signal();
-      });
-      query.on('end', () => {
-        if (batch.length) ready.push(batch);
-        ended = true;
-        signal();
-      });
-      query.on('error', (err: unknown) => {
-        failed = err;
-        ended = true;
-        signal();
-      });
-      void c.query(query);
-      try {
-        for (;;) {
-          const next = ready.shift();
-          if (next) {
-            if (ready.length < 2) socket.resume();
-            yield next;
-          } else if (failed !== undefined) throw translatePgError(failed, db.path);
-          else if (ended) return;
-          else await new Promise<void>((resolve) => (wake = resolve));
-        }
-      } finally {
-        if (!ended) broken = true;
-        socket.resume();
-      }
+    batches<R>(q: CompiledQuery<R>, size = BATCH_ROWS): AsyncGenerator<R[]> {
+      return streamed<R>(q, size, undefined);
+    },
+    valueBatches(q: CompiledQuery<unknown>, size = BATCH_ROWS): AsyncGenerator<unknown[][]> {
+      return streamed<unknown[]>(q, size, 'array');
     },
     async close() {
       if (done) return;
@@ -98,4 +56,54 @@ export async function pgReadSnapshot(db: PgDb): Promise<ReadSnapshot> {
       }
     },
   };
+
+  /** The rows of one query as the driver parses them (as objects, or arrays with rowMode 'array'). */
+  async function* streamed<R>(q: CompiledQuery<unknown>, size: number, rowMode: 'array' | undefined): AsyncGenerator<R[]> {
+    // The driver's socket (pg keeps it as connection.stream): paused, it stops reading.
+    const socket = (c as unknown as { connection: { stream: Socket } }).connection.stream;
+    const ready: R[][] = [];
+    let batch: R[] = [];
+    let ended = false;
+    let failed: unknown;
+    let wake: (() => void) | undefined;
+    const signal = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    const query = new pg.Query({ text: q.sql, values: q.parameters as unknown[], rowMode } as pg.QueryConfig);
+    query.on('row', (row: R) => {
+      batch.push(row);
+      if (batch.length < size) return;
+      ready.push(batch);
+      batch = [];
+      if (ready.length >= 2) socket.pause();
+      signal();
+    });
+    query.on('end', () => {
+      if (batch.length) ready.push(batch);
+      ended = true;
+      signal();
+    });
+    query.on('error', (err: unknown) => {
+      failed = err;
+      ended = true;
+      signal();
+    });
+    void c.query(query);
+    try {
+      for (;;) {
+        const next = ready.shift();
+        if (next) {
+          if (ready.length < 2) socket.resume();
+          yield next;
+        } else if (failed !== undefined) throw translatePgError(failed, db.path);
+        else if (ended) return;
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
+    } finally {
+      if (!ended) broken = true;
+      socket.resume();
+    }
+  }
 }

@@ -29,5 +29,9 @@ export interface PgDb {
   listen(channel: string, onNotify: () => void, onError?: (err: Error) => void): Promise<{ close(): Promise<void> }>;
   /** The connection pool itself, for what Kysely cannot say: COPY (the bulk import, postgres/import.ts). */
   pool: Pool;
-  close(): Promise<void>;
+  /**
+   * Ends the pool. With `detach` (a CLI process about to exit) it returns once every connection
+   * has written its Terminate message, without waiting for the server to close the sockets.
+   */
+  close(opts?: { detach?: boolean }): Promise<void>;
 }

@@ -5,6 +5,7 @@
 import type { DealMetricRow, OwnerMetricRow, RepRow } from './query.js';
 import type { ReportModel } from '../model.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
+import { compareText } from '../collate.js';
 
 export interface ActivityLine {
   owner: string;
@@ -74,7 +75,7 @@ export function buildActivity(input: ActivityInput, p: { scope: ReportScope }): 
     l.total = COUNTED.reduce((s, k) => s + l[k], 0);
     if (l.total === 0) l.flag = 'NO ACTIVITY';
   }
-  rows.sort((a, b) => (a.owner.startsWith('(') ? 1 : 0) - (b.owner.startsWith('(') ? 1 : 0) || a.owner.localeCompare(b.owner));
+  rows.sort((a, b) => (a.owner.startsWith('(') ? 1 : 0) - (b.owner.startsWith('(') ? 1 : 0) || compareText(a.owner, b.owner));
   const total: Record<string, unknown> = { owner: 'Total', name: '' };
   for (const k of [...COUNTED, 'total'] as const) total[k] = rows.reduce((s, l) => s + l[k], 0);
   const idle = rows.filter((l) => l.flag).map((l) => l.owner);

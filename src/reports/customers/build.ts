@@ -7,6 +7,7 @@ import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../s
 import type { Period } from '../../domain/period.js';
 import type { CustomerRow, CustomerWindows } from './query.js';
 import type { Dimension } from '../dimensions/index.js';
+import { compareText } from '../collate.js';
 
 /** Customers of one group of a dimension (--by field:industry, segment:vip, age-band). */
 export interface CustomerDimensionRow {
@@ -49,7 +50,7 @@ export function customerGroups(rows: CustomerGroupRow[], groupOf: (companyId: nu
         lifetimeValue: value.bag(),
       };
     })
-    .sort((a, b) => (a.group.startsWith('(') ? 1 : 0) - (b.group.startsWith('(') ? 1 : 0) || b.customers - a.customers || a.group.localeCompare(b.group));
+    .sort((a, b) => (a.group.startsWith('(') ? 1 : 0) - (b.group.startsWith('(') ? 1 : 0) || b.customers - a.customers || compareText(a.group, b.group));
 }
 
 export type CustomerStatus = 'new' | 'retained' | 'returning' | 'churned' | 'inactive';
@@ -84,7 +85,7 @@ export function buildCustomers(rows: CustomerRow[], p: { scope: ReportScope; pre
       c.inPeriod > 0 ? (c.inPrevious > 0 ? 'retained' : c.first >= pStart ? 'new' : 'returning') : c.inPrevious > 0 ? 'churned' : 'inactive';
     return { company: c.company, companyId, purchases: c.purchases, lifetimeValue: c.value.bag(), firstPurchase: c.first, lastPurchase: c.last, purchasesInPeriod: c.inPeriod, status };
   });
-  out.sort((a, b) => b.purchases - a.purchases || a.company.localeCompare(b.company));
+  out.sort((a, b) => b.purchases - a.purchases || compareText(a.company, b.company));
   const count = (s: CustomerStatus) => out.filter((r) => r.status === s).length;
   const previousActive = out.filter((r) => r.status === 'retained' || r.status === 'churned').length;
   const active = out.filter((r) => r.purchasesInPeriod > 0).length;

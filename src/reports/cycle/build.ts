@@ -2,6 +2,7 @@
 import type { CycleGroup, CycleStats, DurationStats, StageStats } from './query.js';
 import type { ReportModel } from '../model.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
+import { compareText } from '../collate.js';
 
 export type CycleStart = 'created' | 'first-stage';
 
@@ -29,7 +30,7 @@ function days(s: DurationStats): { meanDays: number | null; medianDays: number |
 }
 
 export function buildCycle(stats: CycleStats, stageList: StageStats[], p: CycleParams): ReportModel {
-  const rows = stats.groups.map((g) => ({ group: g.group, won: g.n, ...days(g) })).sort((a, b) => b.won - a.won || a.group.localeCompare(b.group));
+  const rows = stats.groups.map((g) => ({ group: g.group, won: g.n, ...days(g) })).sort((a, b) => b.won - a.won || compareText(a.group, b.group));
   const total = { group: 'Total', won: stats.total.n, ...days(stats.total) };
 
   // Time in stage: from entering a stage to the next move; the final (won) stage has no duration.

@@ -124,7 +124,7 @@ async function contactChecksOf(db: AnyDb, contactScope: ReturnType<typeof sql>):
   const snapshot = await readSnapshot(db);
   try {
     const scan = new ContactScan();
-    for await (const batch of snapshot.batches(q, BATCH_ROWS, true)) {
+    for await (const batch of snapshot.valueBatches(q, BATCH_ROWS) as AsyncGenerator<Row[]>) {
       for (const r of batch) scan.add(Number(r[0]), r[1], Number(r[2]) === 1, r[3], r[4], r[5] === null ? null : Number(r[5]), r[6], r[7]);
     }
     const keys = scan.emailKeysToLookUp();

@@ -6,6 +6,7 @@ import { divRound, MoneySum, ratio, type ReportModel } from '../model.js';
 import type { OwnerQuota } from '../quota-periods.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
 import { plural } from '../../output/plural.js';
+import { compareText } from '../collate.js';
 
 export interface ForecastParams {
   scope: ReportScope;
@@ -74,7 +75,7 @@ export function buildForecast(open: OpenByBucketRow[], won: WonByOwnerRow[], quo
       }
       return { owner, deals: o.deals, raw: o.raw.bag(), weighted, won: o.won.bag(), quota: q ? new Money(q.amountMinor, q.currency) : null, expectedAttainment: expected };
     })
-    .sort((a, b) => a.owner.localeCompare(b.owner));
+    .sort((a, b) => compareText(a.owner, b.owner));
   const totals = { month: 'Total', deals: total.deals, raw: total.raw.bag(), weighted: weightedBag(total) };
   const notes: string[] = [];
   if (outside.before.deals) notes.push(`${plural(outside.before.deals, 'open deal')} expected to close before ${p.scope.period.label} — past their close date, not in the forecast: crm report data-quality.`);

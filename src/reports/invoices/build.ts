@@ -2,6 +2,7 @@
 import { MoneySum, type MoneyBag, type ReportModel } from '../model.js';
 import { describeScope, scopeInfo, type ReportScope } from '../scope.js';
 import type { AgeingRow } from './query.js';
+import { compareText } from '../collate.js';
 
 export const AGEING_BUCKETS = [
   { key: 'current', label: 'Current' },
@@ -71,7 +72,7 @@ export function buildInvoiceAgeing(rows: AgeingRow[], p: { scope: ReportScope; a
       d90plus: c.sums[4]!.bag(),
       outstanding: c.total.bag(),
     }))
-    .sort((a, b) => a.company.localeCompare(b.company));
+    .sort((a, b) => compareText(a.company, b.company));
   const [, d30, d60, d90] = p.edges;
   const tables: ReportModel['tables'] = [
     {

@@ -2,6 +2,7 @@
 import { mean, ratio, type ReportModel } from '../model.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
 import type { LeadRow } from './query.js';
+import { compareText } from '../collate.js';
 
 export type LeadGroup = 'source' | 'campaign' | 'owner';
 
@@ -38,7 +39,7 @@ export function leadLines(rows: LeadRow[], by: LeadGroup, end: string, campaigns
   }
   return [...groups.values()]
     .map(({ days, ...g }) => ({ ...g, conversion: ratio(g.converted, g.leads), won: days.length, leadToWonDays: mean(days) }))
-    .sort((a, b) => (a.group === '(none)' ? 1 : 0) - (b.group === '(none)' ? 1 : 0) || b.leads - a.leads || a.group.localeCompare(b.group));
+    .sort((a, b) => (a.group === '(none)' ? 1 : 0) - (b.group === '(none)' ? 1 : 0) || b.leads - a.leads || compareText(a.group, b.group));
 }
 
 export const LEAD_FORMULAS = [

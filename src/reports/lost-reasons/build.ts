@@ -2,6 +2,7 @@
 import type { LostReasonRow } from './query.js';
 import { MoneySum, ratio, type ReportModel } from '../model.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
+import { compareText } from '../collate.js';
 
 export function buildLostReasons(rows: LostReasonRow[], p: { scope: ReportScope }): ReportModel {
   const groups = new Map<string, { deals: number; value: MoneySum }>();
@@ -19,7 +20,7 @@ export function buildLostReasons(rows: LostReasonRow[], p: { scope: ReportScope 
       totalValue.addBag(g.value.bag());
       return { reason, deals: g.deals, share: ratio(g.deals, totalDeals), value: g.value.bag() };
     })
-    .sort((a, b) => b.deals - a.deals || a.reason.localeCompare(b.reason));
+    .sort((a, b) => b.deals - a.deals || compareText(a.reason, b.reason));
   const total = { reason: 'Total', deals: totalDeals, share: totalDeals ? 1 : null, value: totalValue.bag() };
   return {
     report: 'lost-reasons',

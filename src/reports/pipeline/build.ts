@@ -6,6 +6,7 @@
 import { Money } from '../../domain/money.js';
 import type { ReportModel } from '../model.js';
 import { scopeInfo, type ReportScope } from '../scope.js';
+import { compareText } from '../collate.js';
 
 export interface PipelineStageInput {
   id: number;
@@ -88,7 +89,7 @@ interface Acc {
 
 function toTotals(map: Map<string, Acc>): CurrencyTotals[] {
   return [...map.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([currency, a]) => ({ currency, count: a.count, total: new Money(a.total, currency), weighted: new Money(roundX100(a.x100), currency) }));
 }
 

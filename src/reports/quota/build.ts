@@ -4,6 +4,7 @@ import type { WonByOwnerRow } from './query.js';
 import { ratio, type ReportModel } from '../model.js';
 import type { OwnerQuota } from '../quota-periods.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
+import { compareText } from '../collate.js';
 
 export interface QuotaLine {
   owner: string;
@@ -37,7 +38,7 @@ export function quotaLines(won: WonByOwnerRow[], quotas: OwnerQuota[]): QuotaLin
       l.remaining = new Money(rest > 0n ? rest : 0n, l.currency);
     }
   }
-  return [...lines.values()].sort((a, b) => (b.attainment ?? -1) - (a.attainment ?? -1) || a.owner.localeCompare(b.owner));
+  return [...lines.values()].sort((a, b) => (b.attainment ?? -1) - (a.attainment ?? -1) || compareText(a.owner, b.owner));
 }
 
 export function buildQuota(won: WonByOwnerRow[], quotas: OwnerQuota[], p: { scope: ReportScope }): ReportModel {

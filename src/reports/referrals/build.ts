@@ -4,6 +4,7 @@ import { fullName } from '../../domain/validate.js';
 import { MoneySum, type ReportModel } from '../model.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
 import type { CountRow, WonRow } from './query.js';
+import { compareText } from '../collate.js';
 
 export interface ReferralLine {
   referrer: string;
@@ -44,7 +45,7 @@ export function referralLines(input: ReferralInput): ReferralLine[] {
   }
   return [...lines.values()]
     .map(({ value, ...l }) => ({ ...l, wonValue: value.bag() }))
-    .sort((a, b) => b.contacts - a.contacts || b.dealsWon - a.dealsWon || b.deals - a.deals || a.referrer.localeCompare(b.referrer) || a.id - b.id);
+    .sort((a, b) => b.contacts - a.contacts || b.dealsWon - a.dealsWon || b.deals - a.deals || compareText(a.referrer, b.referrer) || a.id - b.id);
 }
 
 export function buildReferrals(lines: ReferralLine[], p: { scope: ReportScope }): ReportModel {

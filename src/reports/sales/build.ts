@@ -6,6 +6,7 @@ import { MoneySum, type MoneyBag, type ReportModel } from '../model.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
 import type { SalesBy, SalesRow } from './query.js';
 import type { Dimension } from '../dimensions/index.js';
+import { compareText } from '../collate.js';
 
 export interface SalesGroupRow {
   group: string;
@@ -71,7 +72,7 @@ export function buildSales(rows: SalesRow[], amounts: SalesRow[], p: { scope: Re
     quantity: Number(g.quantityMilli) / 1000,
     amount: g.amount.bag(),
   }));
-  if (p.by !== 'month') out.sort((a, b) => b.orders + b.deals - (a.orders + a.deals) || b.orders - a.orders || a.group.localeCompare(b.group));
+  if (p.by !== 'month') out.sort((a, b) => b.orders + b.deals - (a.orders + a.deals) || b.orders - a.orders || compareText(a.group, b.group));
   const amount = new MoneySum();
   let quantityMilli = 0n;
   for (const g of groups.values()) {

@@ -7,6 +7,7 @@ import type { CampaignRecord } from '../../domain/campaigns.js';
 import type { LeadsRow, WonRow } from './query.js';
 import { divRound, MoneySum, ratio, type ReportModel } from '../model.js';
 import { describePeriod, describeScope, scopeInfo, type ReportScope } from '../scope.js';
+import { compareText } from '../collate.js';
 
 export interface SourceLine {
   source: string;
@@ -50,7 +51,7 @@ export function sourceLines(leads: LeadsRow[], won: WonRow[]): SourceLine[] {
   }
   return [...lines.values()]
     .map(({ value, ...l }) => ({ ...l, conversion: ratio(l.customers, l.leads), wonValue: value.bag() }))
-    .sort((a, b) => (a.source === '(none)' ? 1 : 0) - (b.source === '(none)' ? 1 : 0) || b.leads - a.leads || b.dealsWon - a.dealsWon || a.source.localeCompare(b.source));
+    .sort((a, b) => (a.source === '(none)' ? 1 : 0) - (b.source === '(none)' ? 1 : 0) || b.leads - a.leads || b.dealsWon - a.dealsWon || compareText(a.source, b.source));
 }
 
 export function campaignLines(campaigns: CampaignRecord[], leads: LeadsRow[], won: WonRow[]): CampaignLine[] {

@@ -7,6 +7,7 @@ import { fullName } from '../../domain/validate.js';
 import { RowStream, type ReportModel } from '../model.js';
 import { describeScope, scopeInfo, type ReportScope } from '../scope.js';
 import { plural } from '../../output/plural.js';
+import { compareText } from '../collate.js';
 
 export interface UntouchedParams {
   scope: ReportScope;
@@ -60,7 +61,7 @@ export function untouchedOwners(groups: UntouchedGroupRow[]): UntouchedOwner[] {
     g.untouched += r.untouched;
     g.never += r.never;
   }
-  return [...byOwner.values()].sort((a, b) => b.untouched - a.untouched || a.owner.localeCompare(b.owner));
+  return [...byOwner.values()].sort((a, b) => b.untouched - a.untouched || compareText(a.owner, b.owner));
 }
 
 export function buildUntouched(rows: UntouchedRow[], p: UntouchedParams): ReportModel {
@@ -76,14 +77,25 @@ export function buildUntouched(rows: UntouchedRow[], p: UntouchedParams): Report
 /**
  * The listing read as it is printed: rows in untouchedListing's order (owner, never touched by
  * id, then last touch, id) become contacts in the builder's order — a run of one owner's contacts
- * with the same days count is re-sorted by id, so only one such run is held at a time.
+ * with the same days count is re-sorted by id, so only one such run is held at a time. The rows
+ * come as arrays of values (ReadSnapshot.valueBatches), each made into a contact as untouchedContact would.
  */
-export async function* listedContacts(batches: AsyncIterable<UntouchedListRow[]>, asOf: number): AsyncGenerator<UntouchedContact[]> {
+export async function* listedContacts(batches: AsyncIterable<unknown[][]>, asOf: number): AsyncGenerator<UntouchedContact[]> {
   let run: UntouchedContact[] = [];
   for await (const batch of batches) {
     const out: UntouchedContact[] = [];
-    for (const r of batch) {
-      const c = untouchedContact(r, asOf);
+    for (const v of batch) {
+      // untouchedListing's columns in order: id, firstName, lastName, email, company, owner, lastTouchedAt.
+      const lastTouchedAt = v[6] as string | null;
+      const c: UntouchedContact = {
+        id: v[0] as number,
+        name: fullName(v[1] as string, v[2] as string),
+        email: v[3] as string | null,
+        company: v[4] as string | null,
+        owner: v[5] as string | null,
+        lastTouchedAt,
+        daysSince: lastTouchedAt ? Math.floor((asOf - Date.parse(lastTouchedAt)) / 86_400_000) : null,
+      };
       const last = run[run.length - 1];
       if (last && (last.owner !== c.owner || last.daysSince !== c.daysSince || c.daysSince === null)) {
         for (const x of run.length > 1 ? run.sort((a, b) => a.id - b.id) : run) out.push(x);

@@ -36,7 +36,7 @@ export const definition = defineReport<{ days: number }>({
       const rank = new Map(groups.filter((g) => g.ownerId !== null && g.owner !== null).map((g) => [g.ownerId!, place.get(g.owner!)!]));
       const listing = untouchedListing(db, scope, p.cutoff, rank, place.get('(none)') ?? owners.length);
       const asOf = new Date(scope.asOf).getTime();
-      const model = untouchedModel(owners, new RowStream(count, () => listedContacts(snapshot.batches(listing), asOf) as AsyncIterable<Record<string, unknown>[]>), p);
+      const model = untouchedModel(owners, new RowStream(count, () => listedContacts(snapshot.valueBatches(listing), asOf) as AsyncIterable<Record<string, unknown>[]>), p);
       model.close = () => snapshot.close();
       return model;
     } catch (err) {

@@ -2,6 +2,7 @@
 import type { ClosedDealsRow, WinRateGroup } from './query.js';
 import { MoneySum, ratio, type ReportModel } from '../model.js';
 import { describePeriod, describeScope, effectiveEnd, scopeInfo, type ReportScope } from '../scope.js';
+import { compareText } from '../collate.js';
 
 export const SMALL_SAMPLE = 10;
 
@@ -52,7 +53,7 @@ export function buildWinRate(rows: ClosedDealsRow[], p: WinRateParams): ReportMo
     wonValue: g.wonValue.bag(),
     lostValue: g.lostValue.bag(),
   }));
-  if (p.by !== 'month') out.sort((a, b) => b.closed - a.closed || a.group.localeCompare(b.group));
+  if (p.by !== 'month') out.sort((a, b) => b.closed - a.closed || compareText(a.group, b.group));
   const won = out.reduce((s, r) => s + r.won, 0);
   const lost = out.reduce((s, r) => s + r.lost, 0);
   const wonValue = new MoneySum();
