@@ -83,9 +83,6 @@ export class MappedRow {
     if (v === null) return v;
     const problem = controlCharProblem(v);
     if (problem !== null) throw new RowError(this.mapping.header[index] ?? '', v, problem);
-    // A quoted cell's CRLF line ends become LF, as a --body-file's do (src/commands/body-file.ts):
-    // the same text typed or imported is stored the same.
-    if (v.includes('\r')) v = v.replace(/\r\n/g, '\n');
     const value = asTyped ? v : inputDigits(v);
     const translate = this.mapping.values.get(index);
     if (translate === undefined) return value;
