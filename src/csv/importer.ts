@@ -26,7 +26,7 @@ import { beginImmediateSync, commitSync } from '../db/transaction.js';
 import { writeEventsSync } from '../db/outbox.js';
 import type { Session } from '../domain/session.js';
 import { todayIn } from '../domain/period.js';
-import { MOVES_COLUMNS, primarySyncStatements, type PrimaryMove } from '../domain/primary-company.js';
+import { MOVES_COLUMNS, primarySyncStatements, type PrimaryMove } from '../db/primary-company.js';
 import { UsageError, UserError } from '../errors.js';
 import { resolveStage } from '../domain/pipelines.js';
 import type { DateOrder, DateReading } from './dates.js';
@@ -951,7 +951,7 @@ class Run {
   }
 
   pendingUpdates: { id: number; before: unknown }[] = [];
-  /** Contacts whose primary company or role this file changed (src/domain/primary-company.ts). */
+  /** Contacts whose primary company or role this file changed (src/db/primary-company.ts). */
   moves: PrimaryMove[] = [];
 
   /**

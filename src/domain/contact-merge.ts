@@ -26,7 +26,7 @@ import { nowIso, sessionIn, type Session } from './session.js';
 import { fullName } from './validate.js';
 import { authorize } from './permissions.js';
 import { todayIn } from './period.js';
-import { currentOn, syncPrimary } from './primary-company.js';
+import { currentOn, syncPrimary } from '../db/primary-company.js';
 
 /** Tables whose rows point at a contact: merge moves them from B to A. */
 const CONTACT_LINKS: { table: 'deals' | 'tickets' | 'activities' | 'psych_notes' | 'contact_companies'; column: 'contact_id' }[] = [

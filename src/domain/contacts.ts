@@ -16,7 +16,7 @@ import { currentUser, resolveOwnerId } from './users.js';
 import { cleanText, fullName, normalizeEmail, normalizePhone, splitName } from './validate.js';
 import { bumpVersion, updateIfVersion } from '../db/versioned.js';
 import { todayIn } from './period.js';
-import { currentOn, syncPrimary } from './primary-company.js';
+import { currentOn, syncPrimary } from '../db/primary-company.js';
 import { authorize } from './permissions.js';
 
 export const LIFECYCLES: Lifecycle[] = ['lead', 'prospect', 'customer', 'inactive'];
@@ -361,7 +361,7 @@ export async function editContact(s: Session, ref: string, input: ContactInput, 
     if (!merged.email && !merged.phone && !merged.mobile) throw new UserError('A contact needs an email or a phone number; this edit would remove the last one.');
     if (Object.keys(changed).length) changed.search_text = searchText(merged);
     if (!(await updateIfVersion(trx, 'contacts', contact.id, row.version, changed, at))) throw staleError(contact.id, row.version, expectVersion ?? row.version);
-    // A new primary company (or role): its memberships follow, in this transaction (src/domain/primary-company.ts).
+    // A new primary company (or role): its memberships follow, in this transaction (src/db/primary-company.ts).
     if ('company_id' in changed || 'company_role' in changed) {
       await syncPrimary(trx, [{ contactId: contact.id, fromCompany: row.company_id, fromRole: row.company_role, roleGiven: 'company_role' in given }], todayIn(s.now(), s.timeZone), at);
     }

@@ -5,7 +5,7 @@
  * contacts.company_id stays the primary, current company, and it is always listed as a current
  * membership, with the contact's company_role as its role, whether or not a membership row
  * exists for it. Every writer of it (contact add/edit, import, merge, link) keeps the two in
- * agreement through syncPrimary (src/domain/primary-company.ts): the company left ends today.
+ * agreement through syncPrimary (src/db/primary-company.ts): the company left ends today.
  * Further memberships are added and ended with `crm contact link`. A membership is current while
  * its end date is absent or still to come (isCurrent).
  */
@@ -17,7 +17,7 @@ import { UserError, UsageError } from '../errors.js';
 import { todayIn } from './period.js';
 import { getCompany } from './companies.js';
 import { getContact } from './contacts.js';
-import { currentOn, isCurrent, syncPrimary } from './primary-company.js';
+import { currentOn, isCurrent, syncPrimary } from '../db/primary-company.js';
 import { authorize } from './permissions.js';
 import { nowIso, type Session } from './session.js';
 import { cleanText, fullName, requireDate } from './validate.js';

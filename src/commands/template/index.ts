@@ -31,17 +31,13 @@ const fields: ListView<TemplateRecord> = [
 ];
 
 function bodyFrom(o: { body?: string; file?: string; bodyFile?: string }): string {
-  if (o.bodyFile !== undefined) {
-    if (o.body !== undefined || o.file !== undefined) throw new UsageError('Give --body, --file or --body-file, not two of them.');
-    const text = readBodyFile(o.bodyFile);
-    rejectControlChars(text, `The template in ${o.bodyFile === '-' ? 'stdin' : o.bodyFile}`);
-    return text;
-  }
+  if (o.bodyFile !== undefined && (o.body !== undefined || o.file !== undefined)) throw new UsageError('Give --body, --file or --body-file, not two of them.');
   if (o.body !== undefined && o.file !== undefined) throw new UsageError('Give --body or --file, not both.');
-  if (o.file !== undefined) {
-    // The one body reader, as --body-file: its size limit, BOM and line-end rules.
-    const text = readBodyFile(o.file);
-    rejectControlChars(text, `The template in ${o.file}`);
+  // --file and --body-file are one reader (its size limit, BOM and line-end rules; - is stdin).
+  const path = o.bodyFile ?? o.file;
+  if (path !== undefined) {
+    const text = readBodyFile(path);
+    rejectControlChars(text, `The template in ${path === '-' ? 'stdin' : path}`);
     return text;
   }
   if (o.body !== undefined) return o.body.replace(/\\n/g, '\n');

@@ -43,7 +43,7 @@ import { openDatabase, type Db } from '../sqlite.js';
 import { isRetryablePgError, translatePgError } from './errors.js';
 import { backoffMs, MAX_ATTEMPTS, sleep } from './transaction.js';
 import type { PgDb } from './types.js';
-import { MOVES_COLUMNS, primarySyncStatements } from '../../domain/primary-company.js';
+import { MOVES_COLUMNS, primarySyncStatements } from '../primary-company.js';
 
 /**
  * The tables with an id that an import reads or writes, parents before children (the order new
@@ -450,7 +450,7 @@ async function stage(client: PoolClient, staging: string, table: string, cols: s
 
 /**
  * Contacts whose primary company or role the pipeline changed (the scratch file's crm_moves, see
- * Run.syncPrimaryMoves): the memberships rule of src/domain/primary-company.ts, the same
+ * Run.syncPrimaryMoves): the memberships rule of src/db/primary-company.ts, the same
  * statements, runs here set-based over them, after the contacts were written.
  */
 async function applyPrimaryMoves(client: PoolClient, db: Db): Promise<void> {

@@ -19,7 +19,7 @@
  * temporary table of the rows they changed (src/csv/importer.ts, src/db/postgres/import.ts).
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import type { Trx } from '../db/transaction.js';
+import type { Trx } from './transaction.js';
 
 /** One contact a write touched, as it was before the write. */
 export interface PrimaryMove {
